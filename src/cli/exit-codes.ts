@@ -1,0 +1,9 @@
+/** The exit codes stackpilot documents (README, "Exit codes"). */
+export const EXIT = {
+  /** No error (warnings pass unless --strict). */
+  ok: 0,
+  /** Findings of error severity (or warnings with --strict). */
+  findings: 2,
+  /** Usage or I/O problem: bad flags, a path that doesn't exist, an unreadable file. */
+  usage: 3,
+} as const;

@@ -1,0 +1,77 @@
+import { Command, Option } from 'commander';
+import type { Diagnostic } from '../diagnostics.ts';
+import { StackpilotError } from '../errors.ts';
+import { formatJson } from '../validate/format/json.ts';
+import { formatSarif } from '../validate/format/sarif.ts';
+import { summarize } from '../validate/format/summary.ts';
+import { formatText } from '../validate/format/text.ts';
+import { RULES } from '../validate/rules/index.ts';
+import { BUILT_IN_RULES, validatePath } from '../validate/validate.ts';
+import { EXIT } from './exit-codes.ts';
+import { colorsFor } from './terminal.ts';
+import { VERSION } from './version.ts';
+
+interface ValidateFlags {
+  env?: string;
+  parameters?: string;
+  region?: string;
+  format: 'text' | 'json' | 'sarif';
+  strict?: boolean;
+}
+
+export function validateCommand(): Command {
+  return new Command('validate')
+    .summary('check templates, parameter files and a project manifest offline')
+    .description(
+      `Checks each PATH as its own project, offline, and reports every finding at file:line:col.
+
+PATH is one of:
+  a template (YAML or JSON)            checked alone; --parameters checks a parameter file against it
+  a folder of templates                one project: nested stacks, exports and imports checked across files
+  a project (folder with stackpilot.yaml, or the file itself)
+                                       the stacks, environments and parameter files the manifest declares
+
+With a manifest, --env checks that environment's parameter values; without it, every environment's.
+Rules are listed in docs/rules.md.
+
+Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found, 3 usage or I/O problem.`,
+    )
+    .argument('<path...>', 'templates, folders or projects to check')
+    .option('-e, --env <name>', 'environment of the manifest whose parameter values to check (default: all)')
+    .option('-p, --parameters <file>', 'parameter file to check against a single template (array or key/value form)')
+    .option('-r, --region <region>', 'apply the manifest\'s overrides for this region')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--strict', 'exit 2 on warnings too')
+    .action((paths: string[], flags: ValidateFlags) => {
+      process.exitCode = runValidate(paths, flags);
+    });
+}
+
+function runValidate(paths: string[], flags: ValidateFlags): number {
+  if (flags.parameters && paths.length !== 1) {
+    process.stderr.write('error: --parameters applies to a single template; give one PATH\n');
+    return EXIT.usage;
+  }
+  const diagnostics: Diagnostic[] = [];
+  let files = 0;
+  let ioProblem = false;
+  for (const path of paths) {
+    try {
+      const result = validatePath(path, { env: flags.env, parametersFile: flags.parameters, region: flags.region });
+      diagnostics.push(...result.diagnostics);
+      files += new Set([...result.project.templates.values()].map((t) => t.file).concat(result.diagnostics.map((d) => d.file))).size;
+    } catch (error) {
+      if (!(error instanceof StackpilotError)) throw error;
+      ioProblem = true;
+      process.stderr.write(`error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}\n`);
+    }
+  }
+  const summary = summarize(diagnostics, files);
+  if (flags.format === 'json') process.stdout.write(formatJson(diagnostics, summary) + '\n');
+  else if (flags.format === 'sarif') process.stdout.write(formatSarif(diagnostics, [...RULES, ...BUILT_IN_RULES], VERSION) + '\n');
+  else if (files > 0 || diagnostics.length > 0) process.stdout.write(formatText(diagnostics, summary, colorsFor(process.stdout)) + '\n');
+
+  if (ioProblem) return EXIT.usage;
+  if (summary.errors > 0 || (flags.strict && summary.warnings > 0)) return EXIT.findings;
+  return EXIT.ok;
+}

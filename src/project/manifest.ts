@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { Diagnostic } from '../diagnostics.ts';
+import type { SourceMap } from '../template/source-map.ts';
+import { problemsToDiagnostics, readDocument } from '../template/parse.ts';
+
+/** `stackpilot.yaml`: see docs/manifest.md for the format and its precedence rules. */
+export const MANIFEST_FILE = 'stackpilot.yaml';
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const parameterValue = z.union([scalar, z.array(scalar)]);
+const parameters = z.record(z.string(), parameterValue);
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, - and _');
+const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, 'expected an AWS region such as us-east-1');
+
+const stackSchema = z
+  .object({
+    template: z.string().min(1),
+    name: z.string().min(1).optional(),
+    dependsOn: z.array(id).optional(),
+    parameters: parameters.optional(),
+    parameterFiles: z.array(z.string()).optional(),
+    capabilities: z.array(z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'])).optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+    region: region.optional(),
+  })
+  .strict();
+
+const environmentSchema = z
+  .object({
+    region: region.optional(),
+    regions: z.array(region).optional(),
+    parameters: parameters.optional(),
+    parameterFiles: z.array(z.string()).optional(),
+    stacks: z.record(id, z.object({ parameters: parameters.optional(), parameterFiles: z.array(z.string()).optional() }).strict()).optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+const regionOverrideSchema = z.object({ parameters: parameters.optional() }).strict();
+
+const healthCheckSchema = z.union([
+  z.object({ output: z.string().regex(/^[^.]+\.[^.]+$/, 'expected STACK.OUTPUT') }).strict(),
+  z.object({ url: z.string().min(1), expectStatus: z.number().int().optional() }).strict(),
+]);
+
+export const manifestSchema = z
+  .object({
+    project: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and -'),
+    region: region.optional(),
+    templates: z.string().optional(),
+    stacks: z.record(id, stackSchema).refine((s) => Object.keys(s).length > 0, 'declare at least one stack'),
+    environments: z.record(id, environmentSchema).refine((e) => Object.keys(e).length > 0, 'declare at least one environment'),
+    regions: z.union([z.string(), z.record(region, regionOverrideSchema)]).optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+    healthChecks: z.array(healthCheckSchema).optional(),
+  })
+  .strict();
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestStack = z.infer<typeof stackSchema>;
+export type ManifestEnvironment = z.infer<typeof environmentSchema>;
+export type ParameterValueInput = z.infer<typeof parameterValue>;
+
+export interface ManifestRead {
+  manifest?: Manifest;
+  map: SourceMap;
+  diagnostics: Diagnostic[];
+}
+
+/** Reads and checks the manifest; every problem becomes a finding at its place in the file. */
+export function parseManifest(text: string, file: string): ManifestRead {
+  const parsed = readDocument(text, file, { cloudFormationTags: false });
+  const diagnostics = problemsToDiagnostics(file, parsed);
+  if (parsed.value === undefined || diagnostics.some((d) => d.severity === 'error')) return { map: parsed.map, diagnostics };
+  const result = manifestSchema.safeParse(parsed.value ?? {});
+  if (result.success) return { manifest: result.data, map: parsed.map, diagnostics };
+  for (const issue of result.error.issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const where = unknownKeys.length > 0 ? parsed.map.locate([...path, unknownKeys[0]], 'key') : parsed.map.locate(path, 'value');
+    const at = path.length > 0 ? `${path.join('.')}: ` : '';
+    const message = unknownKeys.length > 0 ? `${at}unknown field${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.join(', ')} (see docs/manifest.md)` : `${at}${describeIssue(issue)}`;
+    diagnostics.push({ file, ...where, severity: 'error', rule: 'SP5010', message });
+  }
+  return { map: parsed.map, diagnostics };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}${issue.input === undefined ? ' (required)' : ''}`;
+  return issue.message;
+}

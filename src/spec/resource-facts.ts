@@ -1,0 +1,180 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StackpilotError } from '../errors.ts';
+
+/**
+ * Facts about CloudFormation resource types, reduced at build time from
+ * @aws-cdk/aws-service-spec by scripts/build-resource-facts.mjs.
+ */
+
+/** A property's type: scalar kinds, lists, maps, nested shapes, or a union of several. */
+export type PropertyType =
+  | { kind: 'string' | 'integer' | 'number' | 'boolean' | 'json' | 'tag' }
+  | { kind: 'list' | 'map'; element: PropertyType }
+  | { kind: 'shape'; shape: number }
+  | { kind: 'union'; types: PropertyType[] };
+
+export type Replacement = 'yes' | 'maybe' | 'no';
+
+export interface PropertyFacts {
+  type: PropertyType;
+  required: boolean;
+  /** Whether changing it replaces the resource (`maybe`: depends on the value). */
+  causesReplacement: Replacement;
+}
+
+export interface ShapeFacts {
+  name: string;
+  properties: Record<string, PropertyFacts>;
+}
+
+export interface ResourceFacts {
+  type: string;
+  properties: Record<string, PropertyFacts>;
+  /** Names `Fn::GetAtt` accepts, dotted ones included (`Endpoint.Address`). */
+  attributes: string[];
+  primaryIdentifier: string[];
+  /** Holds data that is lost when the resource is deleted or replaced. */
+  isStateful: boolean;
+  arnTemplate?: string;
+  /** The identifier `Ref` returns when it is not the primary identifier. */
+  refIdentifier?: string;
+  tagProperty?: string;
+}
+
+interface RawProperty {
+  t: string;
+  r?: 1;
+  x?: 'yes' | 'maybe';
+}
+
+interface RawIndex {
+  version: string;
+  resources: Record<string, string>;
+  shapes: string[];
+}
+
+const FACTS_FILE = join('generated', 'resource-facts.json');
+
+function findFactsFile(): string {
+  // Works from src/spec (tsx, tests) and from dist (the bundled CLI).
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 5; depth++) {
+    const candidate = join(dir, FACTS_FILE);
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new StackpilotError(
+    'ResourceFactsMissing',
+    `The resource facts index (${FACTS_FILE}) has not been built.`,
+    'Run `npm run build` (it runs on `npm install`).',
+  );
+}
+
+function parsePropertyType(code: string): PropertyType {
+  const parts = splitUnion(code);
+  if (parts.length > 1) return { kind: 'union', types: parts.map(parsePropertyType) };
+  switch (code[0]) {
+    case 'S': return { kind: 'string' };
+    case 'I': return { kind: 'integer' };
+    case 'N': return { kind: 'number' };
+    case 'B': return { kind: 'boolean' };
+    case 'J': return { kind: 'json' };
+    case 'T': return { kind: 'tag' };
+    case '[': return { kind: 'list', element: parsePropertyType(code.slice(1, -1)) };
+    case '{': return { kind: 'map', element: parsePropertyType(code.slice(1, -1)) };
+    case '#': return { kind: 'shape', shape: Number(code.slice(1)) };
+    default: throw new Error(`bad property type code ${code}`);
+  }
+}
+
+/** Splits `a|[b|c]|d` at the top-level bars only. */
+function splitUnion(code: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(code.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(code.slice(start));
+  return parts;
+}
+
+function parseProperties(raw: Record<string, RawProperty>): Record<string, PropertyFacts> {
+  const out: Record<string, PropertyFacts> = {};
+  for (const [name, p] of Object.entries(raw)) {
+    out[name] = { type: parsePropertyType(p.t), required: p.r === 1, causesReplacement: p.x ?? 'no' };
+  }
+  return out;
+}
+
+/** The index, with each type and shape parsed on first use. */
+export class ResourceFactsIndex {
+  private readonly resourceCache = new Map<string, ResourceFacts | undefined>();
+  private readonly shapeCache = new Map<number, ShapeFacts>();
+
+  constructor(private readonly raw: RawIndex) {}
+
+  get specVersion(): string {
+    return this.raw.version;
+  }
+
+  resource(type: string): ResourceFacts | undefined {
+    if (this.resourceCache.has(type)) return this.resourceCache.get(type);
+    const text = Object.hasOwn(this.raw.resources, type) ? this.raw.resources[type] : undefined;
+    let facts: ResourceFacts | undefined;
+    if (text !== undefined) {
+      const r = JSON.parse(text) as { p: Record<string, RawProperty>; a: string[]; id: string[]; s?: 1; arn?: string; ref?: string; tags?: string };
+      facts = {
+        type,
+        properties: parseProperties(r.p),
+        attributes: r.a,
+        primaryIdentifier: r.id,
+        isStateful: r.s === 1,
+        arnTemplate: r.arn,
+        refIdentifier: r.ref,
+        tagProperty: r.tags,
+      };
+    }
+    this.resourceCache.set(type, facts);
+    return facts;
+  }
+
+  shape(index: number): ShapeFacts {
+    let shape = this.shapeCache.get(index);
+    if (!shape) {
+      const s = JSON.parse(this.raw.shapes[index]) as { n: string; p: Record<string, RawProperty> };
+      shape = { name: s.n, properties: parseProperties(s.p) };
+      this.shapeCache.set(index, shape);
+    }
+    return shape;
+  }
+
+  resourceTypes(): string[] {
+    return Object.keys(this.raw.resources);
+  }
+}
+
+let loaded: ResourceFactsIndex | undefined;
+
+/** The resource facts, loaded once per process. */
+export function resourceFacts(): ResourceFactsIndex {
+  loaded ??= new ResourceFactsIndex(JSON.parse(readFileSync(findFactsFile(), 'utf8')) as RawIndex);
+  return loaded;
+}
+
+/** Custom resources accept any properties and any attribute. */
+export function isCustomResourceType(type: string): boolean {
+  return type === 'AWS::CloudFormation::CustomResource' || type.startsWith('Custom::');
+}
+
+export function isNestedStackType(type: string): boolean {
+  return type === 'AWS::CloudFormation::Stack';
+}

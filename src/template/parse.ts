@@ -1,0 +1,55 @@
+import type { Diagnostic } from '../diagnostics.ts';
+import { parseJson, type ParsedDocument, type ParseProblem } from './json-parser.ts';
+import type { SourceMap } from './source-map.ts';
+import { parseYaml } from './yaml-parser.ts';
+
+/** A template file read into CloudFormation's long JSON form, with a position for every node. */
+export interface Template {
+  /** The path shown in findings (as given on the command line, joined with the path inside it). */
+  file: string;
+  format: 'json' | 'yaml';
+  /** The template body; undefined when the file could not be read as YAML or JSON. */
+  body: Record<string, unknown> | undefined;
+  map: SourceMap;
+  /** Size of the body in bytes, as CloudFormation counts it against its limits. */
+  byteSize: number;
+  /** Syntax problems: malformed YAML/JSON, duplicate keys, unknown tags. */
+  problems: Diagnostic[];
+}
+
+const PROBLEM_RULES: Record<ParseProblem['code'], { rule: string; severity: Diagnostic['severity'] }> = {
+  syntax: { rule: 'SP0001', severity: 'error' },
+  'duplicate-key': { rule: 'SP0002', severity: 'error' },
+  'unknown-tag': { rule: 'SP0003', severity: 'error' },
+};
+
+/** Reads YAML or JSON; JSON when the file says so by its name or its first character. */
+export function readDocument(text: string, file: string, options = { cloudFormationTags: true }): ParsedDocument & { format: 'json' | 'yaml' } {
+  const json = /\.json$/i.test(file) || /^\s*[{[]/.test(text.slice(0, 200)) && !/\.ya?ml$/i.test(file);
+  if (json) return { ...parseJson(text), format: 'json' };
+  return { ...parseYaml(text, options), format: 'yaml' };
+}
+
+export function problemsToDiagnostics(file: string, parsed: ParsedDocument): Diagnostic[] {
+  return parsed.problems.map((p) => ({
+    file,
+    ...parsed.map.lines.location(p.start, p.end),
+    ...PROBLEM_RULES[p.code],
+    message: p.message,
+  }));
+}
+
+export function parseTemplate(text: string, file: string): Template {
+  const parsed = readDocument(text, file);
+  const body = parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : undefined;
+  const problems = problemsToDiagnostics(file, parsed);
+  if (parsed.value !== undefined && body === undefined) {
+    problems.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, rule: 'SP0001', severity: 'error', message: 'A template must be a mapping of sections (AWSTemplateFormatVersion, Parameters, Resources, ...)' });
+  }
+  return { file, format: parsed.format, body, map: parsed.map, byteSize: Buffer.byteLength(text, 'utf8'), problems };
+}
+
+/** Whether a parsed document is a CloudFormation template (its top level has Resources). */
+export function looksLikeTemplate(body: unknown): boolean {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) && 'Resources' in body;
+}

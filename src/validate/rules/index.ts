@@ -1,0 +1,59 @@
+import type { Rule } from '../rule.ts';
+import { conditionNames } from './functions/condition-names.ts';
+import { dependsOn } from './functions/depends-on.ts';
+import { findInMapKeys } from './functions/findinmap-keys.ts';
+import { functionShape } from './functions/function-shape.ts';
+import { getAttTargetRule } from './functions/getatt-target.ts';
+import { refTarget } from './functions/ref-target.ts';
+import { resourceCycles } from './functions/resource-cycles.ts';
+import { subVariablesRule } from './functions/sub-variables.ts';
+import { templateLimits } from './limits/template-limits.ts';
+import { noEchoDefault } from './parameters/noecho-default.ts';
+import { parameterDeclarations } from './parameters/parameter-declarations.ts';
+import { parameterValues } from './parameters/parameter-values.ts';
+import { unusedParameter } from './parameters/unused-parameter.ts';
+import { duplicateExports } from './project/duplicate-exports.ts';
+import { importsMatchExports } from './project/imports-exports.ts';
+import { nestedOutputs } from './project/nested-outputs.ts';
+import { nestedParameters } from './project/nested-parameters.ts';
+import { stackCycles } from './project/stack-cycles.ts';
+import { iamWildcard } from './resources/iam-wildcard.ts';
+import { propertyValueTypes } from './resources/property-value-types.ts';
+import { requiredProperties } from './resources/required-properties.ts';
+import { resourceProperties } from './resources/resource-properties.ts';
+import { resourceType } from './resources/resource-type.ts';
+import { s3PublicAccess } from './resources/s3-public-access.ts';
+import { statefulRetention } from './resources/stateful-retention.ts';
+import { templateSections } from './structure/template-sections.ts';
+import { transformNoted } from './structure/transform-noted.ts';
+
+/** Every rule stackpilot runs, in id order. */
+export const RULES: Rule[] = [
+  templateSections,
+  transformNoted,
+  functionShape,
+  refTarget,
+  getAttTargetRule,
+  subVariablesRule,
+  findInMapKeys,
+  conditionNames,
+  dependsOn,
+  resourceCycles,
+  parameterDeclarations,
+  unusedParameter,
+  noEchoDefault,
+  parameterValues,
+  resourceType,
+  resourceProperties,
+  requiredProperties,
+  propertyValueTypes,
+  statefulRetention,
+  iamWildcard,
+  s3PublicAccess,
+  templateLimits,
+  nestedParameters,
+  nestedOutputs,
+  importsMatchExports,
+  duplicateExports,
+  stackCycles,
+];

@@ -1,0 +1,40 @@
+import { isObject } from '../../../template/intrinsics.ts';
+import { checkParameterValue, parameterKind, parameterValueToString } from '../../../template/parameter-constraints.ts';
+import { type TemplateRule, userGuide } from '../../rule.ts';
+
+/** A parameter's Type is one CloudFormation knows, and its Default satisfies its own constraints. */
+export const parameterDeclarations: TemplateRule = {
+  scope: 'template',
+  id: 'SP2001',
+  title: 'Parameter type and default',
+  severity: 'error',
+  docs: userGuide('parameters-section-structure.html'),
+  check({ template, model, report }) {
+    const parameters = template.body!.Parameters;
+    if (!isObject(parameters)) return;
+    for (const decl of model.parameters.values()) {
+      const raw = parameters[decl.name] as Record<string, unknown>;
+      if (!('Type' in raw)) continue; // reported by SP1001
+      if (typeof raw.Type !== 'string' || !parameterKind(raw.Type)) {
+        report(['Parameters', decl.name, 'Type'], `Parameter ${decl.name} has an unknown Type ${JSON.stringify(raw.Type)}`);
+        continue;
+      }
+      if (raw.AllowedPattern !== undefined) {
+        try {
+          new RegExp(String(raw.AllowedPattern));
+        } catch {
+          report(['Parameters', decl.name, 'AllowedPattern'], `The AllowedPattern of ${decl.name} is not a valid regular expression`);
+        }
+      }
+      if (decl.default === undefined) continue;
+      const value = parameterValueToString(decl.default);
+      if (value === undefined) {
+        report(['Parameters', decl.name, 'Default'], `The Default of ${decl.name} must be a string, number or list`);
+        continue;
+      }
+      for (const problem of checkParameterValue(decl, value, false)) {
+        report(['Parameters', decl.name, 'Default'], `The Default of ${decl.name} breaks its own constraints: ${problem}`);
+      }
+    }
+  },
+};

@@ -1,0 +1,61 @@
+import { compareDiagnostics, type Diagnostic } from '../diagnostics.ts';
+import { loadProject, type LoadOptions, type Project } from '../project/project.ts';
+import { resourceFacts } from '../spec/resource-facts.ts';
+import { finding, type Rule } from './rule.ts';
+import { RULES } from './rules/index.ts';
+
+/** Transforms whose effect is known: they add resources but leave the rest of the template as written. */
+const AWS_TRANSFORMS = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions', 'AWS::CodeDeployBlueGreen', 'AWS::SecretsManager-2020-07-23', 'AWS::Include']);
+
+/** Ids of the rules the parser and the project loader report themselves. */
+export const BUILT_IN_RULES: { id: string; title: string; severity: Diagnostic['severity'] }[] = [
+  { id: 'SP0001', title: 'Malformed YAML or JSON', severity: 'error' },
+  { id: 'SP0002', title: 'Duplicate key', severity: 'error' },
+  { id: 'SP0003', title: 'Unknown tag', severity: 'error' },
+  { id: 'SP5006', title: 'Nested template not in the project', severity: 'error' },
+  { id: 'SP5010', title: 'Manifest (stackpilot.yaml)', severity: 'error' },
+];
+
+export interface ValidationResult {
+  project: Project;
+  diagnostics: Diagnostic[];
+}
+
+/** Runs every rule over a loaded project: findings sorted by file and position, duplicates removed. */
+export function validateProject(project: Project, rules: Rule[] = RULES): Diagnostic[] {
+  const facts = resourceFacts();
+  const found: Diagnostic[] = [...project.diagnostics];
+  for (const template of project.templates.values()) {
+    found.push(...template.problems);
+    if (!template.body) continue;
+    const transformed = template.model.transforms.length > 0;
+    const macros = template.model.transforms.some((t) => !AWS_TRANSFORMS.has(t));
+    for (const rule of rules) {
+      if (rule.scope !== 'template') continue;
+      rule.check({
+        template,
+        model: template.model,
+        facts,
+        transformed,
+        macros,
+        report: (path, message, options = {}) => found.push(finding(rule, template.file, template.map.locate(path, options.at), message, options.severity)),
+      });
+    }
+  }
+  for (const rule of rules) {
+    if (rule.scope !== 'project') continue;
+    rule.check({
+      project,
+      facts,
+      report: (source, path, message, options = {}) => found.push(finding(rule, source.file, source.map.locate(path, options.at), message, options.severity)),
+    });
+  }
+  const unique = new Map(found.map((d) => [`${d.file}:${d.line}:${d.column}:${d.rule}:${d.message}`, d]));
+  return [...unique.values()].sort(compareDiagnostics);
+}
+
+/** Loads and validates the project at a path (a template, a folder, or a manifest project). */
+export function validatePath(path: string, options: LoadOptions = {}): ValidationResult {
+  const project = loadProject(path, options);
+  return { project, diagnostics: validateProject(project) };
+}
