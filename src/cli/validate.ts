@@ -59,7 +59,7 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
     try {
       const result = validatePath(path, { env: flags.env, parametersFile: flags.parameters, region: flags.region });
       diagnostics.push(...result.diagnostics);
-      files += new Set([...result.project.templates.values()].map((t) => t.file).concat(result.diagnostics.map((d) => d.file))).size;
+      files += result.project.files.size;
     } catch (error) {
       if (!(error instanceof StackpilotError)) throw error;
       ioProblem = true;

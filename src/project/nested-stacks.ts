@@ -19,10 +19,11 @@ export interface NestedStackLink {
 }
 
 /**
- * The file a TemplateURL names: its last path segment, read from a literal URL, a `Fn::Sub`
- * or a `Fn::Join` (`https://${Bucket}.s3.amazonaws.com/network-stack.yaml` -> network-stack.yaml).
+ * The object key a TemplateURL names, as far as it is written literally: the path after the
+ * host, from the last segment that holds a `${...}` on
+ * (`https://${Bucket}.s3.amazonaws.com/nested/network.yaml` -> `nested/network.yaml`).
  */
-export function templateUrlFileName(url: unknown): string | undefined {
+export function templateUrlKey(url: unknown): string | undefined {
   let text: string | undefined;
   if (typeof url === 'string') text = url;
   else if (isObject(url) && 'Fn::Sub' in url) {
@@ -31,12 +32,22 @@ export function templateUrlFileName(url: unknown): string | undefined {
   } else if (isObject(url) && 'Fn::Join' in url) {
     const join = url['Fn::Join'];
     if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-      text = join[1].map((part) => (typeof part === 'string' ? part : '\u0000')).join(join[0]);
+      text = join[1].map((part) => (typeof part === 'string' ? part : '${}')).join(join[0]);
     }
   }
   if (text === undefined) return undefined;
-  const name = text.split('?')[0].split('/').pop() ?? '';
-  return name === '' || name.includes('${') || name.includes('\u0000') ? undefined : name;
+  let path = text.split('?')[0];
+  const scheme = path.indexOf('://');
+  if (scheme !== -1) path = path.slice(path.indexOf('/', scheme + 3) + 1 || path.length);
+  const lastPlaceholder = path.lastIndexOf('}');
+  if (lastPlaceholder !== -1) path = path.slice(lastPlaceholder + 1);
+  path = path.replace(/^\/+/, '');
+  return path === '' || path.endsWith('/') ? undefined : path;
+}
+
+/** The file name a TemplateURL ends with (`.../network-stack.yaml` -> `network-stack.yaml`). */
+export function templateUrlFileName(url: unknown): string | undefined {
+  return templateUrlKey(url)?.split('/').pop();
 }
 
 export interface NestedSearch {
@@ -58,11 +69,16 @@ export function findNestedStacks(project: Project, loadTemplate: (path: string) 
     for (const resource of template.model.resources.values()) {
       if (!isNestedStackType(resource.type)) continue;
       const urlPath: Path = ['Resources', resource.logicalId, 'Properties', 'TemplateURL'];
-      const fileName = templateUrlFileName(resource.properties.TemplateURL);
+      const key = templateUrlKey(resource.properties.TemplateURL);
+      const fileName = key?.split('/').pop();
       const link: NestedStackLink = { parent: template.absolutePath, logicalId: resource.logicalId, fileName, urlPath };
-      if (fileName) {
+      if (key) {
+        // The longest tail of the key that exists under the parent's folder, the manifest's
+        // template folders or the project root: `nested/net.yaml`, then `net.yaml`.
+        const segments = key.split('/');
+        const tails = segments.map((_, i) => segments.slice(i).join('/'));
         const folders = [dirname(template.absolutePath), ...(search.searchDirectories ?? []), project.root];
-        const found = folders.map((folder) => join(folder, fileName)).find((candidate) => existsSync(candidate));
+        const found = tails.flatMap((tail) => folders.map((folder) => join(folder, tail))).find((candidate) => existsSync(candidate));
         if (found) {
           link.child = found;
           queue.push(loadTemplate(found));

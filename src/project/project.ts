@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
 import { describeTemplate, type TemplateModel } from '../template/model.ts';
-import { looksLikeTemplate, parseTemplate, type Template } from '../template/parse.ts';
+import { isTemplateFile, parseTemplate, type Template } from '../template/parse.ts';
 import type { Path } from '../template/source-map.ts';
 import { isFile, readText } from './files.ts';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.ts';
@@ -47,6 +47,8 @@ export interface Project {
   regionOverrides?: RegionOverrides;
   /** Problems found while loading: manifest, parameter files, missing files. */
   diagnostics: Diagnostic[];
+  /** Every file read as part of the project (as shown in findings). */
+  files: Set<string>;
   /** Turns an absolute path into the path shown in findings. */
   display(absolutePath: string): string;
 }
@@ -111,12 +113,14 @@ export function loadProject(inputPath: string, options: LoadOptions = {}): Proje
     nested: [],
     environments: [],
     diagnostics: [],
+    files: new Set(),
     display,
   };
 
   const loadTemplate = (path: string): ProjectTemplate => {
     let template = project.templates.get(path);
     if (!template) {
+      project.files.add(display(path));
       const parsed = parseTemplate(readText(path, display(path)), display(path));
       template = { ...parsed, absolutePath: path, model: describeTemplate(parsed.body) };
       project.templates.set(path, template);
@@ -132,10 +136,10 @@ export function loadProject(inputPath: string, options: LoadOptions = {}): Proje
     for (const file of listTemplateFiles(root)) {
       const text = readText(file, display(file));
       const parsed = parseTemplate(text, display(file));
-      // Other YAML/JSON (configs, parameter files) is not ours to judge, unless it is a
-      // broken file that was meant to be a template.
-      const meant = looksLikeTemplate(parsed.body) || (parsed.body === undefined && /\b(Resources|AWSTemplateFormatVersion)\b/.test(text));
-      if (meant) project.templates.set(file, { ...parsed, absolutePath: file, model: describeTemplate(parsed.body) });
+      if (isTemplateFile(parsed, text)) {
+        project.templates.set(file, { ...parsed, absolutePath: file, model: describeTemplate(parsed.body) });
+        project.files.add(display(file));
+      }
     }
     project.nested = findNestedStacks(project, loadTemplate, { reportMissing: 'warning' });
     const children = new Set(project.nested.flatMap((l) => (l.child ? [l.child] : [])));
@@ -147,7 +151,7 @@ export function loadProject(inputPath: string, options: LoadOptions = {}): Proje
     project.stacks.push({ id: basename(absoluteInput).replace(TEMPLATE_EXTENSIONS, ''), template: absoluteInput, dependsOn: [], capabilities: [] });
     project.nested = findNestedStacks(project, loadTemplate, { reportMissing: 'none' });
     if (options.parametersFile) {
-      const file = readParameterFileAt(resolve(options.parametersFile), toPosix(options.parametersFile));
+      const file = readParameterFileAt(project, resolve(options.parametersFile), toPosix(options.parametersFile));
       project.diagnostics.push(...file.diagnostics);
       project.environments.push(resolveEnvironment(project, { parameterFiles: new Map([[project.stacks[0].id, [file]]]) }));
     }
@@ -158,12 +162,14 @@ export function loadProject(inputPath: string, options: LoadOptions = {}): Proje
   return project;
 }
 
-function readParameterFileAt(path: string, shown: string): ParameterFile {
+function readParameterFileAt(project: Project, path: string, shown: string): ParameterFile {
+  project.files.add(shown);
   return parseParameterFile(readText(path, shown), shown);
 }
 
 function loadManifestProject(project: Project, manifestPath: string, options: LoadOptions, loadTemplate: (path: string) => ProjectTemplate): void {
   const manifestShown = project.display(manifestPath);
+  project.files.add(manifestShown);
   const read = parseManifest(readText(manifestPath, manifestShown), manifestShown);
   project.diagnostics.push(...read.diagnostics);
   project.manifestSource = { file: manifestShown, map: read.map };
@@ -215,7 +221,7 @@ function loadManifestProject(project: Project, manifestPath: string, options: Lo
         report(path, `Parameter file ${relativePath} does not exist`);
         files.set(absolute, undefined);
       } else {
-        const file = readParameterFileAt(absolute, project.display(absolute));
+        const file = readParameterFileAt(project, absolute, project.display(absolute));
         project.diagnostics.push(...file.diagnostics);
         files.set(absolute, file);
       }

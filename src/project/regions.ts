@@ -39,6 +39,7 @@ export function readRegionOverrides(project: Project, manifest: Manifest, manife
     let text: string;
     try {
       text = readText(absolute, file);
+      project.files.add(file);
     } catch {
       result.diagnostics.push({ file: manifestFile, ...manifestMap.locate(['regions']), severity: 'error', rule: 'SP5010', message: `Region overrides file ${manifest.regions} does not exist` });
       return result;

@@ -53,3 +53,12 @@ export function parseTemplate(text: string, file: string): Template {
 export function looksLikeTemplate(body: unknown): boolean {
   return body !== null && typeof body === 'object' && !Array.isArray(body) && 'Resources' in body;
 }
+
+/**
+ * Whether a file found in a folder is a template to check: one whose top level has Resources,
+ * or a broken file that was meant to be one. Other YAML and JSON (configs, parameter files,
+ * Kubernetes manifests) is not ours to judge.
+ */
+export function isTemplateFile(template: Template, text: string): boolean {
+  return looksLikeTemplate(template.body) || (template.body === undefined && /\b(Resources|AWSTemplateFormatVersion)\b/.test(text));
+}

@@ -55,13 +55,18 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
   const problems: ParseProblem[] = [];
   const doc = parseDocument(text, { schema: 'core', prettyErrors: false, uniqueKeys: true, customTags: options.cloudFormationTags ? KNOWN_TAGS : [] });
 
+  // Duplicate keys by the offset of the repeated key: yaml says only "Map keys must be unique",
+  // so the conversion below names the key (as the JSON reader does).
+  const duplicates = new Map<number, ParseProblem>();
   for (const error of doc.errors) {
-    problems.push({
+    const problem: ParseProblem = {
       code: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'syntax',
       message: cleanMessage(error.message),
       start: error.pos[0],
       end: error.pos[1],
-    });
+    };
+    if (problem.code === 'duplicate-key') duplicates.set(problem.start, problem);
+    problems.push(problem);
   }
 
   const convertUntagged = (node: Node, position: PositionNode): unknown => {
@@ -70,6 +75,11 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
         const key = isScalar(keyNode) ? String(keyNode.value) : keyNode == null ? '' : String(keyNode.toJSON());
+        const duplicate = keyNode?.range ? duplicates.get(keyNode.range[0]) : undefined;
+        if (duplicate && keyNode?.range) {
+          duplicate.message = `Duplicate key "${key}"`;
+          duplicate.end = keyNode.range[1];
+        }
         obj[key] = convert(pair.value as Node | null, childPosition(position, key, keyNode?.range ? [keyNode.range[0], keyNode.range[1]] : undefined));
       }
       return obj;

@@ -27,9 +27,11 @@ export const parameterDeclarations: TemplateRule = {
         }
       }
       if (decl.default === undefined) continue;
-      const value = parameterValueToString(decl.default);
+      // CloudFormation rejects a list Default ("Every Default member must be a string"), even for list types.
+      const value = Array.isArray(decl.default) ? undefined : parameterValueToString(decl.default);
       if (value === undefined) {
-        report(['Parameters', decl.name, 'Default'], `The Default of ${decl.name} must be a string, number or list`);
+        const list = Array.isArray(decl.default) ? ', not a list: write the items separated by commas' : '';
+        report(['Parameters', decl.name, 'Default'], `The Default of ${decl.name} must be a string or a number${list}`);
         continue;
       }
       for (const problem of checkParameterValue(decl, value, false)) {

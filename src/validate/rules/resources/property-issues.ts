@@ -61,7 +61,8 @@ function checkValue(value: unknown, type: PropertyType, path: Path, facts: Resou
   const fn = intrinsicName(value);
   if (fn === 'Fn::If' && Array.isArray((value as Record<string, unknown>)[fn])) {
     const branches = (value as Record<string, unknown[]>)[fn];
-    for (const i of [1, 2]) if (!isNoValue(branches[i])) checkValue(branches[i], type, [...path, fn, i], facts, issues, where);
+    // A missing branch is a shape error (SP1101), not a value of the wrong type.
+    for (const i of [1, 2]) if (i < branches.length && !isNoValue(branches[i])) checkValue(branches[i], type, [...path, fn, i], facts, issues, where);
     return true;
   }
   if (fn !== undefined || value === null) return true; // known only at deploy time

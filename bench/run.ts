@@ -1,0 +1,12 @@
+// `npm run bench`: prints the figures each issue names. Runs the built CLI (npm run build).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './measure.ts';
+import { benchValidate } from './validate.bench.ts';
+
+if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
+  console.error('bench: build the CLI first (npm run build)');
+  process.exit(1);
+}
+console.log(`stackpilot benchmarks on Node ${process.version}\n`);
+benchValidate();

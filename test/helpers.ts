@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Diagnostic } from '../src/diagnostics.ts';
+import type { LoadOptions } from '../src/project/project.ts';
+import { validatePath } from '../src/validate/validate.ts';
+
+export const REPO = join(import.meta.dirname, '..');
+export const FIXTURES = join(REPO, 'test', 'fixtures');
+/** Public templates nobody here wrote (shared/corpus beside the repository). */
+export const CORPUS = join(REPO, '..', 'shared', 'corpus', 'aws-cloudformation-templates');
+
+export function fixture(...parts: string[]): string {
+  return join(FIXTURES, ...parts);
+}
+
+/** Every finding for a path (template, folder or project). */
+export function findings(path: string, options: LoadOptions = {}): Diagnostic[] {
+  return validatePath(path, options).diagnostics;
+}
+
+/** The findings of one rule, as `line:column message` strings, easy to assert on. */
+export function ruleFindings(path: string, rule: string, options: LoadOptions = {}): string[] {
+  return findings(path, options)
+    .filter((d) => d.rule === rule)
+    .map((d) => `${d.line}:${d.column} ${d.message}`);
+}
+
+/** Writes files (path -> content) into a new temporary folder and returns the folder. */
+export function writeProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stackpilot-test-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+const TSX_LOADER = import.meta.resolve('tsx');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI from source as a user would: no terminal, colour settings cleared unless given. */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
+  const result = spawnSync(process.execPath, ['--import', TSX_LOADER, join(REPO, 'src/cli/bin.ts'), ...args], {
+    cwd: options.cwd ?? REPO,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...options.env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}

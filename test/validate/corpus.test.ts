@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { isTemplateFile, parseTemplate } from '../../src/template/parse.ts';
+import { validatePath } from '../../src/validate/validate.ts';
+import { CORPUS } from '../helpers.ts';
+
+/**
+ * Corpus templates that real CloudFormation does not accept as they are, with the reason.
+ * Each must still produce an error (so the list cannot silently go stale).
+ */
+const NOT_PLAIN_CLOUDFORMATION: Record<string, string> = {
+  'APIGateway/apigateway_lambda_integration.json': 'Rain::Embed, expanded by `rain pkg` before deploying',
+  'APIGateway/apigateway_lambda_integration.yaml': '!Rain::Embed, expanded by `rain pkg` before deploying',
+  'CloudFormation/CustomResources/getfromjson/src/getfromjson.yml': '!Rain::Embed',
+  'CloudFormation/MacrosExamples/DateFunctions/date.json': 'Rain::Embed',
+  'CloudFormation/MacrosExamples/DateFunctions/date.yaml': '!Rain::Embed',
+  'CloudFormation/MacrosExamples/PyPlate/python.json': 'Rain::Embed',
+  'CloudFormation/MacrosExamples/PyPlate/python.yaml': '!Rain::Embed',
+  'CloudFormation/MacrosExamples/StringFunctions/string.json': 'Rain::Embed',
+  'CloudFormation/MacrosExamples/StringFunctions/string.yaml': '!Rain::Embed',
+  'CloudFormation/StackSets/common-resources-stackset.json': 'Rain::Embed of a template body',
+  'CloudFormation/StackSets/common-resources-stackset.yaml': '!Rain::Embed of a template body',
+  'CloudFormation/StackSets/common-resources.yaml': '!Rain::Module',
+  'CloudFormation/StackSets/log-setup-management.json': 'Rain::Embed of a template body',
+  'CloudFormation/StackSets/log-setup-management.yaml': '!Rain::Embed of a template body',
+  'ElastiCache/Elasticache-snapshot.json': 'Rain::Embed',
+  'ElastiCache/Elasticache-snapshot.yaml': '!Rain::Embed',
+  'IoT/amzn2-greengrass-cfn.json': 'Rain::Embed',
+  'IoT/amzn2-greengrass-cfn.yaml': '!Rain::Embed',
+  'RainModules/api-resource.yml': 'a Rain module, not a template (!Rain::S3)',
+  'RainModules/bucket.yml': 'a Rain module, not a template (parameter Type Boolean, !Rain::Module)',
+  'RainModules/static-site.yml': 'a Rain module, not a template (refers to resources of other modules)',
+  'Solutions/GitLab/GitLabServer.json': 'Rain::Module with Overrides; the packaged GitLabServer-pkg.json is plain CloudFormation',
+  'Solutions/GitLab/GitLabServer.yaml': '!Rain::Module',
+  'Solutions/GitLabAndVSCode/GitLabAndVSCode.json': 'Rain::Module with Overrides; the -pkg.json is plain CloudFormation',
+  'Solutions/GitLabAndVSCode/GitLabAndVSCode.yaml': '!Rain::Module',
+  'Solutions/Gitea/Gitea.json': 'Rain::Module with Overrides; the -pkg.json is plain CloudFormation',
+  'Solutions/Gitea/Gitea.yaml': '!Rain::Module',
+  'Solutions/VSCode/VSCodeServer.json': 'Rain::Module with Overrides; the -pkg.json is plain CloudFormation',
+  'Solutions/VSCode/VSCodeServer.yaml': '!Rain::Module',
+  'Solutions/VPCPeering/templates/VPCPeering-Accepter.main.cfn.json':
+    'a real bug: nested stack VPCPeeringAccepterTagStack passes LambdaRoleName, which VPCPeering-Accepter-Tag.cfn.json does not declare (CloudFormation rejects it)',
+  'Solutions/VPCPeering/templates/VPCPeering-Accepter.main.cfn.yaml': 'the same bug as the .json version',
+};
+
+function corpusTemplates(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ya?ml|json|template)$/.test(entry.name)) {
+        const text = readFileSync(path, 'utf8');
+        if (isTemplateFile(parseTemplate(text, path), text)) found.push(path);
+      }
+    }
+  };
+  walk(CORPUS);
+  return found.sort();
+}
+
+describe('the public template corpus', () => {
+  const templates = corpusTemplates();
+
+  it('holds the templates it is known to hold', () => {
+    assert.ok(templates.length >= 290, `expected about 297 templates in ${CORPUS}, found ${templates.length}`);
+  });
+
+  it('validates every template without a crash, and finds no error where CloudFormation accepts the template', () => {
+    const unexpected: string[] = [];
+    const stale: string[] = [];
+    for (const path of templates) {
+      const name = relative(CORPUS, path);
+      const errors = validatePath(path).diagnostics.filter((d) => d.severity === 'error');
+      if (name in NOT_PLAIN_CLOUDFORMATION) {
+        if (errors.length === 0) stale.push(`${name}: listed as not plain CloudFormation, but no error was found`);
+      } else {
+        unexpected.push(...errors.map((d) => `${name}:${d.line}:${d.column} ${d.rule} ${d.message}`));
+      }
+    }
+    assert.deepEqual(unexpected, []);
+    assert.deepEqual(stale, []);
+  });
+
+  it('reads the Rain constructs it excludes as findings, never as crashes', () => {
+    const rain = validatePath(join(CORPUS, 'APIGateway/apigateway_lambda_integration.yaml')).diagnostics;
+    assert.ok(rain.some((d) => d.rule === 'SP0003' && d.message === 'Unknown tag !Rain::Embed'));
+  });
+
+  it('catches the nested-parameter bug in the VPC peering sample', () => {
+    const found = validatePath(join(CORPUS, 'Solutions/VPCPeering/templates/VPCPeering-Accepter.main.cfn.yaml')).diagnostics.filter((d) => d.rule === 'SP5001');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /passes LambdaRoleName, which .*VPCPeering-Accepter-Tag\.cfn\.yaml does not declare/);
+  });
+});
