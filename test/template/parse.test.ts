@@ -81,7 +81,7 @@ Conditions:
 
   it('reports duplicate keys, bad indentation and unknown tags as findings with positions, never as exceptions', () => {
     const dup = yaml('Resources:\n  A:\n    Type: AWS::SNS::Topic\n  A:\n    Type: AWS::SQS::Queue\n');
-    assert.deepEqual(dup.problems.map((p) => `${p.rule} ${p.line}:${p.column} ${p.message}`), ['SP0002 4:3 Map keys must be unique']);
+    assert.deepEqual(dup.problems.map((p) => `${p.rule} ${p.line}:${p.column} ${p.message}`), ['SP0002 4:3 Duplicate key "A"']);
 
     const indent = yaml('Resources:\n  A:\n    Type: AWS::SNS::Topic\n   Properties: {}\n');
     assert.equal(indent.problems[0].rule, 'SP0001');
