@@ -1,29 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isTemplateFile, parseTemplate } from '../src/template/parse.ts';
+import { templatesInFolder } from '../src/project/project.ts';
 import { median, REPO, runBuiltCli, verdict } from './measure.ts';
 
 const CORPUS = join(REPO, '..', 'shared', 'corpus', 'aws-cloudformation-templates');
 
-function corpusTemplates(): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.(ya?ml|json|template)$/.test(entry.name)) {
-        const text = readFileSync(path, 'utf8');
-        if (isTemplateFile(parseTemplate(text, path), text)) found.push(path);
-      }
-    }
-  };
-  walk(CORPUS);
-  return found.sort();
-}
-
 /** `stackpilot validate` over the whole corpus in one process, and one cold run on a single template. */
 export function benchValidate(): void {
-  const templates = corpusTemplates();
+  const templates = templatesInFolder(CORPUS);
   const corpusRuns = [0, 1, 2].map(() => runBuiltCli(['validate', '--format', 'json', ...templates]));
   const corpusSeconds = median(corpusRuns.map((r) => r.seconds));
   const corpusRss = Math.max(...corpusRuns.map((r) => r.peakRssMb));

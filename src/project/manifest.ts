@@ -50,7 +50,8 @@ export const manifestSchema = z
     templates: z.string().optional(),
     stacks: z.record(id, stackSchema).refine((s) => Object.keys(s).length > 0, 'declare at least one stack'),
     environments: z.record(id, environmentSchema).refine((e) => Object.keys(e).length > 0, 'declare at least one environment'),
-    regions: z.union([z.string(), z.record(region, regionOverrideSchema)]).optional(),
+    // Region names are checked by readRegionOverrides, which points at the name (the union here would only say "Invalid input").
+    regions: z.union([z.string(), z.record(z.string(), regionOverrideSchema)]).optional(),
     tags: z.record(z.string(), z.string()).optional(),
     healthChecks: z.array(healthCheckSchema).optional(),
   })

@@ -76,7 +76,8 @@ function statOrThrow(path: string, shown: string) {
   }
 }
 
-function listTemplateFiles(dir: string): string[] {
+/** YAML, JSON and .template files below a folder, skipping dependency, build and hidden folders. */
+export function listTemplateFiles(dir: string): string[] {
   const found: string[] = [];
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -160,6 +161,14 @@ export function loadProject(inputPath: string, options: LoadOptions = {}): Proje
     project.environments.push(resolveEnvironment(project, {}));
   }
   return project;
+}
+
+/** The templates below a folder: candidate files whose content is (or was meant to be) a template. */
+export function templatesInFolder(dir: string): string[] {
+  return listTemplateFiles(dir).filter((file) => {
+    const text = readText(file, file);
+    return isTemplateFile(parseTemplate(text, file), text);
+  });
 }
 
 function readParameterFileAt(project: Project, path: string, shown: string): ParameterFile {

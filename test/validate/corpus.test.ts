@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { isTemplateFile, parseTemplate } from '../../src/template/parse.ts';
+import { templatesInFolder } from '../../src/project/project.ts';
 import { validatePath } from '../../src/validate/validate.ts';
 import { CORPUS } from '../helpers.ts';
 
@@ -45,24 +44,8 @@ const NOT_PLAIN_CLOUDFORMATION: Record<string, string> = {
   'Solutions/VPCPeering/templates/VPCPeering-Accepter.main.cfn.yaml': 'the same bug as the .json version',
 };
 
-function corpusTemplates(): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.(ya?ml|json|template)$/.test(entry.name)) {
-        const text = readFileSync(path, 'utf8');
-        if (isTemplateFile(parseTemplate(text, path), text)) found.push(path);
-      }
-    }
-  };
-  walk(CORPUS);
-  return found.sort();
-}
-
 describe('the public template corpus', () => {
-  const templates = corpusTemplates();
+  const templates = templatesInFolder(CORPUS);
 
   it('holds the templates it is known to hold', () => {
     assert.ok(templates.length >= 290, `expected about 297 templates in ${CORPUS}, found ${templates.length}`);
