@@ -43,8 +43,9 @@ export function parseTemplate(text: string, file: string): Template {
   const parsed = readDocument(text, file);
   const body = parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : undefined;
   const problems = problemsToDiagnostics(file, parsed);
-  if (parsed.value !== undefined && body === undefined) {
-    problems.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, rule: 'SP0001', severity: 'error', message: 'A template must be a mapping of sections (AWSTemplateFormatVersion, Parameters, Resources, ...)' });
+  if (parsed.value !== undefined && body === undefined && !problems.some((p) => p.severity === 'error')) {
+    const message = parsed.value === null ? 'The template is empty' : 'A template must be a mapping of sections (AWSTemplateFormatVersion, Parameters, Resources, ...)';
+    problems.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, rule: 'SP0001', severity: 'error', message });
   }
   return { file, format: parsed.format, body, map: parsed.map, byteSize: Buffer.byteLength(text, 'utf8'), problems };
 }

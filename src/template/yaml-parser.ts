@@ -95,7 +95,12 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
 
   const convert = (node: Node | null | undefined, position: PositionNode): unknown => {
     if (node == null) return null;
-    if (isAlias(node)) return convert((node as Alias).resolve(doc) as Node | undefined, position);
+    if (isAlias(node)) {
+      const target = (node as Alias).resolve(doc) as Node | undefined;
+      if (node.range) [position.start, position.end] = node.range;
+      if (!target) problems.push({ code: 'syntax', message: `Unknown alias *${(node as Alias).source}`, start: node.range?.[0] ?? 0, end: node.range?.[1] ?? 0 });
+      return target ? convertUntagged(target, position) : null;
+    }
     const range = node.range ?? [0, 0, 0];
     const tag = options.cloudFormationTags && node.tag?.startsWith('!') ? node.tag : undefined;
     const fn = tag === undefined ? undefined : SHORT_FORM_TAGS[tag];

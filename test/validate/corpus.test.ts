@@ -21,6 +21,7 @@ const NOT_PLAIN_CLOUDFORMATION: Record<string, string> = {
   'CloudFormation/MacrosExamples/StringFunctions/string.yaml': '!Rain::Embed',
   'CloudFormation/StackSets/common-resources-stackset.json': 'Rain::Embed of a template body',
   'CloudFormation/StackSets/common-resources-stackset.yaml': '!Rain::Embed of a template body',
+  'CloudFormation/StackSets/common-resources.json': 'Rain::Module as a resource Type',
   'CloudFormation/StackSets/common-resources.yaml': '!Rain::Module',
   'CloudFormation/StackSets/log-setup-management.json': 'Rain::Embed of a template body',
   'CloudFormation/StackSets/log-setup-management.yaml': '!Rain::Embed of a template body',

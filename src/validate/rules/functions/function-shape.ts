@@ -1,7 +1,7 @@
 import { intrinsicCalls, intrinsicName, isObject } from '../../../template/intrinsics.ts';
 import { type TemplateRule, templateReference } from '../../rule.ts';
 
-const isString = (v: unknown) => typeof v === 'string';
+const isString = (v: unknown) => typeof v === 'string' && v !== '';
 /** A value that is a string, or a function that can produce one. */
 const stringish = (v: unknown) => typeof v === 'string' || intrinsicName(v) !== undefined;
 const listish = (v: unknown) => Array.isArray(v) || intrinsicName(v) !== undefined;
@@ -16,8 +16,8 @@ const SHAPES: Record<string, [(arg: unknown) => boolean, string]> = {
     (a) => (typeof a === 'string' && a.includes('.')) || (Array.isArray(a) && a.length === 2 && isString(a[0]) && stringish(a[1])),
     '[logicalId, attribute] (or "logicalId.attribute")',
   ],
-  'Fn::Sub': [(a) => isString(a) || (Array.isArray(a) && a.length === 2 && isString(a[0]) && isObject(a[1])), 'a string, or [string, {variable: value}]'],
-  'Fn::Join': [(a) => Array.isArray(a) && a.length === 2 && isString(a[0]) && listish(a[1]), '[delimiter, [values]]'],
+  'Fn::Sub': [(a) => typeof a === 'string' || (Array.isArray(a) && a.length === 2 && isString(a[0]) && isObject(a[1])), 'a string, or [string, {variable: value}]'],
+  'Fn::Join': [(a) => Array.isArray(a) && a.length === 2 && typeof a[0] === 'string' && listish(a[1]), '[delimiter, [values]]'],
   'Fn::Select': [(a) => Array.isArray(a) && a.length === 2 && integerish(a[0]) && listish(a[1]), '[index, [values]]'],
   'Fn::Split': [(a) => Array.isArray(a) && a.length === 2 && isString(a[0]) && stringish(a[1]), '[delimiter, string]'],
   'Fn::FindInMap': [

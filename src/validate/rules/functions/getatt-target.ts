@@ -33,7 +33,7 @@ export const getAttTargetRule: TemplateRule = {
       for (const { fn, argument, path } of intrinsicCalls(body, section)) {
         if (fn !== 'Fn::GetAtt') continue;
         const target = getAttTarget(argument);
-        if (!target) continue;
+        if (!target || target[0] === '') continue; // shape: SP1101
         const problem = getAttProblem(ctx, target[0], target[1]);
         if (problem) ctx.report([...path, 'Fn::GetAtt'], problem);
       }

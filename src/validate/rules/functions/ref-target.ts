@@ -13,7 +13,7 @@ export const refTarget: TemplateRule = {
     const body = template.body!;
     for (const section of ['Resources', 'Outputs', 'Conditions']) {
       for (const { fn, argument, path } of intrinsicCalls(body, section)) {
-        if (fn !== 'Ref' || typeof argument !== 'string') continue;
+        if (fn !== 'Ref' || typeof argument !== 'string' || argument === '') continue; // shape: SP1101
         if (PSEUDO_PARAMETERS.has(argument) || model.parameters.has(argument)) continue;
         if (model.resources.has(argument)) {
           if (section === 'Conditions') report([...path, 'Ref'], `Conditions can only refer to parameters, not to resource ${argument}`);

@@ -31,8 +31,6 @@ export function propertyIssues(ctx: TemplateCheck): PropertyIssue[] {
       checkObject({}, facts.properties, path, ctx.facts, issues, `${resource.type}`);
     } else if (isObject(raw.Properties) && intrinsicName(raw.Properties) === undefined) {
       checkObject(raw.Properties, facts.properties, path, ctx.facts, issues, `${resource.type}`);
-    } else if (!isObject(raw.Properties)) {
-      issues.push({ kind: 'wrong-type', path, message: `The Properties of ${resource.logicalId} must be a mapping` });
     }
   }
   cache.set(ctx.template, issues);

@@ -11,7 +11,7 @@ export const templateSections: TemplateRule = {
   title: 'Template sections and their shapes',
   severity: 'error',
   docs: userGuide('template-anatomy.html'),
-  check({ template, model, report }) {
+  check({ template, model, macros, report }) {
     const body = template.body!;
     const serverless = model.transforms.includes('AWS::Serverless-2016-10-31');
     for (const key of Object.keys(body)) {
@@ -44,6 +44,10 @@ export const templateSections: TemplateRule = {
         }
         if (!isObject(value)) report([section, name], `The ${what} ${name} must be a mapping`);
         else if (!(required in value)) report([section, name], `The ${what} ${name} has no ${required}`, { at: 'key' });
+        else if (section === 'Resources' && !macros) {
+          if (typeof value.Type !== 'string' || !/^[A-Za-z0-9]+(::[A-Za-z0-9_-]+)+$/.test(value.Type)) report([section, name, 'Type'], `The Type of ${name} must be a resource type name such as AWS::S3::Bucket`);
+          if ('Properties' in value && !isObject(value.Properties)) report([section, name, 'Properties'], `The Properties of ${name} must be a mapping`);
+        }
       }
     }
   },
