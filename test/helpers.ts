@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../src/diagnostics.ts';
@@ -27,9 +27,15 @@ export function ruleFindings(path: string, rule: string, options: LoadOptions = 
     .map((d) => `${d.line}:${d.column} ${d.message}`);
 }
 
-/** Writes files (path -> content) into a new temporary folder and returns the folder. */
+const temporary: string[] = [];
+process.on('exit', () => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes files (path -> content) into a new temporary folder (removed when the tests end) and returns the folder. */
 export function writeProject(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'stackpilot-test-'));
+  temporary.push(dir);
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
