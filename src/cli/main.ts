@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { StackpilotError } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
+import { graphCommand } from './graph.ts';
 import { validateCommand } from './validate.ts';
 import { VERSION } from './version.ts';
 
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addCommand(validateCommand().exitOverride());
+  program.addCommand(graphCommand().exitOverride());
   return program;
 }
 
