@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
 import { describeTemplate, type TemplateModel } from '../template/model.ts';
 import { isTemplateFile, parseTemplate, type Template } from '../template/parse.ts';
-import type { Path } from '../template/source-map.ts';
+import type { Path, SourceMap } from '../template/source-map.ts';
 import { isFile, readText } from './files.ts';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.ts';
 import { findNestedStacks, type NestedStackLink } from './nested-stacks.ts';
@@ -38,7 +38,7 @@ export interface Project {
   name: string;
   manifest?: Manifest;
   /** The manifest file as a source of findings. */
-  manifestSource?: { file: string; map: import('../template/source-map.ts').SourceMap };
+  manifestSource?: { file: string; map: SourceMap };
   templates: Map<string, ProjectTemplate>;
   stacks: ProjectStack[];
   nested: NestedStackLink[];
