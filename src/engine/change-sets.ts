@@ -1,0 +1,221 @@
+import type * as CFN from '@aws-sdk/client-cloudformation';
+import { EngineError, type Reply } from './api.ts';
+import { changeSetArn } from './ids.ts';
+import { checkStackName, tagsOf, UPDATABLE, type StackLifecycle } from './operations/lifecycle.ts';
+import { planChanges } from './operations/plan.ts';
+import type { PreparedTemplate } from './prepared-template.ts';
+import { readTemplateUrl } from './template-source.ts';
+import type { EngineRuntime } from './runtime.ts';
+import type { ChangeSetRecord, StackRecord } from './state.ts';
+import { sameUpdate } from './update-check.ts';
+
+const NO_CHANGES = "The submitted information didn't contain changes. Submit different information to create a change set.";
+const notFound = (name: string) => new EngineError('ChangeSetNotFound', `ChangeSet [${name}] does not exist`, 404);
+const date = (iso: string) => new Date(iso);
+
+/** Change sets: planned in the background, executed as a create or an update of their stack. */
+export class ChangeSets {
+  constructor(private readonly runtime: EngineRuntime, private readonly lifecycle: StackLifecycle) {}
+
+  async create(input: CFN.CreateChangeSetCommandInput): Promise<Reply<CFN.CreateChangeSetCommandOutput>> {
+    const { runtime, lifecycle } = this;
+    const stackName = checkStackName(input.StackName);
+    const name = input.ChangeSetName ?? '';
+    if (!/^[a-zA-Z][-a-zA-Z0-9]*$/.test(name) || name.length > 128) throw new EngineError('ValidationError', `1 validation error detected: Value '${name}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
+    const type = input.ChangeSetType ?? 'UPDATE';
+    if (type !== 'CREATE' && type !== 'UPDATE') throw new EngineError('ValidationError', `ChangeSetType ${type} is not supported by the stackpilot local engine`);
+    let stack = runtime.store.find(stackName);
+    if (type === 'CREATE' && stack && stack.status !== 'REVIEW_IN_PROGRESS') throw new EngineError('AlreadyExistsException', `Stack [${stackName}] already exists and cannot be created again with the changeSet [${name}].`);
+    if (type === 'UPDATE' && (!stack || stack.status === 'REVIEW_IN_PROGRESS')) throw new EngineError('ValidationError', `Stack [${stackName}] does not exist`);
+    if (stack && [...runtime.store.changeSets.values()].some((c) => c.stackId === stack!.stackId && c.changeSetName === name)) throw new EngineError('AlreadyExistsException', `ChangeSet [${name}] already exists`);
+    if (type === 'UPDATE' && !UPDATABLE.has(stack!.status)) throw new EngineError('ValidationError', `Stack:${stack!.stackId} is in ${stack!.status} state and can not be updated.`);
+
+    const text = input.UsePreviousTemplate ? stack?.templateBody ?? '' : input.TemplateBody ?? (input.TemplateURL ? await readTemplateUrl(input.TemplateURL, runtime.options.clients.s3) : undefined);
+    if (text === undefined) throw new EngineError('ValidationError', 'Either Template URL or Template Body must be specified.');
+    const template = runtime.template(text);
+    const capabilities = input.Capabilities ?? [];
+    const parameters = await lifecycle.checkInputs(template, input.Parameters, type === 'UPDATE' ? stack!.parameters : undefined, capabilities);
+    const tags = input.Tags ? tagsOf(input.Tags) : stack?.tags ?? [];
+    if (!stack) {
+      stack = lifecycle.newStack(stackName, template, [], { capabilities, tags, notificationARNs: input.NotificationARNs ?? [], disableRollback: false }, 'REVIEW_IN_PROGRESS');
+      runtime.setStackStatus(stack, 'REVIEW_IN_PROGRESS', 'User Initiated', input.ClientToken);
+    }
+    const record: ChangeSetRecord = {
+      changeSetId: changeSetArn(runtime.options, name, runtime.random),
+      changeSetName: name,
+      stackId: stack.stackId,
+      stackName,
+      changeSetType: type,
+      status: 'CREATE_PENDING',
+      executionStatus: 'UNAVAILABLE',
+      creationTime: runtime.now(),
+      ...(input.Description !== undefined ? { description: input.Description } : {}),
+      templateBody: text,
+      parameters,
+      capabilities,
+      notificationARNs: input.NotificationARNs ?? stack.notificationARNs,
+      tags,
+      changes: [],
+      includeNestedStacks: input.IncludeNestedStacks ?? false,
+    };
+    runtime.store.changeSets.set(record.changeSetId, record);
+    runtime.store.changed();
+    const planned = stack;
+    runtime.background(() => this.plan(record, planned, template));
+    return { Id: record.changeSetId, StackId: stack.stackId };
+  }
+
+  /** Computes the Changes; a change set that changes nothing fails with AWS's reason. */
+  private async plan(record: ChangeSetRecord, stack: StackRecord, template: PreparedTemplate): Promise<void> {
+    record.status = 'CREATE_IN_PROGRESS';
+    try {
+      if (record.changeSetType === 'UPDATE' && sameUpdate(this.runtime, stack, template, record.parameters, record.tags)) {
+        this.finish(record, 'FAILED', NO_CHANGES);
+        return;
+      }
+      const baseline = record.changeSetType === 'CREATE' ? { ...stack, templateBody: '', parameters: [], resources: {} } : stack;
+      const planned = await planChanges(this.runtime, baseline, template, record.parameters, this.lifecycle);
+      const changes: CFN.Change[] = [];
+      for (const { change, nestedProperties } of planned) {
+        if (nestedProperties && record.includeNestedStacks && change.PhysicalResourceId) {
+          const child = await this.nestedChangeSet(record, change.PhysicalResourceId, nestedProperties);
+          if (child) change.ChangeSetId = child.changeSetId;
+        }
+        changes.push({ Type: 'Resource', ResourceChange: change });
+      }
+      record.changes = changes;
+      this.finish(record, 'CREATE_COMPLETE');
+    } catch (error) {
+      this.finish(record, 'FAILED', (error as Error).message);
+    }
+  }
+
+  private finish(record: ChangeSetRecord, status: 'CREATE_COMPLETE' | 'FAILED', reason?: string): void {
+    record.status = status;
+    record.executionStatus = status === 'CREATE_COMPLETE' ? 'AVAILABLE' : 'UNAVAILABLE';
+    if (reason) record.statusReason = reason;
+    this.runtime.store.changed();
+  }
+
+  /** The change set of a nested stack being modified, planned the same way, linked to its parent and root. */
+  private async nestedChangeSet(parent: ChangeSetRecord, childStackId: string, properties: Record<string, unknown>): Promise<ChangeSetRecord | undefined> {
+    const child = this.runtime.store.find(childStackId);
+    if (!child || typeof properties.TemplateURL !== 'string') return undefined;
+    const text = await readTemplateUrl(properties.TemplateURL, this.runtime.options.clients.s3);
+    const template = this.runtime.template(text);
+    const given = (properties.Parameters ?? {}) as Record<string, unknown>;
+    const inputs = Object.entries(given).map(([ParameterKey, value]) => ({ ParameterKey, ParameterValue: Array.isArray(value) ? value.join(',') : String(value) }));
+    const parameters = await this.lifecycle.checkInputs(template, inputs, child.parameters, child.capabilities);
+    const record: ChangeSetRecord = {
+      ...parent,
+      changeSetId: changeSetArn(this.runtime.options, parent.changeSetName, this.runtime.random),
+      stackId: child.stackId,
+      stackName: child.stackName,
+      changeSetType: 'UPDATE',
+      templateBody: text,
+      parameters,
+      capabilities: child.capabilities,
+      tags: child.tags,
+      changes: [],
+      parentChangeSetId: parent.changeSetId,
+      rootChangeSetId: parent.rootChangeSetId ?? parent.changeSetId,
+    };
+    this.runtime.store.changeSets.set(record.changeSetId, record);
+    await this.plan(record, child, template);
+    return record;
+  }
+
+  find(changeSetName: string | undefined, stackName: string | undefined): ChangeSetRecord {
+    const name = changeSetName ?? '';
+    const byArn = this.runtime.store.changeSets.get(name);
+    if (byArn) return byArn;
+    const stack = stackName ? this.runtime.store.find(stackName) : undefined;
+    if (!stack) {
+      if (!stackName) throw new EngineError('ValidationError', 'StackName must be specified if ChangeSetName is not specified as an ARN.');
+      throw notFound(name);
+    }
+    const found = [...this.runtime.store.changeSets.values()].find((c) => c.stackId === stack.stackId && c.changeSetName === name);
+    if (!found) throw notFound(name);
+    return found;
+  }
+
+  describe(input: CFN.DescribeChangeSetCommandInput): Reply<CFN.DescribeChangeSetCommandOutput> {
+    const record = this.find(input.ChangeSetName, input.StackName);
+    const noEcho = new Set(record.parameters.filter((p) => p.noEcho).map((p) => p.key));
+    return {
+      ChangeSetName: record.changeSetName,
+      ChangeSetId: record.changeSetId,
+      StackId: record.stackId,
+      StackName: record.stackName,
+      ...(record.description !== undefined ? { Description: record.description } : {}),
+      Parameters: record.parameters.map((p) => ({ ParameterKey: p.key, ParameterValue: noEcho.has(p.key) ? '****' : p.value })),
+      CreationTime: date(record.creationTime),
+      ExecutionStatus: record.executionStatus as CFN.ExecutionStatus,
+      Status: record.status as CFN.ChangeSetStatus,
+      ...(record.statusReason ? { StatusReason: record.statusReason } : {}),
+      NotificationARNs: record.notificationARNs,
+      Capabilities: record.capabilities as CFN.Capability[],
+      Tags: record.tags,
+      Changes: record.changes as CFN.Change[],
+      IncludeNestedStacks: record.includeNestedStacks,
+      ...(record.parentChangeSetId ? { ParentChangeSetId: record.parentChangeSetId, RootChangeSetId: record.rootChangeSetId } : {}),
+    };
+  }
+
+  list(input: CFN.ListChangeSetsCommandInput): Reply<CFN.ListChangeSetsCommandOutput> {
+    const stack = this.runtime.store.get(input.StackName);
+    return {
+      Summaries: [...this.runtime.store.changeSets.values()].filter((c) => c.stackId === stack.stackId).map((c) => ({
+        StackId: c.stackId,
+        StackName: c.stackName,
+        ChangeSetId: c.changeSetId,
+        ChangeSetName: c.changeSetName,
+        ExecutionStatus: c.executionStatus as CFN.ExecutionStatus,
+        Status: c.status as CFN.ChangeSetStatus,
+        ...(c.statusReason ? { StatusReason: c.statusReason } : {}),
+        CreationTime: date(c.creationTime),
+        ...(c.description !== undefined ? { Description: c.description } : {}),
+        IncludeNestedStacks: c.includeNestedStacks,
+        ...(c.parentChangeSetId ? { ParentChangeSetId: c.parentChangeSetId, RootChangeSetId: c.rootChangeSetId } : {}),
+      })),
+    };
+  }
+
+  delete(input: CFN.DeleteChangeSetCommandInput): void {
+    const record = this.find(input.ChangeSetName, input.StackName);
+    if (record.executionStatus === 'EXECUTE_IN_PROGRESS') throw new EngineError('InvalidChangeSetStatus', `Cannot delete ChangeSet [${record.changeSetId}] while it is being executed`);
+    if (record.parentChangeSetId) throw new EngineError('InvalidChangeSetStatus', `Cannot delete a nested change set [${record.changeSetId}]; delete its root change set`);
+    for (const c of [...this.runtime.store.changeSets.values()]) if (c.rootChangeSetId === record.changeSetId) this.runtime.store.changeSets.delete(c.changeSetId);
+    this.runtime.store.changeSets.delete(record.changeSetId);
+    this.runtime.store.changed();
+  }
+
+  execute(input: CFN.ExecuteChangeSetCommandInput): void {
+    const record = this.find(input.ChangeSetName, input.StackName);
+    if (record.status !== 'CREATE_COMPLETE' || record.executionStatus !== 'AVAILABLE' || record.parentChangeSetId) {
+      throw new EngineError('InvalidChangeSetStatus', `ChangeSet [${record.changeSetId}] cannot be executed in its current execution status of [${record.executionStatus}]`);
+    }
+    const stack = this.runtime.store.get(record.stackId);
+    if (record.changeSetType === 'UPDATE' && !UPDATABLE.has(stack.status)) throw new EngineError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
+    const template = this.runtime.template(record.templateBody);
+    const family = [...this.runtime.store.changeSets.values()].filter((c) => c.changeSetId === record.changeSetId || c.rootChangeSetId === record.changeSetId);
+    for (const c of this.runtime.store.changeSets.values()) {
+      if (c.stackId === stack.stackId && !family.includes(c)) c.executionStatus = 'OBSOLETE';
+    }
+    for (const c of family) c.executionStatus = 'EXECUTE_IN_PROGRESS';
+    stack.changeSetId = record.changeSetId;
+    const disableRollback = input.DisableRollback ?? false;
+    this.runtime.background(async () => {
+      if (record.changeSetType === 'CREATE') {
+        Object.assign(stack, { templateBody: record.templateBody, parameters: record.parameters, capabilities: record.capabilities, tags: record.tags, notificationARNs: record.notificationARNs, disableRollback });
+        if (template.model.description !== undefined) stack.description = template.model.description;
+        await this.lifecycle.runCreation(stack, template, input.ClientRequestToken);
+      } else {
+        await this.lifecycle.runUpdate(stack, template, record.parameters, { capabilities: record.capabilities, tags: record.tags, notificationARNs: record.notificationARNs, disableRollback }, input.ClientRequestToken);
+      }
+      const succeeded = stack.status === 'CREATE_COMPLETE' || stack.status === 'UPDATE_COMPLETE';
+      for (const c of family) c.executionStatus = succeeded ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';
+      this.runtime.store.changed();
+    });
+  }
+}

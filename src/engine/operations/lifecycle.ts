@@ -1,0 +1,249 @@
+import type { Parameter, Tag } from '@aws-sdk/client-cloudformation';
+import { EngineError } from '../api.ts';
+import { checkCapabilities } from '../capabilities.ts';
+import { resolveParameters, type ParameterRecord } from '../evaluate/parameters.ts';
+import { generatedName, stackArn } from '../ids.ts';
+import { checkTransforms, type PreparedTemplate } from '../prepared-template.ts';
+import type { NestedStackHost, NestedStackRequest, NestedStackResult } from '../resources/nested-stack-host.ts';
+import { ProviderError } from '../resources/provider.ts';
+import type { EngineRuntime } from '../runtime.ts';
+import type { StackRecord } from '../state.ts';
+import { rollbackCreate, runCreate } from './create.ts';
+import { runDelete } from './delete.ts';
+import { openOperation, type StackOperation } from './operation.ts';
+import { runUpdateRollback } from './update-rollback.ts';
+import { runCleanup, runUpdatePhase, startJournal } from './update.ts';
+
+const validation = (message: string) => new EngineError('ValidationError', message);
+
+export interface StackSettings {
+  capabilities: string[];
+  tags: { Key: string; Value: string }[];
+  notificationARNs: string[];
+  disableRollback: boolean;
+  deleteOnFailure?: boolean;
+  timeoutInMinutes?: number;
+  roleARN?: string;
+  terminationProtection?: boolean;
+}
+
+export const tagsOf = (tags: Tag[] | undefined) => (tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+
+export function checkStackName(name: string | undefined): string {
+  if (!name) throw validation('1 validation error detected: Value null at \'stackName\' failed to satisfy constraint: Member must not be null');
+  if (!/^[a-zA-Z][-a-zA-Z0-9]*$/.test(name) || name.length > 128) {
+    throw validation(`1 validation error detected: Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*`);
+  }
+  return name;
+}
+
+/** Statuses from which UpdateStack (and an UPDATE change set) may start. */
+export const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_FAILED', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
+
+/**
+ * Stack operations: they check what CloudFormation checks before answering, then do the work in
+ * the background. Also the host nested stacks run through, waiting on their children.
+ */
+export class StackLifecycle implements NestedStackHost {
+  /** Operations in progress, by stack id, so CancelUpdateStack can reach them. */
+  private readonly inProgress = new Map<string, StackOperation>();
+
+  constructor(private readonly runtime: EngineRuntime) {}
+
+  /** Validates what the template needs: capabilities, then parameter values. */
+  async checkInputs(template: PreparedTemplate, inputs: Parameter[] | undefined, previous: ParameterRecord[] | undefined, capabilities: string[]): Promise<ParameterRecord[]> {
+    checkCapabilities(template.model, capabilities);
+    checkTransforms(template.model);
+    return (await resolveParameters(template.model, inputs, previous, this.runtime.options.clients.ssm)).records;
+  }
+
+  /** A new stack record, not yet doing anything (CreateStack, or a CREATE change set's REVIEW_IN_PROGRESS stack). */
+  newStack(stackName: string, template: PreparedTemplate, parameters: ParameterRecord[], settings: StackSettings, status: string, parent?: StackRecord): StackRecord {
+    const { runtime } = this;
+    const stack: StackRecord = {
+      stackId: stackArn(runtime.options, stackName, runtime.random),
+      stackName,
+      status,
+      creationTime: runtime.now(),
+      templateBody: template.text,
+      parameters,
+      capabilities: settings.capabilities,
+      notificationARNs: settings.notificationARNs,
+      tags: settings.tags,
+      disableRollback: settings.disableRollback,
+      terminationProtection: settings.terminationProtection ?? false,
+      outputs: [],
+      imports: [],
+      resources: {},
+      events: [],
+      ...(template.model.description !== undefined ? { description: template.model.description } : {}),
+      ...(settings.timeoutInMinutes !== undefined ? { timeoutInMinutes: settings.timeoutInMinutes } : {}),
+      ...(settings.roleARN !== undefined ? { roleARN: settings.roleARN } : {}),
+      ...(parent ? { parentId: parent.stackId, rootId: parent.rootId ?? parent.stackId } : {}),
+    };
+    runtime.store.add(stack);
+    return stack;
+  }
+
+  private async track(op: StackOperation, work: () => Promise<void>): Promise<void> {
+    this.inProgress.set(op.stack.stackId, op);
+    try {
+      await work();
+    } finally {
+      this.inProgress.delete(op.stack.stackId);
+    }
+  }
+
+  /** Runs a create to its end: rollback (or DELETE on failure) included. */
+  async runCreation(stack: StackRecord, template: PreparedTemplate, token: string | undefined, deleteOnFailure = false): Promise<void> {
+    const op = openOperation(this.runtime, stack, template, this, token);
+    await this.track(op, async () => {
+      await runCreate(op);
+      if (deleteOnFailure && stack.status === 'ROLLBACK_COMPLETE') await runDelete(op, new Set());
+    });
+  }
+
+  /** Applies an update to the stack record, then runs it to its end: cleanup, or rollback unless disabled. */
+  async runUpdate(stack: StackRecord, template: PreparedTemplate, parameters: ParameterRecord[], settings: Partial<StackSettings>, token: string | undefined): Promise<void> {
+    const journal = startJournal(stack);
+    this.applySettings(stack, template, parameters, settings);
+    const op = openOperation(this.runtime, stack, template, this, token);
+    await this.track(op, async () => {
+      const reason = await runUpdatePhase(op, journal);
+      if (reason === undefined) await runCleanup(op);
+      else if (stack.disableRollback) this.runtime.setStackStatus(stack, 'UPDATE_FAILED', reason, token);
+      else await runUpdateRollback(this.rollbackOperation(stack, token), reason);
+    });
+  }
+
+  private applySettings(stack: StackRecord, template: PreparedTemplate, parameters: ParameterRecord[], settings: Partial<StackSettings>): void {
+    stack.templateBody = template.text;
+    stack.parameters = parameters;
+    if (template.model.description !== undefined) stack.description = template.model.description;
+    else delete stack.description;
+    if (settings.capabilities) stack.capabilities = settings.capabilities;
+    if (settings.tags) stack.tags = settings.tags;
+    if (settings.notificationARNs) stack.notificationARNs = settings.notificationARNs;
+    if (settings.disableRollback !== undefined) stack.disableRollback = settings.disableRollback;
+  }
+
+  /** An operation over the stack's previous template, for rolling an update back. */
+  private rollbackOperation(stack: StackRecord, token: string | undefined): StackOperation {
+    const previous = stack.journal?.previousTemplateBody ?? stack.templateBody;
+    return openOperation(this.runtime, stack, this.runtime.template(previous), this, token);
+  }
+
+  async runDeletion(stack: StackRecord, retain: ReadonlySet<string>, token: string | undefined): Promise<void> {
+    const op = openOperation(this.runtime, stack, this.runtime.template(stack.templateBody), this, token);
+    await this.track(op, () => runDelete(op, retain));
+  }
+
+  /** RollbackStack: a failed create or update (left there by DisableRollback) rolled back now. */
+  async runRollback(stack: StackRecord, token: string | undefined): Promise<void> {
+    if (stack.status === 'CREATE_FAILED') {
+      const op = openOperation(this.runtime, stack, this.runtime.template(stack.templateBody), this, token);
+      await this.track(op, async () => {
+        this.runtime.setStackStatus(stack, 'ROLLBACK_IN_PROGRESS', 'User Initiated', token);
+        await rollbackCreate(op);
+      });
+    } else {
+      const op = this.rollbackOperation(stack, token);
+      await this.track(op, () => runUpdateRollback(op, 'User Initiated'));
+    }
+  }
+
+  async runContinueUpdateRollback(stack: StackRecord, skip: ReadonlySet<string>, token: string | undefined): Promise<void> {
+    const op = this.rollbackOperation(stack, token);
+    await this.track(op, () => runUpdateRollback(op, 'User Initiated', skip));
+  }
+
+  /** CancelUpdateStack: nothing new starts, running steps fail as cancelled, and the update rolls back. */
+  cancelUpdate(stack: StackRecord): void {
+    const op = this.inProgress.get(stack.stackId);
+    if (stack.status !== 'UPDATE_IN_PROGRESS' || !op) throw validation(`CancelUpdateStack cannot be called from current stack status`);
+    op.failing = true;
+  }
+
+  // Nested stacks: the parent's nested-stack provider waits on these.
+
+  async create(request: NestedStackRequest): Promise<NestedStackResult> {
+    const parent = this.runtime.store.get(request.parentStackId);
+    const name = generatedName(parent.stackName, request.logicalId, this.runtime.random, 128);
+    const { template, parameters } = await this.childInputs(request, parent.capabilities, undefined);
+    const child = this.newStack(name, template, parameters, {
+      capabilities: parent.capabilities,
+      tags: request.tags.length > 0 ? request.tags : parent.tags,
+      notificationARNs: parent.notificationARNs,
+      disableRollback: parent.disableRollback,
+      timeoutInMinutes: request.timeoutInMinutes,
+    }, 'CREATE_IN_PROGRESS', parent);
+    await this.runCreation(child, template, undefined);
+    if (child.status !== 'CREATE_COMPLETE') throw new ProviderError(`Embedded stack ${child.stackId} was not successfully created: ${child.statusReason ?? child.status}`, child.stackId);
+    return { stackId: child.stackId, outputs: outputsOf(child) };
+  }
+
+  async update(stackId: string, request: NestedStackRequest): Promise<NestedStackResult> {
+    const child = this.runtime.store.get(stackId);
+    const { template, parameters } = await this.childInputs(request, child.capabilities, child.parameters);
+    await this.runUpdateWithoutCleanup(child, template, parameters);
+    if (child.status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') {
+      throw new ProviderError(`Embedded stack ${child.stackId} was not successfully updated. Currently in ${child.status} with reason: ${child.statusReason ?? ''}`);
+    }
+    return { stackId: child.stackId, outputs: outputsOf(child) };
+  }
+
+  /** A child's update stops before cleanup: its parent decides between cleanup and rollback. */
+  private async runUpdateWithoutCleanup(child: StackRecord, template: PreparedTemplate, parameters: ParameterRecord[]): Promise<void> {
+    const journal = startJournal(child);
+    this.applySettings(child, template, parameters, {});
+    const op = openOperation(this.runtime, child, template, this);
+    await this.track(op, async () => {
+      const reason = await runUpdatePhase(op, journal);
+      if (reason !== undefined) await runUpdateRollback(this.rollbackOperation(child, undefined), reason);
+    });
+  }
+
+  differs(stackId: string, request: NestedStackRequest): boolean {
+    const child = this.runtime.store.get(stackId);
+    if (child.templateBody !== request.templateBody) return true;
+    return Object.entries(request.parameters).some(([key, value]) => child.parameters.find((p) => p.key === key)?.value !== value);
+  }
+
+  async finishUpdate(stackId: string, how: 'cleanup' | 'rollback'): Promise<void> {
+    const child = this.runtime.store.get(stackId);
+    if (child.status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') return;
+    if (how === 'cleanup') {
+      const op = openOperation(this.runtime, child, this.runtime.template(child.templateBody), this);
+      await this.track(op, () => runCleanup(op));
+      return;
+    }
+    await this.runRollbackOf(child);
+    if ((child.status as string) !== 'UPDATE_ROLLBACK_COMPLETE') throw new ProviderError(`Embedded stack ${child.stackId} was not successfully rolled back: ${child.statusReason ?? child.status}`);
+  }
+
+  private async runRollbackOf(child: StackRecord): Promise<void> {
+    const op = this.rollbackOperation(child, undefined);
+    await this.track(op, () => runUpdateRollback(op, 'Parent stack rollback'));
+  }
+
+  async delete(stackId: string): Promise<void> {
+    const child = this.runtime.store.get(stackId);
+    if (child.status === 'DELETE_COMPLETE') return;
+    await this.runDeletion(child, new Set(), undefined);
+    if (child.status !== 'DELETE_COMPLETE') throw new ProviderError(`Embedded stack ${child.stackId} was not successfully deleted: ${child.statusReason ?? child.status}`);
+  }
+
+  /** A child's template and parameters, with template and parameter problems failing the parent's resource. */
+  private async childInputs(request: NestedStackRequest, capabilities: string[], previous: ParameterRecord[] | undefined): Promise<{ template: PreparedTemplate; parameters: ParameterRecord[] }> {
+    try {
+      const template = this.runtime.template(request.templateBody);
+      const inputs = Object.entries(request.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+      return { template, parameters: await this.checkInputs(template, inputs, previous, capabilities) };
+    } catch (error) {
+      if (error instanceof EngineError) throw new ProviderError(error.message);
+      throw error;
+    }
+  }
+}
+
+const outputsOf = (stack: StackRecord) => Object.fromEntries(stack.outputs.map((o) => [o.key, o.value]));

@@ -1,0 +1,217 @@
+import { isNestedStackType } from '../../spec/resource-facts.ts';
+import type { ResourceDeclaration } from '../../template/model.ts';
+import { resolveDynamicReferences } from '../evaluate/dynamic-references.ts';
+import { injectedFault } from '../faults.ts';
+import { simulateDuration } from '../durations.ts';
+import { customName } from '../resources/physical-ids.ts';
+import { ProviderError, type ProviderRequest } from '../resources/provider.ts';
+import { providerFor, SNAPSHOT_TYPES } from '../resources/providers/index.ts';
+import { nestedStackProvider } from '../resources/providers/nested-stack.ts';
+import { maskedJson } from '../runtime.ts';
+import type { Policy, ResourceRecord, UpdateJournal } from '../state.ts';
+import { evaluateProperties, failureReason, policyOf, type StackOperation } from './operation.ts';
+import { changedProperties, requiresReplacement } from './replacement.ts';
+
+type Verb = 'create' | 'update' | 'delete';
+
+/** Fails the step when an injected fault matches, after the simulated time the operation takes. */
+async function pace(op: StackOperation, logicalId: string, type: string, verb: Verb): Promise<void> {
+  await simulateDuration(type, verb, op.runtime.options.timeScale);
+  const fault = injectedFault(op.runtime.options.faults, { stackName: op.stack.stackName, logicalId, type, operation: verb }, op.runtime.random);
+  if (fault) throw new ProviderError(fault);
+}
+
+export function providerRequest(op: StackOperation, logicalId: string, type: string, properties: Record<string, unknown>, resolved: Record<string, unknown>): ProviderRequest {
+  const { runtime, stack } = op;
+  return {
+    logicalId,
+    type,
+    facts: runtime.facts.resource(type),
+    stackName: stack.stackName,
+    stackId: stack.stackId,
+    region: runtime.options.region,
+    accountId: runtime.options.accountId,
+    random: runtime.random,
+    clients: runtime.options.clients,
+    nested: op.nested,
+    properties,
+    resolved,
+  };
+}
+
+export function newRecord(op: StackOperation, resource: ResourceDeclaration, properties: Record<string, unknown>): ResourceRecord {
+  return {
+    logicalId: resource.logicalId,
+    type: resource.type,
+    status: 'CREATE_IN_PROGRESS',
+    updatedAt: op.runtime.now(),
+    properties,
+    attributes: {},
+    deletionPolicy: policyOf(resource.deletionPolicy),
+    updateReplacePolicy: policyOf(resource.updateReplacePolicy),
+    dependsOn: (op.template.dependencies.get(resource.logicalId) ?? []).filter((d) => op.stack.resources[d] !== undefined),
+    ...(resource.metadata !== undefined ? { metadata: resource.metadata } : {}),
+  };
+}
+
+/** Creates one resource of a create (or an addition in an update): CREATE_IN_PROGRESS, Resource creation Initiated, CREATE_COMPLETE. */
+export async function createResource(op: StackOperation, resource: ResourceDeclaration): Promise<boolean> {
+  const { runtime, stack } = op;
+  let properties: Record<string, unknown> = {};
+  let evaluationError: unknown;
+  try {
+    properties = evaluateProperties(op, resource);
+  } catch (error) {
+    evaluationError = error;
+  }
+  const record = newRecord(op, resource, properties);
+  stack.resources[resource.logicalId] = record;
+  const shown = maskedJson(properties, op.secrets);
+  if (evaluationError) {
+    runtime.setResourceStatus(stack, record, 'CREATE_FAILED', failureReason(evaluationError), op.token);
+    return false;
+  }
+  runtime.setResourceStatus(stack, record, 'CREATE_IN_PROGRESS', undefined, op.token, shown);
+  try {
+    await pace(op, resource.logicalId, resource.type, 'create');
+    if (op.failing) {
+      runtime.setResourceStatus(stack, record, 'CREATE_FAILED', 'Resource creation cancelled', op.token, shown);
+      return false;
+    }
+    const resolved = await resolveDynamicReferences(properties, runtime.options.clients);
+    const provisioned = await providerFor(resource.type).create(providerRequest(op, resource.logicalId, resource.type, properties, resolved));
+    record.physicalId = provisioned.physicalId;
+    record.attributes = provisioned.attributes;
+    runtime.setResourceStatus(stack, record, 'CREATE_IN_PROGRESS', 'Resource creation Initiated', op.token, shown);
+    runtime.setResourceStatus(stack, record, 'CREATE_COMPLETE', undefined, op.token, shown);
+    return true;
+  } catch (error) {
+    if (error instanceof ProviderError && error.physicalId) record.physicalId = error.physicalId;
+    runtime.setResourceStatus(stack, record, 'CREATE_FAILED', failureReason(error), op.token, shown);
+    return false;
+  }
+}
+
+/**
+ * Brings an existing resource to the new template: nothing when its properties are unchanged,
+ * an in-place update, or a replacement (the new resource created first; the old one deleted at
+ * cleanup). The journal keeps what rollback needs.
+ */
+export async function updateResource(op: StackOperation, resource: ResourceDeclaration, journal: UpdateJournal): Promise<boolean> {
+  const { runtime, stack } = op;
+  const current = stack.resources[resource.logicalId];
+  const facts = runtime.facts.resource(resource.type);
+  let properties: Record<string, unknown>;
+  try {
+    properties = evaluateProperties(op, resource);
+  } catch (error) {
+    journal.before[resource.logicalId] ??= structuredClone(current);
+    runtime.setResourceStatus(stack, current, 'UPDATE_FAILED', failureReason(error), op.token);
+    return false;
+  }
+  const typeChanged = current.type !== resource.type;
+  const changes = typeChanged ? [] : changedProperties(current.properties, properties, facts);
+  current.deletionPolicy = policyOf(resource.deletionPolicy);
+  current.updateReplacePolicy = policyOf(resource.updateReplacePolicy);
+  current.dependsOn = (op.template.dependencies.get(resource.logicalId) ?? []).filter((d) => stack.resources[d] !== undefined);
+  const shown = maskedJson(properties, op.secrets);
+  const replace = typeChanged || requiresReplacement(changes, current.properties, properties);
+  try {
+    if (!replace && changes.length === 0) {
+      if (!isNestedStackType(resource.type) || !(await nestedStackProvider.differs({ ...providerRequest(op, resource.logicalId, resource.type, properties, await resolveDynamicReferences(properties, runtime.options.clients)), physicalId: current.physicalId! }))) return true;
+    }
+  } catch (error) {
+    journal.before[resource.logicalId] ??= structuredClone(current);
+    runtime.setResourceStatus(stack, current, 'UPDATE_FAILED', failureReason(error), op.token, shown);
+    return false;
+  }
+  journal.before[resource.logicalId] ??= structuredClone(current);
+  if (replace) return replaceResource(op, resource, current, properties, journal);
+
+  runtime.setResourceStatus(stack, current, 'UPDATE_IN_PROGRESS', undefined, op.token, shown);
+  try {
+    await pace(op, resource.logicalId, resource.type, 'update');
+    if (op.failing) throw new ProviderError('Resource update cancelled');
+    const clients = runtime.options.clients;
+    const request = providerRequest(op, resource.logicalId, resource.type, properties, await resolveDynamicReferences(properties, clients));
+    current.attributes = await providerFor(resource.type).update({
+      ...request,
+      physicalId: current.physicalId!,
+      attributes: current.attributes,
+      previousProperties: current.properties,
+      previousResolved: await resolveDynamicReferences(current.properties, clients),
+    });
+    current.properties = properties;
+    runtime.setResourceStatus(stack, current, 'UPDATE_COMPLETE', undefined, op.token, shown);
+    return true;
+  } catch (error) {
+    runtime.setResourceStatus(stack, current, 'UPDATE_FAILED', failureReason(error), op.token, shown);
+    return false;
+  }
+}
+
+async function replaceResource(op: StackOperation, resource: ResourceDeclaration, current: ResourceRecord, properties: Record<string, unknown>, journal: UpdateJournal): Promise<boolean> {
+  const { runtime, stack } = op;
+  const facts = runtime.facts.resource(resource.type);
+  const shown = maskedJson(properties, op.secrets);
+  const name = customName(resource.type, facts, properties);
+  if (name !== undefined && name === customName(current.type, runtime.facts.resource(current.type), current.properties)) {
+    runtime.setResourceStatus(stack, current, 'UPDATE_FAILED', `CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename ${name} and update the stack again.`, op.token, shown);
+    return false;
+  }
+  runtime.setResourceStatus(stack, current, 'UPDATE_IN_PROGRESS', 'Requested update requires the creation of a new physical resource; hence creating one.', op.token, shown);
+  const replacement: ResourceRecord = { ...structuredClone(current), type: resource.type, properties, attributes: {}, status: 'UPDATE_IN_PROGRESS' };
+  delete replacement.physicalId;
+  try {
+    await pace(op, resource.logicalId, resource.type, 'create');
+    if (op.failing) throw new ProviderError('Resource update cancelled');
+    const resolved = await resolveDynamicReferences(properties, runtime.options.clients);
+    const provisioned = await providerFor(resource.type).create(providerRequest(op, resource.logicalId, resource.type, properties, resolved));
+    replacement.physicalId = provisioned.physicalId;
+    replacement.attributes = provisioned.attributes;
+  } catch (error) {
+    if (error instanceof ProviderError && error.physicalId) {
+      // The new resource exists although it failed: keep it current so rollback deletes it.
+      replacement.physicalId = error.physicalId;
+      journal.replaced[resource.logicalId] = current;
+      stack.resources[resource.logicalId] = replacement;
+      runtime.setResourceStatus(stack, replacement, 'UPDATE_FAILED', failureReason(error), op.token, shown);
+      return false;
+    }
+    runtime.setResourceStatus(stack, current, 'UPDATE_FAILED', failureReason(error), op.token, shown);
+    return false;
+  }
+  journal.replaced[resource.logicalId] = current;
+  stack.resources[resource.logicalId] = replacement;
+  runtime.setResourceStatus(stack, replacement, 'UPDATE_IN_PROGRESS', 'Resource creation Initiated', op.token, shown);
+  runtime.setResourceStatus(stack, replacement, 'UPDATE_COMPLETE', undefined, op.token, shown);
+  return true;
+}
+
+/**
+ * Deletes one resource as its policy says: Retain keeps it (DELETE_SKIPPED), Snapshot backs up
+ * the data first where the type supports it, Delete removes it and its data.
+ */
+export async function deleteResource(op: StackOperation, record: ResourceRecord, policy: Policy): Promise<boolean> {
+  const { runtime, stack } = op;
+  if (policy === 'Retain') {
+    runtime.setResourceStatus(stack, record, 'DELETE_SKIPPED', undefined, op.token);
+    return true;
+  }
+  runtime.setResourceStatus(stack, record, 'DELETE_IN_PROGRESS', undefined, op.token);
+  try {
+    await pace(op, record.logicalId, record.type, 'delete');
+    if (record.physicalId !== undefined) {
+      await providerFor(record.type).delete({
+        ...providerRequest(op, record.logicalId, record.type, record.properties, record.properties),
+        physicalId: record.physicalId,
+        snapshot: policy === 'Snapshot' && SNAPSHOT_TYPES.has(record.type),
+      });
+    }
+    runtime.setResourceStatus(stack, record, 'DELETE_COMPLETE', undefined, op.token);
+    return true;
+  } catch (error) {
+    runtime.setResourceStatus(stack, record, 'DELETE_FAILED', failureReason(error), op.token);
+    return false;
+  }
+}

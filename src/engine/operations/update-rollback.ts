@@ -1,0 +1,116 @@
+import { isNestedStackType } from '../../spec/resource-facts.ts';
+import { resolveDynamicReferences } from '../evaluate/dynamic-references.ts';
+import { injectedFault } from '../faults.ts';
+import { ProviderError } from '../resources/provider.ts';
+import { providerFor } from '../resources/providers/index.ts';
+import { maskedJson } from '../runtime.ts';
+import type { ResourceRecord, UpdateJournal } from '../state.ts';
+import { failureReason, type StackOperation } from './operation.ts';
+import { providerRequest } from './resource-steps.ts';
+import { runInDependencyOrder } from './scheduler.ts';
+import { deleteInReverseOrder, failedList } from './teardown.ts';
+
+/**
+ * Rolls a failed (or cancelled) update back to the stack as the journal remembers it: replaced
+ * resources get their old physical resource back (it was never deleted, so its data is intact),
+ * resources updated in place are updated back, nested stacks roll back, and then (in
+ * UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS) what the update created is deleted. A revert that
+ * fails leaves UPDATE_ROLLBACK_FAILED with the journal kept, for ContinueUpdateRollback.
+ */
+export async function runUpdateRollback(op: StackOperation, reason: string | undefined, skip: ReadonlySet<string> = new Set()): Promise<void> {
+  const { runtime, stack } = op;
+  const journal = stack.journal;
+  runtime.setStackStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', reason, op.token);
+  if (!journal) {
+    runtime.setStackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE', undefined, op.token);
+    return;
+  }
+  stack.templateBody = journal.previousTemplateBody;
+  stack.parameters = journal.previousParameters;
+  stack.capabilities = journal.previousCapabilities;
+  stack.tags = journal.previousTags;
+  for (const [id, record] of Object.entries(journal.removed)) stack.resources[id] = record;
+  journal.removed = {};
+
+  for (const [id, before] of Object.entries(journal.before)) {
+    if (before !== null) continue;
+    const made = stack.resources[id];
+    if (made) journal.discard.push(made);
+    delete stack.resources[id];
+    delete journal.before[id];
+  }
+
+  const reverting = Object.keys(journal.before);
+  const failed: string[] = [];
+  await runInDependencyOrder(reverting, (id) => journal.before[id]?.dependsOn ?? [], async (id) => {
+    if (!(await revertResource(op, journal, id, skip.has(id)))) failed.push(id);
+    return true;
+  });
+  if (failed.length > 0) {
+    runtime.setStackStatus(stack, 'UPDATE_ROLLBACK_FAILED', failedList('update', failed), op.token);
+    return;
+  }
+
+  runtime.setStackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', undefined, op.token);
+  await deleteInReverseOrder(op, journal.discard, (r) => r.deletionPolicy);
+  stack.outputs = journal.previousOutputs;
+  stack.imports = journal.previousImports;
+  stack.journal = undefined;
+  runtime.setStackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE', undefined, op.token);
+}
+
+async function revertResource(op: StackOperation, journal: UpdateJournal, id: string, skipped: boolean): Promise<boolean> {
+  const { runtime, stack } = op;
+  const before = journal.before[id]!;
+  const current = stack.resources[id];
+  const old = journal.replaced[id];
+  const shown = maskedJson(before.properties, op.secrets);
+  const restore = (reason?: string) => {
+    stack.resources[id] = before;
+    runtime.setResourceStatus(stack, before, 'UPDATE_COMPLETE', reason, op.token, shown);
+    delete journal.before[id];
+    delete journal.replaced[id];
+  };
+  if (old) {
+    // The replacement goes at cleanup; the original, untouched all along, is current again.
+    if (current && current.physicalId !== undefined && current.physicalId !== old.physicalId) journal.discard.push({ ...current, deletionPolicy: 'Delete' });
+    runtime.setResourceStatus(stack, before, 'UPDATE_IN_PROGRESS', undefined, op.token, shown);
+    restore();
+    return true;
+  }
+  if (skipped) {
+    restore('Resource skipped during rollback');
+    return true;
+  }
+  const changed = current && JSON.stringify(current.properties) !== JSON.stringify(before.properties);
+  const nestedChild = current && isNestedStackType(current.type) && current.physicalId !== undefined;
+  if (!changed && !nestedChild) {
+    runtime.setResourceStatus(stack, current ?? before, 'UPDATE_IN_PROGRESS', undefined, op.token, shown);
+    restore();
+    return true;
+  }
+  runtime.setResourceStatus(stack, current, 'UPDATE_IN_PROGRESS', undefined, op.token, shown);
+  try {
+    if (nestedChild) await op.nested.finishUpdate(current.physicalId!, 'rollback');
+    else await revertInPlace(op, current, before);
+    restore();
+    return true;
+  } catch (error) {
+    runtime.setResourceStatus(stack, current, 'UPDATE_FAILED', failureReason(error), op.token, shown);
+    return false;
+  }
+}
+
+async function revertInPlace(op: StackOperation, current: ResourceRecord, before: ResourceRecord): Promise<void> {
+  const { runtime, stack } = op;
+  const fault = injectedFault(runtime.options.faults, { stackName: stack.stackName, logicalId: current.logicalId, type: current.type, operation: 'update' }, runtime.random);
+  if (fault) throw new ProviderError(fault);
+  const clients = runtime.options.clients;
+  await providerFor(current.type).update({
+    ...providerRequest(op, current.logicalId, current.type, before.properties, await resolveDynamicReferences(before.properties, clients)),
+    physicalId: current.physicalId!,
+    attributes: current.attributes,
+    previousProperties: current.properties,
+    previousResolved: await resolveDynamicReferences(current.properties, clients),
+  });
+}

@@ -1,0 +1,90 @@
+import { isNestedStackType } from '../../spec/resource-facts.ts';
+import { checkExports, evaluateOutputs } from '../exports.ts';
+import type { StackRecord, UpdateJournal } from '../state.ts';
+import { activeResources, failureReason, type StackOperation } from './operation.ts';
+import { createResource, updateResource } from './resource-steps.ts';
+import { runInDependencyOrder } from './scheduler.ts';
+import { deleteInReverseOrder, failedList } from './teardown.ts';
+
+/** A journal for an update about to start, remembering the stack as it is. */
+export function startJournal(stack: StackRecord): UpdateJournal {
+  return {
+    previousTemplateBody: stack.templateBody,
+    previousParameters: structuredClone(stack.parameters),
+    previousOutputs: structuredClone(stack.outputs),
+    previousImports: [...stack.imports],
+    previousCapabilities: [...stack.capabilities],
+    previousTags: structuredClone(stack.tags),
+    before: {},
+    replaced: {},
+    removed: {},
+    discard: [],
+  };
+}
+
+/**
+ * The first phase of an update: every resource of the new template brought up to date in
+ * dependency order (added, updated in place or replaced), then the outputs and exports. Ends in
+ * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, or returns the reason it failed (nothing is undone here).
+ */
+export async function runUpdatePhase(op: StackOperation, journal: UpdateJournal): Promise<string | undefined> {
+  const { runtime, stack } = op;
+  stack.journal = journal;
+  stack.lastUpdatedTime = runtime.now();
+  runtime.setStackStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated', op.token);
+  try {
+    const resources = new Map(activeResources(op).map((r) => [r.logicalId, r]));
+    const { failed } = await runInDependencyOrder(
+      [...resources.keys()],
+      (id) => op.template.dependencies.get(id) ?? [],
+      async (id) => {
+        const resource = resources.get(id)!;
+        const existing = stack.resources[id];
+        let ok: boolean;
+        if (existing?.physicalId !== undefined) ok = await updateResource(op, resource, journal);
+        else {
+          if (!Object.hasOwn(journal.before, id)) journal.before[id] = existing ? structuredClone(existing) : null;
+          ok = await createResource(op, resource);
+        }
+        if (!ok) op.failing = true;
+        return ok;
+      },
+      () => op.failing,
+    );
+    if (failed.length > 0 || op.failing) {
+      const failedIds = Object.values(stack.resources).filter((r) => r.status === 'UPDATE_FAILED' || r.status === 'CREATE_FAILED').map((r) => r.logicalId);
+      return failedIds.length > 0 ? failedList('update', failedIds) : 'Stack update cancelled';
+    }
+    const outputs = evaluateOutputs(op);
+    checkExports(runtime.store, stack, outputs, journal.previousOutputs);
+    for (const id of Object.keys(stack.resources)) {
+      if (resources.has(id)) continue;
+      journal.removed[id] = stack.resources[id];
+      delete stack.resources[id];
+    }
+    stack.outputs = outputs;
+    stack.imports = [...op.imports];
+  } catch (error) {
+    return failureReason(error);
+  }
+  runtime.setStackStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', undefined, op.token);
+  return undefined;
+}
+
+/**
+ * The last phase of a successful update: nested stacks finish their own cleanup, then the
+ * replaced and removed resources are deleted (UpdateReplacePolicy / DeletionPolicy honoured).
+ * A resource that fails to delete here doesn't fail the update, as in CloudFormation.
+ */
+export async function runCleanup(op: StackOperation): Promise<void> {
+  const { runtime, stack } = op;
+  const journal = stack.journal;
+  if (journal) {
+    const children = Object.keys(journal.before).filter((id) => journal.before[id] && !journal.replaced[id] && isNestedStackType(stack.resources[id]?.type ?? ''));
+    await Promise.all(children.map((id) => op.nested.finishUpdate(stack.resources[id].physicalId!, 'cleanup')));
+    const replaced = Object.values(journal.replaced).map((r) => ({ ...r, deletionPolicy: r.updateReplacePolicy }));
+    await deleteInReverseOrder(op, [...replaced, ...Object.values(journal.removed)], (r) => r.deletionPolicy);
+  }
+  stack.journal = undefined;
+  runtime.setStackStatus(stack, 'UPDATE_COMPLETE', undefined, op.token);
+}

@@ -1,0 +1,45 @@
+import { DeleteParameterCommand, PutParameterCommand, type ParameterTier, type ParameterType } from '@aws-sdk/client-ssm';
+import { synthesizeAttributes } from '../attributes.ts';
+import { physicalIdFor } from '../physical-ids.ts';
+import { errorName, namingOf, ProviderError, type ProviderRequest, type ResourceProvider } from '../provider.ts';
+
+/** `AWS::SSM::Parameter`: a real parameter in the local Parameter Store. */
+export const ssmParameterProvider: ResourceProvider = {
+  async create(request) {
+    const at = namingOf(request);
+    const name = physicalIdFor(request.type, request.facts, request.properties, at);
+    try {
+      await put(request, name, false);
+    } catch (error) {
+      if (errorName(error) === 'ParameterAlreadyExists') throw new ProviderError(`${name} already exists`);
+      throw error;
+    }
+    return { physicalId: name, attributes: synthesizeAttributes(request.type, request.facts, name, request.properties, at) };
+  },
+  async update(request) {
+    await put(request, request.physicalId, true);
+    return synthesizeAttributes(request.type, request.facts, request.physicalId, request.properties, namingOf(request));
+  },
+  async delete(request) {
+    try {
+      await request.clients.ssm.send(new DeleteParameterCommand({ Name: request.physicalId }));
+    } catch (error) {
+      if (errorName(error) !== 'ParameterNotFound') throw error;
+    }
+  },
+};
+
+async function put(request: ProviderRequest, name: string, overwrite: boolean): Promise<void> {
+  const p = request.resolved;
+  const text = (v: unknown) => (v === undefined ? undefined : String(v));
+  await request.clients.ssm.send(new PutParameterCommand({
+    Name: name,
+    Value: Array.isArray(p.Value) ? p.Value.join(',') : String(p.Value ?? ''),
+    Type: String(p.Type ?? 'String') as ParameterType,
+    Overwrite: overwrite,
+    ...(p.Description !== undefined ? { Description: text(p.Description) } : {}),
+    ...(p.AllowedPattern !== undefined ? { AllowedPattern: text(p.AllowedPattern) } : {}),
+    ...(p.Tier !== undefined ? { Tier: text(p.Tier) as ParameterTier } : {}),
+    ...(p.DataType !== undefined ? { DataType: text(p.DataType) } : {}),
+  }));
+}

@@ -1,0 +1,121 @@
+import type { ParameterRecord } from './evaluate/parameters.ts';
+
+/** The engine's records, plain JSON so they persist as they are. Times are ISO strings. */
+
+export type Policy = 'Delete' | 'Retain' | 'Snapshot';
+
+export interface ResourceRecord {
+  logicalId: string;
+  type: string;
+  physicalId?: string;
+  status: string;
+  statusReason?: string;
+  updatedAt: string;
+  /** Evaluated properties, dynamic references left unresolved. */
+  properties: Record<string, unknown>;
+  /** `Fn::GetAtt` values. */
+  attributes: Record<string, unknown>;
+  deletionPolicy: Policy;
+  updateReplacePolicy: Policy;
+  /** Resources this one depends on, so deletion can run in reverse order without the template. */
+  dependsOn: string[];
+  description?: string;
+  metadata?: unknown;
+}
+
+export interface EventRecord {
+  eventId: string;
+  logicalId: string;
+  physicalId?: string;
+  type: string;
+  timestamp: string;
+  status: string;
+  reason?: string;
+  /** The properties as a JSON string, NoEcho values masked. */
+  properties?: string;
+  clientRequestToken?: string;
+}
+
+export interface OutputRecord {
+  key: string;
+  value: string;
+  description?: string;
+  exportName?: string;
+}
+
+/** What an update changed, kept until it is cleaned up or rolled back. */
+export interface UpdateJournal {
+  previousTemplateBody: string;
+  previousParameters: ParameterRecord[];
+  previousOutputs: OutputRecord[];
+  previousImports: string[];
+  previousCapabilities: string[];
+  previousTags: { Key: string; Value: string }[];
+  /** Resources as they were before the update, by logical id, for those the update touched. */
+  before: Record<string, ResourceRecord | null>;
+  /** Replaced resources' previous records: deleted at cleanup, restored by rollback. */
+  replaced: Record<string, ResourceRecord>;
+  /** Resources the new template drops: deleted at cleanup, kept by rollback. */
+  removed: Record<string, ResourceRecord>;
+  /** Resources rollback has taken out of the stack and will delete at its cleanup. */
+  discard: ResourceRecord[];
+}
+
+export interface StackRecord {
+  stackId: string;
+  stackName: string;
+  status: string;
+  statusReason?: string;
+  description?: string;
+  creationTime: string;
+  lastUpdatedTime?: string;
+  deletionTime?: string;
+  templateBody: string;
+  parameters: ParameterRecord[];
+  capabilities: string[];
+  notificationARNs: string[];
+  tags: { Key: string; Value: string }[];
+  disableRollback: boolean;
+  timeoutInMinutes?: number;
+  roleARN?: string;
+  terminationProtection: boolean;
+  outputs: OutputRecord[];
+  /** Export names this stack imports. */
+  imports: string[];
+  resources: Record<string, ResourceRecord>;
+  events: EventRecord[];
+  parentId?: string;
+  rootId?: string;
+  changeSetId?: string;
+  journal?: UpdateJournal;
+}
+
+export interface ChangeSetRecord {
+  changeSetId: string;
+  changeSetName: string;
+  stackId: string;
+  stackName: string;
+  changeSetType: 'CREATE' | 'UPDATE';
+  status: string;
+  statusReason?: string;
+  executionStatus: string;
+  creationTime: string;
+  description?: string;
+  templateBody: string;
+  parameters: ParameterRecord[];
+  capabilities: string[];
+  notificationARNs: string[];
+  tags: { Key: string; Value: string }[];
+  /** The Changes list, as DescribeChangeSet returns it (SDK shape, JSON-safe). */
+  changes: unknown[];
+  includeNestedStacks: boolean;
+  parentChangeSetId?: string;
+  rootChangeSetId?: string;
+  disableRollback?: boolean;
+}
+
+export interface EngineState {
+  version: 1;
+  stacks: StackRecord[];
+  changeSets: ChangeSetRecord[];
+}

@@ -1,0 +1,114 @@
+import type * as CFN from '@aws-sdk/client-cloudformation';
+import { isObject } from '../template/intrinsics.ts';
+import type { TemplateModel } from '../template/model.ts';
+import { requiredCapabilities } from './capabilities.ts';
+import { mask, secretsOf } from './runtime.ts';
+import type { EventRecord, ResourceRecord, StackRecord } from './state.ts';
+
+/** The engine's records as the API shows them: SDK shapes, dates as Dates, NoEcho values as `****`. */
+
+const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
+
+export function stackView(stack: StackRecord): CFN.Stack {
+  const secrets = secretsOf(stack);
+  return {
+    StackId: stack.stackId,
+    StackName: stack.stackName,
+    ...(stack.changeSetId ? { ChangeSetId: stack.changeSetId } : {}),
+    ...(stack.description !== undefined ? { Description: stack.description } : {}),
+    Parameters: stack.parameters.map((p) => ({
+      ParameterKey: p.key,
+      ParameterValue: p.noEcho ? '****' : p.value,
+      ...(p.resolvedValue !== undefined ? { ResolvedValue: p.noEcho ? '****' : p.resolvedValue } : {}),
+    })),
+    CreationTime: date(stack.creationTime),
+    ...(stack.lastUpdatedTime ? { LastUpdatedTime: date(stack.lastUpdatedTime) } : {}),
+    ...(stack.deletionTime ? { DeletionTime: date(stack.deletionTime) } : {}),
+    StackStatus: stack.status as CFN.StackStatus,
+    ...(stack.statusReason ? { StackStatusReason: stack.statusReason } : {}),
+    DisableRollback: stack.disableRollback,
+    NotificationARNs: stack.notificationARNs,
+    ...(stack.timeoutInMinutes !== undefined ? { TimeoutInMinutes: stack.timeoutInMinutes } : {}),
+    Capabilities: stack.capabilities as CFN.Capability[],
+    Outputs: stack.outputs.map((o) => ({
+      OutputKey: o.key,
+      OutputValue: mask(o.value, secrets),
+      ...(o.description ? { Description: o.description } : {}),
+      ...(o.exportName !== undefined ? { ExportName: o.exportName } : {}),
+    })),
+    ...(stack.roleARN ? { RoleARN: stack.roleARN } : {}),
+    Tags: stack.tags,
+    EnableTerminationProtection: stack.terminationProtection,
+    ...(stack.parentId ? { ParentId: stack.parentId, RootId: stack.rootId } : {}),
+    DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+  };
+}
+
+export function stackSummaryView(stack: StackRecord): CFN.StackSummary {
+  return {
+    StackId: stack.stackId,
+    StackName: stack.stackName,
+    ...(stack.description !== undefined ? { TemplateDescription: stack.description } : {}),
+    CreationTime: date(stack.creationTime),
+    ...(stack.lastUpdatedTime ? { LastUpdatedTime: date(stack.lastUpdatedTime) } : {}),
+    ...(stack.deletionTime ? { DeletionTime: date(stack.deletionTime) } : {}),
+    StackStatus: stack.status as CFN.StackStatus,
+    ...(stack.statusReason ? { StackStatusReason: stack.statusReason } : {}),
+    ...(stack.parentId ? { ParentId: stack.parentId, RootId: stack.rootId } : {}),
+    DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+  };
+}
+
+export function eventView(stack: StackRecord, event: EventRecord): CFN.StackEvent {
+  return {
+    StackId: stack.stackId,
+    EventId: event.eventId,
+    StackName: stack.stackName,
+    LogicalResourceId: event.logicalId,
+    ...(event.physicalId !== undefined ? { PhysicalResourceId: event.physicalId } : {}),
+    ResourceType: event.type,
+    Timestamp: date(event.timestamp),
+    ResourceStatus: event.status as CFN.ResourceStatus,
+    ...(event.reason ? { ResourceStatusReason: event.reason } : {}),
+    ...(event.properties !== undefined ? { ResourceProperties: event.properties } : {}),
+    ...(event.clientRequestToken ? { ClientRequestToken: event.clientRequestToken } : {}),
+  };
+}
+
+export function resourceView(stack: StackRecord, resource: ResourceRecord): CFN.StackResource & CFN.StackResourceDetail & CFN.StackResourceSummary {
+  return {
+    StackName: stack.stackName,
+    StackId: stack.stackId,
+    LogicalResourceId: resource.logicalId,
+    ...(resource.physicalId !== undefined ? { PhysicalResourceId: resource.physicalId } : {}),
+    ResourceType: resource.type,
+    Timestamp: date(resource.updatedAt),
+    LastUpdatedTimestamp: date(resource.updatedAt),
+    ResourceStatus: resource.status as CFN.ResourceStatus,
+    ...(resource.statusReason ? { ResourceStatusReason: resource.statusReason } : {}),
+    ...(resource.metadata !== undefined ? { Metadata: JSON.stringify(resource.metadata) } : {}),
+    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+  };
+}
+
+/** What GetTemplateSummary and ValidateTemplate report about a template. */
+export function templateSummary(body: Record<string, unknown>, model: TemplateModel) {
+  const { capabilities, reason } = requiredCapabilities(model);
+  return {
+    Parameters: [...model.parameters.values()].map((p) => ({
+      ParameterKey: p.name,
+      ...(p.default !== undefined ? { DefaultValue: p.noEcho ? '****' : Array.isArray(p.default) ? p.default.join(',') : String(p.default) } : {}),
+      ParameterType: p.type,
+      NoEcho: p.noEcho,
+      ...(p.description !== undefined ? { Description: p.description } : {}),
+      ParameterConstraints: p.allowedValues ? { AllowedValues: p.allowedValues.map(String) } : {},
+    })),
+    ...(model.description !== undefined ? { Description: model.description } : {}),
+    Capabilities: capabilities as CFN.Capability[],
+    ...(reason ? { CapabilitiesReason: reason } : {}),
+    ResourceTypes: [...new Set([...model.resources.values()].map((r) => r.type))],
+    ...(typeof body.AWSTemplateFormatVersion === 'string' ? { Version: body.AWSTemplateFormatVersion } : {}),
+    ...(isObject(body.Metadata) ? { Metadata: JSON.stringify(body.Metadata) } : {}),
+    DeclaredTransforms: model.transforms,
+  };
+}

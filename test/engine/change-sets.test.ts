@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Engine } from '../../src/engine/engine.ts';
+import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, type Harness } from './engine-harness.ts';
+
+const template = (opts: { key?: string; display?: string; queue?: boolean } = {}) => ({
+  Parameters: { Env: { Type: 'String', Default: 'dev' } },
+  Resources: {
+    Table: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: opts.key ?? 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: opts.key ?? 'pk', KeyType: 'HASH' }] } },
+    Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { 'Fn::Sub': `${opts.display ?? 'orders'}-\${Env}` } } },
+    Param: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { Ref: 'Table' } } },
+    ...(opts.queue === false ? {} : { Queue: { Type: 'AWS::SQS::Queue' } }),
+  },
+});
+
+async function changeSet(engine: Engine, input: Record<string, unknown>) {
+  await engine.createChangeSet({ StackName: 'shop', ...input } as never);
+  await engine.settled();
+  return engine.describeChangeSet({ StackName: 'shop', ChangeSetName: input.ChangeSetName as string });
+}
+
+describe('change sets', () => {
+  let h: Harness;
+  before(async () => (h = await openEngine()));
+  after(() => h.close());
+
+  it('a CREATE change set makes a REVIEW_IN_PROGRESS stack, lists Adds, and creates it when executed', async () => {
+    const described = await changeSet(h.engine, { ChangeSetName: 'initial', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(template()) });
+    assert.equal(described.Status, 'CREATE_COMPLETE');
+    assert.equal(described.ExecutionStatus, 'AVAILABLE');
+    assert.match(described.ChangeSetId!, /^arn:aws:cloudformation:us-east-1:123456789012:changeSet\/initial\//);
+    assert.deepEqual(described.Changes!.map((c) => `${c.ResourceChange!.Action} ${c.ResourceChange!.LogicalResourceId}`).sort(), ['Add Param', 'Add Queue', 'Add Table', 'Add Topic']);
+    assert.equal(await statusOf(h.engine, 'shop'), 'REVIEW_IN_PROGRESS');
+    await h.engine.executeChangeSet({ StackName: 'shop', ChangeSetName: 'initial' });
+    await h.engine.settled();
+    const stack = await stackOf(h.engine, 'shop');
+    assert.equal(stack.StackStatus, 'CREATE_COMPLETE');
+    assert.equal(stack.ChangeSetId, described.ChangeSetId);
+    assert.equal((await h.engine.describeChangeSet({ ChangeSetName: described.ChangeSetId })).ExecutionStatus, 'EXECUTE_COMPLETE');
+    assert.deepEqual((await eventLines(h.engine, 'shop')).slice(0, 2), ['shop REVIEW_IN_PROGRESS', 'shop CREATE_IN_PROGRESS']);
+  });
+
+  it('an UPDATE change set describes Modify, Remove and Replacement with Details', async () => {
+    const described = await changeSet(h.engine, {
+      ChangeSetName: 'rekey',
+      TemplateBody: JSON.stringify(template({ key: 'id', display: 'shop', queue: false })),
+      Parameters: [{ ParameterKey: 'Env', ParameterValue: 'prod' }],
+    });
+    assert.equal(described.Status, 'CREATE_COMPLETE');
+    const byId = Object.fromEntries(described.Changes!.map((c) => [c.ResourceChange!.LogicalResourceId, c.ResourceChange!]));
+    const ids = await physicalIds(h.engine, 'shop');
+    assert.deepEqual(byId.Table, {
+      Action: 'Modify', LogicalResourceId: 'Table', PhysicalResourceId: ids.Table, ResourceType: 'AWS::DynamoDB::Table', Replacement: 'True', Scope: ['Properties'],
+      Details: [
+        { Target: { Attribute: 'Properties', Name: 'AttributeDefinitions', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' },
+        { Target: { Attribute: 'Properties', Name: 'KeySchema', RequiresRecreation: 'Always' }, Evaluation: 'Static', ChangeSource: 'DirectModification' },
+      ],
+    });
+    assert.equal(byId.Topic.Replacement, 'False');
+    assert.deepEqual(byId.Topic.Details, [{ Target: { Attribute: 'Properties', Name: 'DisplayName', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' }]);
+    assert.deepEqual(byId.Param.Details, [{ Target: { Attribute: 'Properties', Name: 'Value', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceReference', CausingEntity: 'Table' }]);
+    assert.deepEqual(byId.Queue, { Action: 'Remove', LogicalResourceId: 'Queue', PhysicalResourceId: ids.Queue, ResourceType: 'AWS::SQS::Queue', PolicyAction: 'Delete', Scope: [], Details: [] });
+    assert.deepEqual(await physicalIds(h.engine, 'shop'), ids, 'describing changes nothing');
+
+    const paramOnly = await changeSet(h.engine, { ChangeSetName: 'prod', UsePreviousTemplate: true, Parameters: [{ ParameterKey: 'Env', ParameterValue: 'prod' }] });
+    assert.deepEqual(paramOnly.Changes!.map((c) => c.ResourceChange!.Details), [[{ Target: { Attribute: 'Properties', Name: 'DisplayName', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'ParameterReference', CausingEntity: 'Env' }]]);
+    assert.deepEqual((await h.engine.listChangeSets({ StackName: 'shop' })).Summaries!.map((s) => s.ChangeSetName), ['initial', 'rekey', 'prod']);
+
+    await h.engine.executeChangeSet({ StackName: 'shop', ChangeSetName: 'rekey' });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'shop'), 'UPDATE_COMPLETE');
+    assert.notEqual((await physicalIds(h.engine, 'shop')).Table, ids.Table);
+    assert.equal((await h.engine.describeChangeSet({ StackName: 'shop', ChangeSetName: 'prod' })).ExecutionStatus, 'OBSOLETE');
+    await assert.rejects(h.engine.executeChangeSet({ StackName: 'shop', ChangeSetName: 'prod' }), { code: 'InvalidChangeSetStatus' });
+  });
+
+  it('a change set with no changes fails with AWS\'s reason, and can be deleted', async () => {
+    const described = await changeSet(h.engine, { ChangeSetName: 'same', UsePreviousTemplate: true, Parameters: [{ ParameterKey: 'Env', UsePreviousValue: true }] });
+    assert.equal(described.Status, 'FAILED');
+    assert.equal(described.ExecutionStatus, 'UNAVAILABLE');
+    assert.equal(described.StatusReason, "The submitted information didn't contain changes. Submit different information to create a change set.");
+    await h.engine.deleteChangeSet({ StackName: 'shop', ChangeSetName: 'same' });
+    await assert.rejects(h.engine.describeChangeSet({ StackName: 'shop', ChangeSetName: 'same' }), { code: 'ChangeSetNotFound', message: 'ChangeSet [same] does not exist' });
+  });
+
+  it('IncludeNestedStacks makes a change set for each modified nested stack', async () => {
+    await h.aws.clients.s3.send(new CreateBucketCommand({ Bucket: 'cs-templates' }));
+    const child = (name: string) => ({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: name } } } });
+    await h.aws.clients.s3.send(new PutObjectCommand({ Bucket: 'cs-templates', Key: 'child.json', Body: JSON.stringify(child('one')) }));
+    const parent = (version: string) => ({ Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://cs-templates.s3.amazonaws.com/child.json', Tags: [{ Key: 'v', Value: version }] } } } });
+    assert.equal(await deploy(h.engine, 'family', parent('1')), 'CREATE_COMPLETE');
+    await h.aws.clients.s3.send(new PutObjectCommand({ Bucket: 'cs-templates', Key: 'child.json', Body: JSON.stringify(child('two')) }));
+    await h.engine.createChangeSet({ StackName: 'family', ChangeSetName: 'deep', TemplateBody: JSON.stringify(parent('2')), IncludeNestedStacks: true });
+    await h.engine.settled();
+    const root = await h.engine.describeChangeSet({ StackName: 'family', ChangeSetName: 'deep' });
+    const nested = root.Changes![0].ResourceChange!;
+    assert.equal(nested.Action, 'Modify');
+    assert.ok(nested.ChangeSetId);
+    const childSet = await h.engine.describeChangeSet({ ChangeSetName: nested.ChangeSetId });
+    assert.equal(childSet.ParentChangeSetId, root.ChangeSetId);
+    assert.equal(childSet.RootChangeSetId, root.ChangeSetId);
+    assert.equal(childSet.StackId, nested.PhysicalResourceId);
+    assert.deepEqual(childSet.Changes!.map((c) => `${c.ResourceChange!.Action} ${c.ResourceChange!.LogicalResourceId}`), ['Modify Topic']);
+    await h.engine.executeChangeSet({ ChangeSetName: root.ChangeSetId });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'family'), 'UPDATE_COMPLETE');
+    assert.equal((await h.engine.describeChangeSet({ ChangeSetName: nested.ChangeSetId })).ExecutionStatus, 'EXECUTE_COMPLETE');
+  });
+
+  it('rejects change sets the way CloudFormation does', async () => {
+    await assert.rejects(h.engine.createChangeSet({ StackName: 'nothing-here', ChangeSetName: 'x', TemplateBody: JSON.stringify(template()) }), { message: 'Stack [nothing-here] does not exist' });
+    await assert.rejects(h.engine.createChangeSet({ StackName: 'shop', ChangeSetName: 'again', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(template()) }), { code: 'AlreadyExistsException' });
+    await assert.rejects(h.engine.createChangeSet({ StackName: 'shop', ChangeSetName: 'rekey', TemplateBody: JSON.stringify(template()) }), { message: 'ChangeSet [rekey] already exists' });
+  });
+});

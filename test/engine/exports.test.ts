@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { deploy, eventLines, openEngine, outputsOf, stackOf, update, type Harness } from './engine-harness.ts';
+
+const exporter = (name: string, value: unknown = { Ref: 'Vpc' }) => ({
+  Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } } },
+  Outputs: { VpcId: { Value: value, Export: { Name: { 'Fn::Sub': name } } } },
+});
+const importer = { Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'web', VpcId: { 'Fn::ImportValue': 'shared-VpcId' } } } }, Outputs: { Vpc: { Value: { 'Fn::ImportValue': 'shared-VpcId' } } } };
+
+describe('exports and imports', () => {
+  let h: Harness;
+  before(async () => (h = await openEngine()));
+  after(() => h.close());
+
+  it('an import reads the export; ListExports and ListImports report them', async () => {
+    await assert.rejects(h.engine.listImports({ ExportName: 'shared-VpcId' }), { message: "Export 'shared-VpcId' is not imported by any stack." });
+    assert.equal(await deploy(h.engine, 'web-early', importer), 'ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'web-early', true)).some((l) => l.includes('No export named shared-VpcId found')));
+    assert.equal(await deploy(h.engine, 'shared', exporter('shared-VpcId')), 'CREATE_COMPLETE');
+    assert.equal(await deploy(h.engine, 'web', importer), 'CREATE_COMPLETE');
+    const vpc = (await outputsOf(h.engine, 'shared')).VpcId;
+    assert.equal((await outputsOf(h.engine, 'web')).Vpc, vpc);
+    const { Exports } = await h.engine.listExports({});
+    assert.deepEqual(Exports, [{ ExportingStackId: (await stackOf(h.engine, 'shared')).StackId, Name: 'shared-VpcId', Value: vpc }]);
+    assert.deepEqual((await h.engine.listImports({ ExportName: 'shared-VpcId' })).Imports, ['web']);
+  });
+
+  it('export names are unique in the region', async () => {
+    assert.equal(await deploy(h.engine, 'copycat', exporter('shared-VpcId')), 'ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'copycat', true);
+    assert.ok(lines.includes('copycat ROLLBACK_IN_PROGRESS Export with name shared-VpcId is already exported by stack shared. Rollback requested by user.'), lines.join('\n'));
+  });
+
+  it('an export in use cannot be changed, removed or deleted with its stack', async () => {
+    assert.equal(await update(h.engine, 'shared', exporter('shared-VpcId', 'vpc-other')), 'UPDATE_ROLLBACK_COMPLETE');
+    let lines = await eventLines(h.engine, 'shared', true);
+    assert.ok(lines.includes('shared UPDATE_ROLLBACK_IN_PROGRESS Cannot update export shared-VpcId as it is in use by web'), lines.join('\n'));
+    assert.equal(await update(h.engine, 'shared', exporter('renamed-VpcId')), 'UPDATE_ROLLBACK_COMPLETE');
+    lines = await eventLines(h.engine, 'shared', true);
+    assert.ok(lines.includes('shared UPDATE_ROLLBACK_IN_PROGRESS Export shared-VpcId cannot be deleted as it is in use by web'));
+    await h.engine.deleteStack({ StackName: 'shared' });
+    await h.engine.settled();
+    const stack = await stackOf(h.engine, 'shared');
+    assert.equal(stack.StackStatus, 'DELETE_FAILED');
+    assert.equal(stack.StackStatusReason, 'Export shared-VpcId cannot be deleted as it is in use by web');
+    assert.equal((await outputsOf(h.engine, 'web')).Vpc, (await outputsOf(h.engine, 'shared')).VpcId);
+
+    await h.engine.deleteStack({ StackName: 'web' });
+    await h.engine.settled();
+    await h.engine.deleteStack({ StackName: 'shared' });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, stack.StackId!)).StackStatus, 'DELETE_COMPLETE', 'once nothing imports it, the exporter can go');
+    assert.deepEqual((await h.engine.listExports({})).Exports, []);
+  });
+});

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { parseS3Url } from '../../src/engine/template-source.ts';
+import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
+
+const leaf = (suffix = '') => ({
+  Parameters: { Prefix: { Type: 'String' } },
+  Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::Sub': '${Prefix}-jobs' } } }, Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: `leaf${suffix}` } } },
+  Outputs: { QueueName: { Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } } },
+});
+const middle = {
+  Parameters: { Prefix: { Type: 'String' } },
+  Resources: { Leaf: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.us-east-1.amazonaws.com/leaf.json', Parameters: { Prefix: { Ref: 'Prefix' } } } } },
+  Outputs: { QueueName: { Value: { 'Fn::GetAtt': ['Leaf', 'Outputs.QueueName'] } } },
+};
+const root = {
+  Resources: { Middle: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://s3.amazonaws.com/templates/middle.json', Parameters: { Prefix: 'app' } } } },
+  Outputs: { QueueName: { Value: { 'Fn::GetAtt': ['Middle', 'Outputs.QueueName'] } } },
+};
+
+describe('nested stacks', () => {
+  let h: Harness;
+  const upload = (key: string, body: unknown) => h.aws.clients.s3.send(new PutObjectCommand({ Bucket: 'templates', Key: key, Body: JSON.stringify(body) }));
+  before(async () => {
+    h = await openEngine();
+    await h.aws.clients.s3.send(new CreateBucketCommand({ Bucket: 'templates' }));
+    await upload('leaf.json', leaf());
+    await upload('middle.json', middle);
+  });
+  after(() => h.close());
+
+  it('reads TemplateURL in every S3 URL form', () => {
+    const expected = { bucket: 'b', key: 'path/t.yaml' };
+    for (const url of ['https://b.s3.amazonaws.com/path/t.yaml', 'https://b.s3.eu-west-1.amazonaws.com/path/t.yaml', 'https://s3.amazonaws.com/b/path/t.yaml', 'https://s3.eu-west-1.amazonaws.com/b/path/t.yaml', 'https://s3-eu-west-1.amazonaws.com/b/path/t.yaml', 's3://b/path/t.yaml']) {
+      assert.deepEqual(parseS3Url(url), expected, url);
+    }
+    assert.equal(parseS3Url('https://example.com/b/t.yaml'), undefined);
+  });
+
+  it('creates three levels, with outputs flowing up and ParentId/RootId on the children', async () => {
+    assert.equal(await deploy(h.engine, 'app', root), 'CREATE_COMPLETE');
+    assert.deepEqual(await outputsOf(h.engine, 'app'), { QueueName: 'app-jobs' });
+    const rootStack = await stackOf(h.engine, 'app');
+    const middleId = (await physicalIds(h.engine, 'app')).Middle;
+    const middleStack = await stackOf(h.engine, middleId);
+    assert.match(middleStack.StackName!, /^app-Middle-[A-Z0-9]{12}$/);
+    assert.equal(middleStack.ParentId, rootStack.StackId);
+    assert.equal(middleStack.RootId, rootStack.StackId);
+    const leafStack = await stackOf(h.engine, (await physicalIds(h.engine, middleId)).Leaf);
+    assert.equal(leafStack.ParentId, middleStack.StackId);
+    assert.equal(leafStack.RootId, rootStack.StackId);
+    assert.ok((await eventLines(h.engine, leafStack.StackId!)).includes('Queue CREATE_COMPLETE'), 'the child has its own events');
+    assert.deepEqual(await eventLines(h.engine, 'app'), ['app CREATE_IN_PROGRESS', 'Middle CREATE_IN_PROGRESS', 'Middle CREATE_IN_PROGRESS', 'Middle CREATE_COMPLETE', 'app CREATE_COMPLETE']);
+  });
+
+  it('updates a nested template behind the same URL, and a failure deep down rolls every level back', async () => {
+    const leafId = async () => (await physicalIds(h.engine, (await physicalIds(h.engine, 'app')).Middle)).Leaf;
+    await upload('leaf.json', leaf('-v2'));
+    await assert.rejects(h.engine.updateStack({ StackName: 'app', UsePreviousTemplate: true }), /No updates are to be performed/, 'like CloudFormation: the parent template is unchanged');
+    const v2 = structuredClone(root);
+    (v2.Resources.Middle.Properties.Parameters as Record<string, string>).Prefix = 'app2';
+    assert.equal(await update(h.engine, 'app', v2), 'UPDATE_COMPLETE');
+    assert.deepEqual(await outputsOf(h.engine, 'app'), { QueueName: 'app2-jobs' });
+    assert.equal((await stackOf(h.engine, await leafId())).StackStatus, 'UPDATE_COMPLETE', 'children finish with their root');
+
+    await upload('leaf.json', { ...leaf('-v3'), Resources: { ...leaf('-v3').Resources, Extra: { Type: 'AWS::SNS::Topic' } } });
+    h.faults.push({ logicalId: 'Extra', operation: 'create' });
+    const v3 = structuredClone(v2);
+    (v3.Resources.Middle.Properties.Parameters as Record<string, string>).Prefix = 'app3';
+    assert.equal(await update(h.engine, 'app', v3), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assert.deepEqual(await outputsOf(h.engine, 'app'), { QueueName: 'app2-jobs' });
+    const leafStack = await stackOf(h.engine, await leafId());
+    assert.equal(leafStack.StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual(leafStack.Parameters, [{ ParameterKey: 'Prefix', ParameterValue: 'app2' }]);
+    const middleLines = await eventLines(h.engine, (await physicalIds(h.engine, 'app')).Middle, true);
+    assert.ok(middleLines.some((l) => l.startsWith('Leaf UPDATE_FAILED Embedded stack') && l.includes('was not successfully updated')), middleLines.join('\n'));
+  });
+
+  it('a child that fails to create fails its parent, and the rollback deletes every level', async () => {
+    h.faults.push({ logicalId: 'Topic', operation: 'create', stackName: undefined });
+    assert.equal(await deploy(h.engine, 'doomed', root), 'ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    const lines = await eventLines(h.engine, 'doomed', true);
+    assert.ok(lines.some((l) => l.startsWith('Middle CREATE_FAILED Embedded stack arn:aws:cloudformation:us-east-1:123456789012:stack/doomed-Middle-')), lines.join('\n'));
+    const { StackSummaries } = await h.engine.listStacks({});
+    const children = StackSummaries!.filter((s) => s.StackName!.startsWith('doomed-'));
+    assert.equal(children.length, 2);
+    for (const child of children) assert.equal(child.StackStatus, 'DELETE_COMPLETE', child.StackName);
+  });
+
+  it('deleting the root deletes its nested stacks', async () => {
+    const middleId = (await physicalIds(h.engine, 'app')).Middle;
+    const leafId = (await physicalIds(h.engine, middleId)).Leaf;
+    await h.engine.deleteStack({ StackName: 'app' });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, middleId)).StackStatus, 'DELETE_COMPLETE');
+    assert.equal((await stackOf(h.engine, leafId)).StackStatus, 'DELETE_COMPLETE');
+  });
+});

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Engine } from '../../src/engine/engine.ts';
+import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, update, type Harness } from './engine-harness.ts';
+
+const table = (key: string) => ({
+  Type: 'AWS::DynamoDB::Table',
+  Properties: { BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] },
+});
+
+async function waitForEvent(engine: Engine, stack: string, line: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if ((await eventLines(engine, stack)).includes(line)) return;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error(`no event ${line}`);
+}
+
+describe('failure and rollback', () => {
+  let h: Harness;
+  before(async () => (h = await openEngine()));
+  after(() => h.close());
+
+  it('a failed create rolls back, deleting what it created', async () => {
+    h.faults.push({ logicalId: 'Second', operation: 'create', reason: 'Quota exceeded' });
+    const template = { Resources: { First: { Type: 'AWS::SNS::Topic' }, Second: { Type: 'AWS::SQS::Queue', DependsOn: 'First' }, Third: { Type: 'AWS::SNS::Topic', DependsOn: 'Second' } } };
+    assert.equal(await deploy(h.engine, 'broken', template), 'ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    const lines = await eventLines(h.engine, 'broken', true);
+    assert.deepEqual(lines.slice(4), [
+      'Second CREATE_IN_PROGRESS',
+      'Second CREATE_FAILED Quota exceeded',
+      'broken ROLLBACK_IN_PROGRESS The following resource(s) failed to create: [Second]. Rollback requested by user.',
+      'Second DELETE_IN_PROGRESS',
+      'Second DELETE_COMPLETE',
+      'First DELETE_IN_PROGRESS',
+      'First DELETE_COMPLETE',
+      'broken ROLLBACK_COMPLETE',
+    ]);
+    assert.equal(lines.some((l) => l.startsWith('Third')), false, 'nothing after the failure starts');
+  });
+
+  it('DisableRollback leaves CREATE_FAILED; RollbackStack rolls it back later', async () => {
+    h.faults.push({ type: 'AWS::SQS::Queue', operation: 'create' });
+    const template = { Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } };
+    assert.equal(await deploy(h.engine, 'kept', template, { DisableRollback: true }), 'CREATE_FAILED');
+    h.faults.length = 0;
+    assert.equal((await physicalIds(h.engine, 'kept')).Topic !== undefined, true, 'what was created is still there to inspect');
+    await h.engine.rollbackStack({ StackName: 'kept' });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'kept'), 'ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'kept')).includes('Topic DELETE_COMPLETE'));
+  });
+
+  it('a failed update rolls back to the previous resources, physical ids, data and template', async () => {
+    const v1 = { Resources: { Table: table('pk'), Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v1' } } } };
+    assert.equal(await deploy(h.engine, 'orders', v1), 'CREATE_COMPLETE');
+    const before = await physicalIds(h.engine, 'orders');
+    await h.aws.clients.dynamodb.send(new PutItemCommand({ TableName: before.Table, Item: { pk: { S: 'o-1' } } }));
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    const v2 = {
+      Resources: {
+        Table: table('id'),
+        Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v2' } },
+        Added: { Type: 'AWS::SQS::Queue' },
+        Broken: { Type: 'AWS::SQS::Queue', DependsOn: ['Table', 'Topic', 'Added'] },
+      },
+    };
+    assert.equal(await update(h.engine, 'orders', v2), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assert.deepEqual(await physicalIds(h.engine, 'orders'), before);
+    const item = await h.aws.clients.dynamodb.send(new GetItemCommand({ TableName: before.Table, Key: { pk: { S: 'o-1' } } }));
+    assert.ok(item.Item, 'the original table and its items are back');
+    assert.equal((await h.engine.getTemplate({ StackName: 'orders' })).TemplateBody, JSON.stringify(v1));
+    const stack = await stackOf(h.engine, 'orders');
+    assert.equal(stack.StackStatusReason, undefined);
+    const lines = await eventLines(h.engine, 'orders', true);
+    const rollback = lines.findIndex((l) => l.startsWith('orders UPDATE_ROLLBACK_IN_PROGRESS'));
+    assert.equal(lines[rollback], 'orders UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to update: [Broken]. ');
+    const after = lines.slice(rollback);
+    assert.ok(after.includes('orders UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'));
+    for (const id of ['Added', 'Broken', 'Table']) assert.ok(after.includes(`${id} DELETE_COMPLETE`), `${id} removed at cleanup`);
+    assert.ok(after.indexOf('Topic UPDATE_COMPLETE') < after.indexOf('orders UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'));
+    assert.equal(after.at(-1), 'orders UPDATE_ROLLBACK_COMPLETE');
+  });
+
+  it('DisableRollback leaves UPDATE_FAILED; RollbackStack restores the previous state', async () => {
+    assert.equal(await deploy(h.engine, 'paused', { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v1' } } } }), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Queue', operation: 'create' });
+    const status = await update(h.engine, 'paused', { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v2' } }, Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } }, { DisableRollback: true });
+    h.faults.length = 0;
+    assert.equal(status, 'UPDATE_FAILED');
+    await h.engine.rollbackStack({ StackName: 'paused' });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'paused'), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual(Object.keys(await physicalIds(h.engine, 'paused')), ['Topic']);
+  });
+
+  it('a revert that fails leaves UPDATE_ROLLBACK_FAILED; ContinueUpdateRollback skipping it completes', async () => {
+    const slow = await openEngine({ timeScale: 0.01, aws: h.aws });
+    const v1 = { Resources: { Fast: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v1' } }, Slow: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1', Tags: [{ Key: 'topic', Value: { Ref: 'Fast' } }] } } } };
+    assert.equal(await deploy(slow.engine, 'stuck', v1), 'CREATE_COMPLETE');
+    slow.faults.push({ logicalId: 'Slow' });
+    const v2 = structuredClone(v1);
+    v2.Resources.Fast.Properties.DisplayName = 'v2';
+    v2.Resources.Slow.Properties.ImageId = 'ami-2';
+    await slow.engine.updateStack({ StackName: 'stuck', TemplateBody: JSON.stringify(v2) });
+    await waitForEvent(slow.engine, 'stuck', 'Fast UPDATE_COMPLETE');
+    slow.faults.push({ logicalId: 'Fast', operation: 'update', reason: 'Topic policy locked' });
+    await slow.engine.settled();
+    const stack = await stackOf(slow.engine, 'stuck');
+    assert.equal(stack.StackStatus, 'UPDATE_ROLLBACK_FAILED');
+    assert.equal(stack.StackStatusReason, 'The following resource(s) failed to update: [Fast]. ');
+
+    await slow.engine.continueUpdateRollback({ StackName: 'stuck' });
+    await slow.engine.settled();
+    assert.equal(await statusOf(slow.engine, 'stuck'), 'UPDATE_ROLLBACK_FAILED', 'still failing while the fault lasts');
+
+    await slow.engine.continueUpdateRollback({ StackName: 'stuck', ResourcesToSkip: ['Fast'] });
+    await slow.engine.settled();
+    assert.equal(await statusOf(slow.engine, 'stuck'), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(slow.engine, 'stuck', true)).includes('Fast UPDATE_COMPLETE Resource skipped during rollback'));
+    await slow.close();
+  });
+
+  it('CancelUpdateStack stops an update in progress and rolls it back', async () => {
+    const slow = await openEngine({ timeScale: 0.01, aws: h.aws });
+    assert.equal(await deploy(slow.engine, 'cancelled', { Resources: { Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1' } } } }), 'CREATE_COMPLETE');
+    const before = await physicalIds(slow.engine, 'cancelled');
+    await slow.engine.updateStack({ StackName: 'cancelled', TemplateBody: JSON.stringify({ Resources: { Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-2' } } } }) });
+    await assert.rejects(slow.engine.cancelUpdateStack({ StackName: 'nope' }), /does not exist/);
+    await slow.engine.cancelUpdateStack({ StackName: 'cancelled' });
+    await slow.engine.settled();
+    assert.equal(await statusOf(slow.engine, 'cancelled'), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual(await physicalIds(slow.engine, 'cancelled'), before);
+    assert.ok((await eventLines(slow.engine, 'cancelled', true)).includes('Server UPDATE_FAILED Resource update cancelled'));
+    await assert.rejects(slow.engine.cancelUpdateStack({ StackName: 'cancelled' }), /CancelUpdateStack cannot be called from current stack status/);
+    await slow.close();
+  });
+});

@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, statusOf, type Harness } from './engine-harness.ts';
+
+describe('stack lifecycle', () => {
+  let h: Harness;
+  before(async () => (h = await openEngine()));
+  after(() => h.close());
+
+  it('creates resources in dependency order with CloudFormation\'s events, then deletes them in reverse', async () => {
+    const template = {
+      Resources: {
+        Bucket: { Type: 'AWS::S3::Bucket' },
+        Queue: { Type: 'AWS::SQS::Queue', Properties: { Tags: [{ Key: 'bucket', Value: { Ref: 'Bucket' } }] } },
+        Topic: { Type: 'AWS::SNS::Topic', DependsOn: 'Queue' },
+      },
+      Outputs: { QueueUrl: { Value: { Ref: 'Queue' } }, QueueArn: { Value: { 'Fn::GetAtt': ['Queue', 'Arn'] } } },
+    };
+    const { StackId } = await h.engine.createStack({ StackName: 'orders', TemplateBody: JSON.stringify(template), ClientRequestToken: 'token-1' });
+    assert.match(StackId!, /^arn:aws:cloudformation:us-east-1:123456789012:stack\/orders\/[0-9a-f-]{36}$/);
+    assert.equal(await statusOf(h.engine, 'orders'), 'CREATE_IN_PROGRESS', 'the call answers before the work is done');
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'orders'), 'CREATE_COMPLETE');
+    assert.deepEqual(await eventLines(h.engine, 'orders'), [
+      'orders CREATE_IN_PROGRESS',
+      'Bucket CREATE_IN_PROGRESS', 'Bucket CREATE_IN_PROGRESS', 'Bucket CREATE_COMPLETE',
+      'Queue CREATE_IN_PROGRESS', 'Queue CREATE_IN_PROGRESS', 'Queue CREATE_COMPLETE',
+      'Topic CREATE_IN_PROGRESS', 'Topic CREATE_IN_PROGRESS', 'Topic CREATE_COMPLETE',
+      'orders CREATE_COMPLETE',
+    ]);
+    const { StackEvents } = await h.engine.describeStackEvents({ StackName: 'orders' });
+    const newest = StackEvents![0];
+    assert.equal(newest.ResourceType, 'AWS::CloudFormation::Stack');
+    assert.equal(newest.PhysicalResourceId, StackId);
+    assert.equal(newest.ClientRequestToken, 'token-1');
+    const queueDone = StackEvents!.find((e) => e.LogicalResourceId === 'Queue' && e.ResourceStatus === 'CREATE_COMPLETE')!;
+    assert.deepEqual(JSON.parse(queueDone.ResourceProperties!), { Tags: [{ Key: 'bucket', Value: (await physicalIds(h.engine, 'orders')).Bucket }] });
+
+    const ids = await physicalIds(h.engine, 'orders');
+    assert.match(ids.Bucket, /^orders-bucket-[a-z0-9]{12}$/, 'generated bucket names are lower case');
+    assert.match(ids.Queue, /^https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/orders-Queue-[A-Z0-9]{12}$/);
+    assert.match(ids.Topic, /^arn:aws:sns:us-east-1:123456789012:orders-Topic-[A-Z0-9]{12}$/);
+    const outputs = await outputsOf(h.engine, 'orders');
+    assert.equal(outputs.QueueUrl, ids.Queue);
+    assert.equal(outputs.QueueArn, `arn:aws:sqs:us-east-1:123456789012:${ids.Queue.split('/').pop()}`);
+    await h.aws.clients.s3.send(new HeadBucketCommand({ Bucket: ids.Bucket }));
+
+    await h.engine.deleteStack({ StackName: 'orders' });
+    await h.engine.settled();
+    const lines = await eventLines(h.engine, StackId!);
+    assert.deepEqual(lines.slice(11), [
+      'orders DELETE_IN_PROGRESS',
+      'Topic DELETE_IN_PROGRESS', 'Topic DELETE_COMPLETE',
+      'Queue DELETE_IN_PROGRESS', 'Queue DELETE_COMPLETE',
+      'Bucket DELETE_IN_PROGRESS', 'Bucket DELETE_COMPLETE',
+      'orders DELETE_COMPLETE',
+    ]);
+    await assert.rejects(h.aws.clients.s3.send(new HeadBucketCommand({ Bucket: ids.Bucket })), 'the bucket is gone from S3');
+    await assert.rejects(h.engine.describeStacks({ StackName: 'orders' }), /Stack with id orders does not exist/);
+    assert.equal((await stackOf(h.engine, StackId!)).StackStatus, 'DELETE_COMPLETE', 'a deleted stack is describable by id');
+    const { StackSummaries } = await h.engine.listStacks({ StackStatusFilter: ['DELETE_COMPLETE'] });
+    assert.ok(StackSummaries!.some((s) => s.StackId === StackId && s.DeletionTime instanceof Date));
+  });
+
+  it('skips resources and outputs whose condition is false, and evaluates every intrinsic', async () => {
+    const template = {
+      Parameters: { Env: { Type: 'String', AllowedValues: ['dev', 'prod'], Default: 'dev' }, Cidr: { Type: 'String', Default: '10.20.0.0/16' } },
+      Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
+      Mappings: { Sizes: { dev: { Count: '2' } } },
+      Resources: {
+        Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: { Ref: 'Cidr' } } },
+        Subnet: {
+          Type: 'AWS::EC2::Subnet',
+          Properties: {
+            VpcId: { Ref: 'Vpc' },
+            CidrBlock: { 'Fn::Select': [1, { 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, { 'Fn::FindInMap': ['Sizes', { Ref: 'Env' }, 'Count'] }, 8] }] },
+            AvailabilityZone: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] },
+            MapPublicIpOnLaunch: { 'Fn::If': ['IsProd', false, { Ref: 'AWS::NoValue' }] },
+          },
+        },
+        Alarm: { Type: 'AWS::SNS::Topic', Condition: 'IsProd' },
+      },
+      Outputs: {
+        SubnetCidr: { Value: { 'Fn::GetAtt': ['Subnet', 'CidrBlock'] } },
+        Zone: { Value: { 'Fn::GetAtt': ['Subnet', 'AvailabilityZone'] } },
+        AlarmArn: { Condition: 'IsProd', Value: { Ref: 'Alarm' } },
+        Joined: { Value: { 'Fn::Join': [',', [{ Ref: 'AWS::StackName' }, { Ref: 'AWS::AccountId' }]] } },
+      },
+    };
+    assert.equal(await deploy(h.engine, 'network', template), 'CREATE_COMPLETE');
+    const ids = await physicalIds(h.engine, 'network');
+    assert.deepEqual(Object.keys(ids).sort(), ['Subnet', 'Vpc']);
+    assert.match(ids.Vpc, /^vpc-[0-9a-f]{17}$/);
+    assert.match(ids.Subnet, /^subnet-[0-9a-f]{17}$/);
+    assert.deepEqual(await outputsOf(h.engine, 'network'), { SubnetCidr: '10.20.1.0/24', Zone: 'us-east-1a', Joined: 'network,123456789012' });
+    const { StackEvents } = await h.engine.describeStackEvents({ StackName: 'network' });
+    const subnetProps = JSON.parse(StackEvents!.find((e) => e.LogicalResourceId === 'Subnet')!.ResourceProperties!);
+    assert.equal('MapPublicIpOnLaunch' in subnetProps, false, 'NoValue removed the property');
+  });
+
+  it('validates parameters with CloudFormation\'s messages', async () => {
+    const template = JSON.stringify({
+      Parameters: {
+        Env: { Type: 'String', AllowedValues: ['dev', 'prod'] },
+        Size: { Type: 'Number', MinValue: 1, MaxValue: 10, Default: 2 },
+        Name: { Type: 'String', AllowedPattern: '[a-z]+', ConstraintDescription: 'must be lower-case letters', Default: 'abc' },
+      },
+      Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+    });
+    const create = (parameters: Record<string, string>) => h.engine.createStack({ StackName: 'params', TemplateBody: template, Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })) });
+    await assert.rejects(create({}), { code: 'ValidationError', message: 'Parameters: [Env] must have values' });
+    await assert.rejects(create({ Env: 'dev', Nope: 'x' }), { message: 'Parameters: [Nope] do not exist in the template' });
+    await assert.rejects(create({ Env: 'qa' }), { message: "Parameter 'Env' must be one of AllowedValues" });
+    await assert.rejects(create({ Env: 'dev', Size: '11' }), { message: "Parameter 'Size' must be a number not greater than 10" });
+    await assert.rejects(create({ Env: 'dev', Size: 'big' }), { message: "Parameter 'Size' must be a number" });
+    await assert.rejects(create({ Env: 'dev', Name: 'ABC' }), { message: "Parameter 'Name' must be lower-case letters" });
+    await assert.rejects(h.engine.describeStacks({ StackName: 'params' }), /does not exist/, 'nothing was created');
+  });
+
+  it('masks NoEcho values everywhere it shows them, and resolves SSM parameter types and dynamic references', async () => {
+    await h.aws.clients.ssm.send(new PutParameterCommand({ Name: '/app/image', Value: 'ami-0abc', Type: 'String' }));
+    await h.aws.clients.ssm.send(new PutParameterCommand({ Name: '/app/level', Value: 'debug', Type: 'String' }));
+    await h.aws.clients.secretsManager.send(new CreateSecretCommand({ Name: 'db-credentials', SecretString: JSON.stringify({ password: 'hunter2-secret' }) }));
+    const template = {
+      Parameters: {
+        Password: { Type: 'String', NoEcho: true },
+        Image: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/app/image' },
+      },
+      Resources: {
+        Config: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Name: '/app/config', Value: { 'Fn::Sub': '${Password}|${Image}' } } },
+        FromSecret: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: '{{resolve:secretsmanager:db-credentials:SecretString:password}}/{{resolve:ssm:/app/level}}' } },
+      },
+      Outputs: { Image: { Value: { Ref: 'Image' } }, Leaky: { Value: { 'Fn::Sub': 'pw=${Password}' } }, Reference: { Value: { 'Fn::GetAtt': ['FromSecret', 'Value'] } } },
+    };
+    assert.equal(await deploy(h.engine, 'secrets', template, { Parameters: [{ ParameterKey: 'Password', ParameterValue: 'hunter2-noecho' }] }), 'CREATE_COMPLETE');
+    const stack = await stackOf(h.engine, 'secrets');
+    assert.deepEqual(stack.Parameters, [
+      { ParameterKey: 'Password', ParameterValue: '****' },
+      { ParameterKey: 'Image', ParameterValue: '/app/image', ResolvedValue: 'ami-0abc' },
+    ]);
+    const outputs = await outputsOf(h.engine, 'secrets');
+    assert.deepEqual(outputs, { Image: 'ami-0abc', Leaky: 'pw=****', Reference: '{{resolve:secretsmanager:db-credentials:SecretString:password}}/{{resolve:ssm:/app/level}}' });
+    const { StackEvents } = await h.engine.describeStackEvents({ StackName: 'secrets' });
+    const shown = JSON.stringify(StackEvents);
+    assert.equal(shown.includes('hunter2'), false, 'no secret in any event');
+    assert.ok(shown.includes('****|ami-0abc'));
+    const real = await h.aws.clients.ssm.send(new GetParameterCommand({ Name: '/app/config' }));
+    assert.equal(real.Parameter!.Value, 'hunter2-noecho|ami-0abc', 'the data plane got the real values');
+    const ids = await physicalIds(h.engine, 'secrets');
+    const resolved = await h.aws.clients.ssm.send(new GetParameterCommand({ Name: ids.FromSecret }));
+    assert.equal(resolved.Parameter!.Value, 'hunter2-secret/debug');
+    assert.match(ids.FromSecret, /^CFN-FromSecret-[A-Z0-9]{12}$/);
+  });
+
+  it('asks for capabilities as CloudFormation does', async () => {
+    const role = (name?: string) => JSON.stringify({ Resources: { Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {}, ...(name ? { RoleName: name } : {}) } } } });
+    await assert.rejects(h.engine.createStack({ StackName: 'iam', TemplateBody: role() }), { code: 'InsufficientCapabilitiesException', message: 'Requires capabilities : [CAPABILITY_IAM]' });
+    await assert.rejects(h.engine.createStack({ StackName: 'iam', TemplateBody: role('deployer'), Capabilities: ['CAPABILITY_IAM'] }), { message: 'Requires capabilities : [CAPABILITY_NAMED_IAM]' });
+    assert.equal(await deploy(h.engine, 'iam', role('deployer'), { Capabilities: ['CAPABILITY_NAMED_IAM'] }), 'CREATE_COMPLETE');
+    assert.equal((await physicalIds(h.engine, 'iam')).Role, 'deployer');
+    const summary = await h.engine.getTemplateSummary({ TemplateBody: role() });
+    assert.deepEqual(summary.Capabilities, ['CAPABILITY_IAM']);
+    assert.equal(summary.CapabilitiesReason, 'The following resource(s) require capabilities: [AWS::IAM::Role]');
+  });
+
+  it('rejects bad names, duplicates, unknown types and broken references before doing anything', async () => {
+    const topic = JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic' } } });
+    await assert.rejects(h.engine.createStack({ StackName: '1bad', TemplateBody: topic }), { code: 'ValidationError' });
+    await assert.rejects(h.engine.createStack({ StackName: 'x'.repeat(129), TemplateBody: topic }), { code: 'ValidationError' });
+    assert.equal(await deploy(h.engine, 'dup', topic), 'CREATE_COMPLETE');
+    await assert.rejects(h.engine.createStack({ StackName: 'dup', TemplateBody: topic }), { code: 'AlreadyExistsException', message: 'Stack [dup] already exists' });
+    await assert.rejects(h.engine.createStack({ StackName: 'typo', TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topik' } } }) }), { message: 'Template format error: Unrecognized resource types: [AWS::SNS::Topik]' });
+    await assert.rejects(h.engine.createStack({ StackName: 'ref', TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { Ref: 'Ghost' } } } } }) }), { message: 'Template format error: Unresolved resource dependencies [Ghost] in the Resources block of the template' });
+    await assert.rejects(h.engine.createStack({ StackName: 'att', TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic' } }, Outputs: { O: { Value: { 'Fn::GetAtt': ['T', 'Nope'] } } } }) }), { message: 'Template error: resource T does not support attribute type Nope in Fn::GetAtt' });
+    await assert.rejects(h.engine.describeStacks({ StackName: 'ghost' }), { code: 'ValidationError', message: 'Stack with id ghost does not exist' });
+  });
+
+  it('configures a bucket in S3 as its properties say', async () => {
+    const bucket = {
+      Type: 'AWS::S3::Bucket',
+      Properties: {
+        BucketName: 'configured-bucket',
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: { Rules: [{ Id: 'expire', Status: 'Enabled', Prefix: 'tmp/', ExpirationInDays: 7 }] },
+        CorsConfiguration: { CorsRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['*'], MaxAge: 300 }] },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
+        Tags: [{ Key: 'team', Value: 'orders' }],
+      },
+    };
+    assert.equal(await deploy(h.engine, 'configured', { Resources: { Bucket: bucket } }), 'CREATE_COMPLETE');
+    const s3 = h.aws.clients.s3;
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: 'configured-bucket' }))).Status, 'Enabled');
+    assert.equal((await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'configured-bucket' }))).Rules![0].Expiration!.Days, 7);
+    assert.equal((await s3.send(new GetBucketCorsCommand({ Bucket: 'configured-bucket' }))).CORSRules![0].MaxAgeSeconds, 300);
+    assert.equal((await s3.send(new GetBucketEncryptionCommand({ Bucket: 'configured-bucket' }))).ServerSideEncryptionConfiguration!.Rules![0].ApplyServerSideEncryptionByDefault!.SSEAlgorithm, 'aws:kms');
+    assert.equal((await s3.send(new GetPublicAccessBlockCommand({ Bucket: 'configured-bucket' }))).PublicAccessBlockConfiguration!.BlockPublicAcls, true);
+  });
+
+  it('fails to delete a bucket that still holds objects', async () => {
+    assert.equal(await deploy(h.engine, 'full', { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'full-bucket-1' } } } }), 'CREATE_COMPLETE');
+    await h.aws.clients.s3.send(new PutObjectCommand({ Bucket: 'full-bucket-1', Key: 'a.txt', Body: 'data' }));
+    await h.engine.deleteStack({ StackName: 'full' });
+    await h.engine.settled();
+    const stack = await stackOf(h.engine, 'full');
+    assert.equal(stack.StackStatus, 'DELETE_FAILED');
+    assert.equal(stack.StackStatusReason, 'The following resource(s) failed to delete: [Bucket]. ');
+    assert.ok((await eventLines(h.engine, 'full', true)).includes('Bucket DELETE_FAILED The bucket you tried to delete is not empty'));
+    await h.engine.deleteStack({ StackName: 'full', RetainResources: ['Bucket'] });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
+    await h.aws.clients.s3.send(new HeadBucketCommand({ Bucket: 'full-bucket-1' }));
+  });
+
+  it('answers custom resources deterministically: properties echo as attributes, anything else fails', async () => {
+    const template = (attribute: string) => ({
+      Resources: {
+        Seed: { Type: 'Custom::Seeder', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:seed', Rows: '10' } },
+        Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { 'Fn::GetAtt': ['Seed', attribute] } } },
+      },
+    });
+    assert.equal(await deploy(h.engine, 'custom', template('Rows')), 'CREATE_COMPLETE');
+    assert.match((await physicalIds(h.engine, 'custom')).Seed, /^custom-Seed-[A-Z0-9]{12}$/);
+    assert.equal(await deploy(h.engine, 'custom-bad', template('Missing')), 'ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'custom-bad', true);
+    assert.ok(lines.some((l) => l.startsWith("Topic CREATE_FAILED CustomResource attribute error: Vendor response doesn't contain Missing key")), lines.join('\n'));
+  });
+
+  it('reports templates: GetTemplate, GetTemplateSummary, ValidateTemplate', async () => {
+    const text = 'Description: demo\nParameters:\n  Secret:\n    Type: String\n    NoEcho: true\n    Default: s3cret\n    Description: a secret\nResources:\n  T:\n    Type: AWS::SNS::Topic\n';
+    assert.equal(await deploy(h.engine, 'tpl', text), 'CREATE_COMPLETE');
+    const original = await h.engine.getTemplate({ StackName: 'tpl' });
+    assert.equal(original.TemplateBody, text);
+    assert.deepEqual(original.StagesAvailable, ['Original', 'Processed']);
+    assert.deepEqual(JSON.parse((await h.engine.getTemplate({ StackName: 'tpl', TemplateStage: 'Processed' })).TemplateBody!).Resources, { T: { Type: 'AWS::SNS::Topic' } });
+    const validated = await h.engine.validateTemplate({ TemplateBody: text });
+    assert.deepEqual(validated.Parameters, [{ ParameterKey: 'Secret', DefaultValue: '****', NoEcho: true, Description: 'a secret' }]);
+    assert.equal(validated.Description, 'demo');
+    const summary = await h.engine.getTemplateSummary({ StackName: 'tpl' });
+    assert.deepEqual(summary.ResourceTypes, ['AWS::SNS::Topic']);
+    assert.deepEqual(summary.DeclaredTransforms, []);
+    await assert.rejects(h.engine.validateTemplate({ TemplateBody: 'Resources: [' }), /Template format error/);
+  });
+});

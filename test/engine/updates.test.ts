@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DescribeTableCommand, GetItemCommand, ListBackupsCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { deploy, eventLines, openEngine, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
+
+const keyed = (key: string, extra: Record<string, unknown> = {}, policies: Record<string, string> = {}) => ({
+  Type: 'AWS::DynamoDB::Table',
+  ...policies,
+  Properties: { BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }], ...extra },
+});
+
+describe('stack updates', () => {
+  let h: Harness;
+  before(async () => (h = await openEngine()));
+  after(() => h.close());
+
+  const putItem = (table: string, key: string, id: string) => h.aws.clients.dynamodb.send(new PutItemCommand({ TableName: table, Item: { [key]: { S: id }, note: { S: 'keep me' } } }));
+  const getItem = async (table: string, key: string, id: string) => (await h.aws.clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: { [key]: { S: id } } }))).Item;
+  const tableExists = (table: string) => h.aws.clients.dynamodb.send(new DescribeTableCommand({ TableName: table })).then(() => true, () => false);
+
+  it('updates in place when nothing requires replacement, keeping physical ids and data', async () => {
+    assert.equal(await deploy(h.engine, 'inplace', { Resources: { Table: keyed('pk'), Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'one' } } } }), 'CREATE_COMPLETE');
+    const before = await physicalIds(h.engine, 'inplace');
+    await putItem(before.Table, 'pk', 'order-1');
+    const status = await update(h.engine, 'inplace', {
+      Resources: { Table: keyed('pk', { TimeToLiveSpecification: { AttributeName: 'expires', Enabled: true } }), Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'two' } } },
+    });
+    assert.equal(status, 'UPDATE_COMPLETE');
+    assert.deepEqual(await physicalIds(h.engine, 'inplace'), before);
+    assert.equal((await getItem(before.Table, 'pk', 'order-1'))?.note.S, 'keep me', 'the table kept its items');
+    const lines = (await eventLines(h.engine, 'inplace')).slice(8);
+    assert.deepEqual(lines.filter((l) => l.startsWith('Topic')), ['Topic UPDATE_IN_PROGRESS', 'Topic UPDATE_COMPLETE']);
+    assert.deepEqual(lines.filter((l) => l.startsWith('inplace')), ['inplace UPDATE_IN_PROGRESS', 'inplace UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'inplace UPDATE_COMPLETE']);
+  });
+
+  it('an update that changes nothing is refused', async () => {
+    const template = { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } };
+    assert.equal(await deploy(h.engine, 'noop', template), 'CREATE_COMPLETE');
+    await assert.rejects(h.engine.updateStack({ StackName: 'noop', TemplateBody: JSON.stringify(template, null, 4) }), { code: 'ValidationError', message: 'No updates are to be performed.' });
+    await assert.rejects(h.engine.updateStack({ StackName: 'noop', UsePreviousTemplate: true }), { message: 'No updates are to be performed.' });
+  });
+
+  it('replaces a resource: the new one first, the old one deleted at cleanup, and its data with it', async () => {
+    assert.equal(await deploy(h.engine, 'replace', { Resources: { Table: keyed('pk') }, Outputs: { Name: { Value: { Ref: 'Table' } } } }), 'CREATE_COMPLETE');
+    const old = (await physicalIds(h.engine, 'replace')).Table;
+    await putItem(old, 'pk', 'order-1');
+    assert.equal(await update(h.engine, 'replace', { Resources: { Table: keyed('id') }, Outputs: { Name: { Value: { Ref: 'Table' } } } }), 'UPDATE_COMPLETE');
+    const now = (await physicalIds(h.engine, 'replace')).Table;
+    assert.notEqual(now, old);
+    assert.match(now, /^replace-Table-[A-Z0-9]{12}$/);
+    assert.equal(await tableExists(old), false, 'the old table is deleted with its items');
+    assert.equal(await getItem(now, 'id', 'order-1'), undefined);
+    assert.equal((await stackOf(h.engine, 'replace')).Outputs![0].OutputValue, now);
+    const { StackEvents } = await h.engine.describeStackEvents({ StackName: 'replace' });
+    const updateEvents = StackEvents!.slice(0, 8).reverse().map((e) => `${e.LogicalResourceId} ${e.ResourceStatus} ${e.PhysicalResourceId} ${e.ResourceStatusReason ?? ''}`.trim());
+    assert.deepEqual(updateEvents.slice(1, 7), [
+      `Table UPDATE_IN_PROGRESS ${old} Requested update requires the creation of a new physical resource; hence creating one.`,
+      `Table UPDATE_IN_PROGRESS ${now} Resource creation Initiated`,
+      `Table UPDATE_COMPLETE ${now}`,
+      `replace UPDATE_COMPLETE_CLEANUP_IN_PROGRESS ${StackEvents![0].StackId}`,
+      `Table DELETE_IN_PROGRESS ${old}`,
+      `Table DELETE_COMPLETE ${old}`,
+    ]);
+  });
+
+  it('UpdateReplacePolicy Retain keeps the replaced table and its items', async () => {
+    assert.equal(await deploy(h.engine, 'retain-replaced', { Resources: { Table: keyed('pk', {}, { UpdateReplacePolicy: 'Retain' }) } }), 'CREATE_COMPLETE');
+    const old = (await physicalIds(h.engine, 'retain-replaced')).Table;
+    await putItem(old, 'pk', 'order-1');
+    assert.equal(await update(h.engine, 'retain-replaced', { Resources: { Table: keyed('id', {}, { UpdateReplacePolicy: 'Retain' }) } }), 'UPDATE_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'retain-replaced')).includes('Table DELETE_SKIPPED'));
+    assert.equal((await getItem(old, 'pk', 'order-1'))?.note.S, 'keep me');
+  });
+
+  it('refuses to replace a custom-named resource, and rolls back', async () => {
+    assert.equal(await deploy(h.engine, 'named', { Resources: { Table: keyed('pk', { TableName: 'orders-table' }) } }), 'CREATE_COMPLETE');
+    await putItem('orders-table', 'pk', 'order-1');
+    assert.equal(await update(h.engine, 'named', { Resources: { Table: keyed('id', { TableName: 'orders-table' }) } }), 'UPDATE_ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'named', true);
+    assert.ok(lines.includes('Table UPDATE_FAILED CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename orders-table and update the stack again.'), lines.join('\n'));
+    assert.equal((await stackOf(h.engine, 'named')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+    assert.equal((await getItem('orders-table', 'pk', 'order-1'))?.note.S, 'keep me');
+    assert.equal(await update(h.engine, 'named', { Resources: { Table: keyed('id', { TableName: 'orders-table-v2' }) } }), 'UPDATE_COMPLETE', 'renaming allows the replacement');
+    assert.equal((await physicalIds(h.engine, 'named')).Table, 'orders-table-v2');
+  });
+
+  it('a "maybe" property replaces when its value changes, and updates in place when it is added', async () => {
+    const vpc = (tenancy?: string) => ({ Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', ...(tenancy ? { InstanceTenancy: tenancy } : {}) } } } });
+    assert.equal(await deploy(h.engine, 'maybe', vpc()), 'CREATE_COMPLETE');
+    const first = (await physicalIds(h.engine, 'maybe')).Vpc;
+    assert.equal(await update(h.engine, 'maybe', vpc('default')), 'UPDATE_COMPLETE');
+    assert.equal((await physicalIds(h.engine, 'maybe')).Vpc, first);
+    assert.equal(await update(h.engine, 'maybe', vpc('dedicated')), 'UPDATE_COMPLETE');
+    assert.notEqual((await physicalIds(h.engine, 'maybe')).Vpc, first);
+  });
+
+  it('changing a resource\'s type replaces it; added resources are created and removed ones deleted at cleanup', async () => {
+    assert.equal(await deploy(h.engine, 'shape', { Resources: { Thing: { Type: 'AWS::SNS::Topic' }, Gone: { Type: 'AWS::SQS::Queue' } } }), 'CREATE_COMPLETE');
+    const before = await physicalIds(h.engine, 'shape');
+    assert.equal(await update(h.engine, 'shape', { Resources: { Thing: { Type: 'AWS::SQS::Queue' }, Fresh: { Type: 'AWS::Logs::LogGroup' } } }), 'UPDATE_COMPLETE');
+    const after = await physicalIds(h.engine, 'shape');
+    assert.deepEqual(Object.keys(after).sort(), ['Fresh', 'Thing']);
+    assert.match(after.Thing, /^https:\/\/sqs\./);
+    const lines = await eventLines(h.engine, 'shape');
+    const cleanup = lines.indexOf('shape UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    assert.ok(lines.indexOf('Gone DELETE_COMPLETE') > cleanup && lines.indexOf('Fresh CREATE_COMPLETE') < cleanup);
+    assert.notEqual(after.Thing, before.Thing);
+  });
+
+  it('DeletionPolicy Retain keeps a table and its items after the stack is deleted; Snapshot backs it up', async () => {
+    assert.equal(await deploy(h.engine, 'keep', { Resources: { Kept: keyed('pk', {}, { DeletionPolicy: 'Retain' }), Snap: keyed('pk', {}, { DeletionPolicy: 'Snapshot' }), Dropped: keyed('pk') } }), 'CREATE_COMPLETE');
+    const ids = await physicalIds(h.engine, 'keep');
+    await putItem(ids.Kept, 'pk', 'order-1');
+    await h.engine.deleteStack({ StackName: 'keep' });
+    await h.engine.settled();
+    const lines = await eventLines(h.engine, (await h.engine.listStacks({})).StackSummaries!.find((s) => s.StackName === 'keep')!.StackId!);
+    assert.ok(lines.includes('Kept DELETE_SKIPPED'));
+    assert.equal((await getItem(ids.Kept, 'pk', 'order-1'))?.note.S, 'keep me');
+    assert.equal(await tableExists(ids.Dropped), false);
+    assert.equal(await tableExists(ids.Snap), false);
+    const backups = await h.aws.clients.dynamodb.send(new ListBackupsCommand({ TableName: ids.Snap }));
+    assert.equal(backups.BackupSummaries?.length, 1, 'Snapshot made a backup before deleting');
+  });
+
+  it('a stack that rolled back its creation can only be deleted', async () => {
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    assert.equal(await deploy(h.engine, 'rolled', { Resources: { Broken: { Type: 'AWS::SNS::Topic' } } }), 'ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    const stack = await stackOf(h.engine, 'rolled');
+    await assert.rejects(h.engine.updateStack({ StackName: 'rolled', TemplateBody: JSON.stringify({ Resources: { Fixed: { Type: 'AWS::SNS::Topic' } } }) }), { message: `Stack:${stack.StackId} is in ROLLBACK_COMPLETE state and can not be updated.` });
+    await h.engine.deleteStack({ StackName: 'rolled' });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
+  });
+});
