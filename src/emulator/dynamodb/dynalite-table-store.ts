@@ -1,0 +1,91 @@
+import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import type { LocalReply } from '../wire.ts';
+
+const require = createRequire(import.meta.url);
+
+type RequestListener = (request: unknown, response: unknown) => void;
+
+interface DynaliteStoreInternals {
+  db: { close(): Promise<void> };
+  tableDb: { awsAccountId: string; awsRegion: string };
+}
+
+// A fixed, well-formed signature: dynalite checks that SigV4 headers are present, not their value.
+const INTERNAL_AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
+
+/**
+ * One region's DynamoDB tables and items, served by dynalite (LevelDB on disk, or in memory)
+ * and called in-process: its HTTP request listener gets a minimal request/response pair, so no
+ * socket is opened.
+ */
+export class DynaliteTableStore {
+  private constructor(
+    private readonly listener: RequestListener,
+    private readonly internals: DynaliteStoreInternals,
+  ) {}
+
+  static open(path: string | undefined, region: string, accountId: string): DynaliteTableStore {
+    const dynalite = require('dynalite') as (options: object) => Server;
+    const database = require('dynalite/db/index.js') as { create(options: object): DynaliteStoreInternals };
+    // dynalite keeps its store private; capture it as it is made, to set the ARN account and
+    // region (it would read them from the environment) and to close LevelDB later.
+    const create = database.create;
+    let internals: DynaliteStoreInternals | undefined;
+    database.create = (options: object) => (internals = create(options));
+    let server: Server;
+    try {
+      server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    } finally {
+      database.create = create;
+    }
+    if (!internals) throw new Error('dynalite did not create its store');
+    internals.tableDb.awsAccountId = accountId;
+    internals.tableDb.awsRegion = region;
+    return new DynaliteTableStore(server.listeners('request')[0] as RequestListener, internals);
+  }
+
+  /** Sends one DynamoDB JSON request as it arrived; the reply is dynalite's, byte for byte. */
+  forward(headers: Record<string, string>, body: Buffer): Promise<LocalReply> {
+    return new Promise((resolve, reject) => {
+      const request = Object.assign(new EventEmitter(), { method: 'POST', url: '/', headers });
+      const replyHeaders: Record<string, string> = {};
+      const response = {
+        statusCode: 200,
+        contentType: '',
+        setHeader(name: string, value: string | number) {
+          replyHeaders[name.toLowerCase()] = String(value);
+        },
+        end(data?: string) {
+          resolve({ status: response.statusCode, headers: replyHeaders, body: data ?? '' });
+        },
+      };
+      try {
+        this.listener(request, response);
+        if (body.length > 0) request.emit('data', body);
+        request.emit('end');
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  /** Calls an action with a JSON input, for the emulator's own work (backups, restores, checks). */
+  async call<T = Record<string, unknown>>(action: string, input: object): Promise<{ status: number; output: T }> {
+    const reply = await this.forward(
+      {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `DynamoDB_20120810.${action}`,
+        'x-amz-date': '20200101T000000Z',
+        authorization: INTERNAL_AUTHORIZATION,
+      },
+      Buffer.from(JSON.stringify(input)),
+    );
+    return { status: reply.status, output: JSON.parse(reply.body.toString()) as T };
+  }
+
+  close(): Promise<void> {
+    return this.internals.db.close();
+  }
+}

@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from '../wire.ts';
+import { createBackup, deleteBackup, describeBackup, listBackups, restoreTableFromBackup } from './backups.ts';
+import { DynamoRegion } from './dynamodb-region.ts';
+import { checkDeletable, describeContinuousBackups, describeTableSettings, describeTimeToLive, recordTableSettings, updateContinuousBackups, updateTimeToLive } from './table-settings.ts';
+
+const JSON_10 = 'application/x-amz-json-1.0';
+const ERROR_NAMESPACE = 'com.amazonaws.dynamodb.v20120810#';
+
+type Input = Record<string, unknown>;
+
+// Served by the emulator itself: dynalite has no backups, PITR or TTL records.
+const OWN_ACTIONS: Record<string, (region: DynamoRegion, input: Input) => unknown> = {
+  CreateBackup: createBackup,
+  DescribeBackup: describeBackup,
+  ListBackups: listBackups,
+  DeleteBackup: deleteBackup,
+  RestoreTableFromBackup: restoreTableFromBackup,
+  UpdateContinuousBackups: updateContinuousBackups,
+  DescribeContinuousBackups: describeContinuousBackups,
+  UpdateTimeToLive: updateTimeToLive,
+  DescribeTimeToLive: describeTimeToLive,
+};
+
+/**
+ * DynamoDB over awsJson 1.0: item and table operations go to dynalite untouched, one store per
+ * region; backups, PITR, TTL, encryption, streams and deletion protection are kept beside it.
+ */
+export class DynamoDbEmulator implements ServiceEmulator {
+  private readonly regions = new Map<string, DynamoRegion>();
+
+  constructor(
+    private readonly accountId: string,
+    private readonly dataDir: string | undefined,
+  ) {}
+
+  async handle(request: LocalRequest): Promise<LocalReply> {
+    const region = this.region(request.region);
+    const action = targetAction(request);
+    try {
+      const own = OWN_ACTIONS[action];
+      if (own) return jsonReply(200, await own(region, readJsonBody(request)), JSON_10);
+      switch (action) {
+        case 'CreateTable':
+          return await this.createTable(region, request);
+        case 'DescribeTable':
+          return await this.withTableSettings(region, await region.tables.forward(request.headers, request.body), 'Table');
+        case 'UpdateTable':
+          return await this.updateTable(region, request);
+        case 'DeleteTable': {
+          const tableName = String(readJsonBody(request).TableName ?? '');
+          checkDeletable(region, tableName);
+          const reply = await region.tables.forward(request.headers, request.body);
+          if (reply.status === 200) region.forgetTable(tableName);
+          return reply;
+        }
+        default:
+          return await region.tables.forward(request.headers, request.body);
+      }
+    } catch (error) {
+      if (error instanceof ServiceError) return jsonErrorReply(`${ERROR_NAMESPACE}${error.code}`, error.message, error.status, JSON_10);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.regions.values()].map((region) => region.tables.close()));
+    this.regions.clear();
+  }
+
+  private region(name: string): DynamoRegion {
+    let region = this.regions.get(name);
+    if (!region) {
+      region = new DynamoRegion(name, this.accountId, this.dataDir && join(this.dataDir, 'dynamodb', name));
+      this.regions.set(name, region);
+    }
+    return region;
+  }
+
+  private async createTable(region: DynamoRegion, request: LocalRequest): Promise<LocalReply> {
+    const input = readJsonBody(request);
+    const reply = await region.tables.forward(request.headers, request.body);
+    if (reply.status !== 200) return reply;
+    region.forgetTable(String(input.TableName));
+    recordTableSettings(region, input);
+    // dynalite ignores CreateTable's Tags; apply them through its TagResource.
+    const tags = input.Tags as unknown[] | undefined;
+    if (tags?.length) {
+      const arn = (JSON.parse(reply.body.toString()) as { TableDescription: { TableArn: string } }).TableDescription.TableArn;
+      await region.tables.call('TagResource', { ResourceArn: arn, Tags: tags });
+    }
+    return this.withTableSettings(region, reply, 'TableDescription');
+  }
+
+  private async updateTable(region: DynamoRegion, request: LocalRequest): Promise<LocalReply> {
+    const input = readJsonBody(request);
+    const tableName = String(input.TableName ?? '');
+    const { SSESpecification, StreamSpecification, DeletionProtectionEnabled, ...rest } = input;
+    const changesSettings = SSESpecification !== undefined || StreamSpecification !== undefined || DeletionProtectionEnabled !== undefined;
+    // dynalite rejects an UpdateTable with nothing it knows to change; answer those here.
+    const changesTable = Object.keys(rest).some((name) => name !== 'TableName');
+    let reply: LocalReply | undefined;
+    if (changesTable || !changesSettings) {
+      reply = await region.tables.forward(request.headers, Buffer.from(JSON.stringify(rest)));
+      if (reply.status !== 200) return reply;
+    } else {
+      await region.describeTable(tableName);
+    }
+    if (changesSettings) recordTableSettings(region, input);
+    if (reply) return this.withTableSettings(region, reply, 'TableDescription');
+    const table = await region.describeTable(tableName);
+    return jsonReply(200, { TableDescription: { ...table, ...describeTableSettings(region, table) } }, JSON_10);
+  }
+
+  /** Adds the emulator's own table fields to a successful dynalite reply. */
+  private withTableSettings(region: DynamoRegion, reply: LocalReply, field: 'Table' | 'TableDescription'): LocalReply {
+    if (reply.status !== 200) return reply;
+    const output = JSON.parse(reply.body.toString()) as Record<string, Record<string, unknown>>;
+    const table = output[field];
+    output[field] = { ...table, ...describeTableSettings(region, table) };
+    return jsonReply(200, output, JSON_10);
+  }
+}

@@ -1,0 +1,165 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { join } from 'node:path';
+import type { AwsClients, EngineOptions } from '../engine/api.ts';
+import { Engine } from '../engine/engine.ts';
+import { CloudFormationEmulator } from './cloudformation/cloudformation-emulator.ts';
+import { DynamoDbEmulator } from './dynamodb/dynamodb-emulator.ts';
+import { LocalRequestHandler } from './request-handler.ts';
+import { S3Emulator } from './s3/s3-emulator.ts';
+import { SecretsManagerEmulator } from './secrets-manager.ts';
+import { SsmEmulator } from './ssm.ts';
+import { acquireStateLock } from './state-lock.ts';
+import { StsEmulator } from './sts.ts';
+import { jsonErrorReply, xmlReply, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
+import { escapeXml } from './xml.ts';
+
+/** The endpoint local clients are configured with; `.invalid` guarantees nothing on a network answers it. */
+export const LOCAL_ENDPOINT_HOST = 'local.stackpilot.invalid';
+export const LOCAL_ENDPOINT = `http://${LOCAL_ENDPOINT_HOST}`;
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface LocalAwsOptions {
+  /** Where state persists (the project's `.stackpilot/local/`); in memory when omitted. */
+  dataDir?: string;
+  accountId?: string;
+  region?: string;
+  /**
+   * Options for the CloudFormation engines (faults, timeScale, random...). Region and account
+   * come from here; clients default to this emulator's and stateDir to `<dataDir>/cloudformation/<region>`.
+   */
+  engine?: Partial<EngineOptions>;
+}
+
+/** What `new XxxClient(local.clientConfig())` needs to talk to the emulator in-process. */
+export interface LocalClientConfig {
+  region: string;
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  requestHandler: LocalRequestHandler;
+  /** S3 only (other clients ignore it): bucket in the path, so no DNS-style host is needed. */
+  forcePathStyle: true;
+}
+
+/**
+ * A local AWS account: the emulated services' data planes behind one request handler, usable
+ * in-process by SDK v3 clients (`clientConfig()`) and over HTTP (`serveLocalAws`).
+ */
+export class LocalAws {
+  readonly requestHandler: LocalRequestHandler;
+  private readonly services: Record<string, ServiceEmulator>;
+  private readonly dynamodb: DynamoDbEmulator;
+  private readonly clientSets = new Map<string, AwsClients>();
+  private readonly engines = new Map<string, Promise<Engine>>();
+  private closed = false;
+
+  private constructor(
+    readonly accountId: string,
+    readonly region: string,
+    readonly dataDir: string | undefined,
+    private readonly engineOptions: Partial<EngineOptions>,
+    private readonly releaseLock: () => void,
+  ) {
+    this.dynamodb = new DynamoDbEmulator(accountId, dataDir);
+    this.services = {
+      cloudformation: new CloudFormationEmulator((engineRegion) => this.engine(engineRegion)),
+      s3: new S3Emulator(dataDir, [LOCAL_ENDPOINT_HOST, 'localhost']),
+      dynamodb: this.dynamodb,
+      sts: new StsEmulator(accountId),
+      ssm: new SsmEmulator(accountId, dataDir),
+      secretsmanager: new SecretsManagerEmulator(accountId, dataDir),
+    };
+    this.requestHandler = new LocalRequestHandler((request) => this.dispatch(request), region);
+  }
+
+  static async open(options: LocalAwsOptions = {}): Promise<LocalAws> {
+    const releaseLock = options.dataDir ? acquireStateLock(options.dataDir) : () => {};
+    try {
+      return new LocalAws(options.accountId ?? '123456789012', options.region ?? 'us-east-1', options.dataDir, options.engine ?? {}, releaseLock);
+    } catch (error) {
+      releaseLock();
+      throw error;
+    }
+  }
+
+  /** Answers one request, whichever way it arrived. */
+  async dispatch(request: LocalRequest): Promise<LocalReply> {
+    const service = this.services[request.service];
+    if (!service) return jsonErrorReply('UnknownService', `The local emulator does not serve ${request.service}`, 400);
+    try {
+      return await service.handle(request);
+    } catch (error) {
+      // A fault of the emulator itself: answer it as AWS answers its own (a 500), so the caller sees it.
+      const message = `Local ${request.service} emulator failed: ${error instanceof Error ? error.message : String(error)}`;
+      return request.service === 'dynamodb' || request.service === 'ssm' || request.service === 'secretsmanager'
+        ? jsonErrorReply('InternalFailure', message, 500)
+        : xmlReply(500, `<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>${escapeXml(message)}</Message></Error></ErrorResponse>`);
+    }
+  }
+
+  clientConfig(region: string = this.region): LocalClientConfig {
+    return { region, endpoint: LOCAL_ENDPOINT, credentials: LOCAL_CREDENTIALS, requestHandler: this.requestHandler, forcePathStyle: true };
+  }
+
+  /** SDK clients of this emulator for the default region. */
+  get clients(): AwsClients {
+    return this.clientsFor(this.region);
+  }
+
+  clientsFor(region: string): AwsClients {
+    let clients = this.clientSets.get(region);
+    if (!clients) {
+      const config = this.clientConfig(region);
+      clients = { s3: new S3Client(config), dynamodb: new DynamoDBClient(config), ssm: new SSMClient(config), secretsManager: new SecretsManagerClient(config) };
+      this.clientSets.set(region, clients);
+    }
+    return clients;
+  }
+
+  /**
+   * The region's CloudFormation engine, made on first use: it provisions resources through
+   * clients of this same emulator, and keeps its state in `<dataDir>/cloudformation/<region>/`.
+   */
+  engine(region: string = this.region): Promise<Engine> {
+    let engine = this.engines.get(region);
+    if (!engine) {
+      engine = this.startEngine(region);
+      this.engines.set(region, engine);
+      // A failed start is not remembered: the next request tries again.
+      engine.catch(() => this.engines.delete(region));
+    }
+    return engine;
+  }
+
+  private async startEngine(region: string): Promise<Engine> {
+    const engine = new Engine({
+      ...this.engineOptions,
+      region,
+      accountId: this.accountId,
+      clients: this.engineOptions.clients ?? this.clientsFor(region),
+      stateDir: this.engineOptions.stateDir ?? (this.dataDir && join(this.dataDir, 'cloudformation', region)),
+    });
+    await engine.load();
+    return engine;
+  }
+
+  /** Resolves once every engine has finished its background stack operations. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.engines.values()].map(async (engine) => (await engine).settled()));
+  }
+
+  /** Lets running stack operations finish, closes the data planes (LevelDB files) and releases the data folder. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.engines.values()].map(async (engine) => (await engine).settled()));
+    for (const clients of this.clientSets.values()) for (const client of Object.values(clients)) client.destroy();
+    try {
+      await this.dynamodb.close();
+    } finally {
+      this.releaseLock();
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readJsonIfExists, removePath, writeFileAtomic, writeJsonAtomic } from '../state-files.ts';
+
+export interface BucketRecord {
+  name: string;
+  region: string;
+  creationDate: string;
+  versioning?: 'Enabled' | 'Suspended';
+  /** Bucket subresource configurations (`lifecycle`, `cors`, `tagging`...) as the XML or JSON documents PUT. */
+  configurations: Record<string, string>;
+}
+
+/** One version of a key: an object or a delete marker. Bodies live apart, by version id. */
+export interface ObjectVersion {
+  key: string;
+  versionId: string;
+  deleteMarker?: boolean;
+  etag: string;
+  size: number;
+  lastModified: string;
+  /** Content-Type, Cache-Control... as stored with the object (lower-case names). */
+  headers: Record<string, string>;
+  /** User metadata (`x-amz-meta-*` without the prefix). */
+  metadata: Record<string, string>;
+  tags?: { Key: string; Value: string }[];
+}
+
+interface KeyVersionsFile {
+  key: string;
+  versions: ObjectVersion[];
+}
+
+interface BucketState {
+  record: BucketRecord;
+  /** Versions of each key, oldest first: the last one is the current version. */
+  objects: Map<string, ObjectVersion[]>;
+}
+
+/**
+ * S3's data: bucket records and object versions indexed in memory, and on disk under
+ * `<dataDir>/s3/<bucket>/` when there is a data folder (bucket.json, then per key a folder
+ * named by the key's hash with versions.json and one body file per version, all written
+ * atomically). Without a folder, bodies are kept in memory.
+ */
+export class S3Store {
+  private readonly buckets = new Map<string, BucketState>();
+  private readonly memoryBodies = new Map<string, Buffer>();
+
+  constructor(private readonly root: string | undefined) {
+    if (root) this.loadFromDisk(root);
+  }
+
+  private loadFromDisk(root: string): void {
+    for (const entry of safeReaddir(root)) {
+      const record = readJsonIfExists<BucketRecord>(join(root, entry, 'bucket.json'));
+      if (!record) continue;
+      const objects = new Map<string, ObjectVersion[]>();
+      for (const keyFolder of safeReaddir(join(root, entry, 'objects'))) {
+        const file = readJsonIfExists<KeyVersionsFile>(join(root, entry, 'objects', keyFolder, 'versions.json'));
+        if (file && file.versions.length > 0) objects.set(file.key, file.versions);
+      }
+      this.buckets.set(record.name, { record, objects });
+    }
+  }
+
+  bucketNames(): string[] {
+    return [...this.buckets.keys()].sort();
+  }
+
+  bucket(name: string): BucketRecord | undefined {
+    return this.buckets.get(name)?.record;
+  }
+
+  createBucket(record: BucketRecord): void {
+    this.buckets.set(record.name, { record, objects: new Map() });
+    this.saveBucket(record);
+  }
+
+  saveBucket(record: BucketRecord): void {
+    if (this.root) writeJsonAtomic(join(this.root, record.name, 'bucket.json'), record);
+  }
+
+  deleteBucket(name: string): void {
+    this.buckets.delete(name);
+    if (this.root) removePath(join(this.root, name));
+  }
+
+  hasAnyVersion(bucket: string): boolean {
+    return (this.buckets.get(bucket)?.objects.size ?? 0) > 0;
+  }
+
+  /** Every key of a bucket, sorted as S3 lists them (by UTF-8 bytes, which is code point order). */
+  sortedKeys(bucket: string): string[] {
+    return [...(this.buckets.get(bucket)?.objects.keys() ?? [])].sort(compareKeys);
+  }
+
+  versions(bucket: string, key: string): ObjectVersion[] {
+    return this.buckets.get(bucket)?.objects.get(key) ?? [];
+  }
+
+  /** The current version (which may be a delete marker), or a given one. */
+  version(bucket: string, key: string, versionId?: string): ObjectVersion | undefined {
+    const versions = this.versions(bucket, key);
+    return versionId === undefined ? versions[versions.length - 1] : versions.find((v) => v.versionId === versionId);
+  }
+
+  /**
+   * Adds a version as the current one. Unversioned and suspended buckets keep a single
+   * `null` version per key, which a new write replaces.
+   */
+  addVersion(bucket: string, version: ObjectVersion, body: Buffer | undefined): void {
+    const state = this.requireBucket(bucket);
+    const previous = state.objects.get(version.key) ?? [];
+    const replaced = previous.filter((v) => v.versionId === version.versionId);
+    const versions = [...previous.filter((v) => v.versionId !== version.versionId), version];
+    for (const old of replaced) this.removeBody(bucket, old);
+    if (body) this.writeBody(bucket, version, body);
+    state.objects.set(version.key, versions);
+    this.saveKey(bucket, version.key, versions);
+  }
+
+  updateVersion(bucket: string, version: ObjectVersion): void {
+    this.saveKey(bucket, version.key, this.versions(bucket, version.key));
+  }
+
+  removeVersion(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
+    const state = this.requireBucket(bucket);
+    const versions = state.objects.get(key) ?? [];
+    const removed = versions.find((v) => v.versionId === versionId);
+    if (!removed) return undefined;
+    const remaining = versions.filter((v) => v !== removed);
+    this.removeBody(bucket, removed);
+    if (remaining.length === 0) state.objects.delete(key);
+    else state.objects.set(key, remaining);
+    this.saveKey(bucket, key, remaining);
+    return removed;
+  }
+
+  readBody(bucket: string, version: ObjectVersion): Buffer {
+    if (version.deleteMarker) return Buffer.alloc(0);
+    if (!this.root) return this.memoryBodies.get(bodyId(bucket, version)) ?? Buffer.alloc(0);
+    return readFileSync(this.bodyPath(bucket, version));
+  }
+
+  private writeBody(bucket: string, version: ObjectVersion, body: Buffer): void {
+    if (this.root) writeFileAtomic(this.bodyPath(bucket, version), body);
+    else this.memoryBodies.set(bodyId(bucket, version), body);
+  }
+
+  private removeBody(bucket: string, version: ObjectVersion): void {
+    if (this.root) removePath(this.bodyPath(bucket, version));
+    else this.memoryBodies.delete(bodyId(bucket, version));
+  }
+
+  private saveKey(bucket: string, key: string, versions: ObjectVersion[]): void {
+    if (!this.root) return;
+    const folder = this.keyFolder(bucket, key);
+    if (versions.length === 0) removePath(folder);
+    else writeJsonAtomic(join(folder, 'versions.json'), { key, versions } satisfies KeyVersionsFile);
+  }
+
+  // Keys may be up to 1024 bytes of anything; a hash makes a safe, bounded folder name.
+  private keyFolder(bucket: string, key: string): string {
+    return join(this.root!, bucket, 'objects', createHash('sha256').update(key).digest('hex'));
+  }
+
+  private bodyPath(bucket: string, version: ObjectVersion): string {
+    return join(this.keyFolder(bucket, version.key), `${version.versionId}.body`);
+  }
+
+  private requireBucket(name: string): BucketState {
+    const state = this.buckets.get(name);
+    if (!state) throw new Error(`S3Store: no bucket ${name}`);
+    return state;
+  }
+}
+
+export function newVersionId(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function bodyId(bucket: string, version: ObjectVersion): string {
+  return `${bucket}\u0000${version.key}\u0000${version.versionId}`;
+}
+
+function safeReaddir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}

@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { RegionalDocuments } from './state-files.ts';
+import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
+
+interface ParameterVersion {
+  version: number;
+  value: string;
+  type: string;
+  description?: string;
+  keyId?: string;
+  dataType: string;
+  tier: string;
+  /** Epoch seconds, as awsJson carries timestamps. */
+  lastModifiedDate: number;
+}
+
+interface StoredParameter {
+  name: string;
+  tags: { Key: string; Value: string }[];
+  versions: ParameterVersion[];
+}
+
+type ParameterTable = Record<string, StoredParameter>;
+
+const PARAMETER_TYPES = new Set(['String', 'StringList', 'SecureString']);
+const MAX_VERSIONS = 100;
+
+/** SSM Parameter Store over awsJson 1.1 (`X-Amz-Target: AmazonSSM.<Action>`), one table per region. */
+export class SsmEmulator implements ServiceEmulator {
+  private readonly tables: RegionalDocuments<ParameterTable>;
+
+  constructor(
+    private readonly accountId: string,
+    dataDir: string | undefined,
+  ) {
+    this.tables = new RegionalDocuments(dataDir && join(dataDir, 'ssm'), () => ({}));
+  }
+
+  async handle(request: LocalRequest): Promise<LocalReply> {
+    try {
+      const input = readJsonBody(request);
+      const document = this.tables.forRegion(request.region);
+      const context = { table: document.value, region: request.region };
+      switch (targetAction(request)) {
+        case 'PutParameter': {
+          const output = this.putParameter(context.table, input);
+          document.save();
+          return jsonReply(200, output);
+        }
+        case 'GetParameter':
+          return jsonReply(200, { Parameter: this.describe(context, String(input.Name ?? ''), input.WithDecryption === true) });
+        case 'GetParameters':
+          return jsonReply(200, this.getParameters(context, (input.Names as string[] | undefined) ?? [], input.WithDecryption === true));
+        case 'DeleteParameter':
+          this.requireParameter(context.table, String(input.Name ?? ''));
+          delete context.table[String(input.Name)];
+          document.save();
+          return jsonReply(200, {});
+        case 'DeleteParameters': {
+          const names = (input.Names as string[] | undefined) ?? [];
+          const deleted = names.filter((name) => context.table[name]);
+          for (const name of deleted) delete context.table[name];
+          document.save();
+          return jsonReply(200, { DeletedParameters: deleted, InvalidParameters: names.filter((name) => !deleted.includes(name)) });
+        }
+        default:
+          return jsonErrorReply('InvalidAction', `The action ${targetAction(request)} is not supported by the local SSM emulator`);
+      }
+    } catch (error) {
+      if (error instanceof ServiceError) return jsonErrorReply(error.code, error.message, error.status);
+      throw error;
+    }
+  }
+
+  private putParameter(table: ParameterTable, input: Record<string, unknown>): { Version: number; Tier: string } {
+    const name = String(input.Name ?? '');
+    const value = input.Value;
+    if (!name) throw new ServiceError('ValidationException', '1 validation error detected: Value null at \'name\' failed to satisfy constraint: Member must not be null');
+    if (typeof value !== 'string') throw new ServiceError('ValidationException', "1 validation error detected: Value null at 'value' failed to satisfy constraint: Member must not be null");
+    const existing = table[name];
+    if (existing && input.Overwrite !== true) {
+      throw new ServiceError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+    }
+    if (existing && input.Tags) throw new ServiceError('ValidationException', 'Invalid request: tags and overwrite can\'t be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.');
+    const latest = existing?.versions[existing.versions.length - 1];
+    const type = (input.Type as string | undefined) ?? latest?.type;
+    if (!type) throw new ServiceError('ValidationException', 'A parameter type is required when you create a parameter.');
+    if (!PARAMETER_TYPES.has(type)) throw new ServiceError('ValidationException', `1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]`);
+    const version: ParameterVersion = {
+      version: (latest?.version ?? 0) + 1,
+      value,
+      type,
+      description: (input.Description as string | undefined) ?? latest?.description,
+      keyId: type === 'SecureString' ? ((input.KeyId as string | undefined) ?? 'alias/aws/ssm') : undefined,
+      dataType: (input.DataType as string | undefined) ?? 'text',
+      tier: (input.Tier as string | undefined) === 'Advanced' ? 'Advanced' : 'Standard',
+      lastModifiedDate: Date.now() / 1000,
+    };
+    const parameter = existing ?? { name, tags: (input.Tags as StoredParameter['tags'] | undefined) ?? [], versions: [] };
+    parameter.versions = [...parameter.versions, version].slice(-MAX_VERSIONS);
+    table[name] = parameter;
+    return { Version: version.version, Tier: version.tier };
+  }
+
+  private getParameters(context: { table: ParameterTable; region: string }, names: string[], withDecryption: boolean) {
+    const parameters: unknown[] = [];
+    const invalid: string[] = [];
+    for (const name of names) {
+      try {
+        parameters.push(this.describe(context, name, withDecryption));
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error;
+        invalid.push(name);
+      }
+    }
+    return { Parameters: parameters, InvalidParameters: invalid };
+  }
+
+  /** A parameter as GetParameter returns it; `name:3` selects a version. */
+  private describe(context: { table: ParameterTable; region: string }, selector: string, withDecryption: boolean) {
+    const separator = selector.lastIndexOf(':');
+    const name = separator > 0 ? selector.slice(0, separator) : selector;
+    const parameter = this.requireParameter(context.table, name);
+    let version = parameter.versions[parameter.versions.length - 1];
+    if (separator > 0) {
+      const wanted = Number(selector.slice(separator + 1));
+      const found = parameter.versions.find((v) => v.version === wanted);
+      if (!found) throw new ServiceError('ParameterVersionNotFound', `Systems Manager could not find version ${selector.slice(separator + 1)} of ${name}. Verify the version and try again.`);
+      version = found;
+    }
+    const value = version.type === 'SecureString' && !withDecryption ? encryptedForm(version) : version.value;
+    return {
+      Name: name,
+      Type: version.type,
+      Value: value,
+      Version: version.version,
+      Selector: separator > 0 ? selector.slice(separator) : undefined,
+      LastModifiedDate: version.lastModifiedDate,
+      ARN: `arn:aws:ssm:${context.region}:${this.accountId}:parameter/${name.replace(/^\//, '')}`,
+      DataType: version.dataType,
+    };
+  }
+
+  private requireParameter(table: ParameterTable, name: string): StoredParameter {
+    const parameter = table[name];
+    if (!parameter) throw new ServiceError('ParameterNotFound', `Parameter ${name} not found.`);
+    return parameter;
+  }
+}
+
+// What AWS hands back for a SecureString read without decryption: an opaque ciphertext blob.
+function encryptedForm(version: ParameterVersion): string {
+  return Buffer.from(`stackpilot-local-kms:${version.keyId}:${version.value}`).toString('base64');
+}

@@ -1,0 +1,97 @@
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { StackpilotError } from '../errors.ts';
+
+interface LockOwner {
+  pid: number;
+  hostname: string;
+  since: string;
+}
+
+export const LOCK_FILE = 'local.lock';
+
+// Locks this process holds: a second LocalAws in the same process must be refused too,
+// and its pid alone cannot tell it from a lock left behind by an earlier run.
+const heldLocks = new Set<string>();
+
+/**
+ * Makes this process the only writer of a local state folder. The lock file names the owner's
+ * pid; a lock whose process is gone (a crash, a kill -9) is stale and taken over.
+ */
+export function acquireStateLock(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (tryCreateLock(path)) {
+      heldLocks.add(path);
+      return () => releaseStateLock(path);
+    }
+    const owner = readOwner(path);
+    if (owner && isHeld(path, owner)) {
+      throw new StackpilotError(
+        'LocalStateLocked',
+        `The local state in ${dataDir} is in use by process ${owner.pid} (on ${owner.hostname} since ${owner.since})`,
+        `Stop process ${owner.pid} (often a running \`stackpilot local serve\` or deploy) or wait for it to finish. If no such process exists, delete ${path}.`,
+      );
+    }
+    // Stale or unreadable: remove it (unless another taker already replaced it) and try again.
+    if (JSON.stringify(readOwner(path)) === JSON.stringify(owner)) removeLockFile(path);
+  }
+  throw new StackpilotError('LocalStateLocked', `Could not take the lock ${path}: other processes keep taking it`, 'Make sure only one stackpilot process uses this folder.');
+}
+
+// The lock appears with its content in one step (a hard link to a written file), so no
+// reader ever sees an empty lock and mistakes it for a stale one.
+function tryCreateLock(path: string): boolean {
+  const owner: LockOwner = { pid: process.pid, hostname: hostname(), since: new Date().toISOString() };
+  const draft = `${path}.${process.pid}.draft`;
+  writeFileSync(draft, JSON.stringify(owner));
+  try {
+    linkSync(draft, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    removeLockFile(draft);
+  }
+}
+
+function removeLockFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function readOwner(path: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    return typeof owner.pid === 'number' ? owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isHeld(path: string, owner: LockOwner): boolean {
+  if (owner.hostname !== hostname()) return true; // a shared folder: we cannot see that host's processes
+  if (owner.pid === process.pid) return heldLocks.has(path);
+  return isProcessAlive(owner.pid);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseStateLock(path: string): void {
+  if (!heldLocks.delete(path)) return;
+  if (readOwner(path)?.pid === process.pid) removeLockFile(path);
+}

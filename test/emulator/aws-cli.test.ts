@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { serveLocalAws, type LocalAwsServer } from '../../src/emulator/http-server.ts';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
+
+const run = promisify(execFile);
+
+/** Runs the aws CLI against `local serve`, isolated from the user's own AWS configuration. */
+async function aws(server: LocalAwsServer, ...args: string[]): Promise<string> {
+  const isolated = mkdtempSync(join(tmpdir(), 'stackpilot-awscli-'));
+  try {
+    const { stdout } = await run('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: isolated,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_CONFIG_FILE: join(isolated, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(isolated, 'credentials'),
+        AWS_PAGER: '',
+      },
+    });
+    return stdout;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      assert.fail('The aws CLI is not on PATH: install it (pip install awscli, or AWS CLI v2) to run these tests.');
+    }
+    const { stderr } = error as { stderr?: string };
+    throw new Error(`aws ${args.join(' ')} failed: ${stderr ?? String(error)}`);
+  }
+}
+
+describe('the aws CLI against local serve', () => {
+  let local: LocalAws;
+  let server: LocalAwsServer;
+
+  before(async () => {
+    local = await LocalAws.open();
+    server = await serveLocalAws(local, { port: 0 });
+  });
+  after(async () => {
+    await server.close();
+    await local.close();
+  });
+
+  it('creates and lists buckets, copies files up and presigns a link', async () => {
+    await aws(server, 's3api', 'create-bucket', '--bucket', 'cli-bucket');
+    const listed = JSON.parse(await aws(server, 's3api', 'list-buckets')) as { Buckets: { Name: string }[] };
+    assert.deepEqual(listed.Buckets.map((b) => b.Name), ['cli-bucket']);
+
+    const file = join(mkdtempSync(join(tmpdir(), 'stackpilot-cli-upload-')), 'notes with space.txt');
+    writeFileSync(file, 'uploaded by the aws CLI');
+    await aws(server, 's3', 'cp', file, 's3://cli-bucket/docs/notes with space.txt');
+    const objects = JSON.parse(await aws(server, 's3api', 'list-objects-v2', '--bucket', 'cli-bucket', '--prefix', 'docs/')) as { Contents: { Key: string; Size: number }[] };
+    assert.deepEqual(objects.Contents.map((o) => [o.Key, o.Size]), [['docs/notes with space.txt', 23]]);
+
+    const link = (await aws(server, 's3', 'presign', 's3://cli-bucket/docs/notes with space.txt')).trim();
+    const response = await fetch(link);
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), 'uploaded by the aws CLI');
+  });
+
+  it('deploys and describes CloudFormation stacks, and reports their errors', async () => {
+    const templateFile = join(mkdtempSync(join(tmpdir(), 'stackpilot-cli-template-')), 'template.json');
+    writeFileSync(templateFile, JSON.stringify({ Parameters: { Stage: { Type: 'String' } }, Resources: { Queue: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { Ref: 'Stage' } } } }, Outputs: { Stage: { Value: { Ref: 'Stage' } } } }));
+    const created = JSON.parse(
+      await aws(server, 'cloudformation', 'create-stack', '--stack-name', 'cli-stack', '--template-body', `file://${templateFile}`, '--parameters', 'ParameterKey=Stage,ParameterValue=beta', '--tags', 'Key=owner,Value=cli'),
+    ) as { StackId: string };
+    assert.match(created.StackId, /^arn:aws:cloudformation:us-east-1:123456789012:stack\/cli-stack\//);
+    await local.settled();
+    const described = JSON.parse(await aws(server, 'cloudformation', 'describe-stacks')) as { Stacks: { StackName: string; StackStatus: string; Outputs: unknown; Tags: unknown }[] };
+    assert.equal(described.Stacks.length, 1);
+    assert.equal(described.Stacks[0].StackName, 'cli-stack');
+    assert.equal(described.Stacks[0].StackStatus, 'CREATE_COMPLETE');
+    assert.deepEqual(described.Stacks[0].Outputs, [{ OutputKey: 'Stage', OutputValue: 'beta' }]);
+    assert.deepEqual(described.Stacks[0].Tags, [{ Key: 'owner', Value: 'cli' }]);
+    await assert.rejects(aws(server, 'cloudformation', 'describe-stacks', '--stack-name', 'ghost'), /ValidationError.*Stack with id ghost does not exist/s);
+  });
+
+  it('talks to DynamoDB and STS', async () => {
+    await aws(
+      server,
+      'dynamodb',
+      'create-table',
+      '--table-name',
+      'cli-table',
+      '--key-schema',
+      'AttributeName=id,KeyType=HASH',
+      '--attribute-definitions',
+      'AttributeName=id,AttributeType=S',
+      '--billing-mode',
+      'PAY_PER_REQUEST',
+    );
+    const tables = JSON.parse(await aws(server, 'dynamodb', 'list-tables')) as { TableNames: string[] };
+    assert.deepEqual(tables.TableNames, ['cli-table']);
+    const identity = JSON.parse(await aws(server, 'sts', 'get-caller-identity')) as { Account: string; Arn: string };
+    assert.equal(identity.Account, '123456789012');
+    assert.equal(identity.Arn, 'arn:aws:iam::123456789012:user/stackpilot-local');
+  });
+});

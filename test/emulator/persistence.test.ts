@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { describe, it } from 'node:test';
+import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CreateBackupCommand, CreateTableCommand, DynamoDBClient, GetItemCommand, ListBackupsCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetBucketVersioningCommand, GetObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { StackpilotError } from '../../src/errors.ts';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { LOCK_FILE } from '../../src/emulator/state-lock.ts';
+
+const LOCAL_AWS_MODULE = join(import.meta.dirname, '../../src/emulator/local-aws.ts');
+
+function dataDir(): string {
+  return join(mkdtempSync(join(tmpdir(), 'stackpilot-local-')), '.stackpilot', 'local');
+}
+
+describe('local state on disk', () => {
+  it('keeps objects, items, backups, parameters, secrets and stacks across close and reopen', async () => {
+    const dir = dataDir();
+    const first = await LocalAws.open({ dataDir: dir });
+    const s3 = new S3Client(first.clientConfig());
+    await s3.send(new CreateBucketCommand({ Bucket: 'durable-bucket' }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'durable-bucket', VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3.send(new PutObjectCommand({ Bucket: 'durable-bucket', Key: 'templates/network.yaml', Body: 'Resources: {}' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'durable-bucket', Key: 'templates/network.yaml', Body: 'Resources: {Vpc: {}}' }));
+    const dynamodb = new DynamoDBClient(first.clientConfig());
+    await dynamodb.send(
+      new CreateTableCommand({ TableName: 'durable', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }),
+    );
+    await waitUntilTableExists({ client: dynamodb, maxWaitTime: 5, minDelay: 0.01, maxDelay: 0.05 }, { TableName: 'durable' });
+    await dynamodb.send(new PutItemCommand({ TableName: 'durable', Item: { id: { S: 'k1' }, value: { S: 'kept' } } }));
+    await dynamodb.send(new CreateBackupCommand({ TableName: 'durable', BackupName: 'nightly' }));
+    await new SSMClient(first.clientConfig()).send(new PutParameterCommand({ Name: '/durable/param', Value: 'p', Type: 'String' }));
+    await new SecretsManagerClient(first.clientConfig()).send(new CreateSecretCommand({ Name: 'durable-secret', SecretString: 's' }));
+    const stackTemplate = JSON.stringify({ Resources: { Flag: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/durable/flag', Type: 'String', Value: 'on' } } } });
+    await new CloudFormationClient(first.clientConfig('eu-west-1')).send(new CreateStackCommand({ StackName: 'durable-stack', TemplateBody: stackTemplate }));
+    await first.close();
+    assert.ok(!existsSync(join(dir, LOCK_FILE)), 'close releases the lock');
+
+    const second = await LocalAws.open({ dataDir: dir });
+    try {
+      const s3Again = new S3Client(second.clientConfig());
+      const object = await s3Again.send(new GetObjectCommand({ Bucket: 'durable-bucket', Key: 'templates/network.yaml' }));
+      assert.equal(await object.Body?.transformToString(), 'Resources: {Vpc: {}}');
+      assert.equal((await s3Again.send(new GetBucketVersioningCommand({ Bucket: 'durable-bucket' }))).Status, 'Enabled');
+      assert.equal((await s3Again.send(new ListObjectVersionsCommand({ Bucket: 'durable-bucket' }))).Versions?.length, 2);
+      const dynamodbAgain = new DynamoDBClient(second.clientConfig());
+      const item = await dynamodbAgain.send(new GetItemCommand({ TableName: 'durable', Key: { id: { S: 'k1' } } }));
+      assert.equal(item.Item?.value.S, 'kept');
+      assert.deepEqual((await dynamodbAgain.send(new ListBackupsCommand({}))).BackupSummaries?.map((b) => b.BackupName), ['nightly']);
+      assert.equal((await new SSMClient(second.clientConfig()).send(new GetParameterCommand({ Name: '/durable/param' }))).Parameter?.Value, 'p');
+      assert.equal((await new SecretsManagerClient(second.clientConfig()).send(new GetSecretValueCommand({ SecretId: 'durable-secret' }))).SecretString, 's');
+      const [stack] = (await new CloudFormationClient(second.clientConfig('eu-west-1')).send(new DescribeStacksCommand({ StackName: 'durable-stack' }))).Stacks ?? [];
+      assert.equal(stack.StackStatus, 'CREATE_COMPLETE');
+      assert.equal((await new SSMClient(second.clientConfig('eu-west-1')).send(new GetParameterCommand({ Name: '/durable/flag' }))).Parameter?.Value, 'on');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a second open of the same folder while the first is open', async () => {
+    const dir = dataDir();
+    const local = await LocalAws.open({ dataDir: dir });
+    try {
+      await assert.rejects(LocalAws.open({ dataDir: dir }), (error: unknown) => {
+        assert.ok(error instanceof StackpilotError);
+        assert.equal(error.code, 'LocalStateLocked');
+        assert.match(error.message, new RegExp(`in use by process ${process.pid}\\b`));
+        assert.match(error.hint ?? '', /Stop process/);
+        return true;
+      });
+    } finally {
+      await local.close();
+    }
+    const reopened = await LocalAws.open({ dataDir: dir });
+    await reopened.close();
+  });
+
+  it('names the other process that holds the folder, and takes over its lock once it is gone', async () => {
+    const dir = dataDir();
+    const holder = spawn(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', `const { LocalAws } = await import(${JSON.stringify(LOCAL_AWS_MODULE)}); await LocalAws.open({ dataDir: ${JSON.stringify(dir)} }); console.log('ready'); setInterval(() => {}, 1000);`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    holder.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const started = await Promise.race([once(holder.stdout!, 'data').then(([chunk]) => String(chunk).trim()), once(holder, 'exit').then(() => 'exited')]);
+      assert.equal(started, 'ready', `the lock holder did not start: ${stderr}`);
+      await assert.rejects(LocalAws.open({ dataDir: dir }), { code: 'LocalStateLocked', message: new RegExp(`in use by process ${holder.pid}\\b`) });
+    } finally {
+      holder.kill('SIGKILL');
+      await once(holder, 'exit');
+    }
+    // Killed without cleanup: its lock file stays, naming a dead process.
+    assert.ok(existsSync(join(dir, LOCK_FILE)));
+    const local = await LocalAws.open({ dataDir: dir });
+    await local.close();
+  });
+
+  it('takes over a lock file left by a process that no longer exists', async () => {
+    const dir = dataDir();
+    await (await LocalAws.open({ dataDir: dir })).close();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: (await import('node:os')).hostname(), since: '2020-01-01T00:00:00.000Z' }));
+    const local = await LocalAws.open({ dataDir: dir });
+    await local.close();
+  });
+});
