@@ -2,8 +2,11 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli/bin.ts'],
-  outfile: 'dist/cli.js',
+  entryPoints: { cli: 'src/cli/bin.ts' },
+  outdir: 'dist',
+  // Commands that need the AWS SDK or the emulator load them on demand, in chunks of their own.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',

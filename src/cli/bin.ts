@@ -1,5 +1,9 @@
 import { main } from './main.ts';
 
+// The AWS SDK is pinned to releases that run on Node 20 (see package.json); its notice that
+// later releases will need Node 22 is for us, not for someone running a deploy.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { StackpilotError } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
 import { graphCommand } from './graph.ts';
+import { localCommand } from './local.ts';
 import { validateCommand } from './validate.ts';
 import { VERSION } from './version.ts';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(validateCommand().exitOverride());
   program.addCommand(graphCommand().exitOverride());
+  program.addCommand(localCommand().exitOverride());
   return program;
 }
 
