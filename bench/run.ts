@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './measure.ts';
+import { benchEngine } from './engine.bench.ts';
+import { benchLocalAws } from './local-aws.bench.ts';
 import { benchValidate } from './validate.bench.ts';
 
 if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
@@ -10,3 +12,7 @@ if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
 }
 console.log(`stackpilot benchmarks on Node ${process.version}\n`);
 benchValidate();
+console.log('');
+await benchEngine();
+console.log('');
+await benchLocalAws();
