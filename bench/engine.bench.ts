@@ -1,4 +1,4 @@
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -46,6 +46,8 @@ export async function benchEngine(): Promise<void> {
       const status = await waitFor(cfn, name);
       creates.push((performance.now() - start) / 1000);
       if (status !== 'CREATE_COMPLETE') throw new Error(`${name} ended ${status}`);
+      const resources = (await cfn.send(new ListStackResourcesCommand({ StackName: name }))).StackResourceSummaries ?? [];
+      if (resources.length !== 500 || resources.some((r) => r.ResourceStatus !== 'CREATE_COMPLETE')) throw new Error(`${name}: ${resources.length} resources created`);
       await cfn.send(new DeleteStackCommand({ StackName: name }));
       await waitFor(cfn, name).catch(() => undefined);
     }

@@ -10,6 +10,8 @@ if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
   console.error('bench: build the CLI first (npm run build)');
   process.exit(1);
 }
+// The SDK is pinned to releases that run on Node 20; its notice about later ones is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 console.log(`stackpilot benchmarks on Node ${process.version}\n`);
 benchValidate();
 console.log('');
