@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { publicParameter } from './ssm-public-parameters.ts';
 import { RegionalDocuments } from './state-files.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
@@ -120,7 +121,7 @@ export class SsmEmulator implements ServiceEmulator {
   private describe(context: { table: ParameterTable; region: string }, selector: string, withDecryption: boolean) {
     const separator = selector.lastIndexOf(':');
     const name = separator > 0 ? selector.slice(0, separator) : selector;
-    const parameter = this.requireParameter(context.table, name);
+    const parameter = context.table[name] ?? publicParameterEntry(name, context.region) ?? this.requireParameter(context.table, name);
     let version = parameter.versions[parameter.versions.length - 1];
     if (separator > 0) {
       const wanted = Number(selector.slice(separator + 1));
@@ -146,6 +147,13 @@ export class SsmEmulator implements ServiceEmulator {
     if (!parameter) throw new ServiceError('ParameterNotFound', `Parameter ${name} not found.`);
     return parameter;
   }
+}
+
+/** A public `/aws/service/...` parameter as if stored: version 1, never written. */
+function publicParameterEntry(name: string, region: string): StoredParameter | undefined {
+  const found = publicParameter(name, region);
+  if (!found) return undefined;
+  return { name, tags: [], versions: [{ version: 1, value: found.value, type: found.type, dataType: found.dataType, tier: 'Standard', lastModifiedDate: 0 }] };
 }
 
 // What AWS hands back for a SecureString read without decryption: an opaque ciphertext blob.
