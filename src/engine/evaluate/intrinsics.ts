@@ -134,7 +134,8 @@ function callIntrinsic(fn: string, argument: unknown, scope: EvaluationScope): u
     case 'Fn::FindInMap': return findInMap(argument, scope);
     case 'Fn::GetAZs': {
       const region = evaluate(argument, scope);
-      return availabilityZones(region === '' || region === undefined ? scope.pseudo.region : asText(fn, region));
+      // `""`, and the `null` many published JSON templates write, both mean this region.
+      return availabilityZones(region === '' || region == null ? scope.pseudo.region : asText(fn, region));
     }
     case 'Fn::ImportValue': return scope.importValue(asText(fn, evaluate(argument, scope)));
     case 'Fn::Base64': return Buffer.from(asText(fn, evaluate(argument, scope)), 'utf8').toString('base64');
