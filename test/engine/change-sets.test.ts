@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Engine } from '../../src/engine/engine.ts';
-import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, type Harness } from './engine-harness.ts';
+import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, type CloudFormationOverSdk, type Harness } from './engine-harness.ts';
 
 const template = (opts: { key?: string; display?: string; queue?: boolean } = {}) => ({
   Parameters: { Env: { Type: 'String', Default: 'dev' } },
@@ -14,7 +13,7 @@ const template = (opts: { key?: string; display?: string; queue?: boolean } = {}
   },
 });
 
-async function changeSet(engine: Engine, input: Record<string, unknown>) {
+async function changeSet(engine: CloudFormationOverSdk, input: Record<string, unknown>) {
   await engine.createChangeSet({ StackName: 'shop', ...input } as never);
   await engine.settled();
   return engine.describeChangeSet({ StackName: 'shop', ChangeSetName: input.ChangeSetName as string });
@@ -72,7 +71,7 @@ describe('change sets', () => {
     assert.equal(await statusOf(h.engine, 'shop'), 'UPDATE_COMPLETE');
     assert.notEqual((await physicalIds(h.engine, 'shop')).Table, ids.Table);
     assert.equal((await h.engine.describeChangeSet({ StackName: 'shop', ChangeSetName: 'prod' })).ExecutionStatus, 'OBSOLETE');
-    await assert.rejects(h.engine.executeChangeSet({ StackName: 'shop', ChangeSetName: 'prod' }), { code: 'InvalidChangeSetStatus' });
+    await assert.rejects(h.engine.executeChangeSet({ StackName: 'shop', ChangeSetName: 'prod' }), { Code: 'InvalidChangeSetStatus' });
   });
 
   it('a change set with no changes fails with AWS\'s reason, and can be deleted', async () => {
@@ -81,7 +80,7 @@ describe('change sets', () => {
     assert.equal(described.ExecutionStatus, 'UNAVAILABLE');
     assert.equal(described.StatusReason, "The submitted information didn't contain changes. Submit different information to create a change set.");
     await h.engine.deleteChangeSet({ StackName: 'shop', ChangeSetName: 'same' });
-    await assert.rejects(h.engine.describeChangeSet({ StackName: 'shop', ChangeSetName: 'same' }), { code: 'ChangeSetNotFound', message: 'ChangeSet [same] does not exist' });
+    await assert.rejects(h.engine.describeChangeSet({ StackName: 'shop', ChangeSetName: 'same' }), { Code: 'ChangeSetNotFound', message: 'ChangeSet [same] does not exist' });
   });
 
   it('IncludeNestedStacks makes a change set for each modified nested stack', async () => {
@@ -110,7 +109,7 @@ describe('change sets', () => {
 
   it('rejects change sets the way CloudFormation does', async () => {
     await assert.rejects(h.engine.createChangeSet({ StackName: 'nothing-here', ChangeSetName: 'x', TemplateBody: JSON.stringify(template()) }), { message: 'Stack [nothing-here] does not exist' });
-    await assert.rejects(h.engine.createChangeSet({ StackName: 'shop', ChangeSetName: 'again', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(template()) }), { code: 'AlreadyExistsException' });
+    await assert.rejects(h.engine.createChangeSet({ StackName: 'shop', ChangeSetName: 'again', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(template()) }), { Code: 'AlreadyExistsException' });
     await assert.rejects(h.engine.createChangeSet({ StackName: 'shop', ChangeSetName: 'rekey', TemplateBody: JSON.stringify(template()) }), { message: 'ChangeSet [rekey] already exists' });
   });
 });

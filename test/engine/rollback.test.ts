@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { Engine } from '../../src/engine/engine.ts';
-import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, update, type Harness } from './engine-harness.ts';
+import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, update, type CloudFormationOverSdk, type Harness } from './engine-harness.ts';
 
 const table = (key: string) => ({
   Type: 'AWS::DynamoDB::Table',
   Properties: { BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] },
 });
 
-async function waitForEvent(engine: Engine, stack: string, line: string): Promise<void> {
+async function waitForEvent(engine: CloudFormationOverSdk, stack: string, line: string): Promise<void> {
   for (let i = 0; i < 2000; i++) {
     if ((await eventLines(engine, stack)).includes(line)) return;
     await new Promise((resolve) => setTimeout(resolve, 1));
@@ -98,7 +97,7 @@ describe('failure and rollback', () => {
   });
 
   it('a revert that fails leaves UPDATE_ROLLBACK_FAILED; ContinueUpdateRollback skipping it completes', async () => {
-    const slow = await openEngine({ timeScale: 0.01, aws: h.aws });
+    const slow = await openEngine({ timeScale: 0.01 });
     const v1 = { Resources: { Fast: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v1' } }, Slow: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1', Tags: [{ Key: 'topic', Value: { Ref: 'Fast' } }] } } } };
     assert.equal(await deploy(slow.engine, 'stuck', v1), 'CREATE_COMPLETE');
     slow.faults.push({ logicalId: 'Slow' });
@@ -125,7 +124,7 @@ describe('failure and rollback', () => {
   });
 
   it('CancelUpdateStack stops an update in progress and rolls it back', async () => {
-    const slow = await openEngine({ timeScale: 0.01, aws: h.aws });
+    const slow = await openEngine({ timeScale: 0.01 });
     assert.equal(await deploy(slow.engine, 'cancelled', { Resources: { Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1' } } } }), 'CREATE_COMPLETE');
     const before = await physicalIds(slow.engine, 'cancelled');
     await slow.engine.updateStack({ StackName: 'cancelled', TemplateBody: JSON.stringify({ Resources: { Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-2' } } } }) });

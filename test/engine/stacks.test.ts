@@ -111,7 +111,7 @@ describe('stack lifecycle', () => {
       Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
     });
     const create = (parameters: Record<string, string>) => h.engine.createStack({ StackName: 'params', TemplateBody: template, Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })) });
-    await assert.rejects(create({}), { code: 'ValidationError', message: 'Parameters: [Env] must have values' });
+    await assert.rejects(create({}), { Code: 'ValidationError', message: 'Parameters: [Env] must have values' });
     await assert.rejects(create({ Env: 'dev', Nope: 'x' }), { message: 'Parameters: [Nope] do not exist in the template' });
     await assert.rejects(create({ Env: 'qa' }), { message: "Parameter 'Env' must be one of AllowedValues" });
     await assert.rejects(create({ Env: 'dev', Size: '11' }), { message: "Parameter 'Size' must be a number not greater than 10" });
@@ -157,7 +157,7 @@ describe('stack lifecycle', () => {
 
   it('asks for capabilities as CloudFormation does', async () => {
     const role = (name?: string) => JSON.stringify({ Resources: { Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {}, ...(name ? { RoleName: name } : {}) } } } });
-    await assert.rejects(h.engine.createStack({ StackName: 'iam', TemplateBody: role() }), { code: 'InsufficientCapabilitiesException', message: 'Requires capabilities : [CAPABILITY_IAM]' });
+    await assert.rejects(h.engine.createStack({ StackName: 'iam', TemplateBody: role() }), { Code: 'InsufficientCapabilitiesException', message: 'Requires capabilities : [CAPABILITY_IAM]' });
     await assert.rejects(h.engine.createStack({ StackName: 'iam', TemplateBody: role('deployer'), Capabilities: ['CAPABILITY_IAM'] }), { message: 'Requires capabilities : [CAPABILITY_NAMED_IAM]' });
     assert.equal(await deploy(h.engine, 'iam', role('deployer'), { Capabilities: ['CAPABILITY_NAMED_IAM'] }), 'CREATE_COMPLETE');
     assert.equal((await physicalIds(h.engine, 'iam')).Role, 'deployer');
@@ -168,14 +168,14 @@ describe('stack lifecycle', () => {
 
   it('rejects bad names, duplicates, unknown types and broken references before doing anything', async () => {
     const topic = JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic' } } });
-    await assert.rejects(h.engine.createStack({ StackName: '1bad', TemplateBody: topic }), { code: 'ValidationError' });
-    await assert.rejects(h.engine.createStack({ StackName: 'x'.repeat(129), TemplateBody: topic }), { code: 'ValidationError' });
+    await assert.rejects(h.engine.createStack({ StackName: '1bad', TemplateBody: topic }), { Code: 'ValidationError' });
+    await assert.rejects(h.engine.createStack({ StackName: 'x'.repeat(129), TemplateBody: topic }), { Code: 'ValidationError' });
     assert.equal(await deploy(h.engine, 'dup', topic), 'CREATE_COMPLETE');
-    await assert.rejects(h.engine.createStack({ StackName: 'dup', TemplateBody: topic }), { code: 'AlreadyExistsException', message: 'Stack [dup] already exists' });
+    await assert.rejects(h.engine.createStack({ StackName: 'dup', TemplateBody: topic }), { Code: 'AlreadyExistsException', message: 'Stack [dup] already exists' });
     await assert.rejects(h.engine.createStack({ StackName: 'typo', TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topik' } } }) }), { message: 'Template format error: Unrecognized resource types: [AWS::SNS::Topik]' });
     await assert.rejects(h.engine.createStack({ StackName: 'ref', TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { Ref: 'Ghost' } } } } }) }), { message: 'Template format error: Unresolved resource dependencies [Ghost] in the Resources block of the template' });
     await assert.rejects(h.engine.createStack({ StackName: 'att', TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic' } }, Outputs: { O: { Value: { 'Fn::GetAtt': ['T', 'Nope'] } } } }) }), { message: 'Template error: resource T does not support attribute type Nope in Fn::GetAtt' });
-    await assert.rejects(h.engine.describeStacks({ StackName: 'ghost' }), { code: 'ValidationError', message: 'Stack with id ghost does not exist' });
+    await assert.rejects(h.engine.describeStacks({ StackName: 'ghost' }), { Code: 'ValidationError', message: 'Stack with id ghost does not exist' });
   });
 
   it('configures a bucket in S3 as its properties say', async () => {

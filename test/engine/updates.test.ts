@@ -36,7 +36,7 @@ describe('stack updates', () => {
   it('an update that changes nothing is refused', async () => {
     const template = { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } };
     assert.equal(await deploy(h.engine, 'noop', template), 'CREATE_COMPLETE');
-    await assert.rejects(h.engine.updateStack({ StackName: 'noop', TemplateBody: JSON.stringify(template, null, 4) }), { code: 'ValidationError', message: 'No updates are to be performed.' });
+    await assert.rejects(h.engine.updateStack({ StackName: 'noop', TemplateBody: JSON.stringify(template, null, 4) }), { Code: 'ValidationError', message: 'No updates are to be performed.' });
     await assert.rejects(h.engine.updateStack({ StackName: 'noop', UsePreviousTemplate: true }), { message: 'No updates are to be performed.' });
   });
 
