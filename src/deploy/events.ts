@@ -1,0 +1,76 @@
+/**
+ * What the orchestrator reports while it works: typed, coded events. The library never prints;
+ * renderers (a live terminal view, plain CI lines, JSON lines, a log file) decide how to show
+ * them, and tests assert on them.
+ */
+
+export type StackOperation = 'create' | 'update' | 'delete';
+
+/** One row of a change preview, nested stacks' rows included (with the path of stacks above). */
+export interface PreviewedChange {
+  action: 'Add' | 'Modify' | 'Remove' | 'Import' | 'Dynamic';
+  logicalId: string;
+  resourceType: string;
+  /** True, False or Conditional, for Modify. */
+  replacement?: string;
+  /** The properties whose change causes replacement (or any change, when none does). */
+  causes: string[];
+  /** Nested stack logical ids from the root down to the stack holding the resource. */
+  nestedPath: string[];
+  /** The resource holds data that this change deletes (Remove or replacement of a stateful resource without Retain/Snapshot). */
+  dataAtRisk: boolean;
+}
+
+export type DeployEvent =
+  | { code: 'phase'; phase: 'validate' | 'package' | 'deploy' | 'outputs' | 'health' | 'delete'; message: string }
+  | { code: 'package'; bucket: string; uploaded: number; unchanged: number }
+  | { code: 'stack-start'; stack: string; stackName: string; operation: StackOperation; resources: number }
+  | { code: 'change-preview'; stack: string; stackName: string; changes: PreviewedChange[] }
+  | {
+      code: 'resource';
+      stack: string;
+      stackName: string;
+      logicalId: string;
+      resourceType: string;
+      status: string;
+      reason?: string;
+      physicalId?: string;
+      timestamp: Date;
+      nestedPath: string[];
+    }
+  | {
+      code: 'stack-done';
+      stack: string;
+      stackName: string;
+      outcome: 'succeeded' | 'no-changes' | 'failed' | 'not-started' | 'awaiting-confirmation';
+      status?: string;
+      /** The first resource that failed, and why: what a person needs first. */
+      firstFailure?: { logicalId: string; reason: string; nestedPath: string[] };
+      seconds: number;
+    }
+  | { code: 'outputs'; stack: string; stackName: string; outputs: Record<string, string> }
+  | { code: 'health'; check: string; ok: boolean; detail: string }
+  | { code: 'warning'; message: string };
+
+export type DeployEventCode = DeployEvent['code'];
+
+export type EventSink = (event: DeployEvent) => void;
+
+/** Statuses at which a stack operation has ended, for better or worse. */
+export function isTerminalStatus(status: string): boolean {
+  return !status.endsWith('_IN_PROGRESS');
+}
+
+/** Statuses after which a stack is left as it should be. */
+export function isSuccessStatus(status: string): boolean {
+  return ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'DELETE_COMPLETE', 'IMPORT_COMPLETE'].includes(status);
+}
+
+/** Resource statuses that count as done for progress (a resource in its final state for this operation). */
+export function isResourceDone(status: string): boolean {
+  return /_(COMPLETE|SKIPPED)$/.test(status) && !status.startsWith('ROLLBACK') && !status.startsWith('UPDATE_ROLLBACK');
+}
+
+export function isResourceFailure(status: string): boolean {
+  return status.endsWith('_FAILED');
+}
