@@ -1,0 +1,180 @@
+import type { Capability, Parameter, Tag } from '@aws-sdk/client-cloudformation';
+import { writeFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics.ts';
+import { StackpilotError } from '../errors.ts';
+import { projectStackGraph } from '../graph/stack-graph.ts';
+import type { ResolvedEnvironment } from '../project/parameters.ts';
+import { loadProject, type Project, type ProjectTemplate } from '../project/project.ts';
+import { isNestedStackType } from '../spec/resource-facts.ts';
+import { validateProject } from '../validate/validate.ts';
+import type { EventSink } from './events.ts';
+import { runHealthChecks } from './health.ts';
+import { artifactsBucketName, packageProject } from './package.ts';
+import { runReadyQueue, type NodeOutcome } from './scheduler.ts';
+import { deployStack, type Confirmation, type StackResult } from './stack-deploy.ts';
+import { openTarget, type TargetOptions } from './target.ts';
+import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
+
+export interface DeployOptions {
+  env?: string;
+  target: 'local' | 'aws';
+  region?: string;
+  profile?: string;
+  /** How many stacks may deploy at once. */
+  concurrency: number;
+  yes: boolean;
+  ask?: Confirmation['ask'];
+  /** Where outputs are written; default `outputs.json` in the project folder. */
+  outputsFile?: string;
+  /** Local target only: injected faults and simulated resource durations. */
+  engine?: TargetOptions['engine'];
+}
+
+export interface DeployReport {
+  ok: boolean;
+  /** Validation errors that stopped the deploy before anything was touched. */
+  diagnostics: Diagnostic[];
+  stacks: Map<string, StackResult | NodeOutcome>;
+  outputsFile?: string;
+}
+
+const NAME_PROPERTIES = ['RoleName', 'UserName', 'GroupName', 'ManagedPolicyName', 'InstanceProfileName'];
+
+/** The capabilities a stack's templates (nested ones included) call for. */
+export function requiredCapabilities(project: Project, template: ProjectTemplate): Capability[] {
+  const needed = new Set<Capability>();
+  const visit = (t: ProjectTemplate, seen: Set<string>) => {
+    if (seen.has(t.absolutePath)) return;
+    seen.add(t.absolutePath);
+    if (t.model.transforms.length > 0) needed.add('CAPABILITY_AUTO_EXPAND');
+    for (const r of t.model.resources.values()) {
+      if (r.type.startsWith('AWS::IAM::')) needed.add(NAME_PROPERTIES.some((p) => p in r.properties) ? 'CAPABILITY_NAMED_IAM' : 'CAPABILITY_IAM');
+      if (isNestedStackType(r.type)) needed.add('CAPABILITY_AUTO_EXPAND');
+    }
+    for (const link of project.nested) if (link.parent === t.absolutePath && link.child) visit(project.templates.get(link.child)!, seen);
+  };
+  visit(template, new Set());
+  if (needed.has('CAPABILITY_NAMED_IAM')) needed.add('CAPABILITY_IAM');
+  return [...needed].sort();
+}
+
+/** The template models below a stack, by nested path, for the change preview. */
+function modelsByPath(project: Project, root: ProjectTemplate) {
+  return (path: string[]) => {
+    let template: ProjectTemplate | undefined = root;
+    for (const logicalId of path) {
+      const link = project.nested.find((l) => l.parent === template!.absolutePath && l.logicalId === logicalId);
+      template = link?.child ? project.templates.get(link.child) : undefined;
+      if (!template) return undefined;
+    }
+    return template.model;
+  };
+}
+
+function stackNameFor(project: Project, environment: ResolvedEnvironment, id: string): string {
+  const named = environment.stacks.get(id)?.name;
+  if (named) return named;
+  // A template or folder without a manifest: the stack is named after its file.
+  const base = id.split('/').pop()!.replace(/[^A-Za-z0-9-]/g, '-').replace(/^[^A-Za-z]+/, '');
+  return (base || project.name).slice(0, 128);
+}
+
+function chooseEnvironment(project: Project, env: string | undefined): ResolvedEnvironment {
+  if (project.kind === 'manifest' && env === undefined && project.environments.length > 1) {
+    const names = project.environments.map((e) => e.env).join(', ');
+    throw new StackpilotError('EnvironmentRequired', `${project.name} has several environments: choose one with --env`, `Environments: ${names}.`);
+  }
+  return project.environments[0];
+}
+
+function writeOutputs(file: string, outputs: Record<string, Record<string, string>>): void {
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * Validates, packages and deploys a project's stacks: each through a change set, in parallel as
+ * far as their dependencies allow, upstream outputs passed to downstream parameters; then writes
+ * the outputs and runs the manifest's health checks. Nothing is touched when validation fails.
+ */
+export async function deployProject(path: string, options: DeployOptions, emit: EventSink): Promise<DeployReport> {
+  emit({ code: 'phase', phase: 'validate', message: `validating ${path}` });
+  const first = loadProject(path, { env: options.env });
+  const region = options.region ?? (first.manifest && options.env ? first.manifest.environments[options.env]?.region : undefined) ?? first.manifest?.region ?? 'us-east-1';
+  const project = loadProject(path, { env: options.env, region });
+  const diagnostics = validateProject(project).filter((d) => d.severity === 'error');
+  if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map() };
+  const environment = chooseEnvironment(project, options.env);
+
+  const target = await openTarget({ target: options.target, region, profile: options.profile, projectRoot: project.root, engine: options.engine });
+  try {
+    const plan = packageProject(project, artifactsBucketName(project.name, target.accountId, region), region);
+    if (plan.artifacts.length > 0) {
+      emit({ code: 'phase', phase: 'package', message: `uploading templates to s3://${plan.bucket}` });
+      await ensureArtifactsBucket(target.s3, plan.bucket, region);
+      emit({ code: 'package', bucket: plan.bucket, ...(await uploadArtifacts(target.s3, plan)) });
+    }
+
+    emit({ code: 'phase', phase: 'deploy', message: `deploying to ${target.kind === 'local' ? 'the local engine' : `AWS account ${target.accountId}`} in ${region}` });
+    const results = new Map<string, StackResult>();
+    const graph = projectStackGraph(project, environment);
+    const confirmation: Confirmation = { always: target.kind === 'aws', yes: options.yes, ask: options.ask };
+    const tags: Tag[] = Object.entries({ ...project.manifest?.tags, 'stackpilot:project': project.name, ...(environment.env ? { 'stackpilot:environment': environment.env } : {}) }).map(([Key, Value]) => ({ Key, Value }));
+
+    const outcomes = await runReadyQueue(
+      graph.dependencies,
+      async (id) => {
+        const stack = project.stacks.find((s) => s.id === id)!;
+        const template = project.templates.get(stack.template)!;
+        const packaged = plan.stacks.find((s) => s.stackId === id)!;
+        const parameters: Parameter[] = [...(environment.stacks.get(id)?.values.values() ?? [])].map((a) => {
+          if (a.fromOutput) {
+            const value = results.get(a.fromOutput.stack)?.outputs[a.fromOutput.output!];
+            if (value === undefined) throw new StackpilotError('MissingOutput', `stack ${a.fromOutput.stack} has no output ${a.fromOutput.output} for ${id}'s ${a.key}`);
+            return { ParameterKey: a.key, ParameterValue: value };
+          }
+          return a.value === undefined ? { ParameterKey: a.key, UsePreviousValue: true } : { ParameterKey: a.key, ParameterValue: a.value };
+        });
+        const result = await deployStack(
+          target,
+          {
+            id,
+            stackName: stackNameFor(project, environment, id),
+            ...(packaged.url ? { templateUrl: packaged.url } : { templateBody: packaged.body }),
+            parameters,
+            capabilities: stack.capabilities.length > 0 ? (stack.capabilities as Capability[]) : requiredCapabilities(project, template),
+            tags: [...tags, ...Object.entries(project.manifest?.stacks[id]?.tags ?? {}).map(([Key, Value]) => ({ Key, Value }))],
+            incomingAt: modelsByPath(project, template),
+          },
+          confirmation,
+          emit,
+        );
+        // An output that repeats a NoEcho value (a Ref to the parameter) is a secret too.
+        const secrets = parameters.filter((p) => template.model.parameters.get(p.ParameterKey!)?.noEcho && p.ParameterValue).map((p) => p.ParameterValue!);
+        for (const [key, value] of Object.entries(result.outputs)) if (secrets.includes(value)) result.outputs[key] = '****';
+        results.set(id, result);
+        if (result.outcome === 'failed' || result.outcome === 'awaiting-confirmation') throw new StackpilotError('StackNotDeployed', result.reason ?? result.status ?? result.outcome);
+      },
+      { concurrency: options.concurrency },
+    );
+
+    const stacks = new Map<string, StackResult | NodeOutcome>([...outcomes].map(([id, outcome]) => [id, results.get(id) ?? outcome]));
+    for (const [id, outcome] of outcomes) {
+      if (outcome.status === 'not-started') emit({ code: 'stack-done', stack: id, stackName: stackNameFor(project, environment, id), outcome: 'not-started', seconds: 0 });
+    }
+    const ok = [...results.values()].every((r) => r.outcome === 'succeeded' || r.outcome === 'no-changes') && results.size === outcomes.size;
+    if (!ok) return { ok, diagnostics: [], stacks };
+
+    emit({ code: 'phase', phase: 'outputs', message: 'outputs' });
+    const outputs = Object.fromEntries([...results].map(([id, r]) => [id, r.outputs]));
+    for (const [id, r] of results) emit({ code: 'outputs', stack: id, stackName: stackNameFor(project, environment, id), outputs: r.outputs });
+    const outputsFile = resolve(options.outputsFile ?? join(project.root, 'outputs.json'));
+    writeOutputs(outputsFile, outputs);
+
+    const healthy = await runHealthChecks(project.manifest?.healthChecks ?? [], outputs, { local: target.kind === 'local' }, emit);
+    return { ok: healthy, diagnostics: [], stacks, outputsFile };
+  } finally {
+    await target.close();
+  }
+}

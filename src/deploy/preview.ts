@@ -1,0 +1,73 @@
+import { DescribeChangeSetCommand, GetTemplateCommand, type Change, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { resourceFacts } from '../spec/resource-facts.ts';
+import { describeTemplate, type TemplateModel } from '../template/model.ts';
+import { parseTemplate } from '../template/parse.ts';
+import type { PreviewedChange } from './events.ts';
+
+const KEEPS_DATA = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
+
+/** Whether the change deletes data: a stateful resource removed or replaced without Retain/Snapshot. */
+function deletesData(change: PreviewedChange, policies: { deletion?: unknown; replace?: unknown } | undefined): boolean {
+  if (change.resourceType === 'AWS::CloudFormation::Stack') return false; // its own resources say
+  if (!resourceFacts().resource(change.resourceType)?.isStateful) return false;
+  if (change.action === 'Remove') return !KEEPS_DATA.has(String(policies?.deletion ?? 'Delete'));
+  if (change.action === 'Modify' && (change.replacement === 'True' || change.replacement === 'Conditional')) return !KEEPS_DATA.has(String(policies?.replace ?? 'Delete'));
+  return false;
+}
+
+async function deployedModel(cfn: CloudFormationClient, stackId: string): Promise<TemplateModel | undefined> {
+  try {
+    const body = (await cfn.send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Original' }))).TemplateBody;
+    return body ? describeTemplate(parseTemplate(body, 'deployed').body) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A change set's rows, nested change sets' rows included, each marked when it deletes data. The
+ * policies that decide it come from the template being deployed (replacement) or the one deployed
+ * now (removal), as CloudFormation applies them.
+ */
+export async function previewChangeSet(
+  cfn: CloudFormationClient,
+  changeSetId: string,
+  /** The template being deployed at a nested path (`[]` for the stack itself). */
+  incomingAt: (nestedPath: string[]) => TemplateModel | undefined,
+  nestedPath: string[] = [],
+): Promise<PreviewedChange[]> {
+  const rows: PreviewedChange[] = [];
+  let token: string | undefined;
+  const changes: Change[] = [];
+  let stackId: string | undefined;
+  do {
+    const page = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, NextToken: token }));
+    changes.push(...(page.Changes ?? []));
+    stackId = page.StackId;
+    token = page.NextToken;
+  } while (token);
+  const current = changes.some((c) => c.ResourceChange?.Action === 'Remove') && stackId ? await deployedModel(cfn, stackId) : undefined;
+  for (const change of changes) {
+    const rc = change.ResourceChange;
+    if (!rc) continue;
+    const replacing = (rc.Details ?? []).filter((d) => d.Target?.RequiresRecreation === 'Always' || d.Target?.RequiresRecreation === 'Conditionally');
+    const causes = (replacing.length > 0 ? replacing : (rc.Details ?? [])).map((d) => d.Target?.Name ?? d.Target?.Attribute ?? '').filter((n) => n !== '');
+    const row: PreviewedChange = {
+      action: (rc.Action ?? 'Modify') as PreviewedChange['action'],
+      logicalId: rc.LogicalResourceId ?? '',
+      resourceType: rc.ResourceType ?? '',
+      ...(rc.Replacement ? { replacement: rc.Replacement } : {}),
+      causes: [...new Set(causes)],
+      nestedPath,
+      dataAtRisk: false,
+    };
+    const model = row.action === 'Remove' ? current : incomingAt(nestedPath);
+    const declared = model?.resources.get(row.logicalId);
+    row.dataAtRisk = deletesData(row, declared && { deletion: declared.deletionPolicy, replace: declared.updateReplacePolicy });
+    rows.push(row);
+    if (rc.ChangeSetId && rc.ResourceType === 'AWS::CloudFormation::Stack') {
+      rows.push(...(await previewChangeSet(cfn, rc.ChangeSetId, incomingAt, [...nestedPath, row.logicalId])));
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,165 @@
+import {
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  type Capability,
+  type Parameter,
+  type Stack,
+  type Tag,
+} from '@aws-sdk/client-cloudformation';
+import type { TemplateModel } from '../template/model.ts';
+import { isSuccessStatus, isTerminalStatus, type EventSink } from './events.ts';
+import { previewChangeSet } from './preview.ts';
+import type { Target } from './target.ts';
+import { watchStack, type WatchResult } from './watch.ts';
+
+/** One stack to deploy: what CloudFormation needs, and the template models for the preview. */
+export interface StackDeployment {
+  /** The stack's id in the project. */
+  id: string;
+  stackName: string;
+  templateBody?: string;
+  templateUrl?: string;
+  parameters: Parameter[];
+  capabilities: Capability[];
+  tags: Tag[];
+  incomingAt: (nestedPath: string[]) => TemplateModel | undefined;
+}
+
+export interface Confirmation {
+  /** Ask before executing every change set (the aws target), not only those that delete data. */
+  always: boolean;
+  /** --yes: the answer is yes. */
+  yes: boolean;
+  /** Asks a person; absent when nobody can be asked (no terminal). */
+  ask?: (question: string) => Promise<boolean>;
+}
+
+export interface StackResult {
+  outcome: 'succeeded' | 'no-changes' | 'failed' | 'awaiting-confirmation';
+  status?: string;
+  reason?: string;
+  firstFailure?: WatchResult['firstFailure'];
+  outputs: Record<string, string>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
+
+async function describe(target: Target, stackName: string): Promise<Stack | undefined> {
+  try {
+    return (await target.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+  } catch (error) {
+    if (/does not exist/.test((error as Error).message)) return undefined;
+    throw error;
+  }
+}
+
+/** Waits for another operation on the stack to end: a busy stack is waited for, never trampled. */
+async function waitUntilIdle(target: Target, stackName: string, emit: EventSink): Promise<Stack | undefined> {
+  let stack = await describe(target, stackName);
+  let warned = false;
+  while (stack && !isTerminalStatus(stack.StackStatus!) && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
+    if (!warned) emit({ code: 'warning', message: `${stackName} is busy (${stack.StackStatus}); waiting for that operation to end` });
+    warned = true;
+    await sleep(target.pollMilliseconds);
+    stack = await describe(target, stackName);
+  }
+  return stack;
+}
+
+async function deleteAndWait(target: Target, stack: Stack, context: { stack: string; stackName: string }, emit: EventSink): Promise<WatchResult> {
+  const since = new Date();
+  await target.cloudformation.send(new DeleteStackCommand({ StackName: stack.StackId }));
+  return watchStack(target.cloudformation, stack.StackId!, { ...context, since, pollMilliseconds: target.pollMilliseconds }, emit);
+}
+
+async function outputsOf(target: Target, stackId: string): Promise<Record<string, string>> {
+  const stack = await describe(target, stackId);
+  return Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? '']));
+}
+
+/**
+ * Deploys one stack through a change set: create or update as the stack's state says, the
+ * preview reported, confirmation where it is due, execution followed to the end.
+ */
+export async function deployStack(target: Target, d: StackDeployment, confirmation: Confirmation, emit: EventSink): Promise<StackResult> {
+  const context = { stack: d.id, stackName: d.stackName };
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+  const done = (result: StackResult): StackResult => {
+    emit({ code: 'stack-done', ...context, outcome: result.outcome, ...(result.status ? { status: result.status } : {}), ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), seconds: seconds() });
+    return result;
+  };
+  const confirm = async (question: string, needed: boolean): Promise<boolean | 'nobody'> => {
+    if (!needed || confirmation.yes) return true;
+    if (!confirmation.ask) return 'nobody';
+    return confirmation.ask(question);
+  };
+
+  let existing = await waitUntilIdle(target, d.stackName, emit);
+  if (existing?.StackStatus === 'REVIEW_IN_PROGRESS') {
+    // A CREATE change set that was never executed: nothing was created, so start again.
+    emit({ code: 'warning', message: `${d.stackName} was left in REVIEW_IN_PROGRESS by a change set never executed; removing it` });
+    await deleteAndWait(target, existing, context, () => {});
+    existing = undefined;
+  }
+  if (existing?.StackStatus === 'ROLLBACK_COMPLETE' || existing?.StackStatus === 'ROLLBACK_FAILED') {
+    const answer = await confirm(`${d.stackName} is in ${existing.StackStatus} after a failed create and can only be deleted. Delete it and create it again?`, true);
+    if (answer !== true) return done({ outcome: 'awaiting-confirmation', status: existing.StackStatus, reason: 'a stack that failed to create must be deleted before it is created again', outputs: {} });
+    const deleted = await deleteAndWait(target, existing, context, emit);
+    if (deleted.status !== 'DELETE_COMPLETE') return done({ outcome: 'failed', status: deleted.status, firstFailure: deleted.firstFailure, reason: deleted.statusReason, outputs: {} });
+    existing = undefined;
+  }
+  if (existing && /ROLLBACK_FAILED$|_FAILED$/.test(existing.StackStatus!) && existing.StackStatus !== 'UPDATE_FAILED') {
+    return done({ outcome: 'failed', status: existing.StackStatus, reason: `${d.stackName} is in ${existing.StackStatus}: finish the rollback first (ContinueUpdateRollback or RollbackStack)`, outputs: {} });
+  }
+
+  const type = existing ? 'UPDATE' : 'CREATE';
+  const { Id: changeSetId } = await target.cloudformation.send(
+    new CreateChangeSetCommand({
+      StackName: d.stackName,
+      ChangeSetName: `stackpilot-${Date.now()}`,
+      ChangeSetType: type,
+      ...(d.templateUrl ? { TemplateURL: d.templateUrl } : { TemplateBody: d.templateBody }),
+      Parameters: d.parameters,
+      Capabilities: d.capabilities,
+      Tags: d.tags,
+      IncludeNestedStacks: true,
+      Description: 'Created by stackpilot deploy',
+    }),
+  );
+  let changeSet = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
+  while (changeSet.Status === 'CREATE_PENDING' || changeSet.Status === 'CREATE_IN_PROGRESS') {
+    await sleep(target.pollMilliseconds);
+    changeSet = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
+  }
+  if (changeSet.Status === 'FAILED') {
+    await target.cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
+    if (NO_CHANGES.test(changeSet.StatusReason ?? '')) return done({ outcome: 'no-changes', status: existing?.StackStatus, outputs: await outputsOf(target, d.stackName) });
+    return done({ outcome: 'failed', reason: changeSet.StatusReason, outputs: {} });
+  }
+
+  const changes = await previewChangeSet(target.cloudformation, changeSetId!, d.incomingAt);
+  emit({ code: 'change-preview', ...context, changes });
+  const atRisk = changes.filter((c) => c.dataAtRisk);
+  const question = atRisk.length > 0 ? `${d.stackName}: ${atRisk.length} change(s) delete stored data (${atRisk.map((c) => [...c.nestedPath, c.logicalId].join('/')).join(', ')}). Execute?` : `Execute the change set for ${d.stackName}?`;
+  const answer = await confirm(question, confirmation.always || atRisk.length > 0);
+  if (answer !== true) {
+    await target.cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
+    return done({ outcome: 'awaiting-confirmation', status: existing?.StackStatus ?? 'not created', reason: answer === 'nobody' ? 'confirmation needed: run again with --yes, or on a terminal' : 'not confirmed', outputs: {} });
+  }
+
+  const since = new Date();
+  emit({ code: 'stack-start', ...context, operation: type === 'CREATE' ? 'create' : 'update', resources: changes.filter((c) => c.nestedPath.length === 0).length });
+  await target.cloudformation.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId }));
+  const stackId = changeSet.StackId!;
+  const result = await watchStack(target.cloudformation, stackId, { ...context, since, pollMilliseconds: target.pollMilliseconds }, emit);
+  if (!isSuccessStatus(result.status)) {
+    return done({ outcome: 'failed', status: result.status, reason: result.statusReason, ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), outputs: {} });
+  }
+  return done({ outcome: 'succeeded', status: result.status, outputs: await outputsOf(target, stackId) });
+}

@@ -1,0 +1,78 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { join } from 'node:path';
+import type { EngineOptions } from '../engine/api.ts';
+import { LocalAws } from '../emulator/local-aws.ts';
+import { StackpilotError } from '../errors.ts';
+
+/** Where a deploy goes: the embedded local engine (default) or an AWS account. */
+export interface TargetOptions {
+  target: 'local' | 'aws';
+  region: string;
+  /** A named profile of the shared AWS config (aws target). */
+  profile?: string;
+  /** The project folder, whose `.stackpilot/local` holds the local target's state. */
+  projectRoot: string;
+  /** Local target only: injected faults and simulated resource durations. */
+  engine?: Pick<EngineOptions, 'faults' | 'timeScale'>;
+}
+
+export interface Target {
+  kind: 'local' | 'aws';
+  region: string;
+  accountId: string;
+  cloudformation: CloudFormationClient;
+  s3: S3Client;
+  /** How long to wait between polls of a stack in progress. */
+  pollMilliseconds: number;
+  close(): Promise<void>;
+}
+
+export async function openTarget(options: TargetOptions): Promise<Target> {
+  if (options.target === 'local') {
+    const local = await LocalAws.open({ dataDir: join(options.projectRoot, '.stackpilot', 'local'), region: options.region, engine: options.engine });
+    const config = local.clientConfig(options.region);
+    const cloudformation = new CloudFormationClient(config);
+    const s3 = new S3Client(config);
+    return {
+      kind: 'local',
+      region: options.region,
+      accountId: local.accountId,
+      cloudformation,
+      s3,
+      pollMilliseconds: 25,
+      close: async () => {
+        cloudformation.destroy();
+        s3.destroy();
+        await local.close();
+      },
+    };
+  }
+  // The standard credential chain (environment, shared config and SSO, instance roles), a named
+  // profile when given, and adaptive retries so throttling slows the deploy down instead of failing it.
+  const config = { region: options.region, profile: options.profile, retryMode: 'adaptive', maxAttempts: 10 };
+  const sts = new STSClient(config);
+  let accountId: string;
+  try {
+    accountId = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
+  } catch (error) {
+    throw new StackpilotError('AwsCredentials', `cannot reach AWS as ${options.profile ? `profile ${options.profile}` : 'the default credentials'} in ${options.region}: ${(error as Error).message}`, 'Check `aws sts get-caller-identity` works with the same profile and region, or deploy to the local engine (--target local).');
+  } finally {
+    sts.destroy();
+  }
+  const cloudformation = new CloudFormationClient(config);
+  const s3 = new S3Client(config);
+  return {
+    kind: 'aws',
+    region: options.region,
+    accountId,
+    cloudformation,
+    s3,
+    pollMilliseconds: 5000,
+    close: async () => {
+      cloudformation.destroy();
+      s3.destroy();
+    },
+  };
+}
