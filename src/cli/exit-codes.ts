@@ -2,6 +2,8 @@
 export const EXIT = {
   /** No error (warnings pass unless --strict). */
   ok: 0,
+  /** A deploy or delete that did not complete: a stack failed, or awaits confirmation. */
+  failed: 1,
   /** Findings of error severity (or warnings with --strict). */
   findings: 2,
   /** Usage or I/O problem: bad flags, a path that doesn't exist, an unreadable file. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { StackpilotError } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
+import { deployCommand } from './deploy.ts';
 import { graphCommand } from './graph.ts';
 import { localCommand } from './local.ts';
 import { validateCommand } from './validate.ts';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addCommand(validateCommand().exitOverride());
+  program.addCommand(deployCommand().exitOverride());
   program.addCommand(graphCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
   return program;

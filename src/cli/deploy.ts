@@ -1,0 +1,105 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createInterface } from 'node:readline/promises';
+import type { DeployEvent } from '../deploy/events.ts';
+import { formatText } from '../validate/format/text.ts';
+import { summarize } from '../validate/format/summary.ts';
+import { EXIT } from './exit-codes.ts';
+import { chooseMode, createRenderer, openDeployLog } from './render/index.ts';
+import { colorsFor } from './terminal.ts';
+
+interface DeployFlags {
+  env?: string;
+  target: 'local' | 'aws';
+  profile?: string;
+  region?: string;
+  yes?: boolean;
+  concurrency: number;
+  outputsFile?: string;
+  logFile?: string;
+  json?: boolean;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
+  return n;
+}
+
+/** Asks on the terminal; undefined when there is none to ask on (CI, pipes). */
+function terminalQuestion(): ((question: string) => Promise<boolean>) | undefined {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+  return async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    } finally {
+      rl.close();
+    }
+  };
+}
+
+export function deployCommand(): Command {
+  return new Command('deploy')
+    .summary('deploy a project\'s stacks through change sets, in parallel by dependency')
+    .description(
+      `Validates the project, uploads nested templates to an artifacts bucket (created when
+missing, content-hashed keys, unchanged templates not uploaded again), then deploys each stack
+through a change set: created or updated as its state says, started the moment the stacks it
+depends on are done (up to --concurrency at once), upstream outputs passed to downstream
+parameters as the manifest says. Outputs are printed and written to outputs.json; the
+manifest's health checks run last.
+
+Targets: --target local (the default) deploys to the embedded local engine, state in
+PATH/.stackpilot/local, and needs nothing else; --target aws uses the standard AWS credential
+chain (or --profile) in --region (default: the environment's, then the manifest's region).
+
+Confirmation: on aws every change preview is confirmed before it is executed; on local only
+changes that delete stored data are (and replacing a stack left by a failed create). On a
+terminal you are asked; --yes answers yes; without either, the deploy stops before executing
+and says how to continue.
+
+Progress: a live view on a terminal, plain lines when not a terminal or CI is set, JSON lines
+with --json. --log-file keeps a timestamped log.
+
+Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting confirmation,
+2 validation errors (nothing was touched), 3 usage or I/O problem.`,
+    )
+    .argument('[path]', 'project folder (with stackpilot.yaml), folder of templates, or template', '.')
+    .option('-e, --env <name>', 'environment of the manifest (required when it has several)')
+    .addOption(new Option('-t, --target <target>', 'where to deploy').choices(['local', 'aws']).default('local'))
+    .option('--profile <name>', 'AWS profile (aws target)')
+    .option('-r, --region <region>', 'region (default: the environment\'s, then the manifest\'s, then us-east-1)')
+    .option('-y, --yes', 'execute without asking for confirmation')
+    .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
+    .option('-o, --outputs-file <file>', 'where to write outputs (default: PATH/outputs.json)')
+    .option('--log-file <file>', 'append a timestamped log of the deploy')
+    .option('--json', 'print progress as JSON lines')
+    .action(async (path: string, flags: DeployFlags) => {
+      const { deployProject } = await import('../deploy/deploy.ts');
+      const colors = colorsFor(process.stdout);
+      const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors });
+      const log = flags.logFile ? openDeployLog(flags.logFile) : undefined;
+      const emit = (event: DeployEvent) => {
+        renderer.handle(event);
+        log?.handle(event);
+      };
+      try {
+        const report = await deployProject(
+          path,
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: terminalQuestion(), concurrency: flags.concurrency, outputsFile: flags.outputsFile },
+          emit,
+        );
+        renderer.finish();
+        if (report.diagnostics.length > 0) {
+          process.stdout.write(`${formatText(report.diagnostics, summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size), colors)}\nNothing was deployed: fix the errors above (stackpilot validate shows them all).\n`);
+          process.exitCode = EXIT.findings;
+          return;
+        }
+        if (report.outputsFile) process.stdout.write(`outputs written to ${report.outputsFile}\n`);
+        process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
+      } finally {
+        renderer.finish();
+        log?.finish();
+      }
+    });
+}
