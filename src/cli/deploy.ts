@@ -95,7 +95,8 @@ Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting c
           process.exitCode = EXIT.findings;
           return;
         }
-        if (report.outputsFile) process.stdout.write(`outputs written to ${report.outputsFile}\n`);
+        // Standard output holds only JSON lines with --json.
+        if (report.outputsFile) (flags.json ? process.stderr : process.stdout).write(`outputs written to ${report.outputsFile}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {
         renderer.finish();
