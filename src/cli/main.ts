@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { StackpilotError } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
+import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
 import { graphCommand } from './graph.ts';
+import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
 import { validateCommand } from './validate.ts';
 import { VERSION } from './version.ts';
@@ -16,6 +18,9 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(validateCommand().exitOverride());
   program.addCommand(deployCommand().exitOverride());
+  program.addCommand(deleteCommand().exitOverride());
+  program.addCommand(statusCommand().exitOverride());
+  program.addCommand(outputsCommand().exitOverride());
   program.addCommand(graphCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
   return program;

@@ -3,9 +3,9 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
+import { errorsOf, loadDeployContext } from './context.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
-import type { ResolvedEnvironment } from '../project/parameters.ts';
-import { loadProject, type Project, type ProjectTemplate } from '../project/project.ts';
+import type { Project, ProjectTemplate } from '../project/project.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
 import { validateProject } from '../validate/validate.ts';
 import type { EventSink } from './events.ts';
@@ -72,22 +72,6 @@ function modelsByPath(project: Project, root: ProjectTemplate) {
   };
 }
 
-function stackNameFor(project: Project, environment: ResolvedEnvironment, id: string): string {
-  const named = environment.stacks.get(id)?.name;
-  if (named) return named;
-  // A template or folder without a manifest: the stack is named after its file.
-  const base = id.split('/').pop()!.replace(/[^A-Za-z0-9-]/g, '-').replace(/^[^A-Za-z]+/, '');
-  return (base || project.name).slice(0, 128);
-}
-
-function chooseEnvironment(project: Project, env: string | undefined): ResolvedEnvironment {
-  if (project.kind === 'manifest' && env === undefined && project.environments.length > 1) {
-    const names = project.environments.map((e) => e.env).join(', ');
-    throw new StackpilotError('EnvironmentRequired', `${project.name} has several environments: choose one with --env`, `Environments: ${names}.`);
-  }
-  return project.environments[0];
-}
-
 function writeOutputs(file: string, outputs: Record<string, Record<string, string>>): void {
   writeFileSync(`${file}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
@@ -100,12 +84,9 @@ function writeOutputs(file: string, outputs: Record<string, Record<string, strin
  */
 export async function deployProject(path: string, options: DeployOptions, emit: EventSink): Promise<DeployReport> {
   emit({ code: 'phase', phase: 'validate', message: `validating ${path}` });
-  const first = loadProject(path, { env: options.env });
-  const region = options.region ?? (first.manifest && options.env ? first.manifest.environments[options.env]?.region : undefined) ?? first.manifest?.region ?? 'us-east-1';
-  const project = loadProject(path, { env: options.env, region });
-  const diagnostics = validateProject(project).filter((d) => d.severity === 'error');
+  const { project, environment, region, stackName } = loadDeployContext(path, options);
+  const diagnostics = errorsOf(validateProject(project));
   if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map() };
-  const environment = chooseEnvironment(project, options.env);
 
   const target = await openTarget({ target: options.target, region, profile: options.profile, projectRoot: project.root, engine: options.engine });
   try {
@@ -140,7 +121,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
           target,
           {
             id,
-            stackName: stackNameFor(project, environment, id),
+            stackName: stackName(id),
             ...(packaged.url ? { templateUrl: packaged.url } : { templateBody: packaged.body }),
             parameters,
             capabilities: stack.capabilities.length > 0 ? (stack.capabilities as Capability[]) : requiredCapabilities(project, template),
@@ -161,14 +142,14 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
 
     const stacks = new Map<string, StackResult | NodeOutcome>([...outcomes].map(([id, outcome]) => [id, results.get(id) ?? outcome]));
     for (const [id, outcome] of outcomes) {
-      if (outcome.status === 'not-started') emit({ code: 'stack-done', stack: id, stackName: stackNameFor(project, environment, id), outcome: 'not-started', seconds: 0 });
+      if (outcome.status === 'not-started') emit({ code: 'stack-done', stack: id, stackName: stackName(id), outcome: 'not-started', seconds: 0 });
     }
     const ok = [...results.values()].every((r) => r.outcome === 'succeeded' || r.outcome === 'no-changes') && results.size === outcomes.size;
     if (!ok) return { ok, diagnostics: [], stacks };
 
     emit({ code: 'phase', phase: 'outputs', message: 'outputs' });
     const outputs = Object.fromEntries([...results].map(([id, r]) => [id, r.outputs]));
-    for (const [id, r] of results) emit({ code: 'outputs', stack: id, stackName: stackNameFor(project, environment, id), outputs: r.outputs });
+    for (const [id, r] of results) emit({ code: 'outputs', stack: id, stackName: stackName(id), outputs: r.outputs });
     const outputsFile = resolve(options.outputsFile ?? join(project.root, 'outputs.json'));
     writeOutputs(outputsFile, outputs);
 

@@ -1,0 +1,39 @@
+import type { Diagnostic } from '../diagnostics.ts';
+import { StackpilotError } from '../errors.ts';
+import type { ResolvedEnvironment } from '../project/parameters.ts';
+import { loadProject, type Project } from '../project/project.ts';
+
+/** A project with one environment and region chosen: what every command that touches stacks starts from. */
+export interface DeployContext {
+  project: Project;
+  environment: ResolvedEnvironment;
+  region: string;
+  /** The CloudFormation name of a project stack in this environment. */
+  stackName(id: string): string;
+}
+
+export function loadDeployContext(path: string, options: { env?: string; region?: string }): DeployContext {
+  const first = loadProject(path, { env: options.env });
+  const region = options.region ?? (first.manifest && options.env ? first.manifest.environments[options.env]?.region : undefined) ?? first.manifest?.region ?? 'us-east-1';
+  const project = loadProject(path, { env: options.env, region });
+  if (project.kind === 'manifest' && options.env === undefined && project.environments.length > 1) {
+    const names = project.environments.map((e) => e.env).join(', ');
+    throw new StackpilotError('EnvironmentRequired', `${project.name} has several environments: choose one with --env`, `Environments: ${names}.`);
+  }
+  if (project.kind === 'manifest' && project.environments.length === 0) {
+    throw new StackpilotError('ManifestInvalid', `${project.manifestSource?.file ?? 'stackpilot.yaml'} cannot be read`, 'Run stackpilot validate to see why.');
+  }
+  const environment = project.environments[0];
+  const stackName = (id: string) => {
+    const named = environment.stacks.get(id)?.name;
+    if (named) return named;
+    // A template or folder without a manifest: the stack is named after its file.
+    const base = id.split('/').pop()!.replace(/[^A-Za-z0-9-]/g, '-').replace(/^[^A-Za-z]+/, '');
+    return (base || project.name).slice(0, 128);
+  };
+  return { project, environment, region, stackName };
+}
+
+export function errorsOf(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity === 'error');
+}
