@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { REPO } from './measure.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchLocalAws } from './local-aws.bench.ts';
+import { benchSchedule } from './schedule.bench.ts';
 import { benchValidate } from './validate.bench.ts';
 
 if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
@@ -18,3 +19,5 @@ console.log('');
 await benchEngine();
 console.log('');
 await benchLocalAws();
+console.log('');
+await benchSchedule();
