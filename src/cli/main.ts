@@ -6,6 +6,7 @@ import { deployCommand } from './deploy.ts';
 import { graphCommand } from './graph.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
+import { planCommand } from './plan.ts';
 import { validateCommand } from './validate.ts';
 import { VERSION } from './version.ts';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addCommand(validateCommand().exitOverride());
+  program.addCommand(planCommand().exitOverride());
   program.addCommand(deployCommand().exitOverride());
   program.addCommand(deleteCommand().exitOverride());
   program.addCommand(statusCommand().exitOverride());

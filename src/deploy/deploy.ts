@@ -3,16 +3,16 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
-import { errorsOf, loadDeployContext } from './context.ts';
+import { errorsOf, loadDeployContext, type DeployContext } from './context.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
 import { validateProject } from '../validate/validate.ts';
 import type { EventSink } from './events.ts';
 import { runHealthChecks } from './health.ts';
-import { artifactsBucketName, packageProject } from './package.ts';
+import { artifactsBucketName, packageProject, type PackagePlan } from './package.ts';
 import { runReadyQueue, type NodeOutcome } from './scheduler.ts';
-import { deployStack, type Confirmation, type StackResult } from './stack-deploy.ts';
+import { deployStack, type Confirmation, type StackDeployment, type StackResult } from './stack-deploy.ts';
 import { openTarget, type TargetOptions } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
@@ -78,13 +78,47 @@ function writeOutputs(file: string, outputs: Record<string, Record<string, strin
 }
 
 /**
+ * What CloudFormation needs to deploy one project stack: its packaged template, its parameter
+ * values (outputs of upstream stacks filled in), capabilities and tags.
+ */
+export function stackDeployment(context: DeployContext, plan: PackagePlan, tags: Tag[], id: string, upstreamOutputs: (stack: string) => Record<string, string> | undefined): StackDeployment {
+  const { project, environment } = context;
+  const stack = project.stacks.find((s) => s.id === id)!;
+  const template = project.templates.get(stack.template)!;
+  const packaged = plan.stacks.find((s) => s.stackId === id)!;
+  const parameters: Parameter[] = [...(environment.stacks.get(id)?.values.values() ?? [])].map((a) => {
+    if (a.fromOutput) {
+      const value = upstreamOutputs(a.fromOutput.stack)?.[a.fromOutput.output!];
+      if (value === undefined) throw new StackpilotError('MissingOutput', `stack ${a.fromOutput.stack} has no output ${a.fromOutput.output} for ${id}'s ${a.key} (deploy ${a.fromOutput.stack} first)`);
+      return { ParameterKey: a.key, ParameterValue: value };
+    }
+    return a.value === undefined ? { ParameterKey: a.key, UsePreviousValue: true } : { ParameterKey: a.key, ParameterValue: a.value };
+  });
+  return {
+    id,
+    stackName: context.stackName(id),
+    ...(packaged.url ? { templateUrl: packaged.url } : { templateBody: packaged.body }),
+    parameters,
+    capabilities: stack.capabilities.length > 0 ? (stack.capabilities as Capability[]) : requiredCapabilities(project, template),
+    tags: [...tags, ...Object.entries(project.manifest?.stacks[id]?.tags ?? {}).map(([Key, Value]) => ({ Key, Value }))],
+    incomingAt: modelsByPath(project, template),
+  };
+}
+
+/** Tags every stack of the project carries. */
+export function projectTags(context: DeployContext): Tag[] {
+  return Object.entries({ ...context.project.manifest?.tags, 'stackpilot:project': context.project.name, ...(context.environment.env ? { 'stackpilot:environment': context.environment.env } : {}) }).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/**
  * Validates, packages and deploys a project's stacks: each through a change set, in parallel as
  * far as their dependencies allow, upstream outputs passed to downstream parameters; then writes
  * the outputs and runs the manifest's health checks. Nothing is touched when validation fails.
  */
 export async function deployProject(path: string, options: DeployOptions, emit: EventSink): Promise<DeployReport> {
   emit({ code: 'phase', phase: 'validate', message: `validating ${path}` });
-  const { project, environment, region, stackName } = loadDeployContext(path, options);
+  const context = loadDeployContext(path, options);
+  const { project, environment, region, stackName } = context;
   const diagnostics = errorsOf(validateProject(project));
   if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map() };
 
@@ -101,38 +135,16 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const results = new Map<string, StackResult>();
     const graph = projectStackGraph(project, environment);
     const confirmation: Confirmation = { always: target.kind === 'aws', yes: options.yes, ask: options.ask };
-    const tags: Tag[] = Object.entries({ ...project.manifest?.tags, 'stackpilot:project': project.name, ...(environment.env ? { 'stackpilot:environment': environment.env } : {}) }).map(([Key, Value]) => ({ Key, Value }));
+    const tags = projectTags(context);
 
     const outcomes = await runReadyQueue(
       graph.dependencies,
       async (id) => {
-        const stack = project.stacks.find((s) => s.id === id)!;
-        const template = project.templates.get(stack.template)!;
-        const packaged = plan.stacks.find((s) => s.stackId === id)!;
-        const parameters: Parameter[] = [...(environment.stacks.get(id)?.values.values() ?? [])].map((a) => {
-          if (a.fromOutput) {
-            const value = results.get(a.fromOutput.stack)?.outputs[a.fromOutput.output!];
-            if (value === undefined) throw new StackpilotError('MissingOutput', `stack ${a.fromOutput.stack} has no output ${a.fromOutput.output} for ${id}'s ${a.key}`);
-            return { ParameterKey: a.key, ParameterValue: value };
-          }
-          return a.value === undefined ? { ParameterKey: a.key, UsePreviousValue: true } : { ParameterKey: a.key, ParameterValue: a.value };
-        });
-        const result = await deployStack(
-          target,
-          {
-            id,
-            stackName: stackName(id),
-            ...(packaged.url ? { templateUrl: packaged.url } : { templateBody: packaged.body }),
-            parameters,
-            capabilities: stack.capabilities.length > 0 ? (stack.capabilities as Capability[]) : requiredCapabilities(project, template),
-            tags: [...tags, ...Object.entries(project.manifest?.stacks[id]?.tags ?? {}).map(([Key, Value]) => ({ Key, Value }))],
-            incomingAt: modelsByPath(project, template),
-          },
-          confirmation,
-          emit,
-        );
+        const deployment = stackDeployment(context, plan, tags, id, (upstream) => results.get(upstream)?.outputs);
+        const result = await deployStack(target, deployment, confirmation, emit);
+        const template = project.templates.get(project.stacks.find((s) => s.id === id)!.template)!;
         // An output that repeats a NoEcho value (a Ref to the parameter) is a secret too.
-        const secrets = parameters.filter((p) => template.model.parameters.get(p.ParameterKey!)?.noEcho && p.ParameterValue).map((p) => p.ParameterValue!);
+        const secrets = deployment.parameters.filter((p) => template.model.parameters.get(p.ParameterKey!)?.noEcho && p.ParameterValue).map((p) => p.ParameterValue!);
         for (const [key, value] of Object.entries(result.outputs)) if (secrets.includes(value)) result.outputs[key] = '****';
         results.set(id, result);
         if (result.outcome === 'failed' || result.outcome === 'awaiting-confirmation') throw new StackpilotError('StackNotDeployed', result.reason ?? result.status ?? result.outcome);

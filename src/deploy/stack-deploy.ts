@@ -47,7 +47,7 @@ export interface StackResult {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
+export const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
 
 async function describe(target: Target, stackName: string): Promise<Stack | undefined> {
   try {
@@ -80,6 +80,36 @@ async function deleteAndWait(target: Target, stack: Stack, context: { stack: str
 async function outputsOf(target: Target, stackId: string): Promise<Record<string, string>> {
   const stack = await describe(target, stackId);
   return Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? '']));
+}
+
+/**
+ * Creates a change set for the stack and waits for it: its id, or why it failed (a failed
+ * change set is deleted; "no changes" is one such failure).
+ */
+export async function createChangeSet(target: Target, d: StackDeployment, type: 'CREATE' | 'UPDATE'): Promise<{ changeSetId: string; stackId: string; failure?: string }> {
+  const { Id: changeSetId, StackId: stackId } = await target.cloudformation.send(
+    new CreateChangeSetCommand({
+      StackName: d.stackName,
+      ChangeSetName: `stackpilot-${Date.now()}`,
+      ChangeSetType: type,
+      ...(d.templateUrl ? { TemplateURL: d.templateUrl } : { TemplateBody: d.templateBody }),
+      Parameters: d.parameters,
+      Capabilities: d.capabilities,
+      Tags: d.tags,
+      IncludeNestedStacks: true,
+      Description: 'Created by stackpilot',
+    }),
+  );
+  let changeSet = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
+  while (changeSet.Status === 'CREATE_PENDING' || changeSet.Status === 'CREATE_IN_PROGRESS') {
+    await sleep(target.pollMilliseconds);
+    changeSet = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
+  }
+  if (changeSet.Status === 'FAILED') {
+    await target.cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
+    return { changeSetId: changeSetId!, stackId: stackId!, failure: changeSet.StatusReason ?? 'the change set failed' };
+  }
+  return { changeSetId: changeSetId!, stackId: stackId! };
 }
 
 /**
@@ -119,31 +149,13 @@ export async function deployStack(target: Target, d: StackDeployment, confirmati
   }
 
   const type = existing ? 'UPDATE' : 'CREATE';
-  const { Id: changeSetId } = await target.cloudformation.send(
-    new CreateChangeSetCommand({
-      StackName: d.stackName,
-      ChangeSetName: `stackpilot-${Date.now()}`,
-      ChangeSetType: type,
-      ...(d.templateUrl ? { TemplateURL: d.templateUrl } : { TemplateBody: d.templateBody }),
-      Parameters: d.parameters,
-      Capabilities: d.capabilities,
-      Tags: d.tags,
-      IncludeNestedStacks: true,
-      Description: 'Created by stackpilot deploy',
-    }),
-  );
-  let changeSet = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
-  while (changeSet.Status === 'CREATE_PENDING' || changeSet.Status === 'CREATE_IN_PROGRESS') {
-    await sleep(target.pollMilliseconds);
-    changeSet = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
-  }
-  if (changeSet.Status === 'FAILED') {
-    await target.cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
-    if (NO_CHANGES.test(changeSet.StatusReason ?? '')) return done({ outcome: 'no-changes', status: existing?.StackStatus, outputs: await outputsOf(target, d.stackName) });
-    return done({ outcome: 'failed', reason: changeSet.StatusReason, outputs: {} });
+  const { changeSetId, stackId, failure } = await createChangeSet(target, d, type);
+  if (failure !== undefined) {
+    if (NO_CHANGES.test(failure)) return done({ outcome: 'no-changes', status: existing?.StackStatus, outputs: await outputsOf(target, d.stackName) });
+    return done({ outcome: 'failed', reason: failure, outputs: {} });
   }
 
-  const changes = await previewChangeSet(target.cloudformation, changeSetId!, d.incomingAt);
+  const changes = await previewChangeSet(target.cloudformation, changeSetId, d.incomingAt);
   emit({ code: 'change-preview', ...context, changes });
   const atRisk = changes.filter((c) => c.dataAtRisk);
   const question = atRisk.length > 0 ? `${d.stackName}: ${atRisk.length} change(s) delete stored data (${atRisk.map((c) => [...c.nestedPath, c.logicalId].join('/')).join(', ')}). Execute?` : `Execute the change set for ${d.stackName}?`;
@@ -156,7 +168,6 @@ export async function deployStack(target: Target, d: StackDeployment, confirmati
   const since = new Date();
   emit({ code: 'stack-start', ...context, operation: type === 'CREATE' ? 'create' : 'update', resources: changes.filter((c) => c.nestedPath.length === 0).length });
   await target.cloudformation.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId }));
-  const stackId = changeSet.StackId!;
   const result = await watchStack(target.cloudformation, stackId, { ...context, since, pollMilliseconds: target.pollMilliseconds }, emit);
   if (!isSuccessStatus(result.status)) {
     return done({ outcome: 'failed', status: result.status, reason: result.statusReason, ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), outputs: {} });

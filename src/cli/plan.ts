@@ -1,0 +1,57 @@
+import { Command, Option } from 'commander';
+import { summarize } from '../validate/format/summary.ts';
+import { formatText } from '../validate/format/text.ts';
+import { EXIT } from './exit-codes.ts';
+import { previewTable } from './render/lines.ts';
+import { colorsFor } from './terminal.ts';
+
+interface PlanFlags {
+  env?: string;
+  target: 'local' | 'aws';
+  profile?: string;
+  region?: string;
+}
+
+export function planCommand(): Command {
+  return new Command('plan')
+    .summary('show what a deploy would do, from real change sets, without executing anything')
+    .description(
+      `Validates the project, prints the stack graph and the order a deploy follows, and for each
+stack (nested stacks included) the change preview of a real change set: Action, resource,
+type, Replacement, the properties that cause it, and whether stored data would be deleted.
+The change sets are deleted again and nothing is executed; a stack that would be created
+leaves no trace. A stack whose parameters come from another stack's outputs is previewed once
+that stack is deployed.
+
+Exit codes: 0 planned, 2 validation errors, 3 usage or I/O problem.`,
+    )
+    .argument('[path]', 'project folder, folder of templates, or template', '.')
+    .option('-e, --env <name>', 'environment of the manifest (required when it has several)')
+    .addOption(new Option('-t, --target <target>', 'the local engine or AWS').choices(['local', 'aws']).default('local'))
+    .option('--profile <name>', 'AWS profile (aws target)')
+    .option('-r, --region <region>', 'region (default: the environment\'s, then the manifest\'s, then us-east-1)')
+    .action(async (path: string, flags: PlanFlags) => {
+      const { planProject } = await import('../deploy/plan.ts');
+      const colors = colorsFor(process.stdout);
+      const out = (line = '') => process.stdout.write(`${line}\n`);
+      const report = await planProject(path, flags, () => {});
+      const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size);
+      out(colors.bold('Validation'));
+      out(report.diagnostics.length === 0 ? `  ${colors.green('✔')} no findings` : formatText(report.diagnostics, summary, colors).replace(/^/gm, '  '));
+      if (summary.errors > 0) {
+        out('Nothing was planned: fix the errors above.');
+        process.exitCode = EXIT.findings;
+        return;
+      }
+      out();
+      out(colors.bold('Order'));
+      report.layers.forEach((layer, i) => out(`  ${i + 1}. ${layer.join(', ')}${layer.length > 1 ? colors.dim('  (at the same time)') : ''}`));
+      for (const stack of report.stacks) {
+        out();
+        const what = { create: 'create', update: 'update', 'no-changes': 'no changes', unknown: 'not previewed' }[stack.action];
+        out(`${colors.bold(stack.stackName)}  ${what}${stack.note ? colors.dim(`: ${stack.note}`) : ''}`);
+        if (stack.changes.length > 0) for (const line of previewTable(stack.changes, colors)) out(line);
+      }
+      process.exitCode = EXIT.ok;
+    });
+}

@@ -1,0 +1,53 @@
+import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import assert from 'node:assert/strict';
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { deployProject } from '../../src/deploy/deploy.ts';
+import { planProject } from '../../src/deploy/plan.ts';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { REPO, runCli, writeProject } from '../helpers.ts';
+
+async function stacksIn(dir: string) {
+  const local = await LocalAws.open({ dataDir: join(dir, '.stackpilot', 'local') });
+  const cfn = new CloudFormationClient(local.clientConfig());
+  try {
+    return ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter((s) => s.StackStatus !== 'DELETE_COMPLETE').map((s) => `${s.StackName} ${s.StackStatus}`);
+  } finally {
+    cfn.destroy();
+    await local.close();
+  }
+}
+
+describe('stackpilot plan', () => {
+  it('previews every stack of a new project in deploy order, and leaves no stack behind', async () => {
+    const dir = writeProject({});
+    cpSync(join(REPO, 'examples', 'concert-platform'), dir, { recursive: true, filter: (source) => !source.includes('.stackpilot') });
+    const report = await planProject(dir, { env: 'development', target: 'local' }, () => {});
+    assert.deepEqual(report.layers, [['networking'], ['storage'], ['compute'], ['chatbot', 'monitoring', 'tracing']]);
+    assert.deepEqual(report.stacks.map((s) => s.action), ['create', 'create', 'create', 'create', 'create', 'create']);
+    assert.ok(report.stacks[0].changes.some((c) => c.action === 'Add' && c.resourceType === 'AWS::EC2::VPC'));
+    assert.deepEqual(await stacksIn(dir), []);
+  });
+
+  it('shows a replacement that deletes a table\'s data, and executes nothing', async () => {
+    const table = (key: string) => `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Jobs:\n    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Delete\n    UpdateReplacePolicy: Delete\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions: [{ AttributeName: ${key}, AttributeType: S }]\n      KeySchema: [{ AttributeName: ${key}, KeyType: HASH }]\n  Events:\n    Type: AWS::SNS::Topic\n`;
+    const dir = writeProject({ 'stackpilot.yaml': 'project: jobs\nstacks:\n  data: { template: data.yaml }\nenvironments:\n  dev: {}\n', 'data.yaml': table('id') });
+    assert.equal((await deployProject(dir, { target: 'local', concurrency: 1, yes: false }, () => {})).ok, true);
+    const unchanged = await planProject(dir, { target: 'local' }, () => {});
+    assert.deepEqual(unchanged.stacks.map((s) => s.action), ['no-changes']);
+
+    writeFileSync(join(dir, 'data.yaml'), table('job_id'));
+    const report = await planProject(dir, { target: 'local' }, () => {});
+    assert.equal(report.stacks[0].action, 'update');
+    assert.deepEqual(
+      report.stacks[0].changes.map((c) => [c.action, c.logicalId, c.replacement, c.causes.join(','), c.dataAtRisk]),
+      [['Modify', 'Jobs', 'True', 'KeySchema', true]],
+    );
+    assert.deepEqual(await stacksIn(dir), ['jobs-dev-data CREATE_COMPLETE'], 'nothing was executed');
+
+    const cli = runCli(['plan', dir], { env: { CI: 'true' } });
+    assert.equal(cli.code, 0);
+    assert.match(cli.stdout, /^ {2}Modify +Jobs +AWS::DynamoDB::Table +True +KeySchema +DATA AT RISK$/m);
+  });
+});
