@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { deleteProject } from '../../src/deploy/delete.ts';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
@@ -55,6 +56,24 @@ describe('stackpilot deploy on the local engine', () => {
     assert.equal(again.report.ok, true);
     assert.deepEqual(again.events.filter((e) => e.code === 'stack-done').map((e) => e.code === 'stack-done' && e.outcome), ['no-changes']);
     assert.deepEqual(again.events.filter((e) => e.code === 'package').map((e) => e.code === 'package' && [e.uploaded, e.unchanged]), [[0, 9]]);
+  });
+
+  it('deploys the collaborative platform and its six nested stacks, and deletes it', async () => {
+    const dir = exampleCopy('collab-platform');
+    const { report } = await deploy(dir, { env: 'dev' });
+    assert.equal(report.ok, true);
+    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
+    assert.ok(outputs.main.ApplicationUrl && outputs.main.WebSocketUrl);
+    await withLocal(dir, async (cfn) => {
+      const stacks = (await cfn.send(new ListStacksCommand({}))).StackSummaries!.filter((s) => s.StackStatus === 'CREATE_COMPLETE');
+      assert.equal(stacks.length, 7);
+    });
+    const removed = await deleteProject(dir, { env: 'dev', target: 'local', concurrency: 2, yes: true, emptyBuckets: true }, () => {});
+    assert.equal(removed.ok, true);
+    await withLocal(dir, async (cfn) => {
+      const left = (await cfn.send(new ListStacksCommand({}))).StackSummaries!.filter((s) => s.StackStatus !== 'DELETE_COMPLETE');
+      assert.deepEqual(left.map((s) => s.StackName), [], 'every stack is gone; retained resources stay outside stacks');
+    });
   });
 
   it('deploys the concert platform in dependency order, the last three stacks at the same time', async () => {
