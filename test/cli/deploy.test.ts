@@ -27,6 +27,16 @@ describe('stackpilot deploy', () => {
     assert.match(second.stdout, /✔ shop-dev-queue {2}no changes/);
   });
 
+  it('keeps a timestamped log with --log-file', () => {
+    const dir = project();
+    const log = join(dir, 'deploy.log');
+    assert.equal(runCli(['deploy', dir, '--log-file', log], { env: { CI: 'true' } }).code, 0);
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    assert.ok(lines.every((line) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /.test(line)));
+    assert.ok(lines.some((line) => line.endsWith('✔ shop-dev-app  CREATE_COMPLETE') || /✔ shop-dev-app {2}CREATE_COMPLETE/.test(line)));
+    assert.ok(!lines.some((line) => line.includes('\x1b[')), 'never in colour');
+  });
+
   it('prints JSON lines with --json', () => {
     const r = runCli(['deploy', project(), '--json']);
     assert.equal(r.code, 0);

@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateChangeSetCommand, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,6 +121,19 @@ describe('stackpilot deploy on the local engine', () => {
     const confirmed = await deploy(dir, { ask: async (question) => (asked.push(question), true) });
     assert.equal(confirmed.report.ok, true);
     assert.match(asked[0], /delete stored data \(Jobs\)/);
+  });
+
+  it('cleans up a stack a never-executed change set left in REVIEW_IN_PROGRESS, then creates it', async () => {
+    const dir = writeProject({ 'stackpilot.yaml': 'project: review\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'app.yaml': "Resources:\n  T:\n    Type: AWS::SNS::Topic\n" });
+    await withLocal(dir, async (cfn) => {
+      await cfn.send(new CreateChangeSetCommand({ StackName: 'review-dev-app', ChangeSetName: 'abandoned', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic' } } }) }));
+    });
+    const { report, events } = await deploy(dir);
+    assert.equal(report.ok, true);
+    assert.ok(events.some((e) => e.code === 'warning' && /REVIEW_IN_PROGRESS/.test(e.message)));
+    await withLocal(dir, async (cfn) => {
+      assert.equal((await cfn.send(new DescribeStacksCommand({ StackName: 'review-dev-app' }))).Stacks![0].StackStatus, 'CREATE_COMPLETE');
+    });
   });
 
   it('touches nothing when the project has validation errors', async () => {
