@@ -97,6 +97,13 @@ const KNOWN: Record<string, Synthesizer> = {
     ProviderURL: `https://cognito-idp.${at.region}.amazonaws.com/${id}`,
     UserPoolId: id,
   }),
+  // HTTP APIs answer on https://, WebSocket APIs on wss://, both under execute-api.
+  'AWS::ApiGatewayV2::Api': (id, p, at) => ({
+    ApiId: id,
+    ApiEndpoint: `${p.ProtocolType === 'WEBSOCKET' ? 'wss' : 'https'}://${id}.execute-api.${at.region}.${urlSuffixOf(at.region)}`,
+  }),
+  'AWS::Amplify::App': (id, _p, at) => ({ AppId: lastSegment(id), AppName: lastSegment(id), DefaultDomain: `${lastSegment(id)}.amplifyapp.com`, Arn: `arn:aws:amplify:${at.region}:${at.accountId}:apps/${lastSegment(id)}` }),
+  'AWS::ECR::Repository': (id, _p, at) => ({ RepositoryUri: `${at.accountId}.dkr.ecr.${at.region}.${urlSuffixOf(at.region)}/${id}`, Arn: `arn:aws:ecr:${at.region}:${at.accountId}:repository/${id}` }),
 };
 
 const randomLower12 = (at: NamingContext) => randomHex(12, at.random);
