@@ -1,28 +1,19 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { EXIT } from './exit-codes.ts';
+import { positiveInteger, withTargetOptions, type TargetFlags } from './options.ts';
 import { chooseMode, createRenderer } from './render/index.ts';
 import { colorsFor } from './terminal.ts';
 
-interface DeleteFlags {
-  env?: string;
-  target: 'local' | 'aws';
-  profile?: string;
-  region?: string;
+interface DeleteFlags extends TargetFlags {
   yes?: boolean;
   concurrency: number;
   emptyBuckets?: boolean;
   json?: boolean;
 }
 
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
-  return n;
-}
-
 export function deleteCommand(): Command {
-  return new Command('delete')
+  return withTargetOptions(new Command('delete'))
     .summary('delete a project\'s stacks, dependents first')
     .description(
       `Deletes the project's stacks in the target, in reverse dependency order (a stack goes once
@@ -35,11 +26,6 @@ from the stacks' buckets first, so that CloudFormation can delete them.
 Exit codes: 0 deleted (or nothing to delete), 1 refused, not confirmed or a stack failed to
 delete, 3 usage or I/O problem.`,
     )
-    .argument('[path]', 'project folder, folder of templates, or template', '.')
-    .option('-e, --env <name>', 'environment of the manifest (required when it has several)')
-    .addOption(new Option('-t, --target <target>', 'the local engine or AWS').choices(['local', 'aws']).default('local'))
-    .option('--profile <name>', 'AWS profile (aws target)')
-    .option('-r, --region <region>', 'region (default: the environment\'s, then the manifest\'s, then us-east-1)')
     .option('-y, --yes', 'delete without asking')
     .option('-c, --concurrency <n>', 'how many stacks may be deleted at once', positiveInteger, 4)
     .option('--empty-buckets', 'remove all object versions from the stacks\' buckets first')
@@ -59,7 +45,7 @@ delete, 3 usage or I/O problem.`,
             }
           : undefined;
       try {
-        const report = await deleteProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, askForName, concurrency: flags.concurrency, emptyBuckets: flags.emptyBuckets === true }, (event) => renderer.handle(event));
+        const report = await deleteProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, askForName: askForName && ((text) => renderer.whilePaused(() => askForName(text))), concurrency: flags.concurrency, emptyBuckets: flags.emptyBuckets === true }, (event) => renderer.handle(event));
         renderer.finish();
         const out = flags.json ? process.stderr : process.stdout;
         for (const kept of report.retained) out.write(`kept by its DeletionPolicy: ${kept}\n`);

@@ -1,28 +1,19 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import type { DeployEvent } from '../deploy/events.ts';
 import { formatText } from '../validate/format/text.ts';
 import { summarize } from '../validate/format/summary.ts';
 import { EXIT } from './exit-codes.ts';
+import { positiveInteger, withTargetOptions, type TargetFlags } from './options.ts';
 import { chooseMode, createRenderer, openDeployLog } from './render/index.ts';
 import { colorsFor } from './terminal.ts';
 
-interface DeployFlags {
-  env?: string;
-  target: 'local' | 'aws';
-  profile?: string;
-  region?: string;
+interface DeployFlags extends TargetFlags {
   yes?: boolean;
   concurrency: number;
   outputsFile?: string;
   logFile?: string;
   json?: boolean;
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
-  return n;
 }
 
 /** Asks on the terminal; undefined when there is none to ask on (CI, pipes). */
@@ -39,7 +30,7 @@ function terminalQuestion(): ((question: string) => Promise<boolean>) | undefine
 }
 
 export function deployCommand(): Command {
-  return new Command('deploy')
+  return withTargetOptions(new Command('deploy'))
     .summary('deploy a project\'s stacks through change sets, in parallel by dependency')
     .description(
       `Validates the project, uploads nested templates to an artifacts bucket (created when
@@ -64,11 +55,6 @@ with --json. --log-file keeps a timestamped log.
 Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting confirmation,
 2 validation errors (nothing was touched), 3 usage or I/O problem.`,
     )
-    .argument('[path]', 'project folder (with stackpilot.yaml), folder of templates, or template', '.')
-    .option('-e, --env <name>', 'environment of the manifest (required when it has several)')
-    .addOption(new Option('-t, --target <target>', 'where to deploy').choices(['local', 'aws']).default('local'))
-    .option('--profile <name>', 'AWS profile (aws target)')
-    .option('-r, --region <region>', 'region (default: the environment\'s, then the manifest\'s, then us-east-1)')
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
     .option('-o, --outputs-file <file>', 'where to write outputs (default: PATH/outputs.json)')
@@ -79,6 +65,8 @@ Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting c
       const colors = colorsFor(process.stdout);
       const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors });
       const log = flags.logFile ? openDeployLog(flags.logFile) : undefined;
+      // A question must not be drawn over by the live view: it pauses while the person answers.
+      const question = terminalQuestion();
       const emit = (event: DeployEvent) => {
         renderer.handle(event);
         log?.handle(event);
@@ -86,7 +74,7 @@ Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting c
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: terminalQuestion(), concurrency: flags.concurrency, outputsFile: flags.outputsFile },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: question && ((text) => renderer.whilePaused(() => question(text))), concurrency: flags.concurrency, outputsFile: flags.outputsFile },
           emit,
         );
         renderer.finish();

@@ -1,22 +1,7 @@
 import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.ts';
+import { withTargetOptions, type TargetFlags } from './options.ts';
 import { colorsFor } from './terminal.ts';
-
-interface TargetFlags {
-  env?: string;
-  target: 'local' | 'aws';
-  profile?: string;
-  region?: string;
-}
-
-function withTargetOptions(command: Command): Command {
-  return command
-    .argument('[path]', 'project folder, folder of templates, or template', '.')
-    .option('-e, --env <name>', 'environment of the manifest (required when it has several)')
-    .addOption(new Option('-t, --target <target>', 'the local engine or AWS').choices(['local', 'aws']).default('local'))
-    .option('--profile <name>', 'AWS profile (aws target)')
-    .option('-r, --region <region>', 'region (default: the environment\'s, then the manifest\'s, then us-east-1)');
-}
 
 async function open(path: string, flags: TargetFlags) {
   const { loadDeployContext } = await import('../deploy/context.ts');

@@ -1,19 +1,13 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { summarize } from '../validate/format/summary.ts';
 import { formatText } from '../validate/format/text.ts';
 import { EXIT } from './exit-codes.ts';
+import { withTargetOptions, type TargetFlags } from './options.ts';
 import { previewTable } from './render/lines.ts';
 import { colorsFor } from './terminal.ts';
 
-interface PlanFlags {
-  env?: string;
-  target: 'local' | 'aws';
-  profile?: string;
-  region?: string;
-}
-
 export function planCommand(): Command {
-  return new Command('plan')
+  return withTargetOptions(new Command('plan'))
     .summary('show what a deploy would do, from real change sets, without executing anything')
     .description(
       `Validates the project, prints the stack graph and the order a deploy follows, and for each
@@ -25,12 +19,7 @@ that stack is deployed.
 
 Exit codes: 0 planned, 2 validation errors, 3 usage or I/O problem.`,
     )
-    .argument('[path]', 'project folder, folder of templates, or template', '.')
-    .option('-e, --env <name>', 'environment of the manifest (required when it has several)')
-    .addOption(new Option('-t, --target <target>', 'the local engine or AWS').choices(['local', 'aws']).default('local'))
-    .option('--profile <name>', 'AWS profile (aws target)')
-    .option('-r, --region <region>', 'region (default: the environment\'s, then the manifest\'s, then us-east-1)')
-    .action(async (path: string, flags: PlanFlags) => {
+    .action(async (path: string, flags: TargetFlags) => {
       const { planProject } = await import('../deploy/plan.ts');
       const colors = colorsFor(process.stdout);
       const out = (line = '') => process.stdout.write(`${line}\n`);

@@ -1,0 +1,24 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+
+/** The flags every command that reaches stacks shares: which project, environment, target and region. */
+export interface TargetFlags {
+  env?: string;
+  target: 'local' | 'aws';
+  profile?: string;
+  region?: string;
+}
+
+export function withTargetOptions(command: Command): Command {
+  return command
+    .argument('[path]', 'project folder (with stackpilot.yaml), folder of templates, or template', '.')
+    .option('-e, --env <name>', 'environment of the manifest (required when it has several)')
+    .addOption(new Option('-t, --target <target>', 'the embedded local engine, or AWS').choices(['local', 'aws']).default('local'))
+    .option('--profile <name>', 'AWS profile (aws target; else the standard credential chain)')
+    .option('-r, --region <region>', 'region (default: the environment\'s, then the manifest\'s, then us-east-1)');
+}
+
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
+  return n;
+}
