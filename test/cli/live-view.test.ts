@@ -31,7 +31,7 @@ describe('the live terminal view', () => {
     assert.match(text, /shop-dev-db  CREATE_FAILED  AWS::SQS::Queue  Inner\/Queue  quota reached/);
     assert.match(text, /first failure: Inner\/Queue: quota reached/);
     const last = text.trimEnd().split('\n').at(-1)!;
-    assert.match(last, /(^|\x1b\[0J)✖ shop-dev-db +ROLLBACK_COMPLETE +1\/2 +0 s$/, 'the final line counts resources done of total');
+    assert.match(last, /(^|\x1b\[0J)✖ shop-dev-db {2}failed \(ROLLBACK_COMPLETE\) in 3s, 1\/2 resources; first failure: Inner\/Queue: quota reached$/, 'the final line sums the stack up');
   });
 
   it('colours only when given colour, and picks plain lines for CI and pipes', () => {

@@ -48,6 +48,6 @@ describe('stackpilot plan', () => {
 
     const cli = runCli(['plan', dir], { env: { CI: 'true' } });
     assert.equal(cli.code, 0);
-    assert.match(cli.stdout, /^ {2}Modify +Jobs +AWS::DynamoDB::Table +True +KeySchema +DATA AT RISK$/m);
+    assert.match(cli.stdout, /^ {2}Modify +Jobs +AWS::DynamoDB::Table +True +KeySchema +⚠ data at risk$/m);
   });
 });

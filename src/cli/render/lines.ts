@@ -1,54 +1,105 @@
-import type { DeployEvent, PreviewedChange } from '../../deploy/events.ts';
+import { isResourceFailure, type DeployEvent, type PreviewedChange } from '../../deploy/events.ts';
 import type { Colors } from '../../validate/format/text.ts';
+import { formatColumns } from './columns.ts';
 
-/** Plain words for each deploy event: shared by the CI lines, the log file and the live view's permanent lines. */
+/**
+ * The words for each deploy event, shared by the plain CI view, the log file, the live view's
+ * permanent lines and `stackpilot plan`. Outside tables, fields are two spaces apart and never
+ * padded, so a line reads the same in every run and greps well (`grep CREATE_FAILED`,
+ * `grep 'data at risk'`). Only the fields events declare are shown, never a resource's properties.
+ */
 
-const path = (nested: string[], logicalId: string) => [...nested, logicalId].join('/');
+export type EventOf<C extends DeployEvent['code']> = Extract<DeployEvent, { code: C }>;
+type StackDone = EventOf<'stack-done'>;
 
-function paintStatus(status: string, colors: Colors): string {
-  if (status.endsWith('_FAILED')) return colors.red(status);
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A resource named by the nested stacks above it: `ApiStack/HealthFunction`. */
+export const resourcePath = (nestedPath: string[], logicalId: string): string => [...nestedPath, logicalId].join('/');
+
+export const formatSeconds = (seconds: number): string => `${Math.round(seconds)}s`;
+
+export function paintStatus(status: string, colors: Colors): string {
+  if (isResourceFailure(status)) return colors.red(status);
   if (status.includes('ROLLBACK')) return colors.yellow(status);
   if (status.endsWith('_COMPLETE')) return colors.green(status);
   return status;
 }
 
-/** A change preview as padded columns, rows that delete data marked. */
-export function previewTable(changes: PreviewedChange[], colors: Colors): string[] {
-  if (changes.length === 0) return ['  (no resource changes)'];
-  const rows = changes.map((c) => [c.action, path(c.nestedPath, c.logicalId), c.resourceType, c.replacement ?? '', c.causes.join(', '), c.dataAtRisk ? 'DATA AT RISK' : '']);
-  const header = ['Action', 'Resource', 'Type', 'Replacement', 'Caused by', ''];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padEnd(widths[i])).join('  ')}`.trimEnd();
-  return [colors.dim(line(header)), ...rows.map((r, i) => (changes[i].dataAtRisk ? colors.red(line(r)) : line(r)))];
+/** How a stack ended: a mark (`✔`), words (`CREATE_COMPLETE in 42s`) and, on failure, what failed first. */
+export function stackOutcome(event: StackDone, colors: Colors): { mark: string; text: string; firstFailure?: string } {
+  const took = `in ${formatSeconds(event.seconds)}`;
+  switch (event.outcome) {
+    case 'succeeded':
+      return { mark: colors.green('✔'), text: `${event.status ? paintStatus(event.status, colors) : 'succeeded'} ${took}` };
+    case 'no-changes':
+      return { mark: colors.green('✔'), text: 'no changes' };
+    case 'awaiting-confirmation':
+      return { mark: colors.yellow('?'), text: 'change set ready, awaiting confirmation' };
+    case 'not-started':
+      return { mark: colors.dim('–'), text: colors.dim('not started') };
+    case 'failed': {
+      const first = event.firstFailure && `first failure: ${resourcePath(event.firstFailure.nestedPath, event.firstFailure.logicalId)}: ${colors.red(event.firstFailure.reason)}`;
+      const status = event.status ? ` (${paintStatus(event.status, colors)})` : '';
+      return { mark: colors.red('✖'), text: `${colors.red('failed')}${status} ${took}`, ...(first ? { firstFailure: first } : {}) };
+    }
+  }
 }
 
-/** The line(s) an event prints in plain mode, without a timestamp; empty when it prints nothing. */
+const paintAction: Record<PreviewedChange['action'], (colors: Colors) => (text: string) => string> = {
+  Add: (c) => c.green,
+  Modify: (c) => c.yellow,
+  Remove: (c) => c.red,
+  Import: (c) => c.cyan,
+  Dynamic: (c) => c.magenta,
+};
+
+/** A change preview as padded columns, indented to sit under a heading; rows that delete data end with a `⚠ data at risk` mark. */
+export function previewTable(changes: PreviewedChange[], colors: Colors): string[] {
+  const header = ['Action', 'Logical ID', 'Type', 'Replacement', 'Causes', ''].map((h) => colors.dim(h));
+  const rows = changes.map((c) => [
+    paintAction[c.action](colors)(c.action),
+    resourcePath(c.nestedPath, c.logicalId),
+    c.resourceType,
+    c.replacement === undefined ? '-' : c.replacement === 'True' ? colors.red(c.replacement) : c.replacement,
+    c.causes.length > 0 ? c.causes.join(', ') : '-',
+    c.dataAtRisk ? colors.bold(colors.red('⚠ data at risk')) : '',
+  ]);
+  return formatColumns([header, ...rows]).map((line) => `  ${line}`);
+}
+
+export function resourceLine(event: EventOf<'resource'>, colors: Colors): string {
+  const failed = isResourceFailure(event.status);
+  const reason = event.reason ? [failed ? colors.red(event.reason) : event.reason] : [];
+  return [event.stackName, paintStatus(event.status, colors), event.resourceType, resourcePath(event.nestedPath, event.logicalId), ...reason].join('  ');
+}
+
+/** The lines of one event as the plain view prints them (the caller adds the time). */
 export function eventLines(event: DeployEvent, colors: Colors): string[] {
   switch (event.code) {
     case 'phase':
-      return [colors.bold(event.message)];
+      return [`${colors.bold(`▶ ${event.phase}`)}: ${event.message}`];
     case 'package':
-      return [`templates in s3://${event.bucket}: ${event.uploaded} uploaded, ${event.unchanged} unchanged`];
+      return [`packaged: ${plural(event.uploaded, 'template')} uploaded, ${event.unchanged} unchanged (s3://${event.bucket})`];
     case 'stack-start':
-      return [`${event.stackName}  ${event.operation} started (${event.resources} resource changes)`];
-    case 'change-preview':
-      return [`${event.stackName}  change preview:`, ...previewTable(event.changes, colors)];
-    case 'resource': {
-      const reason = event.reason ? `  ${event.status.endsWith('_FAILED') ? colors.red(event.reason) : colors.dim(event.reason)}` : '';
-      return [`${event.stackName}  ${paintStatus(event.status, colors)}  ${event.resourceType}  ${path(event.nestedPath, event.logicalId)}${reason}`];
+      return [`${event.stackName}  ${event.operation} started (${plural(event.resources, 'resource')})`];
+    case 'change-preview': {
+      if (event.changes.length === 0) return [`${event.stackName}  change preview: no changes`];
+      const atRisk = event.changes.filter((c) => c.dataAtRisk).length;
+      const risk = atRisk > 0 ? `, ${colors.red(`${atRisk} with data at risk`)}` : '';
+      return [`${event.stackName}  change preview: ${plural(event.changes.length, 'change')}${risk}`, ...previewTable(event.changes, colors)];
     }
+    case 'resource':
+      return [resourceLine(event, colors)];
     case 'stack-done': {
-      const mark = event.outcome === 'succeeded' || event.outcome === 'no-changes' ? colors.green('✔') : event.outcome === 'not-started' ? colors.dim('-') : colors.red('✖');
-      const words = { succeeded: event.status ?? 'done', 'no-changes': 'no changes', failed: `failed${event.status ? ` (${event.status})` : ''}`, 'not-started': 'not started: an earlier stack failed', 'awaiting-confirmation': 'not executed: confirmation needed (run again on a terminal, or with --yes)' }[event.outcome];
-      const lines = [`${mark} ${event.stackName}  ${words}${event.seconds > 0 ? `  ${event.seconds.toFixed(1)} s` : ''}`];
-      if (event.firstFailure) lines.push(`  first failure: ${path(event.firstFailure.nestedPath, event.firstFailure.logicalId)}: ${event.firstFailure.reason}`);
-      return lines;
+      const { mark, text, firstFailure } = stackOutcome(event, colors);
+      return [`${mark} ${event.stackName}  ${[text, firstFailure].filter(Boolean).join('; ')}`];
     }
     case 'outputs':
       return Object.entries(event.outputs).map(([key, value]) => `${event.stackName}  ${key} = ${value}`);
     case 'health':
-      return [`${event.ok ? colors.green('✔') : colors.red('✖')} ${event.check}: ${event.detail}`];
+      return [`${event.ok ? colors.green('✔') : colors.red('✖')} ${event.check}  ${event.detail}`];
     case 'warning':
-      return [colors.yellow(`warning: ${event.message}`)];
+      return [`${colors.yellow('⚠ warning')}: ${event.message}`];
   }
 }

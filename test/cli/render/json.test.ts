@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pc from 'picocolors';
+import { createRenderer } from '../../../src/cli/render/index.ts';
+import { collectingStream, DEPLOY, T0 } from './deploy-events.ts';
+
+describe('json renderer', () => {
+  const stream = collectingStream();
+  const renderer = createRenderer({ mode: 'json', stream, colors: pc.createColors(true), now: () => T0 });
+  for (const event of DEPLOY) renderer.handle(event);
+  renderer.finish();
+  const lines = stream.text().split('\n');
+
+  it('writes one JSON object per line per event, nothing else', () => {
+    assert.equal(lines.pop(), '');
+    assert.equal(lines.length, DEPLOY.length);
+    assert.doesNotMatch(stream.text(), /\x1b/);
+  });
+
+  it('leads each object with the time, then the event, which parses back field for field', () => {
+    lines.forEach((line, i) => {
+      const { time, ...event } = JSON.parse(line) as Record<string, unknown>;
+      assert.ok(line.startsWith('{"time":"2025-06-01T12:03:04.000Z","code":'), line);
+      assert.equal(time, new Date(T0).toISOString());
+      assert.deepEqual(event, JSON.parse(JSON.stringify(DEPLOY[i])));
+    });
+  });
+
+  it('writes dates as ISO strings and leaves unset fields out', () => {
+    const at = (code: string, status?: string) => JSON.parse(lines[DEPLOY.findIndex((e) => e.code === code && (!status || ('status' in e && e.status === status)))]) as Record<string, unknown>;
+    const failed = at('resource', 'CREATE_FAILED');
+    assert.equal(failed.status, 'CREATE_FAILED');
+    assert.equal(failed.timestamp, '2025-06-01T12:03:59.000Z');
+    const started = at('resource', 'CREATE_IN_PROGRESS');
+    assert.equal(started.status, 'CREATE_IN_PROGRESS');
+    assert.ok(!('reason' in started) && !('physicalId' in started));
+    const preview = at('change-preview') as { changes?: Record<string, unknown>[] };
+    assert.deepEqual(preview.changes?.[0], { action: 'Modify', logicalId: 'EventsTable', resourceType: 'AWS::DynamoDB::Table', replacement: 'True', causes: ['KeySchema', 'TableName'], nestedPath: [], dataAtRisk: true });
+  });
+});

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pc from 'picocolors';
+import type { DeployEvent } from '../../../src/deploy/events.ts';
+import { chooseMode, createRenderer } from '../../../src/cli/render/index.ts';
+import { collectingStream, DEPLOY, T0 } from './deploy-events.ts';
+
+function renderPlain(events: DeployEvent[], colour: boolean): string {
+  const stream = collectingStream();
+  const renderer = createRenderer({ mode: 'plain', stream, colors: pc.createColors(colour), now: () => T0 });
+  for (const event of events) renderer.handle(event);
+  renderer.finish();
+  return stream.text();
+}
+
+const S = 'concert-platform-storage-development';
+const C = 'concert-platform-compute-development';
+const M = 'concert-platform-monitoring-development';
+
+describe('plain renderer', () => {
+  it('writes one stable line per event, stamped with the time, previews as tables, outputs as Key = value', () => {
+    const expected = [
+      '▶ package: Packaging 1 nested template',
+      'packaged: 1 template uploaded, 2 unchanged (s3://concert-platform-cfn-123456789012-us-east-1)',
+      '▶ deploy: Deploying 3 stacks',
+      `${S}  change preview: 2 changes, 1 with data at risk`,
+      '  Action  Logical ID     Type                  Replacement  Causes',
+      '  Modify  EventsTable    AWS::DynamoDB::Table  True         KeySchema, TableName  ⚠ data at risk',
+      '  Add     RawDataBucket  AWS::S3::Bucket       -            -',
+      `${S}  update started (2 resources)`,
+      `${S}  CREATE_IN_PROGRESS  AWS::S3::Bucket  RawDataBucket`,
+      `${C}  change preview: 2 changes`,
+      '  Action  Logical ID               Type                        Replacement  Causes',
+      '  Add     ApiStack                 AWS::CloudFormation::Stack  -            -',
+      '  Add     ApiStack/HealthFunction  AWS::Lambda::Function       -            -',
+      `${C}  create started (1 resource)`,
+      `${C}  CREATE_IN_PROGRESS  AWS::CloudFormation::Stack  ApiStack`,
+      `${C}  CREATE_IN_PROGRESS  AWS::Lambda::Function  ApiStack/HealthFunction`,
+      `${S}  UPDATE_IN_PROGRESS  AWS::DynamoDB::Table  EventsTable  Requested update requires the creation of a new physical resource; hence creating one.`,
+      `${S}  CREATE_COMPLETE  AWS::S3::Bucket  RawDataBucket`,
+      `${S}  UPDATE_COMPLETE  AWS::DynamoDB::Table  EventsTable`,
+      `✔ ${S}  UPDATE_COMPLETE in 42s`,
+      `${S}  RawDataBucketName = concert-platform-raw-data-development`,
+      `${S}  EventsTableName = concert-platform-events-development`,
+      `${M}  create started (1 resource)`,
+      `${M}  CREATE_IN_PROGRESS  AWS::SNS::Topic  AlarmTopic`,
+      `${C}  CREATE_COMPLETE  AWS::Lambda::Function  ApiStack/HealthFunction`,
+      `${M}  CREATE_FAILED  AWS::SNS::Topic  AlarmTopic  Resource handler returned message: "Invalid parameter: KmsMasterKeyId" (Service: Sns, Status Code: 400)`,
+      `${C}  CREATE_COMPLETE  AWS::CloudFormation::Stack  ApiStack`,
+      `✔ ${C}  CREATE_COMPLETE in 63s`,
+      `${C}  ApiUrl = https://abc123.execute-api.us-east-1.amazonaws.com/development`,
+      `✖ ${M}  failed (ROLLBACK_COMPLETE) in 21s; first failure: AlarmTopic: Invalid parameter: KmsMasterKeyId`,
+      '▶ health: Checking 1 endpoint',
+      '✔ GET ApiUrl/health  200 in 84 ms',
+      `⚠ warning: ${M} is in ROLLBACK_COMPLETE: delete it before deploying again`,
+    ];
+    assert.deepEqual(renderPlain(DEPLOY, false).split('\n'), [...expected.map((line) => `[12:03:04] ${line}`), '']);
+  });
+
+  it('uses colour only when the Colors given have it, and never moves the cursor', () => {
+    const plain = renderPlain(DEPLOY, false);
+    assert.doesNotMatch(plain, /\x1b\[/);
+    const coloured = renderPlain(DEPLOY, true);
+    assert.match(coloured, /\x1b\[31mCREATE_FAILED\x1b\[39m/);
+    assert.match(coloured, /\x1b\[1m\x1b\[31m⚠ data at risk/);
+    assert.doesNotMatch(coloured, /\x1b\[\d*[ABJK]/);
+    assert.equal(coloured.replace(/\x1b\[\d+m/g, ''), plain);
+  });
+
+  it('shows the other outcomes, empty previews and failed health checks', () => {
+    const stack = { stack: 'tracing', stackName: 'concert-platform-tracing-development' };
+    const text = renderPlain(
+      [
+        { code: 'change-preview', ...stack, changes: [] },
+        { code: 'stack-done', ...stack, outcome: 'no-changes', status: 'UPDATE_COMPLETE', seconds: 3 },
+        { code: 'stack-done', ...stack, outcome: 'not-started', seconds: 0 },
+        { code: 'stack-done', ...stack, outcome: 'awaiting-confirmation', seconds: 5 },
+        { code: 'health', check: 'GET ApiUrl/health', ok: false, detail: '503 after 3 tries' },
+        { code: 'outputs', ...stack, outputs: {} },
+      ],
+      false,
+    );
+    assert.deepEqual(text.split('\n'), [
+      '[12:03:04] concert-platform-tracing-development  change preview: no changes',
+      '[12:03:04] ✔ concert-platform-tracing-development  no changes',
+      '[12:03:04] – concert-platform-tracing-development  not started',
+      '[12:03:04] ? concert-platform-tracing-development  change set ready, awaiting confirmation',
+      '[12:03:04] ✖ GET ApiUrl/health  503 after 3 tries',
+      '',
+    ]);
+  });
+
+  it('runs a question straight away: there is no region to take away', async () => {
+    const stream = collectingStream();
+    const renderer = createRenderer({ mode: 'plain', stream, colors: pc.createColors(false), now: () => T0 });
+    assert.equal(await renderer.whilePaused(async () => 42), 42);
+    assert.equal(stream.text(), '');
+  });
+
+  it('prints only the fields events declare, whatever else an event object carries', () => {
+    const leaky = { ...DEPLOY[5], ResourceProperties: '{"MasterUserPassword":"hunter2"}' } as unknown as DeployEvent;
+    for (const mode of ['plain', 'json', 'live'] as const) {
+      const stream = collectingStream();
+      const renderer = createRenderer({ mode, stream, colors: pc.createColors(false), now: () => T0 });
+      renderer.handle(leaky);
+      renderer.finish();
+      assert.match(stream.text(), /concert-platform-storage-development/, mode);
+      assert.doesNotMatch(stream.text(), /hunter2|ResourceProperties/, mode);
+    }
+  });
+});
+
+describe('chooseMode', () => {
+  const tty = { isTTY: true } as NodeJS.WriteStream;
+  const pipe = { isTTY: false } as NodeJS.WriteStream;
+
+  it('picks json with --json, whatever the terminal', () => {
+    assert.equal(chooseMode({ json: true, stream: tty, env: {} }), 'json');
+    assert.equal(chooseMode({ json: true, stream: pipe, env: { CI: 'true' } }), 'json');
+  });
+
+  it('picks plain off a terminal or in CI, and live on a terminal', () => {
+    assert.equal(chooseMode({ json: false, stream: pipe, env: {} }), 'plain');
+    assert.equal(chooseMode({ json: false, stream: tty, env: { CI: 'true' } }), 'plain');
+    assert.equal(chooseMode({ json: false, stream: tty, env: { CI: '1' } }), 'plain');
+    assert.equal(chooseMode({ json: false, stream: tty, env: { TERM: 'dumb' } }), 'plain');
+    assert.equal(chooseMode({ json: false, stream: tty, env: {} }), 'live');
+  });
+
+  it('reads CI=false, CI=0 and an empty CI as no CI', () => {
+    for (const CI of ['false', 'FALSE', '0', '']) assert.equal(chooseMode({ json: false, stream: tty, env: { CI } }), 'live', `CI=${CI}`);
+  });
+});
