@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployProject } from '../src/deploy/deploy.ts';
 import { operationDelayMs } from '../src/engine/durations.ts';
+import { seededRandom } from '../src/engine/ids.ts';
 import { dependencyLayers } from '../src/graph/graph.ts';
 import { verdict } from './measure.ts';
 
@@ -11,20 +12,9 @@ const STACKS = 40;
 const TIME_SCALE = 0.2;
 const TYPES = ['AWS::SNS::Topic', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::SSM::Parameter', 'AWS::Lambda::Function', 'AWS::S3::Bucket'];
 
-/** A seeded random source, so every run benchmarks the same project. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** 40 stacks in a random dependency graph (each on up to three earlier ones), a few resources each, in a chain inside the stack. */
 function syntheticProject(dir: string): { graph: Map<string, string[]>; ideal: Map<string, number> } {
-  const random = seeded(7);
+  const random = seededRandom(7); // the same project every run
   const graph = new Map<string, string[]>();
   const ideal = new Map<string, number>();
   const stacks: string[] = [];

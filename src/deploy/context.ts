@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
 import type { ResolvedEnvironment } from '../project/parameters.ts';
 import { loadProject, type Project } from '../project/project.ts';
+import type { TargetOptions } from './target.ts';
 
 /** A project with one environment and region chosen: what every command that touches stacks starts from. */
 export interface DeployContext {
@@ -12,10 +13,20 @@ export interface DeployContext {
   stackName(id: string): string;
 }
 
+/** Where and against which account a command reaches a project's stacks. */
+export interface StackTargetOptions {
+  env?: string;
+  target: 'local' | 'aws';
+  region?: string;
+  profile?: string;
+  /** Local target only: injected faults and simulated resource durations. */
+  engine?: TargetOptions['engine'];
+}
+
 export function loadDeployContext(path: string, options: { env?: string; region?: string }): DeployContext {
-  const first = loadProject(path, { env: options.env });
-  const region = options.region ?? (first.manifest && options.env ? first.manifest.environments[options.env]?.region : undefined) ?? first.manifest?.region ?? 'us-east-1';
-  const project = loadProject(path, { env: options.env, region });
+  // The project resolves each environment's region (--region, the environment's, the manifest's)
+  // and applies that region's overrides.
+  const project = loadProject(path, { env: options.env, region: options.region });
   if (project.kind === 'manifest' && options.env === undefined && project.environments.length > 1) {
     const names = project.environments.map((e) => e.env).join(', ');
     throw new StackpilotError('EnvironmentRequired', `${project.name} has several environments: choose one with --env`, `Environments: ${names}.`);
@@ -24,6 +35,7 @@ export function loadDeployContext(path: string, options: { env?: string; region?
     throw new StackpilotError('ManifestInvalid', `${project.manifestSource?.file ?? 'stackpilot.yaml'} cannot be read`, 'Run stackpilot validate to see why.');
   }
   const environment = project.environments[0];
+  const region = environment.region ?? 'us-east-1';
   const stackName = (id: string) => {
     const named = environment.stacks.get(id)?.name;
     if (named) return named;

@@ -3,25 +3,20 @@ import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '
 import { projectStackGraph } from '../graph/stack-graph.ts';
 import { describeTemplate } from '../template/model.ts';
 import { parseTemplate } from '../template/parse.ts';
-import { loadDeployContext } from './context.ts';
+import { loadDeployContext, type StackTargetOptions } from './context.ts';
 import type { EventSink } from './events.ts';
 import { projectState } from './inspect.ts';
 import { reverseGraph, runReadyQueue } from './scheduler.ts';
-import { openTarget, type TargetOptions } from './target.ts';
+import { openTarget } from './target.ts';
 import { watchStack } from './watch.ts';
 
-export interface DeleteOptions {
-  env?: string;
-  target: 'local' | 'aws';
-  region?: string;
-  profile?: string;
+export interface DeleteOptions extends StackTargetOptions {
   concurrency: number;
   yes: boolean;
   /** Asks a person to type the project name; absent when nobody can be asked. */
   askForName?: (question: string) => Promise<string>;
   /** Remove every object version from the stacks' buckets first, so they can be deleted. */
   emptyBuckets: boolean;
-  engine?: TargetOptions['engine'];
 }
 
 export interface DeleteReport {

@@ -3,7 +3,7 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
-import { errorsOf, loadDeployContext, type DeployContext } from './context.ts';
+import { errorsOf, loadDeployContext, type DeployContext, type StackTargetOptions } from './context.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
@@ -13,22 +13,16 @@ import { runHealthChecks } from './health.ts';
 import { artifactsBucketName, packageProject, type PackagePlan } from './package.ts';
 import { runReadyQueue, type NodeOutcome } from './scheduler.ts';
 import { deployStack, type Confirmation, type StackDeployment, type StackResult } from './stack-deploy.ts';
-import { openTarget, type TargetOptions } from './target.ts';
+import { openTarget } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
-export interface DeployOptions {
-  env?: string;
-  target: 'local' | 'aws';
-  region?: string;
-  profile?: string;
+export interface DeployOptions extends StackTargetOptions {
   /** How many stacks may deploy at once. */
   concurrency: number;
   yes: boolean;
   ask?: Confirmation['ask'];
   /** Where outputs are written; default `outputs.json` in the project folder. */
   outputsFile?: string;
-  /** Local target only: injected faults and simulated resource durations. */
-  engine?: TargetOptions['engine'];
 }
 
 export interface DeployReport {

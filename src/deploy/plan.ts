@@ -2,23 +2,17 @@ import { DeleteChangeSetCommand, DeleteStackCommand, DescribeStacksCommand } fro
 import type { Diagnostic } from '../diagnostics.ts';
 import { deployLayers, projectStackGraph } from '../graph/stack-graph.ts';
 import { validateProject } from '../validate/validate.ts';
-import { loadDeployContext } from './context.ts';
+import { loadDeployContext, type StackTargetOptions } from './context.ts';
 import { projectTags, stackDeployment } from './deploy.ts';
 import type { EventSink, PreviewedChange } from './events.ts';
 import { describeStack } from './inspect.ts';
 import { artifactsBucketName, packageProject } from './package.ts';
 import { previewChangeSet } from './preview.ts';
 import { createChangeSet, NO_CHANGES } from './stack-deploy.ts';
-import { openTarget, type TargetOptions } from './target.ts';
+import { openTarget } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
-export interface PlanOptions {
-  env?: string;
-  target: 'local' | 'aws';
-  region?: string;
-  profile?: string;
-  engine?: TargetOptions['engine'];
-}
+export type PlanOptions = StackTargetOptions;
 
 export interface StackPlan {
   id: string;

@@ -1,6 +1,17 @@
 /** Identifiers drawn from the engine's random source, so a seeded source gives reproducible names. */
 export type Random = () => number;
 
+/** A seeded random source (mulberry32): reproducible names and fault draws for tests and benchmarks. */
+export function seededRandom(seed: number): Random {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 const UPPER_ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const LOWER_ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const HEX = '0123456789abcdef';

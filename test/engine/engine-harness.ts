@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FaultRule } from '../../src/engine/api.ts';
+import { seededRandom } from '../../src/engine/ids.ts';
 import * as CFN from '@aws-sdk/client-cloudformation';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationApi } from '../../src/engine/api.ts';
@@ -10,16 +11,8 @@ import { LocalAws } from '../../src/emulator/local-aws.ts';
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
 
-/** A seeded random source (mulberry32), for reproducible names. */
-export function seeded(seed = 42): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded random source, for reproducible names. */
+export const seeded = (seed = 42) => seededRandom(seed);
 
 /**
  * The engine as a client sees it: every CloudFormation action sent through the SDK v3
