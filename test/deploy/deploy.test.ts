@@ -42,6 +42,8 @@ describe('stackpilot deploy on the local engine', () => {
     assert.deepEqual(events.filter((e) => e.code === 'package').map((e) => e.code === 'package' && e.uploaded), [9]);
     const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
     for (const key of ['ApiEndpoint', 'UserPoolId', 'UserPoolClientId', 'FrontendUrl', 'BucketName', 'ECSClusterName']) assert.ok(outputs.master[key], key);
+    const health = events.flatMap((e) => (e.code === 'health' ? [`${e.ok} ${e.check}`] : []));
+    assert.deepEqual(health.slice(0, 2), ['true output master.ApiEndpoint', 'true output master.FrontendUrl'], 'the manifest\'s health checks ran');
     const nestedResources = events.filter((e) => e.code === 'resource' && e.nestedPath.length > 0);
     assert.ok(nestedResources.length > 50, 'progress includes the nested stacks\' resources');
 
