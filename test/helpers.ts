@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../src/diagnostics.ts';
@@ -40,6 +40,13 @@ export function writeProject(files: Record<string, string>): string {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
+  return dir;
+}
+
+/** A copy of a reference project in a temporary folder, so local state and outputs stay out of the repository. */
+export function copyExample(name: string): string {
+  const dir = writeProject({});
+  cpSync(join(REPO, 'examples', name), dir, { recursive: true, filter: (source) => !/[/\\](\.stackpilot|node_modules|outputs\.json)$/.test(source) });
   return dir;
 }
 

@@ -1,19 +1,12 @@
 import { CloudFormationClient, CreateStackCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deleteProject, type DeleteOptions } from '../../src/deploy/delete.ts';
 import { deployProject } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
-import { REPO, writeProject } from '../helpers.ts';
-
-function concertCopy(): string {
-  const dir = writeProject({});
-  cpSync(join(REPO, 'examples', 'concert-platform'), dir, { recursive: true, filter: (source) => !source.includes('.stackpilot') && !source.endsWith('outputs.json') });
-  return dir;
-}
+import { copyExample, writeProject } from '../helpers.ts';
 
 async function remove(dir: string, options: Partial<DeleteOptions> = {}) {
   const events: DeployEvent[] = [];
@@ -34,7 +27,7 @@ async function liveStacks(dir: string): Promise<string[]> {
 
 describe('stackpilot delete on the local engine', () => {
   it('removes the concert platform completely, dependents first', async () => {
-    const dir = concertCopy();
+    const dir = copyExample('concert-platform');
     assert.equal((await deployProject(dir, { env: 'development', target: 'local', concurrency: 4, yes: false }, () => {})).ok, true);
     const { report, events } = await remove(dir);
     assert.equal(report.ok, true);
@@ -45,7 +38,7 @@ describe('stackpilot delete on the local engine', () => {
   });
 
   it('asks for the project name, and refuses without it', async () => {
-    const dir = concertCopy();
+    const dir = copyExample('concert-platform');
     await deployProject(dir, { env: 'development', target: 'local', concurrency: 4, yes: false }, () => {});
     assert.match((await remove(dir, { yes: false })).report.refused!, /confirmation needed/);
     assert.match((await remove(dir, { yes: false, askForName: async () => 'concert' })).report.refused!, /expected "concert-platform"/);
@@ -54,7 +47,7 @@ describe('stackpilot delete on the local engine', () => {
   });
 
   it('finds an export still imported outside the project before deleting anything', async () => {
-    const dir = concertCopy();
+    const dir = copyExample('concert-platform');
     await deployProject(dir, { env: 'development', target: 'local', concurrency: 4, yes: false }, () => {});
     const local = await LocalAws.open({ dataDir: join(dir, '.stackpilot', 'local') });
     const cfn = new CloudFormationClient(local.clientConfig());

@@ -1,20 +1,13 @@
 import { CloudFormationClient, CreateChangeSetCommand, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deleteProject } from '../../src/deploy/delete.ts';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
-import { REPO, writeProject } from '../helpers.ts';
-
-/** A copy of an example in a temporary folder, so its local state and outputs stay out of the repository. */
-function exampleCopy(name: string): string {
-  const dir = writeProject({});
-  cpSync(join(REPO, 'examples', name), dir, { recursive: true, filter: (source) => !source.includes('.stackpilot') && !source.endsWith('outputs.json') });
-  return dir;
-}
+import { copyExample, writeProject } from '../helpers.ts';
 
 async function deploy(path: string, options: Partial<DeployOptions> = {}) {
   const events: DeployEvent[] = [];
@@ -36,7 +29,7 @@ async function withLocal<T>(dir: string, use: (cfn: CloudFormationClient) => Pro
 
 describe('stackpilot deploy on the local engine', () => {
   it('deploys plot-palette: the master and its nine nested stacks, outputs written; a second run changes nothing', async () => {
-    const dir = exampleCopy('plot-palette');
+    const dir = copyExample('plot-palette');
     const { report, events } = await deploy(dir, { env: 'development' });
     assert.equal(report.ok, true);
     assert.deepEqual(events.filter((e) => e.code === 'package').map((e) => e.code === 'package' && e.uploaded), [9]);
@@ -61,7 +54,7 @@ describe('stackpilot deploy on the local engine', () => {
   });
 
   it('deploys the collaborative platform and its six nested stacks, and deletes it', async () => {
-    const dir = exampleCopy('collab-platform');
+    const dir = copyExample('collab-platform');
     const { report } = await deploy(dir, { env: 'dev' });
     assert.equal(report.ok, true);
     const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
@@ -79,7 +72,7 @@ describe('stackpilot deploy on the local engine', () => {
   });
 
   it('deploys the concert platform in dependency order, the last three stacks at the same time', async () => {
-    const dir = exampleCopy('concert-platform');
+    const dir = copyExample('concert-platform');
     const { report, events } = await deploy(dir, { env: 'development', engine: { timeScale: 0.002 } });
     assert.equal(report.ok, true);
     const order = events.flatMap((e) => (e.code === 'stack-start' || e.code === 'stack-done' ? [`${e.code === 'stack-start' ? '+' : '-'}${e.stack}`] : []));
@@ -88,7 +81,7 @@ describe('stackpilot deploy on the local engine', () => {
   });
 
   it('stops at a failing stack in the middle, names its first failed resource, and a re-run recovers', async () => {
-    const dir = exampleCopy('concert-platform');
+    const dir = copyExample('concert-platform');
     const failing = await deploy(dir, { env: 'development', engine: { faults: [{ stackName: 'concert-platform-compute-development', type: 'AWS::DynamoDB::Table', operation: 'create', reason: 'simulated: table limit reached' }] } });
     assert.equal(failing.report.ok, false);
     const done = Object.fromEntries(failing.events.flatMap((e) => (e.code === 'stack-done' ? [[e.stack, e]] : [])));

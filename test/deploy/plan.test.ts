@@ -1,12 +1,12 @@
 import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deployProject } from '../../src/deploy/deploy.ts';
 import { planProject } from '../../src/deploy/plan.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
-import { REPO, runCli, writeProject } from '../helpers.ts';
+import { copyExample, runCli, writeProject } from '../helpers.ts';
 
 async function stacksIn(dir: string) {
   const local = await LocalAws.open({ dataDir: join(dir, '.stackpilot', 'local') });
@@ -21,8 +21,7 @@ async function stacksIn(dir: string) {
 
 describe('stackpilot plan', () => {
   it('previews every stack of a new project in deploy order, and leaves no stack behind', async () => {
-    const dir = writeProject({});
-    cpSync(join(REPO, 'examples', 'concert-platform'), dir, { recursive: true, filter: (source) => !source.includes('.stackpilot') });
+    const dir = copyExample('concert-platform');
     const report = await planProject(dir, { env: 'development', target: 'local' }, () => {});
     assert.deepEqual(report.layers, [['networking'], ['storage'], ['compute'], ['chatbot', 'monitoring', 'tracing']]);
     assert.deepEqual(report.stacks.map((s) => s.action), ['create', 'create', 'create', 'create', 'create', 'create']);
