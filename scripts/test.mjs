@@ -1,4 +1,5 @@
-// Runs every test/**/*.test.ts with node:test through tsx (Node 20's --test takes no globs).
+// Runs every *.test.ts under test/ and examples/ (the reference projects' own code) with
+// node:test through tsx (Node 20's --test takes no globs).
 // Extra arguments narrow the run: `npm test -- test/cli` or `npm test -- engine`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -10,11 +11,14 @@ const files = [];
 const walk = (dir) => {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') walk(path);
+    }
     else if (entry.name.endsWith('.test.ts')) files.push(relative(root, path));
   }
 };
 walk(join(root, 'test'));
+walk(join(root, 'examples'));
 const selected = files.sort().filter((f) => filters.length === 0 || filters.some((filter) => f.includes(filter)));
 if (selected.length === 0) {
   console.error(`no test file matches ${filters.join(' ')}`);
