@@ -5,9 +5,9 @@ import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from 
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { serveLocalAws, type LocalAwsServer } from '../../src/emulator/http-server.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
-import { presignGetUrl } from './presign.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -64,19 +64,25 @@ describe('local serve over HTTP', () => {
     await assert.rejects(cloudformation.send(new DescribeStacksCommand({ StackName: 'missing' })), { name: 'ValidationError', message: 'Stack with id missing does not exist' });
   });
 
-  it('serves presigned GETs (query-string authentication)', async () => {
+  it('serves presigned GETs (query-string authentication) within their lifetime', async () => {
     const s3 = new S3Client(local.clientConfig());
     await s3.send(new CreateBucketCommand({ Bucket: 'presigned-bucket' }));
     await s3.send(new PutObjectCommand({ Bucket: 'presigned-bucket', Key: 'reports/q1 final.csv', Body: 'a,b\n1,2\n', ContentType: 'text/csv' }));
-    const url = presignGetUrl({ endpoint: server.url, bucket: 'presigned-bucket', key: 'reports/q1 final.csv', region: 'us-east-1', ...credentials });
-    const response = await fetch(url);
+    const served = new S3Client({ region: 'us-east-1', endpoint: server.url, credentials, forcePathStyle: true });
+    const presign = (Key: string, options: { expiresIn?: number; signingDate?: Date } = {}) => getSignedUrl(served, new GetObjectCommand({ Bucket: 'presigned-bucket', Key }), options);
+
+    const response = await fetch(await presign('reports/q1 final.csv'));
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'text/csv');
     assert.equal(await response.text(), 'a,b\n1,2\n');
 
-    const missing = await fetch(presignGetUrl({ endpoint: server.url, bucket: 'presigned-bucket', key: 'nope.csv', region: 'us-east-1', ...credentials }));
+    const missing = await fetch(await presign('nope.csv'));
     assert.equal(missing.status, 404);
     assert.match(await missing.text(), /<Code>NoSuchKey<\/Code>/);
+
+    const expired = await fetch(await presign('reports/q1 final.csv', { expiresIn: 60, signingDate: new Date(Date.now() - 120_000) }));
+    assert.equal(expired.status, 403);
+    assert.match(await expired.text(), /<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
   });
 
   it('understands virtual-host-style bucket addressing', async () => {

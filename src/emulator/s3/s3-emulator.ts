@@ -29,6 +29,7 @@ export class S3Emulator implements ServiceEmulator {
   async handle(request: LocalRequest): Promise<LocalReply> {
     const s3 = this.locate(request);
     try {
+      checkPresignedLifetime(request.query, new Date());
       const reply = this.route(s3);
       if (reply) return reply;
       throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: request.method });
@@ -74,5 +75,28 @@ export class S3Emulator implements ServiceEmulator {
     if (aws) return aws[1];
     const suffix = this.virtualHostSuffixes.find((s) => hostname.endsWith(`.${s}`));
     return suffix ? hostname.slice(0, -suffix.length - 1) : undefined;
+  }
+}
+
+/** SigV4 lets a presigned URL live at most seven days. */
+const MAX_PRESIGNED_SECONDS = 604_800;
+
+/**
+ * A query-string-signed (presigned) request is honoured only within its lifetime, as AWS
+ * honours it: `X-Amz-Date` plus `X-Amz-Expires` seconds. Signatures are not verified locally.
+ */
+function checkPresignedLifetime(query: Record<string, string>, now: Date): void {
+  const signedAt = query['X-Amz-Date'];
+  const lifetime = query['X-Amz-Expires'];
+  if (signedAt === undefined || lifetime === undefined) return;
+  if (!/^\d+$/.test(lifetime)) throw new S3Error('AuthorizationQueryParametersError', 'X-Amz-Expires should be a number', 400);
+  if (Number(lifetime) > MAX_PRESIGNED_SECONDS) throw new S3Error('AuthorizationQueryParametersError', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGNED_SECONDS}`, 400);
+  const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(signedAt);
+  if (!date) throw new S3Error('AuthorizationQueryParametersError', `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`, 400);
+  const [, year, month, day, hours, minutes, seconds] = date.map(Number);
+  const expires = new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds) + Number(lifetime) * 1000);
+  if (now > expires) {
+    const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    throw new S3Error('AccessDenied', 'Request has expired', 403, { 'X-Amz-Expires': lifetime, Expires: iso(expires), ServerTime: iso(now) });
   }
 }
