@@ -11,9 +11,8 @@ const files = [];
 const walk = (dir) => {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') walk(path);
-    }
+    if (entry.name === 'node_modules') continue;
+    if (entry.isDirectory()) walk(path);
     else if (entry.name.endsWith('.test.ts')) files.push(relative(root, path));
   }
 };

@@ -83,6 +83,10 @@ describe('local serve over HTTP', () => {
     const expired = await fetch(await presign('reports/q1 final.csv', { expiresIn: 60, signingDate: new Date(Date.now() - 120_000) }));
     assert.equal(expired.status, 403);
     assert.match(await expired.text(), /<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
+
+    const tooLong = await fetch(`${server.url}/presigned-bucket/reports/x.csv?X-Amz-Date=20251119T100000Z&X-Amz-Expires=604801`);
+    assert.equal(tooLong.status, 400);
+    assert.match(await tooLong.text(), /<Code>AuthorizationQueryParametersError<\/Code><Message>X-Amz-Expires must be less than a week/);
   });
 
   it('understands virtual-host-style bucket addressing', async () => {
