@@ -64,6 +64,8 @@ export class SsmEmulator implements ServiceEmulator {
           document.save();
           return jsonReply(200, { DeletedParameters: deleted, InvalidParameters: names.filter((name) => !deleted.includes(name)) });
         }
+        case 'DescribeParameters':
+          return jsonReply(200, this.describeParameters(context.table, input));
         default:
           return jsonErrorReply('InvalidAction', `The action ${targetAction(request)} is not supported by the local SSM emulator`);
       }
@@ -115,6 +117,19 @@ export class SsmEmulator implements ServiceEmulator {
       }
     }
     return { Parameters: parameters, InvalidParameters: invalid };
+  }
+
+  /** The account's own parameters (not the public `/aws/service` ones), by name, a page at a time (NextToken is the last name of the page). */
+  private describeParameters(table: ParameterTable, input: Record<string, unknown>) {
+    const limit = Math.min(Math.max(Number(input.MaxResults ?? 50) || 50, 1), 50);
+    const after = typeof input.NextToken === 'string' ? input.NextToken : '';
+    const names = Object.keys(table).sort().filter((name) => name > after);
+    const page = names.slice(0, limit);
+    const parameters = page.map((name) => {
+      const latest = table[name].versions[table[name].versions.length - 1];
+      return { Name: name, Type: latest.type, Version: latest.version, LastModifiedDate: latest.lastModifiedDate, DataType: latest.dataType, Tier: latest.tier, ...(latest.description ? { Description: latest.description } : {}), ...(latest.keyId ? { KeyId: latest.keyId } : {}) };
+    });
+    return { Parameters: parameters, ...(names.length > limit ? { NextToken: page[page.length - 1] } : {}) };
   }
 
   /** A parameter as GetParameter returns it; `name:3` selects a version. */
