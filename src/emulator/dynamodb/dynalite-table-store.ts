@@ -7,10 +7,31 @@ const require = createRequire(import.meta.url);
 
 type RequestListener = (request: unknown, response: unknown) => void;
 
+type Callback<T = void> = (error: Error | null | undefined, value?: T) => void;
+
+interface TableEntry {
+  TableName: string;
+  TableStatus: string;
+  GlobalSecondaryIndexes?: { IndexName: string; IndexStatus?: string }[];
+  LocalSecondaryIndexes?: { IndexName: string }[];
+}
+
 interface DynaliteStoreInternals {
   db: { close(): Promise<void> };
-  tableDb: { awsAccountId: string; awsRegion: string };
+  tableDb: {
+    awsAccountId: string;
+    awsRegion: string;
+    get(name: string, callback: Callback<TableEntry>): void;
+    put(name: string, table: TableEntry, callback: Callback): void;
+    del(name: string, callback: Callback): void;
+  };
+  deleteItemDb(name: string, callback: Callback): void;
+  deleteTagDb(name: string, callback: Callback): void;
+  deleteIndexDb(kind: 'Local' | 'Global', table: string, index: string, callback: Callback): void;
 }
+
+const settle = <T>(work: (callback: Callback<T>) => void) =>
+  new Promise<T | undefined>((resolve, reject) => work((error, value) => (error ? reject(error) : resolve(value))));
 
 // A fixed, well-formed signature: dynalite checks that SigV4 headers are present, not their value.
 const INTERNAL_AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
@@ -21,10 +42,15 @@ const INTERNAL_AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=local/20200101/local
  * socket is opened.
  */
 export class DynaliteTableStore {
+  /** Tables left mid-transition by a process that died are finished before the first request. */
+  private readonly ready: Promise<void>;
+
   private constructor(
     private readonly listener: RequestListener,
     private readonly internals: DynaliteStoreInternals,
-  ) {}
+  ) {
+    this.ready = this.finishInterruptedTransitions();
+  }
 
   static open(path: string | undefined, region: string, accountId: string): DynaliteTableStore {
     const dynalite = require('dynalite') as (options: object) => Server;
@@ -47,7 +73,12 @@ export class DynaliteTableStore {
   }
 
   /** Sends one DynamoDB JSON request as it arrived; the reply is dynalite's, byte for byte. */
-  forward(headers: Record<string, string>, body: Buffer): Promise<LocalReply> {
+  async forward(headers: Record<string, string>, body: Buffer): Promise<LocalReply> {
+    await this.ready;
+    return this.send(headers, body);
+  }
+
+  private send(headers: Record<string, string>, body: Buffer): Promise<LocalReply> {
     return new Promise((resolve, reject) => {
       const request = Object.assign(new EventEmitter(), { method: 'POST', url: '/', headers });
       const replyHeaders: Record<string, string> = {};
@@ -73,7 +104,12 @@ export class DynaliteTableStore {
 
   /** Calls an action with a JSON input, for the emulator's own work (backups, restores, checks). */
   async call<T = Record<string, unknown>>(action: string, input: object): Promise<{ status: number; output: T }> {
-    const reply = await this.forward(
+    await this.ready;
+    return this.callNow<T>(action, input);
+  }
+
+  private async callNow<T>(action: string, input: object): Promise<{ status: number; output: T }> {
+    const reply = await this.send(
       {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': `DynamoDB_20120810.${action}`,
@@ -83,6 +119,38 @@ export class DynaliteTableStore {
       Buffer.from(JSON.stringify(input)),
     );
     return { status: reply.status, output: JSON.parse(reply.body.toString()) as T };
+  }
+
+  /**
+   * dynalite moves a table from CREATING, UPDATING or DELETING to its next state on a timer; a
+   * process killed before the timer fired leaves the table stuck there for good (a table being
+   * created can never be deleted). Such transitions end here as DynamoDB would end them: the
+   * table (and its indexes) ACTIVE, or, for a delete, the table gone with its items.
+   */
+  private async finishInterruptedTransitions(): Promise<void> {
+    const { tableDb } = this.internals;
+    const names: string[] = [];
+    let start: string | undefined;
+    do {
+      const { output } = await this.callNow<{ TableNames?: string[]; LastEvaluatedTableName?: string }>('ListTables', start ? { ExclusiveStartTableName: start } : {});
+      names.push(...(output.TableNames ?? []));
+      start = output.LastEvaluatedTableName;
+    } while (start);
+    for (const name of names) {
+      const table = await settle<TableEntry>((done) => tableDb.get(name, done));
+      if (!table || table.TableStatus === 'ACTIVE') continue;
+      if (table.TableStatus === 'DELETING') {
+        await settle((done) => this.internals.deleteItemDb(name, done));
+        await settle((done) => this.internals.deleteTagDb(name, done));
+        for (const index of table.LocalSecondaryIndexes ?? []) await settle((done) => this.internals.deleteIndexDb('Local', name, index.IndexName, done));
+        await settle((done) => tableDb.del(name, done));
+        continue;
+      }
+      table.TableStatus = 'ACTIVE';
+      table.GlobalSecondaryIndexes = table.GlobalSecondaryIndexes?.filter((index) => index.IndexStatus !== 'DELETING').map((index) => ({ ...index, IndexStatus: 'ACTIVE' }));
+      if (table.GlobalSecondaryIndexes?.length === 0) delete table.GlobalSecondaryIndexes;
+      await settle((done) => tableDb.put(name, table, done));
+    }
   }
 
   close(): Promise<void> {
