@@ -74,12 +74,21 @@ export class LocalAws {
     this.requestHandler = new LocalRequestHandler((request) => this.dispatch(request), region);
   }
 
+  /**
+   * Opens the local account in its state folder. The default region's engine loads at once, so
+   * damaged state is reported here, and operations a killed process left unfinished start
+   * finishing in the background.
+   */
   static async open(options: LocalAwsOptions = {}): Promise<LocalAws> {
     const releaseLock = options.dataDir ? acquireStateLock(options.dataDir) : () => {};
+    let local: LocalAws | undefined;
     try {
-      return new LocalAws(options.accountId ?? '123456789012', options.region ?? 'us-east-1', options.dataDir, options.engine ?? {}, releaseLock);
+      local = new LocalAws(options.accountId ?? '123456789012', options.region ?? 'us-east-1', options.dataDir, options.engine ?? {}, releaseLock);
+      await local.engine();
+      return local;
     } catch (error) {
-      releaseLock();
+      if (local) await local.close();
+      else releaseLock();
       throw error;
     }
   }

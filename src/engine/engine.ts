@@ -4,6 +4,7 @@ import { parseTemplate } from '../template/parse.ts';
 import { EngineError, type CloudFormationApi, type EngineOptions, type Reply } from './api.ts';
 import { ChangeSets } from './change-sets.ts';
 import { importersOf } from './exports.ts';
+import { resumeInterrupted } from './operations/interrupted.ts';
 import { checkStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
 import { EngineRuntime } from './runtime.ts';
 import { StackStore } from './stack-store.ts';
@@ -36,9 +37,18 @@ export class Engine implements CloudFormationApi {
     this.changeSets = new ChangeSets(this.runtime, this.lifecycle);
   }
 
-  /** Reads the persisted state (if stateDir was given); stacks interrupted mid-operation are marked failed. */
+  /**
+   * Reads the persisted state (if stateDir was given). Operations the previous process was running
+   * when it stopped are carried to their end in the background, as AWS would end them.
+   */
   async load(): Promise<void> {
-    this.runtime.store.load(this.runtime.now());
+    this.runtime.store.load();
+    resumeInterrupted(this.runtime, this.lifecycle);
+  }
+
+  /** Writes what is not yet written, at once: the process is about to exit. */
+  persistNow(): void {
+    this.runtime.store.persist();
   }
 
   /** Resolves once no stack operation or change set planning is in progress, and the state is written. */
@@ -242,7 +252,7 @@ export class Engine implements CloudFormationApi {
     const stack = this.store.get(input.StackName);
     if (stack.parentId) throw validation('Termination protection cannot be set on nested stacks; set it on the root stack');
     stack.terminationProtection = input.EnableTerminationProtection ?? false;
-    this.store.changed();
+    this.store.changed(stack);
     return { StackId: stack.stackId };
   }
 }

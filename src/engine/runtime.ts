@@ -97,7 +97,7 @@ export class EngineRuntime {
     const timestamp = this.now();
     const eventId = event.logicalId === stack.stackName && event.type === 'AWS::CloudFormation::Stack' ? randomUuid(this.random) : `${event.logicalId}-${event.status}-${timestamp}`;
     stack.events.push({ eventId, timestamp, ...event });
-    this.store.changed();
+    this.store.changed(stack);
   }
 }
 

@@ -1,62 +1,81 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StackpilotError } from '../errors.ts';
 import { EngineError } from './api.ts';
-import type { ChangeSetRecord, EngineState, StackRecord } from './state.ts';
+import type { ChangeSetRecord, EngineState, EventRecord, StackRecord } from './state.ts';
 
-const STATE_FILE = 'cloudformation-state.json';
+const STACKS_FOLDER = 'stacks';
+const CHANGE_SETS_FILE = 'change-sets.json';
+/** The single-file layout of earlier versions, read once and converted. */
+const LEGACY_STATE_FILE = 'cloudformation-state.json';
 
-/** What an interrupted operation's status becomes when the engine starts again. */
-const INTERRUPTED: Record<string, string> = {
-  CREATE_IN_PROGRESS: 'CREATE_FAILED',
-  ROLLBACK_IN_PROGRESS: 'ROLLBACK_FAILED',
-  DELETE_IN_PROGRESS: 'DELETE_FAILED',
-  UPDATE_IN_PROGRESS: 'UPDATE_ROLLBACK_FAILED',
-  UPDATE_ROLLBACK_IN_PROGRESS: 'UPDATE_ROLLBACK_FAILED',
-  // The update (or its rollback) itself finished; only cleanup of old resources was cut short.
-  UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: 'UPDATE_COMPLETE',
-  UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: 'UPDATE_ROLLBACK_COMPLETE',
-};
-
-export const INTERRUPTED_REASON = 'stackpilot local engine stopped during the operation';
+/** State files hold NoEcho parameter values: readable by their owner only. */
+const FILE_MODE = 0o600;
+const FOLDER_MODE = 0o700;
 
 /**
- * The engine's stacks and change sets, in memory, written to `stateDir` (temp file + rename, so
- * a reader never sees half a file) shortly after every change: changes within one turn of the
- * event loop share one write.
+ * The engine's stacks and change sets, in memory and, given a state folder, on disk:
+ *
+ *   stacks/<name>-<uuid>.json          a stack's record without its events, rewritten whole
+ *   stacks/<name>-<uuid>.events.jsonl  its events, one JSON object per line, only ever appended
+ *   change-sets.json                   the change sets
+ *
+ * A write touches only what changed (the stacks marked by `changed(stack)`, their new events),
+ * through a temporary file and a rename, so a kill never leaves half a record. Changes within one
+ * turn of the event loop share one write; `persist()` writes at once, for the moments a kill must
+ * not lose: an intent recorded before a data plane is touched.
  */
 export class StackStore {
   readonly stacks = new Map<string, StackRecord>();
   readonly changeSets = new Map<string, ChangeSetRecord>();
   /** Stack name -> id of the stack by that name that is not deleted. */
   private readonly live = new Map<string, string>();
+  private readonly dirtyStacks = new Set<StackRecord>();
+  private changeSetsDirty = false;
+  /** Stack id -> how many of its events are on disk. */
+  private readonly eventsWritten = new Map<string, number>();
   private writeScheduled = false;
 
   constructor(private readonly stateDir?: string) {}
 
-  /** Reads the saved state; stacks caught mid-operation are marked failed, as CloudFormation would leave them. */
-  load(now: string): void {
+  /** Reads the saved state as it was last written; what was running then is the caller's to finish. */
+  load(): void {
     if (!this.stateDir) return;
-    const file = join(this.stateDir, STATE_FILE);
-    if (!existsSync(file)) return;
-    const state = JSON.parse(readFileSync(file, 'utf8')) as EngineState;
-    for (const stack of state.stacks) {
-      markInterrupted(stack, now);
-      this.add(stack);
+    const legacy = join(this.stateDir, LEGACY_STATE_FILE);
+    if (existsSync(legacy) && !existsSync(join(this.stateDir, STACKS_FOLDER))) {
+      this.loadLegacy(legacy);
+      return;
     }
-    for (const changeSet of state.changeSets) {
-      if (changeSet.status === 'CREATE_IN_PROGRESS' || changeSet.status === 'CREATE_PENDING') {
-        Object.assign(changeSet, { status: 'FAILED', statusReason: INTERRUPTED_REASON, executionStatus: 'UNAVAILABLE' });
-      }
-      if (changeSet.executionStatus === 'EXECUTE_IN_PROGRESS') changeSet.executionStatus = 'EXECUTE_FAILED';
-      this.changeSets.set(changeSet.changeSetId, changeSet);
+    const folder = join(this.stateDir, STACKS_FOLDER);
+    const files = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.json')).sort() : [];
+    for (const file of files) {
+      const stack = readStackRecord(join(folder, file));
+      stack.events = readEvents(join(folder, file.replace(/\.json$/, '.events.jsonl')));
+      this.eventsWritten.set(stack.stackId, stack.events.length);
+      this.index(stack);
     }
-    this.changed();
+    const changeSetsPath = join(this.stateDir, CHANGE_SETS_FILE);
+    const changeSets = existsSync(changeSetsPath) ? parseStateJson<ChangeSetRecord[]>(changeSetsPath, readFileSync(changeSetsPath, 'utf8'), (v) => (Array.isArray(v) ? undefined : 'is not a list of change sets')) : [];
+    for (const changeSet of changeSets) this.changeSets.set(changeSet.changeSetId, changeSet);
+  }
+
+  private loadLegacy(file: string): void {
+    const state = parseStateJson<EngineState>(file, readFileSync(file, 'utf8'), (v) => (Array.isArray((v as EngineState | null)?.stacks) ? undefined : 'has no list of stacks'));
+    for (const stack of state.stacks) this.add(stack);
+    for (const changeSet of state.changeSets ?? []) this.changeSets.set(changeSet.changeSetId, changeSet);
+    this.changeSetsDirty = true;
+    this.flush();
+    rmSync(file, { force: true });
   }
 
   add(stack: StackRecord): void {
+    this.index(stack);
+    this.changed(stack);
+  }
+
+  private index(stack: StackRecord): void {
     this.stacks.set(stack.stackId, stack);
     if (stack.status !== 'DELETE_COMPLETE') this.live.set(stack.stackName, stack.stackId);
-    this.changed();
   }
 
   /** The stack a StackName argument names: a live stack by name, or any stack (deleted ones too) by id. */
@@ -82,50 +101,104 @@ export class StackStore {
   /** A deleted stack keeps its record (describable by id) but frees its name. */
   retire(stack: StackRecord): void {
     if (this.live.get(stack.stackName) === stack.stackId) this.live.delete(stack.stackName);
-    this.changed();
+    this.changed(stack);
   }
 
   liveStacks(): StackRecord[] {
     return [...this.live.values()].map((id) => this.stacks.get(id)!);
   }
 
-  /** Notes a change; the state is written once the current turn of the event loop is over. */
-  changed(): void {
-    if (!this.stateDir || this.writeScheduled) return;
+  /** Notes a change to a stack (or, without one, to the change sets); it is written once the current turn of the event loop is over. */
+  changed(stack?: StackRecord): void {
+    if (!this.stateDir) return;
+    if (stack) this.dirtyStacks.add(stack);
+    else this.changeSetsDirty = true;
+    if (this.writeScheduled) return;
     this.writeScheduled = true;
     setImmediate(() => this.flush());
   }
 
+  /** Writes what changed now: the engine is about to do something a kill must not leave unrecorded. */
+  persist(): void {
+    this.flush();
+  }
+
   flush(): void {
-    if (!this.stateDir || !this.writeScheduled) return;
     this.writeScheduled = false;
-    const state: EngineState = { version: 1, stacks: [...this.stacks.values()], changeSets: [...this.changeSets.values()] };
-    mkdirSync(this.stateDir, { recursive: true });
-    const file = join(this.stateDir, STATE_FILE);
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(state));
-    renameSync(temporary, file);
+    if (!this.stateDir) return;
+    const folder = join(this.stateDir, STACKS_FOLDER);
+    mkdirSync(folder, { recursive: true, mode: FOLDER_MODE });
+    for (const stack of this.dirtyStacks) {
+      const base = join(folder, fileNameOf(stack));
+      // Events first: a record on disk never refers to an event that is not.
+      const written = this.eventsWritten.get(stack.stackId) ?? 0;
+      if (stack.events.length > written) {
+        appendFileSync(`${base}.events.jsonl`, stack.events.slice(written).map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: FILE_MODE });
+        this.eventsWritten.set(stack.stackId, stack.events.length);
+      }
+      writeAtomically(`${base}.json`, JSON.stringify({ ...stack, events: undefined }));
+    }
+    this.dirtyStacks.clear();
+    if (this.changeSetsDirty) writeAtomically(join(this.stateDir, CHANGE_SETS_FILE), JSON.stringify([...this.changeSets.values()]));
+    this.changeSetsDirty = false;
   }
 }
 
-function markInterrupted(stack: StackRecord, now: string): void {
-  const next = INTERRUPTED[stack.status];
-  if (!next) return;
-  for (const resource of Object.values(stack.resources)) {
-    if (resource.status.endsWith('_IN_PROGRESS')) {
-      resource.status = resource.status.replace('_IN_PROGRESS', '_FAILED');
-      resource.statusReason = INTERRUPTED_REASON;
-    }
-  }
-  stack.status = next;
-  stack.statusReason = INTERRUPTED_REASON;
-  stack.events.push({
-    eventId: `${stack.stackName}-${next}-${now}`,
-    logicalId: stack.stackName,
-    physicalId: stack.stackId,
-    type: 'AWS::CloudFormation::Stack',
-    timestamp: now,
-    status: next,
-    reason: INTERRUPTED_REASON,
+/** `arn:...:stack/<name>/<uuid>` -> `<name>-<uuid>`: unique, and readable in a folder listing. */
+function fileNameOf(stack: StackRecord): string {
+  const [, name, uuid] = stack.stackId.split('/');
+  return `${name}-${uuid}`.replace(/[^A-Za-z0-9-]/g, '-');
+}
+
+let temporaryCounter = 0;
+
+function writeAtomically(path: string, content: string): void {
+  const temporary = `${path}.${process.pid}.${++temporaryCounter}.tmp`;
+  writeFileSync(temporary, content, { mode: FILE_MODE });
+  renameSync(temporary, path);
+}
+
+function readStackRecord(path: string): StackRecord {
+  return parseStateJson<StackRecord>(path, readFileSync(path, 'utf8'), (value) => {
+    const stack = value as Partial<StackRecord> | null;
+    if (typeof stack?.stackId !== 'string' || typeof stack.stackName !== 'string' || typeof stack.status !== 'string') return 'is not a stack record';
+    if (stack.resources === null || typeof stack.resources !== 'object') return 'has no resources';
+    return undefined;
   });
+}
+
+/**
+ * A stack's events. The last line may be cut short by a kill in the middle of an append: it is
+ * left out. A damaged line before it is damage.
+ */
+function readEvents(path: string): EventRecord[] {
+  if (!existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const events: EventRecord[] = [];
+  lines.forEach((line, i) => {
+    if (line === '') return;
+    try {
+      events.push(JSON.parse(line) as EventRecord);
+    } catch (error) {
+      if (i === lines.length - 1) return;
+      throw damaged(path, `line ${i + 1} is not valid JSON (${(error as Error).message})`);
+    }
+  });
+  return events;
+}
+
+function parseStateJson<T>(path: string, text: string, check: (value: unknown) => string | undefined): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw damaged(path, `is not valid JSON (${(error as Error).message})`);
+  }
+  const problem = check(value);
+  if (problem) throw damaged(path, problem);
+  return value as T;
+}
+
+function damaged(path: string, problem: string): StackpilotError {
+  return new StackpilotError('LocalStateDamaged', `The local CloudFormation state file ${path} ${problem}`, 'Run `stackpilot local reset` in the project for a clean start (it deletes the local stacks and their data), or restore the file from a copy.');
 }

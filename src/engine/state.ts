@@ -8,6 +8,12 @@ export interface ResourceRecord {
   logicalId: string;
   type: string;
   physicalId?: string;
+  /**
+   * The physical id a provider announced just before creating the resource in its data plane,
+   * until the create returns: after a crash the resource may exist under it, so rollback and
+   * delete remove it by this id.
+   */
+  claimedId?: string;
   status: string;
   statusReason?: string;
   updatedAt: string;

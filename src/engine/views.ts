@@ -80,7 +80,7 @@ export function resourceView(stack: StackRecord, resource: ResourceRecord): CFN.
     StackName: stack.stackName,
     StackId: stack.stackId,
     LogicalResourceId: resource.logicalId,
-    ...(resource.physicalId !== undefined ? { PhysicalResourceId: resource.physicalId } : {}),
+    ...((resource.physicalId ?? resource.claimedId) !== undefined ? { PhysicalResourceId: resource.physicalId ?? resource.claimedId } : {}),
     ResourceType: resource.type,
     Timestamp: date(resource.updatedAt),
     LastUpdatedTimestamp: date(resource.updatedAt),

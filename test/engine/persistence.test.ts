@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { StackpilotError } from '../../src/errors.ts';
 import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, statusOf, tempDir, update } from './engine-harness.ts';
 
 describe('persistence', () => {
@@ -27,26 +28,60 @@ describe('persistence', () => {
     await second.close();
   });
 
-  it('a stack caught mid-operation loads as failed, with the reason, from a state file that is never half written', async () => {
+  it('writes each stack apart, readable by its owner only, its events appended; a torn last event line is left out', async () => {
     const stateDir = tempDir();
-    const running = await openEngine({ stateDir, timeScale: 0.05 });
-    await running.engine.createStack({ StackName: 'interrupted', TemplateBody: JSON.stringify({ Resources: { Fast: { Type: 'AWS::SNS::Topic' }, Slow: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1' } } } }) });
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    const saved = JSON.parse(readFileSync(join(stateDir, 'cloudformation-state.json'), 'utf8'));
-    assert.equal(saved.stacks[0].status, 'CREATE_IN_PROGRESS', 'the state was written while the create ran');
+    const first = await openEngine({ stateDir });
+    assert.equal(await deploy(first.engine, 'one', { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }), 'CREATE_COMPLETE');
+    const events = await eventLines(first.engine, 'one');
+    await first.close();
 
-    const restarted = await openEngine({ stateDir });
-    const stack = await stackOf(restarted.engine, 'interrupted');
-    assert.equal(stack.StackStatus, 'CREATE_FAILED');
-    assert.equal(stack.StackStatusReason, 'stackpilot local engine stopped during the operation');
-    const { StackResources } = await restarted.engine.describeStackResources({ StackName: 'interrupted' });
-    const slow = StackResources!.find((r) => r.LogicalResourceId === 'Slow')!;
-    assert.equal(slow.ResourceStatus, 'CREATE_FAILED');
-    assert.equal(StackResources!.find((r) => r.LogicalResourceId === 'Fast')!.ResourceStatus, 'CREATE_COMPLETE');
-    await running.engine.settled();
-    await restarted.engine.deleteStack({ StackName: 'interrupted' });
-    await restarted.engine.settled();
-    assert.equal((await stackOf(restarted.engine, stack.StackId!)).StackStatus, 'DELETE_COMPLETE', 'an interrupted stack can still be cleaned up');
-    await restarted.close();
+    const folder = join(stateDir, 'stacks');
+    const [record] = readdirSync(folder).filter((f) => f.endsWith('.json'));
+    assert.match(record, /^one-[0-9a-f-]+\.json$/);
+    assert.equal(statSync(join(folder, record)).mode & 0o777, 0o600, 'NoEcho values live in these files');
+    assert.equal(statSync(folder).mode & 0o777, 0o700);
+    appendFileSync(join(folder, record.replace(/\.json$/, '.events.jsonl')), '{"eventId":"torn by a kill');
+
+    const second = await openEngine({ stateDir });
+    assert.deepEqual(await eventLines(second.engine, 'one'), events);
+    await second.close();
+  });
+
+  it('names a damaged stack file and the way out, rather than crash', async () => {
+    const stateDir = tempDir();
+    const first = await openEngine({ stateDir });
+    await deploy(first.engine, 'two', { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
+    await first.close();
+    const folder = join(stateDir, 'stacks');
+    const record = join(folder, readdirSync(folder).find((f) => f.endsWith('.json'))!);
+    writeFileSync(record, readFileSync(record, 'utf8').slice(0, 40));
+    await assert.rejects(openEngine({ stateDir }), (error: unknown) => {
+      assert.ok(error instanceof StackpilotError);
+      assert.equal(error.code, 'LocalStateDamaged');
+      assert.ok(error.message.includes(record), error.message);
+      assert.match(error.message, /is not valid JSON/);
+      assert.match(error.hint ?? '', /stackpilot local reset/);
+      return true;
+    });
+  });
+
+  it('reads the single state file of earlier versions and carries on in the new layout', async () => {
+    const stateDir = tempDir();
+    const first = await openEngine({ stateDir });
+    await deploy(first.engine, 'old', { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
+    const ids = await physicalIds(first.engine, 'old');
+    await first.close();
+    // What an earlier version wrote: every stack, events inside, in one file.
+    const folder = join(stateDir, 'stacks');
+    const file = readdirSync(folder).find((f) => f.endsWith('.json'))!;
+    const stack = { ...JSON.parse(readFileSync(join(folder, file), 'utf8')), events: readFileSync(join(folder, file.replace(/\.json$/, '.events.jsonl')), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) };
+    rmSync(folder, { recursive: true });
+    writeFileSync(join(stateDir, 'cloudformation-state.json'), JSON.stringify({ version: 1, stacks: [stack], changeSets: [] }));
+
+    const second = await openEngine({ stateDir });
+    assert.equal(await statusOf(second.engine, 'old'), 'CREATE_COMPLETE');
+    assert.deepEqual(await physicalIds(second.engine, 'old'), ids);
+    assert.ok(existsSync(folder) && !existsSync(join(stateDir, 'cloudformation-state.json')));
+    await second.close();
   });
 });

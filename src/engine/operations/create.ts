@@ -2,7 +2,7 @@ import { checkExports, evaluateOutputs } from '../exports.ts';
 import { activeResources, failureReason, type StackOperation } from './operation.ts';
 import { createResource } from './resource-steps.ts';
 import { runInDependencyOrder } from './scheduler.ts';
-import { deleteInReverseOrder, failedList } from './teardown.ts';
+import { deleteInReverseOrder, failedList, notYetDeleted } from './teardown.ts';
 
 /**
  * Creates a stack's resources in dependency order, then its outputs. On failure: rolls back
@@ -50,7 +50,7 @@ export async function runCreate(op: StackOperation): Promise<void> {
 /** Deletes everything a failed create made, newest first; ROLLBACK_COMPLETE or ROLLBACK_FAILED. */
 export async function rollbackCreate(op: StackOperation): Promise<void> {
   const { runtime, stack } = op;
-  const made = Object.values(stack.resources).filter((r) => r.status !== 'DELETE_COMPLETE' && r.status !== 'DELETE_SKIPPED');
+  const made = notYetDeleted(Object.values(stack.resources));
   const failed = await deleteInReverseOrder(op, made, (r) => r.deletionPolicy);
   stack.outputs = [];
   stack.imports = [];

@@ -1,6 +1,7 @@
 import { exportsBlockingDelete } from '../exports.ts';
+import type { ResourceRecord } from '../state.ts';
 import type { StackOperation } from './operation.ts';
-import { deleteInReverseOrder, failedList } from './teardown.ts';
+import { deleteInReverseOrder, failedList, notYetDeleted } from './teardown.ts';
 
 /**
  * Deletes a stack: refuses while another stack imports one of its exports, then deletes its
@@ -15,9 +16,11 @@ export async function runDelete(op: StackOperation, retain: ReadonlySet<string>)
     runtime.setStackStatus(stack, 'DELETE_FAILED', blocked, op.token);
     return;
   }
-  const remaining = Object.values(stack.resources).filter((r) => r.status !== 'DELETE_COMPLETE' && r.status !== 'DELETE_SKIPPED');
-  const leftovers = stack.journal ? Object.values(stack.journal.replaced) : [];
-  const failed = await deleteInReverseOrder(op, [...remaining, ...leftovers.filter((r) => !remaining.some((x) => x.logicalId === r.logicalId))], (r) => (retain.has(r.logicalId) ? 'Retain' : r.deletionPolicy));
+  const policy = (r: ResourceRecord) => (retain.has(r.logicalId) ? 'Retain' : r.deletionPolicy);
+  const failed = await deleteInReverseOrder(op, notYetDeleted(Object.values(stack.resources)), policy);
+  // An unfinished update also leaves resources beside the current ones (originals it replaced, a
+  // rollback's leftovers), under the same logical ids: they go in a pass of their own.
+  if (stack.journal) failed.push(...(await deleteInReverseOrder(op, notYetDeleted([...Object.values(stack.journal.replaced), ...stack.journal.discard]), policy)));
   if (failed.length > 0) {
     runtime.setStackStatus(stack, 'DELETE_FAILED', failedList('delete', failed), op.token);
     return;

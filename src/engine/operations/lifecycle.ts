@@ -11,10 +11,14 @@ import type { StackRecord } from '../state.ts';
 import { rollbackCreate, runCreate } from './create.ts';
 import { runDelete } from './delete.ts';
 import { openOperation, type StackOperation } from './operation.ts';
-import { runUpdateRollback } from './update-rollback.ts';
+import { finishUpdateRollbackCleanup, runUpdateRollback } from './update-rollback.ts';
+import { INTERRUPTED_REASON } from './interrupted.ts';
 import { runCleanup, runUpdatePhase, startJournal } from './update.ts';
 
 const validation = (message: string) => new EngineError('ValidationError', message);
+
+/** A child's statuses after a crash mid-update: its parent's rollback must roll it back too. */
+const INTERRUPTED_UPDATE = new Set(['UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS']);
 
 export interface StackSettings {
   capabilities: string[];
@@ -157,6 +161,49 @@ export class StackLifecycle implements NestedStackHost {
     await this.track(op, () => runUpdateRollback(op, 'User Initiated', skip));
   }
 
+  /**
+   * Finishes an operation the engine's process stopped in the middle of (a kill, a crash), as
+   * CloudFormation finishes one that cannot go on: a create or an update rolls back (a create
+   * without rollback stops at CREATE_FAILED), a rollback, a delete or a cleanup carries on. Its
+   * resources caught mid-step have already been failed (see failInterruptedSteps); nested stacks
+   * are finished by their root's operation.
+   */
+  async resume(stack: StackRecord): Promise<void> {
+    const { runtime } = this;
+    const current = () => openOperation(runtime, stack, runtime.template(stack.templateBody), this);
+    switch (stack.status) {
+      case 'CREATE_IN_PROGRESS': {
+        const op = current();
+        return this.track(op, async () => {
+          if (stack.disableRollback) return runtime.setStackStatus(stack, 'CREATE_FAILED', INTERRUPTED_REASON);
+          runtime.setStackStatus(stack, 'ROLLBACK_IN_PROGRESS', `${INTERRUPTED_REASON}. Rollback requested by user.`);
+          await rollbackCreate(op);
+        });
+      }
+      case 'ROLLBACK_IN_PROGRESS': {
+        const op = current();
+        return this.track(op, () => rollbackCreate(op));
+      }
+      case 'DELETE_IN_PROGRESS': {
+        const op = current();
+        return this.track(op, () => runDelete(op, new Set()));
+      }
+      case 'UPDATE_IN_PROGRESS':
+      case 'UPDATE_ROLLBACK_IN_PROGRESS': {
+        const op = this.rollbackOperation(stack, undefined);
+        return this.track(op, () => runUpdateRollback(op, INTERRUPTED_REASON));
+      }
+      case 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS': {
+        const op = this.rollbackOperation(stack, undefined);
+        return this.track(op, () => finishUpdateRollbackCleanup(op));
+      }
+      case 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS': {
+        const op = current();
+        return this.track(op, () => runCleanup(op));
+      }
+    }
+  }
+
   /** CancelUpdateStack: nothing new starts, running steps fail as cancelled, and the update rolls back. */
   cancelUpdate(stack: StackRecord): void {
     const op = this.inProgress.get(stack.stackId);
@@ -166,7 +213,7 @@ export class StackLifecycle implements NestedStackHost {
 
   // Nested stacks: the parent's nested-stack provider waits on these.
 
-  async create(request: NestedStackRequest): Promise<NestedStackResult> {
+  async create(request: NestedStackRequest, claim: (stackId: string) => void): Promise<NestedStackResult> {
     const parent = this.runtime.store.get(request.parentStackId);
     const name = generatedName(parent.stackName, request.logicalId, this.runtime.random, 128);
     const { template, parameters } = await this.childInputs(request, parent.capabilities, undefined);
@@ -177,6 +224,7 @@ export class StackLifecycle implements NestedStackHost {
       disableRollback: parent.disableRollback,
       timeoutInMinutes: request.timeoutInMinutes,
     }, 'CREATE_IN_PROGRESS', parent);
+    claim(child.stackId);
     await this.runCreation(child, template, undefined);
     if (child.status !== 'CREATE_COMPLETE') throw new ProviderError(`Embedded stack ${child.stackId} was not successfully created: ${child.statusReason ?? child.status}`, child.stackId);
     return { stackId: child.stackId, outputs: outputsOf(child) };
@@ -211,6 +259,12 @@ export class StackLifecycle implements NestedStackHost {
 
   async finishUpdate(stackId: string, how: 'cleanup' | 'rollback'): Promise<void> {
     const child = this.runtime.store.get(stackId);
+    if (how === 'rollback' && INTERRUPTED_UPDATE.has(child.status)) {
+      // The engine stopped while this child was updating or rolling back: its parent's rollback finishes it.
+      await this.resume(child);
+      if ((child.status as string) !== 'UPDATE_ROLLBACK_COMPLETE') throw new ProviderError(`Embedded stack ${child.stackId} was not successfully rolled back: ${child.statusReason ?? child.status}`);
+      return;
+    }
     if (child.status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') return;
     if (how === 'cleanup') {
       const op = openOperation(this.runtime, child, this.runtime.template(child.templateBody), this);

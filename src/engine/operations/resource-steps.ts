@@ -4,7 +4,7 @@ import { resolveDynamicReferences } from '../evaluate/dynamic-references.ts';
 import { injectedFault } from '../faults.ts';
 import { simulateDuration } from '../durations.ts';
 import { customName } from '../resources/physical-ids.ts';
-import { ProviderError, type ProviderRequest } from '../resources/provider.ts';
+import { NameTakenError, ProviderError, type ProviderRequest } from '../resources/provider.ts';
 import { providerFor, SNAPSHOT_TYPES } from '../resources/providers/index.ts';
 import { nestedStackProvider } from '../resources/providers/nested-stack.ts';
 import { maskedJson } from '../runtime.ts';
@@ -36,7 +36,25 @@ export function providerRequest(op: StackOperation, logicalId: string, type: str
     nested: op.nested,
     properties,
     resolved,
+    claim: () => {},
   };
+}
+
+/** A claim that records the physical id on the resource's record and writes it before the provider goes on. */
+function claimFor(op: StackOperation, record: ResourceRecord): (physicalId: string) => void {
+  return (physicalId) => {
+    record.claimedId = physicalId;
+    op.runtime.store.changed(op.stack);
+    op.runtime.store.persist();
+  };
+}
+
+/** What a create that failed leaves: a resource that exists although it failed, a claim that may exist, or (name taken) nothing. */
+function settleFailedCreate(record: ResourceRecord, error: unknown): void {
+  if (error instanceof ProviderError && error.physicalId) {
+    record.physicalId = error.physicalId;
+    delete record.claimedId;
+  } else if (error instanceof NameTakenError) delete record.claimedId;
 }
 
 export function newRecord(op: StackOperation, resource: ResourceDeclaration, properties: Record<string, unknown>): ResourceRecord {
@@ -79,14 +97,15 @@ export async function createResource(op: StackOperation, resource: ResourceDecla
       return false;
     }
     const resolved = await resolveDynamicReferences(properties, runtime.options.clients);
-    const provisioned = await providerFor(resource.type).create(providerRequest(op, resource.logicalId, resource.type, properties, resolved));
+    const provisioned = await providerFor(resource.type).create({ ...providerRequest(op, resource.logicalId, resource.type, properties, resolved), claim: claimFor(op, record) });
     record.physicalId = provisioned.physicalId;
+    delete record.claimedId;
     record.attributes = provisioned.attributes;
     runtime.setResourceStatus(stack, record, 'CREATE_IN_PROGRESS', 'Resource creation Initiated', op.token, shown);
     runtime.setResourceStatus(stack, record, 'CREATE_COMPLETE', undefined, op.token, shown);
     return true;
   } catch (error) {
-    if (error instanceof ProviderError && error.physicalId) record.physicalId = error.physicalId;
+    settleFailedCreate(record, error);
     runtime.setResourceStatus(stack, record, 'CREATE_FAILED', failureReason(error), op.token, shown);
     return false;
   }
@@ -134,14 +153,14 @@ export async function updateResource(op: StackOperation, resource: ResourceDecla
     if (op.failing) throw new ProviderError('Resource update cancelled');
     const clients = runtime.options.clients;
     const request = providerRequest(op, resource.logicalId, resource.type, properties, await resolveDynamicReferences(properties, clients));
-    current.attributes = await providerFor(resource.type).update({
-      ...request,
-      physicalId: current.physicalId!,
-      attributes: current.attributes,
-      previousProperties: current.properties,
-      previousResolved: await resolveDynamicReferences(current.properties, clients),
-    });
+    const previousProperties = current.properties;
+    const previousResolved = await resolveDynamicReferences(previousProperties, clients);
+    // Intent before effect: the record holds the new properties before the data plane changes,
+    // so a rollback (after a failure, or after a crash halfway) reverts whatever was applied.
     current.properties = properties;
+    runtime.store.changed(stack);
+    runtime.store.persist();
+    current.attributes = await providerFor(resource.type).update({ ...request, physicalId: current.physicalId!, attributes: current.attributes, previousProperties, previousResolved });
     runtime.setResourceStatus(stack, current, 'UPDATE_COMPLETE', undefined, op.token, shown);
     return true;
   } catch (error) {
@@ -162,27 +181,28 @@ async function replaceResource(op: StackOperation, resource: ResourceDeclaration
   runtime.setResourceStatus(stack, current, 'UPDATE_IN_PROGRESS', 'Requested update requires the creation of a new physical resource; hence creating one.', op.token, shown);
   const replacement: ResourceRecord = { ...structuredClone(current), type: resource.type, properties, attributes: {}, status: 'UPDATE_IN_PROGRESS' };
   delete replacement.physicalId;
+  // The replacement is current from the start, the original kept for cleanup or rollback: whatever
+  // the create leaves behind (a claim, a failed resource) is the replacement's, and rollback removes it.
+  journal.replaced[resource.logicalId] = current;
+  stack.resources[resource.logicalId] = replacement;
   try {
     await pace(op, resource.logicalId, resource.type, 'create');
     if (op.failing) throw new ProviderError('Resource update cancelled');
     const resolved = await resolveDynamicReferences(properties, runtime.options.clients);
-    const provisioned = await providerFor(resource.type).create(providerRequest(op, resource.logicalId, resource.type, properties, resolved));
+    const provisioned = await providerFor(resource.type).create({ ...providerRequest(op, resource.logicalId, resource.type, properties, resolved), claim: claimFor(op, replacement) });
     replacement.physicalId = provisioned.physicalId;
+    delete replacement.claimedId;
     replacement.attributes = provisioned.attributes;
   } catch (error) {
-    if (error instanceof ProviderError && error.physicalId) {
-      // The new resource exists although it failed: keep it current so rollback deletes it.
-      replacement.physicalId = error.physicalId;
-      journal.replaced[resource.logicalId] = current;
-      stack.resources[resource.logicalId] = replacement;
-      runtime.setResourceStatus(stack, replacement, 'UPDATE_FAILED', failureReason(error), op.token, shown);
-      return false;
-    }
-    runtime.setResourceStatus(stack, current, 'UPDATE_FAILED', failureReason(error), op.token, shown);
+    settleFailedCreate(replacement, error);
+    if (replacement.physicalId === undefined && replacement.claimedId === undefined) {
+      // Nothing was made: the original stays current.
+      delete journal.replaced[resource.logicalId];
+      stack.resources[resource.logicalId] = current;
+      runtime.setResourceStatus(stack, current, 'UPDATE_FAILED', failureReason(error), op.token, shown);
+    } else runtime.setResourceStatus(stack, replacement, 'UPDATE_FAILED', failureReason(error), op.token, shown);
     return false;
   }
-  journal.replaced[resource.logicalId] = current;
-  stack.resources[resource.logicalId] = replacement;
   runtime.setResourceStatus(stack, replacement, 'UPDATE_IN_PROGRESS', 'Resource creation Initiated', op.token, shown);
   runtime.setResourceStatus(stack, replacement, 'UPDATE_COMPLETE', undefined, op.token, shown);
   return true;
@@ -201,10 +221,14 @@ export async function deleteResource(op: StackOperation, record: ResourceRecord,
   runtime.setResourceStatus(stack, record, 'DELETE_IN_PROGRESS', undefined, op.token);
   try {
     await pace(op, record.logicalId, record.type, 'delete');
-    if (record.physicalId !== undefined) {
+    const physicalId = record.physicalId ?? unsharedClaim(op, record);
+    if (physicalId !== undefined) {
+      // Intent before effect: should the process die once the data is gone, the state on disk
+      // already says the delete was under way, and the next engine carries it on.
+      runtime.store.persist();
       await providerFor(record.type).delete({
         ...providerRequest(op, record.logicalId, record.type, record.properties, record.properties),
-        physicalId: record.physicalId,
+        physicalId,
         snapshot: policy === 'Snapshot' && SNAPSHOT_TYPES.has(record.type),
       });
     }
@@ -214,4 +238,15 @@ export async function deleteResource(op: StackOperation, record: ResourceRecord,
     runtime.setResourceStatus(stack, record, 'DELETE_FAILED', failureReason(error), op.token);
     return false;
   }
+}
+
+/**
+ * A claimed id whose create never confirmed it, unless another live stack's resource owns that
+ * id: two stacks may race for one custom name, and only the winner's resource may be deleted.
+ */
+function unsharedClaim(op: StackOperation, record: ResourceRecord): string | undefined {
+  const claimed = record.claimedId;
+  if (claimed === undefined) return undefined;
+  const owned = op.runtime.store.liveStacks().some((stack) => Object.values(stack.resources).some((r) => r !== record && r.type === record.type && r.physicalId === claimed));
+  return owned ? undefined : claimed;
 }

@@ -23,3 +23,6 @@ export async function deleteInReverseOrder(op: StackOperation, records: Resource
 }
 
 export const failedList = (verb: string, ids: string[]) => `The following resource(s) failed to ${verb}: [${ids.join(', ')}]. `;
+
+/** Records a delete has not yet taken care of: an operation carried on after a crash skips those it finished. */
+export const notYetDeleted = (records: ResourceRecord[]) => records.filter((r) => r.status !== 'DELETE_COMPLETE' && r.status !== 'DELETE_SKIPPED');

@@ -8,7 +8,7 @@ import type { ResourceRecord, UpdateJournal } from '../state.ts';
 import { failureReason, type StackOperation } from './operation.ts';
 import { providerRequest } from './resource-steps.ts';
 import { runInDependencyOrder } from './scheduler.ts';
-import { deleteInReverseOrder, failedList } from './teardown.ts';
+import { deleteInReverseOrder, failedList, notYetDeleted } from './teardown.ts';
 
 /**
  * Rolls a failed (or cancelled) update back to the stack as the journal remembers it: replaced
@@ -52,9 +52,18 @@ export async function runUpdateRollback(op: StackOperation, reason: string | und
   }
 
   runtime.setStackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', undefined, op.token);
-  await deleteInReverseOrder(op, journal.discard, (r) => r.deletionPolicy);
-  stack.outputs = journal.previousOutputs;
-  stack.imports = journal.previousImports;
+  await finishUpdateRollbackCleanup(op);
+}
+
+/** The end of a rollback: what the update created is deleted, and the stack is as it was. */
+export async function finishUpdateRollbackCleanup(op: StackOperation): Promise<void> {
+  const { runtime, stack } = op;
+  const journal = stack.journal;
+  if (journal) {
+    await deleteInReverseOrder(op, notYetDeleted(journal.discard), (r) => r.deletionPolicy);
+    stack.outputs = journal.previousOutputs;
+    stack.imports = journal.previousImports;
+  }
   stack.journal = undefined;
   runtime.setStackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE', undefined, op.token);
 }
@@ -73,7 +82,7 @@ async function revertResource(op: StackOperation, journal: UpdateJournal, id: st
   };
   if (old) {
     // The replacement goes at cleanup; the original, untouched all along, is current again.
-    if (current && current.physicalId !== undefined && current.physicalId !== old.physicalId) journal.discard.push({ ...current, deletionPolicy: 'Delete' });
+    if (current && current !== old && (current.physicalId ?? current.claimedId) !== undefined) journal.discard.push({ ...current, deletionPolicy: 'Delete' });
     runtime.setResourceStatus(stack, before, 'UPDATE_IN_PROGRESS', undefined, op.token, shown);
     restore();
     return true;

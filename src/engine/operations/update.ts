@@ -4,7 +4,7 @@ import type { StackRecord, UpdateJournal } from '../state.ts';
 import { activeResources, failureReason, type StackOperation } from './operation.ts';
 import { createResource, updateResource } from './resource-steps.ts';
 import { runInDependencyOrder } from './scheduler.ts';
-import { deleteInReverseOrder, failedList } from './teardown.ts';
+import { deleteInReverseOrder, failedList, notYetDeleted } from './teardown.ts';
 
 /** A journal for an update about to start, remembering the stack as it is. */
 export function startJournal(stack: StackRecord): UpdateJournal {
@@ -82,8 +82,9 @@ export async function runCleanup(op: StackOperation): Promise<void> {
   if (journal) {
     const children = Object.keys(journal.before).filter((id) => journal.before[id] && !journal.replaced[id] && isNestedStackType(stack.resources[id]?.type ?? ''));
     await Promise.all(children.map((id) => op.nested.finishUpdate(stack.resources[id].physicalId!, 'cleanup')));
-    const replaced = Object.values(journal.replaced).map((r) => ({ ...r, deletionPolicy: r.updateReplacePolicy }));
-    await deleteInReverseOrder(op, [...replaced, ...Object.values(journal.removed)], (r) => r.deletionPolicy);
+    const replaced = new Set(notYetDeleted(Object.values(journal.replaced)));
+    const removed = notYetDeleted(Object.values(journal.removed));
+    await deleteInReverseOrder(op, [...replaced, ...removed], (r) => (replaced.has(r) ? r.updateReplacePolicy : r.deletionPolicy));
   }
   stack.journal = undefined;
   runtime.setStackStatus(stack, 'UPDATE_COMPLETE', undefined, op.token);

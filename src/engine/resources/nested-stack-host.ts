@@ -3,8 +3,11 @@
  * waiting for its outcome. The stack operations implement it; the provider stays free of them.
  */
 export interface NestedStackHost {
-  /** Creates the child stack and waits; resolves with its outputs, throws ProviderError when it fails. */
-  create(request: NestedStackRequest): Promise<NestedStackResult>;
+  /**
+   * Creates the child stack and waits; resolves with its outputs, throws ProviderError when it
+   * fails. `claim` gets the child's stack id the moment its record exists, before it creates anything.
+   */
+  create(request: NestedStackRequest, claim: (stackId: string) => void): Promise<NestedStackResult>;
   /** Updates the child stack and waits (it stays in UPDATE_COMPLETE_CLEANUP_IN_PROGRESS until its parent finishes). */
   update(stackId: string, request: NestedStackRequest): Promise<NestedStackResult>;
   /** Whether the child's template or parameters differ from these. */

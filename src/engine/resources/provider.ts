@@ -20,6 +20,12 @@ export interface ProviderRequest {
   properties: Record<string, unknown>;
   /** The same with dynamic references resolved: what goes to the data plane. */
   resolved: Record<string, unknown>;
+  /**
+   * Records the physical id a create is about to give the resource, before it touches the data
+   * plane (intent before effect): should the process die before the create returns, the next
+   * engine still knows what to remove. Providers whose data plane holds the resource call it.
+   */
+  claim(physicalId: string): void;
 }
 
 export interface UpdateRequest extends ProviderRequest {
@@ -55,6 +61,12 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
   }
 }
+
+/**
+ * A create that found its name taken by another resource: nothing was made, and the claim on the
+ * name is dropped so that no rollback deletes what belongs to someone else.
+ */
+export class NameTakenError extends ProviderError {}
 
 export const namingOf = (request: Omit<ProviderRequest, 'resolved'>): NamingContext => ({
   stackName: request.stackName,

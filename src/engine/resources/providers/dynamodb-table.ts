@@ -12,7 +12,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { physicalIdFor } from '../physical-ids.ts';
-import { errorName, namingOf, ProviderError, type ResourceProvider } from '../provider.ts';
+import { errorName, namingOf, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
 
 type Props = Record<string, unknown>;
 const obj = (v: unknown): Props => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Props) : {});
@@ -25,10 +25,13 @@ export const dynamoDbTableProvider: ResourceProvider = {
   async create(request) {
     const table = physicalIdFor(request.type, request.facts, request.properties, namingOf(request));
     const ddb = request.clients.dynamodb;
+    const taken = () => new NameTakenError(`Resource of type 'AWS::DynamoDB::Table' with identifier '${table}' already exists.`);
+    if (await tableExists(ddb, table)) throw taken();
+    request.claim(table);
     try {
       await ddb.send(new CreateTableCommand(createTableInput(table, request.resolved)));
     } catch (error) {
-      if (errorName(error) === 'ResourceInUseException') throw new ProviderError(`Resource of type 'AWS::DynamoDB::Table' with identifier '${table}' already exists.`);
+      if (errorName(error) === 'ResourceInUseException') throw taken();
       throw error;
     }
     const description = await waitForActive(ddb, table);
@@ -154,6 +157,16 @@ async function applyPointInTimeRecovery(ddb: DynamoDBClient, table: string, befo
   await ddb.send(new UpdateContinuousBackupsCommand({ TableName: table, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: enabled } }));
 }
 
+async function tableExists(ddb: DynamoDBClient, table: string): Promise<boolean> {
+  try {
+    await describe(ddb, table);
+    return true;
+  } catch (error) {
+    if (errorName(error) === 'ResourceNotFoundException') return false;
+    throw error;
+  }
+}
+
 async function describe(ddb: DynamoDBClient, table: string): Promise<TableDescription> {
   return (await ddb.send(new DescribeTableCommand({ TableName: table }))).Table ?? {};
 }
@@ -163,7 +176,7 @@ async function waitForActive(ddb: DynamoDBClient, table: string): Promise<TableD
     const description = await describe(ddb, table);
     const busy = description.TableStatus !== 'ACTIVE' || (description.GlobalSecondaryIndexes ?? []).some((g) => g.IndexStatus !== undefined && g.IndexStatus !== 'ACTIVE');
     if (!busy) return description;
-    if (attempt > 600) throw new ProviderError(`Table ${table} did not become ACTIVE`);
+    if (attempt > 600) throw new ProviderError(`Table ${table} did not become ACTIVE`, table);
     await new Promise((resolve) => setTimeout(resolve, Math.min(5 + attempt * 5, 100)));
   }
 }

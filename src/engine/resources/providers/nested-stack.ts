@@ -6,7 +6,7 @@ import { ProviderError, type ProviderRequest, type ResourceProvider } from '../p
 /** `AWS::CloudFormation::Stack`: a child stack whose template is read from S3, with its own events and outputs. */
 export const nestedStackProvider: ResourceProvider & { differs(request: ProviderRequest & { physicalId: string }): Promise<boolean> } = {
   async create(request) {
-    const result = await request.nested.create(await childRequest(request));
+    const result = await request.nested.create(await childRequest(request), (stackId) => request.claim(stackId));
     return { physicalId: result.stackId, attributes: attributesOf(result) };
   },
   async update(request) {

@@ -6,6 +6,7 @@ import {
   DeleteBucketLifecycleCommand,
   DeleteBucketTaggingCommand,
   DeletePublicAccessBlockCommand,
+  HeadBucketCommand,
   PutBucketCorsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -19,7 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { synthesizeAttributes } from '../attributes.ts';
 import { physicalIdFor } from '../physical-ids.ts';
-import { errorName, namingOf, ProviderError, type ResourceProvider } from '../provider.ts';
+import { errorName, namingOf, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
 
 type Props = Record<string, unknown>;
 const obj = (v: unknown): Props => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Props) : {});
@@ -33,13 +34,15 @@ export const s3BucketProvider: ResourceProvider = {
     const at = namingOf(request);
     const bucket = physicalIdFor(request.type, request.facts, request.properties, at);
     const s3 = request.clients.s3;
+    if (await bucketExists(s3, bucket)) throw new NameTakenError(`${bucket} already exists`);
+    request.claim(bucket);
     try {
       await s3.send(new CreateBucketCommand({
         Bucket: bucket,
         ...(request.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: request.region as BucketLocationConstraint } }),
       }));
     } catch (error) {
-      if (errorName(error) === 'BucketAlreadyOwnedByYou' || errorName(error) === 'BucketAlreadyExists') throw new ProviderError(`${bucket} already exists`);
+      if (errorName(error) === 'BucketAlreadyOwnedByYou' || errorName(error) === 'BucketAlreadyExists') throw new NameTakenError(`${bucket} already exists`);
       throw error;
     }
     await configure(s3, bucket, {}, request.resolved);
@@ -59,6 +62,16 @@ export const s3BucketProvider: ResourceProvider = {
     }
   },
 };
+
+async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return true;
+  } catch (error) {
+    if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchBucket') return false;
+    throw error;
+  }
+}
 
 /** Applies each configuration whose property changed from `before` to `after` (set or removed). */
 async function configure(s3: S3Client, bucket: string, before: Props, after: Props): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { CreateSecretCommand, DeleteSecretCommand, UpdateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, UpdateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generatedName } from '../../ids.ts';
-import { errorName, ProviderError, type ResourceProvider } from '../provider.ts';
+import { errorName, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
 
 type Props = Record<string, unknown>;
 const obj = (v: unknown): Props => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Props) : {});
@@ -12,6 +12,10 @@ export const secretProvider: ResourceProvider = {
   async create(request) {
     const p = request.resolved;
     const name = typeof p.Name === 'string' && p.Name !== '' ? p.Name : generatedName(request.stackName, request.logicalId, request.random, 512);
+    const taken = () => new NameTakenError(`The operation failed because the secret ${name} already exists.`);
+    if (await secretExists(request.clients.secretsManager, name)) throw taken();
+    // The ARN comes back from the create; the name is enough to find and delete the secret.
+    request.claim(name);
     try {
       const reply = await request.clients.secretsManager.send(new CreateSecretCommand({
         Name: name,
@@ -22,7 +26,7 @@ export const secretProvider: ResourceProvider = {
       }));
       return { physicalId: reply.ARN!, attributes: { Id: reply.ARN! } };
     } catch (error) {
-      if (errorName(error) === 'ResourceExistsException') throw new ProviderError(`The operation failed because the secret ${name} already exists.`);
+      if (errorName(error) === 'ResourceExistsException') throw taken();
       throw error;
     }
   },
@@ -46,6 +50,16 @@ export const secretProvider: ResourceProvider = {
     }
   },
 };
+
+async function secretExists(secretsManager: SecretsManagerClient, name: string): Promise<boolean> {
+  try {
+    await secretsManager.send(new DescribeSecretCommand({ SecretId: name }));
+    return true;
+  } catch (error) {
+    if (errorName(error) === 'ResourceNotFoundException') return false;
+    throw error;
+  }
+}
 
 function secretValue(p: Props): string {
   if (typeof p.SecretString === 'string') return p.SecretString;

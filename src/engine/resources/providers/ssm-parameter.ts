@@ -1,17 +1,19 @@
-import { DeleteParameterCommand, PutParameterCommand, type ParameterTier, type ParameterType } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, type ParameterTier, type ParameterType } from '@aws-sdk/client-ssm';
 import { synthesizeAttributes } from '../attributes.ts';
 import { physicalIdFor } from '../physical-ids.ts';
-import { errorName, namingOf, ProviderError, type ProviderRequest, type ResourceProvider } from '../provider.ts';
+import { errorName, namingOf, NameTakenError, type ProviderRequest, type ResourceProvider } from '../provider.ts';
 
 /** `AWS::SSM::Parameter`: a real parameter in the local Parameter Store. */
 export const ssmParameterProvider: ResourceProvider = {
   async create(request) {
     const at = namingOf(request);
     const name = physicalIdFor(request.type, request.facts, request.properties, at);
+    if (await parameterExists(request, name)) throw new NameTakenError(`${name} already exists`);
+    request.claim(name);
     try {
       await put(request, name, false);
     } catch (error) {
-      if (errorName(error) === 'ParameterAlreadyExists') throw new ProviderError(`${name} already exists`);
+      if (errorName(error) === 'ParameterAlreadyExists') throw new NameTakenError(`${name} already exists`);
       throw error;
     }
     return { physicalId: name, attributes: synthesizeAttributes(request.type, request.facts, name, request.properties, at) };
@@ -28,6 +30,16 @@ export const ssmParameterProvider: ResourceProvider = {
     }
   },
 };
+
+async function parameterExists(request: ProviderRequest, name: string): Promise<boolean> {
+  try {
+    await request.clients.ssm.send(new GetParameterCommand({ Name: name }));
+    return true;
+  } catch (error) {
+    if (errorName(error) === 'ParameterNotFound') return false;
+    throw error;
+  }
+}
 
 async function put(request: ProviderRequest, name: string, overwrite: boolean): Promise<void> {
   const p = request.resolved;

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CloudFormationClient, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetBucketTaggingCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { fixture } from '../helpers.ts';
+import { inventory } from '../local-inventory.ts';
+
+const CRASH_AT = fixture('crash', 'crash-at.ts');
+const TSX = import.meta.resolve('tsx');
+
+interface Step {
+  call: 'CreateStack' | 'UpdateStack' | 'DeleteStack';
+  input: Record<string, unknown>;
+}
+
+/** Runs the steps in a process of their own that is killed (SIGKILL) right after the engine's `command` succeeds. */
+function crashAt(dataDir: string, steps: Step[], killAfter: { command: string; match?: string }): void {
+  const run = spawnSync(process.execPath, ['--import', TSX, CRASH_AT, JSON.stringify({ dataDir, steps, killAfter })], { encoding: 'utf8' });
+  assert.equal(run.signal, 'SIGKILL', `the process was not killed after ${killAfter.command}: ${run.stderr}`);
+}
+
+/** Opens the state again, as the next command would, and waits for the engine to finish what the killed process left. */
+async function reopen(dataDir: string): Promise<{ local: LocalAws; cfn: CloudFormationClient }> {
+  const local = await LocalAws.open({ dataDir });
+  await local.settled();
+  return { local, cfn: new CloudFormationClient(local.clientConfig()) };
+}
+
+const stateDir = () => join(mkdtempSync(join(tmpdir(), 'stackpilot-crash-')), '.stackpilot', 'local');
+const body = (template: unknown) => JSON.stringify(template);
+
+async function stack(cfn: CloudFormationClient, name: string) {
+  return (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0];
+}
+
+async function reasons(cfn: CloudFormationClient, name: string): Promise<string[]> {
+  const { StackEvents } = await cfn.send(new DescribeStackEventsCommand({ StackName: name }));
+  return StackEvents!.map((e) => `${e.LogicalResourceId} ${e.ResourceStatus} ${e.ResourceStatusReason ?? ''}`.trim());
+}
+
+/** One resource of each kind with a data plane, under names of its own. */
+const everyKind = (prefix: string) => ({
+  Resources: {
+    Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: `${prefix}-table`, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }] } },
+    Bucket: { Type: 'AWS::S3::Bucket', DependsOn: 'Table', Properties: { BucketName: `${prefix}-bucket` } },
+    Param: { Type: 'AWS::SSM::Parameter', DependsOn: 'Bucket', Properties: { Name: `/${prefix}/param`, Type: 'String', Value: 'v' } },
+    Secret: { Type: 'AWS::SecretsManager::Secret', DependsOn: 'Param', Properties: { Name: `${prefix}-secret`, SecretString: 's' } },
+  },
+});
+
+const empty = { buckets: [], tables: [], parameters: [], secrets: [] };
+
+describe('a local engine killed in the middle of an operation', () => {
+  it('rolls back a create it was killed in, deleting what it had made, the resource being made included', async () => {
+    const dir = stateDir();
+    // Killed once the bucket exists and before the engine heard back: only its claim records it.
+    crashAt(dir, [{ call: 'CreateStack', input: { StackName: 'app', TemplateBody: body(everyKind('crash')) } }], { command: 'CreateBucketCommand' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      const app = await stack(cfn, 'app');
+      assert.equal(app.StackStatus, 'ROLLBACK_COMPLETE');
+      assert.equal(app.StackStatusReason, undefined);
+      const events = await reasons(cfn, 'app');
+      assert.ok(events.includes('Bucket CREATE_FAILED stackpilot local engine stopped during the operation'), events.join('\n'));
+      assert.ok(events.includes('app ROLLBACK_IN_PROGRESS stackpilot local engine stopped during the operation. Rollback requested by user.'), events.join('\n'));
+      assert.deepEqual(await inventory(local), empty, 'nothing is left that no stack owns');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('deletes a nested stack it was killed creating, and everything below it', async () => {
+    const dir = stateDir();
+    // The child template comes from a bucket the first step makes.
+    const templates = { Resources: { Templates: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'templates' } } } };
+    const setup = await LocalAws.open({ dataDir: dir });
+    const cfnSetup = new CloudFormationClient(setup.clientConfig());
+    await cfnSetup.send(new CreateStackCommand({ StackName: 'templates', TemplateBody: body(templates) }));
+    await setup.settled();
+    await setup.clients.s3.send(new PutObjectCommand({ Bucket: 'templates', Key: 'child.json', Body: body(everyKind('nested')) }));
+    await setup.close();
+
+    const parent = { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/child.json' } } } };
+    crashAt(dir, [{ call: 'CreateStack', input: { StackName: 'parent', TemplateBody: body(parent) } }], { command: 'CreateTableCommand' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'parent')).StackStatus, 'ROLLBACK_COMPLETE');
+      const children = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter((s) => s.ParentId);
+      assert.deepEqual(children.map((c) => c.StackStatus), ['DELETE_COMPLETE']);
+      assert.deepEqual(await inventory(local), { ...empty, buckets: ['templates'] });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('rolls back an update killed while replacing a bucket: the original keeps its objects, the new one goes', async () => {
+    const dir = stateDir();
+    const v1 = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'data-v1' } } } };
+    const setup = await LocalAws.open({ dataDir: dir });
+    await new CloudFormationClient(setup.clientConfig()).send(new CreateStackCommand({ StackName: 'data', TemplateBody: body(v1) }));
+    await setup.settled();
+    await setup.clients.s3.send(new PutObjectCommand({ Bucket: 'data-v1', Key: 'kept.txt', Body: 'precious' }));
+    await setup.close();
+
+    const v2 = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'data-v2' } } } };
+    crashAt(dir, [{ call: 'UpdateStack', input: { StackName: 'data', TemplateBody: body(v2) } }], { command: 'CreateBucketCommand', match: 'data-v2' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'data')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+      assert.deepEqual((await inventory(local)).buckets, ['data-v1']);
+      const kept = await local.clients.s3.send(new GetObjectCommand({ Bucket: 'data-v1', Key: 'kept.txt' }));
+      assert.equal(await kept.Body!.transformToString(), 'precious');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('reverts an in-place update it was killed halfway through', async () => {
+    const dir = stateDir();
+    const tagged = (value: string) => ({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'tagged', Tags: [{ Key: 'release', Value: value }] } } } });
+    crashAt(
+      dir,
+      [
+        { call: 'CreateStack', input: { StackName: 'tags', TemplateBody: body(tagged('one')) } },
+        { call: 'UpdateStack', input: { StackName: 'tags', TemplateBody: body(tagged('two')) } },
+      ],
+      { command: 'PutBucketTaggingCommand', match: 'two' },
+    );
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'tags')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+      const { TagSet } = await local.clients.s3.send(new GetBucketTaggingCommand({ Bucket: 'tagged' }));
+      assert.deepEqual(TagSet, [{ Key: 'release', Value: 'one' }], 'the data plane is back where the stack says it is');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('carries on a delete it was killed in', async () => {
+    const dir = stateDir();
+    crashAt(
+      dir,
+      [
+        { call: 'CreateStack', input: { StackName: 'gone', TemplateBody: body(everyKind('gone')) } },
+        { call: 'DeleteStack', input: { StackName: 'gone' } },
+      ],
+      { command: 'DeleteBucketCommand' },
+    );
+    const { local, cfn } = await reopen(dir);
+    try {
+      const [summary] = (await cfn.send(new ListStacksCommand({}))).StackSummaries ?? [];
+      assert.equal(summary.StackStatus, 'DELETE_COMPLETE');
+      assert.deepEqual(await inventory(local), empty);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('finishes the cleanup of an update it was killed in, removing the replaced resource', async () => {
+    const dir = stateDir();
+    const named = (name: string) => ({ Resources: { Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: name, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }] } } } });
+    crashAt(
+      dir,
+      [
+        { call: 'CreateStack', input: { StackName: 'tables', TemplateBody: body(named('old-table')) } },
+        { call: 'UpdateStack', input: { StackName: 'tables', TemplateBody: body(named('new-table')) } },
+      ],
+      { command: 'DeleteTableCommand', match: 'old-table' },
+    );
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'tables')).StackStatus, 'UPDATE_COMPLETE');
+      assert.deepEqual((await inventory(local)).tables, ['new-table']);
+    } finally {
+      await local.close();
+    }
+  });
+});
