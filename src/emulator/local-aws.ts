@@ -53,6 +53,11 @@ export class LocalAws {
   private readonly dynamodb: DynamoDbEmulator;
   private readonly clientSets = new Map<string, AwsClients>();
   private readonly engines = new Map<string, Promise<Engine>>();
+  private readonly loadedEngines = new Set<Engine>();
+  /** A process that exits on purpose mid-operation (a second Ctrl-C) still writes what its engines know. */
+  private readonly persistOnExit = () => {
+    for (const engine of this.loadedEngines) engine.persistNow();
+  };
   private closed = false;
 
   private constructor(
@@ -72,6 +77,7 @@ export class LocalAws {
       secretsmanager: new SecretsManagerEmulator(accountId, dataDir),
     };
     this.requestHandler = new LocalRequestHandler((request) => this.dispatch(request), region);
+    if (dataDir) process.on('exit', this.persistOnExit);
   }
 
   /**
@@ -151,6 +157,7 @@ export class LocalAws {
       stateDir: this.engineOptions.stateDir ?? (this.dataDir && join(this.dataDir, 'cloudformation', region)),
     });
     await engine.load();
+    this.loadedEngines.add(engine);
     return engine;
   }
 
@@ -164,6 +171,7 @@ export class LocalAws {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.engines.values()].map(async (engine) => (await engine).settled()));
+    process.off('exit', this.persistOnExit);
     for (const clients of this.clientSets.values()) for (const client of Object.values(clients)) client.destroy();
     try {
       await this.dynamodb.close();

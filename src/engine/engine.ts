@@ -4,6 +4,7 @@ import { parseTemplate } from '../template/parse.ts';
 import { EngineError, type CloudFormationApi, type EngineOptions, type Reply } from './api.ts';
 import { ChangeSets } from './change-sets.ts';
 import { importersOf } from './exports.ts';
+import { markMissingData } from './data-plane-check.ts';
 import { resumeInterrupted } from './operations/interrupted.ts';
 import { checkStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
 import { EngineRuntime } from './runtime.ts';
@@ -44,6 +45,7 @@ export class Engine implements CloudFormationApi {
   async load(): Promise<void> {
     this.runtime.store.load();
     resumeInterrupted(this.runtime, this.lifecycle);
+    await markMissingData(this.runtime);
   }
 
   /** Writes what is not yet written, at once: the process is about to exit. */

@@ -14,6 +14,8 @@ export interface ResourceRecord {
    * delete remove it by this id.
    */
   claimedId?: string;
+  /** Set when the engine, starting, found the resource gone from its data plane (its data lost): shown as drift DELETED. */
+  missingSince?: string;
   status: string;
   statusReason?: string;
   updatedAt: string;

@@ -40,8 +40,21 @@ export function stackView(stack: StackRecord): CFN.Stack {
     Tags: stack.tags,
     EnableTerminationProtection: stack.terminationProtection,
     ...(stack.parentId ? { ParentId: stack.parentId, RootId: stack.rootId } : {}),
-    DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+    DriftInformation: stackDrift(stack),
   };
+}
+
+/**
+ * The engine checks one kind of drift only, at start: resources whose data is gone from their
+ * data plane (DELETED, and the stack DRIFTED). Nothing else is compared, so the rest stays NOT_CHECKED.
+ */
+function stackDrift(stack: StackRecord): CFN.StackDriftInformation {
+  const checked = Object.values(stack.resources).map((r) => r.missingSince).filter((t) => t !== undefined).sort();
+  return checked.length > 0 ? { StackDriftStatus: 'DRIFTED', LastCheckTimestamp: date(checked[checked.length - 1]) } : { StackDriftStatus: 'NOT_CHECKED' };
+}
+
+function resourceDrift(resource: ResourceRecord): CFN.StackResourceDriftInformation {
+  return resource.missingSince !== undefined ? { StackResourceDriftStatus: 'DELETED', LastCheckTimestamp: date(resource.missingSince) } : { StackResourceDriftStatus: 'NOT_CHECKED' };
 }
 
 export function stackSummaryView(stack: StackRecord): CFN.StackSummary {
@@ -55,7 +68,7 @@ export function stackSummaryView(stack: StackRecord): CFN.StackSummary {
     StackStatus: stack.status as CFN.StackStatus,
     ...(stack.statusReason ? { StackStatusReason: stack.statusReason } : {}),
     ...(stack.parentId ? { ParentId: stack.parentId, RootId: stack.rootId } : {}),
-    DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+    DriftInformation: stackDrift(stack),
   };
 }
 
@@ -87,7 +100,7 @@ export function resourceView(stack: StackRecord, resource: ResourceRecord): CFN.
     ResourceStatus: resource.status as CFN.ResourceStatus,
     ...(resource.statusReason ? { ResourceStatusReason: resource.statusReason } : {}),
     ...(resource.metadata !== undefined ? { Metadata: JSON.stringify(resource.metadata) } : {}),
-    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+    DriftInformation: resourceDrift(resource),
   };
 }
 

@@ -51,6 +51,8 @@ export interface ResourceProvider {
   create(request: ProviderRequest): Promise<Provisioned>;
   update(request: UpdateRequest): Promise<Record<string, unknown>>;
   delete(request: DeleteRequest): Promise<void>;
+  /** Whether the resource is still in its data plane; providers without one have nothing to lose and leave it out. */
+  exists?(physicalId: string, clients: AwsClients): Promise<boolean>;
 }
 
 /** A resource operation that failed, with the reason CloudFormation would show. */

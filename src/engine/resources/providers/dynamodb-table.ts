@@ -60,6 +60,7 @@ export const dynamoDbTableProvider: ResourceProvider = {
     return { ...request.attributes, ...attributesOf(await describe(ddb, table)) };
   },
 
+  exists: (table, clients) => tableExists(clients.dynamodb, table),
   async delete(request) {
     const ddb = request.clients.dynamodb;
     try {

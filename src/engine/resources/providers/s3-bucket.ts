@@ -52,6 +52,7 @@ export const s3BucketProvider: ResourceProvider = {
     await configure(request.clients.s3, request.physicalId, request.previousResolved, request.resolved);
     return request.attributes;
   },
+  exists: (bucket, clients) => bucketExists(clients.s3, bucket),
   async delete(request) {
     try {
       await request.clients.s3.send(new DeleteBucketCommand({ Bucket: request.physicalId }));

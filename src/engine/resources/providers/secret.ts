@@ -42,6 +42,7 @@ export const secretProvider: ResourceProvider = {
     }));
     return request.attributes;
   },
+  exists: (secret, clients) => secretExists(clients.secretsManager, secret),
   async delete(request) {
     try {
       await request.clients.secretsManager.send(new DeleteSecretCommand({ SecretId: request.physicalId, ForceDeleteWithoutRecovery: true }));

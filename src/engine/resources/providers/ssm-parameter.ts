@@ -1,4 +1,4 @@
-import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, type ParameterTier, type ParameterType } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, type ParameterTier, type ParameterType, type SSMClient } from '@aws-sdk/client-ssm';
 import { synthesizeAttributes } from '../attributes.ts';
 import { physicalIdFor } from '../physical-ids.ts';
 import { errorName, namingOf, NameTakenError, type ProviderRequest, type ResourceProvider } from '../provider.ts';
@@ -8,7 +8,7 @@ export const ssmParameterProvider: ResourceProvider = {
   async create(request) {
     const at = namingOf(request);
     const name = physicalIdFor(request.type, request.facts, request.properties, at);
-    if (await parameterExists(request, name)) throw new NameTakenError(`${name} already exists`);
+    if (await parameterExists(request.clients.ssm, name)) throw new NameTakenError(`${name} already exists`);
     request.claim(name);
     try {
       await put(request, name, false);
@@ -22,6 +22,7 @@ export const ssmParameterProvider: ResourceProvider = {
     await put(request, request.physicalId, true);
     return synthesizeAttributes(request.type, request.facts, request.physicalId, request.properties, namingOf(request));
   },
+  exists: (name, clients) => parameterExists(clients.ssm, name),
   async delete(request) {
     try {
       await request.clients.ssm.send(new DeleteParameterCommand({ Name: request.physicalId }));
@@ -31,9 +32,9 @@ export const ssmParameterProvider: ResourceProvider = {
   },
 };
 
-async function parameterExists(request: ProviderRequest, name: string): Promise<boolean> {
+async function parameterExists(ssm: SSMClient, name: string): Promise<boolean> {
   try {
-    await request.clients.ssm.send(new GetParameterCommand({ Name: name }));
+    await ssm.send(new GetParameterCommand({ Name: name }));
     return true;
   } catch (error) {
     if (errorName(error) === 'ParameterNotFound') return false;

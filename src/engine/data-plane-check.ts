@@ -1,0 +1,26 @@
+import { providerFor } from './resources/providers/index.ts';
+import type { EngineRuntime } from './runtime.ts';
+
+const isSettled = (status: string) => !status.endsWith('_IN_PROGRESS') && status !== 'DELETE_COMPLETE';
+
+/**
+ * Looks for the data of every resource the engine's settled stacks own in the data planes (a
+ * bucket, a table, a parameter, a secret), as the engine starts: state folders get damaged or
+ * half deleted by hand, and a stack must never look healthy over data that is gone. A resource
+ * found missing is marked (drift DELETED) until a later start finds it again.
+ */
+export async function markMissingData(runtime: EngineRuntime): Promise<void> {
+  const { clients } = runtime.options;
+  for (const stack of runtime.store.liveStacks()) {
+    if (!isSettled(stack.status)) continue;
+    for (const resource of Object.values(stack.resources)) {
+      const exists = providerFor(resource.type).exists;
+      if (!exists || resource.physicalId === undefined || resource.status.startsWith('DELETE_')) continue;
+      const present = await exists(resource.physicalId, clients);
+      if (present === (resource.missingSince === undefined)) continue;
+      if (present) delete resource.missingSince;
+      else resource.missingSince = runtime.now();
+      runtime.store.changed(stack);
+    }
+  }
+}
