@@ -55,6 +55,15 @@ const everyKind = (prefix: string) => ({
 
 const empty = { buckets: [], tables: [], parameters: [], secrets: [] };
 
+/** A bucket `templates` (made by a stack of its own) holding a nested stack's template. */
+async function serveTemplate(dir: string, key: string, template: unknown): Promise<void> {
+  const local = await LocalAws.open({ dataDir: dir });
+  await new CloudFormationClient(local.clientConfig()).send(new CreateStackCommand({ StackName: 'templates', TemplateBody: body({ Resources: { Templates: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'templates' } } } }) }));
+  await local.settled();
+  await local.clients.s3.send(new PutObjectCommand({ Bucket: 'templates', Key: key, Body: body(template) }));
+  await local.close();
+}
+
 describe('a local engine killed in the middle of an operation', () => {
   it('rolls back a create it was killed in, deleting what it had made, the resource being made included', async () => {
     const dir = stateDir();
@@ -76,15 +85,7 @@ describe('a local engine killed in the middle of an operation', () => {
 
   it('deletes a nested stack it was killed creating, and everything below it', async () => {
     const dir = stateDir();
-    // The child template comes from a bucket the first step makes.
-    const templates = { Resources: { Templates: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'templates' } } } };
-    const setup = await LocalAws.open({ dataDir: dir });
-    const cfnSetup = new CloudFormationClient(setup.clientConfig());
-    await cfnSetup.send(new CreateStackCommand({ StackName: 'templates', TemplateBody: body(templates) }));
-    await setup.settled();
-    await setup.clients.s3.send(new PutObjectCommand({ Bucket: 'templates', Key: 'child.json', Body: body(everyKind('nested')) }));
-    await setup.close();
-
+    await serveTemplate(dir, 'child.json', everyKind('nested'));
     const parent = { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/child.json' } } } };
     crashAt(dir, [{ call: 'CreateStack', input: { StackName: 'parent', TemplateBody: body(parent) } }], { command: 'CreateTableCommand' });
     const { local, cfn } = await reopen(dir);
@@ -93,6 +94,23 @@ describe('a local engine killed in the middle of an operation', () => {
       const children = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter((s) => s.ParentId);
       assert.deepEqual(children.map((c) => c.StackStatus), ['DELETE_COMPLETE']);
       assert.deepEqual(await inventory(local), { ...empty, buckets: ['templates'] });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('settles a nested stack its parent keeps (Retain) before the parent rolls back around it', async () => {
+    const dir = stateDir();
+    await serveTemplate(dir, 'child.json', everyKind('kept'));
+    const parent = { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', DeletionPolicy: 'Retain', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/child.json' } } } };
+    crashAt(dir, [{ call: 'CreateStack', input: { StackName: 'keeper', TemplateBody: body(parent) } }], { command: 'CreateBucketCommand' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'keeper')).StackStatus, 'ROLLBACK_COMPLETE');
+      assert.ok((await reasons(cfn, 'keeper')).some((e) => e.startsWith('Child DELETE_SKIPPED')));
+      const [child] = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter((s) => s.ParentId);
+      assert.equal(child.StackStatus, 'ROLLBACK_COMPLETE', 'the kept child is settled, not left in progress');
+      assert.deepEqual(await inventory(local), { ...empty, buckets: ['templates'] }, 'the child rolled back what it had made');
     } finally {
       await local.close();
     }

@@ -17,9 +17,6 @@ import { runCleanup, runUpdatePhase, startJournal } from './update.ts';
 
 const validation = (message: string) => new EngineError('ValidationError', message);
 
-/** A child's statuses after a crash mid-update: its parent's rollback must roll it back too. */
-const INTERRUPTED_UPDATE = new Set(['UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS']);
-
 export interface StackSettings {
   capabilities: string[];
   tags: { Key: string; Value: string }[];
@@ -165,8 +162,7 @@ export class StackLifecycle implements NestedStackHost {
    * Finishes an operation the engine's process stopped in the middle of (a kill, a crash), as
    * CloudFormation finishes one that cannot go on: a create or an update rolls back (a create
    * without rollback stops at CREATE_FAILED), a rollback, a delete or a cleanup carries on. Its
-   * resources caught mid-step have already been failed (see failInterruptedSteps); nested stacks
-   * are finished by their root's operation.
+   * resources caught mid-step have already been failed (see resumeInterrupted).
    */
   async resume(stack: StackRecord): Promise<void> {
     const { runtime } = this;
@@ -259,12 +255,6 @@ export class StackLifecycle implements NestedStackHost {
 
   async finishUpdate(stackId: string, how: 'cleanup' | 'rollback'): Promise<void> {
     const child = this.runtime.store.get(stackId);
-    if (how === 'rollback' && INTERRUPTED_UPDATE.has(child.status)) {
-      // The engine stopped while this child was updating or rolling back: its parent's rollback finishes it.
-      await this.resume(child);
-      if ((child.status as string) !== 'UPDATE_ROLLBACK_COMPLETE') throw new ProviderError(`Embedded stack ${child.stackId} was not successfully rolled back: ${child.statusReason ?? child.status}`);
-      return;
-    }
     if (child.status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') return;
     if (how === 'cleanup') {
       const op = openOperation(this.runtime, child, this.runtime.template(child.templateBody), this);
