@@ -2,6 +2,7 @@ import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'no
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
+import { LOCK_FILE } from './state-files.ts';
 
 interface LockOwner {
   pid: number;
@@ -9,7 +10,7 @@ interface LockOwner {
   since: string;
 }
 
-export const LOCK_FILE = 'local.lock';
+export { LOCK_FILE };
 
 // Locks this process holds: a second LocalAws in the same process must be refused too,
 // and its pid alone cannot tell it from a lock left behind by an earlier run.

@@ -26,7 +26,7 @@ export class DynaliteTableStore {
     private readonly internals: DynaliteStoreInternals,
   ) {}
 
-  static open(path: string | undefined, region: string, accountId: string): DynaliteTableStore {
+  static async open(path: string | undefined, region: string, accountId: string): Promise<DynaliteTableStore> {
     const dynalite = require('dynalite') as (options: object) => Server;
     const database = require('dynalite/db/index.js') as { create(options: object): DynaliteStoreInternals };
     // dynalite keeps its store private; capture it as it is made, to set the ARN account and
@@ -89,3 +89,4 @@ export class DynaliteTableStore {
     return this.internals.db.close();
   }
 }
+

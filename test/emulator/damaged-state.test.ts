@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { StackpilotError } from '../../src/errors.ts';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { LOCK_FILE } from '../../src/emulator/state-lock.ts';
+import { runCli, writeProject } from '../helpers.ts';
+
+const BUCKET = 'damaged-bucket';
+const KEY = 'config/app.json';
+const TABLE = 'damaged-table';
+
+/** A project folder whose local state holds a bucket with an object, a table with an item, a parameter and a secret. */
+async function projectWithState(): Promise<{ project: string; dataDir: string }> {
+  const project = writeProject({
+    'stackpilot.yaml': 'project: damaged\nregion: us-east-1\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n',
+    'app.yaml': 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
+  });
+  const dataDir = join(project, '.stackpilot', 'local');
+  const local = await LocalAws.open({ dataDir });
+  try {
+    const s3 = new S3Client(local.clientConfig());
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: '{}' }));
+    const dynamodb = new DynamoDBClient(local.clientConfig());
+    await dynamodb.send(new CreateTableCommand({ TableName: TABLE, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+    await waitUntilTableExists({ client: dynamodb, maxWaitTime: 5, minDelay: 0.01, maxDelay: 0.05 }, { TableName: TABLE });
+    await dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: 'k1' } } }));
+    await new SSMClient(local.clientConfig()).send(new PutParameterCommand({ Name: '/damaged/param', Value: 'p', Type: 'String' }));
+    await new SecretsManagerClient(local.clientConfig()).send(new CreateSecretCommand({ Name: 'damaged-secret', SecretString: 's' }));
+  } finally {
+    await local.close();
+  }
+  return { project, dataDir };
+}
+
+const keyFolder = (dataDir: string) => join(dataDir, 's3', BUCKET, 'objects', createHash('sha256').update(KEY).digest('hex'));
+
+/** Asserts that opening the state fails with LocalStateDamaged naming `file`, and returns the error. */
+async function assertDamagedAtOpen(dataDir: string, file: string, problem: RegExp): Promise<StackpilotError> {
+  let caught: unknown;
+  await LocalAws.open({ dataDir }).then(
+    (local) => local.close(),
+    (error: unknown) => (caught = error),
+  );
+  assert.ok(caught instanceof StackpilotError, `expected a StackpilotError, got ${String(caught)}`);
+  assert.equal(caught.code, 'LocalStateDamaged');
+  assert.ok(caught.message.includes(file), `the message names ${file}: ${caught.message}`);
+  assert.match(caught.message, problem);
+  assert.ok(caught.hint?.includes(`stackpilot local reset ${join(dataDir, '..', '..')}`), `the hint offers the reset: ${caught.hint}`);
+  // The lock is released: the state can be opened again once repaired.
+  assert.ok(!readdirSync(dataDir).includes(LOCK_FILE), 'a failed open releases the lock');
+  return caught;
+}
+
+/** Asserts that `stackpilot status` names the damage and exits 3, with no stack trace. */
+function assertDamagedInCli(project: string, file: string, problem: RegExp): void {
+  const run = runCli(['status', project]);
+  assert.equal(run.code, 3, run.stderr);
+  assert.ok(run.stderr.startsWith('error: '), run.stderr);
+  assert.ok(run.stderr.includes(file), run.stderr);
+  assert.match(run.stderr, problem);
+  assert.match(run.stderr, /stackpilot local reset /);
+  assert.doesNotMatch(run.stderr, /internal error|\n\s+at /);
+}
+
+describe('damaged local state: S3', () => {
+  it('names a truncated bucket.json, and the repair that keeps the other buckets', async () => {
+    const { project, dataDir } = await projectWithState();
+    const file = join(dataDir, 's3', BUCKET, 'bucket.json');
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 20));
+    const error = await assertDamagedAtOpen(dataDir, file, /is not valid JSON: /);
+    assert.ok(error.hint?.includes(`remove the folder ${join(dataDir, 's3', BUCKET)}`), error.hint);
+    assertDamagedInCli(project, file, /is not valid JSON/);
+  });
+
+  it('names a bucket.json that holds {}', async () => {
+    const { project, dataDir } = await projectWithState();
+    const file = join(dataDir, 's3', BUCKET, 'bucket.json');
+    writeFileSync(file, '{}');
+    await assertDamagedAtOpen(dataDir, file, /has no bucket name/);
+    assertDamagedInCli(project, file, /has no bucket name/);
+  });
+
+  it('names a truncated versions.json, and the repair that loses only that key', async () => {
+    const { project, dataDir } = await projectWithState();
+    const file = join(keyFolder(dataDir), 'versions.json');
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 30));
+    const error = await assertDamagedAtOpen(dataDir, file, /is not valid JSON: /);
+    assert.ok(error.hint?.includes(`remove the folder ${keyFolder(dataDir)}`), error.hint);
+    assertDamagedInCli(project, file, /is not valid JSON/);
+  });
+
+  it('names a versions.json that holds {}, or versions the store cannot use', async () => {
+    const { dataDir } = await projectWithState();
+    const file = join(keyFolder(dataDir), 'versions.json');
+    writeFileSync(file, '{}');
+    await assertDamagedAtOpen(dataDir, file, /has no key/);
+    writeFileSync(file, JSON.stringify({ key: KEY, versions: [{ key: KEY, versionId: 'null' }] }));
+    await assertDamagedAtOpen(dataDir, file, /has version null, which has no etag/);
+    writeFileSync(file, JSON.stringify({ key: 'another/key', versions: [] }));
+    await assertDamagedAtOpen(dataDir, file, /is in the folder of another key/);
+  });
+
+  it('ignores stray files beside the buckets and their keys', async () => {
+    const { dataDir } = await projectWithState();
+    writeFileSync(join(dataDir, 's3', '.DS_Store'), 'finder');
+    writeFileSync(join(dataDir, 's3', BUCKET, 'objects', 'notes.txt'), 'mine');
+    const local = await LocalAws.open({ dataDir });
+    await local.close();
+  });
+});
+
+describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () => {
+  const documents = [
+    { name: 'SSM', file: (dataDir: string) => join(dataDir, 'ssm', 'us-east-1.json'), wrongShape: '{"/damaged/param": {}}', wrongShapeProblem: /has parameter \/damaged\/param, which has no versions/ },
+    { name: 'Secrets Manager', file: (dataDir: string) => join(dataDir, 'secretsmanager', 'us-east-1.json'), wrongShape: '{"damaged-secret": {"name": "damaged-secret"}}', wrongShapeProblem: /has secret damaged-secret, which has no ARN/ },
+    { name: 'DynamoDB', file: (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'emulator-state.json'), wrongShape: '{}', wrongShapeProblem: /has no table settings/ },
+  ];
+  for (const document of documents) {
+    it(`names a truncated ${document.name} document`, async () => {
+      const { project, dataDir } = await projectWithState();
+      const file = document.file(dataDir);
+      writeFileSync(file, readFileSync(file, 'utf8').slice(0, 10));
+      const error = await assertDamagedAtOpen(dataDir, file, /is not valid JSON: /);
+      assert.ok(error.hint?.includes(`remove ${file}`), error.hint);
+      assertDamagedInCli(project, file, /is not valid JSON/);
+    });
+
+    it(`names a ${document.name} document of the wrong shape`, async () => {
+      const { dataDir } = await projectWithState();
+      const file = document.file(dataDir);
+      writeFileSync(file, document.wrongShape);
+      await assertDamagedAtOpen(dataDir, file, document.wrongShapeProblem);
+      writeFileSync(file, '[]');
+      await assertDamagedAtOpen(dataDir, file, /is not a JSON object/);
+    });
+  }
+
+  it('reads the documents of every region with state on disk at open', async () => {
+    const { dataDir } = await projectWithState();
+    mkdirSync(join(dataDir, 'ssm'), { recursive: true });
+    const file = join(dataDir, 'ssm', 'eu-west-1.json');
+    writeFileSync(file, '{"truncated');
+    const local = await LocalAws.open({ dataDir, region: 'us-east-1' }).catch((error: unknown) => error);
+    // Every region with state on disk is read at open.
+    assert.ok(local instanceof StackpilotError && local.message.includes(file), String(local));
+  });
+
+  it('keeps keys such as __proto__ as plain names, in files and in requests', async () => {
+    const { dataDir } = await projectWithState();
+    writeFileSync(join(dataDir, 'ssm', 'us-east-1.json'), '{"__proto__": {"name": "__proto__", "tags": [], "versions": [{"version": 1, "value": "v", "type": "String", "dataType": "text", "tier": "Standard", "lastModifiedDate": 0}]}}');
+    const local = await LocalAws.open({ dataDir });
+    try {
+      const ssm = new SSMClient(local.clientConfig());
+      const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
+      assert.equal((await ssm.send(new GetParameterCommand({ Name: '__proto__' }))).Parameter?.Value, 'v');
+      await assert.rejects(ssm.send(new GetParameterCommand({ Name: 'constructor' })), { name: 'ParameterNotFound' });
+      const dynamodb = new DynamoDBClient(local.clientConfig());
+      await dynamodb.send(
+        new CreateTableCommand({ TableName: '__proto__', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST', SSESpecification: { Enabled: true } }),
+      );
+      assert.equal(({} as Record<string, unknown>).sse, undefined, 'nothing reaches Object.prototype');
+      assert.equal((await dynamodb.send(new DescribeTableCommand({ TableName: '__proto__' }))).Table?.SSEDescription?.Status, 'ENABLED');
+    } finally {
+      await local.close();
+    }
+  });
+});
