@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -41,6 +41,7 @@ async function projectWithState(): Promise<{ project: string; dataDir: string }>
 }
 
 const keyFolder = (dataDir: string) => join(dataDir, 's3', BUCKET, 'objects', createHash('sha256').update(KEY).digest('hex'));
+const tablesFolder = (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'tables');
 
 /** Asserts that opening the state fails with LocalStateDamaged naming `file`, and returns the error. */
 async function assertDamagedAtOpen(dataDir: string, file: string, problem: RegExp): Promise<StackpilotError> {
@@ -173,3 +174,51 @@ describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () 
     }
   });
 });
+
+describe('damaged local state: DynamoDB tables (LevelDB)', () => {
+  it('answers as DynamoDB does after random bytes replace the LevelDB log: the damaged records are dropped by LevelDB', async () => {
+    const { dataDir } = await projectWithState();
+    const log = readdirSync(tablesFolder(dataDir)).find((name) => name.endsWith('.log'));
+    assert.ok(log, 'the items are in the LevelDB log');
+    writeFileSync(join(tablesFolder(dataDir), log), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    await assertAnswersNormallyWithoutTheTable(dataDir);
+  });
+
+  it('answers as DynamoDB does after the dynamodb folder is deleted', async () => {
+    const { dataDir } = await projectWithState();
+    rmSync(join(dataDir, 'dynamodb'), { recursive: true });
+    await assertAnswersNormallyWithoutTheTable(dataDir);
+  });
+
+  it('names a LevelDB folder that cannot be opened, and the repair that keeps the other data', async () => {
+    const { project, dataDir } = await projectWithState();
+    writeFileSync(join(tablesFolder(dataDir), 'CURRENT'), 'not a manifest name');
+    const error = await assertDamagedAtOpen(dataDir, tablesFolder(dataDir), /cannot be opened: Corruption: /);
+    assert.ok(error.hint?.includes(`remove the folder ${join(dataDir, 'dynamodb', 'us-east-1')}`), error.hint);
+    assertDamagedInCli(project, tablesFolder(dataDir), /cannot be opened: Corruption: /);
+  });
+
+  it('names a damaged LevelDB table file at open instead of crashing on the first scan', async () => {
+    const { dataDir } = await projectWithState();
+    // A second open compacts the log into a table file (.ldb).
+    const again = await LocalAws.open({ dataDir });
+    await new DynamoDBClient(again.clientConfig()).send(new ListTablesCommand({}));
+    await again.close();
+    const table = readdirSync(tablesFolder(dataDir)).find((name) => name.endsWith('.ldb'));
+    assert.ok(table, 'a LevelDB table file');
+    writeFileSync(join(tablesFolder(dataDir), table), Buffer.alloc(readFileSync(join(tablesFolder(dataDir), table)).length, 0x5a));
+    await assertDamagedAtOpen(dataDir, tablesFolder(dataDir), /cannot be read: Corruption: /);
+  });
+});
+
+async function assertAnswersNormallyWithoutTheTable(dataDir: string): Promise<void> {
+  const local = await LocalAws.open({ dataDir });
+  try {
+    const dynamodb = new DynamoDBClient(local.clientConfig());
+    assert.deepEqual((await dynamodb.send(new ListTablesCommand({}))).TableNames, []);
+    await assert.rejects(dynamodb.send(new DescribeTableCommand({ TableName: TABLE })), { name: 'ResourceNotFoundException' });
+    await assert.rejects(dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'k1' } } })), { name: 'ResourceNotFoundException' });
+  } finally {
+    await local.close();
+  }
+}

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
+import { damagedState, type StateRepair } from '../state-files.ts';
 import type { LocalReply } from '../wire.ts';
 
 const require = createRequire(import.meta.url);
@@ -8,7 +9,8 @@ const require = createRequire(import.meta.url);
 type RequestListener = (request: unknown, response: unknown) => void;
 
 interface DynaliteStoreInternals {
-  db: { close(): Promise<void> };
+  /** dynalite's LevelDB (classic-level on disk, memory-level without a path). */
+  db: { open(): Promise<void>; close(): Promise<void>; iterator(options: object): AsyncIterable<unknown> };
   tableDb: { awsAccountId: string; awsRegion: string };
 }
 
@@ -26,7 +28,11 @@ export class DynaliteTableStore {
     private readonly internals: DynaliteStoreInternals,
   ) {}
 
-  static async open(path: string | undefined, region: string, accountId: string): Promise<DynaliteTableStore> {
+  /**
+   * Opens the region's store and, on disk, reads it through once: LevelDB that cannot open, or
+   * whose files are broken, is damaged state (a StackpilotError) rather than a crash mid-request.
+   */
+  static async open(path: string | undefined, region: string, accountId: string, repair?: Required<StateRepair>): Promise<DynaliteTableStore> {
     const dynalite = require('dynalite') as (options: object) => Server;
     const database = require('dynalite/db/index.js') as { create(options: object): DynaliteStoreInternals };
     // dynalite keeps its store private; capture it as it is made, to set the ARN account and
@@ -43,6 +49,7 @@ export class DynaliteTableStore {
     if (!internals) throw new Error('dynalite did not create its store');
     internals.tableDb.awsAccountId = accountId;
     internals.tableDb.awsRegion = region;
+    if (path) await checkReadable(internals.db, path, region, repair);
     return new DynaliteTableStore(server.listeners('request')[0] as RequestListener, internals);
   }
 
@@ -90,3 +97,25 @@ export class DynaliteTableStore {
   }
 }
 
+// LevelDB opens in the background and would only fail later, in dynalite's streams, where an error
+// has no listener and ends the process. A broken table file is found only when read: read all now.
+async function checkReadable(db: DynaliteStoreInternals['db'], path: string, region: string, repair: Required<StateRepair> | undefined): Promise<void> {
+  const damaged = (what: string, error: unknown) => damagedState(`The local DynamoDB tables of ${region}, LevelDB in ${path}, ${what}: ${levelErrorMessage(error)}`, path, repair);
+  try {
+    await db.open();
+  } catch (error) {
+    throw damaged('cannot be opened', error);
+  }
+  try {
+    for await (const entry of db.iterator({ fillCache: false })) void entry;
+  } catch (error) {
+    await db.close();
+    throw damaged('cannot be read', error);
+  }
+}
+
+// abstract-level wraps LevelDB's own error ("Corruption: ...") as the cause of its generic one.
+function levelErrorMessage(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+}

@@ -54,7 +54,7 @@ export class DynamoRegion {
       },
       repair: { losing: `the encryption, stream, point-in-time recovery, TTL and deletion protection settings of the tables of ${region}, and their backups (the tables and items stay)` },
     });
-    const tables = await DynaliteTableStore.open(folder && join(folder, 'tables'), region, accountId);
+    const tables = await DynaliteTableStore.open(folder && join(folder, 'tables'), region, accountId, folder ? { remove: folder, losing: `the DynamoDB tables, items and backups of ${region}` } : undefined);
     return new DynamoRegion(region, accountId, folder, state, tables);
   }
 
