@@ -222,3 +222,19 @@ async function assertAnswersNormallyWithoutTheTable(dataDir: string): Promise<vo
     await local.close();
   }
 }
+
+describe('damaged local state: the lock', () => {
+  it('names a local.lock that is a folder, and how to fix it', async () => {
+    const { project, dataDir } = await projectWithState();
+    const lock = join(dataDir, LOCK_FILE);
+    mkdirSync(lock);
+    const error = await LocalAws.open({ dataDir }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof StackpilotError, String(error));
+    assert.equal(error.code, 'LocalStateDamaged');
+    assert.equal(error.message, `The lock ${lock} is a folder, not a lock file`);
+    assert.match(error.hint ?? '', new RegExp(`Remove the folder ${lock.replace(/[.]/g, '\\.')}`));
+    const run = runCli(['status', project]);
+    assert.equal(run.code, 3, run.stderr);
+    assert.ok(run.stderr.startsWith(`error: The lock ${lock} is a folder`), run.stderr);
+  });
+});
