@@ -3,42 +3,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackpilotError } from '../../src/errors.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { LOCK_FILE } from '../../src/emulator/state-lock.ts';
-import { runCli, writeProject } from '../helpers.ts';
-
-const BUCKET = 'damaged-bucket';
-const KEY = 'config/app.json';
-const TABLE = 'damaged-table';
-
-/** A project folder whose local state holds a bucket with an object, a table with an item, a parameter and a secret. */
-async function projectWithState(): Promise<{ project: string; dataDir: string }> {
-  const project = writeProject({
-    'stackpilot.yaml': 'project: damaged\nregion: us-east-1\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n',
-    'app.yaml': 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
-  });
-  const dataDir = join(project, '.stackpilot', 'local');
-  const local = await LocalAws.open({ dataDir });
-  try {
-    const s3 = new S3Client(local.clientConfig());
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: '{}' }));
-    const dynamodb = new DynamoDBClient(local.clientConfig());
-    await dynamodb.send(new CreateTableCommand({ TableName: TABLE, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
-    await waitUntilTableExists({ client: dynamodb, maxWaitTime: 5, minDelay: 0.01, maxDelay: 0.05 }, { TableName: TABLE });
-    await dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: 'k1' } } }));
-    await new SSMClient(local.clientConfig()).send(new PutParameterCommand({ Name: '/damaged/param', Value: 'p', Type: 'String' }));
-    await new SecretsManagerClient(local.clientConfig()).send(new CreateSecretCommand({ Name: 'damaged-secret', SecretString: 's' }));
-  } finally {
-    await local.close();
-  }
-  return { project, dataDir };
-}
+import { runCli } from '../helpers.ts';
+import { BUCKET, KEY, TABLE, projectWithLocalState } from './local-state.ts';
 
 const keyFolder = (dataDir: string) => join(dataDir, 's3', BUCKET, 'objects', createHash('sha256').update(KEY).digest('hex'));
 const tablesFolder = (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'tables');
@@ -73,7 +44,7 @@ function assertDamagedInCli(project: string, file: string, problem: RegExp): voi
 
 describe('damaged local state: S3', () => {
   it('names a truncated bucket.json, and the repair that keeps the other buckets', async () => {
-    const { project, dataDir } = await projectWithState();
+    const { project, dataDir } = await projectWithLocalState();
     const file = join(dataDir, 's3', BUCKET, 'bucket.json');
     writeFileSync(file, readFileSync(file, 'utf8').slice(0, 20));
     const error = await assertDamagedAtOpen(dataDir, file, /is not valid JSON: /);
@@ -82,7 +53,7 @@ describe('damaged local state: S3', () => {
   });
 
   it('names a bucket.json that holds {}', async () => {
-    const { project, dataDir } = await projectWithState();
+    const { project, dataDir } = await projectWithLocalState();
     const file = join(dataDir, 's3', BUCKET, 'bucket.json');
     writeFileSync(file, '{}');
     await assertDamagedAtOpen(dataDir, file, /has no bucket name/);
@@ -90,7 +61,7 @@ describe('damaged local state: S3', () => {
   });
 
   it('names a truncated versions.json, and the repair that loses only that key', async () => {
-    const { project, dataDir } = await projectWithState();
+    const { project, dataDir } = await projectWithLocalState();
     const file = join(keyFolder(dataDir), 'versions.json');
     writeFileSync(file, readFileSync(file, 'utf8').slice(0, 30));
     const error = await assertDamagedAtOpen(dataDir, file, /is not valid JSON: /);
@@ -99,7 +70,7 @@ describe('damaged local state: S3', () => {
   });
 
   it('names a versions.json that holds {}, or versions the store cannot use', async () => {
-    const { dataDir } = await projectWithState();
+    const { dataDir } = await projectWithLocalState();
     const file = join(keyFolder(dataDir), 'versions.json');
     writeFileSync(file, '{}');
     await assertDamagedAtOpen(dataDir, file, /has no key/);
@@ -110,7 +81,7 @@ describe('damaged local state: S3', () => {
   });
 
   it('ignores stray files beside the buckets and their keys', async () => {
-    const { dataDir } = await projectWithState();
+    const { dataDir } = await projectWithLocalState();
     writeFileSync(join(dataDir, 's3', '.DS_Store'), 'finder');
     writeFileSync(join(dataDir, 's3', BUCKET, 'objects', 'notes.txt'), 'mine');
     const local = await LocalAws.open({ dataDir });
@@ -120,13 +91,13 @@ describe('damaged local state: S3', () => {
 
 describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () => {
   const documents = [
-    { name: 'SSM', file: (dataDir: string) => join(dataDir, 'ssm', 'us-east-1.json'), wrongShape: '{"/damaged/param": {}}', wrongShapeProblem: /has parameter \/damaged\/param, which has no versions/ },
-    { name: 'Secrets Manager', file: (dataDir: string) => join(dataDir, 'secretsmanager', 'us-east-1.json'), wrongShape: '{"damaged-secret": {"name": "damaged-secret"}}', wrongShapeProblem: /has secret damaged-secret, which has no ARN/ },
+    { name: 'SSM', file: (dataDir: string) => join(dataDir, 'ssm', 'us-east-1.json'), wrongShape: '{"/state/param": {}}', wrongShapeProblem: /has parameter \/state\/param, which has no versions/ },
+    { name: 'Secrets Manager', file: (dataDir: string) => join(dataDir, 'secretsmanager', 'us-east-1.json'), wrongShape: '{"state-secret": {"name": "state-secret"}}', wrongShapeProblem: /has secret state-secret, which has no ARN/ },
     { name: 'DynamoDB', file: (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'emulator-state.json'), wrongShape: '{}', wrongShapeProblem: /has no table settings/ },
   ];
   for (const document of documents) {
     it(`names a truncated ${document.name} document`, async () => {
-      const { project, dataDir } = await projectWithState();
+      const { project, dataDir } = await projectWithLocalState();
       const file = document.file(dataDir);
       writeFileSync(file, readFileSync(file, 'utf8').slice(0, 10));
       const error = await assertDamagedAtOpen(dataDir, file, /is not valid JSON: /);
@@ -135,7 +106,7 @@ describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () 
     });
 
     it(`names a ${document.name} document of the wrong shape`, async () => {
-      const { dataDir } = await projectWithState();
+      const { dataDir } = await projectWithLocalState();
       const file = document.file(dataDir);
       writeFileSync(file, document.wrongShape);
       await assertDamagedAtOpen(dataDir, file, document.wrongShapeProblem);
@@ -145,7 +116,7 @@ describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () 
   }
 
   it('reads the documents of every region with state on disk at open', async () => {
-    const { dataDir } = await projectWithState();
+    const { dataDir } = await projectWithLocalState();
     mkdirSync(join(dataDir, 'ssm'), { recursive: true });
     const file = join(dataDir, 'ssm', 'eu-west-1.json');
     writeFileSync(file, '{"truncated');
@@ -155,12 +126,11 @@ describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () 
   });
 
   it('keeps keys such as __proto__ as plain names, in files and in requests', async () => {
-    const { dataDir } = await projectWithState();
+    const { dataDir } = await projectWithLocalState();
     writeFileSync(join(dataDir, 'ssm', 'us-east-1.json'), '{"__proto__": {"name": "__proto__", "tags": [], "versions": [{"version": 1, "value": "v", "type": "String", "dataType": "text", "tier": "Standard", "lastModifiedDate": 0}]}}');
     const local = await LocalAws.open({ dataDir });
     try {
       const ssm = new SSMClient(local.clientConfig());
-      const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
       assert.equal((await ssm.send(new GetParameterCommand({ Name: '__proto__' }))).Parameter?.Value, 'v');
       await assert.rejects(ssm.send(new GetParameterCommand({ Name: 'constructor' })), { name: 'ParameterNotFound' });
       const dynamodb = new DynamoDBClient(local.clientConfig());
@@ -177,7 +147,7 @@ describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () 
 
 describe('damaged local state: DynamoDB tables (LevelDB)', () => {
   it('answers as DynamoDB does after random bytes replace the LevelDB log: the damaged records are dropped by LevelDB', async () => {
-    const { dataDir } = await projectWithState();
+    const { dataDir } = await projectWithLocalState();
     const log = readdirSync(tablesFolder(dataDir)).find((name) => name.endsWith('.log'));
     assert.ok(log, 'the items are in the LevelDB log');
     writeFileSync(join(tablesFolder(dataDir), log), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
@@ -185,13 +155,13 @@ describe('damaged local state: DynamoDB tables (LevelDB)', () => {
   });
 
   it('answers as DynamoDB does after the dynamodb folder is deleted', async () => {
-    const { dataDir } = await projectWithState();
+    const { dataDir } = await projectWithLocalState();
     rmSync(join(dataDir, 'dynamodb'), { recursive: true });
     await assertAnswersNormallyWithoutTheTable(dataDir);
   });
 
   it('names a LevelDB folder that cannot be opened, and the repair that keeps the other data', async () => {
-    const { project, dataDir } = await projectWithState();
+    const { project, dataDir } = await projectWithLocalState();
     writeFileSync(join(tablesFolder(dataDir), 'CURRENT'), 'not a manifest name');
     const error = await assertDamagedAtOpen(dataDir, tablesFolder(dataDir), /cannot be opened: Corruption: /);
     assert.ok(error.hint?.includes(`remove the folder ${join(dataDir, 'dynamodb', 'us-east-1')}`), error.hint);
@@ -199,7 +169,7 @@ describe('damaged local state: DynamoDB tables (LevelDB)', () => {
   });
 
   it('names a damaged LevelDB table file at open instead of crashing on the first scan', async () => {
-    const { dataDir } = await projectWithState();
+    const { dataDir } = await projectWithLocalState();
     // A second open compacts the log into a table file (.ldb).
     const again = await LocalAws.open({ dataDir });
     await new DynamoDBClient(again.clientConfig()).send(new ListTablesCommand({}));
@@ -225,7 +195,7 @@ async function assertAnswersNormallyWithoutTheTable(dataDir: string): Promise<vo
 
 describe('damaged local state: the lock', () => {
   it('names a local.lock that is a folder, and how to fix it', async () => {
-    const { project, dataDir } = await projectWithState();
+    const { project, dataDir } = await projectWithLocalState();
     const lock = join(dataDir, LOCK_FILE);
     mkdirSync(lock);
     const error = await LocalAws.open({ dataDir }).catch((caught: unknown) => caught);
