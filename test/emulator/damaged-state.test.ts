@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackpilotError } from '../../src/errors.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
@@ -78,6 +79,23 @@ describe('damaged local state: S3', () => {
     await assertDamagedAtOpen(dataDir, file, /has version null, which has no etag/);
     writeFileSync(file, JSON.stringify({ key: 'another/key', versions: [] }));
     await assertDamagedAtOpen(dataDir, file, /is in the folder of another key/);
+  });
+
+  it('names a missing object body in the error reply of the request that needs it', async () => {
+    const { dataDir } = await projectWithLocalState();
+    const body = join(keyFolder(dataDir), 'null.body');
+    rmSync(body);
+    const local = await LocalAws.open({ dataDir });
+    try {
+      const s3 = new S3Client({ ...local.clientConfig(), maxAttempts: 1 });
+      await assert.rejects(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY })), (error: Error) => {
+        assert.ok(error.message.includes(`${body}, cannot be read: ENOENT`), error.message);
+        assert.ok(error.message.includes(`remove the folder ${keyFolder(dataDir)}`), error.message);
+        return true;
+      });
+    } finally {
+      await local.close();
+    }
   });
 
   it('ignores stray files beside the buckets and their keys', async () => {
