@@ -79,9 +79,9 @@ function damagedStateFile(path: string, problem: string, repair: StateRepair | u
  */
 export function damagedState(message: string, path: string, repair?: Required<StateRepair>): StackpilotError {
   const dataDir = localStateFolderOf(path);
-  const reset = dataDir ? `start afresh with \`${resetCommand(dataDir)}\`, which deletes all local stacks and data` : 'start afresh by deleting the local state folder';
-  const hint = repair ? `To keep the rest of the local state, remove ${isFolder(repair.remove) ? 'the folder ' : ''}${repair.remove} (losing ${repair.losing}); or ${reset}.` : `${reset[0].toUpperCase()}${reset.slice(1)}.`;
-  return new StackpilotError(LOCAL_STATE_DAMAGED, message, hint);
+  const keepTheRest = repair && `To keep the rest of the local state, remove ${isFolder(repair.remove) ? 'the folder ' : ''}${repair.remove} (losing ${repair.losing}).`;
+  const startAfresh = dataDir ? `To start afresh, run \`${resetCommand(dataDir)}\`: it deletes all local stacks and data.` : 'To start afresh, delete the local state folder that holds it.';
+  return new StackpilotError(LOCAL_STATE_DAMAGED, message, keepTheRest ? `${keepTheRest} ${startAfresh}` : startAfresh);
 }
 
 /** The local state folder holding `path`: the nearest folder above it with the lock, which its user holds. */

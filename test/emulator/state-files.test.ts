@@ -40,12 +40,12 @@ describe('readStateJson', () => {
     writeFileSync(file, '');
     const truncated = damage(() => readStateJson(file, { repair: { losing: 'the SSM parameters of us-east-1' } }));
     assert.equal(truncated.message, `The local state file ${file} is not valid JSON: Unexpected end of JSON input`);
-    assert.equal(truncated.hint, `To keep the rest of the local state, remove ${file} (losing the SSM parameters of us-east-1); or start afresh with \`stackpilot local reset ${project}\`, which deletes all local stacks and data.`);
+    assert.equal(truncated.hint, `To keep the rest of the local state, remove ${file} (losing the SSM parameters of us-east-1). To start afresh, run \`stackpilot local reset ${project}\`: it deletes all local stacks and data.`);
 
     writeFileSync(file, '[]');
     const wrongShape = damage(() => readStateJson(file, { check: (value) => (Array.isArray(value) ? 'is a list, not a record' : undefined) }));
     assert.equal(wrongShape.message, `The local state file ${file} is a list, not a record`);
-    assert.equal(wrongShape.hint, `Start afresh with \`stackpilot local reset ${project}\`, which deletes all local stacks and data.`);
+    assert.equal(wrongShape.hint, `To start afresh, run \`stackpilot local reset ${project}\`: it deletes all local stacks and data.`);
 
     const folder = join(dataDir, 'ssm', 'eu-west-1.json');
     mkdirSync(folder);
