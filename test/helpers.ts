@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -66,4 +67,28 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...options.env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const LOCAL_AWS_MODULE = join(REPO, 'src/emulator/local-aws.ts');
+
+/** Another process with the local state in `dataDir` open (so holding its lock) until killed. */
+export async function holdLocalState(dataDir: string): Promise<ChildProcess> {
+  const holder = spawn(
+    process.execPath,
+    ['--import', TSX_LOADER, '--input-type=module', '-e', `const { LocalAws } = await import(${JSON.stringify(LOCAL_AWS_MODULE)}); await LocalAws.open({ dataDir: ${JSON.stringify(dataDir)} }); console.log('ready'); setInterval(() => {}, 1000);`],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  holder.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const started = await Promise.race([once(holder.stdout!, 'data').then(([chunk]) => String(chunk).trim()), once(holder, 'exit').then(() => 'exited')]);
+  if (started !== 'ready') throw new Error(`the process to hold ${dataDir} did not start: ${stderr}`);
+  return holder;
+}
+
+/** Kills a process without letting it clean up, as a crash would, and waits for it to end. */
+export async function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
 }

@@ -1,6 +1,25 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { EXIT } from './exit-codes.ts';
+
+/** The state folder a `local` command works on: --data-dir, or the project's `.stackpilot/local`. */
+function localDataDir(path: string, flags: { dataDir?: string }): string {
+  return resolve(flags.dataDir ?? resolve(path, '.stackpilot', 'local'));
+}
+
+/** Asks a yes/no question on the terminal; undefined when there is none to ask on (CI, pipes). */
+function terminalConfirmation(): ((question: string) => Promise<boolean>) | undefined {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+  return async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    } finally {
+      rl.close();
+    }
+  };
+}
 
 function port(value: string): number {
   const n = Number(value);
@@ -32,7 +51,7 @@ Stops on Ctrl-C. One process at a time owns the state: a second one is refused.`
       // Loaded on demand: validate and graph start without the emulator and the AWS SDK.
       const { LocalAws } = await import('../emulator/local-aws.ts');
       const { serveLocalAws } = await import('../emulator/http-server.ts');
-      const dataDir = resolve(flags.dataDir ?? resolve(path, '.stackpilot', 'local'));
+      const dataDir = localDataDir(path, flags);
       const aws = await LocalAws.open({ dataDir });
       const server = await serveLocalAws(aws, { port: flags.port });
       process.stdout.write(`stackpilot local AWS on ${server.url} (state: ${dataDir}, account ${aws.accountId}, region ${aws.region})\n`);
@@ -44,6 +63,52 @@ Stops on Ctrl-C. One process at a time owns the state: a second one is refused.`
       await server.close();
       await aws.close();
       process.exitCode = EXIT.ok;
+    });
+  local
+    .command('reset')
+    .summary('delete the local state (stacks and data) for a clean start')
+    .description(
+      `Deletes PATH/.stackpilot/local (the project's folder; default the current
+one), or --data-dir: every stack deployed to the local engine and the data of
+the local S3, DynamoDB, SSM and Secrets Manager. The next deploy starts from
+nothing. Damaged state is deleted like any other: this is the way out when a
+command reports damaged local state and no repair that keeps the rest will do.
+
+On a terminal you are asked first; --yes deletes without asking; without
+either, nothing is deleted. Refused while another process uses the state (a
+running \`stackpilot local serve\` or deploy), and for a folder that holds
+anything but local state.
+
+Exit codes: 0 deleted, or there was no local state; 1 not confirmed (no
+terminal and no --yes, or answered no); 3 the state is in use, the folder is
+not local state, or another usage or I/O problem.`,
+    )
+    .argument('[path]', 'project folder whose local state to delete', '.')
+    .option('--data-dir <dir>', 'state folder to delete instead of PATH/.stackpilot/local')
+    .option('-y, --yes', 'delete without asking')
+    .action(async (path: string, flags: { dataDir?: string; yes?: boolean }) => {
+      const { resetLocalState } = await import('../emulator/reset.ts');
+      const dataDir = localDataDir(path, flags);
+      const ask = terminalConfirmation();
+      const confirm = flags.yes ? async () => true : ask && ((contents: string[]) => ask(`Delete the local state in ${dataDir}${contents.length > 0 ? ` (${contents.join('; ')})` : ''}? Every local stack and its data is lost.`));
+      const outcome = await resetLocalState(dataDir, { confirm });
+      switch (outcome.kind) {
+        case 'absent':
+          process.stdout.write(`no local state in ${dataDir}: nothing to delete\n`);
+          process.exitCode = EXIT.ok;
+          return;
+        case 'removed':
+          process.stdout.write(`deleted the local state in ${dataDir}\n${outcome.contents.map((line) => `  ${line}\n`).join('')}`);
+          process.exitCode = EXIT.ok;
+          return;
+        case 'unconfirmed':
+          process.stderr.write(`nothing was deleted: deleting the local state in ${dataDir} needs confirmation: run again on a terminal, or with --yes\n`);
+          process.exitCode = EXIT.failed;
+          return;
+        case 'declined':
+          process.stderr.write('nothing was deleted\n');
+          process.exitCode = EXIT.failed;
+      }
     });
   return local;
 }

@@ -5,6 +5,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { join } from 'node:path';
 import type { AwsClients, EngineOptions } from '../engine/api.ts';
 import { Engine } from '../engine/engine.ts';
+import { StackpilotError } from '../errors.ts';
 import { CloudFormationEmulator } from './cloudformation/cloudformation-emulator.ts';
 import { DynamoDbEmulator } from './dynamodb/dynamodb-emulator.ts';
 import { LocalRequestHandler } from './request-handler.ts';
@@ -81,22 +82,28 @@ export class LocalAws {
   }
 
   /**
-   * Opens the local account in its state folder. The default region's engine loads at once, so
-   * damaged state is reported here, and operations a killed process left unfinished start
-   * finishing in the background.
+   * Takes the data folder's lock and reads the data planes' state, then loads the default
+   * region's engine: state another process uses, or damaged state, is reported here (a
+   * StackpilotError) and not by a later request, and operations a killed process left
+   * unfinished start finishing in the background.
    */
   static async open(options: LocalAwsOptions = {}): Promise<LocalAws> {
     const releaseLock = options.dataDir ? acquireStateLock(options.dataDir) : () => {};
-    let local: LocalAws | undefined;
+    let local: LocalAws;
     try {
       local = new LocalAws(options.accountId ?? '123456789012', options.region ?? 'us-east-1', options.dataDir, options.engine ?? {}, releaseLock);
-      await local.engine();
-      return local;
     } catch (error) {
-      if (local) await local.close();
-      else releaseLock();
+      releaseLock();
       throw error;
     }
+    try {
+      for (const service of Object.values(local.services)) await service.open?.();
+      await local.engine();
+    } catch (error) {
+      await local.close();
+      throw error;
+    }
+    return local;
   }
 
   /** Answers one request, whichever way it arrived. */
@@ -106,8 +113,10 @@ export class LocalAws {
     try {
       return await service.handle(request);
     } catch (error) {
-      // A fault of the emulator itself: answer it as AWS answers its own (a 500), so the caller sees it.
-      const message = `Local ${request.service} emulator failed: ${error instanceof Error ? error.message : String(error)}`;
+      // A fault of the emulator itself, or damaged state: answer it as AWS answers its own (a 500),
+      // so the caller sees it, with the way out when there is one.
+      const reason = error instanceof StackpilotError && error.hint ? `${error.message}. ${error.hint}` : error instanceof Error ? error.message : String(error);
+      const message = `Local ${request.service} emulator failed: ${reason}`;
       return request.service === 'dynamodb' || request.service === 'ssm' || request.service === 'secretsmanager'
         ? jsonErrorReply('InternalFailure', message, 500)
         : xmlReply(500, `<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>${escapeXml(message)}</Message></Error></ErrorResponse>`);

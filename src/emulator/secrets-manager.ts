@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { RegionalDocuments } from './state-files.ts';
+import { RegionalDocuments, dictionary, isJsonObject, problemInEntries } from './state-files.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 interface SecretVersion {
@@ -38,7 +38,17 @@ export class SecretsManagerEmulator implements ServiceEmulator {
     private readonly accountId: string,
     dataDir: string | undefined,
   ) {
-    this.tables = new RegionalDocuments(dataDir && join(dataDir, 'secretsmanager'), () => ({}));
+    this.tables = new RegionalDocuments(dataDir && join(dataDir, 'secretsmanager'), (region) => ({
+      empty: () => dictionary(),
+      check: secretTableProblem,
+      adopt: adoptSecretTable,
+      repair: { losing: `the Secrets Manager secrets of ${region}` },
+    }));
+  }
+
+  /** Reads every region's secrets on disk now, so that damaged state shows when the emulator opens. */
+  open(): void {
+    this.tables.openAll();
   }
 
   async handle(request: LocalRequest): Promise<LocalReply> {
@@ -104,13 +114,34 @@ export class SecretsManagerEmulator implements ServiceEmulator {
       tags: (input.Tags as StoredSecret['tags'] | undefined) ?? [],
       createdDate: now,
       lastChangedDate: now,
-      versions: {},
+      versions: dictionary(),
     };
     table[name] = secret;
     if (input.SecretString === undefined && input.SecretBinary === undefined) return { ARN: secret.arn, Name: name };
     const { VersionId } = putSecretValue(secret, input);
     return { ARN: secret.arn, Name: name, VersionId };
   }
+}
+
+/** What makes a region's secrets file unusable: the fields the actions rely on. */
+function secretTableProblem(value: unknown): string | undefined {
+  if (!isJsonObject(value)) return 'is not a JSON object';
+  return problemInEntries(value, (name) => `secret ${name}`, (secret) => {
+    if (!isJsonObject(secret)) return 'is not a JSON object';
+    if (typeof secret.arn !== 'string') return 'has no ARN';
+    if (typeof secret.name !== 'string') return 'has no name';
+    if (!Array.isArray(secret.tags)) return 'has no tags list';
+    if (!isJsonObject(secret.versions)) return 'has no versions record';
+    const broken = Object.values(secret.versions).some((version) => !isJsonObject(version) || !Array.isArray(version.stages));
+    return broken ? 'has a version without stages' : undefined;
+  });
+}
+
+// Secret names and version ids (a request's ClientRequestToken) are keys: no prototype for them to reach.
+function adoptSecretTable(value: unknown): SecretTable {
+  const table = dictionary<StoredSecret>(value as object);
+  for (const secret of Object.values(table)) secret.versions = dictionary(secret.versions);
+  return table;
 }
 
 /** A secret by name, full ARN or partial ARN (the ARN without its random suffix). */

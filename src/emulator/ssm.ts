@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { publicParameter } from './ssm-public-parameters.ts';
-import { RegionalDocuments } from './state-files.ts';
+import { RegionalDocuments, dictionary, isJsonObject, problemInEntries } from './state-files.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 interface ParameterVersion {
@@ -34,7 +34,17 @@ export class SsmEmulator implements ServiceEmulator {
     private readonly accountId: string,
     dataDir: string | undefined,
   ) {
-    this.tables = new RegionalDocuments(dataDir && join(dataDir, 'ssm'), () => ({}));
+    this.tables = new RegionalDocuments(dataDir && join(dataDir, 'ssm'), (region) => ({
+      empty: () => dictionary(),
+      check: parameterTableProblem,
+      adopt: (value) => dictionary(value as object),
+      repair: { losing: `the SSM parameters of ${region}` },
+    }));
+  }
+
+  /** Reads every region's parameters on disk now, so that damaged state shows when the emulator opens. */
+  open(): void {
+    this.tables.openAll();
   }
 
   async handle(request: LocalRequest): Promise<LocalReply> {
@@ -162,6 +172,18 @@ export class SsmEmulator implements ServiceEmulator {
     if (!parameter) throw new ServiceError('ParameterNotFound', `Parameter ${name} not found.`);
     return parameter;
   }
+}
+
+/** What makes a region's parameter file unusable: the fields GetParameter and PutParameter rely on. */
+function parameterTableProblem(value: unknown): string | undefined {
+  if (!isJsonObject(value)) return 'is not a JSON object';
+  return problemInEntries(value, (name) => `parameter ${name}`, (parameter) => {
+    if (!isJsonObject(parameter)) return 'is not a JSON object';
+    if (!Array.isArray(parameter.versions) || parameter.versions.length === 0) return 'has no versions';
+    if (!Array.isArray(parameter.tags)) return 'has no tags list';
+    const broken = (parameter.versions as unknown[]).find((version) => !isJsonObject(version) || typeof version.version !== 'number' || typeof version.value !== 'string' || typeof version.type !== 'string');
+    return broken === undefined ? undefined : 'has a version without a number, value or type';
+  });
 }
 
 /** A public `/aws/service/...` parameter as if stored: version 1, never written. */

@@ -1,7 +1,8 @@
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
+import { LOCAL_STATE_DAMAGED, LOCK_FILE } from './state-files.ts';
 
 interface LockOwner {
   pid: number;
@@ -9,7 +10,7 @@ interface LockOwner {
   since: string;
 }
 
-export const LOCK_FILE = 'local.lock';
+export { LOCK_FILE };
 
 // Locks this process holds: a second LocalAws in the same process must be refused too,
 // and its pid alone cannot tell it from a lock left behind by an earlier run.
@@ -27,6 +28,7 @@ export function acquireStateLock(dataDir: string): () => void {
       heldLocks.add(path);
       return () => releaseStateLock(path);
     }
+    checkIsLockFile(path);
     const owner = readOwner(path);
     if (owner && isHeld(path, owner)) {
       throw new StackpilotError(
@@ -39,6 +41,17 @@ export function acquireStateLock(dataDir: string): () => void {
     if (JSON.stringify(readOwner(path)) === JSON.stringify(owner)) removeLockFile(path);
   }
   throw new StackpilotError('LocalStateLocked', `Could not take the lock ${path}: other processes keep taking it`, 'Make sure only one stackpilot process uses this folder.');
+}
+
+// Something else in the lock's place (a folder) is neither held nor stale: removing it is for a person to decide.
+function checkIsLockFile(path: string): void {
+  const found = lstatSync(path, { throwIfNoEntry: false });
+  if (!found || found.isFile()) return;
+  throw new StackpilotError(
+    LOCAL_STATE_DAMAGED,
+    `The lock ${path} is ${found.isDirectory() ? 'a folder' : 'something other than a file'}, not a lock file`,
+    `Remove the ${found.isDirectory() ? 'folder' : 'entry'} ${path} and run again: a lock is a file that names the process using the local state, and this one holds no state.`,
+  );
 }
 
 // The lock appears with its content in one step (a hard link to a written file), so no

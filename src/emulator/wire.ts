@@ -29,6 +29,8 @@ export interface LocalReply {
 /** One service's wire protocol over its data plane. */
 export interface ServiceEmulator {
   handle(request: LocalRequest): Promise<LocalReply>;
+  /** Reads the state it keeps on disk now, so that damaged state is reported when LocalAws opens rather than by a request. */
+  open?(): void | Promise<void>;
 }
 
 export function newRequestId(): string {

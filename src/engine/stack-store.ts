@@ -1,6 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { StackpilotError } from '../errors.ts';
+import { damagedState, readStateJson, writeFileAtomic } from '../emulator/state-files.ts';
 import { EngineError } from './api.ts';
 import type { ChangeSetRecord, EngineState, EventRecord, StackRecord } from './state.ts';
 
@@ -55,12 +55,12 @@ export class StackStore {
       this.index(stack);
     }
     const changeSetsPath = join(this.stateDir, CHANGE_SETS_FILE);
-    const changeSets = existsSync(changeSetsPath) ? parseStateJson<ChangeSetRecord[]>(changeSetsPath, readFileSync(changeSetsPath, 'utf8'), (v) => (Array.isArray(v) ? undefined : 'is not a list of change sets')) : [];
+    const changeSets = readStateJson<ChangeSetRecord[]>(changeSetsPath, { check: (v) => (Array.isArray(v) ? undefined : 'is not a list of change sets'), repair: { losing: 'the change sets not yet executed' } }) ?? [];
     for (const changeSet of changeSets) this.changeSets.set(changeSet.changeSetId, changeSet);
   }
 
   private loadLegacy(file: string): void {
-    const state = parseStateJson<EngineState>(file, readFileSync(file, 'utf8'), (v) => (Array.isArray((v as EngineState | null)?.stacks) ? undefined : 'has no list of stacks'));
+    const state = readStateJson<EngineState>(file, { check: (v) => (Array.isArray((v as EngineState | null)?.stacks) ? undefined : 'has no list of stacks') })!;
     for (const stack of state.stacks) this.add(stack);
     for (const changeSet of state.changeSets ?? []) this.changeSets.set(changeSet.changeSetId, changeSet);
     this.changeSetsDirty = true;
@@ -136,10 +136,10 @@ export class StackStore {
         appendFileSync(`${base}.events.jsonl`, stack.events.slice(written).map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: FILE_MODE });
         this.eventsWritten.set(stack.stackId, stack.events.length);
       }
-      writeAtomically(`${base}.json`, JSON.stringify({ ...stack, events: undefined }));
+      writeFileAtomic(`${base}.json`, JSON.stringify({ ...stack, events: undefined }), FILE_MODE);
     }
     this.dirtyStacks.clear();
-    if (this.changeSetsDirty) writeAtomically(join(this.stateDir, CHANGE_SETS_FILE), JSON.stringify([...this.changeSets.values()]));
+    if (this.changeSetsDirty) writeFileAtomic(join(this.stateDir, CHANGE_SETS_FILE), JSON.stringify([...this.changeSets.values()]), FILE_MODE);
     this.changeSetsDirty = false;
   }
 }
@@ -150,21 +150,17 @@ function fileNameOf(stack: StackRecord): string {
   return `${name}-${uuid}`.replace(/[^A-Za-z0-9-]/g, '-');
 }
 
-let temporaryCounter = 0;
-
-function writeAtomically(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.${++temporaryCounter}.tmp`;
-  writeFileSync(temporary, content, { mode: FILE_MODE });
-  renameSync(temporary, path);
-}
-
 function readStackRecord(path: string): StackRecord {
-  return parseStateJson<StackRecord>(path, readFileSync(path, 'utf8'), (value) => {
-    const stack = value as Partial<StackRecord> | null;
-    if (typeof stack?.stackId !== 'string' || typeof stack.stackName !== 'string' || typeof stack.status !== 'string') return 'is not a stack record';
-    if (stack.resources === null || typeof stack.resources !== 'object') return 'has no resources';
-    return undefined;
-  });
+  const repair = { losing: 'this stack: its resources stay in the data planes, owned by no stack' };
+  return readStateJson<StackRecord>(path, {
+    repair,
+    check: (value) => {
+      const stack = value as Partial<StackRecord> | null;
+      if (typeof stack?.stackId !== 'string' || typeof stack.stackName !== 'string' || typeof stack.status !== 'string') return 'is not a stack record';
+      if (stack.resources === null || typeof stack.resources !== 'object') return 'has no resources';
+      return undefined;
+    },
+  })!;
 }
 
 /**
@@ -181,24 +177,8 @@ function readEvents(path: string): EventRecord[] {
       events.push(JSON.parse(line) as EventRecord);
     } catch (error) {
       if (i === lines.length - 1) return;
-      throw damaged(path, `line ${i + 1} is not valid JSON (${(error as Error).message})`);
+      throw damagedState(`The local state file ${path}: line ${i + 1} is not valid JSON: ${(error as Error).message}`, path);
     }
   });
   return events;
-}
-
-function parseStateJson<T>(path: string, text: string, check: (value: unknown) => string | undefined): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw damaged(path, `is not valid JSON (${(error as Error).message})`);
-  }
-  const problem = check(value);
-  if (problem) throw damaged(path, problem);
-  return value as T;
-}
-
-function damaged(path: string, problem: string): StackpilotError {
-  return new StackpilotError('LocalStateDamaged', `The local CloudFormation state file ${path} ${problem}`, 'Run `stackpilot local reset` in the project for a clean start (it deletes the local stacks and their data), or restore the file from a copy.');
 }

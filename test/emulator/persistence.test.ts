@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateBackupCommand, CreateTableCommand, DynamoDBClient, GetItemCommand, ListBackupsCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
@@ -13,8 +11,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { StackpilotError } from '../../src/errors.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { LOCK_FILE } from '../../src/emulator/state-lock.ts';
-
-const LOCAL_AWS_MODULE = join(import.meta.dirname, '../../src/emulator/local-aws.ts');
+import { holdLocalState, killHard } from '../helpers.ts';
 
 function dataDir(): string {
   return join(mkdtempSync(join(tmpdir(), 'stackpilot-local-')), '.stackpilot', 'local');
@@ -84,20 +81,11 @@ describe('local state on disk', () => {
 
   it('names the other process that holds the folder, and takes over its lock once it is gone', async () => {
     const dir = dataDir();
-    const holder = spawn(
-      process.execPath,
-      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', `const { LocalAws } = await import(${JSON.stringify(LOCAL_AWS_MODULE)}); await LocalAws.open({ dataDir: ${JSON.stringify(dir)} }); console.log('ready'); setInterval(() => {}, 1000);`],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    holder.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const holder = await holdLocalState(dir);
     try {
-      const started = await Promise.race([once(holder.stdout!, 'data').then(([chunk]) => String(chunk).trim()), once(holder, 'exit').then(() => 'exited')]);
-      assert.equal(started, 'ready', `the lock holder did not start: ${stderr}`);
       await assert.rejects(LocalAws.open({ dataDir: dir }), { code: 'LocalStateLocked', message: new RegExp(`in use by process ${holder.pid}\\b`) });
     } finally {
-      holder.kill('SIGKILL');
-      await once(holder, 'exit');
+      await killHard(holder);
     }
     // Killed without cleanup: its lock file stays, naming a dead process.
     assert.ok(existsSync(join(dir, LOCK_FILE)));

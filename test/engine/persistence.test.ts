@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { StackpilotError } from '../../src/errors.ts';
 import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, statusOf, tempDir, update } from './engine-harness.ts';
 
@@ -47,19 +49,21 @@ describe('persistence', () => {
     await second.close();
   });
 
-  it('names a damaged stack file and the way out, rather than crash', async () => {
-    const stateDir = tempDir();
-    const first = await openEngine({ stateDir });
-    await deploy(first.engine, 'two', { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
+  it('names a damaged stack file and the ways out, rather than crash', async () => {
+    const dataDir = join(tempDir(), '.stackpilot', 'local');
+    const first = await LocalAws.open({ dataDir });
+    await new CloudFormationClient(first.clientConfig()).send(new CreateStackCommand({ StackName: 'two', TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }) }));
+    await first.settled();
     await first.close();
-    const folder = join(stateDir, 'stacks');
+    const folder = join(dataDir, 'cloudformation', 'us-east-1', 'stacks');
     const record = join(folder, readdirSync(folder).find((f) => f.endsWith('.json'))!);
     writeFileSync(record, readFileSync(record, 'utf8').slice(0, 40));
-    await assert.rejects(openEngine({ stateDir }), (error: unknown) => {
+    await assert.rejects(LocalAws.open({ dataDir }), (error: unknown) => {
       assert.ok(error instanceof StackpilotError);
       assert.equal(error.code, 'LocalStateDamaged');
       assert.ok(error.message.includes(record), error.message);
       assert.match(error.message, /is not valid JSON/);
+      assert.match(error.hint ?? '', /remove .*two-.*\.json \(losing this stack/);
       assert.match(error.hint ?? '', /stackpilot local reset/);
       return true;
     });

@@ -1,23 +1,16 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
+import { damagedState, type StateRepair } from '../state-files.ts';
 import type { LocalReply } from '../wire.ts';
 
 const require = createRequire(import.meta.url);
 
 type RequestListener = (request: unknown, response: unknown) => void;
 
-type Callback<T = void> = (error: Error | null | undefined, value?: T) => void;
-
-interface TableEntry {
-  TableName: string;
-  TableStatus: string;
-  GlobalSecondaryIndexes?: { IndexName: string; IndexStatus?: string }[];
-  LocalSecondaryIndexes?: { IndexName: string }[];
-}
-
 interface DynaliteStoreInternals {
-  db: { close(): Promise<void> };
+  /** dynalite's LevelDB (classic-level on disk, memory-level without a path). */
+  db: { open(): Promise<void>; close(): Promise<void>; iterator(options: object): AsyncIterable<unknown> };
   tableDb: {
     awsAccountId: string;
     awsRegion: string;
@@ -28,6 +21,15 @@ interface DynaliteStoreInternals {
   deleteItemDb(name: string, callback: Callback): void;
   deleteTagDb(name: string, callback: Callback): void;
   deleteIndexDb(kind: 'Local' | 'Global', table: string, index: string, callback: Callback): void;
+}
+
+type Callback<T = void> = (error: Error | null | undefined, value?: T) => void;
+
+interface TableEntry {
+  TableName: string;
+  TableStatus: string;
+  GlobalSecondaryIndexes?: { IndexName: string; IndexStatus?: string }[];
+  LocalSecondaryIndexes?: { IndexName: string }[];
 }
 
 const settle = <T>(work: (callback: Callback<T>) => void) =>
@@ -42,17 +44,16 @@ const INTERNAL_AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=local/20200101/local
  * socket is opened.
  */
 export class DynaliteTableStore {
-  /** Tables left mid-transition by a process that died are finished before the first request. */
-  private readonly ready: Promise<void>;
-
   private constructor(
     private readonly listener: RequestListener,
     private readonly internals: DynaliteStoreInternals,
-  ) {
-    this.ready = this.finishInterruptedTransitions();
-  }
+  ) {}
 
-  static open(path: string | undefined, region: string, accountId: string): DynaliteTableStore {
+  /**
+   * Opens the region's store and, on disk, reads it through once: LevelDB that cannot open, or
+   * whose files are broken, is damaged state (a StackpilotError) rather than a crash mid-request.
+   */
+  static async open(path: string | undefined, region: string, accountId: string, repair?: Required<StateRepair>): Promise<DynaliteTableStore> {
     const dynalite = require('dynalite') as (options: object) => Server;
     const database = require('dynalite/db/index.js') as { create(options: object): DynaliteStoreInternals };
     // dynalite keeps its store private; capture it as it is made, to set the ARN account and
@@ -69,16 +70,14 @@ export class DynaliteTableStore {
     if (!internals) throw new Error('dynalite did not create its store');
     internals.tableDb.awsAccountId = accountId;
     internals.tableDb.awsRegion = region;
-    return new DynaliteTableStore(server.listeners('request')[0] as RequestListener, internals);
+    if (path) await checkReadable(internals.db, path, region, repair);
+    const store = new DynaliteTableStore(server.listeners('request')[0] as RequestListener, internals);
+    await store.finishInterruptedTransitions();
+    return store;
   }
 
   /** Sends one DynamoDB JSON request as it arrived; the reply is dynalite's, byte for byte. */
-  async forward(headers: Record<string, string>, body: Buffer): Promise<LocalReply> {
-    await this.ready;
-    return this.send(headers, body);
-  }
-
-  private send(headers: Record<string, string>, body: Buffer): Promise<LocalReply> {
+  forward(headers: Record<string, string>, body: Buffer): Promise<LocalReply> {
     return new Promise((resolve, reject) => {
       const request = Object.assign(new EventEmitter(), { method: 'POST', url: '/', headers });
       const replyHeaders: Record<string, string> = {};
@@ -104,12 +103,7 @@ export class DynaliteTableStore {
 
   /** Calls an action with a JSON input, for the emulator's own work (backups, restores, checks). */
   async call<T = Record<string, unknown>>(action: string, input: object): Promise<{ status: number; output: T }> {
-    await this.ready;
-    return this.callNow<T>(action, input);
-  }
-
-  private async callNow<T>(action: string, input: object): Promise<{ status: number; output: T }> {
-    const reply = await this.send(
+    const reply = await this.forward(
       {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': `DynamoDB_20120810.${action}`,
@@ -132,7 +126,7 @@ export class DynaliteTableStore {
     const names: string[] = [];
     let start: string | undefined;
     do {
-      const { output } = await this.callNow<{ TableNames?: string[]; LastEvaluatedTableName?: string }>('ListTables', start ? { ExclusiveStartTableName: start } : {});
+      const { output } = await this.call<{ TableNames?: string[]; LastEvaluatedTableName?: string }>('ListTables', start ? { ExclusiveStartTableName: start } : {});
       names.push(...(output.TableNames ?? []));
       start = output.LastEvaluatedTableName;
     } while (start);
@@ -156,4 +150,27 @@ export class DynaliteTableStore {
   close(): Promise<void> {
     return this.internals.db.close();
   }
+}
+
+// LevelDB opens in the background and would only fail later, in dynalite's streams, where an error
+// has no listener and ends the process. A broken table file is found only when read: read all now.
+async function checkReadable(db: DynaliteStoreInternals['db'], path: string, region: string, repair: Required<StateRepair> | undefined): Promise<void> {
+  const damaged = (what: string, error: unknown) => damagedState(`The local DynamoDB tables of ${region}, LevelDB in ${path}, ${what}: ${levelErrorMessage(error)}`, path, repair);
+  try {
+    await db.open();
+  } catch (error) {
+    throw damaged('cannot be opened', error);
+  }
+  try {
+    for await (const entry of db.iterator({ fillCache: false })) void entry;
+  } catch (error) {
+    await db.close();
+    throw damaged('cannot be read', error);
+  }
+}
+
+// abstract-level wraps LevelDB's own error ("Corruption: ...") as the cause of its generic one.
+function levelErrorMessage(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
 }

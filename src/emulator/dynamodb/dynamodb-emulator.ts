@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { stateSubfolders } from '../state-files.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from '../wire.ts';
 import { createBackup, deleteBackup, describeBackup, listBackups, restoreTableFromBackup } from './backups.ts';
 import { DynamoRegion } from './dynamodb-region.ts';
@@ -27,7 +28,7 @@ const OWN_ACTIONS: Record<string, (region: DynamoRegion, input: Input) => unknow
  * region; backups, PITR, TTL, encryption, streams and deletion protection are kept beside it.
  */
 export class DynamoDbEmulator implements ServiceEmulator {
-  private readonly regions = new Map<string, DynamoRegion>();
+  private readonly regions = new Map<string, Promise<DynamoRegion>>();
 
   constructor(
     private readonly accountId: string,
@@ -35,7 +36,7 @@ export class DynamoDbEmulator implements ServiceEmulator {
   ) {}
 
   async handle(request: LocalRequest): Promise<LocalReply> {
-    const region = this.region(request.region);
+    const region = await this.region(request.region);
     const action = targetAction(request);
     try {
       const own = OWN_ACTIONS[action];
@@ -63,16 +64,24 @@ export class DynamoDbEmulator implements ServiceEmulator {
     }
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.regions.values()].map((region) => region.tables.close()));
-    this.regions.clear();
+  /** Opens every region that has tables on disk now, so that damaged state shows when the emulator opens. */
+  async open(): Promise<void> {
+    if (this.dataDir) await Promise.all(stateSubfolders(join(this.dataDir, 'dynamodb')).map((name) => this.region(name)));
   }
 
-  private region(name: string): DynamoRegion {
+  async close(): Promise<void> {
+    const opened = await Promise.allSettled(this.regions.values());
+    this.regions.clear();
+    await Promise.all(opened.map((region) => region.status === 'fulfilled' && region.value.tables.close()));
+  }
+
+  private region(name: string): Promise<DynamoRegion> {
     let region = this.regions.get(name);
     if (!region) {
-      region = new DynamoRegion(name, this.accountId, this.dataDir && join(this.dataDir, 'dynamodb', name));
+      region = DynamoRegion.open(name, this.accountId, this.dataDir && join(this.dataDir, 'dynamodb', name));
       this.regions.set(name, region);
+      // A region that failed to open is not remembered: the next request tries again.
+      region.catch(() => this.regions.delete(name));
     }
     return region;
   }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { JsonDocument, readJsonIfExists, removePath, writeJsonAtomic } from '../state-files.ts';
+import { JsonDocument, dictionary, isJsonObject, problemInEntries, readStateJson, removePath, writeJsonAtomic } from '../state-files.ts';
 import { ServiceError } from '../wire.ts';
 import { DynaliteTableStore } from './dynalite-table-store.ts';
 
@@ -33,17 +33,29 @@ export type Item = Record<string, unknown>;
 
 /** One region's DynamoDB: dynalite's tables plus the emulator's own records and backup copies. */
 export class DynamoRegion {
-  readonly tables: DynaliteTableStore;
-  private readonly state: JsonDocument<RegionState>;
   private readonly backupItems = new Map<string, Item[]>();
 
-  constructor(
+  private constructor(
     readonly region: string,
     readonly accountId: string,
     private readonly folder: string | undefined,
-  ) {
-    this.tables = DynaliteTableStore.open(folder && join(folder, 'tables'), region, accountId);
-    this.state = new JsonDocument(folder && join(folder, 'emulator-state.json'), () => ({ tables: {}, backups: {} }));
+    private readonly state: JsonDocument<RegionState>,
+    readonly tables: DynaliteTableStore,
+  ) {}
+
+  /** Opens the region's state (in `folder`, or in memory); damaged state is a StackpilotError. */
+  static async open(region: string, accountId: string, folder: string | undefined): Promise<DynamoRegion> {
+    const state = new JsonDocument<RegionState>(folder && join(folder, 'emulator-state.json'), {
+      empty: () => ({ tables: dictionary(), backups: dictionary() }),
+      check: regionStateProblem,
+      adopt: (value) => {
+        const stored = value as RegionState;
+        return { tables: dictionary(stored.tables), backups: dictionary(stored.backups) };
+      },
+      repair: { losing: `the encryption, stream, point-in-time recovery, TTL and deletion protection settings of the tables of ${region}, and their backups (the tables and items stay)` },
+    });
+    const tables = await DynaliteTableStore.open(folder && join(folder, 'tables'), region, accountId, folder ? { remove: folder, losing: `the DynamoDB tables, items and backups of ${region}` } : undefined);
+    return new DynamoRegion(region, accountId, folder, state, tables);
   }
 
   settings(tableName: string): TableSettings {
@@ -77,7 +89,11 @@ export class DynamoRegion {
   }
 
   backupContents(arn: string): Item[] {
-    return (this.folder ? readJsonIfExists<Item[]>(this.backupItemsPath(arn)) : this.backupItems.get(arn)) ?? [];
+    const path = this.folder && this.backupItemsPath(arn);
+    const items = path
+      ? readStateJson<Item[]>(path, { check: (value) => (Array.isArray(value) ? undefined : 'is not a list of items'), repair: { losing: `the items of backup ${arn}, which then restores as an empty table` } })
+      : this.backupItems.get(arn);
+    return items ?? [];
   }
 
   removeBackup(arn: string): void {
@@ -97,4 +113,21 @@ export class DynamoRegion {
   private backupItemsPath(arn: string): string {
     return join(this.folder!, 'backups', `${arn.slice(arn.lastIndexOf('/') + 1)}.json`);
   }
+}
+
+/** What makes a region's emulator-state.json unusable: the records the table and backup actions rely on. */
+function regionStateProblem(value: unknown): string | undefined {
+  if (!isJsonObject(value)) return 'is not a JSON object';
+  if (!isJsonObject(value.tables)) return 'has no table settings';
+  if (!isJsonObject(value.backups)) return 'has no backups record';
+  const settingsProblem = problemInEntries(value.tables, (name) => `settings of table ${name}`, (settings) => (isJsonObject(settings) ? undefined : 'are not a JSON object'));
+  return settingsProblem ?? problemInEntries(value.backups, (arn) => `backup ${arn}`, backupProblem);
+}
+
+function backupProblem(backup: unknown): string | undefined {
+  if (!isJsonObject(backup)) return 'is not a JSON object';
+  if (typeof backup.backupArn !== 'string' || typeof backup.backupName !== 'string') return 'has no ARN or name';
+  if (typeof backup.createdAt !== 'number' || typeof backup.sizeBytes !== 'number' || typeof backup.itemCount !== 'number') return 'has no creation time, size or item count';
+  if (!isJsonObject(backup.table) || !isJsonObject(backup.settings)) return 'has no table description or settings';
+  return undefined;
 }

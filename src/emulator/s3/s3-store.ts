@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonIfExists, removePath, writeFileAtomic, writeJsonAtomic } from '../state-files.ts';
+import { damagedState, isJsonObject, readStateJson, removePath, stateSubfolders, writeFileAtomic, writeJsonAtomic } from '../state-files.ts';
 
 export interface BucketRecord {
   name: string;
@@ -53,12 +53,19 @@ export class S3Store {
   }
 
   private loadFromDisk(root: string): void {
-    for (const entry of safeReaddir(root)) {
-      const record = readJsonIfExists<BucketRecord>(join(root, entry, 'bucket.json'));
+    for (const folder of stateSubfolders(root)) {
+      const bucketFolder = join(root, folder);
+      const record = readStateJson<BucketRecord>(join(bucketFolder, 'bucket.json'), {
+        check: (value) => bucketRecordProblem(value, folder),
+        repair: { remove: bucketFolder, losing: `bucket ${folder} and its objects` },
+      });
       if (!record) continue;
       const objects = new Map<string, ObjectVersion[]>();
-      for (const keyFolder of safeReaddir(join(root, entry, 'objects'))) {
-        const file = readJsonIfExists<KeyVersionsFile>(join(root, entry, 'objects', keyFolder, 'versions.json'));
+      for (const keyFolder of stateSubfolders(join(bucketFolder, 'objects'))) {
+        const file = readStateJson<KeyVersionsFile>(join(bucketFolder, 'objects', keyFolder, 'versions.json'), {
+          check: (value) => keyVersionsProblem(value, keyFolder),
+          repair: { remove: join(bucketFolder, 'objects', keyFolder), losing: `the versions of one key of bucket ${folder}` },
+        });
         if (file && file.versions.length > 0) objects.set(file.key, file.versions);
       }
       this.buckets.set(record.name, { record, objects });
@@ -141,7 +148,15 @@ export class S3Store {
   readBody(bucket: string, version: ObjectVersion): Buffer {
     if (version.deleteMarker) return Buffer.alloc(0);
     if (!this.root) return this.memoryBodies.get(bodyId(bucket, version)) ?? Buffer.alloc(0);
-    return readFileSync(this.bodyPath(bucket, version));
+    const path = this.bodyPath(bucket, version);
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw damagedState(`The body of version ${version.versionId} of s3://${bucket}/${version.key}, ${path}, cannot be read: ${(error as Error).message}`, path, {
+        remove: this.keyFolder(bucket, version.key),
+        losing: `the versions of ${version.key}`,
+      });
+    }
   }
 
   private writeBody(bucket: string, version: ObjectVersion, body: Buffer): void {
@@ -161,9 +176,8 @@ export class S3Store {
     else writeJsonAtomic(join(folder, 'versions.json'), { key, versions } satisfies KeyVersionsFile);
   }
 
-  // Keys may be up to 1024 bytes of anything; a hash makes a safe, bounded folder name.
   private keyFolder(bucket: string, key: string): string {
-    return join(this.root!, bucket, 'objects', createHash('sha256').update(key).digest('hex'));
+    return join(this.root!, bucket, 'objects', keyFolderName(key));
   }
 
   private bodyPath(bucket: string, version: ObjectVersion): string {
@@ -189,11 +203,48 @@ function bodyId(bucket: string, version: ObjectVersion): string {
   return `${bucket}\u0000${version.key}\u0000${version.versionId}`;
 }
 
-function safeReaddir(path: string): string[] {
-  try {
-    return readdirSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+// Keys may be up to 1024 bytes of anything; a hash makes a safe, bounded folder name.
+function keyFolderName(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** What makes a bucket.json unusable: the fields the store and the bucket operations rely on. */
+function bucketRecordProblem(value: unknown, folder: string): string | undefined {
+  if (!isJsonObject(value)) return 'is not a JSON object';
+  if (typeof value.name !== 'string' || value.name === '') return 'has no bucket name';
+  // Deleting the bucket removes the folder its name gives.
+  if (value.name !== folder) return `names bucket ${value.name}, but is in the folder of bucket ${folder}`;
+  if (typeof value.region !== 'string') return 'has no region';
+  if (typeof value.creationDate !== 'string') return 'has no creation date';
+  if (!isStringRecord(value.configurations)) return 'has no configurations record';
+  return undefined;
+}
+
+/** What makes a versions.json unusable: its key, and each version's fields that requests read. */
+function keyVersionsProblem(value: unknown, folder: string): string | undefined {
+  if (!isJsonObject(value)) return 'is not a JSON object';
+  if (typeof value.key !== 'string') return 'has no key';
+  // Writes go to the folder the key hashes to: a file elsewhere would never be updated.
+  if (keyFolderName(value.key) !== folder) return `is in the folder of another key than its own (${value.key})`;
+  if (!Array.isArray(value.versions)) return 'has no versions list';
+  for (const version of value.versions as unknown[]) {
+    if (!isJsonObject(version) || typeof version.versionId !== 'string') return 'has a version without a version id';
+    const problem = objectVersionProblem(version, value.key);
+    if (problem) return `has version ${version.versionId}, which ${problem}`;
   }
+  return undefined;
+}
+
+function objectVersionProblem(version: Record<string, unknown>, key: string): string | undefined {
+  if (version.key !== key) return 'is of another key';
+  if (typeof version.etag !== 'string') return 'has no etag';
+  if (typeof version.size !== 'number') return 'has no size';
+  if (typeof version.lastModified !== 'string') return 'has no modification date';
+  if (!isStringRecord(version.headers)) return 'has no headers record';
+  if (!isStringRecord(version.metadata)) return 'has no metadata record';
+  return undefined;
+}
+
+function isStringRecord(value: unknown): boolean {
+  return isJsonObject(value) && Object.values(value).every((entry) => typeof entry === 'string');
 }
