@@ -123,7 +123,7 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
         emit({ code: 'stack-start', ...stackContext, operation: 'delete', resources: resources.get(id)!.filter((r) => r.stackName === state.stackName).length });
         const since = new Date();
         await cfn.send(new DeleteStackCommand({ StackName: state.stack!.StackId }));
-        const result = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, pollMilliseconds: target.pollMilliseconds }, emit);
+        const result = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, polling: target.polling }, emit);
         const ok = result.status === 'DELETE_COMPLETE';
         emit({ code: 'stack-done', ...stackContext, outcome: ok ? 'succeeded' : 'failed', status: result.status, ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), seconds: (Date.now() - started) / 1000 });
         if (!ok) {

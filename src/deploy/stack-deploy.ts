@@ -14,7 +14,7 @@ import type { TemplateModel } from '../template/model.ts';
 import { isSuccessStatus, isTerminalStatus, type EventSink } from './events.ts';
 import { previewChangeSet } from './preview.ts';
 import type { Target } from './target.ts';
-import { watchStack, type WatchResult } from './watch.ts';
+import { pauses, watchStack, type WatchResult } from './watch.ts';
 
 /** One stack to deploy: what CloudFormation needs, and the template models for the preview. */
 export interface StackDeployment {
@@ -46,7 +46,6 @@ export interface StackResult {
   outputs: Record<string, string>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
 
 async function describe(target: Target, stackName: string): Promise<Stack | undefined> {
@@ -62,10 +61,11 @@ async function describe(target: Target, stackName: string): Promise<Stack | unde
 async function waitUntilIdle(target: Target, stackName: string, emit: EventSink): Promise<Stack | undefined> {
   let stack = await describe(target, stackName);
   let warned = false;
+  const pause = pauses(target.polling);
   while (stack && !isTerminalStatus(stack.StackStatus!) && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
     if (!warned) emit({ code: 'warning', message: `${stackName} is busy (${stack.StackStatus}); waiting for that operation to end` });
     warned = true;
-    await sleep(target.pollMilliseconds);
+    await pause();
     stack = await describe(target, stackName);
   }
   return stack;
@@ -74,7 +74,7 @@ async function waitUntilIdle(target: Target, stackName: string, emit: EventSink)
 async function deleteAndWait(target: Target, stack: Stack, context: { stack: string; stackName: string }, emit: EventSink): Promise<WatchResult> {
   const since = new Date();
   await target.cloudformation.send(new DeleteStackCommand({ StackName: stack.StackId }));
-  return watchStack(target.cloudformation, stack.StackId!, { ...context, since, pollMilliseconds: target.pollMilliseconds }, emit);
+  return watchStack(target.cloudformation, stack.StackId!, { ...context, since, polling: target.polling }, emit);
 }
 
 async function outputsOf(target: Target, stackId: string): Promise<Record<string, string>> {
@@ -101,8 +101,9 @@ export async function createChangeSet(target: Target, d: StackDeployment, type: 
     }),
   );
   let changeSet = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
+  const pause = pauses(target.polling);
   while (changeSet.Status === 'CREATE_PENDING' || changeSet.Status === 'CREATE_IN_PROGRESS') {
-    await sleep(target.pollMilliseconds);
+    await pause();
     changeSet = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
   }
   if (changeSet.Status === 'FAILED') {
@@ -168,7 +169,7 @@ export async function deployStack(target: Target, d: StackDeployment, confirmati
   const since = new Date();
   emit({ code: 'stack-start', ...context, operation: type === 'CREATE' ? 'create' : 'update', resources: changes.filter((c) => c.nestedPath.length === 0).length });
   await target.cloudformation.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId }));
-  const result = await watchStack(target.cloudformation, stackId, { ...context, since, pollMilliseconds: target.pollMilliseconds }, emit);
+  const result = await watchStack(target.cloudformation, stackId, { ...context, since, polling: target.polling }, emit);
   if (!isSuccessStatus(result.status)) {
     return done({ outcome: 'failed', status: result.status, reason: result.statusReason, ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), outputs: {} });
   }

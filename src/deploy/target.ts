@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { EngineOptions } from '../engine/api.ts';
 import { LocalAws } from '../emulator/local-aws.ts';
 import { StackpilotError } from '../errors.ts';
+import type { Polling } from './watch.ts';
 
 /** Where a deploy goes: the embedded local engine (default) or an AWS account. */
 export interface TargetOptions {
@@ -24,8 +25,8 @@ export interface Target {
   accountId: string;
   cloudformation: CloudFormationClient;
   s3: S3Client;
-  /** How long to wait between polls of a stack in progress. */
-  pollMilliseconds: number;
+  /** How long to wait between polls of a stack or change set in progress. */
+  polling: Polling;
   close(): Promise<void>;
 }
 
@@ -41,7 +42,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
       accountId: local.accountId,
       cloudformation,
       s3,
-      pollMilliseconds: 25,
+      polling: { first: 25, max: 25 },
       close: async () => {
         cloudformation.destroy();
         s3.destroy();
@@ -69,7 +70,9 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     accountId,
     cloudformation,
     s3,
-    pollMilliseconds: 5000,
+    // A change set is often ready, and a small stack done, within seconds: poll soon, then back
+    // off to every 5 s so a long deploy stays well inside CloudFormation's API rate limits.
+    polling: { first: 1000, max: 5000 },
     close: async () => {
       cloudformation.destroy();
       s3.destroy();
