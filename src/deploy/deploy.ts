@@ -8,11 +8,12 @@ import { projectStackGraph } from '../graph/stack-graph.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
 import { validateProject } from '../validate/validate.ts';
+import { beforeStacks } from './aws-errors.ts';
 import type { EventSink } from './events.ts';
 import { runHealthChecks } from './health.ts';
 import { artifactsBucketName, packageProject, type PackagePlan } from './package.ts';
 import { runReadyQueue, type NodeOutcome } from './scheduler.ts';
-import { deployStack, type Confirmation, type StackDeployment, type StackResult } from './stack-deploy.ts';
+import { deployStack, stackDone, type Confirmation, type StackDeployment, type StackResult } from './stack-deploy.ts';
 import { openTarget } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
@@ -99,6 +100,9 @@ export function stackDeployment(context: DeployContext, plan: PackagePlan, tags:
   };
 }
 
+/** Thrown by a stack's run in the ready queue when it did not deploy, so that its dependents do not start. */
+const STACK_NOT_DEPLOYED = new StackpilotError('StackNotDeployed', 'a stack did not deploy');
+
 /** Tags every stack of the project carries. */
 export function projectTags(context: DeployContext): Tag[] {
   return Object.entries({ ...context.project.manifest?.tags, 'stackpilot:project': context.project.name, ...(context.environment.env ? { 'stackpilot:environment': context.environment.env } : {}) }).map(([Key, Value]) => ({ Key, Value }));
@@ -121,8 +125,11 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const plan = packageProject(project, artifactsBucketName(project.name, target.accountId, region), region);
     if (plan.artifacts.length > 0) {
       emit({ code: 'phase', phase: 'package', message: `uploading templates to s3://${plan.bucket}` });
-      await ensureArtifactsBucket(target.s3, plan.bucket, region);
-      emit({ code: 'package', bucket: plan.bucket, ...(await uploadArtifacts(target.s3, plan)) });
+      const uploaded = await beforeStacks(`upload the nested templates to s3://${plan.bucket} (nothing was deployed)`, async () => {
+        await ensureArtifactsBucket(target.s3, plan.bucket, region);
+        return uploadArtifacts(target.s3, plan);
+      });
+      emit({ code: 'package', bucket: plan.bucket, ...uploaded });
     }
 
     emit({ code: 'phase', phase: 'deploy', message: `deploying to ${target.kind === 'local' ? 'the local engine' : `AWS account ${target.accountId}`} in ${region}` });
@@ -131,24 +138,41 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const confirmation: Confirmation = { always: target.kind === 'aws', yes: options.yes, ask: options.ask };
     const tags = projectTags(context);
 
+    /** One stack, upstream outputs filled in; a missing one fails the stack like any other failure. */
+    const deployOne = async (id: string): Promise<StackResult> => {
+      let deployment: StackDeployment;
+      try {
+        deployment = stackDeployment(context, plan, tags, id, (upstream) => results.get(upstream)?.outputs);
+      } catch (error) {
+        if (!(error instanceof StackpilotError)) throw error;
+        const failed: StackResult = { outcome: 'failed', reason: error.message, ...(error.hint ? { hint: error.hint } : {}), outputs: {} };
+        emit(stackDone({ stack: id, stackName: stackName(id) }, failed, 0));
+        return failed;
+      }
+      const result = await deployStack(target, deployment, confirmation, emit);
+      const template = project.templates.get(project.stacks.find((s) => s.id === id)!.template)!;
+      // An output that repeats a NoEcho value (a Ref to the parameter) is a secret too.
+      const secrets = deployment.parameters.filter((p) => template.model.parameters.get(p.ParameterKey!)?.noEcho && p.ParameterValue).map((p) => p.ParameterValue!);
+      for (const [key, value] of Object.entries(result.outputs)) if (secrets.includes(value)) result.outputs[key] = '****';
+      return result;
+    };
+
     const outcomes = await runReadyQueue(
       graph.dependencies,
       async (id) => {
-        const deployment = stackDeployment(context, plan, tags, id, (upstream) => results.get(upstream)?.outputs);
-        const result = await deployStack(target, deployment, confirmation, emit);
-        const template = project.templates.get(project.stacks.find((s) => s.id === id)!.template)!;
-        // An output that repeats a NoEcho value (a Ref to the parameter) is a secret too.
-        const secrets = deployment.parameters.filter((p) => template.model.parameters.get(p.ParameterKey!)?.noEcho && p.ParameterValue).map((p) => p.ParameterValue!);
-        for (const [key, value] of Object.entries(result.outputs)) if (secrets.includes(value)) result.outputs[key] = '****';
+        const result = await deployOne(id);
         results.set(id, result);
-        if (result.outcome === 'failed' || result.outcome === 'awaiting-confirmation') throw new StackpilotError('StackNotDeployed', result.reason ?? result.status ?? result.outcome);
+        if (result.outcome === 'failed' || result.outcome === 'awaiting-confirmation') throw STACK_NOT_DEPLOYED;
       },
       { concurrency: options.concurrency },
     );
+    // Stacks that did not deploy were reported as they ended; any other error is a bug, raised
+    // once the stacks still running have finished (none is left halfway).
+    for (const outcome of outcomes.values()) if (outcome.status === 'failed' && outcome.error !== STACK_NOT_DEPLOYED) throw outcome.error;
 
     const stacks = new Map<string, StackResult | NodeOutcome>([...outcomes].map(([id, outcome]) => [id, results.get(id) ?? outcome]));
     for (const [id, outcome] of outcomes) {
-      if (outcome.status === 'not-started') emit({ code: 'stack-done', stack: id, stackName: stackName(id), outcome: 'not-started', seconds: 0 });
+      if (outcome.status === 'not-started') emit(stackDone({ stack: id, stackName: stackName(id) }, { outcome: 'not-started' }, 0));
     }
     const ok = [...results.values()].every((r) => r.outcome === 'succeeded' || r.outcome === 'no-changes') && results.size === outcomes.size;
     if (!ok) return { ok, diagnostics: [], stacks };
