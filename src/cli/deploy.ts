@@ -52,8 +52,12 @@ and says how to continue.
 Progress: a live view on a terminal, plain lines when not a terminal or CI is set, JSON lines
 with --json. --log-file keeps a timestamped log.
 
+A stack that does not deploy is reported with the reason (its first failed resource, or the
+AWS call that failed) and what to do; the stacks that wait for it are not started.
+
 Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting confirmation,
-2 validation errors (nothing was touched), 3 usage or I/O problem.`,
+2 validation errors (nothing was touched), 3 usage or I/O problem (an AWS call that fails
+before any stack included: nothing was deployed).`,
     )
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)

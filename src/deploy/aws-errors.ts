@@ -80,10 +80,11 @@ export function failureInWords(error: unknown): { message: string; hint?: string
 }
 
 /**
- * Runs AWS calls that come before any stack is touched: an AWS error becomes a StackpilotError
- * that says what could not be done (`what`, as in "could not <what>") and why.
+ * Runs AWS calls that are no one stack's operation (preparing the artifacts bucket, reading the
+ * stacks' state): an AWS error becomes a StackpilotError that says what could not be done
+ * (`what`, as in "could not <what>") and why.
  */
-export async function beforeStacks<T>(what: string, work: () => Promise<T>): Promise<T> {
+export async function awsStep<T>(what: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {

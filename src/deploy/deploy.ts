@@ -8,11 +8,11 @@ import { projectStackGraph } from '../graph/stack-graph.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
 import { validateProject } from '../validate/validate.ts';
-import { beforeStacks } from './aws-errors.ts';
+import { awsStep } from './aws-errors.ts';
 import type { EventSink } from './events.ts';
 import { runHealthChecks } from './health.ts';
 import { artifactsBucketName, packageProject, type PackagePlan } from './package.ts';
-import { runReadyQueue, type NodeOutcome } from './scheduler.ts';
+import { runReadyQueue, throwUnreported, type NodeOutcome } from './scheduler.ts';
 import { deployStack, stackDone, type Confirmation, type StackDeployment, type StackResult } from './stack-deploy.ts';
 import { openTarget } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
@@ -100,9 +100,6 @@ export function stackDeployment(context: DeployContext, plan: PackagePlan, tags:
   };
 }
 
-/** Thrown by a stack's run in the ready queue when it did not deploy, so that its dependents do not start. */
-const STACK_NOT_DEPLOYED = new StackpilotError('StackNotDeployed', 'a stack did not deploy');
-
 /** Tags every stack of the project carries. */
 export function projectTags(context: DeployContext): Tag[] {
   return Object.entries({ ...context.project.manifest?.tags, 'stackpilot:project': context.project.name, ...(context.environment.env ? { 'stackpilot:environment': context.environment.env } : {}) }).map(([Key, Value]) => ({ Key, Value }));
@@ -125,7 +122,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const plan = packageProject(project, artifactsBucketName(project.name, target.accountId, region), region);
     if (plan.artifacts.length > 0) {
       emit({ code: 'phase', phase: 'package', message: `uploading templates to s3://${plan.bucket}` });
-      const uploaded = await beforeStacks(`upload the nested templates to s3://${plan.bucket} (nothing was deployed)`, async () => {
+      const uploaded = await awsStep(`upload the nested templates to s3://${plan.bucket} (nothing was deployed)`, async () => {
         await ensureArtifactsBucket(target.s3, plan.bucket, region);
         return uploadArtifacts(target.s3, plan);
       });
@@ -162,13 +159,12 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
       async (id) => {
         const result = await deployOne(id);
         results.set(id, result);
-        if (result.outcome === 'failed' || result.outcome === 'awaiting-confirmation') throw STACK_NOT_DEPLOYED;
+        return result.outcome === 'succeeded' || result.outcome === 'no-changes';
       },
       { concurrency: options.concurrency },
     );
-    // Stacks that did not deploy were reported as they ended; any other error is a bug, raised
-    // once the stacks still running have finished (none is left halfway).
-    for (const outcome of outcomes.values()) if (outcome.status === 'failed' && outcome.error !== STACK_NOT_DEPLOYED) throw outcome.error;
+    // Once the stacks still running have finished (none is left halfway).
+    throwUnreported(outcomes);
 
     const stacks = new Map<string, StackResult | NodeOutcome>([...outcomes].map(([id, outcome]) => [id, results.get(id) ?? outcome]));
     for (const [id, outcome] of outcomes) {

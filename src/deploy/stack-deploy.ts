@@ -125,8 +125,11 @@ function afterFailedChange(status: string): string {
   return 'Correct the cause and deploy again.';
 }
 
+/** How a stack's deploy or delete ended, as its `stack-done` event tells. */
+export type StackEnd = Pick<StackResult, 'status' | 'reason' | 'hint' | 'firstFailure'> & { outcome: StackDoneEvent['outcome'] };
+
 /** The `stack-done` event that reports how a stack's deploy or delete ended. */
-export function stackDone(context: { stack: string; stackName: string }, result: Pick<StackResult, 'status' | 'reason' | 'hint' | 'firstFailure'> & { outcome: StackDoneEvent['outcome'] }, seconds: number): StackDoneEvent {
+export function stackDone(context: { stack: string; stackName: string }, result: StackEnd, seconds: number): StackDoneEvent {
   return {
     code: 'stack-done',
     ...context,

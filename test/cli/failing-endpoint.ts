@@ -18,7 +18,7 @@ import { writeProject } from '../helpers.ts';
 export interface InjectedFailure {
   /** A CloudFormation or STS action (`CreateChangeSet`) or an S3 operation (`PutObject`, `CreateBucket`, `HeadBucket`, `HeadObject`). */
   call: string;
-  /** Fail the call only for this stack (CloudFormation calls that name one). */
+  /** Fail the call only for this stack (CloudFormation calls that name one, by name or ARN). */
   stackName?: string;
   code: string;
   message: string;
@@ -52,7 +52,9 @@ function injected(request: LocalRequest, failure: InjectedFailure): LocalReply |
     return s3Operation(request) === failure.call ? s3ErrorReply(new ServiceError(failure.code, failure.message, status), request.path) : undefined;
   }
   const parameters = decodeQueryParameters(request);
-  if (parameters.Action !== failure.call || (failure.stackName !== undefined && parameters.StackName !== failure.stackName)) return undefined;
+  // A stack is named by its name or its ARN (`arn:aws:cloudformation:...:stack/NAME/id`).
+  const stackName = parameters.StackName?.replace(/^arn:.*:stack\/([^/]+)\/.*$/, '$1');
+  if (parameters.Action !== failure.call || (failure.stackName !== undefined && stackName !== failure.stackName)) return undefined;
   return queryErrorReply(CLOUDFORMATION_NAMESPACE, failure.code, failure.message, status, status >= 500 ? 'Receiver' : 'Sender');
 }
 
