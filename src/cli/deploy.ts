@@ -66,9 +66,10 @@ before any stack included: nothing was deployed).`,
     .option('--json', 'print progress as JSON lines')
     .action(async (path: string, flags: DeployFlags) => {
       const { deployProject } = await import('../deploy/deploy.ts');
+      // Opened first: a log that cannot be written stops the deploy before anything is shown or touched.
+      const log = flags.logFile ? openDeployLog(flags.logFile) : undefined;
       const colors = colorsFor(process.stdout);
       const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors });
-      const log = flags.logFile ? openDeployLog(flags.logFile) : undefined;
       // A question must not be drawn over by the live view: it pauses while the person answers.
       const question = terminalQuestion();
       const emit = (event: DeployEvent) => {
@@ -93,6 +94,7 @@ before any stack included: nothing was deployed).`,
       } finally {
         renderer.finish();
         log?.finish();
+        if (log?.failure) process.stderr.write(`warning: ${log.failure}\n`);
       }
     });
 }

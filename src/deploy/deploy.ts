@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
 import { errorsOf, loadDeployContext, type DeployContext, type StackTargetOptions } from './context.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
+import { checkWritable } from '../project/files.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
 import { validateProject } from '../validate/validate.ts';
@@ -68,8 +69,13 @@ function modelsByPath(project: Project, root: ProjectTemplate) {
 }
 
 function writeOutputs(file: string, outputs: Record<string, Record<string, string>>): void {
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  try {
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    // Checked before the deploy; a disk that fills up since is still no reason for a stack trace.
+    throw new StackpilotError('FileUnwritable', `the stacks are deployed, but the outputs file ${file} could not be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'stackpilot outputs --format json prints the same outputs.');
+  }
 }
 
 /**
@@ -114,6 +120,8 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   emit({ code: 'phase', phase: 'validate', message: `validating ${path}` });
   const context = loadDeployContext(path, options);
   const { project, environment, region, stackName } = context;
+  const outputsFile = resolve(options.outputsFile ?? join(project.root, 'outputs.json'));
+  checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
   const diagnostics = errorsOf(validateProject(project));
   if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map() };
 
@@ -176,7 +184,6 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     emit({ code: 'phase', phase: 'outputs', message: 'outputs' });
     const outputs = Object.fromEntries([...results].map(([id, r]) => [id, r.outputs]));
     for (const [id, r] of results) emit({ code: 'outputs', stack: id, stackName: stackName(id), outputs: r.outputs });
-    const outputsFile = resolve(options.outputsFile ?? join(project.root, 'outputs.json'));
     writeOutputs(outputsFile, outputs);
 
     const healthy = await runHealthChecks(project.manifest?.healthChecks ?? [], outputs, { local: target.kind === 'local' }, emit);

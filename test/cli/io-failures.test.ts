@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { copyExample, runCli } from '../helpers.ts';
+
+/**
+ * Ordinary I/O problems: each is a clear message (what, where, what to do) with exit code 3,
+ * found before anything is touched; and output that nobody reads any more never stops a deploy.
+ */
+
+describe('ordinary I/O problems', () => {
+  it('an outputs file in a folder that does not exist stops the deploy before anything is deployed', () => {
+    const dir = copyExample('plot-palette');
+    const r = runCli(['deploy', dir, '--env', 'development', '-o', '/nonexistent/dir/out.json'], { env: { CI: 'true' } });
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stderr, 'error: cannot write the outputs file /nonexistent/dir/out.json: the folder /nonexistent/dir does not exist\n  Create the folder, or choose another file with --outputs-file. Nothing was deployed.\n');
+    assert.ok(!existsSync(join(dir, '.stackpilot')), 'the local engine was never opened');
+  });
+
+  it('a log file that cannot be opened stops the deploy before anything is touched', () => {
+    const dir = copyExample('plot-palette');
+    const r = runCli(['deploy', dir, '--env', 'development', '--log-file', '/nonexistent/x.log'], { env: { CI: 'true' } });
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stderr, 'error: cannot write the log file /nonexistent/x.log: the folder /nonexistent does not exist\n  Create the folder, or choose another file with --log-file. Nothing was deployed.\n');
+    assert.equal(r.stdout, '');
+    assert.ok(!existsSync(join(dir, '.stackpilot')));
+  });
+
+});
