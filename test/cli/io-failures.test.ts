@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { copyExample, runCli } from '../helpers.ts';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { copyExample, runCli, runCliAsync, writeProject } from '../helpers.ts';
 
 /**
  * Ordinary I/O problems: each is a clear message (what, where, what to do) with exit code 3,
@@ -25,6 +28,22 @@ describe('ordinary I/O problems', () => {
     assert.equal(r.stderr, 'error: cannot write the log file /nonexistent/x.log: the folder /nonexistent does not exist\n  Create the folder, or choose another file with --log-file. Nothing was deployed.\n');
     assert.equal(r.stdout, '');
     assert.ok(!existsSync(join(dir, '.stackpilot')));
+  });
+
+  it('local serve on a port in use says which and how to choose another, and releases the state', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const dir = writeProject({});
+      const r = await runCliAsync(['local', 'serve', dir, '--port', String(port)]);
+      assert.equal(r.code, 3, r.stderr);
+      assert.equal(r.stderr, `error: port ${port} on 127.0.0.1 is in use\n  Choose another with --port (0 picks a free one), or stop what uses it.\n`);
+      const local = await LocalAws.open({ dataDir: join(dir, '.stackpilot', 'local') });
+      await local.close();
+    } finally {
+      taken.close();
+    }
   });
 
 });
