@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
-import { copyExample, runCli, runCliAsync, writeProject } from '../helpers.ts';
+import { copyExample, runCli, runCliAsync, spawnCli, writeProject } from '../helpers.ts';
 
 /**
  * Ordinary I/O problems: each is a clear message (what, where, what to do) with exit code 3,
@@ -46,4 +46,26 @@ describe('ordinary I/O problems', () => {
     }
   });
 
+  it('a reader that closes the pipe early ends the output quietly; the deploy still runs to its end', async () => {
+    const dir = copyExample('plot-palette');
+    const child = spawnCli(['deploy', dir, '--env', 'development'], { env: { CI: 'true' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
+
+    const status = runCli(['status', dir, '--env', 'development']);
+    assert.equal(status.code, 0, status.stdout);
+    assert.equal(status.stdout.match(/CREATE_COMPLETE/g)?.length, 10, 'the master and its nine nested stacks');
+    assert.ok(existsSync(join(dir, 'outputs.json')));
+
+    const head = spawnCli(['status', dir, '--env', 'development']);
+    let headErrors = '';
+    head.stderr.setEncoding('utf8').on('data', (chunk: string) => (headErrors += chunk));
+    head.stdout.once('data', () => head.stdout.destroy());
+    assert.equal(await new Promise<number | null>((resolve) => head.once('close', resolve)), 0);
+    assert.equal(headErrors, '');
+  });
 });
