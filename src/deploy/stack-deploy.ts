@@ -181,7 +181,9 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
     const answer = await confirm(`${d.stackName} is in ${existing.StackStatus} after a failed create and can only be deleted. Delete it and create it again?`, true);
     if (answer !== true) return { outcome: 'awaiting-confirmation', status: existing.StackStatus, reason: 'a stack that failed to create must be deleted before it is created again', hint: CONFIRM_HINT, outputs: {} };
     const deleted = await deleteAndWait(target, existing, context, emit);
-    if (deleted.status !== 'DELETE_COMPLETE') return { outcome: 'failed', status: deleted.status, firstFailure: deleted.firstFailure, reason: deleted.statusReason, outputs: {} };
+    if (deleted.status !== 'DELETE_COMPLETE') {
+      return { outcome: 'failed', status: deleted.status, firstFailure: deleted.firstFailure, reason: deleted.statusReason, hint: `The stack left by the failed create could not be deleted: delete ${d.stackName} once what stops it is gone, then deploy again.`, outputs: {} };
+    }
     existing = undefined;
   }
   if (existing && /ROLLBACK_FAILED$|_FAILED$/.test(existing.StackStatus!) && existing.StackStatus !== 'UPDATE_FAILED') {
