@@ -15,17 +15,19 @@ import { copyExample, runCli, runCliAsync, spawnCli, writeProject } from '../hel
 describe('ordinary I/O problems', () => {
   it('an outputs file in a folder that does not exist stops the deploy before anything is deployed', () => {
     const dir = copyExample('plot-palette');
-    const r = runCli(['deploy', dir, '--env', 'development', '-o', '/nonexistent/dir/out.json'], { env: { CI: 'true' } });
+    const missing = join(writeProject({}), 'nonexistent', 'dir');
+    const r = runCli(['deploy', dir, '--env', 'development', '-o', join(missing, 'out.json')], { env: { CI: 'true' } });
     assert.equal(r.code, 3, r.stderr);
-    assert.equal(r.stderr, 'error: cannot write the outputs file /nonexistent/dir/out.json: the folder /nonexistent/dir does not exist\n  Create the folder, or choose another file with --outputs-file. Nothing was deployed.\n');
+    assert.equal(r.stderr, `error: cannot write the outputs file ${missing}/out.json: the folder ${missing} does not exist\n  Create the folder, or choose another file with --outputs-file. Nothing was deployed.\n`);
     assert.ok(!existsSync(join(dir, '.stackpilot')), 'the local engine was never opened');
   });
 
   it('a log file that cannot be opened stops the deploy before anything is touched', () => {
     const dir = copyExample('plot-palette');
-    const r = runCli(['deploy', dir, '--env', 'development', '--log-file', '/nonexistent/x.log'], { env: { CI: 'true' } });
+    const missing = join(writeProject({}), 'nonexistent');
+    const r = runCli(['deploy', dir, '--env', 'development', '--log-file', join(missing, 'x.log')], { env: { CI: 'true' } });
     assert.equal(r.code, 3, r.stderr);
-    assert.equal(r.stderr, 'error: cannot write the log file /nonexistent/x.log: the folder /nonexistent does not exist\n  Create the folder, or choose another file with --log-file. Nothing was deployed.\n');
+    assert.equal(r.stderr, `error: cannot write the log file ${missing}/x.log: the folder ${missing} does not exist\n  Create the folder, or choose another file with --log-file. Nothing was deployed.\n`);
     assert.equal(r.stdout, '');
     assert.ok(!existsSync(join(dir, '.stackpilot')));
   });
