@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Diagnostic } from '../src/diagnostics.ts';
 import type { LoadOptions } from '../src/project/project.ts';
 import { validatePath } from '../src/validate/validate.ts';
@@ -59,13 +60,17 @@ export interface CliRun {
   stderr: string;
 }
 
+interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+const cliArguments = (args: string[]) => ['--import', TSX_LOADER, join(REPO, 'src/cli/bin.ts'), ...args];
+const cliSpawnOptions = (options: CliOptions) => ({ cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...options.env } });
+
 /** Runs the CLI from source as a user would: no terminal, colour settings cleared unless given. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
-  const result = spawnSync(process.execPath, ['--import', TSX_LOADER, join(REPO, 'src/cli/bin.ts'), ...args], {
-    cwd: options.cwd ?? REPO,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...options.env },
-  });
+export function runCli(args: string[], options: CliOptions = {}): CliRun {
+  const result = spawnSync(process.execPath, cliArguments(args), { ...cliSpawnOptions(options), encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -91,4 +96,20 @@ export async function killHard(child: ChildProcess): Promise<void> {
   const exited = once(child, 'exit');
   child.kill('SIGKILL');
   await exited;
+}
+
+/** The CLI started from source, its output piped to this process (for tests that read or close it as it comes). */
+export function spawnCli(args: string[], options: CliOptions = {}): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, cliArguments(args), { ...cliSpawnOptions(options), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** As runCli, without blocking this process: for tests that serve something the CLI calls. */
+export async function runCliAsync(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  const child = spawnCli(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { code, stdout, stderr };
 }

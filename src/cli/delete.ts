@@ -23,8 +23,11 @@ project still import are looked for: one found stops the delete. Resources kept 
 DeletionPolicy (Retain, Snapshot) are listed. --empty-buckets removes every object version
 from the stacks' buckets first, so that CloudFormation can delete them.
 
+A stack that fails to delete is reported with the reason (the AWS call that failed, or its
+first failed resource) and what to do; the stacks it waits for are not started.
+
 Exit codes: 0 deleted (or nothing to delete), 1 refused, not confirmed or a stack failed to
-delete, 3 usage or I/O problem.`,
+delete, 3 usage or I/O problem (an AWS call that fails before any stack is deleted included).`,
     )
     .option('-y, --yes', 'delete without asking')
     .option('-c, --concurrency <n>', 'how many stacks may be deleted at once', positiveInteger, 4)

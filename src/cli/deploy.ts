@@ -52,8 +52,12 @@ and says how to continue.
 Progress: a live view on a terminal, plain lines when not a terminal or CI is set, JSON lines
 with --json. --log-file keeps a timestamped log.
 
+A stack that does not deploy is reported with the reason (its first failed resource, or the
+AWS call that failed) and what to do; the stacks that wait for it are not started.
+
 Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting confirmation,
-2 validation errors (nothing was touched), 3 usage or I/O problem.`,
+2 validation errors (nothing was touched), 3 usage or I/O problem (an AWS call that fails
+before any stack included: nothing was deployed).`,
     )
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
@@ -62,9 +66,10 @@ Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting c
     .option('--json', 'print progress as JSON lines')
     .action(async (path: string, flags: DeployFlags) => {
       const { deployProject } = await import('../deploy/deploy.ts');
+      // Opened first: a log that cannot be written stops the deploy before anything is shown or touched.
+      const log = flags.logFile ? openDeployLog(flags.logFile) : undefined;
       const colors = colorsFor(process.stdout);
       const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors });
-      const log = flags.logFile ? openDeployLog(flags.logFile) : undefined;
       // A question must not be drawn over by the live view: it pauses while the person answers.
       const question = terminalQuestion();
       const emit = (event: DeployEvent) => {
@@ -89,6 +94,7 @@ Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting c
       } finally {
         renderer.finish();
         log?.finish();
+        if (log?.failure) process.stderr.write(`warning: ${log.failure}\n`);
       }
     });
 }

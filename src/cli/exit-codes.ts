@@ -2,7 +2,7 @@
 export const EXIT = {
   /** No error (warnings pass unless --strict). */
   ok: 0,
-  /** A deploy or delete that did not complete: a stack failed, or awaits confirmation. */
+  /** A stack failed (to deploy, delete or be previewed), awaits confirmation, or is missing (status, outputs). */
   failed: 1,
   /** Findings of error severity (or warnings with --strict). */
   findings: 2,

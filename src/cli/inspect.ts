@@ -19,7 +19,7 @@ async function open(path: string, flags: TargetFlags) {
 export function statusCommand(): Command {
   return withTargetOptions(new Command('status'))
     .summary('show each stack of the project as it stands, nested stacks included')
-    .description('Shows each stack of the project in the target (the local engine by default): its status, when it last changed, and its nested stacks.\n\nExit codes: 0 all stacks exist and are healthy, 1 a stack is missing or failed, 3 usage or I/O problem.')
+    .description('Shows each stack of the project in the target (the local engine by default): its status, when it last changed, and its nested stacks.\n\nExit codes: 0 all stacks exist and are healthy, 1 a stack is missing or failed, 3 usage or I/O problem (an AWS call that fails included).')
     .action(async (path: string, flags: TargetFlags) => {
       const { states } = await open(path, flags);
       const colors = colorsFor(process.stdout);
@@ -39,7 +39,7 @@ export function statusCommand(): Command {
 export function outputsCommand(): Command {
   return withTargetOptions(new Command('outputs'))
     .summary('print the outputs of the project\'s stacks')
-    .description('Prints the outputs of each deployed stack of the project, as a table or as JSON (`{"stack": {"Output": "value"}}`, the shape deploy writes to outputs.json).\n\nExit codes: 0 printed, 1 a stack is not deployed, 3 usage or I/O problem.')
+    .description('Prints the outputs of each deployed stack of the project, as a table or as JSON (`{"stack": {"Output": "value"}}`, the shape deploy writes to outputs.json).\n\nExit codes: 0 printed, 1 a stack is not deployed, 3 usage or I/O problem (an AWS call that fails included).')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (path: string, flags: TargetFlags & { format: 'table' | 'json' }) => {
       const { states } = await open(path, flags);

@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import type { LocalAwsServer } from '../emulator/http-server.ts';
+import { StackpilotError } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
 
 /** The state folder a `local` command works on: --data-dir, or the project's `.stackpilot/local`. */
@@ -27,6 +29,14 @@ function port(value: string): number {
   return n;
 }
 
+/** A port that cannot be listened on, in words; other errors as they are. */
+function listenProblem(error: NodeJS.ErrnoException & { address?: string }, port: number): Error {
+  const where = `port ${port} on ${error.address ?? '127.0.0.1'}`;
+  if (error.code === 'EADDRINUSE') return new StackpilotError('PortInUse', `${where} is in use`, 'Choose another with --port (0 picks a free one), or stop what uses it.');
+  if (error.code === 'EACCES') return new StackpilotError('PortNotAllowed', `${where} may not be listened on by this user`, 'Choose a port above 1023 with --port (0 picks a free one).');
+  return error;
+}
+
 export function localCommand(): Command {
   const local = new Command('local').summary('the embedded local AWS (CloudFormation, S3, DynamoDB, STS, SSM, Secrets Manager)').exitOverride();
   local
@@ -42,7 +52,10 @@ Any access key works. For example:
   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
     aws --endpoint-url http://127.0.0.1:4566 cloudformation describe-stacks
 
-Stops on Ctrl-C. One process at a time owns the state: a second one is refused.`,
+Stops on Ctrl-C. One process at a time owns the state: a second one is refused.
+
+Exit codes: 0 stopped, 3 usage or I/O problem (a port in use, the state owned by another
+process).`,
     )
     .argument('[path]', 'project folder whose local state to serve', '.')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', port, 4566)
@@ -53,15 +66,25 @@ Stops on Ctrl-C. One process at a time owns the state: a second one is refused.`
       const { serveLocalAws } = await import('../emulator/http-server.ts');
       const dataDir = localDataDir(path, flags);
       const aws = await LocalAws.open({ dataDir });
-      const server = await serveLocalAws(aws, { port: flags.port });
+      let server: LocalAwsServer;
+      try {
+        server = await serveLocalAws(aws, { port: flags.port });
+      } catch (error) {
+        // The state stays free for the next try (or another command).
+        await aws.close();
+        throw listenProblem(error as NodeJS.ErrnoException & { address?: string }, flags.port);
+      }
       process.stdout.write(`stackpilot local AWS on ${server.url} (state: ${dataDir}, account ${aws.accountId}, region ${aws.region})\n`);
       await new Promise<void>((done) => {
         const stop = () => done();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      await server.close();
-      await aws.close();
+      try {
+        await server.close();
+      } finally {
+        await aws.close();
+      }
       process.exitCode = EXIT.ok;
     });
   local

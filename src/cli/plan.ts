@@ -15,9 +15,12 @@ stack (nested stacks included) the change preview of a real change set: Action, 
 type, Replacement, the properties that cause it, and whether stored data would be deleted.
 The change sets are deleted again and nothing is executed; a stack that would be created
 leaves no trace. A stack whose parameters come from another stack's outputs is previewed once
-that stack is deployed.
+that stack is deployed. A stack whose change set fails, or for which AWS refuses a call, is
+reported with the reason and what to do; the other stacks are still previewed.
 
-Exit codes: 0 planned, 2 validation errors, 3 usage or I/O problem.`,
+Exit codes: 0 planned, 1 a stack could not be previewed (its change set failed, or an AWS call
+did), 2 validation errors, 3 usage or I/O problem (an AWS call that failed before any stack
+included).`,
     )
     .action(async (path: string, flags: TargetFlags) => {
       const { planProject } = await import('../deploy/plan.ts');
@@ -37,10 +40,12 @@ Exit codes: 0 planned, 2 validation errors, 3 usage or I/O problem.`,
       report.layers.forEach((layer, i) => out(`  ${i + 1}. ${layer.join(', ')}${layer.length > 1 ? colors.dim('  (at the same time)') : ''}`));
       for (const stack of report.stacks) {
         out();
-        const what = { create: 'create', update: 'update', 'no-changes': 'no changes', unknown: 'not previewed' }[stack.action];
-        out(`${colors.bold(stack.stackName)}  ${what}${stack.note ? colors.dim(`: ${stack.note}`) : ''}`);
+        const what = { create: 'create', update: 'update', 'no-changes': 'no changes', unknown: 'not previewed', failed: colors.red('could not be previewed') }[stack.action];
+        const note = stack.note && (stack.action === 'failed' ? `: ${colors.red(stack.note)}` : colors.dim(`: ${stack.note}`));
+        out(`${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
+        if (stack.hint) out(`  ${stack.hint}`);
         if (stack.changes.length > 0) for (const line of previewTable(stack.changes, colors)) out(line);
       }
-      process.exitCode = EXIT.ok;
+      process.exitCode = report.stacks.some((s) => s.action === 'failed') ? EXIT.failed : EXIT.ok;
     });
 }

@@ -3,10 +3,12 @@ import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '
 import { projectStackGraph } from '../graph/stack-graph.ts';
 import { describeTemplate } from '../template/model.ts';
 import { parseTemplate } from '../template/parse.ts';
+import { awsErrorInWords, awsStep, failureInWords } from './aws-errors.ts';
 import { loadDeployContext, type StackTargetOptions } from './context.ts';
 import type { EventSink } from './events.ts';
 import { projectState } from './inspect.ts';
-import { reverseGraph, runReadyQueue } from './scheduler.ts';
+import { reverseGraph, runReadyQueue, throwUnreported } from './scheduler.ts';
+import { stackDone, type StackEnd } from './stack-deploy.ts';
 import { openTarget } from './target.ts';
 import { watchStack } from './watch.ts';
 
@@ -23,7 +25,7 @@ export interface DeleteReport {
   ok: boolean;
   /** Why nothing was deleted, when something stopped it before it began. */
   refused?: string;
-  /** Resources that stay behind by their DeletionPolicy, as `stack/LogicalId (type) physical-id`. */
+  /** Resources of the deleted stacks that stay behind by their DeletionPolicy, as `stack/LogicalId (type) physical-id`. */
   retained: string[];
 }
 
@@ -63,6 +65,23 @@ async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
   }
 }
 
+/** An export of the leaving stacks that a stack staying behind imports, in words; undefined when there is none. */
+async function importsFromOutside(cfn: CloudFormationClient, leaving: Set<string>, leavingNames: Set<string>): Promise<string | undefined> {
+  const exports = (await cfn.send(new ListExportsCommand({}))).Exports ?? [];
+  for (const exported of exports.filter((e) => leaving.has(e.ExportingStackId!))) {
+    let importers: string[] = [];
+    try {
+      importers = (await cfn.send(new ListImportsCommand({ ExportName: exported.Name }))).Imports ?? [];
+    } catch (error) {
+      if (/is not imported/.test((error as Error).message)) continue;
+      throw error;
+    }
+    const outside = importers.filter((name) => !leavingNames.has(name));
+    if (outside.length > 0) return `export ${exported.Name} is imported by ${outside.join(', ')}, which this delete would leave behind: delete or change those stacks first`;
+  }
+  return undefined;
+}
+
 /**
  * Deletes a project's stacks in reverse dependency order, after confirmation by name. Exports
  * still imported by stacks outside the project stop it before anything is deleted; resources
@@ -76,35 +95,40 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
     const existing = (await projectState(cfn, context)).filter((s) => s.stack);
     if (existing.length === 0) return { ok: true, retained: [] };
     const resources = new Map<string, LiveResource[]>();
-    for (const s of existing) resources.set(s.id, await resourcesBelow(cfn, s.stackName));
+    const importedOutside = await awsStep('read what the stacks hold and who imports their exports (nothing was deleted)', async () => {
+      for (const s of existing) resources.set(s.id, await resourcesBelow(cfn, s.stackName));
+      const leaving = new Set(existing.flatMap((s) => [s.stack!.StackId!, ...resources.get(s.id)!.filter((r) => r.ResourceType === 'AWS::CloudFormation::Stack').map((r) => r.PhysicalResourceId!)]));
+      const leavingNames = new Set([...existing.map((s) => s.stackName), ...[...resources.values()].flat().filter((r) => r.ResourceType === 'AWS::CloudFormation::Stack').map((r) => r.PhysicalResourceId!.split('/')[1])]);
+      return importsFromOutside(cfn, leaving, leavingNames);
+    });
+    // An export another stack still imports would fail the delete halfway: it stops it first.
+    if (importedOutside) return { ok: false, refused: importedOutside, retained: [] };
 
-    // An export another stack still imports would fail the delete halfway: find it first.
-    const leaving = new Set(existing.flatMap((s) => [s.stack!.StackId!, ...resources.get(s.id)!.filter((r) => r.ResourceType === 'AWS::CloudFormation::Stack').map((r) => r.PhysicalResourceId!)]));
-    const leavingNames = new Set([...existing.map((s) => s.stackName), ...[...resources.values()].flat().filter((r) => r.ResourceType === 'AWS::CloudFormation::Stack').map((r) => r.PhysicalResourceId!.split('/')[1])]);
-    const exports = (await cfn.send(new ListExportsCommand({}))).Exports ?? [];
-    for (const exported of exports.filter((e) => leaving.has(e.ExportingStackId!))) {
-      let importers: string[] = [];
-      try {
-        importers = (await cfn.send(new ListImportsCommand({ ExportName: exported.Name }))).Imports ?? [];
-      } catch {
-        continue; // not imported anywhere
-      }
-      const outside = importers.filter((name) => !leavingNames.has(name));
-      if (outside.length > 0) return { ok: false, refused: `export ${exported.Name} is imported by ${outside.join(', ')}, which this delete would leave behind: delete or change those stacks first`, retained: [] };
-    }
-
-    const retained = [...resources.values()].flat().filter((r) => KEPT.has(String(r.policy)) || r.policy === 'Snapshot').map((r) => `${r.stackName}/${r.LogicalResourceId} (${r.ResourceType}) ${r.PhysicalResourceId}${r.policy === 'Snapshot' ? ' [snapshot]' : ''}`);
+    /** What the DeletionPolicy keeps of the given project stacks. */
+    const retainedBy = (ids: string[]) =>
+      ids
+        .flatMap((id) => resources.get(id)!)
+        .filter((r) => KEPT.has(String(r.policy)) || r.policy === 'Snapshot')
+        .map((r) => `${r.stackName}/${r.LogicalResourceId} (${r.ResourceType}) ${r.PhysicalResourceId}${r.policy === 'Snapshot' ? ' [snapshot]' : ''}`);
+    const retained = retainedBy(existing.map((s) => s.id));
     if (!options.yes) {
       const question = `Delete ${existing.length} stack(s) of ${context.project.name} (${existing.map((s) => s.stackName).join(', ')})${retained.length > 0 ? `, keeping ${retained.length} retained resource(s)` : ''}? Type the project name to confirm:`;
       const answer = options.askForName ? await options.askForName(question) : undefined;
-      if (answer === undefined) return { ok: false, refused: 'confirmation needed: run again on a terminal, or with --yes', retained };
-      if (answer.trim() !== context.project.name) return { ok: false, refused: `not confirmed (expected "${context.project.name}")`, retained };
+      if (answer === undefined) return { ok: false, refused: 'confirmation needed: run again on a terminal, or with --yes', retained: [] };
+      if (answer.trim() !== context.project.name) return { ok: false, refused: `not confirmed (expected "${context.project.name}")`, retained: [] };
     }
     if (options.emptyBuckets) {
       for (const r of [...resources.values()].flat()) {
         if (r.ResourceType === 'AWS::S3::Bucket' && !KEPT.has(String(r.policy)) && r.PhysicalResourceId) {
-          const removed = await emptyBucket(target.s3, r.PhysicalResourceId).catch(() => 0);
-          if (removed > 0) emit({ code: 'warning', message: `emptied s3://${r.PhysicalResourceId}: ${removed} object version(s) removed` });
+          try {
+            const removed = await emptyBucket(target.s3, r.PhysicalResourceId);
+            if (removed > 0) emit({ code: 'warning', message: `emptied s3://${r.PhysicalResourceId}: ${removed} object version(s) removed` });
+          } catch (error) {
+            // A bucket already gone needs no emptying; any other failure is worth a word: its stack's delete will fail on it.
+            const failure = awsErrorInWords(error);
+            if (!failure) throw error;
+            if ((error as { name?: string }).name !== 'NoSuchBucket') emit({ code: 'warning', message: `could not empty s3://${r.PhysicalResourceId}: ${failure.message}` });
+          }
         }
       }
     }
@@ -113,27 +137,35 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
     const graph = projectStackGraph(context.project, context.environment);
     const present = new Set(existing.map((s) => s.id));
     const order = new Map([...reverseGraph(graph.dependencies)].filter(([id]) => present.has(id)));
-    const failures: string[] = [];
-    await runReadyQueue(
-      order,
-      async (id) => {
-        const state = existing.find((s) => s.id === id)!;
-        const started = Date.now();
-        const stackContext = { stack: id, stackName: state.stackName };
-        emit({ code: 'stack-start', ...stackContext, operation: 'delete', resources: resources.get(id)!.filter((r) => r.stackName === state.stackName).length });
+    const deleteOne = async (id: string): Promise<boolean> => {
+      const state = existing.find((s) => s.id === id)!;
+      const started = Date.now();
+      const stackContext = { stack: id, stackName: state.stackName };
+      emit({ code: 'stack-start', ...stackContext, operation: 'delete', resources: resources.get(id)!.filter((r) => r.stackName === state.stackName).length });
+      let result: StackEnd;
+      try {
         const since = new Date();
         await cfn.send(new DeleteStackCommand({ StackName: state.stack!.StackId }));
-        const result = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, pollMilliseconds: target.pollMilliseconds }, emit);
-        const ok = result.status === 'DELETE_COMPLETE';
-        emit({ code: 'stack-done', ...stackContext, outcome: ok ? 'succeeded' : 'failed', status: result.status, ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), seconds: (Date.now() - started) / 1000 });
-        if (!ok) {
-          failures.push(id);
-          throw new Error(result.statusReason ?? result.status);
-        }
-      },
-      { concurrency: options.concurrency },
-    );
-    return { ok: failures.length === 0, retained };
+        const watched = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, polling: target.polling }, emit);
+        result =
+          watched.status === 'DELETE_COMPLETE'
+            ? { outcome: 'succeeded', status: watched.status }
+            : { outcome: 'failed', status: watched.status, reason: watched.statusReason, firstFailure: watched.firstFailure, hint: 'Correct the cause and delete again (a bucket that still holds objects: --empty-buckets).' };
+      } catch (error) {
+        const failure = failureInWords(error);
+        if (!failure) throw error;
+        result = { outcome: 'failed', reason: failure.message, hint: failure.hint };
+      }
+      emit(stackDone(stackContext, result, (Date.now() - started) / 1000));
+      return result.outcome === 'succeeded';
+    };
+    const outcomes = await runReadyQueue(order, deleteOne, { concurrency: options.concurrency });
+    throwUnreported(outcomes);
+    for (const [id, outcome] of outcomes) {
+      if (outcome.status === 'not-started') emit(stackDone({ stack: id, stackName: context.stackName(id) }, { outcome: 'not-started' }, 0));
+    }
+    const deleted = [...outcomes].filter(([, o]) => o.status === 'succeeded').map(([id]) => id);
+    return { ok: deleted.length === outcomes.size, retained: retainedBy(deleted) };
   } finally {
     await target.close();
   }

@@ -5,14 +5,16 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
 import { errorsOf, loadDeployContext, type DeployContext, type StackTargetOptions } from './context.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
+import { checkWritable } from '../project/files.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
 import { validateProject } from '../validate/validate.ts';
+import { awsStep } from './aws-errors.ts';
 import type { EventSink } from './events.ts';
 import { runHealthChecks } from './health.ts';
 import { artifactsBucketName, packageProject, type PackagePlan } from './package.ts';
-import { runReadyQueue, type NodeOutcome } from './scheduler.ts';
-import { deployStack, type Confirmation, type StackDeployment, type StackResult } from './stack-deploy.ts';
+import { runReadyQueue, throwUnreported, type NodeOutcome } from './scheduler.ts';
+import { deployStack, stackDone, type Confirmation, type StackDeployment, type StackResult } from './stack-deploy.ts';
 import { openTarget } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
@@ -67,8 +69,13 @@ function modelsByPath(project: Project, root: ProjectTemplate) {
 }
 
 function writeOutputs(file: string, outputs: Record<string, Record<string, string>>): void {
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  try {
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    // Checked before the deploy; a disk that fills up since is still no reason for a stack trace.
+    throw new StackpilotError('FileUnwritable', `the stacks are deployed, but the outputs file ${file} could not be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'stackpilot outputs --format json prints the same outputs.');
+  }
 }
 
 /**
@@ -113,6 +120,8 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   emit({ code: 'phase', phase: 'validate', message: `validating ${path}` });
   const context = loadDeployContext(path, options);
   const { project, environment, region, stackName } = context;
+  const outputsFile = resolve(options.outputsFile ?? join(project.root, 'outputs.json'));
+  checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
   const diagnostics = errorsOf(validateProject(project));
   if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map() };
 
@@ -121,8 +130,11 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const plan = packageProject(project, artifactsBucketName(project.name, target.accountId, region), region);
     if (plan.artifacts.length > 0) {
       emit({ code: 'phase', phase: 'package', message: `uploading templates to s3://${plan.bucket}` });
-      await ensureArtifactsBucket(target.s3, plan.bucket, region);
-      emit({ code: 'package', bucket: plan.bucket, ...(await uploadArtifacts(target.s3, plan)) });
+      const uploaded = await awsStep(`upload the nested templates to s3://${plan.bucket} (nothing was deployed)`, async () => {
+        await ensureArtifactsBucket(target.s3, plan.bucket, region);
+        return uploadArtifacts(target.s3, plan);
+      });
+      emit({ code: 'package', bucket: plan.bucket, ...uploaded });
     }
 
     emit({ code: 'phase', phase: 'deploy', message: `deploying to ${target.kind === 'local' ? 'the local engine' : `AWS account ${target.accountId}`} in ${region}` });
@@ -131,24 +143,40 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const confirmation: Confirmation = { always: target.kind === 'aws', yes: options.yes, ask: options.ask };
     const tags = projectTags(context);
 
+    /** One stack, upstream outputs filled in; a missing one fails the stack like any other failure. */
+    const deployOne = async (id: string): Promise<StackResult> => {
+      let deployment: StackDeployment;
+      try {
+        deployment = stackDeployment(context, plan, tags, id, (upstream) => results.get(upstream)?.outputs);
+      } catch (error) {
+        if (!(error instanceof StackpilotError)) throw error;
+        const failed: StackResult = { outcome: 'failed', reason: error.message, ...(error.hint ? { hint: error.hint } : {}), outputs: {} };
+        emit(stackDone({ stack: id, stackName: stackName(id) }, failed, 0));
+        return failed;
+      }
+      const result = await deployStack(target, deployment, confirmation, emit);
+      const template = project.templates.get(project.stacks.find((s) => s.id === id)!.template)!;
+      // An output that repeats a NoEcho value (a Ref to the parameter) is a secret too.
+      const secrets = deployment.parameters.filter((p) => template.model.parameters.get(p.ParameterKey!)?.noEcho && p.ParameterValue).map((p) => p.ParameterValue!);
+      for (const [key, value] of Object.entries(result.outputs)) if (secrets.includes(value)) result.outputs[key] = '****';
+      return result;
+    };
+
     const outcomes = await runReadyQueue(
       graph.dependencies,
       async (id) => {
-        const deployment = stackDeployment(context, plan, tags, id, (upstream) => results.get(upstream)?.outputs);
-        const result = await deployStack(target, deployment, confirmation, emit);
-        const template = project.templates.get(project.stacks.find((s) => s.id === id)!.template)!;
-        // An output that repeats a NoEcho value (a Ref to the parameter) is a secret too.
-        const secrets = deployment.parameters.filter((p) => template.model.parameters.get(p.ParameterKey!)?.noEcho && p.ParameterValue).map((p) => p.ParameterValue!);
-        for (const [key, value] of Object.entries(result.outputs)) if (secrets.includes(value)) result.outputs[key] = '****';
+        const result = await deployOne(id);
         results.set(id, result);
-        if (result.outcome === 'failed' || result.outcome === 'awaiting-confirmation') throw new StackpilotError('StackNotDeployed', result.reason ?? result.status ?? result.outcome);
+        return result.outcome === 'succeeded' || result.outcome === 'no-changes';
       },
       { concurrency: options.concurrency },
     );
+    // Once the stacks still running have finished (none is left halfway).
+    throwUnreported(outcomes);
 
     const stacks = new Map<string, StackResult | NodeOutcome>([...outcomes].map(([id, outcome]) => [id, results.get(id) ?? outcome]));
     for (const [id, outcome] of outcomes) {
-      if (outcome.status === 'not-started') emit({ code: 'stack-done', stack: id, stackName: stackName(id), outcome: 'not-started', seconds: 0 });
+      if (outcome.status === 'not-started') emit(stackDone({ stack: id, stackName: stackName(id) }, { outcome: 'not-started' }, 0));
     }
     const ok = [...results.values()].every((r) => r.outcome === 'succeeded' || r.outcome === 'no-changes') && results.size === outcomes.size;
     if (!ok) return { ok, diagnostics: [], stacks };
@@ -156,7 +184,6 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     emit({ code: 'phase', phase: 'outputs', message: 'outputs' });
     const outputs = Object.fromEntries([...results].map(([id, r]) => [id, r.outputs]));
     for (const [id, r] of results) emit({ code: 'outputs', stack: id, stackName: stackName(id), outputs: r.outputs });
-    const outputsFile = resolve(options.outputsFile ?? join(project.root, 'outputs.json'));
     writeOutputs(outputsFile, outputs);
 
     const healthy = await runHealthChecks(project.manifest?.healthChecks ?? [], outputs, { local: target.kind === 'local' }, emit);

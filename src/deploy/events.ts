@@ -46,6 +46,10 @@ export type DeployEvent =
       status?: string;
       /** The first resource that failed, and why: what a person needs first. */
       firstFailure?: { logicalId: string; reason: string; nestedPath: string[] };
+      /** Why the stack did not deploy, when it did not: its status reason, or the AWS call that failed and its error. */
+      reason?: string;
+      /** What to do about it. */
+      hint?: string;
       seconds: number;
     }
   | { code: 'outputs'; stack: string; stackName: string; outputs: Record<string, string> }
@@ -53,6 +57,8 @@ export type DeployEvent =
   | { code: 'warning'; message: string };
 
 export type DeployEventCode = DeployEvent['code'];
+
+export type StackDoneEvent = Extract<DeployEvent, { code: 'stack-done' }>;
 
 export type EventSink = (event: DeployEvent) => void;
 

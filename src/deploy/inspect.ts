@@ -1,4 +1,5 @@
 import { DescribeStacksCommand, ListStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
+import { awsStep } from './aws-errors.ts';
 import type { DeployContext } from './context.ts';
 
 export interface StackState {
@@ -19,8 +20,12 @@ export async function describeStack(cfn: CloudFormationClient, stackName: string
   }
 }
 
-/** Each project stack as it stands in the target, nested stacks included. */
-export async function projectState(cfn: CloudFormationClient, context: DeployContext): Promise<StackState[]> {
+/** Each project stack as it stands in the target, nested stacks included. An AWS call that fails is a StackpilotError. */
+export function projectState(cfn: CloudFormationClient, context: DeployContext): Promise<StackState[]> {
+  return awsStep(`read the stacks of ${context.project.name}`, () => readProjectState(cfn, context));
+}
+
+async function readProjectState(cfn: CloudFormationClient, context: DeployContext): Promise<StackState[]> {
   const live: { StackName?: string; StackStatus?: string; StackId?: string; RootId?: string }[] = [];
   let token: string | undefined;
   do {

@@ -2,14 +2,16 @@ import { DeleteChangeSetCommand, DeleteStackCommand, DescribeStacksCommand } fro
 import type { Diagnostic } from '../diagnostics.ts';
 import { deployLayers, projectStackGraph } from '../graph/stack-graph.ts';
 import { validateProject } from '../validate/validate.ts';
+import { StackpilotError } from '../errors.ts';
+import { awsStep, failureInWords } from './aws-errors.ts';
 import { loadDeployContext, type StackTargetOptions } from './context.ts';
 import { projectTags, stackDeployment } from './deploy.ts';
 import type { EventSink, PreviewedChange } from './events.ts';
 import { describeStack } from './inspect.ts';
 import { artifactsBucketName, packageProject } from './package.ts';
 import { previewChangeSet } from './preview.ts';
-import { createChangeSet, NO_CHANGES } from './stack-deploy.ts';
-import { openTarget } from './target.ts';
+import { createChangeSet, NO_CHANGES, type StackDeployment } from './stack-deploy.ts';
+import { openTarget, type Target } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
 export type PlanOptions = StackTargetOptions;
@@ -17,10 +19,13 @@ export type PlanOptions = StackTargetOptions;
 export interface StackPlan {
   id: string;
   stackName: string;
-  action: 'create' | 'update' | 'no-changes' | 'unknown';
+  /** `unknown`: not previewed yet (an upstream stack's outputs are not known); `failed`: could not be previewed. */
+  action: 'create' | 'update' | 'no-changes' | 'unknown' | 'failed';
   changes: PreviewedChange[];
-  /** Why there is no preview (an upstream stack's outputs are not known yet, or the change set failed). */
+  /** Why there is no preview (an upstream stack's outputs are not known yet, the change set or an AWS call failed). */
   note?: string;
+  /** What to do about a failed one. */
+  hint?: string;
 }
 
 export interface PlanReport {
@@ -48,51 +53,75 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
   try {
     const plan = packageProject(project, artifactsBucketName(project.name, target.accountId, region), region);
     if (plan.artifacts.length > 0) {
-      await ensureArtifactsBucket(target.s3, plan.bucket, region);
-      await uploadArtifacts(target.s3, plan);
+      await awsStep(`upload the nested templates to s3://${plan.bucket} (nothing was planned)`, async () => {
+        await ensureArtifactsBucket(target.s3, plan.bucket, region);
+        await uploadArtifacts(target.s3, plan);
+      });
     }
+    const outputs = await awsStep('read the outputs of the stacks deployed already (nothing was planned)', async () => {
+      const deployed = new Map<string, Record<string, string> | undefined>();
+      for (const id of layers.flat()) {
+        const stack = await describeStack(target.cloudformation, context.stackName(id));
+        deployed.set(id, stack ? Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? ''])) : undefined);
+      }
+      return deployed;
+    });
     const tags = projectTags(context);
-    const deployedOutputs = async (id: string) => {
-      const stack = await describeStack(target.cloudformation, context.stackName(id));
-      return stack ? Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? ''])) : undefined;
-    };
-    const outputs = new Map<string, Record<string, string> | undefined>();
-    for (const id of layers.flat()) outputs.set(id, await deployedOutputs(id));
-
     for (const id of layers.flat()) {
-      const stackName = context.stackName(id);
       let deployment;
       try {
         deployment = stackDeployment(context, plan, tags, id, (upstream) => outputs.get(upstream));
       } catch (error) {
-        report.stacks.push({ id, stackName, action: 'unknown', changes: [], note: (error as Error).message });
+        if (!(error instanceof StackpilotError)) throw error;
+        report.stacks.push({ id, stackName: context.stackName(id), action: 'unknown', changes: [], note: error.message });
         continue;
       }
-      const existing = await describeStack(target.cloudformation, stackName);
-      if (existing?.StackStatus === 'ROLLBACK_COMPLETE') {
-        report.stacks.push({ id, stackName, action: 'create', changes: [], note: 'left in ROLLBACK_COMPLETE by a failed create: deploy deletes it (once confirmed) and creates it again' });
-        continue;
-      }
-      const usable = existing && !['REVIEW_IN_PROGRESS', 'ROLLBACK_COMPLETE'].includes(existing.StackStatus!);
-      const type = usable ? 'UPDATE' : 'CREATE';
-      const created = await createChangeSet(target, deployment, type);
-      if (created.failure !== undefined) {
-        const none = NO_CHANGES.test(created.failure);
-        report.stacks.push({ id, stackName, action: none ? 'no-changes' : 'unknown', changes: [], ...(none ? {} : { note: created.failure }) });
-      } else {
-        const changes = await previewChangeSet(target.cloudformation, created.changeSetId, deployment.incomingAt);
-        emit({ code: 'change-preview', stack: id, stackName, changes });
-        report.stacks.push({ id, stackName, action: type === 'CREATE' ? 'create' : 'update', changes });
-        await target.cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: created.changeSetId }));
-      }
-      // A CREATE change set leaves a stack in REVIEW_IN_PROGRESS: a plan leaves nothing behind.
-      if (type === 'CREATE') {
-        const review = (await target.cloudformation.send(new DescribeStacksCommand({ StackName: created.stackId }))).Stacks?.[0];
-        if (review?.StackStatus === 'REVIEW_IN_PROGRESS') await target.cloudformation.send(new DeleteStackCommand({ StackName: created.stackId }));
-      }
+      report.stacks.push(await previewStack(target, deployment, emit));
     }
     return report;
   } finally {
     await target.close();
+  }
+}
+
+/**
+ * One stack's change preview, from a change set created, described and deleted again. A change
+ * set that fails, or an AWS call that does, makes the stack's plan `failed`, with the reason.
+ */
+async function previewStack(target: Target, deployment: StackDeployment, emit: EventSink): Promise<StackPlan> {
+  const { id, stackName } = deployment;
+  const cfn = target.cloudformation;
+  let created: string | undefined;
+  try {
+    const existing = await describeStack(cfn, stackName);
+    if (existing?.StackStatus === 'ROLLBACK_COMPLETE') {
+      return { id, stackName, action: 'create', changes: [], note: 'left in ROLLBACK_COMPLETE by a failed create: deploy deletes it (once confirmed) and creates it again' };
+    }
+    const usable = existing && !['REVIEW_IN_PROGRESS', 'ROLLBACK_COMPLETE'].includes(existing.StackStatus!);
+    const type = usable ? 'UPDATE' : 'CREATE';
+    const changeSet = await createChangeSet(target, deployment, type);
+    if (type === 'CREATE') created = changeSet.stackId;
+    let plan: StackPlan;
+    if (changeSet.failure !== undefined) {
+      plan = NO_CHANGES.test(changeSet.failure)
+        ? { id, stackName, action: 'no-changes', changes: [] }
+        : { id, stackName, action: 'failed', changes: [], note: `the change set failed: ${changeSet.failure}`, hint: 'Correct what the reason names (in the template or its parameters): a deploy would fail the same way.' };
+    } else {
+      const changes = await previewChangeSet(cfn, changeSet.changeSetId, deployment.incomingAt);
+      emit({ code: 'change-preview', stack: id, stackName, changes });
+      plan = { id, stackName, action: type === 'CREATE' ? 'create' : 'update', changes };
+      await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.changeSetId }));
+    }
+    // A CREATE change set leaves a stack in REVIEW_IN_PROGRESS: a plan leaves nothing behind.
+    if (created) {
+      const review = (await cfn.send(new DescribeStacksCommand({ StackName: created }))).Stacks?.[0];
+      if (review?.StackStatus === 'REVIEW_IN_PROGRESS') await cfn.send(new DeleteStackCommand({ StackName: created }));
+    }
+    return plan;
+  } catch (error) {
+    const failure = failureInWords(error);
+    if (!failure) throw error;
+    const hints = [failure.hint, created && `${stackName} may be left in REVIEW_IN_PROGRESS: the next plan or deploy removes it.`].filter(Boolean);
+    return { id, stackName, action: 'failed', changes: [], note: failure.message, ...(hints.length > 0 ? { hint: hints.join(' ') } : {}) };
   }
 }

@@ -2,7 +2,8 @@ import type { DependencyGraph } from '../graph/graph.ts';
 
 export type NodeOutcome =
   | { status: 'succeeded' }
-  | { status: 'failed'; error: unknown }
+  /** `error` is what the run threw; a run that reported its own failure resolved to false instead. */
+  | { status: 'failed'; error?: unknown }
   /** Never started: something failed first, or it waits for a node that did not succeed. */
   | { status: 'not-started' };
 
@@ -15,11 +16,12 @@ export interface ReadyQueueOptions {
 
 /**
  * Runs every node of a dependency graph, each the moment all it depends on has succeeded,
- * at most `concurrency` at a time, in the graph's order among those ready. After a failure no
- * new node starts; the ones in flight finish. Nodes that never become ready (they wait for a
- * failed node, or sit on a cycle) are reported as not started.
+ * at most `concurrency` at a time, in the graph's order among those ready. A node fails when
+ * its run resolves to false (a failure it reported) or throws. After a failure no new node
+ * starts; the ones in flight finish. Nodes that never become ready (they wait for a failed
+ * node, or sit on a cycle) are reported as not started.
  */
-export async function runReadyQueue(graph: DependencyGraph, run: (id: string) => Promise<void>, options: ReadyQueueOptions): Promise<Map<string, NodeOutcome>> {
+export async function runReadyQueue(graph: DependencyGraph, run: (id: string) => Promise<boolean | void>, options: ReadyQueueOptions): Promise<Map<string, NodeOutcome>> {
   const limit = Math.max(1, Math.floor(options.concurrency));
   const outcomes = new Map<string, NodeOutcome>();
   const pending = [...graph.keys()];
@@ -36,7 +38,7 @@ export async function runReadyQueue(graph: DependencyGraph, run: (id: string) =>
         running.add(id);
         options.onStart?.(id, [...running]);
         run(id).then(
-          () => finish(id, { status: 'succeeded' }),
+          (succeeded) => finish(id, succeeded === false ? { status: 'failed' } : { status: 'succeeded' }),
           (error: unknown) => finish(id, { status: 'failed', error }),
         );
       }
@@ -53,6 +55,11 @@ export async function runReadyQueue(graph: DependencyGraph, run: (id: string) =>
     };
     pump();
   });
+}
+
+/** Throws what a node's run threw, once all have ended: a failure no run reported is a bug. */
+export function throwUnreported(outcomes: Map<string, NodeOutcome>): void {
+  for (const outcome of outcomes.values()) if (outcome.status === 'failed' && 'error' in outcome) throw outcome.error;
 }
 
 /** The same graph with every edge turned round: the order to take things down in. */

@@ -11,10 +11,11 @@ import {
   type Tag,
 } from '@aws-sdk/client-cloudformation';
 import type { TemplateModel } from '../template/model.ts';
-import { isSuccessStatus, isTerminalStatus, type EventSink } from './events.ts';
+import { failureInWords } from './aws-errors.ts';
+import { isSuccessStatus, isTerminalStatus, type EventSink, type StackDoneEvent } from './events.ts';
 import { previewChangeSet } from './preview.ts';
 import type { Target } from './target.ts';
-import { watchStack, type WatchResult } from './watch.ts';
+import { pauses, watchStack, type WatchResult } from './watch.ts';
 
 /** One stack to deploy: what CloudFormation needs, and the template models for the preview. */
 export interface StackDeployment {
@@ -42,12 +43,14 @@ export interface StackResult {
   outcome: 'succeeded' | 'no-changes' | 'failed' | 'awaiting-confirmation';
   status?: string;
   reason?: string;
+  /** What to do about a stack that did not deploy. */
+  hint?: string;
   firstFailure?: WatchResult['firstFailure'];
   outputs: Record<string, string>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
+const CONFIRM_HINT = 'Run the deploy again on a terminal to be asked, or with --yes.';
 
 async function describe(target: Target, stackName: string): Promise<Stack | undefined> {
   try {
@@ -62,10 +65,11 @@ async function describe(target: Target, stackName: string): Promise<Stack | unde
 async function waitUntilIdle(target: Target, stackName: string, emit: EventSink): Promise<Stack | undefined> {
   let stack = await describe(target, stackName);
   let warned = false;
+  const pause = pauses(target.polling);
   while (stack && !isTerminalStatus(stack.StackStatus!) && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
     if (!warned) emit({ code: 'warning', message: `${stackName} is busy (${stack.StackStatus}); waiting for that operation to end` });
     warned = true;
-    await sleep(target.pollMilliseconds);
+    await pause();
     stack = await describe(target, stackName);
   }
   return stack;
@@ -74,7 +78,7 @@ async function waitUntilIdle(target: Target, stackName: string, emit: EventSink)
 async function deleteAndWait(target: Target, stack: Stack, context: { stack: string; stackName: string }, emit: EventSink): Promise<WatchResult> {
   const since = new Date();
   await target.cloudformation.send(new DeleteStackCommand({ StackName: stack.StackId }));
-  return watchStack(target.cloudformation, stack.StackId!, { ...context, since, pollMilliseconds: target.pollMilliseconds }, emit);
+  return watchStack(target.cloudformation, stack.StackId!, { ...context, since, polling: target.polling }, emit);
 }
 
 async function outputsOf(target: Target, stackId: string): Promise<Record<string, string>> {
@@ -101,8 +105,9 @@ export async function createChangeSet(target: Target, d: StackDeployment, type: 
     }),
   );
   let changeSet = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
+  const pause = pauses(target.polling);
   while (changeSet.Status === 'CREATE_PENDING' || changeSet.Status === 'CREATE_IN_PROGRESS') {
-    await sleep(target.pollMilliseconds);
+    await pause();
     changeSet = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
   }
   if (changeSet.Status === 'FAILED') {
@@ -112,18 +117,53 @@ export async function createChangeSet(target: Target, d: StackDeployment, type: 
   return { changeSetId: changeSetId!, stackId: stackId! };
 }
 
+/** What to do once a change set's execution failed, by where it left the stack. */
+function afterFailedChange(status: string): string {
+  if (status === 'ROLLBACK_COMPLETE') return 'Correct the cause and deploy again: the stack the failed create left is deleted (once confirmed) and created again.';
+  if (status.endsWith('ROLLBACK_COMPLETE')) return 'The stack is back as it was: correct the cause and deploy again.';
+  if (status.endsWith('ROLLBACK_FAILED')) return 'The rollback failed too: see the stack\'s events, finish it (ContinueUpdateRollback, or delete the stack), then deploy again.';
+  return 'Correct the cause and deploy again.';
+}
+
+/** How a stack's deploy or delete ended, as its `stack-done` event tells. */
+export type StackEnd = Pick<StackResult, 'status' | 'reason' | 'hint' | 'firstFailure'> & { outcome: StackDoneEvent['outcome'] };
+
+/** The `stack-done` event that reports how a stack's deploy or delete ended. */
+export function stackDone(context: { stack: string; stackName: string }, result: StackEnd, seconds: number): StackDoneEvent {
+  return {
+    code: 'stack-done',
+    ...context,
+    outcome: result.outcome,
+    ...(result.status ? { status: result.status } : {}),
+    ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}),
+    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.hint ? { hint: result.hint } : {}),
+    seconds,
+  };
+}
+
 /**
  * Deploys one stack through a change set: create or update as the stack's state says, the
- * preview reported, confirmation where it is due, execution followed to the end.
+ * preview reported, confirmation where it is due, execution followed to the end. However it
+ * ends, a `stack-done` event says how: an AWS call that fails makes the stack fail with that
+ * call's error (anything else is a bug, and thrown).
  */
 export async function deployStack(target: Target, d: StackDeployment, confirmation: Confirmation, emit: EventSink): Promise<StackResult> {
-  const context = { stack: d.id, stackName: d.stackName };
   const started = Date.now();
-  const seconds = () => (Date.now() - started) / 1000;
-  const done = (result: StackResult): StackResult => {
-    emit({ code: 'stack-done', ...context, outcome: result.outcome, ...(result.status ? { status: result.status } : {}), ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), seconds: seconds() });
-    return result;
-  };
+  let result: StackResult;
+  try {
+    result = await changeStack(target, d, confirmation, emit);
+  } catch (error) {
+    const failure = failureInWords(error);
+    if (!failure) throw error;
+    result = { outcome: 'failed', reason: failure.message, ...(failure.hint ? { hint: failure.hint } : {}), outputs: {} };
+  }
+  emit(stackDone({ stack: d.id, stackName: d.stackName }, result, (Date.now() - started) / 1000));
+  return result;
+}
+
+async function changeStack(target: Target, d: StackDeployment, confirmation: Confirmation, emit: EventSink): Promise<StackResult> {
+  const context = { stack: d.id, stackName: d.stackName };
   const confirm = async (question: string, needed: boolean): Promise<boolean | 'nobody'> => {
     if (!needed || confirmation.yes) return true;
     if (!confirmation.ask) return 'nobody';
@@ -139,20 +179,22 @@ export async function deployStack(target: Target, d: StackDeployment, confirmati
   }
   if (existing?.StackStatus === 'ROLLBACK_COMPLETE' || existing?.StackStatus === 'ROLLBACK_FAILED') {
     const answer = await confirm(`${d.stackName} is in ${existing.StackStatus} after a failed create and can only be deleted. Delete it and create it again?`, true);
-    if (answer !== true) return done({ outcome: 'awaiting-confirmation', status: existing.StackStatus, reason: 'a stack that failed to create must be deleted before it is created again', outputs: {} });
+    if (answer !== true) return { outcome: 'awaiting-confirmation', status: existing.StackStatus, reason: 'a stack that failed to create must be deleted before it is created again', hint: CONFIRM_HINT, outputs: {} };
     const deleted = await deleteAndWait(target, existing, context, emit);
-    if (deleted.status !== 'DELETE_COMPLETE') return done({ outcome: 'failed', status: deleted.status, firstFailure: deleted.firstFailure, reason: deleted.statusReason, outputs: {} });
+    if (deleted.status !== 'DELETE_COMPLETE') {
+      return { outcome: 'failed', status: deleted.status, firstFailure: deleted.firstFailure, reason: deleted.statusReason, hint: `The stack left by the failed create could not be deleted: delete ${d.stackName} once what stops it is gone, then deploy again.`, outputs: {} };
+    }
     existing = undefined;
   }
   if (existing && /ROLLBACK_FAILED$|_FAILED$/.test(existing.StackStatus!) && existing.StackStatus !== 'UPDATE_FAILED') {
-    return done({ outcome: 'failed', status: existing.StackStatus, reason: `${d.stackName} is in ${existing.StackStatus}: finish the rollback first (ContinueUpdateRollback or RollbackStack)`, outputs: {} });
+    return { outcome: 'failed', status: existing.StackStatus, reason: `${d.stackName} is in ${existing.StackStatus}`, hint: 'Finish the rollback first (ContinueUpdateRollback or RollbackStack), then deploy again.', outputs: {} };
   }
 
   const type = existing ? 'UPDATE' : 'CREATE';
   const { changeSetId, stackId, failure } = await createChangeSet(target, d, type);
   if (failure !== undefined) {
-    if (NO_CHANGES.test(failure)) return done({ outcome: 'no-changes', status: existing?.StackStatus, outputs: await outputsOf(target, d.stackName) });
-    return done({ outcome: 'failed', reason: failure, outputs: {} });
+    if (NO_CHANGES.test(failure)) return { outcome: 'no-changes', status: existing?.StackStatus, outputs: await outputsOf(target, d.stackName) };
+    return { outcome: 'failed', reason: `the change set failed: ${failure}`, hint: 'Correct what the reason names (in the template or its parameters) and deploy again.', outputs: {} };
   }
 
   const changes = await previewChangeSet(target.cloudformation, changeSetId, d.incomingAt);
@@ -162,15 +204,15 @@ export async function deployStack(target: Target, d: StackDeployment, confirmati
   const answer = await confirm(question, confirmation.always || atRisk.length > 0);
   if (answer !== true) {
     await target.cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
-    return done({ outcome: 'awaiting-confirmation', status: existing?.StackStatus ?? 'not created', reason: answer === 'nobody' ? 'confirmation needed: run again with --yes, or on a terminal' : 'not confirmed', outputs: {} });
+    return { outcome: 'awaiting-confirmation', status: existing?.StackStatus ?? 'not created', reason: answer === 'nobody' ? 'confirmation needed, and no terminal to ask on' : 'not confirmed', ...(answer === 'nobody' ? { hint: CONFIRM_HINT } : {}), outputs: {} };
   }
 
   const since = new Date();
   emit({ code: 'stack-start', ...context, operation: type === 'CREATE' ? 'create' : 'update', resources: changes.filter((c) => c.nestedPath.length === 0).length });
   await target.cloudformation.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId }));
-  const result = await watchStack(target.cloudformation, stackId, { ...context, since, pollMilliseconds: target.pollMilliseconds }, emit);
+  const result = await watchStack(target.cloudformation, stackId, { ...context, since, polling: target.polling }, emit);
   if (!isSuccessStatus(result.status)) {
-    return done({ outcome: 'failed', status: result.status, reason: result.statusReason, ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), outputs: {} });
+    return { outcome: 'failed', status: result.status, reason: result.statusReason, hint: afterFailedChange(result.status), ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), outputs: {} };
   }
-  return done({ outcome: 'succeeded', status: result.status, outputs: await outputsOf(target, stackId) });
+  return { outcome: 'succeeded', status: result.status, outputs: await outputsOf(target, stackId) };
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { EngineOptions } from '../engine/api.ts';
 import { LocalAws } from '../emulator/local-aws.ts';
 import { StackpilotError } from '../errors.ts';
+import { awsErrorInWords, nameFailedCalls } from './aws-errors.ts';
+import type { Polling } from './watch.ts';
 
 /** Where a deploy goes: the embedded local engine (default) or an AWS account. */
 export interface TargetOptions {
@@ -24,24 +26,32 @@ export interface Target {
   accountId: string;
   cloudformation: CloudFormationClient;
   s3: S3Client;
-  /** How long to wait between polls of a stack in progress. */
-  pollMilliseconds: number;
+  /** How long to wait between polls of a stack or change set in progress. */
+  polling: Polling;
   close(): Promise<void>;
+}
+
+const NAMING = { step: 'initialize', priority: 'high', name: 'stackpilotNameFailedCalls' } as const;
+
+/** Errors of the client's calls say which call failed (see nameFailedCalls). */
+function namingFailedCalls<C extends { middlewareStack: { add(middleware: typeof nameFailedCalls, options: typeof NAMING): void } }>(client: C): C {
+  client.middlewareStack.add(nameFailedCalls, NAMING);
+  return client;
 }
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
   if (options.target === 'local') {
     const local = await LocalAws.open({ dataDir: join(options.projectRoot, '.stackpilot', 'local'), region: options.region, engine: options.engine });
     const config = local.clientConfig(options.region);
-    const cloudformation = new CloudFormationClient(config);
-    const s3 = new S3Client(config);
+    const cloudformation = namingFailedCalls(new CloudFormationClient(config));
+    const s3 = namingFailedCalls(new S3Client(config));
     return {
       kind: 'local',
       region: options.region,
       accountId: local.accountId,
       cloudformation,
       s3,
-      pollMilliseconds: 25,
+      polling: { first: 25, max: 25 },
       close: async () => {
         cloudformation.destroy();
         s3.destroy();
@@ -52,24 +62,28 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   // The standard credential chain (environment, shared config and SSO, instance roles), a named
   // profile when given, and adaptive retries so throttling slows the deploy down instead of failing it.
   const config = { region: options.region, profile: options.profile, retryMode: 'adaptive', maxAttempts: 10 };
-  const sts = new STSClient(config);
+  const sts = namingFailedCalls(new STSClient(config));
   let accountId: string;
   try {
     accountId = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
   } catch (error) {
-    throw new StackpilotError('AwsCredentials', `cannot reach AWS as ${options.profile ? `profile ${options.profile}` : 'the default credentials'} in ${options.region}: ${(error as Error).message}`, 'Check `aws sts get-caller-identity` works with the same profile and region, or deploy to the local engine (--target local).');
+    const failure = awsErrorInWords(error);
+    if (!failure) throw error;
+    throw new StackpilotError('AwsCredentials', `cannot reach AWS as ${options.profile ? `profile ${options.profile}` : 'the default credentials'} in ${options.region}: ${failure.message}`, `${failure.hint} \`aws sts get-caller-identity\` with the same profile and region should work first; or deploy to the local engine (--target local).`);
   } finally {
     sts.destroy();
   }
-  const cloudformation = new CloudFormationClient(config);
-  const s3 = new S3Client(config);
+  const cloudformation = namingFailedCalls(new CloudFormationClient(config));
+  const s3 = namingFailedCalls(new S3Client(config));
   return {
     kind: 'aws',
     region: options.region,
     accountId,
     cloudformation,
     s3,
-    pollMilliseconds: 5000,
+    // A change set is often ready, and a small stack done, within seconds: poll soon, then back
+    // off to every 5 s so a long deploy stays well inside CloudFormation's API rate limits.
+    polling: { first: 1000, max: 5000 },
     close: async () => {
       cloudformation.destroy();
       s3.destroy();

@@ -8,7 +8,21 @@ export interface WatchResult {
   firstFailure?: { logicalId: string; reason: string; nestedPath: string[] };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long to wait between polls of something in progress: `first`, then half as long again each time, up to `max`. */
+export interface Polling {
+  first: number;
+  max: number;
+}
+
+/** A pause to call between polls, lengthening as `polling` says. */
+export function pauses({ first, max }: Polling): () => Promise<void> {
+  let next = first;
+  return async () => {
+    await new Promise((resolve) => setTimeout(resolve, next));
+    next = Math.min(max, next * 1.5);
+  };
+}
+
 const CANCELLED = /cancelled|canceled/i;
 
 /**
@@ -19,7 +33,7 @@ const CANCELLED = /cancelled|canceled/i;
 export async function watchStack(
   cfn: CloudFormationClient,
   stackId: string,
-  context: { stack: string; stackName: string; since: Date; pollMilliseconds: number },
+  context: { stack: string; stackName: string; since: Date; polling: Polling },
   emit: EventSink,
 ): Promise<WatchResult> {
   const seen = new Set<string>();
@@ -27,6 +41,7 @@ export async function watchStack(
   const watched = new Map<string, string[]>([[stackId, []]]);
   let firstFailure: WatchResult['firstFailure'];
   const cutoff = context.since.getTime() - 1000;
+  const pause = pauses(context.polling);
 
   const poll = async () => {
     for (const [arn, nestedPath] of [...watched]) {
@@ -77,6 +92,6 @@ export async function watchStack(
       await poll(); // the last events may have landed with the final status
       return { status, ...(stack?.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}), ...(firstFailure ? { firstFailure } : {}) };
     }
-    await sleep(context.pollMilliseconds);
+    await pause();
   }
 }

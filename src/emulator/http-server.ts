@@ -18,11 +18,14 @@ export interface LocalAwsServer {
   close(): Promise<void>;
 }
 
+/** What the server answers from: a LocalAws, or anything that dispatches as one does (a test's wrapper). */
+export type Dispatcher = Pick<LocalAws, 'dispatch' | 'region'>;
+
 /**
  * Serves the local emulator over HTTP on 127.0.0.1, for clients outside this process (the aws
  * CLI with `--endpoint-url`, other SDKs, presigned URLs). Same handler as in-process.
  */
-export async function serveLocalAws(local: LocalAws, options: ServeOptions = {}): Promise<LocalAwsServer> {
+export async function serveLocalAws(local: Dispatcher, options: ServeOptions = {}): Promise<LocalAwsServer> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer((request, response) => {
     answer(local, request, response).catch((error: unknown) => {
@@ -55,7 +58,7 @@ export async function serveLocalAws(local: LocalAws, options: ServeOptions = {})
   };
 }
 
-async function answer(local: LocalAws, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function answer(local: Dispatcher, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const url = request.url ?? '/';

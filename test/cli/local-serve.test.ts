@@ -1,14 +1,13 @@
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO, writeProject } from '../helpers.ts';
+import { spawnCli, writeProject } from '../helpers.ts';
 
 describe('stackpilot local serve', () => {
   it('serves the project\'s local state over HTTP until interrupted, then stops cleanly', async () => {
     const dir = writeProject({});
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO, 'src/cli/bin.ts'), 'local', 'serve', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(['local', 'serve', dir, '--port', '0']);
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {

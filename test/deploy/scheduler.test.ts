@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { reverseGraph, runReadyQueue } from '../../src/deploy/scheduler.ts';
+import { reverseGraph, runReadyQueue, throwUnreported } from '../../src/deploy/scheduler.ts';
 
 /** A run whose nodes finish only when the test says so, so the order of events is exact. */
 function controlledRun() {
@@ -80,6 +80,12 @@ describe('the ready queue', () => {
       monitoring: 'not-started',
       tracing: 'not-started',
     });
+  });
+
+  it('tells a failure the run reported (it resolved to false) from an error it threw', async () => {
+    const outcomes = await runReadyQueue(new Map([['reported', []], ['thrown', []], ['after', ['reported']]]), async (id) => (id === 'thrown' ? Promise.reject(new Error('a bug')) : id !== 'reported'), { concurrency: 2 });
+    assert.deepEqual(Object.fromEntries(outcomes), { reported: { status: 'failed' }, thrown: { status: 'failed', error: new Error('a bug') }, after: { status: 'not-started' } });
+    assert.throws(() => throwUnreported(outcomes), { message: 'a bug' });
   });
 
   it('reports stacks on a cycle as not started instead of waiting forever', async () => {

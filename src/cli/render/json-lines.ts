@@ -30,7 +30,7 @@ const FIELDS = {
   'stack-start': ['stack', 'stackName', 'operation', 'resources'],
   'change-preview': ['stack', 'stackName', 'changes'],
   resource: ['stack', 'stackName', 'logicalId', 'resourceType', 'status', 'reason', 'physicalId', 'timestamp', 'nestedPath'],
-  'stack-done': ['stack', 'stackName', 'outcome', 'status', 'firstFailure', 'seconds'],
+  'stack-done': ['stack', 'stackName', 'outcome', 'status', 'firstFailure', 'reason', 'hint', 'seconds'],
   outputs: ['stack', 'stackName', 'outputs'],
   health: ['check', 'ok', 'detail'],
   warning: ['message'],

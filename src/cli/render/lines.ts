@@ -26,24 +26,34 @@ export function paintStatus(status: string, colors: Colors): string {
   return status;
 }
 
-/** How a stack ended: a mark (`✔`), words (`CREATE_COMPLETE in 42s`) and, on failure, what failed first. */
-export function stackOutcome(event: StackDone, colors: Colors): { mark: string; text: string; firstFailure?: string } {
+/**
+ * How a stack ended: a mark (`✔`), words (`CREATE_COMPLETE in 42s`) and, when it did not deploy,
+ * why (its first failed resource, else its reason) and what to do.
+ */
+export function stackOutcome(event: StackDone, colors: Colors): { mark: string; text: string; why?: string; hint?: string } {
   const took = `in ${formatSeconds(event.seconds)}`;
+  const hint = event.hint ? { hint: event.hint } : {};
   switch (event.outcome) {
     case 'succeeded':
       return { mark: colors.green('✔'), text: `${event.status ? paintStatus(event.status, colors) : 'succeeded'} ${took}` };
     case 'no-changes':
       return { mark: colors.green('✔'), text: 'no changes' };
     case 'awaiting-confirmation':
-      return { mark: colors.yellow('?'), text: 'change set ready, awaiting confirmation' };
+      return { mark: colors.yellow('?'), text: 'change set ready, awaiting confirmation', ...(event.reason ? { why: event.reason } : {}), ...hint };
     case 'not-started':
       return { mark: colors.dim('–'), text: colors.dim('not started') };
     case 'failed': {
-      const first = event.firstFailure && `first failure: ${resourcePath(event.firstFailure.nestedPath, event.firstFailure.logicalId)}: ${colors.red(event.firstFailure.reason)}`;
+      const why = event.firstFailure ? `first failure: ${resourcePath(event.firstFailure.nestedPath, event.firstFailure.logicalId)}: ${colors.red(event.firstFailure.reason)}` : event.reason && colors.red(event.reason);
       const status = event.status ? ` (${paintStatus(event.status, colors)})` : '';
-      return { mark: colors.red('✖'), text: `${colors.red('failed')}${status} ${took}`, ...(first ? { firstFailure: first } : {}) };
+      return { mark: colors.red('✖'), text: `${colors.red('failed')}${status} ${took}`, ...(why ? { why } : {}), ...hint };
     }
   }
+}
+
+/** A stack's outcome as lines: the outcome and why on the first, what to do indented below. */
+export function stackOutcomeLines(event: StackDone, colors: Colors, extra?: string): string[] {
+  const { mark, text, why, hint } = stackOutcome(event, colors);
+  return [`${mark} ${event.stackName}  ${[extra ? `${text}, ${extra}` : text, why].filter(Boolean).join('; ')}`, ...(hint ? [`  ${hint}`] : [])];
 }
 
 const paintAction: Record<PreviewedChange['action'], (colors: Colors) => (text: string) => string> = {
@@ -91,10 +101,8 @@ export function eventLines(event: DeployEvent, colors: Colors): string[] {
     }
     case 'resource':
       return [resourceLine(event, colors)];
-    case 'stack-done': {
-      const { mark, text, firstFailure } = stackOutcome(event, colors);
-      return [`${mark} ${event.stackName}  ${[text, firstFailure].filter(Boolean).join('; ')}`];
-    }
+    case 'stack-done':
+      return stackOutcomeLines(event, colors);
     case 'outputs':
       return Object.entries(event.outputs).map(([key, value]) => `${event.stackName}  ${key} = ${value}`);
     case 'health':

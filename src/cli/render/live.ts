@@ -1,7 +1,7 @@
 import { isResourceDone, isResourceFailure, type DeployEvent, type StackOperation } from '../../deploy/events.ts';
 import type { Colors } from '../../validate/format/text.ts';
 import { formatColumns, truncateVisible } from './columns.ts';
-import { eventLines, type EventOf, formatSeconds, paintStatus, resourceLine, resourcePath, stackOutcome } from './lines.ts';
+import { eventLines, type EventOf, formatSeconds, paintStatus, resourceLine, resourcePath, stackOutcome, stackOutcomeLines } from './lines.ts';
 import type { DeployRenderer } from './index.ts';
 
 /**
@@ -114,6 +114,8 @@ export function createLiveRenderer({ stream, colors, now }: LiveOptions): Deploy
       }
       case 'stack-done':
         rowFor(event.stack, event.stackName).done = event;
+        // A failure no resource showed (an AWS call refused) stays on screen from now on.
+        if (event.outcome === 'failed' && !event.firstFailure && event.reason) above.push(...stackOutcomeLines(event, colors));
         return;
       case 'outputs': {
         const entries = Object.entries(event.outputs);
@@ -125,10 +127,9 @@ export function createLiveRenderer({ stream, colors, now }: LiveOptions): Deploy
     }
   };
 
-  const summaryLine = (row: StackRow): string => {
-    if (!row.done) return `${colors.yellow('…')} ${row.stackName}  did not finish, ${progress(row)} resources`;
-    const { mark, text, firstFailure } = stackOutcome(row.done, colors);
-    return `${mark} ${row.stackName}  ${[`${text}, ${progress(row)} resources`, firstFailure].filter(Boolean).join('; ')}`;
+  const summaryLines = (row: StackRow): string[] => {
+    if (!row.done) return [`${colors.yellow('…')} ${row.stackName}  did not finish, ${progress(row)} resources`];
+    return stackOutcomeLines(row.done, colors, `${progress(row)} resources`);
   };
 
   return {
@@ -154,7 +155,7 @@ export function createLiveRenderer({ stream, colors, now }: LiveOptions): Deploy
       finished = true;
       clearInterval(timer);
       timer = undefined;
-      write([...rows.values()].map(summaryLine));
+      write([...rows.values()].flatMap(summaryLines));
     },
   };
 }

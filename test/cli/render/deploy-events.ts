@@ -83,6 +83,16 @@ export const DEPLOY: DeployEvent[] = [
   { code: 'warning', message: 'concert-platform-monitoring-development is in ROLLBACK_COMPLETE: delete it before deploying again' },
 ];
 
+/** The compute stack of DEPLOY, failed instead because CloudFormation refused its change set: no resource failed. */
+export const REFUSED: DeployEvent = {
+  code: 'stack-done',
+  ...compute,
+  outcome: 'failed',
+  reason: 'CloudFormation CreateChangeSet failed: ValidationError: Parameters: [VpcId] must have values',
+  hint: 'AWS refused the call: correct what the message names and run again.',
+  seconds: 0.4,
+};
+
 /** A writable stream that keeps what it is given. */
 export function collectingStream(options: { columns?: number; rows?: number } = {}): Writable & { text(): string; columns?: number; rows?: number } {
   const chunks: string[] = [];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pc from 'picocolors';
 import { createRenderer } from '../../../src/cli/render/index.ts';
-import { collectingStream, DEPLOY, T0 } from './deploy-events.ts';
+import { collectingStream, DEPLOY, REFUSED, T0 } from './deploy-events.ts';
 
 describe('json renderer', () => {
   const stream = collectingStream();
@@ -36,5 +36,13 @@ describe('json renderer', () => {
     assert.ok(!('reason' in started) && !('physicalId' in started));
     const preview = at('change-preview') as { changes?: Record<string, unknown>[] };
     assert.deepEqual(preview.changes?.[0], { action: 'Modify', logicalId: 'EventsTable', resourceType: 'AWS::DynamoDB::Table', replacement: 'True', causes: ['KeySchema', 'TableName'], nestedPath: [], dataAtRisk: true });
+  });
+
+  it('writes why a stack did not deploy and what to do', () => {
+    const refused = collectingStream();
+    const json = createRenderer({ mode: 'json', stream: refused, colors: pc.createColors(false), now: () => T0 });
+    json.handle(REFUSED);
+    const { reason, hint } = JSON.parse(refused.text()) as Record<string, unknown>;
+    assert.deepEqual({ reason, hint }, { reason: 'CloudFormation CreateChangeSet failed: ValidationError: Parameters: [VpcId] must have values', hint: 'AWS refused the call: correct what the message names and run again.' });
   });
 });

@@ -5,7 +5,7 @@ import pc from 'picocolors';
 import type { DeployEvent } from '../../../src/deploy/events.ts';
 import { stripAnsi, visibleLength } from '../../../src/cli/render/columns.ts';
 import { createRenderer } from '../../../src/cli/render/index.ts';
-import { collectingStream, DEPLOY, T0 } from './deploy-events.ts';
+import { collectingStream, DEPLOY, REFUSED, T0 } from './deploy-events.ts';
 
 /** Cursor up over the region drawn last (or to the line start when none is), then erase below. */
 const ERASE = /(?:\x1b\[\d+A|\r)\x1b\[0J/;
@@ -64,6 +64,14 @@ describe('live renderer', () => {
     assert.ok(text.includes('Outputs of concert-platform-compute-development\n  Key     Value\n  ApiUrl  https://abc123.execute-api.us-east-1.amazonaws.com/development\n'));
     // A permanent line comes right after a clear, before the region is drawn again.
     assert.ok(frames(text).some((frame) => frame.startsWith('⚠ warning:')));
+  });
+
+  it('prints a stack failure no resource showed above the region at once, and ends with it and what to do', () => {
+    const { stream, renderer } = renderLive([DEPLOY[7], REFUSED]);
+    const refusal = '✖ concert-platform-compute-development  failed in 0s; CloudFormation CreateChangeSet failed: ValidationError: Parameters: [VpcId] must have values';
+    assert.ok(frames(stream.text()).at(-1)!.startsWith(`${refusal}\n  AWS refused the call`), 'above the region before finish()');
+    renderer.finish();
+    assert.deepEqual(frames(stream.text()).at(-1)!.split('\n'), [refusal.replace('in 0s', 'in 0s, 0/1 resources'), '  AWS refused the call: correct what the message names and run again.', '']);
   });
 
   it('owns a timer that redraws between events and is gone after finish()', async () => {

@@ -29,6 +29,7 @@ describe('deploy log file', () => {
   });
 
   it('fails when opened, before any deploy, if the file cannot be written', () => {
-    assert.throws(() => openDeployLog(join(writeProject({}), 'missing-folder', 'deploy.log')), { code: 'ENOENT' });
+    const folder = join(writeProject({}), 'missing-folder');
+    assert.throws(() => openDeployLog(join(folder, 'deploy.log')), { name: 'StackpilotError', message: `cannot write the log file ${join(folder, 'deploy.log')}: the folder ${folder} does not exist` });
   });
 });

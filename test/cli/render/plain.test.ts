@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import pc from 'picocolors';
 import type { DeployEvent } from '../../../src/deploy/events.ts';
 import { chooseMode, createRenderer } from '../../../src/cli/render/index.ts';
-import { collectingStream, DEPLOY, T0 } from './deploy-events.ts';
+import { collectingStream, DEPLOY, REFUSED, T0 } from './deploy-events.ts';
 
 function renderPlain(events: DeployEvent[], colour: boolean): string {
   const stream = collectingStream();
@@ -86,6 +86,24 @@ describe('plain renderer', () => {
       '[12:03:04] – concert-platform-tracing-development  not started',
       '[12:03:04] ? concert-platform-tracing-development  change set ready, awaiting confirmation',
       '[12:03:04] ✖ GET ApiUrl/health  503 after 3 tries',
+      '',
+    ]);
+  });
+
+  it('says why a stack did not deploy when no resource failed, and what to do', () => {
+    const stack = { stack: 'tracing', stackName: 'concert-platform-tracing-development' };
+    const text = renderPlain(
+      [
+        REFUSED,
+        { code: 'stack-done', ...stack, outcome: 'awaiting-confirmation', reason: 'confirmation needed, and no terminal to ask on', hint: 'Run the deploy again on a terminal to be asked, or with --yes.', seconds: 1 },
+      ],
+      false,
+    );
+    assert.deepEqual(text.split('\n'), [
+      `[12:03:04] ✖ ${C}  failed in 0s; CloudFormation CreateChangeSet failed: ValidationError: Parameters: [VpcId] must have values`,
+      '[12:03:04]   AWS refused the call: correct what the message names and run again.',
+      '[12:03:04] ? concert-platform-tracing-development  change set ready, awaiting confirmation; confirmation needed, and no terminal to ask on',
+      '[12:03:04]   Run the deploy again on a terminal to be asked, or with --yes.',
       '',
     ]);
   });
