@@ -84,7 +84,7 @@ export class EngineRuntime {
     resource.updatedAt = this.now();
     this.recordEvent(stack, {
       logicalId: resource.logicalId,
-      ...(resource.physicalId !== undefined ? { physicalId: resource.physicalId } : {}),
+      ...((resource.physicalId ?? resource.claimedId) !== undefined ? { physicalId: resource.physicalId ?? resource.claimedId } : {}),
       type: resource.type,
       status,
       ...(reason ? { reason } : {}),
