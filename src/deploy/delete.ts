@@ -5,8 +5,9 @@ import { describeTemplate } from '../template/model.ts';
 import { parseTemplate } from '../template/parse.ts';
 import { awsErrorInWords, awsStep, failureInWords } from './aws-errors.ts';
 import { loadDeployContext, type StackTargetOptions } from './context.ts';
-import type { EventSink } from './events.ts';
+import { isTerminalStatus, type EventSink } from './events.ts';
 import { projectState } from './inspect.ts';
+import { waitUntilIdle } from './recover-stack.ts';
 import { reverseGraph, runReadyQueue, throwUnreported } from './scheduler.ts';
 import { stackDone, type StackEnd } from './stack-deploy.ts';
 import { openTarget } from './target.ts';
@@ -92,13 +93,20 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
   const target = await openTarget({ target: options.target, region: context.region, profile: options.profile, projectRoot: context.project.root, engine: options.engine });
   try {
     const cfn = target.cloudformation;
-    const existing = (await projectState(cfn, context)).filter((s) => s.stack);
+    let existing = (await projectState(cfn, context)).filter((s) => s.stack);
+    // A stack busy in another operation (or one the local engine is finishing after a crash) is waited for.
+    if (existing.some((s) => !isTerminalStatus(s.stack!.StackStatus!))) {
+      for (const s of existing) await waitUntilIdle(target, s.stackName, emit);
+      existing = (await projectState(cfn, context)).filter((s) => s.stack);
+    }
     if (existing.length === 0) return { ok: true, retained: [] };
     const resources = new Map<string, LiveResource[]>();
     const importedOutside = await awsStep('read what the stacks hold and who imports their exports (nothing was deleted)', async () => {
       for (const s of existing) resources.set(s.id, await resourcesBelow(cfn, s.stackName));
-      const leaving = new Set(existing.flatMap((s) => [s.stack!.StackId!, ...resources.get(s.id)!.filter((r) => r.ResourceType === 'AWS::CloudFormation::Stack').map((r) => r.PhysicalResourceId!)]));
-      const leavingNames = new Set([...existing.map((s) => s.stackName), ...[...resources.values()].flat().filter((r) => r.ResourceType === 'AWS::CloudFormation::Stack').map((r) => r.PhysicalResourceId!.split('/')[1])]);
+      // Nested stacks a failed create never got to make have no physical id.
+      const nestedIds = (id: string) => resources.get(id)!.flatMap((r) => (r.ResourceType === 'AWS::CloudFormation::Stack' && r.PhysicalResourceId ? [r.PhysicalResourceId] : []));
+      const leaving = new Set(existing.flatMap((s) => [s.stack!.StackId!, ...nestedIds(s.id)]));
+      const leavingNames = new Set([...existing.map((s) => s.stackName), ...existing.flatMap((s) => nestedIds(s.id).map((arn) => arn.split('/')[1]))]);
       return importsFromOutside(cfn, leaving, leavingNames);
     });
     // An export another stack still imports would fail the delete halfway: it stops it first.
