@@ -5,7 +5,7 @@ import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
 import type { EventSink } from './events.ts';
 import type { Target } from './target.ts';
-import { watchStack } from './watch.ts';
+import { pauses, watchStack } from './watch.ts';
 
 /**
  * A create that fails rolls back, and keeps what DeletionPolicy Retain protects, nested stacks
@@ -63,8 +63,10 @@ export async function keptByFailedCreate(cfn: CloudFormationClient, stackId: str
 
 export interface Removal {
   removed: KeptResource[];
-  /** Kept resources that stay, and why (they hold data, or deploy cannot remove their type). */
-  left: { resource: KeptResource; why: string }[];
+  /** Kept resources that stay because they hold data (or their delete failed): the new create would fail on their names. */
+  blocked: { resource: KeptResource; why: string }[];
+  /** Kept resources of types deploy does not remove: named, and left to their owner. */
+  unsupported: KeptResource[];
 }
 
 /**
@@ -72,34 +74,38 @@ export interface Removal {
  * removed too), buckets and tables only when empty, parameters and secrets outright.
  */
 export async function removeKept(target: Target, kept: KeptResource[], emit: EventSink): Promise<Removal> {
-  const result: Removal = { removed: [], left: [] };
+  const result: Removal = { removed: [], blocked: [], unsupported: [] };
   for (const resource of kept.filter((k) => k.type === 'AWS::CloudFormation::Stack')) {
     const since = new Date();
     await target.cloudformation.send(new DeleteStackCommand({ StackName: resource.physicalId }));
     const stackName = resource.physicalId.split('/')[1] ?? resource.physicalId;
     const deleted = await watchStack(target.cloudformation, resource.physicalId, { stack: resource.path, stackName, since, polling: target.polling }, emit);
     if (deleted.status !== 'DELETE_COMPLETE') {
-      result.left.push({ resource, why: `its delete ended ${deleted.status}${deleted.statusReason ? `: ${deleted.statusReason}` : ''}` });
+      result.blocked.push({ resource, why: `its delete ended ${deleted.status}${deleted.statusReason ? `: ${deleted.statusReason}` : ''}` });
       continue;
     }
     result.removed.push(resource);
     const inner = await removeKept(target, await keptBy(target.cloudformation, resource.physicalId, resource.path), emit);
     result.removed.push(...inner.removed);
-    result.left.push(...inner.left);
+    result.blocked.push(...inner.blocked);
+    result.unsupported.push(...inner.unsupported);
   }
   for (const resource of kept.filter((k) => k.type !== 'AWS::CloudFormation::Stack')) {
+    if (!REMOVABLE.has(resource.type)) {
+      result.unsupported.push(resource);
+      continue;
+    }
     const why = await removeOne(target, resource);
     if (why === undefined) result.removed.push(resource);
-    else result.left.push({ resource, why });
+    else result.blocked.push({ resource, why });
   }
   return result;
 }
 
 const notFound = (error: unknown) => ['NoSuchBucket', 'NotFound', 'ResourceNotFoundException', 'ParameterNotFound'].includes((error as { name?: string }).name ?? '');
 
-/** Removes one kept resource; why not, when it stays. Gone already counts as removed. */
+/** Removes one kept resource of a removable type; why not, when it holds data. Gone already counts as removed. */
 async function removeOne(target: Target, resource: KeptResource): Promise<string | undefined> {
-  if (!REMOVABLE.has(resource.type)) return 'stackpilot does not remove this type: delete it, or give the resource another name';
   try {
     switch (resource.type) {
       case 'AWS::S3::Bucket': {

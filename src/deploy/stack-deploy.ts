@@ -1,19 +1,18 @@
 import {
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
-  DeleteStackCommand,
   DescribeChangeSetCommand,
-  DescribeStacksCommand,
   ExecuteChangeSetCommand,
   type Capability,
   type Parameter,
-  type Stack,
   type Tag,
 } from '@aws-sdk/client-cloudformation';
 import type { TemplateModel } from '../template/model.ts';
 import { failureInWords } from './aws-errors.ts';
-import { isSuccessStatus, isTerminalStatus, type EventSink, type StackDoneEvent } from './events.ts';
+import { isSuccessStatus, type EventSink, type StackDoneEvent } from './events.ts';
+import { describeStack } from './inspect.ts';
 import { previewChangeSet } from './preview.ts';
+import { CONFIRM_HINT, recoverStack, type Confirm } from './recover-stack.ts';
 import type { Target } from './target.ts';
 import { pauses, watchStack, type WatchResult } from './watch.ts';
 
@@ -50,39 +49,9 @@ export interface StackResult {
 }
 
 export const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
-const CONFIRM_HINT = 'Run the deploy again on a terminal to be asked, or with --yes.';
-
-async function describe(target: Target, stackName: string): Promise<Stack | undefined> {
-  try {
-    return (await target.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
-  } catch (error) {
-    if (/does not exist/.test((error as Error).message)) return undefined;
-    throw error;
-  }
-}
-
-/** Waits for another operation on the stack to end: a busy stack is waited for, never trampled. */
-async function waitUntilIdle(target: Target, stackName: string, emit: EventSink): Promise<Stack | undefined> {
-  let stack = await describe(target, stackName);
-  let warned = false;
-  const pause = pauses(target.polling);
-  while (stack && !isTerminalStatus(stack.StackStatus!) && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
-    if (!warned) emit({ code: 'warning', message: `${stackName} is busy (${stack.StackStatus}); waiting for that operation to end` });
-    warned = true;
-    await pause();
-    stack = await describe(target, stackName);
-  }
-  return stack;
-}
-
-async function deleteAndWait(target: Target, stack: Stack, context: { stack: string; stackName: string }, emit: EventSink): Promise<WatchResult> {
-  const since = new Date();
-  await target.cloudformation.send(new DeleteStackCommand({ StackName: stack.StackId }));
-  return watchStack(target.cloudformation, stack.StackId!, { ...context, since, polling: target.polling }, emit);
-}
 
 async function outputsOf(target: Target, stackId: string): Promise<Record<string, string>> {
-  const stack = await describe(target, stackId);
+  const stack = await describeStack(target.cloudformation, stackId);
   return Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? '']));
 }
 
@@ -164,31 +133,15 @@ export async function deployStack(target: Target, d: StackDeployment, confirmati
 
 async function changeStack(target: Target, d: StackDeployment, confirmation: Confirmation, emit: EventSink): Promise<StackResult> {
   const context = { stack: d.id, stackName: d.stackName };
-  const confirm = async (question: string, needed: boolean): Promise<boolean | 'nobody'> => {
+  const confirm: Confirm = async (question, needed) => {
     if (!needed || confirmation.yes) return true;
     if (!confirmation.ask) return 'nobody';
     return confirmation.ask(question);
   };
 
-  let existing = await waitUntilIdle(target, d.stackName, emit);
-  if (existing?.StackStatus === 'REVIEW_IN_PROGRESS') {
-    // A CREATE change set that was never executed: nothing was created, so start again.
-    emit({ code: 'warning', message: `${d.stackName} was left in REVIEW_IN_PROGRESS by a change set never executed; removing it` });
-    await deleteAndWait(target, existing, context, () => {});
-    existing = undefined;
-  }
-  if (existing?.StackStatus === 'ROLLBACK_COMPLETE' || existing?.StackStatus === 'ROLLBACK_FAILED') {
-    const answer = await confirm(`${d.stackName} is in ${existing.StackStatus} after a failed create and can only be deleted. Delete it and create it again?`, true);
-    if (answer !== true) return { outcome: 'awaiting-confirmation', status: existing.StackStatus, reason: 'a stack that failed to create must be deleted before it is created again', hint: CONFIRM_HINT, outputs: {} };
-    const deleted = await deleteAndWait(target, existing, context, emit);
-    if (deleted.status !== 'DELETE_COMPLETE') {
-      return { outcome: 'failed', status: deleted.status, firstFailure: deleted.firstFailure, reason: deleted.statusReason, hint: `The stack left by the failed create could not be deleted: delete ${d.stackName} once what stops it is gone, then deploy again.`, outputs: {} };
-    }
-    existing = undefined;
-  }
-  if (existing && /ROLLBACK_FAILED$|_FAILED$/.test(existing.StackStatus!) && existing.StackStatus !== 'UPDATE_FAILED') {
-    return { outcome: 'failed', status: existing.StackStatus, reason: `${d.stackName} is in ${existing.StackStatus}`, hint: 'Finish the rollback first (ContinueUpdateRollback or RollbackStack), then deploy again.', outputs: {} };
-  }
+  const recovery = await recoverStack(target, context, confirm, emit);
+  if ('result' in recovery) return recovery.result;
+  const { existing } = recovery;
 
   const type = existing ? 'UPDATE' : 'CREATE';
   const { changeSetId, stackId, failure } = await createChangeSet(target, d, type);

@@ -1,9 +1,12 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { join } from 'node:path';
 import type { EngineOptions } from '../engine/api.ts';
-import { LocalAws } from '../emulator/local-aws.ts';
+import { LocalAws, type LocalClientConfig } from '../emulator/local-aws.ts';
 import { StackpilotError } from '../errors.ts';
 import { awsErrorInWords, nameFailedCalls } from './aws-errors.ts';
 import type { Polling } from './watch.ts';
@@ -20,12 +23,19 @@ export interface TargetOptions {
   engine?: Pick<EngineOptions, 'faults' | 'timeScale'>;
 }
 
-export interface Target {
+/** The clients a command uses: CloudFormation, S3 for artifacts, and the data planes whose resources deploy may have to clear away (see failed-create.ts). */
+export interface TargetClients {
+  cloudformation: CloudFormationClient;
+  s3: S3Client;
+  dynamodb: DynamoDBClient;
+  ssm: SSMClient;
+  secretsManager: SecretsManagerClient;
+}
+
+export interface Target extends TargetClients {
   kind: 'local' | 'aws';
   region: string;
   accountId: string;
-  cloudformation: CloudFormationClient;
-  s3: S3Client;
   /** How long to wait between polls of a stack or change set in progress. */
   polling: Polling;
   close(): Promise<void>;
@@ -39,22 +49,30 @@ function namingFailedCalls<C extends { middlewareStack: { add(middleware: typeof
   return client;
 }
 
+function targetClients(config: LocalClientConfig | { region: string; profile?: string; retryMode: string; maxAttempts: number }): TargetClients {
+  return {
+    cloudformation: namingFailedCalls(new CloudFormationClient(config)),
+    s3: namingFailedCalls(new S3Client(config)),
+    dynamodb: namingFailedCalls(new DynamoDBClient(config)),
+    ssm: namingFailedCalls(new SSMClient(config)),
+    secretsManager: namingFailedCalls(new SecretsManagerClient(config)),
+  };
+}
+
+const destroyAll = (clients: TargetClients) => Object.values(clients).forEach((client: { destroy(): void }) => client.destroy());
+
 export async function openTarget(options: TargetOptions): Promise<Target> {
   if (options.target === 'local') {
     const local = await LocalAws.open({ dataDir: join(options.projectRoot, '.stackpilot', 'local'), region: options.region, engine: options.engine });
-    const config = local.clientConfig(options.region);
-    const cloudformation = namingFailedCalls(new CloudFormationClient(config));
-    const s3 = namingFailedCalls(new S3Client(config));
+    const clients = targetClients(local.clientConfig(options.region));
     return {
       kind: 'local',
       region: options.region,
       accountId: local.accountId,
-      cloudformation,
-      s3,
+      ...clients,
       polling: { first: 25, max: 25 },
       close: async () => {
-        cloudformation.destroy();
-        s3.destroy();
+        destroyAll(clients);
         await local.close();
       },
     };
@@ -73,20 +91,15 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   } finally {
     sts.destroy();
   }
-  const cloudformation = namingFailedCalls(new CloudFormationClient(config));
-  const s3 = namingFailedCalls(new S3Client(config));
+  const clients = targetClients(config);
   return {
     kind: 'aws',
     region: options.region,
     accountId,
-    cloudformation,
-    s3,
+    ...clients,
     // A change set is often ready, and a small stack done, within seconds: poll soon, then back
     // off to every 5 s so a long deploy stays well inside CloudFormation's API rate limits.
     polling: { first: 1000, max: 5000 },
-    close: async () => {
-      cloudformation.destroy();
-      s3.destroy();
-    },
+    close: async () => destroyAll(clients),
   };
 }
