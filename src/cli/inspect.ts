@@ -19,18 +19,26 @@ async function open(path: string, flags: TargetFlags) {
 export function statusCommand(): Command {
   return withTargetOptions(new Command('status'))
     .summary('show each stack of the project as it stands, nested stacks included')
-    .description('Shows each stack of the project in the target (the local engine by default): its status, when it last changed, and its nested stacks.\n\nExit codes: 0 all stacks exist and are healthy, 1 a stack is missing or failed, 3 usage or I/O problem (an AWS call that fails included).')
+    .description('Shows each stack of the project in the target (the local engine by default): its status, when it last changed, its nested stacks, and resources whose data is gone (drift DELETED; the local engine looks for its data every time it starts).\n\nExit codes: 0 all stacks exist and are healthy, 1 a stack is missing or failed, or data it owns is gone, 3 usage or I/O problem (an AWS call that fails included).')
     .action(async (path: string, flags: TargetFlags) => {
       const { states } = await open(path, flags);
       const colors = colorsFor(process.stdout);
       let healthy = true;
       for (const s of states) {
         const status = s.stack?.StackStatus ?? 'NOT_DEPLOYED';
-        const good = /_COMPLETE$/.test(status) && !/ROLLBACK|DELETE/.test(status);
+        const good = /_COMPLETE$/.test(status) && !/ROLLBACK|DELETE/.test(status) && s.gone.length === 0;
         healthy &&= good;
         const when = s.stack ? (s.stack.LastUpdatedTime ?? s.stack.CreationTime)?.toISOString() : '';
         process.stdout.write(`${good ? colors.green('✔') : colors.red('✖')} ${s.stackName.padEnd(44)} ${status.padEnd(28)} ${when ?? ''}\n`);
         for (const n of s.nested) process.stdout.write(`    ${n.stackName.padEnd(42)} ${n.status}\n`);
+        for (const g of s.gone) process.stdout.write(`    ${colors.red('✖')} data gone: ${g.stackName}/${g.logicalId} (${g.type} ${g.physicalId})\n`);
+      }
+      if (states.some((s) => s.gone.length > 0)) {
+        process.stderr.write(
+          flags.target === 'local'
+            ? 'Data the stacks own is gone from the local data planes (damaged or deleted local state): delete those stacks (stackpilot delete) and deploy again, or start afresh with `stackpilot local reset`.\n'
+            : 'Resources the stacks own were deleted outside CloudFormation (drift DELETED, as last detected): recreate them, or delete and deploy those stacks again.\n',
+        );
       }
       process.exitCode = healthy ? EXIT.ok : EXIT.failed;
     });

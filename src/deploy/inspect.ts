@@ -1,4 +1,4 @@
-import { DescribeStacksCommand, ListStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, ListStackResourcesCommand, ListStacksCommand, type CloudFormationClient, type Stack, type StackSummary } from '@aws-sdk/client-cloudformation';
 import { awsStep } from './aws-errors.ts';
 import type { DeployContext } from './context.ts';
 
@@ -9,6 +9,16 @@ export interface StackState {
   stack?: Stack;
   /** Nested stacks below it, by name, with their statuses. */
   nested: { stackName: string; status: string }[];
+  /** Resources of it or its nested stacks whose data is gone (see dataGone). */
+  gone: GoneResource[];
+}
+
+/** A resource a stack owns that is gone from where it lives: drift DELETED. */
+export interface GoneResource {
+  stackName: string;
+  logicalId: string;
+  type: string;
+  physicalId: string;
 }
 
 export async function describeStack(cfn: CloudFormationClient, stackName: string): Promise<Stack | undefined> {
@@ -26,19 +36,50 @@ export function projectState(cfn: CloudFormationClient, context: DeployContext):
 }
 
 async function readProjectState(cfn: CloudFormationClient, context: DeployContext): Promise<StackState[]> {
-  const live: { StackName?: string; StackStatus?: string; StackId?: string; RootId?: string }[] = [];
+  const live = await liveStacks(cfn);
+  const states: StackState[] = [];
+  for (const { id } of context.project.stacks) {
+    const stackName = context.stackName(id);
+    const stack = await describeStack(cfn, stackName);
+    const below = stack ? live.filter((s) => s.RootId === stack.StackId && s.StackId !== stack.StackId) : [];
+    const nested = below.map((s) => ({ stackName: s.StackName!, status: s.StackStatus! }));
+    states.push({ id, stackName, stack, nested, gone: stack ? await goneFrom(cfn, [stack, ...below]) : [] });
+  }
+  return states;
+}
+
+async function liveStacks(cfn: CloudFormationClient): Promise<StackSummary[]> {
+  const live: StackSummary[] = [];
   let token: string | undefined;
   do {
     const page = await cfn.send(new ListStacksCommand({ NextToken: token }));
     live.push(...(page.StackSummaries ?? []).filter((s) => s.StackStatus !== 'DELETE_COMPLETE'));
     token = page.NextToken;
   } while (token);
-  const states: StackState[] = [];
-  for (const { id } of context.project.stacks) {
-    const stackName = context.stackName(id);
-    const stack = await describeStack(cfn, stackName);
-    const nested = stack ? live.filter((s) => s.RootId === stack.StackId && s.StackId !== stack.StackId).map((s) => ({ stackName: s.StackName!, status: s.StackStatus! })) : [];
-    states.push({ id, stackName, stack, nested });
+  return live;
+}
+
+/**
+ * The resources of a stack and its nested stacks whose data is gone: drift DELETED, as the last
+ * drift check found it (the local engine checks its data planes every time it starts). Only
+ * stacks found DRIFTED are read further.
+ */
+export async function dataGone(cfn: CloudFormationClient, stack: Stack): Promise<GoneResource[]> {
+  const below = (await liveStacks(cfn)).filter((s) => s.RootId === stack.StackId && s.StackId !== stack.StackId);
+  return goneFrom(cfn, [stack, ...below]);
+}
+
+async function goneFrom(cfn: CloudFormationClient, stacks: (Stack | StackSummary)[]): Promise<GoneResource[]> {
+  const gone: GoneResource[] = [];
+  for (const stack of stacks.filter((s) => s.DriftInformation?.StackDriftStatus === 'DRIFTED')) {
+    let token: string | undefined;
+    do {
+      const page = await cfn.send(new ListStackResourcesCommand({ StackName: stack.StackId, NextToken: token }));
+      for (const r of page.StackResourceSummaries ?? []) {
+        if (r.DriftInformation?.StackResourceDriftStatus === 'DELETED') gone.push({ stackName: stack.StackName!, logicalId: r.LogicalResourceId!, type: r.ResourceType!, physicalId: r.PhysicalResourceId ?? '' });
+      }
+      token = page.NextToken;
+    } while (token);
   }
-  return states;
+  return gone;
 }

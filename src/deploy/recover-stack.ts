@@ -1,7 +1,7 @@
 import { ContinueUpdateRollbackCommand, DeleteStackCommand, RollbackStackCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { isTerminalStatus, type EventSink } from './events.ts';
 import { keptByFailedCreate, removeKept } from './failed-create.ts';
-import { describeStack } from './inspect.ts';
+import { dataGone, describeStack } from './inspect.ts';
 import type { StackResult } from './stack-deploy.ts';
 import type { Target } from './target.ts';
 import { pauses, watchStack, type WatchResult } from './watch.ts';
@@ -28,6 +28,8 @@ interface StackContext {
  *   ROLLBACK_FAILED): it can only be deleted, so once confirmed it is deleted, with what its
  *   rollback kept by DeletionPolicy (see failed-create.ts), and created again;
  * - UPDATE_ROLLBACK_FAILED: the rollback is continued, then the stack is updated;
+ * - on the local engine, a stack whose data is gone from the data planes (damaged state) stops,
+ *   named, rather than be updated (or found unchanged) over data that is not there;
  * - DELETE_FAILED: left to `stackpilot delete`, which is what was under way.
  */
 export async function recoverStack(target: Target, context: StackContext, confirm: Confirm, emit: EventSink): Promise<Recovery> {
@@ -52,6 +54,20 @@ export async function recoverStack(target: Target, context: StackContext, confir
       return { result: { outcome: 'failed', status: rolledBack.status, reason: rolledBack.statusReason ?? `its rollback ended ${rolledBack.status}`, ...(rolledBack.firstFailure ? { firstFailure: rolledBack.firstFailure } : {}), hint: 'A resource cannot be brought back: fix it, or continue the rollback skipping it (aws cloudformation continue-update-rollback --resources-to-skip), then deploy again.', outputs: {} } };
     }
     existing = await describeStack(target.cloudformation, existing.StackId!);
+  }
+  if (existing && target.kind === 'local') {
+    const gone = await dataGone(target.cloudformation, existing);
+    if (gone.length > 0) {
+      return {
+        result: {
+          outcome: 'failed',
+          status: existing.StackStatus,
+          reason: `the data of ${gone.map((g) => `${g.stackName}/${g.logicalId} (${g.type} ${g.physicalId})`).join(', ')} is gone from the local data planes, though the stack owns it`,
+          hint: `The local state was damaged or deleted in part. Delete the stack (stackpilot delete) and deploy again, or start afresh with \`stackpilot local reset\`.`,
+          outputs: {},
+        },
+      };
+    }
   }
   if (existing?.StackStatus === 'DELETE_FAILED') {
     return { result: { outcome: 'failed', status: existing.StackStatus, reason: `${context.stackName} is in DELETE_FAILED: it was being deleted`, hint: 'Finish deleting it with `stackpilot delete` (its events say what stopped it), then deploy again.', outputs: {} } };
