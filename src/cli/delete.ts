@@ -1,6 +1,8 @@
 import { Command } from 'commander';
-import { createInterface } from 'node:readline/promises';
+import type { DeployEvent } from '../deploy/events.ts';
+import { terminalQuestions } from './ask.ts';
 import { EXIT } from './exit-codes.ts';
+import { interruptedSummary, trapInterrupts } from './interrupts.ts';
 import { positiveInteger, withTargetOptions, type TargetFlags } from './options.ts';
 import { chooseMode, createRenderer } from './render/index.ts';
 import { colorsFor } from './terminal.ts';
@@ -26,8 +28,12 @@ from the stacks' buckets first, so that CloudFormation can delete them.
 A stack that fails to delete is reported with the reason (the AWS call that failed, or its
 first failed resource) and what to do; the stacks it waits for are not started.
 
+Interrupts: Ctrl-C (or SIGTERM) starts no new delete and lets those under way finish; a second
+stops at once (the local engine carries the deletes on when it next starts).
+
 Exit codes: 0 deleted (or nothing to delete), 1 refused, not confirmed or a stack failed to
-delete, 3 usage or I/O problem (an AWS call that fails before any stack is deleted included).`,
+delete, 3 usage or I/O problem (an AWS call that fails before any stack is deleted included),
+130 interrupted.`,
     )
     .option('-y, --yes', 'delete without asking')
     .option('-c, --concurrency <n>', 'how many stacks may be deleted at once', positiveInteger, 4)
@@ -36,25 +42,27 @@ delete, 3 usage or I/O problem (an AWS call that fails before any stack is delet
     .action(async (path: string, flags: DeleteFlags) => {
       const { deleteProject } = await import('../deploy/delete.ts');
       const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors: colorsFor(process.stdout) });
-      const askForName =
-        process.stdin.isTTY && process.stderr.isTTY
-          ? async (question: string) => {
-              const rl = createInterface({ input: process.stdin, output: process.stderr });
-              try {
-                return await rl.question(`${question} `);
-              } finally {
-                rl.close();
-              }
-            }
-          : undefined;
+      const interrupts = trapInterrupts({ target: flags.target });
+      const questions = terminalQuestions(interrupts.signal);
+      const ends = new Map<string, string>();
+      const emit = (event: DeployEvent) => {
+        if (event.code === 'stack-done') ends.set(event.stack, event.outcome === 'succeeded' ? 'deleted' : event.outcome === 'not-started' ? 'not deleted' : `failed to delete${event.status ? ` (${event.status})` : ''}`);
+        renderer.handle(event);
+      };
       try {
-        const report = await deleteProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, askForName: askForName && ((text) => renderer.whilePaused(() => askForName(text))), concurrency: flags.concurrency, emptyBuckets: flags.emptyBuckets === true }, (event) => renderer.handle(event));
+        const report = await deleteProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, askForName: questions && ((text) => renderer.whilePaused(async () => (await questions.text(text)) ?? '')), concurrency: flags.concurrency, emptyBuckets: flags.emptyBuckets === true, signal: interrupts.signal }, emit);
         renderer.finish();
         const out = flags.json ? process.stderr : process.stdout;
         for (const kept of report.retained) out.write(`kept by its DeletionPolicy: ${kept}\n`);
+        if (report.interrupted) {
+          process.stderr.write(ends.size > 0 ? interruptedSummary([...ends]) : `interrupted before anything was deleted\n`);
+          process.exitCode = EXIT.interrupted;
+          return;
+        }
         if (report.refused) process.stderr.write(`nothing was deleted: ${report.refused}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {
+        interrupts.release();
         renderer.finish();
       }
     });

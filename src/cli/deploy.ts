@@ -1,9 +1,11 @@
 import { Command } from 'commander';
-import { createInterface } from 'node:readline/promises';
 import type { DeployEvent } from '../deploy/events.ts';
+import type { StackResult } from '../deploy/stack-deploy.ts';
 import { formatText } from '../validate/format/text.ts';
 import { summarize } from '../validate/format/summary.ts';
+import { terminalQuestions } from './ask.ts';
 import { EXIT } from './exit-codes.ts';
+import { interruptedSummary, trapInterrupts } from './interrupts.ts';
 import { positiveInteger, withTargetOptions, type TargetFlags } from './options.ts';
 import { chooseMode, createRenderer, openDeployLog } from './render/index.ts';
 import { colorsFor } from './terminal.ts';
@@ -16,17 +18,12 @@ interface DeployFlags extends TargetFlags {
   json?: boolean;
 }
 
-/** Asks on the terminal; undefined when there is none to ask on (CI, pipes). */
-function terminalQuestion(): ((question: string) => Promise<boolean>) | undefined {
-  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
-  return async (question) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-    } finally {
-      rl.close();
-    }
-  };
+/** A stack's state after a deploy: its CloudFormation status, or what kept it from having one. */
+function whereItStands(result: StackResult): string {
+  if (result.outcome === 'not-started') return 'not started';
+  if (result.outcome === 'failed') return `failed${result.status ? ` (${result.status})` : ''}`;
+  if (result.outcome === 'awaiting-confirmation') return `awaiting confirmation${result.status ? ` (${result.status})` : ''}`;
+  return result.status ?? result.outcome;
 }
 
 export function deployCommand(): Command {
@@ -53,11 +50,17 @@ Progress: a live view on a terminal, plain lines when not a terminal or CI is se
 with --json. --log-file keeps a timestamped log.
 
 A stack that does not deploy is reported with the reason (its first failed resource, or the
-AWS call that failed) and what to do; the stacks that wait for it are not started.
+AWS call that failed) and what to do; the stacks that wait for it are not started. A stack
+left by an earlier failure or interrupt is taken care of first (see the README).
+
+Interrupts: Ctrl-C (or SIGTERM) starts nothing new and lets the stacks being deployed finish,
+then says where each stack stands and the command that carries on. A second Ctrl-C stops at
+once: the local engine finishes (or rolls back) what was running the next time a command opens
+the project; on AWS, CloudFormation carries on by itself.
 
 Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting confirmation,
 2 validation errors (nothing was touched), 3 usage or I/O problem (an AWS call that fails
-before any stack included: nothing was deployed).`,
+before any stack included: nothing was deployed), 130 interrupted.`,
     )
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
@@ -70,8 +73,9 @@ before any stack included: nothing was deployed).`,
       const log = flags.logFile ? openDeployLog(flags.logFile) : undefined;
       const colors = colorsFor(process.stdout);
       const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors });
+      const interrupts = trapInterrupts({ target: flags.target });
       // A question must not be drawn over by the live view: it pauses while the person answers.
-      const question = terminalQuestion();
+      const questions = terminalQuestions(interrupts.signal);
       const emit = (event: DeployEvent) => {
         renderer.handle(event);
         log?.handle(event);
@@ -79,10 +83,15 @@ before any stack included: nothing was deployed).`,
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: question && ((text) => renderer.whilePaused(() => question(text))), concurrency: flags.concurrency, outputsFile: flags.outputsFile },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(text))), concurrency: flags.concurrency, outputsFile: flags.outputsFile, signal: interrupts.signal },
           emit,
         );
         renderer.finish();
+        if (report.interrupted) {
+          process.stderr.write(interruptedSummary([...report.stacks].map(([id, result]) => [id, 'outcome' in result ? whereItStands(result) : result.status.replace('-', ' ')])));
+          process.exitCode = EXIT.interrupted;
+          return;
+        }
         if (report.diagnostics.length > 0) {
           process.stdout.write(`${formatText(report.diagnostics, summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size), colors)}\nNothing was deployed: fix the errors above (stackpilot validate shows them all).\n`);
           process.exitCode = EXIT.findings;
@@ -92,6 +101,7 @@ before any stack included: nothing was deployed).`,
         if (report.outputsFile) (flags.json ? process.stderr : process.stdout).write(`outputs written to ${report.outputsFile}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {
+        interrupts.release();
         renderer.finish();
         log?.finish();
         if (log?.failure) process.stderr.write(`warning: ${log.failure}\n`);

@@ -8,4 +8,6 @@ export const EXIT = {
   findings: 2,
   /** Usage or I/O problem: bad flags, a path that doesn't exist, an unreadable file. */
   usage: 3,
+  /** Interrupted (Ctrl-C, SIGTERM): 128 + SIGINT, as shells report it. */
+  interrupted: 130,
 } as const;

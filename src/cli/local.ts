@@ -1,26 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import type { LocalAwsServer } from '../emulator/http-server.ts';
 import { StackpilotError } from '../errors.ts';
+import { terminalQuestions } from './ask.ts';
 import { EXIT } from './exit-codes.ts';
 
 /** The state folder a `local` command works on: --data-dir, or the project's `.stackpilot/local`. */
 function localDataDir(path: string, flags: { dataDir?: string }): string {
   return resolve(flags.dataDir ?? resolve(path, '.stackpilot', 'local'));
-}
-
-/** Asks a yes/no question on the terminal; undefined when there is none to ask on (CI, pipes). */
-function terminalConfirmation(): ((question: string) => Promise<boolean>) | undefined {
-  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
-  return async (question) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-    } finally {
-      rl.close();
-    }
-  };
 }
 
 function port(value: string): number {
@@ -76,10 +63,16 @@ process).`,
       }
       process.stdout.write(`stackpilot local AWS on ${server.url} (state: ${dataDir}, account ${aws.accountId}, region ${aws.region})\n`);
       await new Promise<void>((done) => {
-        const stop = () => done();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          done();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
       });
+      // A second interrupt finds no handler left and ends the process at once; the engine writes its state on exit.
+      process.stderr.write('stopping: stack operations under way finish first (interrupt again to stop at once)\n');
       try {
         await server.close();
       } finally {
@@ -112,8 +105,8 @@ not local state, or another usage or I/O problem.`,
     .action(async (path: string, flags: { dataDir?: string; yes?: boolean }) => {
       const { resetLocalState } = await import('../emulator/reset.ts');
       const dataDir = localDataDir(path, flags);
-      const ask = terminalConfirmation();
-      const confirm = flags.yes ? async () => true : ask && ((contents: string[]) => ask(`Delete the local state in ${dataDir}${contents.length > 0 ? ` (${contents.join('; ')})` : ''}? Every local stack and its data is lost.`));
+      const questions = terminalQuestions();
+      const confirm = flags.yes ? async () => true : questions && ((contents: string[]) => questions.yesNo(`Delete the local state in ${dataDir}${contents.length > 0 ? ` (${contents.join('; ')})` : ''}? Every local stack and its data is lost.`));
       const outcome = await resetLocalState(dataDir, { confirm });
       switch (outcome.kind) {
         case 'absent':

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { summarize } from '../validate/format/summary.ts';
 import { formatText } from '../validate/format/text.ts';
 import { EXIT } from './exit-codes.ts';
+import { commandToCarryOn, trapInterrupts } from './interrupts.ts';
 import { withTargetOptions, type TargetFlags } from './options.ts';
 import { previewTable } from './render/lines.ts';
 import { colorsFor } from './terminal.ts';
@@ -18,15 +19,19 @@ leaves no trace. A stack whose parameters come from another stack's outputs is p
 that stack is deployed. A stack whose change set fails, or for which AWS refuses a call, is
 reported with the reason and what to do; the other stacks are still previewed.
 
+Ctrl-C (or SIGTERM) stops the plan once the stack being previewed has cleaned up after itself;
+a second stops at once (the next plan or deploy removes what a change set left).
+
 Exit codes: 0 planned, 1 a stack could not be previewed (its change set failed, or an AWS call
 did), 2 validation errors, 3 usage or I/O problem (an AWS call that failed before any stack
-included).`,
+included), 130 interrupted.`,
     )
     .action(async (path: string, flags: TargetFlags) => {
       const { planProject } = await import('../deploy/plan.ts');
       const colors = colorsFor(process.stdout);
       const out = (line = '') => process.stdout.write(`${line}\n`);
-      const report = await planProject(path, flags, () => {});
+      const interrupts = trapInterrupts({ target: flags.target });
+      const report = await planProject(path, { ...flags, signal: interrupts.signal }, () => {}).finally(() => interrupts.release());
       const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size);
       out(colors.bold('Validation'));
       out(report.diagnostics.length === 0 ? `  ${colors.green('✔')} no findings` : formatText(report.diagnostics, summary, colors).replace(/^/gm, '  '));
@@ -45,6 +50,12 @@ included).`,
         out(`${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
         if (stack.hint) out(`  ${stack.hint}`);
         if (stack.changes.length > 0) for (const line of previewTable(stack.changes, colors)) out(line);
+      }
+      if (report.interrupted) {
+        const previewed = new Set(report.stacks.map((s) => s.id));
+        process.stderr.write(`interrupted: ${report.layers.flat().filter((id) => !previewed.has(id)).join(', ')} not previewed; nothing was changed. To carry on: ${commandToCarryOn()}\n`);
+        process.exitCode = EXIT.interrupted;
+        return;
       }
       process.exitCode = report.stacks.some((s) => s.action === 'failed') ? EXIT.failed : EXIT.ok;
     });

@@ -21,6 +21,8 @@ export interface StackTargetOptions {
   profile?: string;
   /** Local target only: injected faults and simulated resource durations. */
   engine?: TargetOptions['engine'];
+  /** Aborted on an interrupt (Ctrl-C): nothing new starts, what runs is let finish. */
+  signal?: AbortSignal;
 }
 
 export function loadDeployContext(path: string, options: { env?: string; region?: string }): DeployContext {

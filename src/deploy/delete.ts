@@ -7,6 +7,7 @@ import { awsErrorInWords, awsStep, failureInWords } from './aws-errors.ts';
 import { loadDeployContext, type StackTargetOptions } from './context.ts';
 import { isTerminalStatus, type EventSink } from './events.ts';
 import { projectState } from './inspect.ts';
+import { reportInterrupt, runningSet } from './interrupt.ts';
 import { waitUntilIdle } from './recover-stack.ts';
 import { reverseGraph, runReadyQueue, throwUnreported } from './scheduler.ts';
 import { stackDone, type StackEnd } from './stack-deploy.ts';
@@ -28,6 +29,8 @@ export interface DeleteReport {
   refused?: string;
   /** Resources of the deleted stacks that stay behind by their DeletionPolicy, as `stack/LogicalId (type) physical-id`. */
   retained: string[];
+  /** Stopped by an interrupt: deletes under way finished, the rest did not start. */
+  interrupted?: boolean;
 }
 
 const KEPT = new Set(['Retain', 'RetainExceptOnCreate']);
@@ -122,6 +125,7 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
     if (!options.yes) {
       const question = `Delete ${existing.length} stack(s) of ${context.project.name} (${existing.map((s) => s.stackName).join(', ')})${retained.length > 0 ? `, keeping ${retained.length} retained resource(s)` : ''}? Type the project name to confirm:`;
       const answer = options.askForName ? await options.askForName(question) : undefined;
+      if (options.signal?.aborted) return { ok: false, refused: 'interrupted before anything was deleted', retained: [], interrupted: true };
       if (answer === undefined) return { ok: false, refused: 'confirmation needed: run again on a terminal, or with --yes', retained: [] };
       if (answer.trim() !== context.project.name) return { ok: false, refused: `not confirmed (expected "${context.project.name}")`, retained: [] };
     }
@@ -141,6 +145,7 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
       }
     }
 
+    if (options.signal?.aborted) return { ok: false, refused: 'interrupted before anything was deleted', retained: [], interrupted: true };
     emit({ code: 'phase', phase: 'delete', message: `deleting ${existing.length} stack(s) in reverse dependency order` });
     const graph = projectStackGraph(context.project, context.environment);
     const present = new Set(existing.map((s) => s.id));
@@ -167,13 +172,15 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
       emit(stackDone(stackContext, result, (Date.now() - started) / 1000));
       return result.outcome === 'succeeded';
     };
-    const outcomes = await runReadyQueue(order, deleteOne, { concurrency: options.concurrency });
+    const running = runningSet();
+    reportInterrupt(options.signal, running.names, emit);
+    const outcomes = await runReadyQueue(order, (id) => running.track(context.stackName(id), () => deleteOne(id)), { concurrency: options.concurrency, signal: options.signal });
     throwUnreported(outcomes);
     for (const [id, outcome] of outcomes) {
       if (outcome.status === 'not-started') emit(stackDone({ stack: id, stackName: context.stackName(id) }, { outcome: 'not-started' }, 0));
     }
     const deleted = [...outcomes].filter(([, o]) => o.status === 'succeeded').map(([id]) => id);
-    return { ok: deleted.length === outcomes.size, retained: retainedBy(deleted) };
+    return { ok: deleted.length === outcomes.size, retained: retainedBy(deleted), ...(options.signal?.aborted ? { interrupted: true } : {}) };
   } finally {
     await target.close();
   }

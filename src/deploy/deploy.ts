@@ -12,6 +12,7 @@ import { validateProject } from '../validate/validate.ts';
 import { awsStep } from './aws-errors.ts';
 import type { EventSink } from './events.ts';
 import { runHealthChecks } from './health.ts';
+import { reportInterrupt, runningSet } from './interrupt.ts';
 import { artifactsBucketName, packageProject, type PackagePlan } from './package.ts';
 import { runReadyQueue, throwUnreported, type NodeOutcome } from './scheduler.ts';
 import { deployStack, stackDone, type Confirmation, type StackDeployment, type StackResult } from './stack-deploy.ts';
@@ -33,6 +34,8 @@ export interface DeployReport {
   diagnostics: Diagnostic[];
   stacks: Map<string, StackResult | NodeOutcome>;
   outputsFile?: string;
+  /** Stopped by an interrupt: stacks that were running finished, the rest did not start. */
+  interrupted?: boolean;
 }
 
 const NAME_PROPERTIES = ['RoleName', 'UserName', 'GroupName', 'ManagedPolicyName', 'InstanceProfileName'];
@@ -136,6 +139,10 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
       });
       emit({ code: 'package', bucket: plan.bucket, ...uploaded });
     }
+    if (options.signal?.aborted) {
+      for (const { id } of project.stacks) emit(stackDone({ stack: id, stackName: stackName(id) }, { outcome: 'not-started' }, 0));
+      return { ok: false, diagnostics: [], stacks: new Map(project.stacks.map(({ id }) => [id, { status: 'not-started' }])), interrupted: true };
+    }
 
     emit({ code: 'phase', phase: 'deploy', message: `deploying to ${target.kind === 'local' ? 'the local engine' : `AWS account ${target.accountId}`} in ${region}` });
     const results = new Map<string, StackResult>();
@@ -154,7 +161,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
         emit(stackDone({ stack: id, stackName: stackName(id) }, failed, 0));
         return failed;
       }
-      const result = await deployStack(target, deployment, confirmation, emit);
+      const result = await deployStack(target, deployment, confirmation, emit, options.signal);
       const template = project.templates.get(project.stacks.find((s) => s.id === id)!.template)!;
       // An output that repeats a NoEcho value (a Ref to the parameter) is a secret too.
       const secrets = deployment.parameters.filter((p) => template.model.parameters.get(p.ParameterKey!)?.noEcho && p.ParameterValue).map((p) => p.ParameterValue!);
@@ -162,14 +169,16 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
       return result;
     };
 
+    const running = runningSet();
+    reportInterrupt(options.signal, running.names, emit);
     const outcomes = await runReadyQueue(
       graph.dependencies,
       async (id) => {
-        const result = await deployOne(id);
+        const result = await running.track(stackName(id), () => deployOne(id));
         results.set(id, result);
         return result.outcome === 'succeeded' || result.outcome === 'no-changes';
       },
-      { concurrency: options.concurrency },
+      { concurrency: options.concurrency, signal: options.signal },
     );
     // Once the stacks still running have finished (none is left halfway).
     throwUnreported(outcomes);
@@ -179,7 +188,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
       if (outcome.status === 'not-started') emit(stackDone({ stack: id, stackName: stackName(id) }, { outcome: 'not-started' }, 0));
     }
     const ok = [...results.values()].every((r) => r.outcome === 'succeeded' || r.outcome === 'no-changes') && results.size === outcomes.size;
-    if (!ok) return { ok, diagnostics: [], stacks };
+    if (!ok) return { ok, diagnostics: [], stacks, ...(options.signal?.aborted ? { interrupted: true } : {}) };
 
     emit({ code: 'phase', phase: 'outputs', message: 'outputs' });
     const outputs = Object.fromEntries([...results].map(([id, r]) => [id, r.outputs]));

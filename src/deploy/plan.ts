@@ -1,4 +1,3 @@
-import { DeleteChangeSetCommand, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { Diagnostic } from '../diagnostics.ts';
 import { deployLayers, projectStackGraph } from '../graph/stack-graph.ts';
 import { validateProject } from '../validate/validate.ts';
@@ -10,7 +9,7 @@ import type { EventSink, PreviewedChange } from './events.ts';
 import { describeStack } from './inspect.ts';
 import { artifactsBucketName, packageProject } from './package.ts';
 import { previewChangeSet } from './preview.ts';
-import { createChangeSet, NO_CHANGES, type StackDeployment } from './stack-deploy.ts';
+import { createChangeSet, discardChangeSet, NO_CHANGES, type StackDeployment } from './stack-deploy.ts';
 import { openTarget, type Target } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
@@ -33,6 +32,8 @@ export interface PlanReport {
   /** Stacks in deploy order, as layers that may deploy at the same time. */
   layers: string[][];
   stacks: StackPlan[];
+  /** Stopped by an interrupt before every stack was previewed. */
+  interrupted?: boolean;
 }
 
 /**
@@ -68,6 +69,11 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
     });
     const tags = projectTags(context);
     for (const id of layers.flat()) {
+      // An interrupt stops the plan between stacks: each one previewed has left nothing behind.
+      if (options.signal?.aborted) {
+        report.interrupted = true;
+        break;
+      }
       let deployment;
       try {
         deployment = stackDeployment(context, plan, tags, id, (upstream) => outputs.get(upstream));
@@ -110,13 +116,10 @@ async function previewStack(target: Target, deployment: StackDeployment, emit: E
       const changes = await previewChangeSet(cfn, changeSet.changeSetId, deployment.incomingAt);
       emit({ code: 'change-preview', stack: id, stackName, changes });
       plan = { id, stackName, action: type === 'CREATE' ? 'create' : 'update', changes };
-      await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.changeSetId }));
+      await discardChangeSet(target, changeSet.changeSetId, undefined);
     }
     // A CREATE change set leaves a stack in REVIEW_IN_PROGRESS: a plan leaves nothing behind.
-    if (created) {
-      const review = (await cfn.send(new DescribeStacksCommand({ StackName: created }))).Stacks?.[0];
-      if (review?.StackStatus === 'REVIEW_IN_PROGRESS') await cfn.send(new DeleteStackCommand({ StackName: created }));
-    }
+    await discardChangeSet(target, undefined, created);
     return plan;
   } catch (error) {
     const failure = failureInWords(error);

@@ -12,13 +12,15 @@ export interface ReadyQueueOptions {
   concurrency: number;
   /** Called when a node starts, with the nodes running at that moment (for progress and tests). */
   onStart?: (id: string, running: readonly string[]) => void;
+  /** Once aborted (an interrupt), no new node starts; the ones in flight finish. */
+  signal?: AbortSignal;
 }
 
 /**
  * Runs every node of a dependency graph, each the moment all it depends on has succeeded,
  * at most `concurrency` at a time, in the graph's order among those ready. A node fails when
- * its run resolves to false (a failure it reported) or throws. After a failure no new node
- * starts; the ones in flight finish. Nodes that never become ready (they wait for a failed
+ * its run resolves to false (a failure it reported) or throws. After a failure (or once the
+ * signal is aborted) no new node starts; the ones in flight finish. Nodes that never become ready (they wait for a failed
  * node, or sit on a cycle) are reported as not started.
  */
 export async function runReadyQueue(graph: DependencyGraph, run: (id: string) => Promise<boolean | void>, options: ReadyQueueOptions): Promise<Map<string, NodeOutcome>> {
@@ -31,7 +33,7 @@ export async function runReadyQueue(graph: DependencyGraph, run: (id: string) =>
   return new Promise((resolve) => {
     const isReady = (id: string) => (graph.get(id) ?? []).every((dep) => !graph.has(dep) || outcomes.get(dep)?.status === 'succeeded');
     const pump = () => {
-      while (!failed && running.size < limit) {
+      while (!failed && !options.signal?.aborted && running.size < limit) {
         const index = pending.findIndex(isReady);
         if (index === -1) break;
         const [id] = pending.splice(index, 1);

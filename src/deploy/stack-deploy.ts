@@ -1,6 +1,7 @@
 import {
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
+  DeleteStackCommand,
   DescribeChangeSetCommand,
   ExecuteChangeSetCommand,
   type Capability,
@@ -39,7 +40,8 @@ export interface Confirmation {
 }
 
 export interface StackResult {
-  outcome: 'succeeded' | 'no-changes' | 'failed' | 'awaiting-confirmation';
+  /** not-started: an interrupt came before it changed anything. */
+  outcome: 'succeeded' | 'no-changes' | 'failed' | 'awaiting-confirmation' | 'not-started';
   status?: string;
   reason?: string;
   /** What to do about a stack that did not deploy. */
@@ -86,6 +88,16 @@ export async function createChangeSet(target: Target, d: StackDeployment, type: 
   return { changeSetId: changeSetId!, stackId: stackId! };
 }
 
+/** Deletes a change set that will not be executed, and the REVIEW_IN_PROGRESS stack a CREATE one made: nothing is left behind. */
+export async function discardChangeSet(target: Target, changeSetId: string | undefined, createdStackId: string | undefined): Promise<void> {
+  if (changeSetId) await target.cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
+  if (!createdStackId) return;
+  const review = await describeStack(target.cloudformation, createdStackId);
+  if (review?.StackStatus === 'REVIEW_IN_PROGRESS') await target.cloudformation.send(new DeleteStackCommand({ StackName: createdStackId }));
+}
+
+const interrupted = (): StackResult => ({ outcome: 'not-started', reason: 'interrupted before it changed anything', outputs: {} });
+
 /** What to do once a change set's execution failed, by where it left the stack. */
 function afterFailedChange(status: string): string {
   if (status === 'ROLLBACK_COMPLETE') return 'Correct the cause and deploy again: the stack the failed create left is deleted (once confirmed) and created again.';
@@ -117,11 +129,11 @@ export function stackDone(context: { stack: string; stackName: string }, result:
  * ends, a `stack-done` event says how: an AWS call that fails makes the stack fail with that
  * call's error (anything else is a bug, and thrown).
  */
-export async function deployStack(target: Target, d: StackDeployment, confirmation: Confirmation, emit: EventSink): Promise<StackResult> {
+export async function deployStack(target: Target, d: StackDeployment, confirmation: Confirmation, emit: EventSink, signal?: AbortSignal): Promise<StackResult> {
   const started = Date.now();
   let result: StackResult;
   try {
-    result = await changeStack(target, d, confirmation, emit);
+    result = await changeStack(target, d, confirmation, emit, signal);
   } catch (error) {
     const failure = failureInWords(error);
     if (!failure) throw error;
@@ -131,7 +143,8 @@ export async function deployStack(target: Target, d: StackDeployment, confirmati
   return result;
 }
 
-async function changeStack(target: Target, d: StackDeployment, confirmation: Confirmation, emit: EventSink): Promise<StackResult> {
+/** The deploy of one stack; an interrupt (the signal) stops it at the last moment before it would change the stack. */
+async function changeStack(target: Target, d: StackDeployment, confirmation: Confirmation, emit: EventSink, signal: AbortSignal | undefined): Promise<StackResult> {
   const context = { stack: d.id, stackName: d.stackName };
   const confirm: Confirm = async (question, needed) => {
     if (!needed || confirmation.yes) return true;
@@ -142,6 +155,7 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   const recovery = await recoverStack(target, context, confirm, emit);
   if ('result' in recovery) return recovery.result;
   const { existing } = recovery;
+  if (signal?.aborted) return interrupted();
 
   const type = existing ? 'UPDATE' : 'CREATE';
   const { changeSetId, stackId, failure } = await createChangeSet(target, d, type);
@@ -155,8 +169,9 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   const atRisk = changes.filter((c) => c.dataAtRisk);
   const question = atRisk.length > 0 ? `${d.stackName}: ${atRisk.length} change(s) delete stored data (${atRisk.map((c) => [...c.nestedPath, c.logicalId].join('/')).join(', ')}). Execute?` : `Execute the change set for ${d.stackName}?`;
   const answer = await confirm(question, confirmation.always || atRisk.length > 0);
-  if (answer !== true) {
-    await target.cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
+  if (answer !== true || signal?.aborted) {
+    await discardChangeSet(target, changeSetId, type === 'CREATE' ? stackId : undefined);
+    if (signal?.aborted) return interrupted();
     return { outcome: 'awaiting-confirmation', status: existing?.StackStatus ?? 'not created', reason: answer === 'nobody' ? 'confirmation needed, and no terminal to ask on' : 'not confirmed', ...(answer === 'nobody' ? { hint: CONFIRM_HINT } : {}), outputs: {} };
   }
 

@@ -54,6 +54,9 @@ export class LocalRequestHandler implements HttpHandler {
   ) {}
 
   async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
+    // A network round trip would let the event loop turn; without one, a whole deploy can run as
+    // one chain of promises, and timers and signals (Ctrl-C) would wait for its end.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
     const local = toLocalRequest(

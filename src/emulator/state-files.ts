@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type Dirent } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
+import { shellWord } from '../shell-word.ts';
 
 /** The error code of a local state file or folder that cannot be used as it is. */
 export const LOCAL_STATE_DAMAGED = 'LocalStateDamaged';
@@ -97,10 +98,6 @@ export function resetCommand(dataDir: string): string {
   const project = dirname(dirname(dataDir));
   const usual = basename(dataDir) === 'local' && basename(dirname(dataDir)) === '.stackpilot';
   return usual ? `stackpilot local reset ${shellWord(project)}` : `stackpilot local reset --data-dir ${shellWord(dataDir)}`;
-}
-
-function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 function isFolder(path: string): boolean {

@@ -66,6 +66,19 @@ describe('the ready queue', () => {
     assert.equal(outcomes.get('tracing')!.status, 'succeeded');
   });
 
+  it('starts nothing new once interrupted, and lets what runs finish', async () => {
+    const c = controlledRun();
+    const interrupt = new AbortController();
+    const done = runReadyQueue(graph(), c.run, { concurrency: 2, signal: interrupt.signal });
+    await c.settle('network');
+    assert.deepEqual(c.started, ['network', 'storage']);
+    interrupt.abort();
+    await c.settle('storage');
+    const outcomes = await done;
+    assert.deepEqual(c.started, ['network', 'storage'], 'compute was ready, but the interrupt came first');
+    assert.deepEqual([...outcomes].map(([id, o]) => `${id} ${o.status}`), ['network succeeded', 'storage succeeded', 'compute not-started', 'chatbot not-started', 'monitoring not-started', 'tracing not-started']);
+  });
+
   it('never starts what waits for a failed stack', async () => {
     const c = controlledRun();
     const done = runReadyQueue(graph(), c.run, { concurrency: 4 });
