@@ -10,8 +10,8 @@ import { validatePath } from '../src/validate/validate.ts';
 
 export const REPO = join(import.meta.dirname, '..');
 export const FIXTURES = join(REPO, 'test', 'fixtures');
-/** Public templates nobody here wrote (shared/corpus beside the repository). */
-export const CORPUS = join(REPO, '..', 'shared', 'corpus', 'aws-cloudformation-templates');
+/** Public templates nobody here wrote, vendored in test/corpus (see its README.md). */
+export const CORPUS = join(REPO, 'test', 'corpus', 'aws-cloudformation-templates');
 
 export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);
