@@ -45,7 +45,7 @@ export class DynamoDbEmulator implements ServiceEmulator {
         case 'CreateTable':
           return await this.createTable(region, request);
         case 'DescribeTable':
-          return await this.withTableSettings(region, await region.tables.forward(request.headers, request.body), 'Table');
+          return this.withTableSettings(region, await region.tables.forward(request.headers, request.body), 'Table');
         case 'UpdateTable':
           return await this.updateTable(region, request);
         case 'DeleteTable': {
