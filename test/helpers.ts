@@ -84,8 +84,8 @@ export async function holdLocalState(dataDir: string): Promise<ChildProcess> {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
-  holder.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const started = await Promise.race([once(holder.stdout!, 'data').then(([chunk]) => String(chunk).trim()), once(holder, 'exit').then(() => 'exited')]);
+  holder.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const started = await Promise.race([once(holder.stdout, 'data').then(([chunk]) => String(chunk).trim()), once(holder, 'exit').then(() => 'exited')]);
   if (started !== 'ready') throw new Error(`the process to hold ${dataDir} did not start: ${stderr}`);
   return holder;
 }
