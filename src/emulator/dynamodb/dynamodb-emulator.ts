@@ -72,7 +72,7 @@ export class DynamoDbEmulator implements ServiceEmulator {
   async close(): Promise<void> {
     const opened = await Promise.allSettled(this.regions.values());
     this.regions.clear();
-    await Promise.all(opened.map((region) => region.status === 'fulfilled' && region.value.tables.close()));
+    await Promise.all(opened.filter((region) => region.status === 'fulfilled').map((region) => region.value.tables.close()));
   }
 
   private region(name: string): Promise<DynamoRegion> {
