@@ -1,4 +1,4 @@
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, ListStackResourcesCommand, type DescribeStacksCommandOutput } from '@aws-sdk/client-cloudformation';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -63,7 +63,7 @@ export async function benchEngine(): Promise<void> {
       const start = performance.now();
       // Asynchronously: this process is the server the CLI talks to.
       const result = await promisify(execFile)('aws', ['--endpoint-url', server.url, 'cloudformation', 'describe-stacks', '--stack-name', 'small', '--output', 'json'], { env }).then(
-        ({ stdout }) => (JSON.parse(stdout).Stacks?.[0]?.StackStatus === 'CREATE_COMPLETE' ? 'works' : `FAILED: unexpected reply ${stdout.slice(0, 200)}`),
+        ({ stdout }) => ((JSON.parse(stdout) as DescribeStacksCommandOutput).Stacks?.[0]?.StackStatus === 'CREATE_COMPLETE' ? 'works' : `FAILED: unexpected reply ${stdout.slice(0, 200)}`),
         (error: Error) => `FAILED: ${error.message.split('\n')[0]}`,
       );
       const seconds = (performance.now() - start) / 1000;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { templatesInFolder } from '../src/project/project.ts';
 import { median, REPO, runBuiltCli, verdict } from './measure.ts';
 
-const CORPUS = join(REPO, '..', 'shared', 'corpus', 'aws-cloudformation-templates');
+const CORPUS = join(REPO, 'test', 'corpus', 'aws-cloudformation-templates');
 
 /** `stackpilot validate` over the whole corpus in one process, and one cold run on a single template. */
 export function benchValidate(): void {

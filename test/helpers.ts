@@ -10,8 +10,8 @@ import { validatePath } from '../src/validate/validate.ts';
 
 export const REPO = join(import.meta.dirname, '..');
 export const FIXTURES = join(REPO, 'test', 'fixtures');
-/** Public templates nobody here wrote (shared/corpus beside the repository). */
-export const CORPUS = join(REPO, '..', 'shared', 'corpus', 'aws-cloudformation-templates');
+/** Public templates nobody here wrote, vendored in test/corpus (see its README.md). */
+export const CORPUS = join(REPO, 'test', 'corpus', 'aws-cloudformation-templates');
 
 export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);
@@ -84,8 +84,8 @@ export async function holdLocalState(dataDir: string): Promise<ChildProcess> {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
-  holder.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const started = await Promise.race([once(holder.stdout!, 'data').then(([chunk]) => String(chunk).trim()), once(holder, 'exit').then(() => 'exited')]);
+  holder.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const started = await Promise.race([once(holder.stdout, 'data').then(([chunk]) => String(chunk).trim()), once(holder, 'exit').then(() => 'exited')]);
   if (started !== 'ready') throw new Error(`the process to hold ${dataDir} did not start: ${stderr}`);
   return holder;
 }

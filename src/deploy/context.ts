@@ -9,8 +9,8 @@ export interface DeployContext {
   project: Project;
   environment: ResolvedEnvironment;
   region: string;
-  /** The CloudFormation name of a project stack in this environment. */
-  stackName(id: string): string;
+  /** The CloudFormation name of a project stack in this environment (a plain function, safe to take out). */
+  stackName: (id: string) => string;
 }
 
 /** Where and against which account a command reaches a project's stacks. */

@@ -73,7 +73,7 @@ async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
 async function importsFromOutside(cfn: CloudFormationClient, leaving: Set<string>, leavingNames: Set<string>): Promise<string | undefined> {
   const exports = (await cfn.send(new ListExportsCommand({}))).Exports ?? [];
   for (const exported of exports.filter((e) => leaving.has(e.ExportingStackId!))) {
-    let importers: string[] = [];
+    let importers: string[];
     try {
       importers = (await cfn.send(new ListImportsCommand({ ExportName: exported.Name }))).Imports ?? [];
     } catch (error) {

@@ -14,9 +14,9 @@ export async function markMissingData(runtime: EngineRuntime): Promise<void> {
   for (const stack of runtime.store.liveStacks()) {
     if (!isSettled(stack.status)) continue;
     for (const resource of Object.values(stack.resources)) {
-      const exists = providerFor(resource.type).exists;
-      if (!exists || resource.physicalId === undefined || resource.status.startsWith('DELETE_')) continue;
-      const present = await exists(resource.physicalId, clients);
+      const provider = providerFor(resource.type);
+      if (!provider.exists || resource.physicalId === undefined || resource.status.startsWith('DELETE_')) continue;
+      const present = await provider.exists(resource.physicalId, clients);
       if (present === (resource.missingSince === undefined)) continue;
       if (present) delete resource.missingSince;
       else resource.missingSince = runtime.now();

@@ -50,8 +50,8 @@ export class EngineRuntime {
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
     this.store.flush();
-    const fault = this.faults.shift();
-    if (fault !== undefined) throw fault;
+    // Rethrown as it escaped, whatever it is (a rejection with undefined is a fault too).
+    if (this.faults.length > 0) throw this.faults.shift();
   }
 
   /** A template parsed and checked once, shared by every operation that uses the same text. */

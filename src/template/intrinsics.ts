@@ -160,7 +160,7 @@ const callCache = new WeakMap<object, Map<string, IntrinsicCall[]>>();
  */
 export function intrinsicCalls(body: Record<string, unknown>, section: string): IntrinsicCall[] {
   let sections = callCache.get(body);
-  if (!sections) callCache.set(body, (sections = new Map()));
+  if (!sections) callCache.set(body, (sections = new Map<string, IntrinsicCall[]>()));
   let calls = sections.get(section);
   if (!calls) {
     const found: IntrinsicCall[] = [];

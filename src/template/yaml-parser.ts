@@ -1,4 +1,4 @@
-import { Alias, isAlias, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq, type Node, type Tags } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq, type Node, type Tags } from 'yaml';
 import type { ParsedDocument, ParseProblem } from './json-parser.ts';
 import { childPosition, SourceMap, type PositionNode } from './source-map.ts';
 
@@ -44,7 +44,7 @@ const KNOWN_TAGS: Tags = Object.keys(SHORT_FORM_TAGS).flatMap((tag) => [
   { tag, resolve: (value: string) => value },
   { tag, collection: 'seq' as const, nodeClass: YAMLSeq, resolve: (value: unknown) => value },
   { tag, collection: 'map' as const, nodeClass: YAMLMap, resolve: (value: unknown) => value },
-]) as Tags;
+]);
 
 /**
  * Reads YAML (1.2 core schema, so `2010-09-09` and `yes` stay strings) into plain JSON
@@ -96,9 +96,9 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
   const convert = (node: Node | null | undefined, position: PositionNode): unknown => {
     if (node == null) return null;
     if (isAlias(node)) {
-      const target = (node as Alias).resolve(doc) as Node | undefined;
+      const target = node.resolve(doc);
       if (node.range) [position.start, position.end] = node.range;
-      if (!target) problems.push({ code: 'syntax', message: `Unknown alias *${(node as Alias).source}`, start: node.range?.[0] ?? 0, end: node.range?.[1] ?? 0 });
+      if (!target) problems.push({ code: 'syntax', message: `Unknown alias *${node.source}`, start: node.range?.[0] ?? 0, end: node.range?.[1] ?? 0 });
       return target ? convertUntagged(target, position) : null;
     }
     const range = node.range ?? [0, 0, 0];
@@ -127,7 +127,7 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
     return { [fn]: argument };
   };
 
-  const value = doc.contents == null ? null : convert(doc.contents as Node, map.root);
+  const value = doc.contents == null ? null : convert(doc.contents, map.root);
   return { value, map, problems };
 }
 

@@ -29,13 +29,15 @@ export interface TemplateCheck {
   transformed: boolean;
   /** Whether a macro (a transform other than AWS's own) may rewrite anything in it. */
   macros: boolean;
-  report(path: Path, message: string, options?: ReportOptions): void;
+  /** A plain function (rules take it out of the context), not a method. */
+  report: (path: Path, message: string, options?: ReportOptions) => void;
 }
 
 export interface ProjectCheck {
   project: Project;
   facts: ResourceFactsIndex;
-  report(source: { file: string; map: SourceMap }, path: Path, message: string, options?: ReportOptions): void;
+  /** A plain function (rules take it out of the context), not a method. */
+  report: (source: { file: string; map: SourceMap }, path: Path, message: string, options?: ReportOptions) => void;
 }
 
 export interface TemplateRule extends RuleInfo {

@@ -28,7 +28,7 @@ describe('the live terminal view', () => {
     renderer.finish();
     const text = out.text();
     assert.match(text, /\x1b\[1A\x1b\[0J/, 'moves the cursor up to redraw');
-    assert.match(text, /shop-dev-db  CREATE_FAILED  AWS::SQS::Queue  Inner\/Queue  quota reached/);
+    assert.match(text, /shop-dev-db {2}CREATE_FAILED {2}AWS::SQS::Queue {2}Inner\/Queue {2}quota reached/);
     assert.match(text, /first failure: Inner\/Queue: quota reached/);
     const last = text.trimEnd().split('\n').at(-1)!;
     assert.match(last, /(^|\x1b\[0J)✖ shop-dev-db {2}failed \(ROLLBACK_COMPLETE\) in 3s, 1\/2 resources; first failure: Inner\/Queue: quota reached$/, 'the final line sums the stack up');

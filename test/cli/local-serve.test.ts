@@ -11,7 +11,7 @@ describe('stackpilot local serve', () => {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk;
+        out += chunk.toString();
         const found = /on (http:\/\/127\.0\.0\.1:\d+) \(state: (.+?),/.exec(out);
         if (found) {
           assert.equal(found[2], join(dir, '.stackpilot', 'local'));

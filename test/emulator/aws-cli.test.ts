@@ -32,7 +32,7 @@ async function aws(server: LocalAwsServer, ...args: string[]): Promise<string> {
       assert.fail('The aws CLI is not on PATH: install it (pip install awscli, or AWS CLI v2) to run these tests.');
     }
     const { stderr } = error as { stderr?: string };
-    throw new Error(`aws ${args.join(' ')} failed: ${stderr ?? String(error)}`);
+    throw new Error(`aws ${args.join(' ')} failed: ${stderr ?? String(error)}`, { cause: error });
   }
 }
 

@@ -39,8 +39,10 @@ const CHANGE_FIELDS = ['action', 'logicalId', 'resourceType', 'replacement', 'ca
 const FAILURE_FIELDS = ['logicalId', 'reason', 'nestedPath'] as const;
 
 // A field added to an event type fails to compile here (naming it) until it is listed above.
-type Unlisted = { [C in DeployEventCode]: Exclude<keyof EventOf<C>, 'code' | (typeof FIELDS)[C][number]> }[DeployEventCode] | Exclude<keyof PreviewedChange, (typeof CHANGE_FIELDS)[number]>;
-true satisfies [Unlisted] extends [never] ? true : Unlisted;
+type UnlistedEventField = { [C in DeployEventCode]: Exclude<keyof EventOf<C>, 'code' | (typeof FIELDS)[C][number]> }[DeployEventCode];
+type UnlistedChangeField = Exclude<keyof PreviewedChange, (typeof CHANGE_FIELDS)[number]>;
+true satisfies [UnlistedEventField] extends [never] ? true : UnlistedEventField;
+true satisfies [UnlistedChangeField] extends [never] ? true : UnlistedChangeField;
 
 function pick(source: object, keys: readonly string[]): Record<string, unknown> {
   const values = source as Record<string, unknown>;

@@ -55,7 +55,7 @@ export class DynaliteTableStore {
    */
   static async open(path: string | undefined, region: string, accountId: string, repair?: Required<StateRepair>): Promise<DynaliteTableStore> {
     const dynalite = require('dynalite') as (options: object) => Server;
-    const database = require('dynalite/db/index.js') as { create(options: object): DynaliteStoreInternals };
+    const database = require('dynalite/db/index.js') as { create: (options: object) => DynaliteStoreInternals };
     // dynalite keeps its store private; capture it as it is made, to set the ARN account and
     // region (it would read them from the environment) and to close LevelDB later.
     const create = database.create;

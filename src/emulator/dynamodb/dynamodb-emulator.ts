@@ -45,7 +45,7 @@ export class DynamoDbEmulator implements ServiceEmulator {
         case 'CreateTable':
           return await this.createTable(region, request);
         case 'DescribeTable':
-          return await this.withTableSettings(region, await region.tables.forward(request.headers, request.body), 'Table');
+          return this.withTableSettings(region, await region.tables.forward(request.headers, request.body), 'Table');
         case 'UpdateTable':
           return await this.updateTable(region, request);
         case 'DeleteTable': {
@@ -72,7 +72,7 @@ export class DynamoDbEmulator implements ServiceEmulator {
   async close(): Promise<void> {
     const opened = await Promise.allSettled(this.regions.values());
     this.regions.clear();
-    await Promise.all(opened.map((region) => region.status === 'fulfilled' && region.value.tables.close()));
+    await Promise.all(opened.filter((region) => region.status === 'fulfilled').map((region) => region.value.tables.close()));
   }
 
   private region(name: string): Promise<DynamoRegion> {

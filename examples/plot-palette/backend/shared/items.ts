@@ -4,7 +4,7 @@
  * range keys such as the Jobs index's `created_at` sort correctly.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import type { z } from 'zod';
 import { validateModel } from './models.ts';
 
@@ -12,7 +12,8 @@ export type Item = Record<string, AttributeValue>;
 
 /** The item for `value`, which is checked against `schema` first so nothing invalid is written. */
 export function toItem<S extends z.ZodType>(schema: S, value: z.input<S> | z.output<S>): Item {
-  return marshall(storedForm(validateModel(schema, value)), { removeUndefinedValues: true });
+  // A model is an object, so its stored form is a record: marshall's record overload, typed.
+  return marshall(storedForm(validateModel(schema, value)) as Record<string, NativeAttributeValue>, { removeUndefinedValues: true });
 }
 
 /** The model held by `item`; a ModelValidationError if the item is not a valid one. */

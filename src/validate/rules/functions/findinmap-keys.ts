@@ -13,7 +13,7 @@ export const findInMapKeys: TemplateRule = {
     for (const section of ['Resources', 'Outputs', 'Conditions']) {
       for (const { fn, argument, path } of intrinsicCalls(body, section)) {
         if (fn !== 'Fn::FindInMap' || !Array.isArray(argument)) continue;
-        const [mapName, topKey, secondKey] = argument;
+        const [mapName, topKey, secondKey] = argument as unknown[];
         const hasDefault = argument.length === 4;
         const at = [...path, 'Fn::FindInMap'];
         if (typeof mapName !== 'string') continue;

@@ -15,7 +15,7 @@ export const subVariablesRule: TemplateRule = {
     for (const section of ['Resources', 'Outputs']) {
       for (const { fn, argument, path } of intrinsicCalls(body, section)) {
         if (fn !== 'Fn::Sub') continue;
-        const text = typeof argument === 'string' ? argument : Array.isArray(argument) ? argument[0] : undefined;
+        const text: unknown = typeof argument === 'string' ? argument : Array.isArray(argument) ? argument[0] : undefined;
         if (typeof text !== 'string') continue;
         const local = Array.isArray(argument) && isObject(argument[1]) ? argument[1] : {};
         const at = [...path, 'Fn::Sub', ...(Array.isArray(argument) ? [0] : [])];

@@ -31,7 +31,7 @@ export const nestedOutputs: ProjectRule = {
             const target = getAttTarget(argument);
             if (target) checkOutput(target[0], target[1], [...path, fn]);
           } else if (fn === 'Fn::Sub') {
-            const text = typeof argument === 'string' ? argument : Array.isArray(argument) ? argument[0] : undefined;
+            const text: unknown = typeof argument === 'string' ? argument : Array.isArray(argument) ? argument[0] : undefined;
             const local = Array.isArray(argument) && isObject(argument[1]) ? argument[1] : {};
             if (typeof text !== 'string') continue;
             for (const variable of subVariables(text)) {
