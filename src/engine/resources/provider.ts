@@ -80,3 +80,14 @@ export const namingOf = (request: Omit<ProviderRequest, 'resolved'>): NamingCont
 
 /** An SDK error's name (`NoSuchBucket`, `ResourceNotFoundException`...). */
 export const errorName = (error: unknown): string | undefined => (error as { name?: string } | null)?.name;
+
+/** Whether a read of a resource finds it: the read fails with one of `notFound` when it is missing. */
+export async function found(read: () => Promise<unknown>, notFound: string[]): Promise<boolean> {
+  try {
+    await read();
+    return true;
+  } catch (error) {
+    if (notFound.includes(errorName(error) ?? '')) return false;
+    throw error;
+  }
+}

@@ -12,7 +12,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { physicalIdFor } from '../physical-ids.ts';
-import { errorName, namingOf, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
+import { errorName, found, namingOf, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
 
 type Props = Record<string, unknown>;
 const obj = (v: unknown): Props => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Props) : {});
@@ -158,15 +158,7 @@ async function applyPointInTimeRecovery(ddb: DynamoDBClient, table: string, befo
   await ddb.send(new UpdateContinuousBackupsCommand({ TableName: table, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: enabled } }));
 }
 
-async function tableExists(ddb: DynamoDBClient, table: string): Promise<boolean> {
-  try {
-    await describe(ddb, table);
-    return true;
-  } catch (error) {
-    if (errorName(error) === 'ResourceNotFoundException') return false;
-    throw error;
-  }
-}
+const tableExists = (ddb: DynamoDBClient, table: string) => found(() => describe(ddb, table), ['ResourceNotFoundException']);
 
 async function describe(ddb: DynamoDBClient, table: string): Promise<TableDescription> {
   return (await ddb.send(new DescribeTableCommand({ TableName: table }))).Table ?? {};

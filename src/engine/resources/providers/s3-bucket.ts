@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { synthesizeAttributes } from '../attributes.ts';
 import { physicalIdFor } from '../physical-ids.ts';
-import { errorName, namingOf, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
+import { errorName, found, namingOf, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
 
 type Props = Record<string, unknown>;
 const obj = (v: unknown): Props => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Props) : {});
@@ -64,15 +64,7 @@ export const s3BucketProvider: ResourceProvider = {
   },
 };
 
-async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    return true;
-  } catch (error) {
-    if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchBucket') return false;
-    throw error;
-  }
-}
+const bucketExists = (s3: S3Client, bucket: string) => found(() => s3.send(new HeadBucketCommand({ Bucket: bucket })), ['NotFound', 'NoSuchBucket']);
 
 /** Applies each configuration whose property changed from `before` to `after` (set or removed). */
 async function configure(s3: S3Client, bucket: string, before: Props, after: Props): Promise<void> {

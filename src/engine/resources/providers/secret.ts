@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, UpdateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generatedName } from '../../ids.ts';
-import { errorName, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
+import { errorName, found, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
 
 type Props = Record<string, unknown>;
 const obj = (v: unknown): Props => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Props) : {});
@@ -52,15 +52,7 @@ export const secretProvider: ResourceProvider = {
   },
 };
 
-async function secretExists(secretsManager: SecretsManagerClient, name: string): Promise<boolean> {
-  try {
-    await secretsManager.send(new DescribeSecretCommand({ SecretId: name }));
-    return true;
-  } catch (error) {
-    if (errorName(error) === 'ResourceNotFoundException') return false;
-    throw error;
-  }
-}
+const secretExists = (secretsManager: SecretsManagerClient, name: string) => found(() => secretsManager.send(new DescribeSecretCommand({ SecretId: name })), ['ResourceNotFoundException']);
 
 function secretValue(p: Props): string {
   if (typeof p.SecretString === 'string') return p.SecretString;

@@ -1,7 +1,7 @@
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, type ParameterTier, type ParameterType, type SSMClient } from '@aws-sdk/client-ssm';
 import { synthesizeAttributes } from '../attributes.ts';
 import { physicalIdFor } from '../physical-ids.ts';
-import { errorName, namingOf, NameTakenError, type ProviderRequest, type ResourceProvider } from '../provider.ts';
+import { errorName, found, namingOf, NameTakenError, type ProviderRequest, type ResourceProvider } from '../provider.ts';
 
 /** `AWS::SSM::Parameter`: a real parameter in the local Parameter Store. */
 export const ssmParameterProvider: ResourceProvider = {
@@ -32,15 +32,7 @@ export const ssmParameterProvider: ResourceProvider = {
   },
 };
 
-async function parameterExists(ssm: SSMClient, name: string): Promise<boolean> {
-  try {
-    await ssm.send(new GetParameterCommand({ Name: name }));
-    return true;
-  } catch (error) {
-    if (errorName(error) === 'ParameterNotFound') return false;
-    throw error;
-  }
-}
+const parameterExists = (ssm: SSMClient, name: string) => found(() => ssm.send(new GetParameterCommand({ Name: name })), ['ParameterNotFound']);
 
 async function put(request: ProviderRequest, name: string, overwrite: boolean): Promise<void> {
   const p = request.resolved;
