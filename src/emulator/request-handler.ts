@@ -54,9 +54,6 @@ export class LocalRequestHandler implements HttpHandler {
   ) {}
 
   async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
-    // A network round trip would let the event loop turn; without one, a whole deploy can run as
-    // one chain of promises, and timers and signals (Ctrl-C) would wait for its end.
-    await new Promise<void>((resolve) => setImmediate(resolve));
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
     const local = toLocalRequest(
@@ -64,6 +61,9 @@ export class LocalRequestHandler implements HttpHandler {
       this.defaultRegion,
     );
     const reply = await this.dispatch(local);
+    // A network round trip would let the event loop turn; without one, a whole deploy can run as
+    // one chain of promises, and timers and signals (Ctrl-C) would wait for its end.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const body = local.method === 'HEAD' ? Buffer.alloc(0) : typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
     return {
       response: new HttpResponse({
