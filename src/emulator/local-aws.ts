@@ -12,6 +12,7 @@ import { LocalRequestHandler } from './request-handler.ts';
 import { S3Emulator } from './s3/s3-emulator.ts';
 import { SecretsManagerEmulator } from './secrets-manager.ts';
 import { SsmEmulator } from './ssm.ts';
+import { tightenStateModes } from './state-files.ts';
 import { acquireStateLock } from './state-lock.ts';
 import { StsEmulator } from './sts.ts';
 import { jsonErrorReply, xmlReply, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
@@ -91,6 +92,7 @@ export class LocalAws {
     const releaseLock = options.dataDir ? acquireStateLock(options.dataDir) : () => {};
     let local: LocalAws;
     try {
+      if (options.dataDir) tightenStateModes(options.dataDir);
       local = new LocalAws(options.accountId ?? '123456789012', options.region ?? 'us-east-1', options.dataDir, options.engine ?? {}, releaseLock);
     } catch (error) {
       releaseLock();

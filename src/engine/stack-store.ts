@@ -1,6 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { damagedState, readStateJson, writeFileAtomic } from '../emulator/state-files.ts';
+import { STATE_FILE_MODE, damagedState, makeStateFolder, readStateJson, tightenStateModes, writeFileAtomic } from '../emulator/state-files.ts';
 import { EngineError } from './api.ts';
 import type { ChangeSetRecord, EngineState, EventRecord, StackRecord } from './state.ts';
 
@@ -8,10 +8,6 @@ const STACKS_FOLDER = 'stacks';
 const CHANGE_SETS_FILE = 'change-sets.json';
 /** The single-file layout of earlier versions, read once and converted. */
 const LEGACY_STATE_FILE = 'cloudformation-state.json';
-
-/** State files hold NoEcho parameter values: readable by their owner only. */
-const FILE_MODE = 0o600;
-const FOLDER_MODE = 0o700;
 
 /**
  * The engine's stacks and change sets, in memory and, given a state folder, on disk:
@@ -41,6 +37,7 @@ export class StackStore {
   /** Reads the saved state as it was last written; what was running then is the caller's to finish. */
   load(): void {
     if (!this.stateDir) return;
+    tightenStateModes(this.stateDir);
     const legacy = join(this.stateDir, LEGACY_STATE_FILE);
     if (existsSync(legacy) && !existsSync(join(this.stateDir, STACKS_FOLDER))) {
       this.loadLegacy(legacy);
@@ -127,19 +124,19 @@ export class StackStore {
     this.writeScheduled = false;
     if (!this.stateDir) return;
     const folder = join(this.stateDir, STACKS_FOLDER);
-    mkdirSync(folder, { recursive: true, mode: FOLDER_MODE });
+    makeStateFolder(folder);
     for (const stack of this.dirtyStacks) {
       const base = join(folder, fileNameOf(stack));
       // Events first: a record on disk never refers to an event that is not.
       const written = this.eventsWritten.get(stack.stackId) ?? 0;
       if (stack.events.length > written) {
-        appendFileSync(`${base}.events.jsonl`, stack.events.slice(written).map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: FILE_MODE });
+        appendFileSync(`${base}.events.jsonl`, stack.events.slice(written).map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: STATE_FILE_MODE });
         this.eventsWritten.set(stack.stackId, stack.events.length);
       }
-      writeFileAtomic(`${base}.json`, JSON.stringify({ ...stack, events: undefined }), FILE_MODE);
+      writeFileAtomic(`${base}.json`, JSON.stringify({ ...stack, events: undefined }));
     }
     this.dirtyStacks.clear();
-    if (this.changeSetsDirty) writeFileAtomic(join(this.stateDir, CHANGE_SETS_FILE), JSON.stringify([...this.changeSets.values()]), FILE_MODE);
+    if (this.changeSetsDirty) writeFileAtomic(join(this.stateDir, CHANGE_SETS_FILE), JSON.stringify([...this.changeSets.values()]));
     this.changeSetsDirty = false;
   }
 }
