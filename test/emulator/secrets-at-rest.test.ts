@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdtempSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CloudFormationClient, CreateChangeSetCommand, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateChangeSetCommand, CreateStackCommand, ExecuteChangeSetCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CreateBackupCommand, CreateTableCommand, DynamoDBClient, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { SECRETS_KEY_FILE } from '../../src/emulator/state-secrets.ts';
+import { StackpilotError } from '../../src/errors.ts';
+import { StackStore } from '../../src/engine/stack-store.ts';
+import type { ChangeSetRecord, StackRecord } from '../../src/engine/state.ts';
 
 // Files must come out owner-only whatever the umask: test with the usual, looser one.
 process.umask(0o022);
@@ -20,6 +25,8 @@ const SECURE_V1 = 'securestring-"first\\one"-1b2e';
 const SECURE_V2 = 'securestring-"second\\one"-3d4f';
 const SECRET_STRING = 'secretstring-"hunter\\2"-5e6a';
 const SECRET_BINARY = Buffer.from('secretbinary-\u0000\u00ff-8c9d');
+
+const SECRETS = [NOECHO_VALUE, CHANGE_SET_VALUE, SECURE_V1, SECURE_V2, SECRET_STRING];
 
 const appTemplate = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -47,6 +54,17 @@ function entriesUnder(root: string): { path: string; folder: boolean; mode: numb
   const entry = { path: root, folder: stat.isDirectory(), mode: stat.mode & 0o777 };
   if (!entry.folder) return [entry];
   return [entry, ...readdirSync(root).flatMap((name) => entriesUnder(join(root, name)))];
+}
+
+/** Fails naming the file (and the form) of any secret found in the clear under `root`. */
+function assertNoSecretInTheClear(root: string, secrets: string[] = SECRETS): void {
+  const forms = secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]).map((text) => Buffer.from(text));
+  forms.push(SECRET_BINARY, Buffer.from(SECRET_BINARY.toString('base64')));
+  for (const entry of entriesUnder(root)) {
+    if (entry.folder) continue;
+    const content = readFileSync(entry.path);
+    for (const form of forms) assert.ok(!content.includes(form), `${entry.path} holds ${JSON.stringify(form.toString())} in the clear`);
+  }
 }
 
 function assertOwnerOnly(root: string): void {
@@ -81,7 +99,42 @@ async function stateWithSecrets(dataDir: string): Promise<void> {
   }
 }
 
-describe('local state at rest', () => {
+async function secretValue(local: LocalAws, input: { SecretId: string; VersionStage?: string }) {
+  return new SecretsManagerClient(local.clientConfig()).send(new GetSecretValueCommand(input));
+}
+
+describe('secrets at rest in the local state', () => {
+  it('keeps NoEcho values, SecureStrings and secret values out of the clear, in owner-only files, and reads them back', async () => {
+    const { stackpilot, dataDir } = newDataDir();
+    await stateWithSecrets(dataDir);
+    assertNoSecretInTheClear(stackpilot);
+    assertOwnerOnly(stackpilot);
+    assert.ok(existsSync(join(dataDir, SECRETS_KEY_FILE)));
+
+    const local = await LocalAws.open({ dataDir });
+    try {
+      const ssm = new SSMClient(local.clientConfig());
+      assert.equal((await ssm.send(new GetParameterCommand({ Name: '/app/password:1', WithDecryption: true }))).Parameter?.Value, SECURE_V1);
+      assert.equal((await ssm.send(new GetParameterCommand({ Name: '/app/password', WithDecryption: true }))).Parameter?.Value, SECURE_V2);
+      assert.equal((await secretValue(local, { SecretId: 'api-key', VersionStage: 'AWSPREVIOUS' })).SecretString, SECRET_STRING);
+      assert.deepEqual(Buffer.from((await secretValue(local, { SecretId: 'api-key' })).SecretBinary!), SECRET_BINARY);
+      assert.equal((await secretValue(local, { SecretId: 'app-secret' })).SecretString, `{"password":"${NOECHO_VALUE}"}`);
+
+      // The engine reads the NoEcho value back from its stack record (UsePreviousValue), and the change set's from change-sets.json.
+      const cloudformation = new CloudFormationClient(local.clientConfig());
+      const echo = { Echo: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'echo-secret', SecretString: { Ref: 'DbPassword' } } } };
+      await cloudformation.send(new UpdateStackCommand({ StackName: 'app', TemplateBody: appTemplate(echo), Parameters: [{ ParameterKey: 'DbPassword', UsePreviousValue: true }] }));
+      await cloudformation.send(new ExecuteChangeSetCommand({ StackName: 'copy', ChangeSetName: 'first' }));
+      await local.settled();
+      assert.equal((await secretValue(local, { SecretId: 'echo-secret' })).SecretString, NOECHO_VALUE);
+      assert.equal((await secretValue(local, { SecretId: 'copy-secret' })).SecretString, CHANGE_SET_VALUE);
+    } finally {
+      await local.close();
+    }
+    assertNoSecretInTheClear(stackpilot);
+    assertOwnerOnly(stackpilot);
+  });
+
   it('tightens the modes of state written with looser ones when it is opened', async () => {
     const { stackpilot, dataDir } = newDataDir();
     await stateWithSecrets(dataDir);
@@ -94,5 +147,145 @@ describe('local state at rest', () => {
       await local.close();
     }
     assertOwnerOnly(stackpilot);
+  });
+
+  it('reads the plaintext SSM and Secrets Manager documents of earlier versions, and seals their values when it writes them again', async () => {
+    const { dataDir } = newDataDir();
+    const parameters = join(dataDir, 'ssm', 'us-east-1.json');
+    const secrets = join(dataDir, 'secretsmanager', 'us-east-1.json');
+    mkdirSync(join(dataDir, 'ssm'), { recursive: true });
+    mkdirSync(join(dataDir, 'secretsmanager'), { recursive: true });
+    writeFileSync(parameters, JSON.stringify({ '/old': { name: '/old', tags: [], versions: [{ version: 1, value: SECURE_V1, type: 'SecureString', keyId: 'alias/aws/ssm', dataType: 'text', tier: 'Standard', lastModifiedDate: 1 }] } }));
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:old-AbCdEf';
+    writeFileSync(secrets, JSON.stringify({ old: { arn, name: 'old', tags: [], createdDate: 1, lastChangedDate: 1, versions: { v1: { secretString: SECRET_STRING, createdDate: 1, stages: ['AWSCURRENT'] } } } }));
+
+    const local = await LocalAws.open({ dataDir });
+    try {
+      const ssm = new SSMClient(local.clientConfig());
+      assert.equal((await ssm.send(new GetParameterCommand({ Name: '/old', WithDecryption: true }))).Parameter?.Value, SECURE_V1);
+      assert.equal((await secretValue(local, { SecretId: 'old' })).SecretString, SECRET_STRING);
+      await ssm.send(new PutParameterCommand({ Name: '/new', Type: 'String', Value: 'plain' }));
+      await new SecretsManagerClient(local.clientConfig()).send(new CreateSecretCommand({ Name: 'new', SecretString: 'x' }));
+      assertNoSecretInTheClear(join(dataDir, 'ssm'));
+      assertNoSecretInTheClear(join(dataDir, 'secretsmanager'));
+    } finally {
+      await local.close();
+    }
+    const reopened = await LocalAws.open({ dataDir });
+    try {
+      assert.equal((await new SSMClient(reopened.clientConfig()).send(new GetParameterCommand({ Name: '/old', WithDecryption: true }))).Parameter?.Value, SECURE_V1);
+      assert.equal((await secretValue(reopened, { SecretId: 'old' })).SecretString, SECRET_STRING);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
+
+describe('StackStore: NoEcho values at rest', () => {
+  const parameters = [
+    { key: 'Password', value: NOECHO_VALUE, noEcho: true },
+    { key: 'FromSsm', value: '/app/password', resolvedValue: SECURE_V2, noEcho: true },
+    { key: 'Visible', value: 'shown-in-the-clear', noEcho: false },
+  ];
+  const stack: StackRecord = {
+    stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/0b6a3f3e-0000-4000-8000-000000000001',
+    stackName: 'app',
+    status: 'UPDATE_IN_PROGRESS',
+    creationTime: '2024-01-01T00:00:00.000Z',
+    templateBody: '{}',
+    parameters,
+    capabilities: [],
+    notificationARNs: [],
+    tags: [],
+    disableRollback: false,
+    terminationProtection: false,
+    outputs: [{ key: 'Dsn', value: `postgres://app:${NOECHO_VALUE}@db` }],
+    imports: [],
+    resources: {
+      Secret: { logicalId: 'Secret', type: 'AWS::SecretsManager::Secret', status: 'UPDATE_IN_PROGRESS', updatedAt: '2024-01-01T00:00:00.000Z', properties: { SecretString: SECURE_V2, Tags: [{ Key: 'k', Value: `x${NOECHO_VALUE}` }] }, attributes: {}, deletionPolicy: 'Delete', updateReplacePolicy: 'Delete', dependsOn: [] },
+    },
+    events: [{ eventId: 'e1', logicalId: 'app', type: 'AWS::CloudFormation::Stack', timestamp: '2024-01-01T00:00:00.000Z', status: 'UPDATE_IN_PROGRESS', reason: `failed near ${NOECHO_VALUE}` }],
+    journal: {
+      previousTemplateBody: '{}',
+      previousParameters: [{ key: 'Password', value: SECURE_V1, noEcho: true }],
+      previousOutputs: [],
+      previousImports: [],
+      previousCapabilities: [],
+      previousTags: [],
+      before: { Secret: null },
+      replaced: {},
+      removed: {},
+      discard: [],
+    },
+  };
+  const changeSet: ChangeSetRecord = {
+    changeSetId: 'arn:aws:cloudformation:us-east-1:123456789012:changeSet/next/0b6a3f3e-0000-4000-8000-000000000002',
+    changeSetName: 'next',
+    stackId: stack.stackId,
+    stackName: 'app',
+    changeSetType: 'UPDATE',
+    status: 'CREATE_COMPLETE',
+    executionStatus: 'AVAILABLE',
+    creationTime: '2024-01-01T00:00:00.000Z',
+    templateBody: '{}',
+    parameters: [{ key: 'Password', value: CHANGE_SET_VALUE, noEcho: true }],
+    capabilities: [],
+    notificationARNs: [],
+    tags: [],
+    changes: [],
+    includeNestedStacks: false,
+  };
+
+  function storeWithRecords(): string {
+    const stateDir = join(newDataDir().dataDir, 'cloudformation', 'us-east-1');
+    const store = new StackStore(stateDir);
+    store.add(structuredClone(stack));
+    store.changeSets.set(changeSet.changeSetId, structuredClone(changeSet));
+    store.changed();
+    store.flush();
+    return stateDir;
+  }
+
+  it('seals every NoEcho value (given, resolved, previous, and where the stack used them) and reads the records back as they were', () => {
+    const stateDir = storeWithRecords();
+    assertNoSecretInTheClear(stateDir);
+    const record = readFileSync(join(stateDir, 'stacks', readdirSync(join(stateDir, 'stacks')).find((f) => f.endsWith('.json'))!), 'utf8');
+    assert.ok(record.includes('shown-in-the-clear'), 'what is not secret stays readable');
+
+    const reloaded = new StackStore(stateDir);
+    reloaded.load();
+    assert.deepEqual(reloaded.find('app'), stack);
+    assert.deepEqual(reloaded.changeSets.get(changeSet.changeSetId), changeSet);
+  });
+
+  it('names a stack record whose sealed values the key cannot open, with the repair that keeps the rest', () => {
+    const stateDir = storeWithRecords();
+    writeFileSync(join(stateDir, SECRETS_KEY_FILE), `${randomBytes(32).toString('base64')}\n`);
+    assert.throws(
+      () => new StackStore(stateDir).load(),
+      (error: unknown) => {
+        assert.ok(error instanceof StackpilotError, String(error));
+        assert.equal(error.code, 'LocalStateDamaged');
+        assert.match(error.message, /stacks\/app-[0-9a-f-]+\.json has a sealed secret value that the key in .*secrets\.key cannot open/);
+        assert.match(error.hint ?? '', /losing this stack/);
+        return true;
+      },
+    );
+  });
+
+  it('reads the plaintext records of earlier versions, and seals them when it writes them again', () => {
+    const stateDir = storeWithRecords();
+    const folder = join(stateDir, 'stacks');
+    const file = join(folder, readdirSync(folder).find((f) => f.endsWith('.json'))!);
+    writeFileSync(file, JSON.stringify({ ...stack, events: undefined }));
+    writeFileSync(join(stateDir, 'change-sets.json'), JSON.stringify([changeSet]));
+    const reloaded = new StackStore(stateDir);
+    reloaded.load();
+    assert.deepEqual(reloaded.find('app')?.parameters, parameters);
+    assert.deepEqual(reloaded.changeSets.get(changeSet.changeSetId), changeSet);
+    reloaded.changed(reloaded.find('app'));
+    reloaded.changed();
+    reloaded.flush();
+    assertNoSecretInTheClear(stateDir);
   });
 });
