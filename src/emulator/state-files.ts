@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type Dirent } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
 import { shellWord } from '../shell-word.ts';
@@ -44,10 +44,14 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 /**
  * Makes `path` and everything under it owner-only (folders 0700, files 0600): state written by
  * earlier versions, or by LevelDB (which makes its files 0644 less the umask), is tightened when
- * opened. Symbolic links are left as they are: their mode means nothing.
+ * opened. `path` itself may be a symbolic link (a state folder kept on another disk); links below
+ * it are left as they are, not followed.
  */
 export function tightenStateModes(path: string): void {
-  const found = lstatSync(path, { throwIfNoEntry: false });
+  tightenEntry(path, statSync(path, { throwIfNoEntry: false }));
+}
+
+function tightenEntry(path: string, found: Stats | undefined): void {
   if (!found || found.isSymbolicLink()) return;
   const wanted = found.isDirectory() ? STATE_FOLDER_MODE : STATE_FILE_MODE;
   try {
@@ -55,7 +59,8 @@ export function tightenStateModes(path: string): void {
   } catch (error) {
     throw damagedState(`The local state ${found.isDirectory() ? 'folder' : 'file'} ${path} cannot be made private to its owner: ${(error as Error).message}`, path);
   }
-  if (found.isDirectory()) for (const entry of stateFolderEntries(path)) tightenStateModes(join(path, entry.name));
+  if (!found.isDirectory()) return;
+  for (const entry of stateFolderEntries(path)) tightenEntry(join(path, entry.name), lstatSync(join(path, entry.name), { throwIfNoEntry: false }));
 }
 
 export function removePath(path: string): void {
