@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { RegionalDocuments, dictionary, isJsonObject, problemInEntries } from './state-files.ts';
-import type { StateSecrets } from './state-secrets.ts';
+import { sealedValuesOf, type StateSecrets } from './state-secrets.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 interface SecretVersion {
@@ -44,9 +44,8 @@ export class SecretsManagerEmulator implements ServiceEmulator {
     this.tables = new RegionalDocuments(dataDir && join(dataDir, 'secretsmanager'), (region) => ({
       empty: () => dictionary(),
       check: secretTableProblem,
-      decode: secrets && ((value) => mapSecretValues(value as SecretTable, (text) => secrets.unseal(text))),
       adopt: adoptSecretTable,
-      encode: secrets && ((table) => mapSecretValues(table, (text) => secrets.seal(text))),
+      ...sealedValuesOf(secrets, mapSecretValues),
       repair: { losing: `the Secrets Manager secrets of ${region}` },
     }));
   }
@@ -142,7 +141,7 @@ function secretTableProblem(value: unknown): string | undefined {
   });
 }
 
-/** A copy of the table with the SecretString and SecretBinary of every version (of every secret) mapped: sealed to be written, opened when read. */
+/** A copy of the table with the SecretString and SecretBinary of every version (of every secret) mapped. */
 function mapSecretValues(table: SecretTable, map: (value: string) => string): SecretTable {
   const mapVersion = (version: SecretVersion): SecretVersion => ({
     ...version,

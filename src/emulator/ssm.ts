@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { publicParameter } from './ssm-public-parameters.ts';
 import { RegionalDocuments, dictionary, isJsonObject, problemInEntries } from './state-files.ts';
-import type { StateSecrets } from './state-secrets.ts';
+import { sealedValuesOf, type StateSecrets } from './state-secrets.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 interface ParameterVersion {
@@ -40,9 +40,8 @@ export class SsmEmulator implements ServiceEmulator {
     this.tables = new RegionalDocuments(dataDir && join(dataDir, 'ssm'), (region) => ({
       empty: () => dictionary(),
       check: parameterTableProblem,
-      decode: secrets && ((value) => mapSecureStrings(value as ParameterTable, (text) => secrets.unseal(text))),
       adopt: (value) => dictionary(value as object),
-      encode: secrets && ((table) => mapSecureStrings(table, (text) => secrets.seal(text))),
+      ...sealedValuesOf(secrets, mapSecureStrings),
       repair: { losing: `the SSM parameters of ${region}` },
     }));
   }
@@ -191,7 +190,7 @@ function parameterTableProblem(value: unknown): string | undefined {
   });
 }
 
-/** A copy of the table with the value of every SecureString version (of every parameter) mapped: sealed to be written, opened when read. */
+/** A copy of the table with the value of every SecureString version (of every parameter) mapped. */
 function mapSecureStrings(table: ParameterTable, map: (value: string) => string): ParameterTable {
   return Object.fromEntries(
     Object.entries(table).map(([name, parameter]) => [name, { ...parameter, versions: parameter.versions.map((version) => (version.type === 'SecureString' ? { ...version, value: map(version.value) } : version)) }]),

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { STATE_FILE_MODE, StateFileProblem, damagedState, isJsonObject, makeStateFolder, temporaryPathFor } from './state-files.ts';
+import { STATE_FILE_MODE, StateFileProblem, damagedState, isJsonObject, makeStateFolder, temporaryPathFor, type StateDocumentSpec } from './state-files.ts';
 
 /** The file, in a local state folder, of the key its secret values are sealed with. */
 export const SECRETS_KEY_FILE = 'secrets.key';
@@ -111,6 +111,18 @@ export class StateSecrets {
       rmSync(draft, { force: true });
     }
   }
+}
+
+/**
+ * The decode and encode of a JSON document (see JsonDocument) whose secret values `mapSecrets`
+ * reaches: opened when read, sealed when written. None without secrets (state in memory).
+ */
+export function sealedValuesOf<T>(secrets: StateSecrets | undefined, mapSecrets: (document: T, map: (value: string) => string) => T): Pick<StateDocumentSpec<T>, 'decode' | 'encode'> {
+  if (!secrets) return {};
+  return {
+    decode: (value) => mapSecrets(value as T, (text) => secrets.unseal(text)),
+    encode: (document) => mapSecrets(document, (text) => secrets.seal(text)),
+  };
 }
 
 function isSealed(text: string): boolean {
