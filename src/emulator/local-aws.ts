@@ -12,7 +12,9 @@ import { LocalRequestHandler } from './request-handler.ts';
 import { S3Emulator } from './s3/s3-emulator.ts';
 import { SecretsManagerEmulator } from './secrets-manager.ts';
 import { SsmEmulator } from './ssm.ts';
+import { tightenStateModes } from './state-files.ts';
 import { acquireStateLock } from './state-lock.ts';
+import { StateSecrets } from './state-secrets.ts';
 import { StsEmulator } from './sts.ts';
 import { jsonErrorReply, xmlReply, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 import { escapeXml } from './xml.ts';
@@ -29,7 +31,8 @@ export interface LocalAwsOptions {
   region?: string;
   /**
    * Options for the CloudFormation engines (faults, timeScale, random...). Region and account
-   * come from here; clients default to this emulator's and stateDir to `<dataDir>/cloudformation/<region>`.
+   * come from here; clients default to this emulator's, stateDir to `<dataDir>/cloudformation/<region>`
+   * and secrets to the data folder's.
    */
   engine?: Partial<EngineOptions>;
 }
@@ -52,6 +55,8 @@ export class LocalAws {
   readonly requestHandler: LocalRequestHandler;
   private readonly services: Record<string, ServiceEmulator>;
   private readonly dynamodb: DynamoDbEmulator;
+  /** Seals the secret values in the state files, with the key of the data folder. */
+  private readonly secrets: StateSecrets | undefined;
   private readonly clientSets = new Map<string, AwsClients>();
   private readonly engines = new Map<string, Promise<Engine>>();
   private readonly loadedEngines = new Set<Engine>();
@@ -68,14 +73,15 @@ export class LocalAws {
     private readonly engineOptions: Partial<EngineOptions>,
     private readonly releaseLock: () => void,
   ) {
+    this.secrets = dataDir ? StateSecrets.inFolder(dataDir) : undefined;
     this.dynamodb = new DynamoDbEmulator(accountId, dataDir);
     this.services = {
       cloudformation: new CloudFormationEmulator((engineRegion) => this.engine(engineRegion)),
       s3: new S3Emulator(dataDir, [LOCAL_ENDPOINT_HOST, 'localhost']),
       dynamodb: this.dynamodb,
       sts: new StsEmulator(accountId),
-      ssm: new SsmEmulator(accountId, dataDir),
-      secretsmanager: new SecretsManagerEmulator(accountId, dataDir),
+      ssm: new SsmEmulator(accountId, dataDir, this.secrets),
+      secretsmanager: new SecretsManagerEmulator(accountId, dataDir, this.secrets),
     };
     this.requestHandler = new LocalRequestHandler((request) => this.dispatch(request), region);
     if (dataDir) process.on('exit', this.persistOnExit);
@@ -91,6 +97,7 @@ export class LocalAws {
     const releaseLock = options.dataDir ? acquireStateLock(options.dataDir) : () => {};
     let local: LocalAws;
     try {
+      if (options.dataDir) tightenStateModes(options.dataDir);
       local = new LocalAws(options.accountId ?? '123456789012', options.region ?? 'us-east-1', options.dataDir, options.engine ?? {}, releaseLock);
     } catch (error) {
       releaseLock();
@@ -164,6 +171,7 @@ export class LocalAws {
       accountId: this.accountId,
       clients: this.engineOptions.clients ?? this.clientsFor(region),
       stateDir: this.engineOptions.stateDir ?? (this.dataDir && join(this.dataDir, 'cloudformation', region)),
+      secrets: this.engineOptions.secrets ?? this.secrets,
     });
     await engine.load();
     this.loadedEngines.add(engine);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
 import { LOCK_FILE, removePath } from './state-files.ts';
 import { acquireStateLock } from './state-lock.ts';
+import { SECRETS_KEY_FILE } from './state-secrets.ts';
 
 /**
  * The parts of a local state folder, by the folder each keeps its state in: the engines
@@ -19,6 +20,8 @@ const STATE_PARTS: Record<string, { service: string; holds: 'regions' | 'buckets
 
 // The lock, and the drafts it is made from (`local.lock.<pid>.draft`, left by a crash).
 const isLockEntry = (name: string) => name === LOCK_FILE || (name.startsWith(`${LOCK_FILE}.`) && name.endsWith('.draft'));
+// The key of the secret values sealed in the services' files, and its drafts (`secrets.key.<pid>.<n>.tmp`).
+const isKeyEntry = (name: string) => name === SECRETS_KEY_FILE || (name.startsWith(`${SECRETS_KEY_FILE}.`) && name.endsWith('.tmp'));
 
 export type ResetOutcome =
   | { kind: 'absent'; dataDir: string }
@@ -37,7 +40,7 @@ export interface ResetOptions {
 
 /**
  * Deletes a local state folder (`PROJECT/.stackpilot/local`) for a clean start: every local
- * stack and the data of the local services. Its files are not read, so damaged state goes like
+ * stack, the data of the local services and the key of their secret values. Its files are not read, so damaged state goes like
  * any other. Refused (a StackpilotError) while another process holds the state's lock, and for
  * a folder that holds anything but local state.
  */
@@ -47,7 +50,7 @@ export async function resetLocalState(dataDir: string, options: ResetOptions = {
   if (!found.isDirectory()) throw notLocalState(dataDir, 'is not a folder');
   const entries = readdirSync(dataDir).filter((name) => !isLockEntry(name));
   if (entries.length === 0) return { kind: 'absent', dataDir };
-  const foreign = entries.filter((name) => !Object.hasOwn(STATE_PARTS, name));
+  const foreign = entries.filter((name) => !Object.hasOwn(STATE_PARTS, name) && !isKeyEntry(name));
   if (foreign.length > 0) throw notLocalState(dataDir, `holds ${foreign.sort().join(', ')}, which ${foreign.length === 1 ? 'is' : 'are'} not local state`);
 
   // A folder in the lock's place is no lock anybody holds (see state-lock.ts): it goes with the rest.
@@ -113,6 +116,6 @@ function notLocalState(dataDir: string, problem: string): StackpilotError {
   return new StackpilotError(
     'NotLocalState',
     `${dataDir} ${problem}: nothing was removed`,
-    `A reset deletes only a local state folder as stackpilot makes it (${Object.keys(STATE_PARTS).join(', ')} and ${LOCK_FILE}). Check the path; what else is there is yours to keep or remove.`,
+    `A reset deletes only a local state folder as stackpilot makes it (${Object.keys(STATE_PARTS).join(', ')}, ${SECRETS_KEY_FILE} and ${LOCK_FILE}). Check the path; what else is there is yours to keep or remove.`,
   );
 }

@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { RegionalDocuments, dictionary, isJsonObject, problemInEntries } from './state-files.ts';
+import { sealedValuesOf, type StateSecrets } from './state-secrets.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 interface SecretVersion {
@@ -34,14 +35,17 @@ const NOT_FOUND = "Secrets Manager can't find the specified secret.";
 export class SecretsManagerEmulator implements ServiceEmulator {
   private readonly tables: RegionalDocuments<SecretTable>;
 
+  /** `secrets` seals the secret values in the files of `dataDir`. */
   constructor(
     private readonly accountId: string,
     dataDir: string | undefined,
+    secrets: StateSecrets | undefined,
   ) {
     this.tables = new RegionalDocuments(dataDir && join(dataDir, 'secretsmanager'), (region) => ({
       empty: () => dictionary(),
       check: secretTableProblem,
       adopt: adoptSecretTable,
+      ...sealedValuesOf(secrets, mapSecretValues),
       repair: { losing: `the Secrets Manager secrets of ${region}` },
     }));
   }
@@ -135,6 +139,18 @@ function secretTableProblem(value: unknown): string | undefined {
     const broken = Object.values(secret.versions).some((version) => !isJsonObject(version) || !Array.isArray(version.stages));
     return broken ? 'has a version without stages' : undefined;
   });
+}
+
+/** A copy of the table with the SecretString and SecretBinary of every version (of every secret) mapped. */
+function mapSecretValues(table: SecretTable, map: (value: string) => string): SecretTable {
+  const mapVersion = (version: SecretVersion): SecretVersion => ({
+    ...version,
+    ...(typeof version.secretString === 'string' ? { secretString: map(version.secretString) } : {}),
+    ...(typeof version.secretBinary === 'string' ? { secretBinary: map(version.secretBinary) } : {}),
+  });
+  return Object.fromEntries(
+    Object.entries(table).map(([name, secret]) => [name, { ...secret, versions: Object.fromEntries(Object.entries(secret.versions).map(([id, version]) => [id, mapVersion(version)])) }]),
+  );
 }
 
 // Secret names and version ids (a request's ClientRequestToken) are keys: no prototype for them to reach.

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { publicParameter } from './ssm-public-parameters.ts';
 import { RegionalDocuments, dictionary, isJsonObject, problemInEntries } from './state-files.ts';
+import { sealedValuesOf, type StateSecrets } from './state-secrets.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 interface ParameterVersion {
@@ -30,14 +31,17 @@ const MAX_VERSIONS = 100;
 export class SsmEmulator implements ServiceEmulator {
   private readonly tables: RegionalDocuments<ParameterTable>;
 
+  /** `secrets` seals the SecureString values in the files of `dataDir`. */
   constructor(
     private readonly accountId: string,
     dataDir: string | undefined,
+    secrets: StateSecrets | undefined,
   ) {
     this.tables = new RegionalDocuments(dataDir && join(dataDir, 'ssm'), (region) => ({
       empty: () => dictionary(),
       check: parameterTableProblem,
       adopt: (value) => dictionary(value as object),
+      ...sealedValuesOf(secrets, mapSecureStrings),
       repair: { losing: `the SSM parameters of ${region}` },
     }));
   }
@@ -184,6 +188,13 @@ function parameterTableProblem(value: unknown): string | undefined {
     const broken = (parameter.versions as unknown[]).find((version) => !isJsonObject(version) || typeof version.version !== 'number' || typeof version.value !== 'string' || typeof version.type !== 'string');
     return broken === undefined ? undefined : 'has a version without a number, value or type';
   });
+}
+
+/** A copy of the table with the value of every SecureString version (of every parameter) mapped. */
+function mapSecureStrings(table: ParameterTable, map: (value: string) => string): ParameterTable {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, parameter]) => [name, { ...parameter, versions: parameter.versions.map((version) => (version.type === 'SecureString' ? { ...version, value: map(version.value) } : version)) }]),
+  );
 }
 
 /** A public `/aws/service/...` parameter as if stored: version 1, never written. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type Dirent } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
 import { shellWord } from '../shell-word.ts';
@@ -9,18 +9,58 @@ export const LOCAL_STATE_DAMAGED = 'LocalStateDamaged';
 /** The file that marks a folder as the local state, held by the process using it (see state-lock.ts). */
 export const LOCK_FILE = 'local.lock';
 
+/**
+ * The local state holds secret values (NoEcho parameters, SecureStrings, secrets) and data others
+ * on the machine have no business reading: its files are its owner's only, and so are its folders.
+ * The umask can only narrow these modes, never widen them.
+ */
+export const STATE_FILE_MODE = 0o600;
+export const STATE_FOLDER_MODE = 0o700;
+
 let temporaryCounter = 0;
 
-/** Writes a file so that readers only ever see the old or the new content, never a torn one. */
-export function writeFileAtomic(path: string, content: string | Uint8Array, mode?: number): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${++temporaryCounter}.tmp`;
-  writeFileSync(temporary, content, mode === undefined ? {} : { mode });
+/** Makes a state folder, and those missing above it, open to their owner only. */
+export function makeStateFolder(path: string): void {
+  mkdirSync(path, { recursive: true, mode: STATE_FOLDER_MODE });
+}
+
+/** A name beside `path` for a file written before it takes its place: unique to this process and write. */
+export function temporaryPathFor(path: string): string {
+  return `${path}.${process.pid}.${++temporaryCounter}.tmp`;
+}
+
+/** Writes a state file (owner-only) so that readers only ever see the old or the new content, never a torn one. */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  makeStateFolder(dirname(path));
+  const temporary = temporaryPathFor(path);
+  writeFileSync(temporary, content, { mode: STATE_FILE_MODE });
   renameSync(temporary, path);
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value));
+}
+
+/**
+ * Makes `path` and everything under it owner-only (folders 0700, files 0600): state written by
+ * earlier versions, or by LevelDB (which makes its files 0644 less the umask), is tightened when
+ * opened. `path` itself may be a symbolic link (a state folder kept on another disk); links below
+ * it are left as they are, not followed.
+ */
+export function tightenStateModes(path: string): void {
+  tightenEntry(path, statSync(path, { throwIfNoEntry: false }));
+}
+
+function tightenEntry(path: string, found: Stats | undefined): void {
+  if (!found || found.isSymbolicLink()) return;
+  const wanted = found.isDirectory() ? STATE_FOLDER_MODE : STATE_FILE_MODE;
+  try {
+    if ((found.mode & 0o777) !== wanted) chmodSync(path, wanted);
+  } catch (error) {
+    throw damagedState(`The local state ${found.isDirectory() ? 'folder' : 'file'} ${path} cannot be made private to its owner: ${(error as Error).message}`, path);
+  }
+  if (!found.isDirectory()) return;
+  for (const entry of stateFolderEntries(path)) tightenEntry(join(path, entry.name), lstatSync(join(path, entry.name), { throwIfNoEntry: false }));
 }
 
 export function removePath(path: string): void {
@@ -35,6 +75,9 @@ export interface StateRepair {
   losing: string;
 }
 
+/** What is wrong with a state file, said after its name ("has a sealed value that ..."), found while decoding it. */
+export class StateFileProblem extends Error {}
+
 /** How a state file is checked once parsed, and how it can be repaired. */
 export interface StateFileRules {
   /**
@@ -42,6 +85,8 @@ export interface StateFileRules {
    * undefined when it can be used. Checks the fields the code relies on, not every field.
    */
   check?: (value: unknown) => string | undefined;
+  /** The checked value as the code uses it (its sealed secret values opened, say); a StateFileProblem it throws is damage of the file. */
+  decode?: (value: unknown) => unknown;
   repair?: StateRepair;
 }
 
@@ -67,7 +112,12 @@ export function readStateJson<T>(path: string, rules: StateFileRules = {}): T | 
   }
   const problem = rules.check?.(value);
   if (problem !== undefined) throw damagedStateFile(path, problem, rules.repair);
-  return value as T;
+  try {
+    return (rules.decode ? rules.decode(value) : value) as T;
+  } catch (error) {
+    if (error instanceof StateFileProblem) throw damagedStateFile(path, error.message, rules.repair);
+    throw error;
+  }
 }
 
 function damagedStateFile(path: string, problem: string, repair: StateRepair | undefined): StackpilotError {
@@ -149,6 +199,8 @@ export interface StateDocumentSpec<T> extends StateFileRules {
   empty: () => T;
   /** The in-memory document made from the checked JSON (its dictionaries without prototype, say); the JSON as is by default. */
   adopt?: (value: unknown) => T;
+  /** The document as written (its secret values sealed, say): the counterpart of `decode`; the document as is by default. */
+  encode?: (value: T) => unknown;
 }
 
 /**
@@ -160,14 +212,14 @@ export class JsonDocument<T> {
 
   constructor(
     private readonly path: string | undefined,
-    spec: StateDocumentSpec<T>,
+    private readonly spec: StateDocumentSpec<T>,
   ) {
     const stored = path ? readStateJson<unknown>(path, spec) : undefined;
     this.value = stored === undefined ? spec.empty() : spec.adopt ? spec.adopt(stored) : (stored as T);
   }
 
   save(): void {
-    if (this.path) writeJsonAtomic(this.path, this.value);
+    if (this.path) writeJsonAtomic(this.path, this.spec.encode ? this.spec.encode(this.value) : this.value);
   }
 }
 

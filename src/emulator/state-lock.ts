@@ -1,8 +1,8 @@
-import { linkSync, lstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
-import { LOCAL_STATE_DAMAGED, LOCK_FILE } from './state-files.ts';
+import { LOCAL_STATE_DAMAGED, LOCK_FILE, STATE_FILE_MODE, makeStateFolder } from './state-files.ts';
 
 interface LockOwner {
   pid: number;
@@ -21,7 +21,7 @@ const heldLocks = new Set<string>();
  * pid; a lock whose process is gone (a crash, a kill -9) is stale and taken over.
  */
 export function acquireStateLock(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  makeStateFolder(dataDir);
   const path = join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 5; attempt++) {
     if (tryCreateLock(path)) {
@@ -59,7 +59,9 @@ function checkIsLockFile(path: string): void {
 function tryCreateLock(path: string): boolean {
   const owner: LockOwner = { pid: process.pid, hostname: hostname(), since: new Date().toISOString() };
   const draft = `${path}.${process.pid}.draft`;
-  writeFileSync(draft, JSON.stringify(owner));
+  // A draft a crash left behind would keep its mode when rewritten: start from none.
+  removeLockFile(draft);
+  writeFileSync(draft, JSON.stringify(owner), { mode: STATE_FILE_MODE });
   try {
     linkSync(draft, path);
     return true;

@@ -3,6 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { StateSecrets } from '../emulator/state-secrets.ts';
 
 /**
  * The contract between the local CloudFormation engine (src/engine) and the wire protocols
@@ -83,6 +84,8 @@ export interface EngineOptions {
   clients: AwsClients;
   /** Folder for the engine's state (written atomically); in memory when omitted. */
   stateDir?: string;
+  /** Seals NoEcho parameter values in the state files; by default with a key in stateDir (`secrets.key`). */
+  secrets?: StateSecrets;
   faults?: FaultRule[];
   /** Multiplies realistic per-type resource durations; 0 (the default) means no delay. */
   timeScale?: number;

@@ -29,7 +29,7 @@ export class Engine implements CloudFormationApi {
   private readonly changeSets: ChangeSets;
 
   constructor(options: EngineOptions) {
-    const store = new StackStore(options.stateDir);
+    const store = new StackStore(options.stateDir, options.secrets);
     this.runtime = new EngineRuntime(
       { region: options.region, accountId: options.accountId, clients: options.clients, faults: options.faults, timeScale: options.timeScale ?? 0, random: options.random ?? Math.random },
       store,

@@ -1,17 +1,15 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { damagedState, readStateJson, writeFileAtomic } from '../emulator/state-files.ts';
+import { STATE_FILE_MODE, StateFileProblem, damagedState, makeStateFolder, readStateJson, tightenStateModes, writeFileAtomic } from '../emulator/state-files.ts';
+import { StateSecrets } from '../emulator/state-secrets.ts';
 import { EngineError } from './api.ts';
+import type { ParameterRecord } from './evaluate/parameters.ts';
 import type { ChangeSetRecord, EngineState, EventRecord, StackRecord } from './state.ts';
 
 const STACKS_FOLDER = 'stacks';
 const CHANGE_SETS_FILE = 'change-sets.json';
 /** The single-file layout of earlier versions, read once and converted. */
 const LEGACY_STATE_FILE = 'cloudformation-state.json';
-
-/** State files hold NoEcho parameter values: readable by their owner only. */
-const FILE_MODE = 0o600;
-const FOLDER_MODE = 0o700;
 
 /**
  * The engine's stacks and change sets, in memory and, given a state folder, on disk:
@@ -24,6 +22,10 @@ const FOLDER_MODE = 0o700;
  * through a temporary file and a rename, so a kill never leaves half a record. Changes within one
  * turn of the event loop share one write; `persist()` writes at once, for the moments a kill must
  * not lose: an intent recorded before a data plane is touched.
+ *
+ * On disk, every string of a record that holds one of its NoEcho parameter values (the values
+ * themselves, and the properties, outputs and events the stack made from them) is sealed (see
+ * StateSecrets); in memory the records are plain.
  */
 export class StackStore {
   readonly stacks = new Map<string, StackRecord>();
@@ -36,26 +38,40 @@ export class StackStore {
   private readonly eventsWritten = new Map<string, number>();
   private writeScheduled = false;
 
-  constructor(private readonly stateDir?: string) {}
+  private readonly secrets: StateSecrets | undefined;
+
+  /** `secrets` seals NoEcho values in the files of `stateDir`: by default with a key in stateDir. */
+  constructor(
+    private readonly stateDir?: string,
+    secrets?: StateSecrets,
+  ) {
+    this.secrets = stateDir === undefined ? undefined : (secrets ?? StateSecrets.inFolder(stateDir));
+  }
 
   /** Reads the saved state as it was last written; what was running then is the caller's to finish. */
   load(): void {
-    if (!this.stateDir) return;
-    const legacy = join(this.stateDir, LEGACY_STATE_FILE);
-    if (existsSync(legacy) && !existsSync(join(this.stateDir, STACKS_FOLDER))) {
+    const { stateDir, secrets } = this;
+    if (!stateDir || !secrets) return;
+    tightenStateModes(stateDir);
+    const legacy = join(stateDir, LEGACY_STATE_FILE);
+    if (existsSync(legacy) && !existsSync(join(stateDir, STACKS_FOLDER))) {
       this.loadLegacy(legacy);
       return;
     }
-    const folder = join(this.stateDir, STACKS_FOLDER);
+    const folder = join(stateDir, STACKS_FOLDER);
     const files = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.json')).sort() : [];
     for (const file of files) {
-      const stack = readStackRecord(join(folder, file));
-      stack.events = readEvents(join(folder, file.replace(/\.json$/, '.events.jsonl')));
+      const stack = readStackRecord(join(folder, file), secrets);
+      stack.events = readEvents(join(folder, file.replace(/\.json$/, '.events.jsonl')), secrets);
       this.eventsWritten.set(stack.stackId, stack.events.length);
       this.index(stack);
     }
-    const changeSetsPath = join(this.stateDir, CHANGE_SETS_FILE);
-    const changeSets = readStateJson<ChangeSetRecord[]>(changeSetsPath, { check: (v) => (Array.isArray(v) ? undefined : 'is not a list of change sets'), repair: { losing: 'the change sets not yet executed' } }) ?? [];
+    const changeSets =
+      readStateJson<ChangeSetRecord[]>(join(stateDir, CHANGE_SETS_FILE), {
+        check: (v) => (Array.isArray(v) ? undefined : 'is not a list of change sets'),
+        decode: (v) => secrets.unsealStrings(v),
+        repair: { losing: 'the change sets not yet executed' },
+      }) ?? [];
     for (const changeSet of changeSets) this.changeSets.set(changeSet.changeSetId, changeSet);
   }
 
@@ -125,21 +141,26 @@ export class StackStore {
 
   flush(): void {
     this.writeScheduled = false;
-    if (!this.stateDir) return;
-    const folder = join(this.stateDir, STACKS_FOLDER);
-    mkdirSync(folder, { recursive: true, mode: FOLDER_MODE });
+    const { stateDir, secrets } = this;
+    if (!stateDir || !secrets) return;
+    const folder = join(stateDir, STACKS_FOLDER);
+    makeStateFolder(folder);
     for (const stack of this.dirtyStacks) {
       const base = join(folder, fileNameOf(stack));
+      const sealed = sealedJson(secrets, [...stack.parameters, ...(stack.journal?.previousParameters ?? [])]);
       // Events first: a record on disk never refers to an event that is not.
       const written = this.eventsWritten.get(stack.stackId) ?? 0;
       if (stack.events.length > written) {
-        appendFileSync(`${base}.events.jsonl`, stack.events.slice(written).map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: FILE_MODE });
+        appendFileSync(`${base}.events.jsonl`, stack.events.slice(written).map((e) => `${sealed(e)}\n`).join(''), { mode: STATE_FILE_MODE });
         this.eventsWritten.set(stack.stackId, stack.events.length);
       }
-      writeFileAtomic(`${base}.json`, JSON.stringify({ ...stack, events: undefined }), FILE_MODE);
+      writeFileAtomic(`${base}.json`, sealed({ ...stack, events: undefined }));
     }
     this.dirtyStacks.clear();
-    if (this.changeSetsDirty) writeFileAtomic(join(this.stateDir, CHANGE_SETS_FILE), JSON.stringify([...this.changeSets.values()]), FILE_MODE);
+    if (this.changeSetsDirty) {
+      const changeSets = [...this.changeSets.values()];
+      writeFileAtomic(join(stateDir, CHANGE_SETS_FILE), sealedJson(secrets, changeSets.flatMap((changeSet) => changeSet.parameters))(changeSets));
+    }
     this.changeSetsDirty = false;
   }
 }
@@ -150,10 +171,20 @@ function fileNameOf(stack: StackRecord): string {
   return `${name}-${uuid}`.replace(/[^A-Za-z0-9-]/g, '-');
 }
 
-function readStackRecord(path: string): StackRecord {
+/**
+ * A record's JSON text as written: every string that holds a NoEcho value of `parameters` (given
+ * or resolved) sealed, the values themselves and whatever the template made from them.
+ */
+function sealedJson(secrets: StateSecrets, parameters: ParameterRecord[]): (record: object) => string {
+  const values = parameters.filter((p) => p.noEcho).flatMap((p) => [p.value, p.resolvedValue ?? '']).filter((value) => value !== '');
+  return (record) => secrets.sealedJson(record, (text) => values.some((value) => text.includes(value)));
+}
+
+function readStackRecord(path: string, secrets: StateSecrets): StackRecord {
   const repair = { losing: 'this stack: its resources stay in the data planes, owned by no stack' };
   return readStateJson<StackRecord>(path, {
     repair,
+    decode: (value) => secrets.unsealStrings(value),
     check: (value) => {
       const stack = value as Partial<StackRecord> | null;
       if (typeof stack?.stackId !== 'string' || typeof stack.stackName !== 'string' || typeof stack.status !== 'string') return 'is not a stack record';
@@ -167,17 +198,24 @@ function readStackRecord(path: string): StackRecord {
  * A stack's events. The last line may be cut short by a kill in the middle of an append: it is
  * left out. A damaged line before it is damage.
  */
-function readEvents(path: string): EventRecord[] {
+function readEvents(path: string, secrets: StateSecrets): EventRecord[] {
   if (!existsSync(path)) return [];
   const lines = readFileSync(path, 'utf8').split('\n');
   const events: EventRecord[] = [];
   lines.forEach((line, i) => {
     if (line === '') return;
+    let event: unknown;
     try {
-      events.push(JSON.parse(line) as EventRecord);
+      event = JSON.parse(line);
     } catch (error) {
       if (i === lines.length - 1) return;
       throw damagedState(`The local state file ${path}: line ${i + 1} is not valid JSON: ${(error as Error).message}`, path);
+    }
+    try {
+      events.push(secrets.unsealStrings(event) as EventRecord);
+    } catch (error) {
+      if (error instanceof StateFileProblem) throw damagedState(`The local state file ${path}: line ${i + 1} ${error.message}`, path);
+      throw error;
     }
   });
   return events;

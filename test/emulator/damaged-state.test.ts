@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackpilotError } from '../../src/errors.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { SECRETS_KEY_FILE } from '../../src/emulator/state-secrets.ts';
 import { LOCK_FILE } from '../../src/emulator/state-lock.ts';
 import { runCli } from '../helpers.ts';
 import { BUCKET, KEY, TABLE, projectWithLocalState } from './local-state.ts';
@@ -224,5 +225,32 @@ describe('damaged local state: the lock', () => {
     const run = runCli(['status', project]);
     assert.equal(run.code, 3, run.stderr);
     assert.ok(run.stderr.startsWith(`error: The lock ${lock} is a folder`), run.stderr);
+  });
+});
+
+describe('damaged local state: the key of the secret values', () => {
+  const secretsFile = (dataDir: string) => join(dataDir, 'secretsmanager', 'us-east-1.json');
+
+  it('names a document whose sealed values the key cannot open (another key), with the ways out', async () => {
+    const { project, dataDir } = await projectWithLocalState();
+    writeFileSync(join(dataDir, SECRETS_KEY_FILE), `${randomBytes(32).toString('base64')}\n`);
+    const error = await assertDamagedAtOpen(dataDir, secretsFile(dataDir), /has a sealed secret value that the key in .*secrets\.key cannot open/);
+    assert.ok(error.hint?.includes(`remove ${secretsFile(dataDir)} (losing the Secrets Manager secrets of us-east-1)`), error.hint);
+    assertDamagedInCli(project, secretsFile(dataDir), /cannot open/);
+  });
+
+  it('names a document with sealed values when the key file is missing', async () => {
+    const { project, dataDir } = await projectWithLocalState();
+    rmSync(join(dataDir, SECRETS_KEY_FILE));
+    await assertDamagedAtOpen(dataDir, secretsFile(dataDir), /has sealed secret values, but their key file .*secrets\.key is missing/);
+    assertDamagedInCli(project, secretsFile(dataDir), /is missing/);
+  });
+
+  it('names a key file that holds no key', async () => {
+    const { project, dataDir } = await projectWithLocalState();
+    const key = join(dataDir, SECRETS_KEY_FILE);
+    writeFileSync(key, 'not a key');
+    await assertDamagedAtOpen(dataDir, key, /is not a key/);
+    assertDamagedInCli(project, key, /is not a key/);
   });
 });

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { describeLocalState, resetLocalState } from '../../src/emulator/reset.ts';
 import { LOCK_FILE } from '../../src/emulator/state-lock.ts';
+import { SECRETS_KEY_FILE } from '../../src/emulator/state-secrets.ts';
 import { writeProject } from '../helpers.ts';
 import { BUCKET, projectWithLocalState } from './local-state.ts';
 
@@ -13,6 +14,7 @@ const ALL_PARTS = ['CloudFormation: us-east-1', 'S3: 1 bucket', 'DynamoDB: us-ea
 describe('resetLocalState', () => {
   it('deletes the local state folder once confirmed, saying what it held', async () => {
     const { dataDir } = await projectWithLocalState();
+    assert.ok(existsSync(join(dataDir, SECRETS_KEY_FILE)), 'the state has the key of its secret values');
     let asked: string[] = [];
     const outcome = await resetLocalState(dataDir, { confirm: async (contents) => ((asked = contents), true) });
     assert.deepEqual(outcome, { kind: 'removed', dataDir, contents: ALL_PARTS });
@@ -28,6 +30,13 @@ describe('resetLocalState', () => {
     assert.deepEqual(await resetLocalState(dataDir, { confirm: async () => false }), { kind: 'declined', dataDir, contents: ALL_PARTS });
     assert.deepEqual(describeLocalState(dataDir), ALL_PARTS);
     assert.ok(!existsSync(join(dataDir, LOCK_FILE)), 'the lock is released');
+  });
+
+  it('deletes the key of the secret values, and its drafts, even when they are all that is left', async () => {
+    const project = writeProject({ '.stackpilot/local/secrets.key': 'key\n', [`.stackpilot/local/secrets.key.${process.pid}.1.tmp`]: 'draft' });
+    const dataDir = join(project, '.stackpilot', 'local');
+    assert.deepEqual(await resetLocalState(dataDir, { confirm: async () => true }), { kind: 'removed', dataDir, contents: [] });
+    assert.ok(!existsSync(dataDir));
   });
 
   it('says there is nothing to delete when there is no local state', async () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StackpilotError } from '../../src/errors.ts';
-import { LOCK_FILE, dictionary, readStateJson, resetCommand } from '../../src/emulator/state-files.ts';
+import { LOCK_FILE, dictionary, readStateJson, resetCommand, tightenStateModes, writeFileAtomic } from '../../src/emulator/state-files.ts';
 import { writeProject } from '../helpers.ts';
 
 /** A local state folder as LocalAws holds it: `<project>/.stackpilot/local` with its lock. */
@@ -69,5 +69,33 @@ describe('dictionary', () => {
     assert.deepEqual(Object.keys(table), ['__proto__', 'constructor']);
     assert.equal(Object.getPrototypeOf(table), null);
     assert.equal(Object.getPrototypeOf(dictionary()), null);
+  });
+});
+
+describe('state file modes', () => {
+  const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+  it('writes owner-only files in owner-only folders, even under a umask that would open them to all', () => {
+    const dataDir = join(writeProject({}), '.stackpilot', 'local');
+    const previous = process.umask(0);
+    try {
+      writeFileAtomic(join(dataDir, 's3', 'bucket', 'bucket.json'), '{}');
+    } finally {
+      process.umask(previous);
+    }
+    assert.equal(modeOf(join(dataDir, 's3', 'bucket', 'bucket.json')), 0o600);
+    for (const folder of [join(dataDir, '..'), dataDir, join(dataDir, 's3'), join(dataDir, 's3', 'bucket')]) assert.equal(modeOf(folder), 0o700, folder);
+  });
+
+  it('tightens a state folder reached through a symbolic link, and follows no link below it', () => {
+    const place = writeProject({ 'disk/state/ssm/us-east-1.json': '{}', 'elsewhere/notes.txt': 'mine' });
+    chmodSync(join(place, 'disk', 'state'), 0o755);
+    chmodSync(join(place, 'disk', 'state', 'ssm', 'us-east-1.json'), 0o644);
+    symlinkSync(join(place, 'disk', 'state'), join(place, 'local'));
+    symlinkSync(join(place, 'elsewhere'), join(place, 'disk', 'state', 'linked'));
+    tightenStateModes(join(place, 'local'));
+    assert.equal(modeOf(join(place, 'disk', 'state')), 0o700);
+    assert.equal(modeOf(join(place, 'disk', 'state', 'ssm', 'us-east-1.json')), 0o600);
+    assert.equal(modeOf(join(place, 'elsewhere', 'notes.txt')), 0o644, 'what a link below points to is not the state');
   });
 });

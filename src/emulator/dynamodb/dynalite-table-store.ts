@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
-import { damagedState, type StateRepair } from '../state-files.ts';
+import { damagedState, makeStateFolder, tightenStateModes, type StateRepair } from '../state-files.ts';
 import type { LocalReply } from '../wire.ts';
 
 const require = createRequire(import.meta.url);
@@ -47,6 +47,7 @@ export class DynaliteTableStore {
   private constructor(
     private readonly listener: RequestListener,
     private readonly internals: DynaliteStoreInternals,
+    private readonly path: string | undefined,
   ) {}
 
   /**
@@ -61,6 +62,10 @@ export class DynaliteTableStore {
     const create = database.create;
     let internals: DynaliteStoreInternals | undefined;
     database.create = (options: object) => (internals = create(options));
+    // LevelDB makes its folder only if missing (0755 less the umask) and its files 0644 less the
+    // umask, with no option to ask otherwise: the folder is made owner-only first, so nobody else
+    // reaches the files, and the files are tightened when the store opens and closes.
+    if (path) makeStateFolder(path);
     let server: Server;
     try {
       server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -70,8 +75,11 @@ export class DynaliteTableStore {
     if (!internals) throw new Error('dynalite did not create its store');
     internals.tableDb.awsAccountId = accountId;
     internals.tableDb.awsRegion = region;
-    if (path) await checkReadable(internals.db, path, region, repair);
-    const store = new DynaliteTableStore(server.listeners('request')[0] as RequestListener, internals);
+    if (path) {
+      await checkReadable(internals.db, path, region, repair);
+      tightenStateModes(path);
+    }
+    const store = new DynaliteTableStore(server.listeners('request')[0] as RequestListener, internals, path);
     await store.finishInterruptedTransitions();
     return store;
   }
@@ -147,8 +155,9 @@ export class DynaliteTableStore {
     }
   }
 
-  close(): Promise<void> {
-    return this.internals.db.close();
+  async close(): Promise<void> {
+    await this.internals.db.close();
+    if (this.path) tightenStateModes(this.path);
   }
 }
 
