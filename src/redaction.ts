@@ -1,0 +1,55 @@
+/**
+ * Secrets (NoEcho parameter values, resolved secure dynamic references) replaced by `****` in
+ * text that is shown: the one way both the local engine (its event reasons) and the CLI (all it
+ * writes) mask them.
+ */
+
+export const MASK = '****';
+
+/**
+ * Values shorter than this are not looked for: a secret of one to three characters would mask
+ * every word that holds it. (CloudFormation shows a NoEcho parameter as `****` whatever its
+ * length; stackpilot does too where it shows the parameter itself.)
+ */
+export const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Base64 fragments shorter than this are not looked for inside a longer Base64 text: they would
+ * turn up by chance in identifiers. The Base64 of the value alone is always looked for.
+ */
+const MIN_FRAGMENT_LENGTH = 8;
+
+/**
+ * The characters of `bytes` in the Base64 of a longer text that has them at an offset of
+ * `offset` (0, 1 or 2) bytes past a multiple of three: the characters no byte around them affects.
+ */
+function base64Fragment(bytes: Buffer, offset: number): string {
+  const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+  return encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6));
+}
+
+/** How a secret can appear in text stackpilot shows: as it is, JSON-escaped, Base64 (alone, or inside the Base64 of a longer text). */
+function formsOf(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const fragments = [0, 1, 2].map((offset) => base64Fragment(bytes, offset)).filter((f) => f.length >= MIN_FRAGMENT_LENGTH);
+  return [secret, JSON.stringify(secret).slice(1, -1), bytes.toString('base64'), ...fragments];
+}
+
+/** Every form of every secret long enough to look for, longest first (so a longer form is masked whole before a shorter one inside it). */
+export function secretForms(secrets: Iterable<string>): string[] {
+  const forms = new Set<string>();
+  for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH) for (const form of formsOf(secret)) forms.add(form);
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** The text with each of `forms` (see secretForms) replaced by `****`. */
+export function maskForms(text: string, forms: readonly string[]): string {
+  let masked = text;
+  for (const form of forms) if (masked.includes(form)) masked = masked.split(form).join(MASK);
+  return masked;
+}
+
+/** The text with every secret, in every form stackpilot recognises, replaced by `****`. */
+export function redactText(text: string, secrets: Iterable<string>): string {
+  return maskForms(text, secretForms(secrets));
+}
