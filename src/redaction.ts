@@ -1,7 +1,7 @@
 /**
  * Secrets (NoEcho parameter values, resolved secure dynamic references) replaced by `****` in
- * text that is shown: the one way both the local engine (its event reasons) and the CLI (all it
- * writes) mask them.
+ * text that is shown: the one way both the local engine (its event reasons) and stackpilot's
+ * writers (through a Redactor: the terminal, --json, the log file, the outputs file) mask them.
  */
 
 export const MASK = '****';
@@ -52,4 +52,37 @@ export function maskForms(text: string, forms: readonly string[]): string {
 /** The text with every secret, in every form stackpilot recognises, replaced by `****`. */
 export function redactText(text: string, secrets: Iterable<string>): string {
   return maskForms(text, secretForms(secrets));
+}
+
+/**
+ * The secrets of one run (deploy, plan, status, outputs, delete), and the one way to hide them
+ * in what stackpilot writes. The library learns them as it goes and keeps using the real values
+ * (an upstream output passed to a downstream parameter); whatever writes (the CLI's views, the
+ * log file, the outputs file, error messages) passes its text through here first.
+ */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+  /** Every form of every secret, longest first: worked out once per secret learned, not per text. */
+  private forms: string[] = [];
+
+  learn(values: Iterable<string>): void {
+    const known = this.secrets.size;
+    for (const value of values) this.secrets.add(value);
+    if (this.secrets.size > known) this.forms = secretForms(this.secrets);
+  }
+
+  /** The text with every secret (as it is, JSON-escaped, in Base64) replaced by `****`. */
+  redact(text: string): string {
+    return maskForms(text, this.forms);
+  }
+
+  /** A copy of a value (an event, outputs) with every string in it redacted; dates and other class instances as they are. */
+  redactValue<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((item: unknown) => this.redactValue(item)) as T;
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.redactValue(item)])) as T;
+    }
+    return value;
+  }
 }
