@@ -4,7 +4,7 @@
  * writers (through a Redactor: the terminal, --json, the log file, the outputs file) mask them.
  */
 
-export const MASK = '****';
+const MASK = '****';
 
 /**
  * Values shorter than this are not looked for: a secret of one to three characters would mask
@@ -15,7 +15,7 @@ export const MIN_SECRET_LENGTH = 4;
 
 /**
  * Base64 fragments shorter than this are not looked for inside a longer Base64 text: they would
- * turn up by chance in identifiers. The Base64 of the value alone is always looked for.
+ * turn up by chance in identifiers. The Base64 of the value alone is looked for whatever its length.
  */
 const MIN_FRAGMENT_LENGTH = 8;
 
