@@ -1,3 +1,4 @@
+import { Redactor } from '../redaction.ts';
 import { main } from './main.ts';
 
 // The AWS SDK is pinned to releases that run on Node 20 (see package.json); its notice that
@@ -8,12 +9,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // quietly, and whatever is running (a deploy) carries on to its end instead of dying halfway.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 
+/** The secrets this run learns: whatever it writes, a bug report included, has them masked. */
+const secrets = new Redactor();
+
 /** Every failure a person can act on is reported where it happens; what reaches here is a bug. */
 function reportBug(error: unknown): void {
   process.stderr.write(
     'stackpilot: internal error: this is a bug in stackpilot, not a problem with your project or your AWS account.\n' +
       'Please report it with this whole output and the command you ran (see "Reporting problems" in the README).\n' +
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      secrets.redact(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
   );
 }
 
@@ -22,7 +26,7 @@ process.on('uncaughtException', (error) => {
   process.exit(1);
 });
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), secrets).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import type { DeployEvent } from '../deploy/events.ts';
+import type { Redactor } from '../redaction.ts';
 import { terminalQuestions } from './ask.ts';
 import { EXIT } from './exit-codes.ts';
 import { interruptedSummary, trapInterrupts } from './interrupts.ts';
 import { positiveInteger, withTargetOptions, type TargetFlags } from './options.ts';
 import { chooseMode, createRenderer } from './render/index.ts';
-import { colorsFor } from './terminal.ts';
+import { colorsFor, redactingWriters } from './terminal.ts';
 
 interface DeleteFlags extends TargetFlags {
   yes?: boolean;
@@ -14,7 +15,7 @@ interface DeleteFlags extends TargetFlags {
   json?: boolean;
 }
 
-export function deleteCommand(): Command {
+export function deleteCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('delete'))
     .summary('delete a project\'s stacks, dependents first')
     .description(
@@ -41,7 +42,8 @@ delete, 3 usage or I/O problem (an AWS call that fails before any stack is delet
     .option('--json', 'print progress as JSON lines')
     .action(async (path: string, flags: DeleteFlags) => {
       const { deleteProject } = await import('../deploy/delete.ts');
-      const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors: colorsFor(process.stdout) });
+      const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors: colorsFor(process.stdout), secrets });
+      const { out, err } = redactingWriters(secrets);
       const interrupts = trapInterrupts({ target: flags.target });
       const questions = terminalQuestions(interrupts.signal);
       const ends = new Map<string, string>();
@@ -50,16 +52,15 @@ delete, 3 usage or I/O problem (an AWS call that fails before any stack is delet
         renderer.handle(event);
       };
       try {
-        const report = await deleteProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, askForName: questions && ((text) => renderer.whilePaused(async () => (await questions.text(text)) ?? '')), concurrency: flags.concurrency, emptyBuckets: flags.emptyBuckets === true, signal: interrupts.signal }, emit);
+        const report = await deleteProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, askForName: questions && ((text) => renderer.whilePaused(async () => (await questions.text(secrets.redact(text))) ?? '')), concurrency: flags.concurrency, emptyBuckets: flags.emptyBuckets === true, signal: interrupts.signal, secrets }, emit);
         renderer.finish();
-        const out = flags.json ? process.stderr : process.stdout;
-        for (const kept of report.retained) out.write(`kept by its DeletionPolicy: ${kept}\n`);
+        for (const kept of report.retained) (flags.json ? err : out)(`kept by its DeletionPolicy: ${kept}\n`);
         if (report.interrupted) {
-          process.stderr.write(ends.size > 0 ? interruptedSummary([...ends]) : `interrupted before anything was deleted\n`);
+          err(ends.size > 0 ? interruptedSummary([...ends]) : `interrupted before anything was deleted\n`);
           process.exitCode = EXIT.interrupted;
           return;
         }
-        if (report.refused) process.stderr.write(`nothing was deleted: ${report.refused}\n`);
+        if (report.refused) err(`nothing was deleted: ${report.refused}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {
         interrupts.release();

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { DeployEvent } from '../deploy/events.ts';
 import type { StackResult } from '../deploy/stack-deploy.ts';
+import type { Redactor } from '../redaction.ts';
 import { formatText } from '../validate/format/text.ts';
 import { summarize } from '../validate/format/summary.ts';
 import { terminalQuestions } from './ask.ts';
@@ -8,7 +9,7 @@ import { EXIT } from './exit-codes.ts';
 import { interruptedSummary, trapInterrupts } from './interrupts.ts';
 import { positiveInteger, withTargetOptions, type TargetFlags } from './options.ts';
 import { chooseMode, createRenderer, openDeployLog } from './render/index.ts';
-import { colorsFor } from './terminal.ts';
+import { colorsFor, redactingWriters } from './terminal.ts';
 
 interface DeployFlags extends TargetFlags {
   yes?: boolean;
@@ -26,7 +27,7 @@ function whereItStands(result: StackResult): string {
   return result.status ?? result.outcome;
 }
 
-export function deployCommand(): Command {
+export function deployCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('deploy'))
     .summary('deploy a project\'s stacks through change sets, in parallel by dependency')
     .description(
@@ -49,6 +50,10 @@ and says how to continue.
 Progress: a live view on a terminal, plain lines when not a terminal or CI is set, JSON lines
 with --json. --log-file keeps a timestamped log.
 
+Secrets (NoEcho parameter values, secure dynamic references) are shown as **** in everything
+stackpilot writes: progress, --json, the log file, outputs.json, error messages. Stacks still
+pass them to each other unmasked.
+
 A stack that does not deploy is reported with the reason (its first failed resource, or the
 AWS call that failed) and what to do; the stacks that wait for it are not started. A stack
 left by an earlier failure or interrupt is taken care of first (see the README).
@@ -70,9 +75,10 @@ before any stack included: nothing was deployed), 130 interrupted.`,
     .action(async (path: string, flags: DeployFlags) => {
       const { deployProject } = await import('../deploy/deploy.ts');
       // Opened first: a log that cannot be written stops the deploy before anything is shown or touched.
-      const log = flags.logFile ? openDeployLog(flags.logFile) : undefined;
+      const log = flags.logFile ? openDeployLog(flags.logFile, { secrets }) : undefined;
       const colors = colorsFor(process.stdout);
-      const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors });
+      const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors, secrets });
+      const { out, err } = redactingWriters(secrets);
       const interrupts = trapInterrupts({ target: flags.target });
       // A question must not be drawn over by the live view: it pauses while the person answers.
       const questions = terminalQuestions(interrupts.signal);
@@ -83,28 +89,28 @@ before any stack included: nothing was deployed), 130 interrupted.`,
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(text))), concurrency: flags.concurrency, outputsFile: flags.outputsFile, signal: interrupts.signal },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, outputsFile: flags.outputsFile, signal: interrupts.signal, secrets },
           emit,
         );
         renderer.finish();
         if (report.interrupted) {
-          process.stderr.write(interruptedSummary([...report.stacks].map(([id, result]) => [id, 'outcome' in result ? whereItStands(result) : result.status.replace('-', ' ')])));
+          err(interruptedSummary([...report.stacks].map(([id, result]) => [id, 'outcome' in result ? whereItStands(result) : result.status.replace('-', ' ')])));
           process.exitCode = EXIT.interrupted;
           return;
         }
         if (report.diagnostics.length > 0) {
-          process.stdout.write(`${formatText(report.diagnostics, summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size), colors)}\nNothing was deployed: fix the errors above (stackpilot validate shows them all).\n`);
+          out(`${formatText(report.diagnostics, summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size), colors)}\nNothing was deployed: fix the errors above (stackpilot validate shows them all).\n`);
           process.exitCode = EXIT.findings;
           return;
         }
         // Standard output holds only JSON lines with --json.
-        if (report.outputsFile) (flags.json ? process.stderr : process.stdout).write(`outputs written to ${report.outputsFile}\n`);
+        if (report.outputsFile) (flags.json ? err : out)(`outputs written to ${report.outputsFile}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {
         interrupts.release();
         renderer.finish();
         log?.finish();
-        if (log?.failure) process.stderr.write(`warning: ${log.failure}\n`);
+        if (log?.failure) err(`warning: ${log.failure}\n`);
       }
     });
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { StackpilotError } from '../errors.ts';
+import { Redactor } from '../redaction.ts';
 import { EXIT } from './exit-codes.ts';
 import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
@@ -10,27 +11,31 @@ import { planCommand } from './plan.ts';
 import { validateCommand } from './validate.ts';
 import { VERSION } from './version.ts';
 
-/** The `stackpilot` command line: a thin layer that parses flags and hands over to the library. */
-export function buildProgram(): Command {
+/**
+ * The `stackpilot` command line: a thin layer that parses flags and hands over to the library.
+ * `secrets` learns the run's secrets (the commands that reach stacks pass it to the library), and
+ * everything the commands write goes through it.
+ */
+export function buildProgram(secrets: Redactor): Command {
   const program = new Command('stackpilot')
     .description('Validate, plan and deploy multi-stack AWS CloudFormation projects.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addCommand(validateCommand().exitOverride());
-  program.addCommand(planCommand().exitOverride());
-  program.addCommand(deployCommand().exitOverride());
-  program.addCommand(deleteCommand().exitOverride());
-  program.addCommand(statusCommand().exitOverride());
-  program.addCommand(outputsCommand().exitOverride());
+  program.addCommand(planCommand(secrets).exitOverride());
+  program.addCommand(deployCommand(secrets).exitOverride());
+  program.addCommand(deleteCommand(secrets).exitOverride());
+  program.addCommand(statusCommand(secrets).exitOverride());
+  program.addCommand(outputsCommand(secrets).exitOverride());
   program.addCommand(graphCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], secrets = new Redactor()): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await buildProgram(secrets).parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -38,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof StackpilotError) {
-      process.stderr.write(`error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}\n`);
+      // A message can quote a value the run was given (an AWS error about a parameter).
+      process.stderr.write(secrets.redact(`error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}\n`));
       return EXIT.usage;
     }
     throw error;

@@ -1,13 +1,14 @@
 import { Command } from 'commander';
+import type { Redactor } from '../redaction.ts';
 import { summarize } from '../validate/format/summary.ts';
 import { formatText } from '../validate/format/text.ts';
 import { EXIT } from './exit-codes.ts';
 import { commandToCarryOn, trapInterrupts } from './interrupts.ts';
 import { withTargetOptions, type TargetFlags } from './options.ts';
 import { previewTable } from './render/lines.ts';
-import { colorsFor } from './terminal.ts';
+import { colorsFor, redactingWriters } from './terminal.ts';
 
-export function planCommand(): Command {
+export function planCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('plan'))
     .summary('show what a deploy would do, from real change sets, without executing anything')
     .description(
@@ -29,9 +30,10 @@ included), 130 interrupted.`,
     .action(async (path: string, flags: TargetFlags) => {
       const { planProject } = await import('../deploy/plan.ts');
       const colors = colorsFor(process.stdout);
-      const out = (line = '') => process.stdout.write(`${line}\n`);
+      const writers = redactingWriters(secrets);
+      const out = (line = '') => writers.out(`${line}\n`);
       const interrupts = trapInterrupts({ target: flags.target });
-      const report = await planProject(path, { ...flags, signal: interrupts.signal }, () => {}).finally(() => interrupts.release());
+      const report = await planProject(path, { ...flags, signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
       const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size);
       out(colors.bold('Validation'));
       out(report.diagnostics.length === 0 ? `  ${colors.green('✔')} no findings` : formatText(report.diagnostics, summary, colors).replace(/^/gm, '  '));
@@ -53,7 +55,7 @@ included), 130 interrupted.`,
       }
       if (report.interrupted) {
         const previewed = new Set(report.stacks.map((s) => s.id));
-        process.stderr.write(`interrupted: ${report.layers.flat().filter((id) => !previewed.has(id)).join(', ')} not previewed; nothing was changed. To carry on: ${commandToCarryOn()}\n`);
+        writers.err(`interrupted: ${report.layers.flat().filter((id) => !previewed.has(id)).join(', ')} not previewed; nothing was changed. To carry on: ${commandToCarryOn()}\n`);
         process.exitCode = EXIT.interrupted;
         return;
       }

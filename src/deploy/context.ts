@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
 import type { ResolvedEnvironment } from '../project/parameters.ts';
 import { loadProject, type Project } from '../project/project.ts';
+import type { Redactor } from '../redaction.ts';
 import type { TargetOptions } from './target.ts';
 
 /** A project with one environment and region chosen: what every command that touches stacks starts from. */
@@ -23,6 +24,8 @@ export interface StackTargetOptions {
   engine?: TargetOptions['engine'];
   /** Aborted on an interrupt (Ctrl-C): nothing new starts, what runs is let finish. */
   signal?: AbortSignal;
+  /** Learns the run's secrets (NoEcho values, secure dynamic references) as the command finds them, for whatever writes to redact. */
+  secrets?: Redactor;
 }
 
 export function loadDeployContext(path: string, options: { env?: string; region?: string }): DeployContext {

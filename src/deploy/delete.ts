@@ -6,10 +6,11 @@ import { parseTemplate } from '../template/parse.ts';
 import { awsErrorInWords, awsStep, failureInWords } from './aws-errors.ts';
 import { loadDeployContext, type StackTargetOptions } from './context.ts';
 import { isTerminalStatus, type EventSink } from './events.ts';
-import { projectState } from './inspect.ts';
+import { outputsByStack, projectState } from './inspect.ts';
 import { reportInterrupt, runningSet } from './interrupt.ts';
 import { waitUntilIdle } from './recover-stack.ts';
 import { reverseGraph, runReadyQueue, throwUnreported } from './scheduler.ts';
+import { projectSecrets } from './secrets.ts';
 import { stackDone, type StackEnd } from './stack-deploy.ts';
 import { openTarget } from './target.ts';
 import { watchStack } from './watch.ts';
@@ -97,6 +98,7 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
   try {
     const cfn = target.cloudformation;
     let existing = (await projectState(cfn, context)).filter((s) => s.stack);
+    options.secrets?.learn(await projectSecrets(context, target, outputsByStack(existing)));
     // A stack busy in another operation (or one the local engine is finishing after a crash) is waited for.
     if (existing.some((s) => !isTerminalStatus(s.stack!.StackStatus!))) {
       for (const s of existing) await waitUntilIdle(target, s.stackName, emit);

@@ -7,6 +7,7 @@ import { errorsOf, loadDeployContext, type DeployContext, type StackTargetOption
 import { projectStackGraph } from '../graph/stack-graph.ts';
 import { checkWritable } from '../project/files.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
+import { Redactor } from '../redaction.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
 import { validateProject } from '../validate/validate.ts';
 import { awsStep } from './aws-errors.ts';
@@ -15,6 +16,7 @@ import { runHealthChecks } from './health.ts';
 import { reportInterrupt, runningSet } from './interrupt.ts';
 import { artifactsBucketName, packageProject, type PackagePlan } from './package.ts';
 import { runReadyQueue, throwUnreported, type NodeOutcome } from './scheduler.ts';
+import { assignedValue, stackSecrets, type UpstreamOutputs } from './secrets.ts';
 import { deployStack, stackDone, type Confirmation, type StackDeployment, type StackResult } from './stack-deploy.ts';
 import { openTarget } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
@@ -85,18 +87,15 @@ function writeOutputs(file: string, outputs: Record<string, Record<string, strin
  * What CloudFormation needs to deploy one project stack: its packaged template, its parameter
  * values (outputs of upstream stacks filled in), capabilities and tags.
  */
-export function stackDeployment(context: DeployContext, plan: PackagePlan, tags: Tag[], id: string, upstreamOutputs: (stack: string) => Record<string, string> | undefined): StackDeployment {
+export function stackDeployment(context: DeployContext, plan: PackagePlan, tags: Tag[], id: string, upstreamOutputs: UpstreamOutputs): StackDeployment {
   const { project, environment } = context;
   const stack = project.stacks.find((s) => s.id === id)!;
   const template = project.templates.get(stack.template)!;
   const packaged = plan.stacks.find((s) => s.stackId === id)!;
   const parameters: Parameter[] = [...(environment.stacks.get(id)?.values.values() ?? [])].map((a) => {
-    if (a.fromOutput) {
-      const value = upstreamOutputs(a.fromOutput.stack)?.[a.fromOutput.output!];
-      if (value === undefined) throw new StackpilotError('MissingOutput', `stack ${a.fromOutput.stack} has no output ${a.fromOutput.output} for ${id}'s ${a.key} (deploy ${a.fromOutput.stack} first)`);
-      return { ParameterKey: a.key, ParameterValue: value };
-    }
-    return a.value === undefined ? { ParameterKey: a.key, UsePreviousValue: true } : { ParameterKey: a.key, ParameterValue: a.value };
+    const value = assignedValue(a, upstreamOutputs);
+    if (a.fromOutput && value === undefined) throw new StackpilotError('MissingOutput', `stack ${a.fromOutput.stack} has no output ${a.fromOutput.output} for ${id}'s ${a.key} (deploy ${a.fromOutput.stack} first)`);
+    return value === undefined ? { ParameterKey: a.key, UsePreviousValue: true } : { ParameterKey: a.key, ParameterValue: value };
   });
   return {
     id,
@@ -124,6 +123,8 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   const context = loadDeployContext(path, options);
   const { project, environment, region, stackName } = context;
   const outputsFile = resolve(options.outputsFile ?? join(project.root, 'outputs.json'));
+  // The outputs file is written here: it is masked even when no caller asked for the secrets.
+  const secrets = options.secrets ?? new Redactor();
   checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
   const diagnostics = errorsOf(validateProject(project));
   if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map() };
@@ -150,23 +151,24 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const confirmation: Confirmation = { always: target.kind === 'aws', yes: options.yes, ask: options.ask };
     const tags = projectTags(context);
 
-    /** One stack, upstream outputs filled in; a missing one fails the stack like any other failure. */
+    const upstreamOutputs: UpstreamOutputs = (upstream) => results.get(upstream)?.outputs;
+
+    /**
+     * One stack, upstream outputs filled in (real values: only writers mask secrets); a missing
+     * one fails the stack like any other failure. Its secrets are learned before it shows anything.
+     */
     const deployOne = async (id: string): Promise<StackResult> => {
       let deployment: StackDeployment;
       try {
-        deployment = stackDeployment(context, plan, tags, id, (upstream) => results.get(upstream)?.outputs);
+        deployment = stackDeployment(context, plan, tags, id, upstreamOutputs);
       } catch (error) {
         if (!(error instanceof StackpilotError)) throw error;
         const failed: StackResult = { outcome: 'failed', reason: error.message, ...(error.hint ? { hint: error.hint } : {}), outputs: {} };
         emit(stackDone({ stack: id, stackName: stackName(id) }, failed, 0));
         return failed;
       }
-      const result = await deployStack(target, deployment, confirmation, emit, options.signal);
-      const template = project.templates.get(project.stacks.find((s) => s.id === id)!.template)!;
-      // An output that repeats a NoEcho value (a Ref to the parameter) is a secret too.
-      const secrets = deployment.parameters.filter((p) => template.model.parameters.get(p.ParameterKey!)?.noEcho && p.ParameterValue).map((p) => p.ParameterValue!);
-      for (const [key, value] of Object.entries(result.outputs)) if (secrets.includes(value)) result.outputs[key] = '****';
-      return result;
+      secrets.learn(await stackSecrets(context, target, id, upstreamOutputs));
+      return deployStack(target, deployment, confirmation, emit, options.signal);
     };
 
     const running = runningSet();
@@ -193,7 +195,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     emit({ code: 'phase', phase: 'outputs', message: 'outputs' });
     const outputs = Object.fromEntries([...results].map(([id, r]) => [id, r.outputs]));
     for (const [id, r] of results) emit({ code: 'outputs', stack: id, stackName: stackName(id), outputs: r.outputs });
-    writeOutputs(outputsFile, outputs);
+    writeOutputs(outputsFile, secrets.redactValue(outputs));
 
     const healthy = await runHealthChecks(project.manifest?.healthChecks ?? [], outputs, { local: target.kind === 'local' }, emit);
     return { ok: healthy, diagnostics: [], stacks, outputsFile };

@@ -1,6 +1,7 @@
 import { DescribeStacksCommand, ListStackResourcesCommand, ListStacksCommand, type CloudFormationClient, type Stack, type StackSummary } from '@aws-sdk/client-cloudformation';
 import { awsStep } from './aws-errors.ts';
 import type { DeployContext } from './context.ts';
+import type { UpstreamOutputs } from './secrets.ts';
 
 export interface StackState {
   id: string;
@@ -19,6 +20,17 @@ export interface GoneResource {
   logicalId: string;
   type: string;
   physicalId: string;
+}
+
+/** A stack's outputs as `{"Output": "value"}`: the shape of outputs.json. */
+export function outputsOf(stack: Stack): Record<string, string> {
+  return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? '']));
+}
+
+/** The outputs of the project stacks as they stand, by stack id. */
+export function outputsByStack(states: StackState[]): UpstreamOutputs {
+  const deployed = new Map(states.flatMap((s) => (s.stack ? [[s.id, outputsOf(s.stack)] as const] : [])));
+  return (id) => deployed.get(id);
 }
 
 export async function describeStack(cfn: CloudFormationClient, stackName: string): Promise<Stack | undefined> {

@@ -6,9 +6,10 @@ import { awsStep, failureInWords } from './aws-errors.ts';
 import { loadDeployContext, type StackTargetOptions } from './context.ts';
 import { projectTags, stackDeployment } from './deploy.ts';
 import type { EventSink, PreviewedChange } from './events.ts';
-import { describeStack } from './inspect.ts';
+import { describeStack, outputsOf } from './inspect.ts';
 import { artifactsBucketName, packageProject } from './package.ts';
 import { previewChangeSet } from './preview.ts';
+import { projectSecrets } from './secrets.ts';
 import { createChangeSet, discardChangeSet, NO_CHANGES, type StackDeployment } from './stack-deploy.ts';
 import { openTarget, type Target } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
@@ -63,10 +64,11 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
       const deployed = new Map<string, Record<string, string> | undefined>();
       for (const id of layers.flat()) {
         const stack = await describeStack(target.cloudformation, context.stackName(id));
-        deployed.set(id, stack ? Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? ''])) : undefined);
+        deployed.set(id, stack ? outputsOf(stack) : undefined);
       }
       return deployed;
     });
+    options.secrets?.learn(await projectSecrets(context, target, (id) => outputs.get(id)));
     const tags = projectTags(context);
     for (const id of layers.flat()) {
       // An interrupt stops the plan between stacks: each one previewed has left nothing behind.

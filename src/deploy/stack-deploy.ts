@@ -11,7 +11,7 @@ import {
 import type { TemplateModel } from '../template/model.ts';
 import { failureInWords } from './aws-errors.ts';
 import { isSuccessStatus, type EventSink, type StackDoneEvent } from './events.ts';
-import { describeStack } from './inspect.ts';
+import { describeStack, outputsOf } from './inspect.ts';
 import { previewChangeSet } from './preview.ts';
 import { CONFIRM_HINT, recoverStack, type Confirm } from './recover-stack.ts';
 import type { Target } from './target.ts';
@@ -52,9 +52,9 @@ export interface StackResult {
 
 export const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
 
-async function outputsOf(target: Target, stackId: string): Promise<Record<string, string>> {
+async function deployedOutputs(target: Target, stackId: string): Promise<Record<string, string>> {
   const stack = await describeStack(target.cloudformation, stackId);
-  return Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? '']));
+  return stack ? outputsOf(stack) : {};
 }
 
 /**
@@ -160,7 +160,7 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   const type = existing ? 'UPDATE' : 'CREATE';
   const { changeSetId, stackId, failure } = await createChangeSet(target, d, type);
   if (failure !== undefined) {
-    if (NO_CHANGES.test(failure)) return { outcome: 'no-changes', status: existing?.StackStatus, outputs: await outputsOf(target, d.stackName) };
+    if (NO_CHANGES.test(failure)) return { outcome: 'no-changes', status: existing?.StackStatus, outputs: await deployedOutputs(target, d.stackName) };
     return { outcome: 'failed', reason: `the change set failed: ${failure}`, hint: 'Correct what the reason names (in the template or its parameters) and deploy again.', outputs: {} };
   }
 
@@ -182,5 +182,5 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   if (!isSuccessStatus(result.status)) {
     return { outcome: 'failed', status: result.status, reason: result.statusReason, hint: afterFailedChange(result.status), ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), outputs: {} };
   }
-  return { outcome: 'succeeded', status: result.status, outputs: await outputsOf(target, stackId) };
+  return { outcome: 'succeeded', status: result.status, outputs: await deployedOutputs(target, stackId) };
 }

@@ -5,7 +5,8 @@ import { checkStackName, tagsOf, UPDATABLE, type StackLifecycle } from './operat
 import { planChanges } from './operations/plan.ts';
 import type { PreparedTemplate } from './prepared-template.ts';
 import { readTemplateUrl } from './template-source.ts';
-import type { EngineRuntime } from './runtime.ts';
+import { redactText } from '../redaction.ts';
+import { secretsOf, type EngineRuntime } from './runtime.ts';
 import type { ChangeSetRecord, StackRecord } from './state.ts';
 import { sameUpdate } from './update-check.ts';
 
@@ -93,7 +94,8 @@ export class ChangeSets {
   private finish(record: ChangeSetRecord, status: 'CREATE_COMPLETE' | 'FAILED', reason?: string): void {
     record.status = status;
     record.executionStatus = status === 'CREATE_COMPLETE' ? 'AVAILABLE' : 'UNAVAILABLE';
-    if (reason) record.statusReason = reason;
+    // The template can carry a NoEcho value into the reason (`!FindInMap [M, !Ref Password, Key]`).
+    if (reason) record.statusReason = redactText(reason, secretsOf(record.parameters));
     this.runtime.store.changed();
   }
 

@@ -1,5 +1,8 @@
+import { maskForms, redactText, secretForms } from '../redaction.ts';
 import { resourceFacts, type ResourceFactsIndex } from '../spec/resource-facts.ts';
 import type { AwsClients, FaultRule } from './api.ts';
+import { resolveDynamicReferences } from './evaluate/dynamic-references.ts';
+import type { ParameterRecord } from './evaluate/parameters.ts';
 import { randomUuid, type Random } from './ids.ts';
 import { prepareTemplate, type PreparedTemplate } from './prepared-template.ts';
 import type { StackStore } from './stack-store.ts';
@@ -23,6 +26,8 @@ export class EngineRuntime {
   private readonly running = new Set<Promise<unknown>>();
   private readonly faults: unknown[] = [];
   private readonly templates = new Map<string, PreparedTemplate>();
+  /** Secure dynamic reference values resolved for each stack (by id): in memory only, never written to state. */
+  private readonly resolvedSecrets = new Map<string, Set<string>>();
   private lastTime = 0;
 
   constructor(readonly options: RuntimeOptions, readonly store: StackStore) {}
@@ -65,7 +70,28 @@ export class EngineRuntime {
     return prepared;
   }
 
-  setStackStatus(stack: StackRecord, status: string, reason: string | undefined, token?: string): void {
+  /**
+   * A value with its `{{resolve:...}}` references resolved, for a provider; the secure values
+   * (ssm-secure, secretsmanager) are masked in the stack's reasons from then on.
+   */
+  resolveReferences<T>(stack: StackRecord, value: T): Promise<T> {
+    return resolveDynamicReferences(value, this.options.clients, (secret) => {
+      const known = this.resolvedSecrets.get(stack.stackId) ?? new Set<string>();
+      this.resolvedSecrets.set(stack.stackId, known.add(secret));
+    });
+  }
+
+  /**
+   * A reason as the engine records it: the secrets of the stack (NoEcho values, secure dynamic
+   * references it resolved) masked. A template can carry them into any error message
+   * (`!FindInMap [M, !Ref Password, Key]`), and reasons reach events, DescribeStacks and logs.
+   */
+  private shownReason(stack: StackRecord, reason: string): string {
+    return redactText(reason, [...secretsOf(stack.parameters), ...(this.resolvedSecrets.get(stack.stackId) ?? [])]);
+  }
+
+  setStackStatus(stack: StackRecord, status: string, why: string | undefined, token?: string): void {
+    const reason = why === undefined ? undefined : this.shownReason(stack, why);
     stack.status = status;
     stack.statusReason = reason;
     this.recordEvent(stack, {
@@ -78,7 +104,8 @@ export class EngineRuntime {
     });
   }
 
-  setResourceStatus(stack: StackRecord, resource: ResourceRecord, status: string, reason: string | undefined, token: string | undefined, properties?: string): void {
+  setResourceStatus(stack: StackRecord, resource: ResourceRecord, status: string, why: string | undefined, token: string | undefined, properties?: string): void {
+    const reason = why === undefined ? undefined : this.shownReason(stack, why);
     resource.status = status;
     resource.statusReason = reason;
     resource.updatedAt = this.now();
@@ -101,20 +128,13 @@ export class EngineRuntime {
   }
 }
 
-/** NoEcho parameter values, to mask wherever the engine shows text a template produced. */
-export function secretsOf(stack: StackRecord): string[] {
-  return stack.parameters.filter((p) => p.noEcho && p.value !== '').flatMap((p) => [p.value, ...(p.resolvedValue ? [p.resolvedValue] : [])]);
+/** NoEcho parameter values (of a stack or a change set), to mask wherever the engine shows text a template produced. */
+export function secretsOf(parameters: ParameterRecord[]): string[] {
+  return parameters.filter((p) => p.noEcho && p.value !== '').flatMap((p) => [p.value, ...(p.resolvedValue ? [p.resolvedValue] : [])]);
 }
 
-/** A value as JSON text with every NoEcho value replaced by `****`. */
+/** A value as JSON text with every secret in its strings replaced by `****`. */
 export function maskedJson(value: unknown, secrets: string[]): string {
-  let text = JSON.stringify(value);
-  for (const secret of secrets) text = text.split(JSON.stringify(secret).slice(1, -1)).join('****');
-  return text;
-}
-
-export function mask(text: string, secrets: string[]): string {
-  let masked = text;
-  for (const secret of secrets) masked = masked.split(secret).join('****');
-  return masked;
+  const forms = secretForms(secrets);
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? maskForms(item, forms) : item));
 }

@@ -2,15 +2,17 @@ import type * as CFN from '@aws-sdk/client-cloudformation';
 import { isObject } from '../template/intrinsics.ts';
 import type { TemplateModel } from '../template/model.ts';
 import { requiredCapabilities } from './capabilities.ts';
-import { mask, secretsOf } from './runtime.ts';
 import type { EventRecord, ResourceRecord, StackRecord } from './state.ts';
 
-/** The engine's records as the API shows them: SDK shapes, dates as Dates, NoEcho values as `****`. */
+/**
+ * The engine's records as the API shows them: SDK shapes, dates as Dates, NoEcho parameter values
+ * as `****`. Outputs are shown as they are, as CloudFormation shows them (an output that repeats a
+ * NoEcho value shows it): the stacks that take them as parameters need the real value.
+ */
 
 const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
 
 export function stackView(stack: StackRecord): CFN.Stack {
-  const secrets = secretsOf(stack);
   return {
     StackId: stack.stackId,
     StackName: stack.stackName,
@@ -32,7 +34,7 @@ export function stackView(stack: StackRecord): CFN.Stack {
     Capabilities: stack.capabilities as CFN.Capability[],
     Outputs: stack.outputs.map((o) => ({
       OutputKey: o.key,
-      OutputValue: mask(o.value, secrets),
+      OutputValue: o.value,
       ...(o.description ? { Description: o.description } : {}),
       ...(o.exportName !== undefined ? { ExportName: o.exportName } : {}),
     })),

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import pc from 'picocolors';
 import type { DeployEvent } from '../../src/deploy/events.ts';
 import { chooseMode, createRenderer } from '../../src/cli/render/index.ts';
+import { Redactor } from '../../src/redaction.ts';
 
 function collect() {
   const stream = new PassThrough();
@@ -23,7 +24,7 @@ const events: DeployEvent[] = [
 describe('the live terminal view', () => {
   it('redraws a line per stack in place, prints failures above it, and leaves a final picture', () => {
     const out = collect();
-    const renderer = createRenderer({ mode: 'live', stream: out.stream, colors: pc.createColors(false), now: () => at.getTime() });
+    const renderer = createRenderer({ secrets: new Redactor(), mode: 'live', stream: out.stream, colors: pc.createColors(false), now: () => at.getTime() });
     for (const event of events) renderer.handle(event);
     renderer.finish();
     const text = out.text();
@@ -36,7 +37,7 @@ describe('the live terminal view', () => {
 
   it('colours only when given colour, and picks plain lines for CI and pipes', () => {
     const out = collect();
-    const renderer = createRenderer({ mode: 'plain', stream: out.stream, colors: pc.createColors(true), now: () => at.getTime() });
+    const renderer = createRenderer({ secrets: new Redactor(), mode: 'plain', stream: out.stream, colors: pc.createColors(true), now: () => at.getTime() });
     renderer.handle(events[2]);
     renderer.finish();
     assert.match(out.text(), /\x1b\[31mCREATE_FAILED/);

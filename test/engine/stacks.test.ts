@@ -120,7 +120,7 @@ describe('stack lifecycle', () => {
     await assert.rejects(h.engine.describeStacks({ StackName: 'params' }), /does not exist/, 'nothing was created');
   });
 
-  it('masks NoEcho values everywhere it shows them, and resolves SSM parameter types and dynamic references', async () => {
+  it('masks NoEcho values in parameters and events, and resolves SSM parameter types and dynamic references', async () => {
     await h.aws.clients.ssm.send(new PutParameterCommand({ Name: '/app/image', Value: 'ami-0abc', Type: 'String' }));
     await h.aws.clients.ssm.send(new PutParameterCommand({ Name: '/app/level', Value: 'debug', Type: 'String' }));
     await h.aws.clients.secretsManager.send(new CreateSecretCommand({ Name: 'db-credentials', SecretString: JSON.stringify({ password: 'hunter2-secret' }) }));
@@ -142,7 +142,8 @@ describe('stack lifecycle', () => {
       { ParameterKey: 'Image', ParameterValue: '/app/image', ResolvedValue: 'ami-0abc' },
     ]);
     const outputs = await outputsOf(h.engine, 'secrets');
-    assert.deepEqual(outputs, { Image: 'ami-0abc', Leaky: 'pw=****', Reference: '{{resolve:secretsmanager:db-credentials:SecretString:password}}/{{resolve:ssm:/app/level}}' });
+    // Outputs as CloudFormation shows them: one that repeats a NoEcho value shows it (stackpilot masks it where it writes).
+    assert.deepEqual(outputs, { Image: 'ami-0abc', Leaky: 'pw=hunter2-noecho', Reference: '{{resolve:secretsmanager:db-credentials:SecretString:password}}/{{resolve:ssm:/app/level}}' });
     const { StackEvents } = await h.engine.describeStackEvents({ StackName: 'secrets' });
     const shown = JSON.stringify(StackEvents);
     assert.equal(shown.includes('hunter2'), false, 'no secret in any event');
@@ -153,6 +154,39 @@ describe('stack lifecycle', () => {
     const resolved = await h.aws.clients.ssm.send(new GetParameterCommand({ Name: ids.FromSecret }));
     assert.equal(resolved.Parameter!.Value, 'hunter2-secret/debug');
     assert.match(ids.FromSecret, /^CFN-FromSecret-[A-Z0-9]{12}$/);
+  });
+
+  it('masks secrets a template carries into a failure reason: events, stack and resource reasons', async () => {
+    const secret = 'Sup3rS3cretValue!';
+    await h.aws.clients.ssm.send(new PutParameterCommand({ Name: '/app/table-secret', Value: 'S3cureTable?', Type: 'SecureString' }));
+    const failing = (properties: Record<string, unknown>, type = 'AWS::SNS::Topic') => ({
+      Parameters: { Pw: { Type: 'String', NoEcho: true } },
+      Mappings: { M: { a: { b: 'c' } } },
+      Resources: { Failing: { Type: type, Properties: properties } },
+    });
+    const table = (name: unknown, attributeType = 'S') => ({ TableName: name, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: attributeType }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] });
+    const cases = {
+      'sub-table-name': failing(table({ 'Fn::Sub': '${Pw}' }), 'AWS::DynamoDB::Table'),
+      'find-in-map': failing({ DisplayName: { 'Fn::FindInMap': ['M', { Ref: 'Pw' }, 'b'] } }),
+      cidr: failing({ DisplayName: { 'Fn::Select': [0, { 'Fn::Cidr': [{ Ref: 'Pw' }, 2, 8] }] } }),
+      // Names come from the unresolved text; the data plane gets the resolved value, and quotes it.
+      'secure-reference': failing(table('jobs', '{{resolve:ssm-secure:/app/table-secret}}'), 'AWS::DynamoDB::Table'),
+    };
+    for (const [name, template] of Object.entries(cases)) {
+      assert.equal(await deploy(h.engine, name, template, { Parameters: [{ ParameterKey: 'Pw', ParameterValue: secret }], DisableRollback: true }), 'CREATE_FAILED', name);
+      const reasons = [
+        ...(await eventLines(h.engine, name, true)),
+        (await stackOf(h.engine, name)).StackStatusReason,
+        ...((await h.engine.describeStackResources({ StackName: name })).StackResources ?? []).map((r) => r.ResourceStatusReason),
+      ].join('\n');
+      assert.match(reasons, /Failing CREATE_FAILED .*\*\*\*\*/, `${name}: the reason says where the secret was`);
+      assert.doesNotMatch(reasons, /Sup3rS3cret|S3cureTable/, name);
+    }
+    // A condition evaluated while the change set is planned fails it, with the same reason.
+    const planned = { ...failing({}), Conditions: { C: { 'Fn::Equals': [{ 'Fn::FindInMap': ['M', { Ref: 'Pw' }, 'b'] }, 'x'] } }, Resources: { Topic: { Type: 'AWS::SNS::Topic', Condition: 'C' } } };
+    const { Id } = await h.engine.createChangeSet({ StackName: 'planned', ChangeSetName: 'c1', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(planned), Parameters: [{ ParameterKey: 'Pw', ParameterValue: secret }] });
+    await h.engine.settled();
+    assert.equal((await h.engine.describeChangeSet({ ChangeSetName: Id })).StatusReason, 'Template error: Unable to get mapping for M::****::b');
   });
 
   it('asks for capabilities as CloudFormation does', async () => {

@@ -1,4 +1,5 @@
 import type { DeployEvent } from '../../deploy/events.ts';
+import type { Redactor } from '../../redaction.ts';
 import type { Colors } from '../../validate/format/text.ts';
 import { jsonLine } from './json-lines.ts';
 import { eventLines } from './lines.ts';
@@ -24,11 +25,22 @@ export interface RendererOptions {
   stream: NodeJS.WritableStream;
   /** Colour on or off is the caller's choice (NO_COLOR, FORCE_COLOR, a TTY: see colorsFor). */
   colors: Colors;
+  /** The run's secrets: every event is redacted before it is shown. */
+  secrets: Redactor;
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   now?: () => number;
 }
 
+/**
+ * Events are redacted before any view words them: a view may cut a line short (the live view to
+ * the screen's width), and a cut secret is no longer found.
+ */
 export function createRenderer(options: RendererOptions): DeployRenderer {
+  const renderer = rendererFor(options);
+  return { ...renderer, handle: (event) => renderer.handle(options.secrets.redactValue(event)) };
+}
+
+function rendererFor(options: RendererOptions): DeployRenderer {
   const { stream, colors, now = Date.now } = options;
   switch (options.mode) {
     case 'live':

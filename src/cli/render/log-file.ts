@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import pc from 'picocolors';
 import type { DeployEvent } from '../../deploy/events.ts';
+import type { Redactor } from '../../redaction.ts';
 import { StackpilotError } from '../../errors.ts';
 import { checkWritable } from '../../project/files.ts';
 import { eventLines } from './lines.ts';
@@ -20,9 +21,10 @@ const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? S
  * the full ISO time (a log outlives the day it was written). The file is opened for appending
  * (created when missing, earlier runs kept) before the deploy starts, so a bad path fails early,
  * as a StackpilotError; lines are written as they come, so a crash keeps what happened, and
- * finish() syncs and closes. A write that fails ends the log, never the deploy.
+ * finish() syncs and closes. A write that fails ends the log, never the deploy. Events are
+ * redacted with the run's secrets before they are worded.
  */
-export function openDeployLog(path: string, options: { now?: () => number } = {}): DeployLog {
+export function openDeployLog(path: string, options: { secrets: Redactor; now?: () => number }): DeployLog {
   const now = options.now ?? Date.now;
   const hint = 'Create the folder, or choose another file with --log-file. Nothing was deployed.';
   checkWritable(path, 'the log file', hint);
@@ -52,7 +54,7 @@ export function openDeployLog(path: string, options: { now?: () => number } = {}
   return {
     handle(event: DeployEvent) {
       const stamp = new Date(now()).toISOString();
-      attempt((fd) => writeSync(fd, eventLines(event, noColor).map((line) => `${stamp} ${line}\n`).join('')));
+      attempt((fd) => writeSync(fd, eventLines(options.secrets.redactValue(event), noColor).map((line) => `${stamp} ${line}\n`).join('')));
     },
     finish() {
       attempt((fd) => fsyncSync(fd));

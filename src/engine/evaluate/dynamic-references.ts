@@ -14,30 +14,54 @@ export function hasDynamicReference(value: unknown): boolean {
   return JSON.stringify(value)?.includes('{{resolve:') ?? false;
 }
 
+/** One `{{resolve:service:reference}}` in a text. */
+export interface DynamicReference {
+  service: 'ssm' | 'ssm-secure' | 'secretsmanager';
+  reference: string;
+}
+
+/** Whether a reference resolves to a secret (ssm-secure, secretsmanager), which is never shown. */
+export const isSecureReference = (ref: DynamicReference): boolean => ref.service !== 'ssm';
+
+/** The dynamic references in a text, in order. */
+export function dynamicReferences(text: string): DynamicReference[] {
+  return [...text.matchAll(REFERENCE)].map(([, service, reference]) => ({ service: service as DynamicReference['service'], reference }));
+}
+
+/** The value a reference stands for, read from the account as it is now. */
+export function readReference(ref: DynamicReference, sources: SecretSources): Promise<string> {
+  return ref.service === 'secretsmanager' ? readSecret(ref.reference, sources.secretsManager) : readParameter(ref.reference, sources.ssm);
+}
+
 /**
  * Replaces every `{{resolve:ssm|ssm-secure|secretsmanager:...}}` in a value's strings with the
  * referenced value. Only the provider that creates the resource sees the result: the engine
  * keeps, shows and compares the unresolved text, so resolved secrets never reach events,
- * outputs or DescribeStacks.
+ * outputs or DescribeStacks. `onSecret` learns each secure value resolved (to mask it in reasons).
  */
-export async function resolveDynamicReferences<T>(value: T, sources: SecretSources): Promise<T> {
+export async function resolveDynamicReferences<T>(value: T, sources: SecretSources, onSecret: (value: string) => void = () => {}): Promise<T> {
   if (!hasDynamicReference(value)) return value;
-  return (await walk(value, sources)) as T;
+  return (await walk(value, (text) => resolveText(text, sources, onSecret))) as T;
 }
 
-async function walk(value: unknown, sources: SecretSources): Promise<unknown> {
-  if (typeof value === 'string') return value.includes('{{resolve:') ? resolveText(value, sources) : value;
-  if (Array.isArray(value)) return Promise.all(value.map((item) => walk(item, sources)));
+async function walk(value: unknown, resolve: (text: string) => Promise<string>): Promise<unknown> {
+  if (typeof value === 'string') return value.includes('{{resolve:') ? resolve(value) : value;
+  if (Array.isArray(value)) return Promise.all(value.map((item) => walk(item, resolve)));
   if (value !== null && typeof value === 'object') {
-    const entries = await Promise.all(Object.entries(value).map(async ([key, item]) => [key, await walk(item, sources)] as const));
+    const entries = await Promise.all(Object.entries(value).map(async ([key, item]) => [key, await walk(item, resolve)] as const));
     return Object.fromEntries(entries);
   }
   return value;
 }
 
-async function resolveText(text: string, sources: SecretSources): Promise<string> {
-  const matches = [...text.matchAll(REFERENCE)];
-  const values = await Promise.all(matches.map(([, service, rest]) => (service === 'secretsmanager' ? readSecret(rest, sources.secretsManager) : readParameter(rest, sources.ssm))));
+async function resolveText(text: string, sources: SecretSources, onSecret: (value: string) => void): Promise<string> {
+  const values = await Promise.all(
+    dynamicReferences(text).map(async (ref) => {
+      const value = await readReference(ref, sources);
+      if (isSecureReference(ref)) onSecret(value);
+      return value;
+    }),
+  );
   let i = 0;
   return text.replace(REFERENCE, () => values[i++]);
 }

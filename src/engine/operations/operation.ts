@@ -89,7 +89,7 @@ export function openOperation(runtime: EngineRuntime, stack: StackRecord, templa
       throw new EvaluationError(`No export named ${name} found. Rollback requested by user.`);
     },
   };
-  return { runtime, stack, template, scope, nested, token, secrets: secretsOf(stack), imports, failing: false };
+  return { runtime, stack, template, scope, nested, token, secrets: secretsOf(stack.parameters), imports, failing: false };
 }
 
 /** The resources whose Condition holds, in template order. */
@@ -106,7 +106,10 @@ export function policyOf(value: unknown, fallback: Policy = 'Delete'): Policy {
   return value === 'Retain' || value === 'Snapshot' || value === 'Delete' ? value : value === 'RetainExceptOnCreate' ? 'Retain' : fallback;
 }
 
-/** A resource failure's ResourceStatusReason: the engine's own messages as they are, SDK errors the way handlers report them. */
+/**
+ * A resource failure's ResourceStatusReason: the engine's own messages as they are, SDK errors the
+ * way handlers report them. Secrets in it are masked where it is recorded (EngineRuntime.shownReason).
+ */
 export function failureReason(error: unknown): string {
   const name = (error as Error)?.name;
   if (name === 'ProviderError' || name === 'EvaluationError' || name === 'EngineError') return (error as Error).message;

@@ -1,6 +1,5 @@
 import { isNestedStackType } from '../../spec/resource-facts.ts';
 import type { ResourceDeclaration } from '../../template/model.ts';
-import { resolveDynamicReferences } from '../evaluate/dynamic-references.ts';
 import { injectedFault } from '../faults.ts';
 import { simulateDuration } from '../durations.ts';
 import { customName } from '../resources/physical-ids.ts';
@@ -96,7 +95,7 @@ export async function createResource(op: StackOperation, resource: ResourceDecla
       runtime.setResourceStatus(stack, record, 'CREATE_FAILED', 'Resource creation cancelled', op.token, shown);
       return false;
     }
-    const resolved = await resolveDynamicReferences(properties, runtime.options.clients);
+    const resolved = await runtime.resolveReferences(stack, properties);
     const provisioned = await providerFor(resource.type).create({ ...providerRequest(op, resource.logicalId, resource.type, properties, resolved), claim: claimFor(op, record) });
     record.physicalId = provisioned.physicalId;
     delete record.claimedId;
@@ -137,7 +136,7 @@ export async function updateResource(op: StackOperation, resource: ResourceDecla
   const replace = typeChanged || requiresReplacement(changes, current.properties, properties);
   try {
     if (!replace && changes.length === 0) {
-      if (!isNestedStackType(resource.type) || !(await nestedStackProvider.differs({ ...providerRequest(op, resource.logicalId, resource.type, properties, await resolveDynamicReferences(properties, runtime.options.clients)), physicalId: current.physicalId! }))) return true;
+      if (!isNestedStackType(resource.type) || !(await nestedStackProvider.differs({ ...providerRequest(op, resource.logicalId, resource.type, properties, await runtime.resolveReferences(stack, properties)), physicalId: current.physicalId! }))) return true;
     }
   } catch (error) {
     journal.before[resource.logicalId] ??= structuredClone(current);
@@ -151,10 +150,9 @@ export async function updateResource(op: StackOperation, resource: ResourceDecla
   try {
     await pace(op, resource.logicalId, resource.type, 'update');
     if (op.failing) throw new ProviderError('Resource update cancelled');
-    const clients = runtime.options.clients;
-    const request = providerRequest(op, resource.logicalId, resource.type, properties, await resolveDynamicReferences(properties, clients));
+    const request = providerRequest(op, resource.logicalId, resource.type, properties, await runtime.resolveReferences(stack, properties));
     const previousProperties = current.properties;
-    const previousResolved = await resolveDynamicReferences(previousProperties, clients);
+    const previousResolved = await runtime.resolveReferences(stack, previousProperties);
     // Intent before effect: the record holds the new properties before the data plane changes,
     // so a rollback (after a failure, or after a crash halfway) reverts whatever was applied.
     current.properties = properties;
@@ -188,7 +186,7 @@ async function replaceResource(op: StackOperation, resource: ResourceDeclaration
   try {
     await pace(op, resource.logicalId, resource.type, 'create');
     if (op.failing) throw new ProviderError('Resource update cancelled');
-    const resolved = await resolveDynamicReferences(properties, runtime.options.clients);
+    const resolved = await runtime.resolveReferences(stack, properties);
     const provisioned = await providerFor(resource.type).create({ ...providerRequest(op, resource.logicalId, resource.type, properties, resolved), claim: claimFor(op, replacement) });
     replacement.physicalId = provisioned.physicalId;
     delete replacement.claimedId;

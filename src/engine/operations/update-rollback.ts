@@ -1,5 +1,4 @@
 import { isNestedStackType } from '../../spec/resource-facts.ts';
-import { resolveDynamicReferences } from '../evaluate/dynamic-references.ts';
 import { injectedFault } from '../faults.ts';
 import { ProviderError } from '../resources/provider.ts';
 import { providerFor } from '../resources/providers/index.ts';
@@ -114,12 +113,11 @@ async function revertInPlace(op: StackOperation, current: ResourceRecord, before
   const { runtime, stack } = op;
   const fault = injectedFault(runtime.options.faults, { stackName: stack.stackName, logicalId: current.logicalId, type: current.type, operation: 'update' }, runtime.random);
   if (fault) throw new ProviderError(fault);
-  const clients = runtime.options.clients;
   await providerFor(current.type).update({
-    ...providerRequest(op, current.logicalId, current.type, before.properties, await resolveDynamicReferences(before.properties, clients)),
+    ...providerRequest(op, current.logicalId, current.type, before.properties, await runtime.resolveReferences(stack, before.properties)),
     physicalId: current.physicalId!,
     attributes: current.attributes,
     previousProperties: current.properties,
-    previousResolved: await resolveDynamicReferences(current.properties, clients),
+    previousResolved: await runtime.resolveReferences(stack, current.properties),
   });
 }

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pc from 'picocolors';
 import { createRenderer } from '../../../src/cli/render/index.ts';
+import { Redactor } from '../../../src/redaction.ts';
 import { collectingStream, DEPLOY, REFUSED, T0 } from './deploy-events.ts';
 
 describe('json renderer', () => {
   const stream = collectingStream();
-  const renderer = createRenderer({ mode: 'json', stream, colors: pc.createColors(true), now: () => T0 });
+  const renderer = createRenderer({ secrets: new Redactor(), mode: 'json', stream, colors: pc.createColors(true), now: () => T0 });
   for (const event of DEPLOY) renderer.handle(event);
   renderer.finish();
   const lines = stream.text().split('\n');
@@ -40,7 +41,7 @@ describe('json renderer', () => {
 
   it('writes why a stack did not deploy and what to do', () => {
     const refused = collectingStream();
-    const json = createRenderer({ mode: 'json', stream: refused, colors: pc.createColors(false), now: () => T0 });
+    const json = createRenderer({ secrets: new Redactor(), mode: 'json', stream: refused, colors: pc.createColors(false), now: () => T0 });
     json.handle(REFUSED);
     const { reason, hint } = JSON.parse(refused.text()) as Record<string, unknown>;
     assert.deepEqual({ reason, hint }, { reason: 'CloudFormation CreateChangeSet failed: ValidationError: Parameters: [VpcId] must have values', hint: 'AWS refused the call: correct what the message names and run again.' });

@@ -5,6 +5,7 @@ import pc from 'picocolors';
 import type { DeployEvent } from '../../../src/deploy/events.ts';
 import { stripAnsi, visibleLength } from '../../../src/cli/render/columns.ts';
 import { createRenderer } from '../../../src/cli/render/index.ts';
+import { Redactor } from '../../../src/redaction.ts';
 import { collectingStream, DEPLOY, REFUSED, T0 } from './deploy-events.ts';
 
 /** Cursor up over the region drawn last (or to the line start when none is), then erase below. */
@@ -15,7 +16,7 @@ const EVERY_ERASE = new RegExp(ERASE, 'g');
 function renderLive(events: DeployEvent[], options: { colour?: boolean; columns?: number; rows?: number } = {}) {
   const stream = collectingStream({ columns: options.columns, rows: options.rows });
   let time = T0;
-  const renderer = createRenderer({ mode: 'live', stream, colors: pc.createColors(options.colour ?? false), now: () => time });
+  const renderer = createRenderer({ secrets: new Redactor(), mode: 'live', stream, colors: pc.createColors(options.colour ?? false), now: () => time });
   for (const event of events) {
     renderer.handle(event);
     time += 150;
@@ -77,7 +78,7 @@ describe('live renderer', () => {
   it('owns a timer that redraws between events and is gone after finish()', async () => {
     const before = timers();
     const stream = collectingStream();
-    const renderer = createRenderer({ mode: 'live', stream, colors: pc.createColors(false), now: () => T0 });
+    const renderer = createRenderer({ secrets: new Redactor(), mode: 'live', stream, colors: pc.createColors(false), now: () => T0 });
     try {
       const [start, creating, created] = [4, 5, 11].map((i) => DEPLOY[i]);
       assert.deepEqual([start.code, creating.code, created.code], ['stack-start', 'resource', 'resource']);
@@ -102,7 +103,7 @@ describe('live renderer', () => {
 
   it('hands the terminal over to a question: pending lines printed, region erased, no redraws until it is answered', async () => {
     const stream = collectingStream();
-    const renderer = createRenderer({ mode: 'live', stream, colors: pc.createColors(false), now: () => T0 });
+    const renderer = createRenderer({ secrets: new Redactor(), mode: 'live', stream, colors: pc.createColors(false), now: () => T0 });
     try {
       const preview = DEPLOY.find((e) => e.code === 'change-preview' && e.stack === 'compute')!;
       renderer.handle(DEPLOY.find((e) => e.code === 'stack-start' && e.stack === 'storage')!);

@@ -3,11 +3,12 @@ import { describe, it } from 'node:test';
 import pc from 'picocolors';
 import type { DeployEvent } from '../../../src/deploy/events.ts';
 import { chooseMode, createRenderer } from '../../../src/cli/render/index.ts';
+import { Redactor } from '../../../src/redaction.ts';
 import { collectingStream, DEPLOY, REFUSED, T0 } from './deploy-events.ts';
 
 function renderPlain(events: DeployEvent[], colour: boolean): string {
   const stream = collectingStream();
-  const renderer = createRenderer({ mode: 'plain', stream, colors: pc.createColors(colour), now: () => T0 });
+  const renderer = createRenderer({ secrets: new Redactor(), mode: 'plain', stream, colors: pc.createColors(colour), now: () => T0 });
   for (const event of events) renderer.handle(event);
   renderer.finish();
   return stream.text();
@@ -110,7 +111,7 @@ describe('plain renderer', () => {
 
   it('runs a question straight away: there is no region to take away', async () => {
     const stream = collectingStream();
-    const renderer = createRenderer({ mode: 'plain', stream, colors: pc.createColors(false), now: () => T0 });
+    const renderer = createRenderer({ secrets: new Redactor(), mode: 'plain', stream, colors: pc.createColors(false), now: () => T0 });
     assert.equal(await renderer.whilePaused(async () => 42), 42);
     assert.equal(stream.text(), '');
   });
@@ -119,7 +120,7 @@ describe('plain renderer', () => {
     const leaky = { ...DEPLOY[5], ResourceProperties: '{"MasterUserPassword":"hunter2"}' } as unknown as DeployEvent;
     for (const mode of ['plain', 'json', 'live'] as const) {
       const stream = collectingStream();
-      const renderer = createRenderer({ mode, stream, colors: pc.createColors(false), now: () => T0 });
+      const renderer = createRenderer({ secrets: new Redactor(), mode, stream, colors: pc.createColors(false), now: () => T0 });
       renderer.handle(leaky);
       renderer.finish();
       assert.match(stream.text(), /concert-platform-storage-development/, mode);
