@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { publicParameter } from './ssm-public-parameters.ts';
 import { RegionalDocuments, dictionary, isJsonObject, problemInEntries } from './state-files.ts';
-import { sealedValuesOf, type StateSecrets } from './state-secrets.ts';
+import { isSealed, sealedValuesOf, type StateSecrets } from './state-secrets.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 interface ParameterVersion {
@@ -41,7 +41,7 @@ export class SsmEmulator implements ServiceEmulator {
       empty: () => dictionary(),
       check: parameterTableProblem,
       adopt: (value) => dictionary(value as object),
-      ...sealedValuesOf(secrets, mapSecureStrings),
+      ...(secrets ? sealedValuesOf(secrets, mapSecureStrings(secrets)) : {}),
       repair: { losing: `the SSM parameters of ${region}` },
     }));
   }
@@ -191,10 +191,12 @@ function parameterTableProblem(value: unknown): string | undefined {
 }
 
 /** A copy of the table with the value of every SecureString version (of every parameter) mapped. */
-function mapSecureStrings(table: ParameterTable, map: (value: string) => string): ParameterTable {
-  return Object.fromEntries(
-    Object.entries(table).map(([name, parameter]) => [name, { ...parameter, versions: parameter.versions.map((version) => (version.type === 'SecureString' ? { ...version, value: map(version.value) } : version)) }]),
-  );
+/** The secret values of a document: every SecureString, and a plain value that carries a secret the local account knows (a NoEcho value a stack passed on). */
+function mapSecureStrings(secrets: StateSecrets) {
+  return (table: ParameterTable, map: (value: string) => string): ParameterTable =>
+    Object.fromEntries(
+      Object.entries(table).map(([name, parameter]) => [name, { ...parameter, versions: parameter.versions.map((version) => (version.type === 'SecureString' || secrets.holdsKnownSecret(version.value) || isSealed(version.value) ? { ...version, value: map(version.value) } : version)) }]),
+    );
 }
 
 /** A public `/aws/service/...` parameter as if stored: version 1, never written. */

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { maskForms, secretForms } from '../redaction.ts';
 import { STATE_FILE_MODE, StateFileProblem, damagedState, isJsonObject, makeStateFolder, temporaryPathFor, type StateDocumentSpec } from './state-files.ts';
 
 /** The file, in a local state folder, of the key its secret values are sealed with. */
@@ -22,12 +23,37 @@ const TAG_BYTES = 16;
  */
 export class StateSecrets {
   private key: Buffer | undefined;
+  /** Secrets the local account holds (NoEcho values, resolved secure references): wherever one is carried, in any form the redaction knows, the text is sealed. */
+  private readonly known = new Set<string>();
+  private knownForms: string[] | undefined;
+  /** Texts found sealed on disk: they stay sealed when written again, though the secret in them may be unknown to this process. */
+  private readonly sealedBefore = new Set<string>();
 
   constructor(readonly keyPath: string) {}
 
   /** The secrets of the state in `folder`, keyed by `<folder>/secrets.key`. */
   static inFolder(folder: string): StateSecrets {
     return new StateSecrets(join(folder, SECRETS_KEY_FILE));
+  }
+
+  /** Values to seal wherever they appear in the state, from now on. */
+  remember(values: Iterable<string>): void {
+    for (const value of values) {
+      if (value === '' || this.known.has(value)) continue;
+      this.known.add(value);
+      this.knownForms = undefined;
+    }
+  }
+
+  /**
+   * Whether a text holds a secret: one that was sealed before, a known secret itself, or a text
+   * in which the redaction finds one (as it is, JSON-escaped, in Base64) — short secrets only
+   * whole, as the redaction looks for them.
+   */
+  holdsKnownSecret(text: string): boolean {
+    if (this.sealedBefore.has(text) || this.known.has(text)) return true;
+    this.knownForms ??= secretForms(this.known);
+    return maskForms(text, this.knownForms) !== text;
   }
 
   seal(value: string): string {
@@ -48,7 +74,9 @@ export class StateSecrets {
     try {
       const decipher = createDecipheriv(ALGORITHM, key, sealed.subarray(0, IV_BYTES));
       decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      const text = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      this.sealedBefore.add(text);
+      return text;
     } catch {
       throw new StateFileProblem(`has a sealed secret value that the key in ${this.keyPath} cannot open: the key is not the one it was sealed with, or the value is damaged`);
     }
@@ -125,7 +153,7 @@ export function sealedValuesOf<T>(secrets: StateSecrets | undefined, mapSecrets:
   };
 }
 
-function isSealed(text: string): boolean {
+export function isSealed(text: string): boolean {
   return text.startsWith(SEALED_PREFIX);
 }
 

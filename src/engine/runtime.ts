@@ -78,6 +78,7 @@ export class EngineRuntime {
     return resolveDynamicReferences(value, this.options.clients, (secret) => {
       const known = this.resolvedSecrets.get(stack.stackId) ?? new Set<string>();
       this.resolvedSecrets.set(stack.stackId, known.add(secret));
+      this.store.rememberSecrets([secret]);
     });
   }
 

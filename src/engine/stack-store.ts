@@ -139,15 +139,23 @@ export class StackStore {
     this.flush();
   }
 
+  /** Secrets the engine learned besides NoEcho values (resolved secure references): sealed wherever they are carried. */
+  rememberSecrets(values: Iterable<string>): void {
+    this.secrets?.remember(values);
+  }
+
   flush(): void {
     this.writeScheduled = false;
     const { stateDir, secrets } = this;
     if (!stateDir || !secrets) return;
     const folder = join(stateDir, STACKS_FOLDER);
     makeStateFolder(folder);
+    // Every NoEcho value the engine holds, wherever a stack carried it (another stack's parameter, a property).
+    secrets.remember([...this.stacks.values()].flatMap((stack) => noEchoValues([...stack.parameters, ...(stack.journal?.previousParameters ?? [])])));
+    secrets.remember([...this.changeSets.values()].flatMap((changeSet) => noEchoValues(changeSet.parameters)));
+    const sealed = (record: object) => secrets.sealedJson(record, (text) => secrets.holdsKnownSecret(text));
     for (const stack of this.dirtyStacks) {
       const base = join(folder, fileNameOf(stack));
-      const sealed = sealedJson(secrets, [...stack.parameters, ...(stack.journal?.previousParameters ?? [])]);
       // Events first: a record on disk never refers to an event that is not.
       const written = this.eventsWritten.get(stack.stackId) ?? 0;
       if (stack.events.length > written) {
@@ -157,10 +165,7 @@ export class StackStore {
       writeFileAtomic(`${base}.json`, sealed({ ...stack, events: undefined }));
     }
     this.dirtyStacks.clear();
-    if (this.changeSetsDirty) {
-      const changeSets = [...this.changeSets.values()];
-      writeFileAtomic(join(stateDir, CHANGE_SETS_FILE), sealedJson(secrets, changeSets.flatMap((changeSet) => changeSet.parameters))(changeSets));
-    }
+    if (this.changeSetsDirty) writeFileAtomic(join(stateDir, CHANGE_SETS_FILE), sealed([...this.changeSets.values()]));
     this.changeSetsDirty = false;
   }
 }
@@ -171,13 +176,9 @@ function fileNameOf(stack: StackRecord): string {
   return `${name}-${uuid}`.replace(/[^A-Za-z0-9-]/g, '-');
 }
 
-/**
- * A record's JSON text as written: every string that holds a NoEcho value of `parameters` (given
- * or resolved) sealed, the values themselves and whatever the template made from them.
- */
-function sealedJson(secrets: StateSecrets, parameters: ParameterRecord[]): (record: object) => string {
-  const values = parameters.filter((p) => p.noEcho).flatMap((p) => [p.value, p.resolvedValue ?? '']).filter((value) => value !== '');
-  return (record) => secrets.sealedJson(record, (text) => values.some((value) => text.includes(value)));
+/** The NoEcho values (given and resolved) among parameter records. */
+function noEchoValues(parameters: ParameterRecord[]): string[] {
+  return parameters.filter((p) => p.noEcho).flatMap((p) => [p.value, p.resolvedValue ?? '']);
 }
 
 function readStackRecord(path: string, secrets: StateSecrets): StackRecord {

@@ -1,7 +1,7 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main.ts';
@@ -167,6 +167,15 @@ describe('secrets never leave in what stackpilot writes', () => {
     ]);
     assert.match(again.stdout, /first failure: BadMapping: Template error: Unable to get mapping for M::\*\*\*\*::b/);
     assert.match(written.log, /CREATE_FAILED {2}AWS::SNS::Topic {2}BadCidr {2}Fn::Cidr: \*\*\*\* is not a CIDR block/);
+  });
+
+  it('nor does the local state on disk, though the downstream stack stored the value in a plain parameter', () => {
+    const files = readdirSync(join(dir, '.stackpilot'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    assert.ok(files.length > 20, 'the whole state folder is searched');
+    for (const file of files) {
+      const path = join(file.parentPath, file.name);
+      assert.deepEqual(traces(readFileSync(path, 'latin1')), [], path);
+    }
   });
 
   it('while the downstream stack got the real value', async () => {
