@@ -29,7 +29,13 @@ export function identifyTarget(headers: Record<string, string>, query: Record<st
 function formAction(headers: Record<string, string>, body: Buffer): string | undefined {
   if (!(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
   const match = /(?:^|&)Action=([^&]*)/.exec(body.toString('latin1'));
-  return match ? decodeURIComponent(match[1]) : undefined;
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1].replace(/\+/g, ' '));
+  } catch {
+    // Not URL-encoding: no action this emulator knows.
+    return match[1];
+  }
 }
 
 // `cloudformation.eu-west-1.amazonaws.com`, `s3.us-east-2.amazonaws.com`.

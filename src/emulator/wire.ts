@@ -70,12 +70,15 @@ export function targetAction(request: LocalRequest): string {
   return target.slice(target.lastIndexOf('.') + 1);
 }
 
-/** Parses an awsJson request body; an empty body is an empty input. */
+/** Parses an awsJson request body; an empty body is an empty input. Every awsJson input is a structure: anything else is refused as AWS refuses it. */
 export function readJsonBody<T = Record<string, unknown>>(request: LocalRequest): T {
   if (request.body.length === 0) return {} as T;
+  let input: unknown;
   try {
-    return JSON.parse(request.body.toString('utf8')) as T;
+    input = JSON.parse(request.body.toString('utf8'));
   } catch {
     throw new ServiceError('SerializationException', 'The request body is not valid JSON');
   }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ServiceError('SerializationException', 'The request body must be a JSON object');
+  return input as T;
 }

@@ -210,7 +210,12 @@ function deleteHeaders(outcome: DeleteOutcome): Record<string, string> {
 /** `x-amz-copy-source: [/]bucket/key[?versionId=...]`, URL-encoded. */
 function parseCopySource(header: string): { sourceBucket: string; sourceKey: string; sourceVersionId?: string } {
   const [path, query] = header.split('?', 2);
-  const decoded = decodeURIComponent(path).replace(/^\//, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path).replace(/^\//, '');
+  } catch {
+    throw new S3Error('InvalidArgument', 'Invalid copy source encoding', 400, { ArgumentName: 'x-amz-copy-source', ArgumentValue: header });
+  }
   const slash = decoded.indexOf('/');
   if (slash <= 0) throw new S3Error('InvalidArgument', 'Invalid copy source object key', 400);
   const versionId = query ? (new URLSearchParams(query).get('versionId') ?? undefined) : undefined;
