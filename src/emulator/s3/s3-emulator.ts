@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import { SIGV2_QUERY_PARAMETERS } from '../sigv2.ts';
 import { ServiceError, type LocalReply, type LocalRequest, type ServiceEmulator } from '../wire.ts';
 import { BucketOperations } from './bucket-operations.ts';
+import { corsForbidden, corsHeaders, corsRules, matchingCorsRule, preflightQuestion, type CorsQuestion } from './cors.ts';
 import { ObjectListing } from './object-listing.ts';
 import { ObjectOperations } from './object-operations.ts';
-import { S3Error, notImplemented, s3ErrorReply, type S3Request } from './s3-protocol.ts';
+import { S3Error, emptyReply, notImplemented, s3ErrorReply, type S3Request } from './s3-protocol.ts';
 import { S3Store } from './s3-store.ts';
 
 /**
@@ -14,29 +16,65 @@ export class S3Emulator implements ServiceEmulator {
   private readonly buckets: BucketOperations;
   private readonly objects: ObjectOperations;
   private readonly listing: ObjectListing;
+  private readonly store: S3Store;
 
   constructor(
     dataDir: string | undefined,
     /** Host names whose subdomains are bucket names (virtual-host-style requests). */
     private readonly virtualHostSuffixes: string[],
   ) {
-    const store = new S3Store(dataDir && join(dataDir, 's3'));
-    this.buckets = new BucketOperations(store);
-    this.objects = new ObjectOperations(store, this.buckets);
-    this.listing = new ObjectListing(store);
+    this.store = new S3Store(dataDir && join(dataDir, 's3'));
+    this.buckets = new BucketOperations(this.store);
+    this.objects = new ObjectOperations(this.store, this.buckets);
+    this.listing = new ObjectListing(this.store);
   }
 
   async handle(request: LocalRequest): Promise<LocalReply> {
     const s3 = this.locate(request);
+    let reply: LocalReply;
     try {
-      checkPresignedLifetime(request.query, new Date());
-      const reply = this.route(s3);
-      if (reply) return reply;
-      throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: request.method });
+      if (request.method === 'OPTIONS') return this.preflight(s3);
+      const routed = this.route(s3);
+      if (!routed) throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: request.method });
+      reply = routed;
     } catch (error) {
-      if (error instanceof ServiceError) return s3ErrorReply(error, `/${s3.bucket}${s3.key ? `/${s3.key}` : ''}`);
-      throw error;
+      if (!(error instanceof ServiceError)) throw error;
+      reply = s3ErrorReply(error, `/${s3.bucket}${s3.key ? `/${s3.key}` : ''}`);
     }
+    // A browser request a CORS rule allows is told so, whatever the answer, as S3 tells it.
+    const origin = request.headers.origin;
+    const question = origin === undefined ? undefined : { origin, method: request.method, headers: [] };
+    const rule = question && this.corsRule(s3.bucket, question);
+    return rule && question ? { ...reply, headers: { ...reply.headers, ...corsHeaders(rule, question) } } : reply;
+  }
+
+  /** Whether the CORS configuration of the bucket a browser request is for allows it: its origin and method. */
+  allowsCrossOrigin(request: LocalRequest): boolean {
+    const origin = request.headers.origin;
+    return origin !== undefined && this.corsRule(this.locate(request).bucket, { origin, method: request.method, headers: [] }) !== undefined;
+  }
+
+  /** A CORS preflight (`OPTIONS`), answered by the bucket's CORS configuration; it needs no signature. */
+  private preflight({ request, bucket, key }: S3Request): LocalReply {
+    const question = preflightQuestion(request.headers);
+    const record = bucket ? this.store.bucket(bucket) : undefined;
+    if (!record) throw corsForbidden('Bucket not found', question.method, key !== '');
+    const rules = corsRules(record.configurations.cors);
+    if (rules.length === 0) throw corsForbidden('CORS is not enabled for this bucket.', question.method, key !== '');
+    const rule = matchingCorsRule(rules, question);
+    if (!rule) {
+      throw corsForbidden(
+        "This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+        question.method,
+        key !== '',
+      );
+    }
+    return emptyReply(200, corsHeaders(rule, question));
+  }
+
+  private corsRule(bucket: string, question: CorsQuestion) {
+    const document = bucket ? this.store.bucket(bucket)?.configurations.cors : undefined;
+    return matchingCorsRule(corsRules(document), question);
   }
 
   private route(s3: S3Request): LocalReply | undefined {
@@ -61,7 +99,7 @@ export class S3Emulator implements ServiceEmulator {
   /** The bucket and key a request addresses; SDK bookkeeping (`x-id`) and presigning parameters are not subresources. */
   private locate(request: LocalRequest): S3Request {
     const query: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.query)) if (name !== 'x-id' && !name.startsWith('X-Amz-')) query[name] = value;
+    for (const [name, value] of Object.entries(request.query)) if (name !== 'x-id' && !name.startsWith('X-Amz-') && !SIGV2_QUERY_PARAMETERS.includes(name)) query[name] = value;
     const scoped = { ...request, query };
     const virtualBucket = this.virtualHostBucket(request.hostname);
     if (virtualBucket) return { request: scoped, bucket: virtualBucket, key: request.path.slice(1) };
@@ -73,30 +111,11 @@ export class S3Emulator implements ServiceEmulator {
   private virtualHostBucket(hostname: string): string | undefined {
     const aws = /^(.+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/.exec(hostname);
     if (aws) return aws[1];
-    const suffix = this.virtualHostSuffixes.find((s) => hostname.endsWith(`.${s}`));
-    return suffix ? hostname.slice(0, -suffix.length - 1) : undefined;
-  }
-}
-
-/** SigV4 lets a presigned URL live at most seven days. */
-const MAX_PRESIGNED_SECONDS = 604_800;
-
-/**
- * A query-string-signed (presigned) request is honoured only within its lifetime, as AWS
- * honours it: `X-Amz-Date` plus `X-Amz-Expires` seconds. Signatures are not verified locally.
- */
-function checkPresignedLifetime(query: Record<string, string>, now: Date): void {
-  const signedAt = query['X-Amz-Date'];
-  const lifetime = query['X-Amz-Expires'];
-  if (signedAt === undefined || lifetime === undefined) return;
-  if (!/^\d+$/.test(lifetime)) throw new S3Error('AuthorizationQueryParametersError', 'X-Amz-Expires should be a number', 400);
-  if (Number(lifetime) > MAX_PRESIGNED_SECONDS) throw new S3Error('AuthorizationQueryParametersError', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGNED_SECONDS}`, 400);
-  const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(signedAt);
-  if (!date) throw new S3Error('AuthorizationQueryParametersError', `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`, 400);
-  const [, year, month, day, hours, minutes, seconds] = date.map(Number);
-  const expires = new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds) + Number(lifetime) * 1000);
-  if (now > expires) {
-    const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-    throw new S3Error('AccessDenied', 'Request has expired', 403, { 'X-Amz-Expires': lifetime, Expires: iso(expires), ServerTime: iso(now) });
+    // The first suffix the name is or ends with: `s3.localhost` itself is path-style, `b.s3.localhost` is bucket b.
+    for (const suffix of this.virtualHostSuffixes) {
+      if (hostname === suffix) return undefined;
+      if (hostname.endsWith(`.${suffix}`)) return hostname.slice(0, -suffix.length - 1);
+    }
+    return undefined;
   }
 }
