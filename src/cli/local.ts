@@ -61,6 +61,8 @@ another site is refused unless a bucket's CORS configuration allows it, as S3
 does. On a machine shared with other users, --credentials accepts only requests
 signed with that key pair: set STACKPILOT_LOCAL_CREDENTIALS=KEY:SECRET rather
 than the flag, as other users can read command lines in the process list.
+S3 uploads are streamed to disk, up to 5 GiB an object (S3's limit for one PUT);
+other request bodies are refused beyond 16 MiB.
 
 Stops on Ctrl-C. One process at a time owns the state: a second one is refused.
 

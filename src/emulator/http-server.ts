@@ -5,6 +5,7 @@ import { requireSignature, verifySignature, type LocalCredentials, type RequestS
 import { toLocalRequest } from './request-handler.ts';
 import { ServedAddress, crossSiteRefusal } from './serve-access.ts';
 import { serviceErrorReply } from './service-errors.ts';
+import { BodyTooLarge, MAX_BUFFERED_BODY_BYTES, declaredLength, readBoundedBody } from './request-body.ts';
 import type { SignedRequest } from './sigv4.ts';
 import { ServiceError, jsonErrorReply, type LocalReply, type LocalRequest } from './wire.ts';
 
@@ -53,8 +54,8 @@ export async function serveLocalAws(local: Dispatcher, options: ServeOptions = {
   const port = (server.address() as AddressInfo).port;
   // Requests are answered from here on: the served address, port included, is known. None arrive before the listen callback.
   const address = new ServedAddress(host, port, options.allowedHosts);
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    answer(local, address, options.credentials, request, response).catch((error: unknown) => {
+  const handle = (request: IncomingMessage, response: ServerResponse, expectsContinue: boolean) => {
+    answer(local, address, options.credentials, request, response, expectsContinue).catch((error: unknown) => {
       if (!response.headersSent) {
         const reply = jsonErrorReply('InternalFailure', error instanceof Error ? error.message : String(error), 500);
         response.writeHead(reply.status, reply.headers).end(reply.body);
@@ -62,7 +63,10 @@ export async function serveLocalAws(local: Dispatcher, options: ServeOptions = {
         response.destroy();
       }
     });
-  });
+  };
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => handle(request, response, false));
+  // A client that waits for `100 Continue` before sending its body gets it once the body is read: a refused request is refused before it is sent.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => handle(request, response, true));
   return {
     server,
     port,
@@ -75,7 +79,14 @@ export async function serveLocalAws(local: Dispatcher, options: ServeOptions = {
   };
 }
 
-async function answer(local: Dispatcher, address: ServedAddress, credentials: LocalCredentials | undefined, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function answer(
+  local: Dispatcher,
+  address: ServedAddress,
+  credentials: LocalCredentials | undefined,
+  request: IncomingMessage,
+  response: ServerResponse,
+  expectsContinue: boolean,
+): Promise<void> {
   const url = request.url ?? '/';
   const queryStart = url.indexOf('?');
   const wire: SignedRequest = { method: request.method ?? 'GET', rawPath: queryStart >= 0 ? url.slice(0, queryStart) : url, rawQuery: queryStart >= 0 ? url.slice(queryStart + 1) : '', headers: {} };
@@ -87,15 +98,45 @@ async function answer(local: Dispatcher, address: ServedAddress, credentials: Lo
   const unread = toLocalRequest({ ...wire, query, hostname, body: Buffer.alloc(0) }, local.region);
   try {
     const signature = admit(local, address, unread);
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const localRequest: LocalRequest = { ...unread, body: Buffer.concat(chunks) };
+    const body = incomingBody(request, response, expectsContinue);
+    // S3 PUT bodies are passed on unread, for objects to be streamed to disk (S3 signs the payload hash it declares: checking needs no body).
+    const streamed = unread.service === 's3' && unread.method === 'PUT';
+    const localRequest: LocalRequest = streamed ? { ...unread, bodyStream: body } : { ...unread, body: await readWithinBound(unread, body) };
     if (signature && credentials) verifySignature(signature, localRequest, wire, credentials, new Date());
     send(response, localRequest, await local.dispatch(localRequest));
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
     send(response, unread, serviceErrorReply(unread, error));
   }
+}
+
+/** A body read whole: refused beyond MAX_BUFFERED_BODY_BYTES, as AWS refuses a request too large for its API. */
+async function readWithinBound(request: LocalRequest, body: AsyncIterable<Buffer>): Promise<Buffer> {
+  try {
+    return await readBoundedBody(body, MAX_BUFFERED_BODY_BYTES, declaredLength(request.headers));
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    const message = `The request body is larger than ${MAX_BUFFERED_BODY_BYTES} bytes, more than any ${request.service} request may be`;
+    throw request.service === 's3' ? new ServiceError('MaxMessageLengthExceeded', 'Your request was too big.', 400) : new ServiceError('RequestEntityTooLarge', message, 413);
+  }
+}
+
+/**
+ * A request's body as it arrives. `100 Continue` goes out when it is first read; a reader that
+ * stops early (a body too large, a malformed one) leaves the rest to be read and dropped rather
+ * than the connection torn down, so that its reply still reaches the client.
+ */
+function incomingBody(request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): AsyncIterable<Buffer> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (expectsContinue) response.writeContinue();
+      try {
+        for await (const chunk of request.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
+      } finally {
+        if (!request.readableEnded) request.resume();
+      }
+    },
+  };
 }
 
 /**

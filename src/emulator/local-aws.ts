@@ -35,6 +35,8 @@ export interface LocalAwsOptions {
    * and secrets to the data folder's.
    */
   engine?: Partial<EngineOptions>;
+  /** The largest S3 object one PUT may upload: 5 GiB, S3's own limit, unless given. */
+  maxObjectBytes?: number;
 }
 
 /** What `new XxxClient(local.clientConfig())` needs to talk to the emulator in-process. */
@@ -73,11 +75,12 @@ export class LocalAws {
     readonly dataDir: string | undefined,
     private readonly engineOptions: Partial<EngineOptions>,
     private readonly releaseLock: () => void,
+    maxObjectBytes: number | undefined,
   ) {
     this.secrets = dataDir ? StateSecrets.inFolder(dataDir) : undefined;
     this.dynamodb = new DynamoDbEmulator(accountId, dataDir);
     // Virtual-hosted buckets: `BUCKET.s3.localhost`, `BUCKET.localhost` (and in-process, under the local endpoint's host).
-    this.s3 = new S3Emulator(dataDir, ['s3.localhost', 'localhost', LOCAL_ENDPOINT_HOST]);
+    this.s3 = new S3Emulator(dataDir, ['s3.localhost', 'localhost', LOCAL_ENDPOINT_HOST], maxObjectBytes);
     this.services = {
       cloudformation: new CloudFormationEmulator((engineRegion) => this.engine(engineRegion)),
       s3: this.s3,
@@ -101,7 +104,7 @@ export class LocalAws {
     let local: LocalAws;
     try {
       if (options.dataDir) tightenStateModes(options.dataDir);
-      local = new LocalAws(options.accountId ?? '123456789012', options.region ?? 'us-east-1', options.dataDir, options.engine ?? {}, releaseLock);
+      local = new LocalAws(options.accountId ?? '123456789012', options.region ?? 'us-east-1', options.dataDir, options.engine ?? {}, releaseLock, options.maxObjectBytes);
     } catch (error) {
       releaseLock();
       throw error;

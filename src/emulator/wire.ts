@@ -15,6 +15,11 @@ export interface LocalRequest {
   /** Host name without port, lower case. */
   hostname: string;
   body: Buffer;
+  /**
+   * An S3 PUT's body as it arrives, when the HTTP server passes it on unread (`body` is then
+   * empty): objects are streamed to the store, never held whole.
+   */
+  bodyStream?: AsyncIterable<Buffer>;
   /** The service and region the request is for (from its signature, target or host). */
   service: string;
   region: string;

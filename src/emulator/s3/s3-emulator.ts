@@ -1,10 +1,11 @@
 import { join } from 'node:path';
+import { BodyTooLarge, MAX_BUFFERED_BODY_BYTES, declaredLength, readBoundedBody } from '../request-body.ts';
 import { SIGV2_QUERY_PARAMETERS } from '../sigv2.ts';
 import { ServiceError, type LocalReply, type LocalRequest, type ServiceEmulator } from '../wire.ts';
 import { BucketOperations } from './bucket-operations.ts';
 import { corsForbidden, corsHeaders, corsRules, matchingCorsRule, preflightQuestion, type CorsQuestion } from './cors.ts';
 import { ObjectListing } from './object-listing.ts';
-import { ObjectOperations } from './object-operations.ts';
+import { MAX_OBJECT_BYTES, ObjectOperations, isPutObject } from './object-operations.ts';
 import { S3Error, emptyReply, notImplemented, s3ErrorReply, type S3Request } from './s3-protocol.ts';
 import { S3Store } from './s3-store.ts';
 
@@ -22,10 +23,12 @@ export class S3Emulator implements ServiceEmulator {
     dataDir: string | undefined,
     /** Host names whose subdomains are bucket names (virtual-host-style requests). */
     private readonly virtualHostSuffixes: string[],
+    /** The largest object one PUT may upload: S3's 5 GiB unless told otherwise. */
+    maxObjectBytes = MAX_OBJECT_BYTES,
   ) {
     this.store = new S3Store(dataDir && join(dataDir, 's3'));
     this.buckets = new BucketOperations(this.store);
-    this.objects = new ObjectOperations(this.store, this.buckets);
+    this.objects = new ObjectOperations(this.store, this.buckets, maxObjectBytes);
     this.listing = new ObjectListing(this.store);
   }
 
@@ -34,7 +37,9 @@ export class S3Emulator implements ServiceEmulator {
     let reply: LocalReply;
     try {
       if (request.method === 'OPTIONS') return this.preflight(s3);
-      const routed = this.route(s3);
+      // Only an object's content is streamed; the documents other PUTs send are read whole.
+      if (request.bodyStream && !isPutObject(s3)) s3.request = { ...s3.request, body: await readDocumentBody(request.bodyStream, request.headers), bodyStream: undefined };
+      const routed = await this.route(s3);
       if (!routed) throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: request.method });
       reply = routed;
     } catch (error) {
@@ -77,7 +82,7 @@ export class S3Emulator implements ServiceEmulator {
     return matchingCorsRule(corsRules(document), question);
   }
 
-  private route(s3: S3Request): LocalReply | undefined {
+  private async route(s3: S3Request): Promise<LocalReply | undefined> {
     const { request, bucket, key } = s3;
     if (!bucket) {
       if (request.method === 'GET') return this.buckets.listBuckets();
@@ -117,5 +122,15 @@ export class S3Emulator implements ServiceEmulator {
       if (hostname.endsWith(`.${suffix}`)) return hostname.slice(0, -suffix.length - 1);
     }
     return undefined;
+  }
+}
+
+/** The body of an S3 request that is not an object upload: an XML or JSON document, read within the bound of any body read whole. */
+async function readDocumentBody(body: AsyncIterable<Buffer>, headers: Record<string, string>): Promise<Buffer> {
+  try {
+    return await readBoundedBody(body, MAX_BUFFERED_BODY_BYTES, declaredLength(headers));
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new S3Error('MaxMessageLengthExceeded', 'Your request was too big.', 400);
+    throw error;
   }
 }
