@@ -1,4 +1,4 @@
-import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +23,17 @@ function generatedBody(size: number): Readable {
   });
 }
 
+/** The bytes of a body read to its end and dropped. */
+async function drainedSize(body: AsyncIterable<Uint8Array>): Promise<number> {
+  let size = 0;
+  for await (const chunk of body) size += chunk.length;
+  return size;
+}
+
 /**
  * Peak resident memory of `stackpilot local serve` (the built CLI) while it receives five
- * 200 MB S3 PUTs at once, from the SDK over HTTP. Run alone: `npx tsx bench/serve-uploads.bench.ts`.
+ * 200 MB S3 PUTs at once, then sends the five objects back at once, from the SDK over HTTP.
+ * Run alone: `npx tsx bench/serve-uploads.bench.ts`.
  */
 export async function benchServeUploads(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stackpilot-bench-uploads-'));
@@ -52,14 +60,16 @@ export async function benchServeUploads(): Promise<void> {
       Array.from({ length: UPLOADS }, (_, i) => s3.send(new PutObjectCommand({ Bucket: 'uploads', Key: `object-${i}`, Body: generatedBody(UPLOAD_BYTES), ContentLength: UPLOAD_BYTES }))),
     );
     const seconds = (performance.now() - start) / 1000;
-    const stored = await s3.send(new HeadObjectCommand({ Bucket: 'uploads', Key: 'object-0' }));
-    if (stored.ContentLength !== UPLOAD_BYTES) throw new Error(`object-0 stored with ${stored.ContentLength} bytes`);
+    const downloaded = await Promise.all(
+      Array.from({ length: UPLOADS }, async (_, i) => drainedSize((await s3.send(new GetObjectCommand({ Bucket: 'uploads', Key: `object-${i}` }))).Body as AsyncIterable<Uint8Array>)),
+    );
+    if (downloaded.some((size) => size !== UPLOAD_BYTES)) throw new Error(`objects came back with ${downloaded.join(', ')} bytes`);
     s3.destroy();
     server.kill('SIGINT');
     await exited;
     const rss = /bench-peak-rss-kb (\d+)/.exec(stderr);
-    console.log(`local serve: ${UPLOADS} parallel S3 PUTs of ${UPLOAD_BYTES / 1024 / 1024} MB over HTTP`);
-    console.log(`  peak RSS of the server  ${rss ? (Number(rss[1]) / 1024).toFixed(0) : '?'} MB   (${seconds.toFixed(1)} s)`);
+    console.log(`local serve: ${UPLOADS} parallel S3 PUTs of ${UPLOAD_BYTES / 1024 / 1024} MB over HTTP, then as many GETs`);
+    console.log(`  peak RSS of the server  ${rss ? (Number(rss[1]) / 1024).toFixed(0) : '?'} MB   (the PUTs took ${seconds.toFixed(1)} s)`);
   } finally {
     if (server.exitCode === null) {
       server.kill('SIGKILL');

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import type { LocalAws } from './local-aws.ts';
 import { requireSignature, verifySignature, type LocalCredentials, type RequestSignature } from './request-authentication.ts';
 import { toLocalRequest } from './request-handler.ts';
@@ -156,6 +157,12 @@ function admit(local: Dispatcher, address: ServedAddress, request: LocalRequest)
 }
 
 function send(response: ServerResponse, request: LocalRequest, reply: LocalReply): void {
+  if (reply.bodyStream) {
+    response.writeHead(reply.status, reply.headers);
+    // A client gone mid-way ends the reading too.
+    pipeline(reply.bodyStream, response, () => {});
+    return;
+  }
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
   const isHead = request.method === 'HEAD';
   response.writeHead(reply.status, { 'content-length': String(body.length), ...(isHead ? reply.headers : { ...reply.headers, 'content-length': String(body.length) }) });

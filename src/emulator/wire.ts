@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 
 /**
  * The emulator's own view of one HTTP exchange, the same whether the request came from an
@@ -29,6 +30,8 @@ export interface LocalReply {
   status: number;
   headers: Record<string, string>;
   body: Buffer | string;
+  /** An S3 object's content, read as it is sent (`body` is then empty and `content-length` says its size). */
+  bodyStream?: Readable;
 }
 
 /** One service's wire protocol over its data plane. */

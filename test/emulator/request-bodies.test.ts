@@ -72,7 +72,7 @@ describe('request bodies', () => {
     await local.close();
   });
 
-  it('streams an upload to disk as it arrives, aws-chunked or not, and stores it whole', async () => {
+  it('streams an upload to disk as it arrives, aws-chunked or not, and sends it back as it reads it', async () => {
     const payload = Buffer.alloc(MAX_OBJECT_BYTES, 'stackpilot/');
     const md5 = createHash('md5').update(payload).digest('hex');
     // A stream of unknown length: the SDK sends it aws-chunked, with its checksum as a trailer.
@@ -84,6 +84,11 @@ describe('request bodies', () => {
       assert.equal(createHash('md5').update(await got.Body!.transformToByteArray()).digest('hex'), md5, Key);
     }
     assert.deepEqual(leftovers(), []);
+    // Sent as read from disk, whole or in part.
+    const ranged = await s3.send(new GetObjectCommand({ Bucket: 'bodies', Key: 'streamed.bin', Range: 'bytes=1000-1010' }));
+    assert.equal(ranged.ContentRange, `bytes 1000-1010/${MAX_OBJECT_BYTES}`);
+    assert.equal(await ranged.Body?.transformToString(), payload.toString('latin1', 1000, 1011));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: 'bodies', Key: 'streamed.bin' }))).ContentLength, MAX_OBJECT_BYTES);
   });
 
   it('refuses an upload declared beyond the largest object before its body is sent (EntityTooLarge)', { timeout: 60_000 }, async () => {

@@ -149,15 +149,12 @@ export class ObjectOperations {
     if (version.tags?.length) headers['x-amz-tagging-count'] = String(version.tags.length);
     for (const [parameter, header] of Object.entries(RESPONSE_OVERRIDES)) if (request.query[parameter] !== undefined) headers[header] = request.query[parameter];
     if (isNotModified(request.headers, version)) return { status: 304, headers, body: '' };
-    const body = request.method === 'HEAD' ? Buffer.alloc(0) : this.store.readBody(bucket.name, version);
     const range = request.headers.range ? parseRange(request.headers.range, version.size) : undefined;
-    if (!range) return { status: 200, headers: { ...headers, 'content-length': String(version.size) }, body };
+    // Sent as it is read from the store: an object is never held whole.
+    const body = (selected?: [number, number]) => (request.method === 'HEAD' ? {} : { bodyStream: this.store.openBody(bucket.name, version, selected) });
+    if (!range) return { status: 200, headers: { ...headers, 'content-length': String(version.size) }, body: '', ...body() };
     const [start, end] = range;
-    return {
-      status: 206,
-      headers: { ...headers, 'content-range': `bytes ${start}-${end}/${version.size}`, 'content-length': String(end - start + 1) },
-      body: request.method === 'HEAD' ? body : body.subarray(start, end + 1),
-    };
+    return { status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${version.size}`, 'content-length': String(end - start + 1) }, body: '', ...body(range) };
   }
 
   private deleteObject(bucket: BucketRecord, key: string, versionId: string | undefined): DeleteOutcome {

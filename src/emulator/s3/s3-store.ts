@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, renameSync } from 'node:fs';
+import { createReadStream, openSync, readFileSync, renameSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { STATE_FILE_MODE, damagedState, isJsonObject, makeStateFolder, readStateJson, removePath, stateSubfolders, temporaryPathFor, writeFileAtomic, writeJsonAtomic } from '../state-files.ts';
 
 export interface BucketRecord {
@@ -195,11 +196,31 @@ export class S3Store {
     try {
       return readFileSync(path);
     } catch (error) {
-      throw damagedState(`The body of version ${version.versionId} of s3://${bucket}/${version.key}, ${path}, cannot be read: ${(error as Error).message}`, path, {
-        remove: this.keyFolder(bucket, version.key),
-        losing: `the versions of ${version.key}`,
-      });
+      throw this.unreadableBody(bucket, version, path, error);
     }
+  }
+
+  /**
+   * A version's body, or the inclusive byte range of it, read as it is sent: never held whole.
+   * The file is opened now, so that a missing one is reported by the request that needs it.
+   */
+  openBody(bucket: string, version: ObjectVersion, [start, end]: [number, number] = [0, version.size - 1]): Readable {
+    if (!this.root || version.deleteMarker || end < start) return Readable.from([this.readBody(bucket, version).subarray(start, end + 1)]);
+    const path = this.bodyPath(bucket, version);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (error) {
+      throw this.unreadableBody(bucket, version, path, error);
+    }
+    return createReadStream(path, { fd, start, end });
+  }
+
+  private unreadableBody(bucket: string, version: ObjectVersion, path: string, error: unknown): Error {
+    return damagedState(`The body of version ${version.versionId} of s3://${bucket}/${version.key}, ${path}, cannot be read: ${(error as Error).message}`, path, {
+      remove: this.keyFolder(bucket, version.key),
+      losing: `the versions of ${version.key}`,
+    });
   }
 
   private writeBody(bucket: string, version: ObjectVersion, body: Buffer | StagedBody): void {
