@@ -92,7 +92,8 @@ async function answer(
   const queryStart = url.indexOf('?');
   const wire: SignedRequest = { method: request.method ?? 'GET', rawPath: queryStart >= 0 ? url.slice(0, queryStart) : url, rawQuery: queryStart >= 0 ? url.slice(queryStart + 1) : '', headers: {} };
   for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) wire.headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  const query: Record<string, string> = {};
+  // Without a prototype: a parameter named `constructor` or `__proto__` is one like any other.
+  const query = Object.create(null) as Record<string, string>;
   for (const [name, value] of new URLSearchParams(wire.rawQuery)) query[name] ??= value;
   const hostname = (wire.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
   // The service is known from the signature, or the target, Action or host of an unsigned request: refusals need no body.
