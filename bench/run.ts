@@ -5,6 +5,7 @@ import { REPO } from './measure.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchLocalAws } from './local-aws.bench.ts';
 import { benchSchedule } from './schedule.bench.ts';
+import { benchServeUploads } from './serve-uploads.bench.ts';
 import { benchValidate } from './validate.bench.ts';
 
 if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
@@ -21,3 +22,5 @@ console.log('');
 await benchLocalAws();
 console.log('');
 await benchSchedule();
+console.log('');
+await benchServeUploads();

@@ -1,6 +1,7 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import type { LocalAwsServer } from '../emulator/http-server.ts';
+import type { LocalCredentials } from '../emulator/request-authentication.ts';
 import { StackpilotError } from '../errors.ts';
 import { terminalQuestions } from './ask.ts';
 import { EXIT } from './exit-codes.ts';
@@ -14,6 +15,18 @@ function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
   return n;
+}
+
+/** `--allow-host NAME` or `NAME:PORT` (an IPv6 address in brackets), collected over repeats. */
+function allowedHost(value: string, previous: string[] = []): string[] {
+  if (!/^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.test(value)) throw new InvalidArgumentError('a host name or address, optionally with :PORT');
+  return [...previous, value];
+}
+
+function credentials(value: string): LocalCredentials {
+  const colon = value.indexOf(':');
+  if (colon <= 0 || colon === value.length - 1) throw new InvalidArgumentError('KEY:SECRET, an access key id and its secret access key');
+  return { accessKeyId: value.slice(0, colon), secretAccessKey: value.slice(colon + 1) };
 }
 
 /** A port that cannot be listened on, in words; other errors as they are. */
@@ -35,9 +48,21 @@ Secrets Manager) on 127.0.0.1, for clients outside stackpilot: the aws CLI with
 --endpoint-url, other SDKs, presigned URLs. It serves the same state deploys use:
 PATH/.stackpilot/local (the project's folder; default the current one), or --data-dir.
 
-Any access key works. For example:
+Any access key works (unless --credentials says which). For example:
   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
     aws --endpoint-url http://127.0.0.1:4566 cloudformation describe-stacks
+
+It answers its own clients only, so that pages open in a browser cannot use it:
+requests must be signed with AWS Signature Version 4 (the aws CLI and the SDKs
+sign every request; S3 presigned URLs are signed) and addressed to 127.0.0.1,
+localhost or [::1] on its port, or to BUCKET.localhost, BUCKET.s3.localhost.
+--allow-host adds a name (host.docker.internal, for a container). A page of
+another site is refused unless a bucket's CORS configuration allows it, as S3
+does. On a machine shared with other users, --credentials accepts only requests
+signed with that key pair: set STACKPILOT_LOCAL_CREDENTIALS=KEY:SECRET rather
+than the flag, as other users can read command lines in the process list.
+S3 uploads are streamed to disk, up to 5 GiB an object (S3's limit for one PUT);
+other request bodies are refused beyond 16 MiB.
 
 Stops on Ctrl-C. One process at a time owns the state: a second one is refused.
 
@@ -47,21 +72,29 @@ process).`,
     .argument('[path]', 'project folder whose local state to serve', '.')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', port, 4566)
     .option('--data-dir <dir>', 'state folder to serve instead of PATH/.stackpilot/local')
-    .action(async (path: string, flags: { port: number; dataDir?: string }) => {
+    .option('--allow-host <name>', 'also answer requests addressed to NAME (any port) or NAME:PORT (repeatable)', allowedHost)
+    .addOption(
+      new Option('--credentials <key:secret>', 'accept only requests signed with this key pair (default: any key, not checked)').env('STACKPILOT_LOCAL_CREDENTIALS').argParser(credentials),
+    )
+    .action(async (path: string, flags: { port: number; dataDir?: string; allowHost?: string[]; credentials?: LocalCredentials }) => {
       // Loaded on demand: validate and graph start without the emulator and the AWS SDK.
       const { LocalAws } = await import('../emulator/local-aws.ts');
       const { serveLocalAws } = await import('../emulator/http-server.ts');
       const dataDir = localDataDir(path, flags);
+      const allowHost = flags.allowHost ?? [];
       const aws = await LocalAws.open({ dataDir });
       let server: LocalAwsServer;
       try {
-        server = await serveLocalAws(aws, { port: flags.port });
+        server = await serveLocalAws(aws, { port: flags.port, allowedHosts: allowHost, credentials: flags.credentials });
       } catch (error) {
         // The state stays free for the next try (or another command).
         await aws.close();
         throw listenProblem(error as NodeJS.ErrnoException & { address?: string }, flags.port);
       }
       process.stdout.write(`stackpilot local AWS on ${server.url} (state: ${dataDir}, account ${aws.accountId}, region ${aws.region})\n`);
+      const signers = flags.credentials ? `signed with access key ${flags.credentials.accessKeyId}` : 'signed (any access key)';
+      const names = allowHost.length > 0 ? `, ${allowHost.join(', ')}` : '';
+      process.stdout.write(`answering requests ${signers} addressed to 127.0.0.1, localhost, [::1]${names}\n`);
       await new Promise<void>((done) => {
         const stop = () => {
           process.off('SIGINT', stop);

@@ -11,13 +11,13 @@ import { DynamoDbEmulator } from './dynamodb/dynamodb-emulator.ts';
 import { LocalRequestHandler } from './request-handler.ts';
 import { S3Emulator } from './s3/s3-emulator.ts';
 import { SecretsManagerEmulator } from './secrets-manager.ts';
+import { serviceErrorReply } from './service-errors.ts';
 import { SsmEmulator } from './ssm.ts';
 import { tightenStateModes } from './state-files.ts';
 import { acquireStateLock } from './state-lock.ts';
 import { StateSecrets } from './state-secrets.ts';
 import { StsEmulator } from './sts.ts';
-import { jsonErrorReply, xmlReply, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
-import { escapeXml } from './xml.ts';
+import { ServiceError, jsonErrorReply, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 /** The endpoint local clients are configured with; `.invalid` guarantees nothing on a network answers it. */
 export const LOCAL_ENDPOINT_HOST = 'local.stackpilot.invalid';
@@ -35,6 +35,8 @@ export interface LocalAwsOptions {
    * and secrets to the data folder's.
    */
   engine?: Partial<EngineOptions>;
+  /** The largest S3 object one PUT may upload: 5 GiB, S3's own limit, unless given. */
+  maxObjectBytes?: number;
 }
 
 /** What `new XxxClient(local.clientConfig())` needs to talk to the emulator in-process. */
@@ -57,6 +59,7 @@ export class LocalAws {
   private readonly dynamodb: DynamoDbEmulator;
   /** Seals the secret values in the state files, with the key of the data folder. */
   private readonly secrets: StateSecrets | undefined;
+  private readonly s3: S3Emulator;
   private readonly clientSets = new Map<string, AwsClients>();
   private readonly engines = new Map<string, Promise<Engine>>();
   private readonly loadedEngines = new Set<Engine>();
@@ -72,12 +75,15 @@ export class LocalAws {
     readonly dataDir: string | undefined,
     private readonly engineOptions: Partial<EngineOptions>,
     private readonly releaseLock: () => void,
+    maxObjectBytes: number | undefined,
   ) {
     this.secrets = dataDir ? StateSecrets.inFolder(dataDir) : undefined;
     this.dynamodb = new DynamoDbEmulator(accountId, dataDir);
+    // Virtual-hosted buckets: `BUCKET.s3.localhost`, `BUCKET.localhost` (and in-process, under the local endpoint's host).
+    this.s3 = new S3Emulator(dataDir, ['s3.localhost', 'localhost', LOCAL_ENDPOINT_HOST], maxObjectBytes);
     this.services = {
       cloudformation: new CloudFormationEmulator((engineRegion) => this.engine(engineRegion)),
-      s3: new S3Emulator(dataDir, [LOCAL_ENDPOINT_HOST, 'localhost']),
+      s3: this.s3,
       dynamodb: this.dynamodb,
       sts: new StsEmulator(accountId),
       ssm: new SsmEmulator(accountId, dataDir, this.secrets),
@@ -98,7 +104,7 @@ export class LocalAws {
     let local: LocalAws;
     try {
       if (options.dataDir) tightenStateModes(options.dataDir);
-      local = new LocalAws(options.accountId ?? '123456789012', options.region ?? 'us-east-1', options.dataDir, options.engine ?? {}, releaseLock);
+      local = new LocalAws(options.accountId ?? '123456789012', options.region ?? 'us-east-1', options.dataDir, options.engine ?? {}, releaseLock, options.maxObjectBytes);
     } catch (error) {
       releaseLock();
       throw error;
@@ -123,11 +129,13 @@ export class LocalAws {
       // A fault of the emulator itself, or damaged state: answer it as AWS answers its own (a 500),
       // so the caller sees it, with the way out when there is one.
       const reason = error instanceof StackpilotError && error.hint ? `${error.message}. ${error.hint}` : error instanceof Error ? error.message : String(error);
-      const message = `Local ${request.service} emulator failed: ${reason}`;
-      return request.service === 'dynamodb' || request.service === 'ssm' || request.service === 'secretsmanager'
-        ? jsonErrorReply('InternalFailure', message, 500)
-        : xmlReply(500, `<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>${escapeXml(message)}</Message></Error></ErrorResponse>`);
+      return serviceErrorReply(request, new ServiceError('InternalFailure', `Local ${request.service} emulator failed: ${reason}`, 500));
     }
+  }
+
+  /** Whether a browser request from another site is one a bucket's CORS configuration allows (only S3 has CORS). */
+  allowsCrossOrigin(request: LocalRequest): boolean {
+    return request.service === 's3' && this.s3.allowsCrossOrigin(request);
   }
 
   clientConfig(region: string = this.region): LocalClientConfig {

@@ -64,6 +64,7 @@ export class LocalRequestHandler implements HttpHandler {
     // A network round trip would let the event loop turn; without one, a whole deploy can run as
     // one chain of promises, and timers and signals (Ctrl-C) would wait for its end.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    if (reply.bodyStream) return { response: new HttpResponse({ statusCode: reply.status, headers: reply.headers, body: reply.bodyStream }) };
     const body = local.method === 'HEAD' ? Buffer.alloc(0) : typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
     return {
       response: new HttpResponse({

@@ -23,13 +23,25 @@ export function identifyTarget(headers: Record<string, string>, query: Record<st
   if (target.startsWith('secretsmanager.')) return { service: 'secretsmanager', region: fromHost?.region };
   const action = formAction(headers, body) ?? query.Action;
   if (action) return { service: STS_ACTIONS.has(action) ? 'sts' : 'cloudformation', region: fromHost?.region };
+  // A form whose Action is not known yet (its body unread) is an awsQuery request all the same.
+  if (isForm(headers) && !fromHost) return { service: 'cloudformation' };
   return fromHost ?? { service: 's3' };
 }
 
+function isForm(headers: Record<string, string>): boolean {
+  return (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
 function formAction(headers: Record<string, string>, body: Buffer): string | undefined {
-  if (!(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
+  if (!isForm(headers)) return undefined;
   const match = /(?:^|&)Action=([^&]*)/.exec(body.toString('latin1'));
-  return match ? decodeURIComponent(match[1]) : undefined;
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1].replace(/\+/g, ' '));
+  } catch {
+    // Not URL-encoding: no action this emulator knows.
+    return match[1];
+  }
 }
 
 // `cloudformation.eu-west-1.amazonaws.com`, `s3.us-east-2.amazonaws.com`.

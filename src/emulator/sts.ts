@@ -1,7 +1,7 @@
 import { decodeQueryParameters, queryErrorReply } from './query-protocol.ts';
 import { newRequestId, xmlReply, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
-const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
+export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 /** STS over awsQuery: who the local caller is, so tools that check identity first work unchanged. */
 export class StsEmulator implements ServiceEmulator {

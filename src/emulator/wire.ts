@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 
 /**
  * The emulator's own view of one HTTP exchange, the same whether the request came from an
@@ -15,6 +16,11 @@ export interface LocalRequest {
   /** Host name without port, lower case. */
   hostname: string;
   body: Buffer;
+  /**
+   * An S3 PUT's body as it arrives, when the HTTP server passes it on unread (`body` is then
+   * empty): objects are streamed to the store, never held whole.
+   */
+  bodyStream?: AsyncIterable<Buffer>;
   /** The service and region the request is for (from its signature, target or host). */
   service: string;
   region: string;
@@ -24,6 +30,8 @@ export interface LocalReply {
   status: number;
   headers: Record<string, string>;
   body: Buffer | string;
+  /** An S3 object's content, read as it is sent (`body` is then empty and `content-length` says its size). */
+  bodyStream?: Readable;
 }
 
 /** One service's wire protocol over its data plane. */
@@ -70,12 +78,15 @@ export function targetAction(request: LocalRequest): string {
   return target.slice(target.lastIndexOf('.') + 1);
 }
 
-/** Parses an awsJson request body; an empty body is an empty input. */
+/** Parses an awsJson request body; an empty body is an empty input. Every awsJson input is a structure: anything else is refused as AWS refuses it. */
 export function readJsonBody<T = Record<string, unknown>>(request: LocalRequest): T {
   if (request.body.length === 0) return {} as T;
+  let input: unknown;
   try {
-    return JSON.parse(request.body.toString('utf8')) as T;
+    input = JSON.parse(request.body.toString('utf8'));
   } catch {
     throw new ServiceError('SerializationException', 'The request body is not valid JSON');
   }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ServiceError('SerializationException', 'The request body must be a JSON object');
+  return input as T;
 }

@@ -34,10 +34,20 @@ export function childText(element: XmlElement, name: string): string | undefined
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
+/** Deeper than any S3 document (a lifecycle rule's tag filter is six levels down): deeper input is not one. */
+const MAX_DEPTH = 64;
+
+function malformedXml(): ServiceError {
+  return new ServiceError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+}
+
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, entity: string) => {
-    if (entity[0] === '#') return String.fromCodePoint(entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10));
-    return ENTITIES[entity] ?? whole;
+    if (entity[0] !== '#') return ENTITIES[entity] ?? whole;
+    const codePoint = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+    // `&#x110000;` names no character.
+    if (codePoint > 0x10ffff) throw malformedXml();
+    return String.fromCodePoint(codePoint);
   });
 }
 
@@ -47,36 +57,36 @@ function decodeEntities(text: string): string {
  * `MalformedXML` error, as S3 reports it.
  */
 export function parseXml(source: string): XmlElement {
-  const malformed = () => new ServiceError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
   const tokens = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<\/\s*([\w:.-]+)\s*>|<([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let consumed = 0;
   for (let match = tokens.exec(source); match; match = tokens.exec(source)) {
-    if (match.index !== consumed) throw malformed();
+    if (match.index !== consumed) throw malformedXml();
     consumed = tokens.lastIndex;
     const [whole, cdata, closing, opening, attributeText, selfClosing, text] = match;
     const current = stack[stack.length - 1];
     if (cdata !== undefined) {
-      if (!current) throw malformed();
+      if (!current) throw malformedXml();
       current.text += cdata;
     } else if (closing !== undefined) {
-      if (!current || localName(closing) !== current.name) throw malformed();
+      if (!current || localName(closing) !== current.name) throw malformedXml();
       stack.pop();
     } else if (opening !== undefined) {
       const element: XmlElement = { name: localName(opening), attributes: parseAttributes(attributeText), children: [], text: '' };
       if (current) current.children.push(element);
-      else if (root) throw malformed();
+      else if (root) throw malformedXml();
       else root = element;
       if (!selfClosing) stack.push(element);
+      if (stack.length > MAX_DEPTH) throw malformedXml();
     } else if (text !== undefined) {
       if (current) current.text += decodeEntities(text);
-      else if (text.trim() !== '') throw malformed();
+      else if (text.trim() !== '') throw malformedXml();
     } else if (!whole.startsWith('<!--') && !whole.startsWith('<?')) {
-      throw malformed();
+      throw malformedXml();
     }
   }
-  if (consumed !== source.length || stack.length > 0 || !root) throw malformed();
+  if (consumed !== source.length || stack.length > 0 || !root) throw malformedXml();
   trimMixedText(root);
   return root;
 }

@@ -10,16 +10,20 @@ import { LocalAws } from '../../src/emulator/local-aws.ts';
 
 const run = promisify(execFile);
 
-/** Runs the aws CLI against `local serve`, isolated from the user's own AWS configuration. */
+/** Runs the aws CLI against `local serve`, isolated from the user's own AWS configuration, with key `test`/`test` unless given. */
 async function aws(server: LocalAwsServer, ...args: string[]): Promise<string> {
+  return awsAs(server, { accessKeyId: 'test', secretAccessKey: 'test' }, ...args);
+}
+
+async function awsAs(server: LocalAwsServer, credentials: { accessKeyId: string; secretAccessKey: string }, ...args: string[]): Promise<string> {
   const isolated = mkdtempSync(join(tmpdir(), 'stackpilot-awscli-'));
   try {
     const { stdout } = await run('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], {
       env: {
         PATH: process.env.PATH,
         HOME: isolated,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
         AWS_DEFAULT_REGION: 'us-east-1',
         AWS_CONFIG_FILE: join(isolated, 'config'),
         AWS_SHARED_CREDENTIALS_FILE: join(isolated, 'credentials'),
@@ -102,5 +106,40 @@ describe('the aws CLI against local serve', () => {
     const identity = JSON.parse(await aws(server, 'sts', 'get-caller-identity')) as { Account: string; Arn: string };
     assert.equal(identity.Account, '123456789012');
     assert.equal(identity.Arn, 'arn:aws:iam::123456789012:user/stackpilot-local');
+  });
+});
+
+describe('the aws CLI against local serve --credentials', () => {
+  const team = { accessKeyId: 'AKIATEAMKEY', secretAccessKey: 'team/secret+key' };
+  let local: LocalAws;
+  let server: LocalAwsServer;
+
+  before(async () => {
+    local = await LocalAws.open();
+    server = await serveLocalAws(local, { port: 0, credentials: team });
+  });
+  after(async () => {
+    await server.close();
+    await local.close();
+  });
+
+  it('signs as the server checks, for uploads, listings, presigned links and the other services', async () => {
+    await awsAs(server, team, 's3api', 'create-bucket', '--bucket', 'team-bucket');
+    const file = join(mkdtempSync(join(tmpdir(), 'stackpilot-cli-upload-')), 'report (final) ü.txt');
+    writeFileSync(file, 'signed by the aws CLI');
+    await awsAs(server, team, 's3', 'cp', file, 's3://team-bucket/reports/report (final) ü.txt');
+    const objects = JSON.parse(await awsAs(server, team, 's3api', 'list-objects-v2', '--bucket', 'team-bucket', '--prefix', 'reports/')) as { Contents: { Key: string }[] };
+    assert.deepEqual(objects.Contents.map((o) => o.Key), ['reports/report (final) ü.txt']);
+    const link = (await awsAs(server, team, 's3', 'presign', 's3://team-bucket/reports/report (final) ü.txt')).trim();
+    const download = await fetch(link);
+    assert.equal(download.status, 200);
+    assert.equal(await download.text(), 'signed by the aws CLI');
+    const stacks = JSON.parse(await awsAs(server, team, 'cloudformation', 'describe-stacks')) as { Stacks: unknown[] };
+    assert.deepEqual(stacks.Stacks, []);
+    assert.deepEqual((JSON.parse(await awsAs(server, team, 'dynamodb', 'list-tables')) as { TableNames: string[] }).TableNames, []);
+
+    await assert.rejects(awsAs(server, { ...team, secretAccessKey: 'guessed' }, 's3api', 'list-buckets'), /SignatureDoesNotMatch/);
+    const forged = (await awsAs(server, { ...team, secretAccessKey: 'guessed' }, 's3', 'presign', 's3://team-bucket/reports/report (final) ü.txt')).trim();
+    assert.equal((await fetch(forged)).status, 403);
   });
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -8,21 +7,9 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { serveLocalAws, type LocalAwsServer } from '../../src/emulator/http-server.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { rawRequest, sigV4Authorization } from './raw-http.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-/** An unsigned request, as a hand-written client would send it. */
-function rawRequest(port: number, options: { host: string; path: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: options.path, method: options.method ?? 'GET', headers: { host: options.host, ...options.headers } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 describe('local serve over HTTP', () => {
   let local: LocalAws;
@@ -84,17 +71,23 @@ describe('local serve over HTTP', () => {
     assert.equal(expired.status, 403);
     assert.match(await expired.text(), /<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
 
-    const tooLong = await fetch(`${server.url}/presigned-bucket/reports/x.csv?X-Amz-Date=20251119T100000Z&X-Amz-Expires=604801`);
-    assert.equal(tooLong.status, 400);
-    assert.match(await tooLong.text(), /<Code>AuthorizationQueryParametersError<\/Code><Message>X-Amz-Expires must be less than a week/);
+    const tooLong = new URL(await presign('reports/q1 final.csv'));
+    tooLong.searchParams.set('X-Amz-Expires', '604801');
+    const refused = await fetch(tooLong);
+    assert.equal(refused.status, 400);
+    assert.match(await refused.text(), /<Code>AuthorizationQueryParametersError<\/Code><Message>X-Amz-Expires must be less than a week/);
   });
 
   it('understands virtual-host-style bucket addressing', async () => {
     const s3 = new S3Client(local.clientConfig());
     await s3.send(new CreateBucketCommand({ Bucket: 'vhost-bucket' }));
     await s3.send(new PutObjectCommand({ Bucket: 'vhost-bucket', Key: 'site/index.html', Body: '<h1>hi</h1>' }));
-    const overHttp = await rawRequest(server.port, { host: `vhost-bucket.localhost:${server.port}`, path: '/site/index.html' });
-    assert.deepEqual(overHttp, { status: 200, body: '<h1>hi</h1>' });
+    for (const host of [`vhost-bucket.localhost:${server.port}`, `vhost-bucket.s3.localhost:${server.port}`]) {
+      const overHttp = await rawRequest(server.port, { host, path: '/site/index.html', headers: sigV4Authorization('s3') });
+      assert.deepEqual([overHttp.status, overHttp.body], [200, '<h1>hi</h1>'], host);
+    }
+    const pathStyle = await rawRequest(server.port, { host: `s3.localhost:${server.port}`, path: '/vhost-bucket/site/index.html', headers: sigV4Authorization('s3') });
+    assert.deepEqual([pathStyle.status, pathStyle.body], [200, '<h1>hi</h1>']);
 
     const virtualHosted = new S3Client({ ...local.clientConfig(), forcePathStyle: false });
     const got = await virtualHosted.send(new GetObjectCommand({ Bucket: 'vhost-bucket', Key: 'site/index.html' }));
@@ -104,15 +97,14 @@ describe('local serve over HTTP', () => {
   it('answers malformed and unknown requests with AWS error documents', async () => {
     const s3 = new S3Client(local.clientConfig());
     await s3.send(new CreateBucketCommand({ Bucket: 'strict-bucket' }));
-    const malformed = await rawRequest(server.port, { host: `127.0.0.1:${server.port}`, path: '/strict-bucket?tagging', method: 'PUT', body: '<Tagging><TagSet><Tag></TagSet></Tagging>' });
+    const malformed = await rawRequest(server.port, { path: '/strict-bucket?tagging', method: 'PUT', headers: sigV4Authorization('s3'), body: '<Tagging><TagSet><Tag></TagSet></Tagging>' });
     assert.equal(malformed.status, 400);
     assert.match(malformed.body, /<Error><Code>MalformedXML<\/Code>/);
 
     const unknownAction = await rawRequest(server.port, {
-      host: `127.0.0.1:${server.port}`,
       path: '/',
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { ...sigV4Authorization('cloudformation'), 'content-type': 'application/x-www-form-urlencoded' },
       body: 'Action=DescribeStackSet&Version=2010-05-15&StackSetName=x',
     });
     assert.equal(unknownAction.status, 400);

@@ -39,17 +39,19 @@ export class DynamoDbEmulator implements ServiceEmulator {
     const region = await this.region(request.region);
     const action = targetAction(request);
     try {
+      // Read here for every action, dynalite's too: a body that is not a JSON object is refused before anything reads it.
+      const input = readJsonBody(request);
       const own = OWN_ACTIONS[action];
-      if (own) return jsonReply(200, await own(region, readJsonBody(request)), JSON_10);
+      if (own) return jsonReply(200, await own(region, input), JSON_10);
       switch (action) {
         case 'CreateTable':
-          return await this.createTable(region, request);
+          return await this.createTable(region, request, input);
         case 'DescribeTable':
           return this.withTableSettings(region, await region.tables.forward(request.headers, request.body), 'Table');
         case 'UpdateTable':
-          return await this.updateTable(region, request);
+          return await this.updateTable(region, request, input);
         case 'DeleteTable': {
-          const tableName = String(readJsonBody(request).TableName ?? '');
+          const tableName = String(input.TableName ?? '');
           checkDeletable(region, tableName);
           const reply = await region.tables.forward(request.headers, request.body);
           if (reply.status === 200) region.forgetTable(tableName);
@@ -86,8 +88,7 @@ export class DynamoDbEmulator implements ServiceEmulator {
     return region;
   }
 
-  private async createTable(region: DynamoRegion, request: LocalRequest): Promise<LocalReply> {
-    const input = readJsonBody(request);
+  private async createTable(region: DynamoRegion, request: LocalRequest, input: Input): Promise<LocalReply> {
     const reply = await region.tables.forward(request.headers, request.body);
     if (reply.status !== 200) return reply;
     region.forgetTable(String(input.TableName));
@@ -101,8 +102,7 @@ export class DynamoDbEmulator implements ServiceEmulator {
     return this.withTableSettings(region, reply, 'TableDescription');
   }
 
-  private async updateTable(region: DynamoRegion, request: LocalRequest): Promise<LocalReply> {
-    const input = readJsonBody(request);
+  private async updateTable(region: DynamoRegion, request: LocalRequest, input: Input): Promise<LocalReply> {
     const tableName = String(input.TableName ?? '');
     const { SSESpecification, StreamSpecification, DeletionProtectionEnabled, ...rest } = input;
     const changesSettings = SSESpecification !== undefined || StreamSpecification !== undefined || DeletionProtectionEnabled !== undefined;

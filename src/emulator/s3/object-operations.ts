@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { LocalReply, LocalRequest } from '../wire.ts';
 import { childElements, childText, escapeXml, parseXml, xmlText } from '../xml.ts';
 import { decodeAwsChunked, isAwsChunked, storedContentEncoding } from './aws-chunked.ts';
@@ -22,20 +22,30 @@ interface DeleteOutcome {
   deleteMarker: boolean;
 }
 
+/** S3's limit for one PUT. */
+export const MAX_OBJECT_BYTES = 5 * 1024 ** 3;
+
+/** PutObject: the one S3 request whose body is an object's content, of any size: it is streamed to the store, never held. */
+export function isPutObject({ request, key }: S3Request): boolean {
+  return request.method === 'PUT' && key !== '' && !request.headers['x-amz-copy-source'] && !['uploads', 'uploadId', 'tagging'].some((name) => name in request.query);
+}
+
 export class ObjectOperations {
   constructor(
     private readonly store: S3Store,
     private readonly buckets: BucketOperations,
+    private readonly maxObjectBytes: number,
   ) {}
 
-  handle(s3: S3Request): LocalReply | undefined {
+  async handle(s3: S3Request): Promise<LocalReply | undefined> {
     const { request } = s3;
     const bucket = this.buckets.requireBucket(s3.bucket);
+    if (isPutObject(s3)) return this.putObject(bucket, s3.key, request);
     if ('uploads' in request.query || 'uploadId' in request.query) throw notImplemented('Multipart upload');
     if ('tagging' in request.query) return this.tagging(bucket, s3.key, request);
     switch (request.method) {
       case 'PUT':
-        return request.headers['x-amz-copy-source'] ? this.copyObject(bucket, s3.key, request) : this.putObject(bucket, s3.key, request);
+        return this.copyObject(bucket, s3.key, request);
       case 'GET':
       case 'HEAD':
         return this.getObject(bucket, s3.key, request);
@@ -64,16 +74,34 @@ export class ObjectOperations {
     return s3XmlReply('DeleteResult', results.join(''));
   }
 
-  private putObject(bucket: BucketRecord, key: string, request: LocalRequest): LocalReply {
-    const body = isAwsChunked(request.headers) ? decodeAwsChunked(request.body) : request.body;
-    const md5 = createHash('md5').update(body);
-    const contentMd5 = request.headers['content-md5'];
-    if (contentMd5 && contentMd5 !== md5.copy().digest('base64')) throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400);
-    const version = this.newVersion(bucket, key, body.length, `"${md5.digest('hex')}"`, objectHeaders(request.headers), userMetadata(request.headers));
-    const tagging = request.headers['x-amz-tagging'];
-    if (tagging) version.tags = [...new URLSearchParams(tagging)].map(([Key, Value]) => ({ Key, Value }));
-    this.store.addVersion(bucket.name, version, body);
-    return emptyReply(200, { etag: version.etag, ...versionHeader(bucket, version), 'x-amz-server-side-encryption': version.headers['x-amz-server-side-encryption'] ?? 'AES256', ...echoedChecksums(request.headers) });
+  /**
+   * The body is staged as it arrives (decoded from aws-chunked, hashed, counted against S3's
+   * limit), then added as the new version: a body refused on the way leaves nothing.
+   */
+  private async putObject(bucket: BucketRecord, key: string, request: LocalRequest): Promise<LocalReply> {
+    const chunked = isAwsChunked(request.headers);
+    const declared = chunked ? request.headers['x-amz-decoded-content-length'] : request.headers['content-length'];
+    if (declared !== undefined && Number(declared) > this.maxObjectBytes) throw entityTooLarge(Number(declared), this.maxObjectBytes);
+    const received = request.bodyStream ?? [request.body];
+    const md5 = createHash('md5');
+    const staged = await this.store.stageBody(bucket.name, measured(chunked ? decodeAwsChunked(received) : received, md5, this.maxObjectBytes));
+    try {
+      if (chunked && declared !== undefined && Number(declared) !== staged.size) {
+        throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header', 400);
+      }
+      const contentMd5 = request.headers['content-md5'];
+      if (contentMd5 && contentMd5 !== md5.copy().digest('base64')) throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400);
+      // The bucket may have gone while the body came.
+      const current = this.buckets.requireBucket(bucket.name);
+      const version = this.newVersion(current, key, staged.size, `"${md5.digest('hex')}"`, objectHeaders(request.headers), userMetadata(request.headers));
+      const tagging = request.headers['x-amz-tagging'];
+      if (tagging) version.tags = [...new URLSearchParams(tagging)].map(([Key, Value]) => ({ Key, Value }));
+      this.store.addVersion(current.name, version, staged);
+      return emptyReply(200, { etag: version.etag, ...versionHeader(current, version), 'x-amz-server-side-encryption': version.headers['x-amz-server-side-encryption'] ?? 'AES256', ...echoedChecksums(request.headers) });
+    } catch (error) {
+      this.store.discardStaged(staged);
+      throw error;
+    }
   }
 
   private copyObject(bucket: BucketRecord, key: string, request: LocalRequest): LocalReply {
@@ -121,15 +149,12 @@ export class ObjectOperations {
     if (version.tags?.length) headers['x-amz-tagging-count'] = String(version.tags.length);
     for (const [parameter, header] of Object.entries(RESPONSE_OVERRIDES)) if (request.query[parameter] !== undefined) headers[header] = request.query[parameter];
     if (isNotModified(request.headers, version)) return { status: 304, headers, body: '' };
-    const body = request.method === 'HEAD' ? Buffer.alloc(0) : this.store.readBody(bucket.name, version);
     const range = request.headers.range ? parseRange(request.headers.range, version.size) : undefined;
-    if (!range) return { status: 200, headers: { ...headers, 'content-length': String(version.size) }, body };
+    // Sent as it is read from the store: an object is never held whole.
+    const body = (selected?: [number, number]) => (request.method === 'HEAD' ? {} : { bodyStream: this.store.openBody(bucket.name, version, selected) });
+    if (!range) return { status: 200, headers: { ...headers, 'content-length': String(version.size) }, body: '', ...body() };
     const [start, end] = range;
-    return {
-      status: 206,
-      headers: { ...headers, 'content-range': `bytes ${start}-${end}/${version.size}`, 'content-length': String(end - start + 1) },
-      body: request.method === 'HEAD' ? body : body.subarray(start, end + 1),
-    };
+    return { status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${version.size}`, 'content-length': String(end - start + 1) }, body: '', ...body(range) };
   }
 
   private deleteObject(bucket: BucketRecord, key: string, versionId: string | undefined): DeleteOutcome {
@@ -177,6 +202,21 @@ export class ObjectOperations {
   }
 }
 
+function entityTooLarge(size: number, limit: number): S3Error {
+  return new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { ProposedSize: String(size), MaxSizeAllowed: String(limit) });
+}
+
+/** The object's bytes as they pass, hashed and counted: refused once past S3's limit, before they reach the disk. */
+async function* measured(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, md5: Hash, limit: number): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.length;
+    if (size > limit) throw entityTooLarge(size, limit);
+    md5.update(chunk);
+    yield chunk;
+  }
+}
+
 function objectHeaders(headers: Record<string, string>): Record<string, string> {
   const stored: Record<string, string> = {};
   for (const name of STORED_HEADERS) if (headers[name] !== undefined) stored[name] = headers[name];
@@ -210,7 +250,12 @@ function deleteHeaders(outcome: DeleteOutcome): Record<string, string> {
 /** `x-amz-copy-source: [/]bucket/key[?versionId=...]`, URL-encoded. */
 function parseCopySource(header: string): { sourceBucket: string; sourceKey: string; sourceVersionId?: string } {
   const [path, query] = header.split('?', 2);
-  const decoded = decodeURIComponent(path).replace(/^\//, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path).replace(/^\//, '');
+  } catch {
+    throw new S3Error('InvalidArgument', 'Invalid copy source encoding', 400, { ArgumentName: 'x-amz-copy-source', ArgumentValue: header });
+  }
   const slash = decoded.indexOf('/');
   if (slash <= 0) throw new S3Error('InvalidArgument', 'Invalid copy source object key', 400);
   const versionId = query ? (new URLSearchParams(query).get('versionId') ?? undefined) : undefined;

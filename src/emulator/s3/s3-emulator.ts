@@ -1,9 +1,12 @@
 import { join } from 'node:path';
+import { BodyTooLarge, MAX_BUFFERED_BODY_BYTES, declaredLength, readBoundedBody } from '../request-body.ts';
+import { SIGV2_QUERY_PARAMETERS } from '../sigv2.ts';
 import { ServiceError, type LocalReply, type LocalRequest, type ServiceEmulator } from '../wire.ts';
 import { BucketOperations } from './bucket-operations.ts';
+import { corsForbidden, corsHeaders, corsRules, matchingCorsRule, preflightQuestion, type CorsQuestion } from './cors.ts';
 import { ObjectListing } from './object-listing.ts';
-import { ObjectOperations } from './object-operations.ts';
-import { S3Error, notImplemented, s3ErrorReply, type S3Request } from './s3-protocol.ts';
+import { MAX_OBJECT_BYTES, ObjectOperations, isPutObject } from './object-operations.ts';
+import { S3Error, emptyReply, notImplemented, s3ErrorReply, type S3Request } from './s3-protocol.ts';
 import { S3Store } from './s3-store.ts';
 
 /**
@@ -14,32 +17,72 @@ export class S3Emulator implements ServiceEmulator {
   private readonly buckets: BucketOperations;
   private readonly objects: ObjectOperations;
   private readonly listing: ObjectListing;
+  private readonly store: S3Store;
 
   constructor(
     dataDir: string | undefined,
     /** Host names whose subdomains are bucket names (virtual-host-style requests). */
     private readonly virtualHostSuffixes: string[],
+    /** The largest object one PUT may upload: S3's 5 GiB unless told otherwise. */
+    maxObjectBytes = MAX_OBJECT_BYTES,
   ) {
-    const store = new S3Store(dataDir && join(dataDir, 's3'));
-    this.buckets = new BucketOperations(store);
-    this.objects = new ObjectOperations(store, this.buckets);
-    this.listing = new ObjectListing(store);
+    this.store = new S3Store(dataDir && join(dataDir, 's3'));
+    this.buckets = new BucketOperations(this.store);
+    this.objects = new ObjectOperations(this.store, this.buckets, maxObjectBytes);
+    this.listing = new ObjectListing(this.store);
   }
 
   async handle(request: LocalRequest): Promise<LocalReply> {
     const s3 = this.locate(request);
+    let reply: LocalReply;
     try {
-      checkPresignedLifetime(request.query, new Date());
-      const reply = this.route(s3);
-      if (reply) return reply;
-      throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: request.method });
+      if (request.method === 'OPTIONS') return this.preflight(s3);
+      // Only an object's content is streamed; the documents other PUTs send are read whole.
+      if (request.bodyStream && !isPutObject(s3)) s3.request = { ...s3.request, body: await readDocumentBody(request.bodyStream, request.headers), bodyStream: undefined };
+      const routed = await this.route(s3);
+      if (!routed) throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: request.method });
+      reply = routed;
     } catch (error) {
-      if (error instanceof ServiceError) return s3ErrorReply(error, `/${s3.bucket}${s3.key ? `/${s3.key}` : ''}`);
-      throw error;
+      if (!(error instanceof ServiceError)) throw error;
+      reply = s3ErrorReply(error, `/${s3.bucket}${s3.key ? `/${s3.key}` : ''}`);
     }
+    // A browser request a CORS rule allows is told so, whatever the answer, as S3 tells it.
+    const origin = request.headers.origin;
+    const question = origin === undefined ? undefined : { origin, method: request.method, headers: [] };
+    const rule = question && this.corsRule(s3.bucket, question);
+    return rule && question ? { ...reply, headers: { ...reply.headers, ...corsHeaders(rule, question) } } : reply;
   }
 
-  private route(s3: S3Request): LocalReply | undefined {
+  /** Whether the CORS configuration of the bucket a browser request is for allows it: its origin and method. */
+  allowsCrossOrigin(request: LocalRequest): boolean {
+    const origin = request.headers.origin;
+    return origin !== undefined && this.corsRule(this.locate(request).bucket, { origin, method: request.method, headers: [] }) !== undefined;
+  }
+
+  /** A CORS preflight (`OPTIONS`), answered by the bucket's CORS configuration; it needs no signature. */
+  private preflight({ request, bucket, key }: S3Request): LocalReply {
+    const question = preflightQuestion(request.headers);
+    const record = bucket ? this.store.bucket(bucket) : undefined;
+    if (!record) throw corsForbidden('Bucket not found', question.method, key !== '');
+    const rules = corsRules(record.configurations.cors);
+    if (rules.length === 0) throw corsForbidden('CORS is not enabled for this bucket.', question.method, key !== '');
+    const rule = matchingCorsRule(rules, question);
+    if (!rule) {
+      throw corsForbidden(
+        "This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+        question.method,
+        key !== '',
+      );
+    }
+    return emptyReply(200, corsHeaders(rule, question));
+  }
+
+  private corsRule(bucket: string, question: CorsQuestion) {
+    const document = bucket ? this.store.bucket(bucket)?.configurations.cors : undefined;
+    return matchingCorsRule(corsRules(document), question);
+  }
+
+  private async route(s3: S3Request): Promise<LocalReply | undefined> {
     const { request, bucket, key } = s3;
     if (!bucket) {
       if (request.method === 'GET') return this.buckets.listBuckets();
@@ -61,7 +104,7 @@ export class S3Emulator implements ServiceEmulator {
   /** The bucket and key a request addresses; SDK bookkeeping (`x-id`) and presigning parameters are not subresources. */
   private locate(request: LocalRequest): S3Request {
     const query: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.query)) if (name !== 'x-id' && !name.startsWith('X-Amz-')) query[name] = value;
+    for (const [name, value] of Object.entries(request.query)) if (name !== 'x-id' && !name.startsWith('X-Amz-') && !SIGV2_QUERY_PARAMETERS.includes(name)) query[name] = value;
     const scoped = { ...request, query };
     const virtualBucket = this.virtualHostBucket(request.hostname);
     if (virtualBucket) return { request: scoped, bucket: virtualBucket, key: request.path.slice(1) };
@@ -73,30 +116,21 @@ export class S3Emulator implements ServiceEmulator {
   private virtualHostBucket(hostname: string): string | undefined {
     const aws = /^(.+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/.exec(hostname);
     if (aws) return aws[1];
-    const suffix = this.virtualHostSuffixes.find((s) => hostname.endsWith(`.${s}`));
-    return suffix ? hostname.slice(0, -suffix.length - 1) : undefined;
+    // The first suffix the name is or ends with: `s3.localhost` itself is path-style, `b.s3.localhost` is bucket b.
+    for (const suffix of this.virtualHostSuffixes) {
+      if (hostname === suffix) return undefined;
+      if (hostname.endsWith(`.${suffix}`)) return hostname.slice(0, -suffix.length - 1);
+    }
+    return undefined;
   }
 }
 
-/** SigV4 lets a presigned URL live at most seven days. */
-const MAX_PRESIGNED_SECONDS = 604_800;
-
-/**
- * A query-string-signed (presigned) request is honoured only within its lifetime, as AWS
- * honours it: `X-Amz-Date` plus `X-Amz-Expires` seconds. Signatures are not verified locally.
- */
-function checkPresignedLifetime(query: Record<string, string>, now: Date): void {
-  const signedAt = query['X-Amz-Date'];
-  const lifetime = query['X-Amz-Expires'];
-  if (signedAt === undefined || lifetime === undefined) return;
-  if (!/^\d+$/.test(lifetime)) throw new S3Error('AuthorizationQueryParametersError', 'X-Amz-Expires should be a number', 400);
-  if (Number(lifetime) > MAX_PRESIGNED_SECONDS) throw new S3Error('AuthorizationQueryParametersError', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGNED_SECONDS}`, 400);
-  const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(signedAt);
-  if (!date) throw new S3Error('AuthorizationQueryParametersError', `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`, 400);
-  const [, year, month, day, hours, minutes, seconds] = date.map(Number);
-  const expires = new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds) + Number(lifetime) * 1000);
-  if (now > expires) {
-    const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-    throw new S3Error('AccessDenied', 'Request has expired', 403, { 'X-Amz-Expires': lifetime, Expires: iso(expires), ServerTime: iso(now) });
+/** The body of an S3 request that is not an object upload: an XML or JSON document, read within the bound of any body read whole. */
+async function readDocumentBody(body: AsyncIterable<Buffer>, headers: Record<string, string>): Promise<Buffer> {
+  try {
+    return await readBoundedBody(body, MAX_BUFFERED_BODY_BYTES, declaredLength(headers));
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new S3Error('MaxMessageLengthExceeded', 'Your request was too big.', 400);
+    throw error;
   }
 }

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createReadStream, openSync, readFileSync, renameSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { damagedState, isJsonObject, readStateJson, removePath, stateSubfolders, writeFileAtomic, writeJsonAtomic } from '../state-files.ts';
+import { Readable } from 'node:stream';
+import { STATE_FILE_MODE, damagedState, isJsonObject, makeStateFolder, readStateJson, removePath, stateSubfolders, temporaryPathFor, writeFileAtomic, writeJsonAtomic } from '../state-files.ts';
 
 export interface BucketRecord {
   name: string;
@@ -26,6 +28,12 @@ export interface ObjectVersion {
   metadata: Record<string, string>;
   tags?: { Key: string; Value: string }[];
 }
+
+/**
+ * An object body received before its version is added: a temporary file in its bucket's folder,
+ * moved into place when added (or its bytes, without a data folder).
+ */
+export type StagedBody = { size: number; file: string } | { size: number; bytes: Buffer };
 
 interface KeyVersionsFile {
   key: string;
@@ -117,7 +125,7 @@ export class S3Store {
    * Adds a version as the current one. Unversioned and suspended buckets keep a single
    * `null` version per key, which a new write replaces.
    */
-  addVersion(bucket: string, version: ObjectVersion, body: Buffer | undefined): void {
+  addVersion(bucket: string, version: ObjectVersion, body: Buffer | StagedBody | undefined): void {
     const state = this.requireBucket(bucket);
     const previous = state.objects.get(version.key) ?? [];
     const replaced = previous.filter((v) => v.versionId === version.versionId);
@@ -126,6 +134,42 @@ export class S3Store {
     if (body) this.writeBody(bucket, version, body);
     state.objects.set(version.key, versions);
     this.saveKey(bucket, version.key, versions);
+  }
+
+  /**
+   * Receives a body as it arrives, into a temporary file written once (its bytes never held
+   * whole), to be added with `addVersion` or dropped with `discardStaged`. A failure of the
+   * chunks (a body too large, a client gone) leaves no file behind.
+   */
+  async stageBody(bucket: string, chunks: AsyncIterable<Buffer>): Promise<StagedBody> {
+    if (!this.root) {
+      const parts: Buffer[] = [];
+      for await (const chunk of chunks) parts.push(chunk);
+      const bytes = Buffer.concat(parts);
+      return { size: bytes.length, bytes };
+    }
+    const folder = join(this.root, bucket);
+    makeStateFolder(folder);
+    // Owner-only, as all the local state; a file beside the bucket's folders is not state, and is ignored on loading.
+    const file = temporaryPathFor(join(folder, 'upload'));
+    const handle = await open(file, 'wx', STATE_FILE_MODE);
+    let size = 0;
+    try {
+      for await (const chunk of chunks) {
+        await handle.write(chunk);
+        size += chunk.length;
+      }
+    } catch (error) {
+      await handle.close();
+      removePath(file);
+      throw error;
+    }
+    await handle.close();
+    return { size, file };
+  }
+
+  discardStaged(body: StagedBody): void {
+    if ('file' in body) removePath(body.file);
   }
 
   updateVersion(bucket: string, version: ObjectVersion): void {
@@ -152,16 +196,43 @@ export class S3Store {
     try {
       return readFileSync(path);
     } catch (error) {
-      throw damagedState(`The body of version ${version.versionId} of s3://${bucket}/${version.key}, ${path}, cannot be read: ${(error as Error).message}`, path, {
-        remove: this.keyFolder(bucket, version.key),
-        losing: `the versions of ${version.key}`,
-      });
+      throw this.unreadableBody(bucket, version, path, error);
     }
   }
 
-  private writeBody(bucket: string, version: ObjectVersion, body: Buffer): void {
-    if (this.root) writeFileAtomic(this.bodyPath(bucket, version), body);
-    else this.memoryBodies.set(bodyId(bucket, version), body);
+  /**
+   * A version's body, or the inclusive byte range of it, read as it is sent: never held whole.
+   * The file is opened now, so that a missing one is reported by the request that needs it.
+   */
+  openBody(bucket: string, version: ObjectVersion, [start, end]: [number, number] = [0, version.size - 1]): Readable {
+    if (!this.root || version.deleteMarker || end < start) return Readable.from([this.readBody(bucket, version).subarray(start, end + 1)]);
+    const path = this.bodyPath(bucket, version);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (error) {
+      throw this.unreadableBody(bucket, version, path, error);
+    }
+    return createReadStream(path, { fd, start, end });
+  }
+
+  private unreadableBody(bucket: string, version: ObjectVersion, path: string, error: unknown): Error {
+    return damagedState(`The body of version ${version.versionId} of s3://${bucket}/${version.key}, ${path}, cannot be read: ${(error as Error).message}`, path, {
+      remove: this.keyFolder(bucket, version.key),
+      losing: `the versions of ${version.key}`,
+    });
+  }
+
+  private writeBody(bucket: string, version: ObjectVersion, body: Buffer | StagedBody): void {
+    if (Buffer.isBuffer(body) || 'bytes' in body) {
+      const bytes = Buffer.isBuffer(body) ? body : body.bytes;
+      if (this.root) writeFileAtomic(this.bodyPath(bucket, version), bytes);
+      else this.memoryBodies.set(bodyId(bucket, version), bytes);
+      return;
+    }
+    // A rename in the same file system: readers see no body or the whole of it.
+    makeStateFolder(this.keyFolder(bucket, version.key));
+    renameSync(body.file, this.bodyPath(bucket, version));
   }
 
   private removeBody(bucket: string, version: ObjectVersion): void {
