@@ -1,4 +1,5 @@
 import type { ParameterDeclaration } from './model.ts';
+import { compileUserPattern } from './user-pattern.ts';
 
 /** Shapes of the AWS-specific parameter types' values, as far as they can be checked offline. */
 const AWS_VALUE_PATTERNS: Record<string, RegExp> = {
@@ -37,18 +38,6 @@ export function splitListValue(value: string): string[] {
   return value === '' ? [] : value.split(',').map((s) => s.trim());
 }
 
-function compilePattern(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(`^(?:${pattern})$`, 'su');
-  } catch {
-    try {
-      return new RegExp(`^(?:${pattern})$`, 's');
-    } catch {
-      return undefined;
-    }
-  }
-}
-
 const show = (v: string) => JSON.stringify(v);
 
 /**
@@ -79,8 +68,11 @@ export function checkParameterValue(decl: ParameterDeclaration, value: string, s
       problems.push(`${label(item)} is not one of the allowed values: ${choices}`);
     }
     if (decl.allowedPattern !== undefined) {
-      const pattern = compilePattern(decl.allowedPattern);
-      if (pattern && !pattern.test(item)) problems.push(`${label(item)} does not match the pattern ${decl.allowedPattern}${hint}`);
+      // A pattern that cannot be evaluated is reported with the parameter's declaration (SP2001).
+      const pattern = compileUserPattern(decl.allowedPattern);
+      const matched = pattern.ok ? pattern.matches(item) : true;
+      if (matched === false) problems.push(`${label(item)} does not match the pattern ${decl.allowedPattern}${hint}`);
+      if (matched === 'too-long') problems.push(`${label(item)} is too long to check against the pattern ${decl.allowedPattern} (see "Limits on input" in the README)`);
     }
     if (kind.item === 'number') {
       const n = Number(item);
