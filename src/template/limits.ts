@@ -4,6 +4,12 @@
  * "Limits on input" in the README.
  */
 
+/** CloudFormation's limit on a TemplateBody in a request, in bytes. */
+export const TEMPLATE_BODY_LIMIT_BYTES = 51_200;
+
+/** CloudFormation's limit on a template read from S3 (TemplateURL), in bytes. */
+export const TEMPLATE_URL_LIMIT_BYTES = 1_000_000;
+
 /**
  * The most work one pattern match may take, as pattern length x value length (RE2 runs in time
  * proportional to both): a 1,000-character AllowedPattern checks values of up to 100,000

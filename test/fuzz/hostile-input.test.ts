@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { CATASTROPHIC_PATTERN, catastrophicPatternWithDefault, patternTemplate } from './hostile-cases.ts';
+import { bigJsonTemplate, CATASTROPHIC_PATTERN, catastrophicPatternWithDefault, patternTemplate } from './hostile-cases.ts';
 import { IsolatedRunner, type Outcome } from './isolated-runner.ts';
 
 /**
@@ -68,5 +68,17 @@ describe('user regular expressions run in linear time', () => {
     assert.deepEqual(lines(refused), ['5:14 SP2001 The Default of Name breaks its own constraints: "abd" does not match the pattern ^a(?<=a)bc$']);
     const [, created] = await engine(patternTemplate('^a(?<=a)bc$'));
     assert.deepEqual(created, { kind: 'accepted', detail: 'CreateStack CREATE_COMPLETE' });
+  });
+});
+
+describe('the engine takes templates of the sizes CloudFormation takes', () => {
+  it('refuses a TemplateBody over 51,200 bytes and a TemplateURL over 1 MB, with AWS\'s messages', async () => {
+    const [validated, created] = await engine(bigJsonTemplate(60_000));
+    const tooLong = "ValidationError: 1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200";
+    assert.deepEqual([validated.detail, created.detail], [tooLong, tooLong]);
+    const [fromS3] = await engine(bigJsonTemplate(1_100_000), undefined, 'url');
+    assert.equal(fromS3.detail, 'ValidationError: Template may not exceed 1000000 bytes in size.');
+    const [fits] = await engine(bigJsonTemplate(900_000), undefined, 'url');
+    assert.equal(fits.kind, 'accepted');
   });
 });
