@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { bigJsonTemplate, CATASTROPHIC_PATTERN, catastrophicPatternWithDefault, patternTemplate } from './hostile-cases.ts';
+import { aliasBomb, bigJsonTemplate, CATASTROPHIC_PATTERN, catastrophicPatternWithDefault, deepJson, deepYamlBlock, deepYamlFlow, patternTemplate, SELF_ALIAS } from './hostile-cases.ts';
 import { IsolatedRunner, type Outcome } from './isolated-runner.ts';
 
 /**
@@ -80,5 +80,78 @@ describe('the engine takes templates of the sizes CloudFormation takes', () => {
     assert.equal(fromS3.detail, 'ValidationError: Template may not exceed 1000000 bytes in size.');
     const [fits] = await engine(bigJsonTemplate(900_000), undefined, 'url');
     assert.equal(fits.kind, 'accepted');
+  });
+});
+
+describe('YAML aliases are bounded', () => {
+  it('reports an alias bomb at the alias that goes past the limit', async () => {
+    const bomb = aliasBomb();
+    assert.ok(bomb.length < 600);
+    const outcome = await validate({ 'bomb.yaml': bomb });
+    assert.deepEqual(outcome.rules, ['SP0006']);
+    assert.match(outcome.detail, /^\d+:\d+ SP0006 YAML aliases here expand to more than 100,000 values/);
+    const [validated, created] = await engine(bomb);
+    assert.match(validated.detail, /^ValidationError: Template format error: YAML aliases here expand to more than 100,000 values/);
+    assert.equal(created.kind, 'refused');
+  });
+
+  it('reports an alias inside the node it names', async () => {
+    const outcome = await validate({ 'self.yaml': SELF_ALIAS });
+    assert.deepEqual(lines(outcome), ['1:8 SP0006 The alias *a is inside the node it names, so its value would contain itself']);
+    const [validated] = await engine(SELF_ALIAS);
+    assert.equal(validated.detail, 'ValidationError: Template format error: The alias *a is inside the node it names, so its value would contain itself (line 1, column 8)');
+  });
+
+  it('counts aliases', async () => {
+    const many = `Mappings:\n  M:\n    k: &v {a: b}\n${Array.from({ length: 1001 }, (_, i) => `    k${i}: *v`).join('\n')}\nResources:\n  Topic: {Type: AWS::SNS::Topic}\n`;
+    const outcome = await validate({ 'many.yaml': many });
+    assert.deepEqual(lines(outcome), ['1004:12 SP0006 More than 1,000 YAML aliases in one document']);
+  });
+});
+
+describe('nesting depth is bounded', () => {
+  it('reports JSON nested 10,000 levels deep at the level past the limit', async () => {
+    const outcome = await validate({ 'deep.json': deepJson(10_000) });
+    assert.deepEqual(lines(outcome), ['1:162 SP0005 Nested more than 100 levels deep']);
+    const [validated, created] = await engine(deepJson(10_000));
+    assert.equal(validated.detail, 'ValidationError: Template format error: Nested more than 100 levels deep (line 1, column 162)');
+    assert.equal(created.kind, 'refused');
+  });
+
+  it('reports YAML nested too deep, in flow and in block style', async () => {
+    assert.match((await validate({ 'flow.yaml': deepYamlFlow(10_000) })).detail, /^4:\d+ SP0005 Nested more than 100 levels deep$/);
+    assert.match((await validate({ 'block.yaml': deepYamlBlock(2_000) })).detail, /^\d+:\d+ SP0005 Nested more than 100 levels deep$/);
+  });
+
+  it('reads templates nested up to the limit', async () => {
+    const outcome = await validate({ 'deep.json': deepJson(95) });
+    assert.ok(!outcome.rules!.includes('SP0005'), outcome.detail);
+  });
+});
+
+describe('validate reads bounded input', () => {
+  it('stops at a file over its cap with a finding, reading no more of it than the cap', async () => {
+    const outcome = await validate({ 'big.json': bigJsonTemplate(50_000_000) });
+    assert.deepEqual(lines(outcome), ['1:1 SP0004 The file is larger than 5,000,000 bytes, the most stackpilot reads (a CloudFormation template may be at most 1,000,000 bytes)']);
+  });
+
+  it('reads a template between CloudFormation\'s limit and its cap, and reports the limit', async () => {
+    const outcome = await validate({ 'big.json': bigJsonTemplate(2_000_000) });
+    assert.deepEqual(outcome.rules, ['SP4001']);
+  });
+
+  it('stops at a document of more values than it reads, in JSON and YAML', async () => {
+    const items = Array<string>(150_001).fill('1').join(',');
+    const json = await validate({ 'values.json': `{"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Metadata": [${items}]}}}` });
+    assert.match(json.detail, /^1:\d+ SP0004 More than 150,000 values in one document, the most stackpilot reads$/);
+    const yaml = await validate({ 'values.yaml': `Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Metadata: [${items}]\n` });
+    assert.match(yaml.detail, /^4:\d+ SP0004 More than 150,000 values in one document, the most stackpilot reads$/);
+  });
+
+  it('shows the first 100 syntax problems of a file, and how many more there are', async () => {
+    const outcome = await validate({ 'broken.yaml': `Resources:\n${'}{'.repeat(5_000)}\n` });
+    const syntax = lines(outcome).filter((l) => l.includes(' SP0001 '));
+    assert.equal(syntax.length, 101);
+    assert.match(syntax[100], /^2:\d+ SP0001 [\d,]+ more problems from here on are not shown$/);
   });
 });
