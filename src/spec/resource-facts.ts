@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dictionary } from '../emulator/state-files.ts';
 import { StackpilotError } from '../errors.ts';
 
 /**
@@ -107,8 +108,9 @@ function splitUnion(code: string): string[] {
   return parts;
 }
 
+/** Properties by name, without a prototype: looked up with names from templates (`constructor` included). */
 function parseProperties(raw: Record<string, RawProperty>): Record<string, PropertyFacts> {
-  const out: Record<string, PropertyFacts> = {};
+  const out = dictionary<PropertyFacts>();
   for (const [name, p] of Object.entries(raw)) {
     out[name] = { type: parsePropertyType(p.t), required: p.r === 1, causesReplacement: p.x ?? 'no' };
   }

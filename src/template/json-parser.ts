@@ -1,3 +1,4 @@
+import { dictionary } from '../emulator/state-files.ts';
 import { MAX_DOCUMENT_VALUES, MAX_NESTING_DEPTH } from './limits.ts';
 import { childPosition, SourceMap, type PositionNode } from './source-map.ts';
 
@@ -10,7 +11,10 @@ export interface ParseProblem {
 }
 
 export interface ParsedDocument {
-  /** The document as plain JSON values; undefined when it could not be read at all. */
+  /**
+   * The document as JSON values, its mappings without a prototype (a key such as `constructor`
+   * or `__proto__` is then a key like any other); undefined when it could not be read at all.
+   */
   value: unknown;
   map: SourceMap;
   problems: ParseProblem[];
@@ -111,7 +115,7 @@ export function parseJson(text: string): ParsedDocument {
     if (++values > MAX_DOCUMENT_VALUES) throw new JsonSyntaxError(tooManyValuesMessage(), i, 'too-large');
     if (c === '{') {
       i++;
-      const obj: Record<string, unknown> = {};
+      const obj = dictionary<unknown>();
       skipSpace();
       if (text[i] === '}') i++;
       else {

@@ -1,4 +1,5 @@
 import { Composer, CST, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, Lexer, Parser, YAMLMap, YAMLSeq, type Alias, type Document, type Node, type Tags } from 'yaml';
+import { dictionary } from '../emulator/state-files.ts';
 import { tooDeepMessage, tooManyValuesMessage, type ParsedDocument, type ParseProblem } from './json-parser.ts';
 import { MAX_ALIAS_EXPANSION, MAX_DOCUMENT_VALUES, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from './limits.ts';
 import { childPosition, SourceMap, type PositionNode } from './source-map.ts';
@@ -174,7 +175,7 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
 
   const convertUntagged = (node: Node, position: PositionNode, depth: number): unknown => {
     if (isMap(node)) {
-      const obj: Record<string, unknown> = {};
+      const obj = dictionary<unknown>();
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
         const key = isScalar(keyNode) ? String(keyNode.value) : keyNode == null ? '' : JSON.stringify(convert(keyNode, { start: 0, end: 0 }, depth + 1));
@@ -243,7 +244,9 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
         const dot = argument.indexOf('.');
         argument = dot === -1 ? [argument] : [argument.slice(0, dot), argument.slice(dot + 1)];
       }
-      return { [fn]: argument };
+      const call = dictionary<unknown>();
+      call[fn] = argument;
+      return call;
     } finally {
       ancestors.delete(node);
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { aliasBomb, bigJsonTemplate, CATASTROPHIC_PATTERN, catastrophicPatternWithDefault, deepJson, deepYamlBlock, deepYamlFlow, patternTemplate, SELF_ALIAS } from './hostile-cases.ts';
+import { aliasBomb, bigJsonTemplate, CATASTROPHIC_PATTERN, catastrophicPatternWithDefault, deepJson, deepYamlBlock, deepYamlFlow, HOSTILE_NAMES, hostileKeysTemplate, hostileNamesTemplate, missingMappingKeyTemplate, missingNamesTemplate, NAME_PLACES, patternTemplate, SELF_ALIAS } from './hostile-cases.ts';
 import { IsolatedRunner, type Outcome } from './isolated-runner.ts';
 
 /**
@@ -153,5 +153,60 @@ describe('validate reads bounded input', () => {
     const syntax = lines(outcome).filter((l) => l.includes(' SP0001 '));
     assert.equal(syntax.length, 101);
     assert.match(syntax[100], /^2:\d+ SP0001 [\d,]+ more problems from here on are not shown$/);
+  });
+});
+
+describe('names that live on Object.prototype are names like any other', () => {
+  for (const name of HOSTILE_NAMES) {
+    it(`${name} as a key: validate finds nothing, and the engine creates the stack`, async () => {
+      const outcome = await validate({ 'template.yaml': hostileKeysTemplate(name) });
+      assert.deepEqual(outcome.rules, []);
+      const [validated, created] = await engine(hostileKeysTemplate(name));
+      assert.equal(validated.kind, 'accepted');
+      assert.deepEqual(created, { kind: 'accepted', detail: `CreateStack CREATE_COMPLETE Out=found-${name}` });
+    });
+
+    for (const place of NAME_PLACES) {
+      it(`${name} as a ${place} name`, async () => {
+        const template = hostileNamesTemplate(name, place);
+        const outcome = await validate({ 'template.yaml': template });
+        const [, created] = await engine(template);
+        if (name === '__proto__' && (place === 'parameter' || place === 'resource' || place === 'output')) {
+          assert.match(outcome.detail, new RegExp(`SP1001 The ${place} name "__proto__" must be alphanumeric \\(A-Za-z0-9\\)`));
+          const kind = place[0].toUpperCase() + place.slice(1);
+          assert.equal(created.detail, `ValidationError: Template format error: ${kind} name __proto__ is non alphanumeric.`);
+        } else {
+          assert.deepEqual(outcome.rules, []);
+          const output = place === 'output' ? name : 'Out';
+          assert.deepEqual(created, { kind: 'accepted', detail: `CreateStack CREATE_COMPLETE ${output}=found-${name}` });
+        }
+      });
+    }
+
+    it(`${name} where nothing of that name is declared`, async () => {
+      const outcome = await validate({ 'template.yaml': missingNamesTemplate(name) });
+      assert.deepEqual(new Set(outcome.rules), new Set(['SP1102', 'SP1103', 'SP1105', 'SP1106', 'SP1107']), outcome.detail);
+      const [validated] = await engine(missingNamesTemplate(name));
+      assert.equal(validated.kind, 'refused');
+      const [, created] = await engine(missingMappingKeyTemplate(name));
+      assert.equal(created.detail, `CreateStack ROLLBACK_COMPLETE (Template error: Unable to get mapping for Map::top::${name})`);
+    });
+  }
+
+  it('parameter files and manifests with those names', async () => {
+    for (const name of HOSTILE_NAMES) {
+      const outcome = await validate({ 'template.yaml': hostileKeysTemplate('x'), 'values.json': JSON.stringify({ [name]: 'v' }) }, 'template.yaml', 'values.json');
+      assert.ok(outcome.detail.includes(`1:2 SP2010 ${name} is not a parameter of `), outcome.detail);
+      const manifest = `project: demo\nstacks:\n  main:\n    template: template.yaml\n    parameters:\n      ${name}: x\n    tags:\n      ${name}: x\nenvironments:\n  dev:\n    stacks:\n      main:\n        parameters:\n          ${name}: x\n`;
+      const project = await validate({ 'stackpilot.yaml': manifest, 'template.yaml': hostileKeysTemplate('x') });
+      const expected =
+        name === '__proto__'
+          ? ['6:7 SP5010 stacks.main.parameters.__proto__: the name __proto__ cannot be used here', '8:7 SP5010 stacks.main.tags.__proto__: the name __proto__ cannot be used here', '14:11 SP5010 environments.dev.stacks.main.parameters.__proto__: the name __proto__ cannot be used here']
+          : [`6:7 SP2010 ${name} is not a parameter of`, `14:11 SP2010 ${name} is not a parameter of`];
+      assert.deepEqual(
+        lines(project).map((l) => l.replace(/ of .*/, ' of')),
+        expected,
+      );
+    }
   });
 });

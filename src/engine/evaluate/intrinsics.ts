@@ -61,12 +61,13 @@ export function evaluate(value: unknown, scope: EvaluationScope): unknown {
   if (!isObject(value)) return value;
   const fn = intrinsicName(value, true);
   if (fn !== undefined) return callIntrinsic(fn, value[fn], scope);
-  const result: Record<string, unknown> = {};
+  // Entries, not assignments: a key named `__proto__` stays a key instead of setting the prototype.
+  const entries: [string, unknown][] = [];
   for (const [key, item] of Object.entries(value)) {
     const evaluated = evaluate(item, scope);
-    if (evaluated !== NO_VALUE) result[key] = evaluated;
+    if (evaluated !== NO_VALUE) entries.push([key, evaluated]);
   }
-  return result;
+  return Object.fromEntries(entries);
 }
 
 /** Evaluates a condition expression (an Fn::Equals/And/Or/Not tree or `{Condition: name}`) to a boolean. */
