@@ -101,7 +101,7 @@ function tooDeep(tokens: CST.Token[]): ParseProblem | undefined {
  * The node each alias names (the last node before it with that anchor, as YAML says), found
  * in one pass: yaml's own Alias.resolve walks the whole document for every alias.
  */
-function resolveAliases(doc: Document): { targets: Map<Alias, Node | undefined>; count: number; tooMany?: Alias } {
+function resolveAliases(doc: Document): { targets: Map<Alias, Node | undefined>; tooMany?: Alias } {
   const anchors = new Map<string, Node>();
   const targets = new Map<Alias, Node | undefined>();
   let tooMany: Alias | undefined;
@@ -121,7 +121,7 @@ function resolveAliases(doc: Document): { targets: Map<Alias, Node | undefined>;
     if (item.anchor) anchors.set(item.anchor, item);
     if (isCollection(item)) for (let i = item.items.length - 1; i >= 0; i--) pending.push(item.items[i]);
   }
-  return { targets, count: targets.size, tooMany };
+  return { targets, tooMany };
 }
 
 /**
@@ -202,11 +202,14 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
       return null;
     }
     if (ancestors.has(target)) throw limit('alias', `The alias *${alias.source} is inside the node it names, so its value would contain itself`, alias);
+    if (isCollection(target) && depth > MAX_NESTING_DEPTH) throw limit('too-deep', tooDeepMessage(), alias);
     const outermost = expanding === undefined;
     expanding ??= alias;
+    ancestors.add(target);
     try {
       return convertUntagged(target, position, depth);
     } finally {
+      ancestors.delete(target);
       if (outermost) expanding = undefined;
     }
   };
