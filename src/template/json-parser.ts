@@ -33,7 +33,7 @@ class JsonSyntaxError extends Error {
 export const tooDeepMessage = () => `Nested more than ${MAX_NESTING_DEPTH} levels deep`;
 export const tooManyValuesMessage = () => `More than ${MAX_DOCUMENT_VALUES.toLocaleString('en-US')} values in one document, the most stackpilot reads`;
 
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ESCAPES = new Map(Object.entries({ '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }));
 
 /**
  * A strict JSON reader that records where every value and key sits, and reports
@@ -81,8 +81,8 @@ export function parseJson(text: string): ParsedDocument {
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Invalid unicode escape', i);
           out += String.fromCharCode(parseInt(hex, 16));
           i += 6;
-        } else if (e !== undefined && ESCAPES[e] !== undefined) {
-          out += ESCAPES[e];
+        } else if (e !== undefined && ESCAPES.has(e)) {
+          out += ESCAPES.get(e);
           i += 2;
         } else {
           fail('Invalid escape in string', i);

@@ -223,7 +223,7 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
     if (isCollection(node) && depth > MAX_NESTING_DEPTH) throw limit('too-deep', tooDeepMessage(), node);
     const range = node.range ?? [0, 0, 0];
     const tag = options.cloudFormationTags && node.tag?.startsWith('!') ? node.tag : undefined;
-    const fn = tag === undefined ? undefined : SHORT_FORM_TAGS[tag];
+    const fn = tag === undefined || !Object.hasOwn(SHORT_FORM_TAGS, tag) ? undefined : SHORT_FORM_TAGS[tag];
     position.start = range[0];
     position.end = range[1];
     ancestors.add(node);

@@ -158,3 +158,57 @@ Resources:
       Value: !FindInMap [Map, top, ${name}]
 `;
 }
+
+/** The name as a resource type and inside a parameter type: neither is a type CloudFormation knows. */
+export function hostileTypesTemplate(name: string): string {
+  return `Parameters:
+  Param:
+    Type: List<${name}>
+    Default: x
+Resources:
+  Named:
+    Type: ${name}
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      DisplayName: !Join [',', !Ref Param]
+`;
+}
+
+/** A dynamic reference to a key the secret's JSON does not have. */
+export function missingSecretKeyTemplate(name: string): string {
+  return `Resources:
+  Secret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      SecretString: '{"user": "admin"}'
+  Value:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: !Sub '{{resolve:secretsmanager:\${Secret}:SecretString:${name}}}'
+`;
+}
+
+/** Mappings and lists where CloudFormation wants text: a Default, AllowedValues, a mapping's value. */
+export const WRONG_SHAPES = `Parameters:
+  Shaped:
+    Type: String
+    Default: {a: 1}
+    AllowedValues: [{a: 1}, x]
+  Listed:
+    Type: String
+    Default: x
+    AllowedValues: [[x], {a: 1}, x]
+Mappings:
+  Map:
+    top:
+      second: {a: 1}
+Resources:
+  Value:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: !FindInMap [Map, top, second]
+      Description: !Ref Listed
+`;

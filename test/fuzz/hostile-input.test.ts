@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { aliasBomb, bigJsonTemplate, CATASTROPHIC_PATTERN, catastrophicPatternWithDefault, deepJson, deepYamlBlock, deepYamlFlow, HOSTILE_NAMES, hostileKeysTemplate, hostileNamesTemplate, missingMappingKeyTemplate, missingNamesTemplate, NAME_PLACES, patternTemplate, SELF_ALIAS } from './hostile-cases.ts';
+import { aliasBomb, bigJsonTemplate, CATASTROPHIC_PATTERN, catastrophicPatternWithDefault, deepJson, deepYamlBlock, deepYamlFlow, HOSTILE_NAMES, hostileKeysTemplate, hostileNamesTemplate, hostileTypesTemplate, missingMappingKeyTemplate, missingNamesTemplate, missingSecretKeyTemplate, NAME_PLACES, patternTemplate, SELF_ALIAS, WRONG_SHAPES } from './hostile-cases.ts';
 import { IsolatedRunner, type Outcome } from './isolated-runner.ts';
 
 /**
@@ -190,6 +190,16 @@ describe('names that live on Object.prototype are names like any other', () => {
       assert.equal(validated.kind, 'refused');
       const [, created] = await engine(missingMappingKeyTemplate(name));
       assert.equal(created.detail, `CreateStack ROLLBACK_COMPLETE (Template error: Unable to get mapping for Map::top::${name})`);
+      const [, resolved] = await engine(missingSecretKeyTemplate(name));
+      assert.match(resolved.detail, new RegExp(`^CreateStack ROLLBACK_COMPLETE \\(Could not find SecretString JSON key ${name} in arn:`));
+    });
+
+    it(`${name} as a resource type and inside a parameter type`, async () => {
+      const outcome = await validate({ 'template.yaml': hostileTypesTemplate(name) });
+      assert.ok(lines(outcome).includes(`3:11 SP2001 Parameter Param has an unknown Type "List<${name}>"`), outcome.detail);
+      assert.ok(lines(outcome).includes('7:11 SP1001 The Type of Named must be a resource type name such as AWS::S3::Bucket'), outcome.detail);
+      const [validated] = await engine(hostileTypesTemplate(name));
+      assert.equal(validated.detail, `ValidationError: Template format error: Unrecognized resource types: [${name}]`);
     });
   }
 
@@ -208,5 +218,15 @@ describe('names that live on Object.prototype are names like any other', () => {
         expected,
       );
     }
+  });
+});
+
+describe('values of the wrong shape', () => {
+  it('are findings and AWS-shaped errors where CloudFormation wants text', async () => {
+    const outcome = await validate({ 'template.yaml': WRONG_SHAPES });
+    assert.ok(lines(outcome).includes('4:14 SP2001 The Default of Shaped must be a string or a number'), outcome.detail);
+    const [validated, created] = await engine(WRONG_SHAPES, { Shaped: 'x' });
+    assert.equal(validated.kind, 'accepted');
+    assert.equal(created.detail, 'CreateStack ROLLBACK_COMPLETE (Template format error: Every Mappings attribute must be a String or a List.)');
   });
 });

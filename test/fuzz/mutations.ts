@@ -100,6 +100,21 @@ const MUTATORS: Record<string, (text: string, random: Random, format: Seed['form
     for (let i = between(random, 1, 10); i > 0; i--) out = insert(out, at(random, out), pick(random, ODD_TEXT));
     return out;
   },
+  'swap-shape': (text, random, format) => {
+    // A scalar becomes a mapping or a list holding one: where a name, a Default or a pattern was expected.
+    const scalars = format === 'json' ? /(:\s*)("(?:[^"\\\n]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)/g : /(:[ \t]+)([^\s{[&*!|>#][^\n]*)$/gm;
+    const found = [...text.matchAll(scalars)];
+    if (found.length === 0) return text;
+    const chosen = [...new Set(Array.from({ length: between(random, 1, 5) }, () => pick(random, found)))].sort((a, b) => b.index - a.index);
+    let out = text;
+    for (const match of chosen) {
+      // From the last to the first, so each replacement leaves the earlier positions as they were.
+      const shape = format === 'json' ? pick(random, ['{"a": [1]}', '[{"b": 1}]', '{}', '[]', '{"Ref": {"c": 1}}']) : pick(random, ['{a: [1]}', '[{b: 1}]', '{}', '[]', '!Ref {c: 1}', '[[x]]']);
+      const start = match.index + match[1].length;
+      out = out.slice(0, start) + shape + out.slice(start + match[2].length);
+    }
+    return out;
+  },
   'odd-number': (text, random) => text.replace(/\b\d+\b/, pick(random, ['1e309', '-0', '99999999999999999999999', 'NaN', '0x10', '.5', '1_000'])),
   splice: (text, random, _format, seeds) => {
     const other = pick(random, seeds).text;

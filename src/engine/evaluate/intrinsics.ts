@@ -204,6 +204,10 @@ function findInMap(argument: unknown, scope: EvaluationScope): unknown {
   const map = scope.mappings[mapName];
   const top = isObject(map) ? map[topKey] : undefined;
   const value = isObject(top) ? top[secondKey] : undefined;
+  // A mapping, or a list holding one, is not a value CloudFormation takes (nor one to hand on unevaluated).
+  if (isObject(value) || (Array.isArray(value) && value.some((item) => item !== null && typeof item === 'object'))) {
+    throw new EvaluationError('Template format error: Every Mappings attribute must be a String or a List.');
+  }
   if (value !== undefined) return value;
   if (isObject(options) && Object.hasOwn(options, 'DefaultValue')) return evaluate(options.DefaultValue, scope);
   if (!isObject(map)) throw new EvaluationError(`Template error: Mapping named '${mapName}' is not present in the 'Mappings' section of template.`);

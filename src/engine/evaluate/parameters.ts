@@ -99,7 +99,7 @@ export function constraintViolation(decl: ParameterDeclaration, value: string): 
   const items = kind.list ? splitListValue(value) : [value];
   for (const item of items) {
     if (kind.item === 'number' && (item.trim() === '' || Number.isNaN(Number(item)))) return `${name} must be a number`;
-    if (decl.allowedValues && !decl.allowedValues.some((allowed) => String(allowed) === item)) return explain('must be one of AllowedValues');
+    if (decl.allowedValues && !decl.allowedValues.some((allowed) => parameterValueToString(allowed) === item)) return explain('must be one of AllowedValues');
     if (decl.allowedPattern !== undefined) {
       const pattern = compileUserPattern(decl.allowedPattern);
       if (!pattern.ok && pattern.problem === 'unsupported') return `${name} has an AllowedPattern that uses ${pattern.reason}, which the stackpilot local engine does not evaluate: it matches patterns in linear time (RE2)`;
