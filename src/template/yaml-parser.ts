@@ -72,6 +72,9 @@ function syntaxTree(text: string): CST.Token[] | ParseProblem {
   let offset = 0;
   for (const lexeme of new Lexer().lex(text)) {
     if (VALUE_TOKENS.has(CST.tokenType(lexeme)) && ++values > MAX_DOCUMENT_VALUES) return { code: 'too-large', message: tooManyValuesMessage(), start: offset, end: offset + 1 };
+    // The parser recurses as deep as its stack of open nodes when it closes them: tooDeep() below
+    // finds the first node past the limit, this only keeps the parser's recursion short of the stack's end.
+    if (parser.stack.length > 2 * MAX_NESTING_DEPTH) return { code: 'too-deep', message: tooDeepMessage(), start: offset, end: offset + 1 };
     if (!LEXER_MARKERS.has(lexeme)) offset += lexeme.length;
     for (const token of parser.next(lexeme)) tokens.push(token);
   }

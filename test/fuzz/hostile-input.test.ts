@@ -123,6 +123,13 @@ describe('nesting depth is bounded', () => {
     assert.match((await validate({ 'block.yaml': deepYamlBlock(2_000) })).detail, /^\d+:\d+ SP0005 Nested more than 100 levels deep$/);
   });
 
+  it('stops yaml\'s parser before its recursion does, on lines that each open a deeper mapping', async () => {
+    // Found by the fuzzer: a stray alias before each key nests every line one level deeper, and
+    // the line that closes them all made yaml's parser recurse through the levels at once.
+    const outcome = await validate({ 'stairs.yaml': `Resources:\n${'   *x     CodeUri: lam *x bda\n'.repeat(3_000)}  Handler: index.handler\n` });
+    assert.deepEqual(outcome.rules, ['SP0005']);
+  });
+
   it('reads templates nested up to the limit', async () => {
     const outcome = await validate({ 'deep.json': deepJson(95) });
     assert.ok(!outcome.rules!.includes('SP0005'), outcome.detail);
