@@ -22,7 +22,8 @@ export async function benchFuzz(): Promise<void> {
   console.log(`  calls       ${report.calls} (${report.outcomes.accepted} accepted, ${report.outcomes.refused} refused with a finding or an error)`);
   console.log(`  crashes     ${report.crashes}   (target 0: ${verdict(report.crashes, 0)})`);
   console.log(`  hangs       ${report.hangs}   (target 0: ${verdict(report.hangs, 0)}; a hang is an input not answered within 30 s)`);
-  console.log(`  peak RSS    ${report.peakRssMb.toFixed(0)} MB   (target < 512 MB: ${verdict(report.peakRssMb, 512)}), reached on ${report.peakInput}`);
+  console.log(`  peak RSS    ${report.peakRssMb.toFixed(0)} MB   (target < 512 MB: ${verdict(report.peakRssMb, 512)}; validate ${report.peakRssMbByTarget.validate.toFixed(0)} MB, engine ${report.peakRssMbByTarget.engine.toFixed(0)} MB)`);
+  console.log(`              reached on ${report.peakInput}`);
   console.log(`  wall time   ${report.seconds.toFixed(0)} s`);
   for (const failure of report.failures.slice(0, 10)) {
     console.log(`  ${failure.kind} in ${failure.target}: ${failure.input} (${failure.steps.join(', ')}), saved at ${failure.savedAt}`);

@@ -40,6 +40,8 @@ export interface FuzzReport {
   peakRssMb: number;
   /** The input that raised the peak to its highest. */
   peakInput?: string;
+  /** Peak resident memory of the validate child and of the engine child apart. */
+  peakRssMbByTarget: Record<FuzzFailure['target'], number>;
   seconds: number;
 }
 
@@ -76,7 +78,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const validateRunner = new IsolatedRunner(options.budgetMs);
   const engineRunner = new IsolatedRunner(options.budgetMs);
   const failuresDir = join(tmpdir(), `stackpilot-fuzz-${options.seed}`);
-  const report: FuzzReport = { inputs: 0, mutations: 0, calls: 0, outcomes: { accepted: 0, refused: 0, crash: 0, hang: 0 }, failures: [], crashes: 0, hangs: 0, peakRssMb: 0, seconds: 0 };
+  const report: FuzzReport = { inputs: 0, mutations: 0, calls: 0, outcomes: { accepted: 0, refused: 0, crash: 0, hang: 0 }, failures: [], crashes: 0, hangs: 0, peakRssMb: 0, peakRssMbByTarget: { validate: 0, engine: 0 }, seconds: 0 };
 
   const record = (target: FuzzFailure['target'], input: Mutation, outcomes: Outcome[]) => {
     for (const outcome of outcomes) {
@@ -105,6 +107,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       record('engine', input, engine);
       report.crashes = report.failures.filter((f) => f.kind === 'crash').length;
       report.hangs = report.failures.filter((f) => f.kind === 'hang').length;
+      report.peakRssMbByTarget = { validate: validateRunner.peakRssMb, engine: engineRunner.peakRssMb };
       const peak = Math.max(validateRunner.peakRssMb, engineRunner.peakRssMb);
       if (peak > report.peakRssMb) [report.peakRssMb, report.peakInput] = [peak, `${input.seed} (${input.steps.join(', ')}), ${(input.text.length / 1e6).toFixed(1)} MB`];
       options.onProgress?.(report.inputs, report);

@@ -37,6 +37,12 @@ const between = (random: Random, low: number, high: number) => low + Math.floor(
 const at = (random: Random, text: string) => Math.floor(random() * (text.length + 1));
 const insert = (text: string, position: number, piece: string) => text.slice(0, position) + piece + text.slice(position);
 
+/**
+ * Inputs are cut at this size: past every limit stackpilot has (5 MB for validate, 1 MB from S3),
+ * and small enough to hand to a child process (a repeated line of a huge string reached 500 MB).
+ */
+const MAX_MUTATION_CHARS = 12_000_000;
+
 const CATASTROPHIC = ['^(a|a)*$', '^(a+)+$', '(x+x+)+y', '^(\\w+\\s?)*$', '^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$', '(?=a)a', '(a)\\1', 'a*+', '(.*a){25}'];
 const ODD_TEXT = ['\u0000', '\ud800', '\u202e', '\ufeff', '\\', '"', "'", '\n', '\t', ':', '- ', '#', '&a ', '*a', '!Ref', '!Sub', '${', '}', '{', '[', ']', ',', '%', '@', '`', '|', '>'];
 
@@ -59,7 +65,8 @@ const MUTATORS: Record<string, (text: string, random: Random, format: Seed['form
   'repeat-line': (text, random) => {
     const lines = text.split('\n');
     const i = Math.floor(random() * lines.length);
-    lines.splice(i, 0, ...Array<string>(between(random, 2, 3000)).fill(lines[i]));
+    const copies = Math.min(between(random, 2, 3000), Math.floor(MAX_MUTATION_CHARS / (lines[i].length + 1)));
+    lines.splice(i, 0, ...Array<string>(copies).fill(lines[i]));
     return lines.join('\n');
   },
   'deep-nesting': (text, random) => {
@@ -125,6 +132,7 @@ const MUTATORS: Record<string, (text: string, random: Random, format: Seed['form
 
 export const MUTATOR_NAMES = Object.keys(MUTATORS);
 
+
 /** One to three mutators applied to a seed chosen at random. */
 export function mutate(seeds: Seed[], random: Random): Mutation {
   const seed = pick(random, seeds);
@@ -133,7 +141,7 @@ export function mutate(seeds: Seed[], random: Random): Mutation {
   for (let i = between(random, 1, 3); i > 0; i--) {
     const name = pick(random, MUTATOR_NAMES);
     steps.push(name);
-    text = MUTATORS[name](text, random, seed.format, seeds);
+    text = MUTATORS[name](text, random, seed.format, seeds).slice(0, MAX_MUTATION_CHARS);
   }
   return { seed: seed.name, steps, text, format: seed.format };
 }
