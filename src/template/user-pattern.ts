@@ -46,8 +46,10 @@ export function compileUserPattern(source: string): UserPattern {
     } catch (error) {
       pattern = describeRefusal(source, (error as Error).message);
     }
-    if (compiled.size >= 500) compiled.clear();
-    compiled.set(source, pattern);
+    // Kept for the next value: only patterns of a usual size, and not too many (a long-lived
+    // local serve would otherwise keep every pattern of every template it was sent).
+    if (compiled.size >= 256) compiled.clear();
+    if (source.length <= 4096) compiled.set(source, pattern);
   }
   return pattern;
 }
