@@ -109,7 +109,8 @@ const MUTATORS: Record<string, (text: string, random: Random, format: Seed['form
   },
   'swap-shape': (text, random, format) => {
     // A scalar becomes a mapping or a list holding one: where a name, a Default or a pattern was expected.
-    const scalars = format === 'json' ? /(:\s*)("(?:[^"\\\n]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)/g : /(:[ \t]+)([^\s{[&*!|>#][^\n]*)$/gm;
+    // No alternation under a star: V8 runs that by recursion, and overflows on a long string.
+    const scalars = format === 'json' ? /(:\s*)("[^"\n]*"|-?\d+(?:\.\d+)?|true|false|null)/g : /(:[ \t]+)([^\s{[&*!|>#][^\n]*)$/gm;
     const found = [...text.matchAll(scalars)];
     if (found.length === 0) return text;
     const chosen = [...new Set(Array.from({ length: between(random, 1, 5) }, () => pick(random, found)))].sort((a, b) => b.index - a.index);
