@@ -56,6 +56,8 @@ export function compileUserPattern(source: string): UserPattern {
 
 /** Whether `text` is `parts` with each null replaced by any text (a name some parts of which are unknown). */
 export function matchesWildcards(parts: readonly (string | null)[], text: string): boolean {
+  // More literal text than `text` has cannot match; this also keeps the pattern no longer than `text` needs.
+  if (parts.reduce((length, part) => length + (part?.length ?? 0), 0) > text.length) return false;
   const source = parts.map((part) => (part === null ? '.*' : RE2JS.quote(part))).join('');
   const pattern = compileUserPattern(source);
   return pattern.ok && pattern.matches(text) === true;
