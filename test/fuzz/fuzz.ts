@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/engine/ids.ts';
-import { aliasBomb, bigJsonTemplate, CATASTROPHIC_PATTERN, deepJson, deepYamlBlock, deepYamlFlow, HOSTILE_NAMES, hostileKeysTemplate, hostileNamesTemplate, NAME_PLACES, patternTemplate, SELF_ALIAS } from './hostile-cases.ts';
+import { aliasBomb, bigJsonTemplate, CATASTROPHIC_PATTERN, deepJson, deepYamlBlock, deepYamlFlow, HOSTILE_NAMES, hostileKeysTemplate, hostileNamesTemplate, hostileTypesTemplate, missingMappingKeyTemplate, missingNamesTemplate, missingSecretKeyTemplate, NAME_PLACES, patternTemplate, SELF_ALIAS, WRONG_SHAPES, YAML_STAIRS } from './hostile-cases.ts';
 import { IsolatedRunner, type Outcome } from './isolated-runner.ts';
 import { loadSeeds, mutate, type Mutation } from './mutations.ts';
 
@@ -55,11 +55,17 @@ export function hostileInputs(): Mutation[] {
     ['JSON 10,000 deep', deepJson(10_000), 'json'],
     ['YAML flow 10,000 deep', deepYamlFlow(10_000), 'yaml'],
     ['YAML block 1,000 deep', deepYamlBlock(1_000), 'yaml'],
+    ['YAML stairs', YAML_STAIRS, 'yaml'],
+    ['values of the wrong shape', WRONG_SHAPES, 'yaml'],
     ['JSON of 6 MB', bigJsonTemplate(6_000_000), 'json'],
     ['JSON of 2 MB', bigJsonTemplate(2_000_000), 'json'],
     ...HOSTILE_NAMES.flatMap((name): [string, string, 'yaml'][] => [
       [`${name} as keys`, hostileKeysTemplate(name), 'yaml'],
       ...NAME_PLACES.map((place): [string, string, 'yaml'] => [`${name} as ${place} name`, hostileNamesTemplate(name, place), 'yaml']),
+      [`${name} undeclared`, missingNamesTemplate(name), 'yaml'],
+      [`${name} as a missing mapping key`, missingMappingKeyTemplate(name), 'yaml'],
+      [`${name} as a missing secret key`, missingSecretKeyTemplate(name), 'yaml'],
+      [`${name} as types`, hostileTypesTemplate(name), 'yaml'],
     ]),
   ];
   return cases.map(([seed, text, format]) => ({ seed, steps: ['hostile case'], text, format }));

@@ -49,6 +49,12 @@ export const deepYamlFlow = (depth: number) => `Resources:\n  Topic:\n    Type: 
 export const deepYamlBlock = (depth: number) =>
   `Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Metadata:\n${Array.from({ length: depth }, (_, i) => `${'  '.repeat(i + 3)}k:`).join('\n')} x\n`;
 
+/**
+ * Found by the fuzzer: a stray alias before each key nests every line one level deeper, and the
+ * line that closes them all made yaml's parser recurse through the levels at once.
+ */
+export const YAML_STAIRS = `Resources:\n${'   *x     CodeUri: lam *x bda\n'.repeat(3_000)}  Handler: index.handler\n`;
+
 /** A JSON template of about `bytes` bytes: one topic, and resources' Metadata padded out. */
 export function bigJsonTemplate(bytes: number): string {
   const filler = 'x'.repeat(1000);
