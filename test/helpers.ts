@@ -63,6 +63,8 @@ export interface CliRun {
 interface CliOptions {
   cwd?: string;
   env?: Record<string, string>;
+  /** Kill the CLI after this many milliseconds (its code is then null): a hang fails the test instead of stalling it. */
+  timeout?: number;
 }
 
 const cliArguments = (args: string[]) => ['--import', TSX_LOADER, join(REPO, 'src/cli/bin.ts'), ...args];
@@ -70,7 +72,7 @@ const cliSpawnOptions = (options: CliOptions) => ({ cwd: options.cwd ?? REPO, en
 
 /** Runs the CLI from source as a user would: no terminal, colour settings cleared unless given. */
 export function runCli(args: string[], options: CliOptions = {}): CliRun {
-  const result = spawnSync(process.execPath, cliArguments(args), { ...cliSpawnOptions(options), encoding: 'utf8' });
+  const result = spawnSync(process.execPath, cliArguments(args), { ...cliSpawnOptions(options), encoding: 'utf8', timeout: options.timeout, killSignal: 'SIGKILL' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -4,7 +4,7 @@ import { changeSetArn } from './ids.ts';
 import { checkStackName, tagsOf, UPDATABLE, type StackLifecycle } from './operations/lifecycle.ts';
 import { planChanges } from './operations/plan.ts';
 import type { PreparedTemplate } from './prepared-template.ts';
-import { readTemplateUrl } from './template-source.ts';
+import { readTemplateUrl, templateText } from './template-source.ts';
 import { redactText } from '../redaction.ts';
 import { secretsOf, type EngineRuntime } from './runtime.ts';
 import type { ChangeSetRecord, StackRecord } from './state.ts';
@@ -31,8 +31,7 @@ export class ChangeSets {
     if (stack && [...runtime.store.changeSets.values()].some((c) => c.stackId === stack!.stackId && c.changeSetName === name)) throw new EngineError('AlreadyExistsException', `ChangeSet [${name}] already exists`);
     if (type === 'UPDATE' && !UPDATABLE.has(stack!.status)) throw new EngineError('ValidationError', `Stack:${stack!.stackId} is in ${stack!.status} state and can not be updated.`);
 
-    const text = input.UsePreviousTemplate ? stack?.templateBody ?? '' : input.TemplateBody ?? (input.TemplateURL ? await readTemplateUrl(input.TemplateURL, runtime.options.clients.s3) : undefined);
-    if (text === undefined) throw new EngineError('ValidationError', 'Either Template URL or Template Body must be specified.');
+    const text = input.UsePreviousTemplate ? stack?.templateBody ?? '' : await templateText(input, runtime.options.clients.s3);
     const template = runtime.template(text);
     const capabilities = input.Capabilities ?? [];
     const parameters = await lifecycle.checkInputs(template, input.Parameters, type === 'UPDATE' ? stack!.parameters : undefined, capabilities);

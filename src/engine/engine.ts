@@ -10,7 +10,7 @@ import { checkStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/
 import { EngineRuntime } from './runtime.ts';
 import { StackStore } from './stack-store.ts';
 import type { StackRecord } from './state.ts';
-import { readTemplateUrl } from './template-source.ts';
+import { templateText } from './template-source.ts';
 import { sameUpdate } from './update-check.ts';
 import { eventView, resourceView, stackSummaryView, stackView, templateSummary } from './views.ts';
 
@@ -63,10 +63,7 @@ export class Engine implements CloudFormationApi {
   }
 
   private async templateText(input: { TemplateBody?: string; TemplateURL?: string }): Promise<string> {
-    if (input.TemplateBody !== undefined && input.TemplateURL !== undefined) throw validation('Specify either TemplateBody or TemplateURL, not both.');
-    if (input.TemplateBody !== undefined) return input.TemplateBody;
-    if (input.TemplateURL !== undefined) return readTemplateUrl(input.TemplateURL, this.runtime.options.clients.s3);
-    throw validation('Either Template URL or Template Body must be specified.');
+    return templateText(input, this.runtime.options.clients.s3);
   }
 
   async createStack(input: CFN.CreateStackCommandInput): Promise<Reply<CFN.CreateStackCommandOutput>> {

@@ -37,6 +37,7 @@ export function prepareTemplate(text: string): PreparedTemplate {
   const body = parsed.body;
   const model = describeTemplate(body);
   if (!isObject(body.Resources) || Object.keys(body.Resources).length === 0) throw formatError('At least one Resources member must be defined.');
+  checkLogicalIds(model);
 
   const facts = resourceFacts();
   const unknownTypes = [...new Set([...model.resources.values()].map((r) => r.type).filter((t) => !isCustomResourceType(t) && !facts.resource(t)))];
@@ -68,6 +69,20 @@ export function prepareTemplate(text: string): PreparedTemplate {
   const cycles = findCycles(dependencies);
   if (cycles.length > 0) throw new EngineError('ValidationError', `Circular dependency between resources: [${cycles[0].join(', ')}]`);
   return { text, body, model, dependencies };
+}
+
+const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
+
+/** Parameter, resource and output names are alphanumeric: `__proto__` or `my-bucket` never become logical ids. */
+function checkLogicalIds(model: TemplateModel): void {
+  const sections: [string, Iterable<string>][] = [
+    ['Parameter', model.parameters.keys()],
+    ['Resource', model.resources.keys()],
+    ['Output', model.outputs.keys()],
+  ];
+  for (const [what, names] of sections) {
+    for (const name of names) if (!ALPHANUMERIC.test(name)) throw formatError(`${what} name ${name} is non alphanumeric.`);
+  }
 }
 
 /** A literal `Fn::GetAtt` of an attribute the type doesn't have is a template error, caught before work starts. */

@@ -1,5 +1,25 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { TEMPLATE_BODY_LIMIT_BYTES, TEMPLATE_URL_LIMIT_BYTES } from '../template/limits.ts';
 import { EngineError } from './api.ts';
+
+const validation = (message: string) => new EngineError('ValidationError', message);
+const urlTemplateTooLarge = () => validation(`Template may not exceed ${TEMPLATE_URL_LIMIT_BYTES} bytes in size.`);
+
+/**
+ * The template of a call that takes TemplateBody or TemplateURL, with CloudFormation's limits:
+ * 51,200 bytes for a body (checked by the API before anything else), 1 MB from S3.
+ */
+export async function templateText(input: { TemplateBody?: string; TemplateURL?: string }, s3: S3Client): Promise<string> {
+  if (input.TemplateBody !== undefined && input.TemplateURL !== undefined) throw validation('Specify either TemplateBody or TemplateURL, not both.');
+  if (input.TemplateBody !== undefined) {
+    if (Buffer.byteLength(input.TemplateBody, 'utf8') > TEMPLATE_BODY_LIMIT_BYTES) {
+      throw validation(`1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to ${TEMPLATE_BODY_LIMIT_BYTES}`);
+    }
+    return input.TemplateBody;
+  }
+  if (input.TemplateURL !== undefined) return readTemplateUrl(input.TemplateURL, s3);
+  throw validation('Either Template URL or Template Body must be specified.');
+}
 
 /**
  * The bucket and key of an S3 object URL in any form CloudFormation accepts:
@@ -33,7 +53,14 @@ export async function readTemplateUrl(url: string, s3: S3Client): Promise<string
   if (!location) throw new EngineError('ValidationError', `TemplateURL must be a supported URL.`);
   try {
     const reply = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
-    return (await reply.Body?.transformToString('utf8')) ?? '';
+    // An object over the limit is refused before its body is read.
+    if ((reply.ContentLength ?? 0) > TEMPLATE_URL_LIMIT_BYTES) {
+      (reply.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      throw urlTemplateTooLarge();
+    }
+    const text = (await reply.Body?.transformToString('utf8')) ?? '';
+    if (Buffer.byteLength(text, 'utf8') > TEMPLATE_URL_LIMIT_BYTES) throw urlTemplateTooLarge();
+    return text;
   } catch (error) {
     if (error instanceof EngineError) throw error;
     throw new EngineError('ValidationError', `S3 error: Access Denied or not found: unable to read ${url} (${(error as Error).name ?? 'Error'})`);

@@ -1,6 +1,7 @@
 import type * as CFN from '@aws-sdk/client-cloudformation';
 import { isObject } from '../template/intrinsics.ts';
 import type { TemplateModel } from '../template/model.ts';
+import { valueText } from '../template/parameter-constraints.ts';
 import { requiredCapabilities } from './capabilities.ts';
 import type { EventRecord, ResourceRecord, StackRecord } from './state.ts';
 
@@ -112,11 +113,11 @@ export function templateSummary(body: Record<string, unknown>, model: TemplateMo
   return {
     Parameters: [...model.parameters.values()].map((p) => ({
       ParameterKey: p.name,
-      ...(p.default !== undefined ? { DefaultValue: p.noEcho ? '****' : Array.isArray(p.default) ? p.default.join(',') : String(p.default) } : {}),
+      ...(p.default !== undefined ? { DefaultValue: p.noEcho ? '****' : valueText(p.default) } : {}),
       ParameterType: p.type,
       NoEcho: p.noEcho,
       ...(p.description !== undefined ? { Description: p.description } : {}),
-      ParameterConstraints: p.allowedValues ? { AllowedValues: p.allowedValues.map(String) } : {},
+      ParameterConstraints: p.allowedValues ? { AllowedValues: p.allowedValues.map(valueText) } : {},
     })),
     ...(model.description !== undefined ? { Description: model.description } : {}),
     Capabilities: capabilities as CFN.Capability[],

@@ -1,5 +1,6 @@
 import { forEachIntrinsic, intrinsicName, isObject, parseSubString } from '../template/intrinsics.ts';
 import type { Path } from '../template/source-map.ts';
+import { matchesWildcards } from '../template/user-pattern.ts';
 import type { ResolvedEnvironment } from './parameters.ts';
 import type { Project, ProjectTemplate } from './project.ts';
 
@@ -98,8 +99,7 @@ export function namesMayMatch(a: NamePattern, b: NamePattern): boolean {
   if (isKnown(a) && isKnown(b)) return a.join('') === b.join('');
   if (isKnown(a) || isKnown(b)) {
     const [known, pattern] = isKnown(a) ? [a.join(''), b] : [b.join(''), a];
-    const regex = new RegExp(`^${pattern.map((p) => (p === null ? '.*' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 's');
-    return regex.test(known);
+    return matchesWildcards(pattern, known);
   }
   const prefix = (p: NamePattern) => (typeof p[0] === 'string' ? p[0] : '');
   const suffix = (p: NamePattern) => (typeof p[p.length - 1] === 'string' ? (p[p.length - 1] as string) : '');

@@ -1,13 +1,32 @@
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StackpilotError } from '../errors.ts';
+import { MAX_FILE_BYTES } from '../template/limits.ts';
 
-/** Reads a text file, or throws the I/O error a person can act on. */
+/**
+ * Reads a text file, or throws the I/O error a person can act on. Past MAX_FILE_BYTES only the
+ * first MAX_FILE_BYTES + 1 bytes are read (whatever the file claims, /dev/zero included): enough
+ * for the reader to say the file is too large.
+ */
 export function readText(path: string, shown: string): string {
+  let fd: number | undefined;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
+    const chunks: Buffer[] = [];
+    // Sized for a regular file to arrive in one read; devices and pipes report no size.
+    const buffer = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES + 1, Math.max(fstatSync(fd).size + 1, 64 * 1024)));
+    let total = 0;
+    while (total <= MAX_FILE_BYTES) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      chunks.push(Buffer.from(buffer.subarray(0, read)));
+      total += read;
+    }
+    return Buffer.concat(chunks).subarray(0, MAX_FILE_BYTES + 1).toString('utf8');
   } catch (error) {
     throw new StackpilotError('FileUnreadable', `${shown}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'Check the file exists and is readable.');
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

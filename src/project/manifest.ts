@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.ts';
+import { dictionary } from '../emulator/state-files.ts';
+import { isObject } from '../template/intrinsics.ts';
 import type { SourceMap } from '../template/source-map.ts';
 import { problemsToDiagnostics, readDocument } from '../template/parse.ts';
 
 /** `stackpilot.yaml`: see docs/manifest.md for the format and its precedence rules. */
 export const MANIFEST_FILE = 'stackpilot.yaml';
 
+/** A record keyed by names from the file, read into a prototype-free object (see dictionary()). */
+const record = <K extends z.core.$ZodRecordKey, V extends z.ZodType>(key: K, value: V) => z.record(key, value).transform((entries) => dictionary<z.output<V>>(entries));
+
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const parameterValue = z.union([scalar, z.array(scalar)]);
-const parameters = z.record(z.string(), parameterValue);
+const parameters = record(z.string(), parameterValue);
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, - and _');
 const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, 'expected an AWS region such as us-east-1');
 
@@ -20,7 +25,7 @@ const stackSchema = z
     parameters: parameters.optional(),
     parameterFiles: z.array(z.string()).optional(),
     capabilities: z.array(z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'])).optional(),
-    tags: z.record(z.string(), z.string()).optional(),
+    tags: record(z.string(), z.string()).optional(),
     region: region.optional(),
   })
   .strict();
@@ -31,8 +36,8 @@ const environmentSchema = z
     regions: z.array(region).optional(),
     parameters: parameters.optional(),
     parameterFiles: z.array(z.string()).optional(),
-    stacks: z.record(id, z.object({ parameters: parameters.optional(), parameterFiles: z.array(z.string()).optional() }).strict()).optional(),
-    tags: z.record(z.string(), z.string()).optional(),
+    stacks: record(id, z.object({ parameters: parameters.optional(), parameterFiles: z.array(z.string()).optional() }).strict()).optional(),
+    tags: record(z.string(), z.string()).optional(),
   })
   .strict();
 
@@ -48,11 +53,11 @@ export const manifestSchema = z
     project: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and -'),
     region: region.optional(),
     templates: z.string().optional(),
-    stacks: z.record(id, stackSchema).refine((s) => Object.keys(s).length > 0, 'declare at least one stack'),
-    environments: z.record(id, environmentSchema).refine((e) => Object.keys(e).length > 0, 'declare at least one environment'),
+    stacks: record(id, stackSchema).refine((s) => Object.keys(s).length > 0, 'declare at least one stack'),
+    environments: record(id, environmentSchema).refine((e) => Object.keys(e).length > 0, 'declare at least one environment'),
     // Region names are checked by readRegionOverrides, which points at the name (the union here would only say "Invalid input").
-    regions: z.union([z.string(), z.record(z.string(), regionOverrideSchema)]).optional(),
-    tags: z.record(z.string(), z.string()).optional(),
+    regions: z.union([z.string(), record(z.string(), regionOverrideSchema)]).optional(),
+    tags: record(z.string(), z.string()).optional(),
     healthChecks: z.array(healthCheckSchema).optional(),
   })
   .strict();
@@ -73,6 +78,11 @@ export function parseManifest(text: string, file: string): ManifestRead {
   const parsed = readDocument(text, file, { cloudFormationTags: false });
   const diagnostics = problemsToDiagnostics(file, parsed);
   if (parsed.value === undefined || diagnostics.some((d) => d.severity === 'error')) return { map: parsed.map, diagnostics };
+  // zod leaves a key named __proto__ out of what it returns: said here, rather than dropped unseen.
+  for (const path of protoKeys(parsed.value)) {
+    diagnostics.push({ file, ...parsed.map.locate(path, 'key'), severity: 'error', rule: 'SP5010', message: `${path.join('.')}: the name __proto__ cannot be used here` });
+  }
+  if (diagnostics.length > 0) return { map: parsed.map, diagnostics };
   const result = manifestSchema.safeParse(parsed.value ?? {});
   if (result.success) return { manifest: result.data, map: parsed.map, diagnostics };
   for (const issue of result.error.issues) {
@@ -84,6 +94,23 @@ export function parseManifest(text: string, file: string): ManifestRead {
     diagnostics.push({ file, ...where, severity: 'error', rule: 'SP5010', message });
   }
   return { map: parsed.map, diagnostics };
+}
+
+/** Paths of the keys named `__proto__` in a document, found without recursion. */
+function protoKeys(value: unknown): (string | number)[][] {
+  const found: (string | number)[][] = [];
+  const pending: [unknown, (string | number)[]][] = [[value, []]];
+  while (pending.length > 0) {
+    const [node, path] = pending.pop()!;
+    if (Array.isArray(node)) node.forEach((item, i) => pending.push([item, [...path, i]]));
+    else if (isObject(node)) {
+      for (const [key, item] of Object.entries(node)) {
+        if (key === '__proto__') found.push([...path, key]);
+        pending.push([item, [...path, key]]);
+      }
+    }
+  }
+  return found;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -153,7 +153,7 @@ export function loadProject(inputPath: string, options: LoadOptions = {}): Proje
     project.nested = findNestedStacks(project, loadTemplate, { reportMissing: 'none' });
     if (options.parametersFile) {
       const file = readParameterFileAt(project, resolve(options.parametersFile), toPosix(options.parametersFile));
-      project.diagnostics.push(...file.diagnostics);
+      for (const d of file.diagnostics) project.diagnostics.push(d);
       project.environments.push(resolveEnvironment(project, { parameterFiles: new Map([[project.stacks[0].id, [file]]]) }));
     }
   }
@@ -180,7 +180,7 @@ function loadManifestProject(project: Project, manifestPath: string, options: Lo
   const manifestShown = project.display(manifestPath);
   project.files.add(manifestShown);
   const read = parseManifest(readText(manifestPath, manifestShown), manifestShown);
-  project.diagnostics.push(...read.diagnostics);
+  for (const d of read.diagnostics) project.diagnostics.push(d);
   project.manifestSource = { file: manifestShown, map: read.map };
   const manifest = read.manifest;
   if (!manifest) return;
@@ -218,7 +218,7 @@ function loadManifestProject(project: Project, manifestPath: string, options: Lo
   project.nested = findNestedStacks(project, loadTemplate, { reportMissing: 'error', searchDirectories: manifest.templates ? [resolve(project.root, manifest.templates)] : [] });
 
   project.regionOverrides = readRegionOverrides(project, manifest, manifestShown, read.map);
-  project.diagnostics.push(...project.regionOverrides.diagnostics);
+  for (const d of project.regionOverrides.diagnostics) project.diagnostics.push(d);
 
   // Parameter files are read once, however many environments use them.
   const files = new Map<string, ParameterFile | undefined>();
@@ -231,7 +231,7 @@ function loadManifestProject(project: Project, manifestPath: string, options: Lo
         files.set(absolute, undefined);
       } else {
         const file = readParameterFileAt(project, absolute, project.display(absolute));
-        project.diagnostics.push(...file.diagnostics);
+        for (const d of file.diagnostics) project.diagnostics.push(d);
         files.set(absolute, file);
       }
     }

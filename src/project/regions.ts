@@ -45,7 +45,7 @@ export function readRegionOverrides(project: Project, manifest: Manifest, manife
       return result;
     }
     const parsed = readDocument(text, file, { cloudFormationTags: false });
-    result.diagnostics.push(...problemsToDiagnostics(file, parsed));
+    for (const d of problemsToDiagnostics(file, parsed)) result.diagnostics.push(d);
     map = parsed.map;
     data = parsed.value;
     prefix = [];

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dictionary } from '../emulator/state-files.ts';
 import { StackpilotError } from '../errors.ts';
 
 /**
@@ -107,8 +108,9 @@ function splitUnion(code: string): string[] {
   return parts;
 }
 
+/** Properties by name, without a prototype: looked up with names from templates (`constructor` included). */
 function parseProperties(raw: Record<string, RawProperty>): Record<string, PropertyFacts> {
-  const out: Record<string, PropertyFacts> = {};
+  const out = dictionary<PropertyFacts>();
   for (const [name, p] of Object.entries(raw)) {
     out[name] = { type: parsePropertyType(p.t), required: p.r === 1, causesReplacement: p.x ?? 'no' };
   }
@@ -117,7 +119,7 @@ function parseProperties(raw: Record<string, RawProperty>): Record<string, Prope
 
 /** The index, with each type and shape parsed on first use. */
 export class ResourceFactsIndex {
-  private readonly resourceCache = new Map<string, ResourceFacts | undefined>();
+  private readonly resourceCache = new Map<string, ResourceFacts>();
   private readonly shapeCache = new Map<number, ShapeFacts>();
 
   constructor(private readonly raw: RawIndex) {}
@@ -127,11 +129,11 @@ export class ResourceFactsIndex {
   }
 
   resource(type: string): ResourceFacts | undefined {
-    if (this.resourceCache.has(type)) return this.resourceCache.get(type);
-    const text = Object.hasOwn(this.raw.resources, type) ? this.raw.resources[type] : undefined;
-    let facts: ResourceFacts | undefined;
-    if (text !== undefined) {
-      const r = JSON.parse(text) as { p: Record<string, RawProperty>; a: string[]; id: string[]; s?: 1; arn?: string; ref?: string; tags?: string };
+    // Only types of the specification are cached: every other name a template makes up would stay.
+    if (!Object.hasOwn(this.raw.resources, type)) return undefined;
+    let facts = this.resourceCache.get(type);
+    if (!facts) {
+      const r = JSON.parse(this.raw.resources[type]) as { p: Record<string, RawProperty>; a: string[]; id: string[]; s?: 1; arn?: string; ref?: string; tags?: string };
       facts = {
         type,
         properties: parseProperties(r.p),
@@ -142,8 +144,8 @@ export class ResourceFactsIndex {
         refIdentifier: r.ref,
         tagProperty: r.tags,
       };
+      this.resourceCache.set(type, facts);
     }
-    this.resourceCache.set(type, facts);
     return facts;
   }
 

@@ -109,9 +109,9 @@ export function parseSubString(text: string): SubPart[] {
   return parts;
 }
 
-/** The variable names a `Fn::Sub` string uses. */
+/** The variable names a `Fn::Sub` string uses, each once (a string may repeat one a million times). */
 export function subVariables(text: string): string[] {
-  return parseSubString(text).flatMap((p) => ('variable' in p ? [p.variable] : []));
+  return [...new Set(parseSubString(text).flatMap((p) => ('variable' in p ? [p.variable] : [])))];
 }
 
 /** The `[logicalId, attribute]` of a `Fn::GetAtt` argument in either form, if literal. */

@@ -1,14 +1,20 @@
+import { dictionary } from '../emulator/state-files.ts';
+import { MAX_DOCUMENT_VALUES, MAX_NESTING_DEPTH } from './limits.ts';
 import { childPosition, SourceMap, type PositionNode } from './source-map.ts';
 
 export interface ParseProblem {
-  code: 'syntax' | 'duplicate-key' | 'unknown-tag';
+  /** `too-large`, `too-deep` and `alias` are input past stackpilot's limits (src/template/limits.ts). */
+  code: 'syntax' | 'duplicate-key' | 'unknown-tag' | 'too-large' | 'too-deep' | 'alias';
   message: string;
   start: number;
   end: number;
 }
 
 export interface ParsedDocument {
-  /** The document as plain JSON values; undefined when it could not be read at all. */
+  /**
+   * The document as JSON values, its mappings without a prototype (a key such as `constructor`
+   * or `__proto__` is then a key like any other); undefined when it could not be read at all.
+   */
   value: unknown;
   map: SourceMap;
   problems: ParseProblem[];
@@ -18,12 +24,16 @@ class JsonSyntaxError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    readonly code: 'syntax' | 'too-deep' | 'too-large' = 'syntax',
   ) {
     super(message);
   }
 }
 
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+export const tooDeepMessage = () => `Nested more than ${MAX_NESTING_DEPTH} levels deep`;
+export const tooManyValuesMessage = () => `More than ${MAX_DOCUMENT_VALUES.toLocaleString('en-US')} values in one document, the most stackpilot reads`;
+
+const ESCAPES = new Map(Object.entries({ '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }));
 
 /**
  * A strict JSON reader that records where every value and key sits, and reports
@@ -33,6 +43,7 @@ export function parseJson(text: string): ParsedDocument {
   const map = new SourceMap(text);
   const problems: ParseProblem[] = [];
   let i = 0;
+  let values = 0;
 
   const skipSpace = () => {
     for (;;) {
@@ -70,8 +81,8 @@ export function parseJson(text: string): ParsedDocument {
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Invalid unicode escape', i);
           out += String.fromCharCode(parseInt(hex, 16));
           i += 6;
-        } else if (e !== undefined && ESCAPES[e] !== undefined) {
-          out += ESCAPES[e];
+        } else if (e !== undefined && ESCAPES.has(e)) {
+          out += ESCAPES.get(e);
           i += 2;
         } else {
           fail('Invalid escape in string', i);
@@ -94,14 +105,17 @@ export function parseJson(text: string): ParsedDocument {
     return Number(m![0]);
   };
 
-  const readValue = (node: PositionNode): unknown => {
+  // Recursion stops at MAX_NESTING_DEPTH, far short of what the stack holds.
+  const readValue = (node: PositionNode, depth: number): unknown => {
     skipSpace();
     const start = i;
     const c = text[i];
     let value: unknown;
+    if ((c === '{' || c === '[') && depth > MAX_NESTING_DEPTH) throw new JsonSyntaxError(tooDeepMessage(), i, 'too-deep');
+    if (++values > MAX_DOCUMENT_VALUES) throw new JsonSyntaxError(tooManyValuesMessage(), i, 'too-large');
     if (c === '{') {
       i++;
-      const obj: Record<string, unknown> = {};
+      const obj = dictionary<unknown>();
       skipSpace();
       if (text[i] === '}') i++;
       else {
@@ -109,6 +123,7 @@ export function parseJson(text: string): ParsedDocument {
           skipSpace();
           if (text[i] !== '"') fail(text[i] === '}' ? 'Trailing comma before }' : `Expected a property name in double quotes, found ${describe(i)}`);
           const keyStart = i;
+          if (++values > MAX_DOCUMENT_VALUES) throw new JsonSyntaxError(tooManyValuesMessage(), i, 'too-large');
           const key = readString();
           const keyEnd = i;
           if (Object.hasOwn(obj, key)) {
@@ -117,7 +132,7 @@ export function parseJson(text: string): ParsedDocument {
           skipSpace();
           if (text[i] !== ':') fail(`Expected ':' after property name, found ${describe(i)}`);
           i++;
-          obj[key] = readValue(childPosition(node, key, [keyStart, keyEnd]));
+          obj[key] = readValue(childPosition(node, key, [keyStart, keyEnd]), depth + 1);
           skipSpace();
           if (text[i] === ',') {
             i++;
@@ -138,7 +153,7 @@ export function parseJson(text: string): ParsedDocument {
       if (text[i] === ']') i++;
       else {
         for (;;) {
-          list.push(readValue(childPosition(node, list.length)));
+          list.push(readValue(childPosition(node, list.length), depth + 1));
           skipSpace();
           if (text[i] === ',') {
             i++;
@@ -176,13 +191,14 @@ export function parseJson(text: string): ParsedDocument {
   };
 
   try {
-    const value = readValue(map.root);
+    const value = readValue(map.root, 1);
     skipSpace();
     if (i < text.length) fail(`Unexpected ${describe(i)} after the end of the document`);
     return { value, map, problems };
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    problems.push({ code: 'syntax', message: `Invalid JSON: ${error.message}`, start: error.offset, end: error.offset + 1 });
+    const message = error.code === 'syntax' ? `Invalid JSON: ${error.message}` : error.message;
+    problems.push({ code: error.code, message, start: error.offset, end: error.offset + 1 });
     return { value: undefined, map, problems };
   }
 }

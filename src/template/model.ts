@@ -1,3 +1,4 @@
+import { dictionary } from '../emulator/state-files.ts';
 import { isObject } from './intrinsics.ts';
 
 /** A template's sections as typed declarations, read tolerantly: bad shapes are the rules' business. */
@@ -51,14 +52,15 @@ const asNumber = (v: unknown): number | undefined => {
   return undefined;
 };
 
-const section = (body: Record<string, unknown>, name: string): Record<string, unknown> => (isObject(body[name]) ? body[name] : {});
+/** A section of the body, or an empty one; without a prototype either way, as the readers make mappings. */
+const section = (body: Record<string, unknown>, name: string): Record<string, unknown> => (isObject(body[name]) ? body[name] : dictionary());
 
 export function describeTemplate(body: Record<string, unknown> | undefined): TemplateModel {
   const model: TemplateModel = {
     parameters: new Map(),
     resources: new Map(),
     conditions: new Map(),
-    mappings: {},
+    mappings: dictionary(),
     outputs: new Map(),
     transforms: [],
   };

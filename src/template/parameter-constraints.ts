@@ -1,7 +1,8 @@
 import type { ParameterDeclaration } from './model.ts';
+import { compileUserPattern } from './user-pattern.ts';
 
-/** Shapes of the AWS-specific parameter types' values, as far as they can be checked offline. */
-const AWS_VALUE_PATTERNS: Record<string, RegExp> = {
+/** Shapes of the AWS-specific parameter types' values, as far as they can be checked offline (a Map: types come from templates). */
+const AWS_VALUE_PATTERNS = new Map<string, RegExp>(Object.entries({
   'AWS::EC2::AvailabilityZone::Name': /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+[a-z]$/,
   'AWS::EC2::Image::Id': /^ami-[0-9a-f]{8,17}$/,
   'AWS::EC2::Instance::Id': /^i-[0-9a-f]{8,17}$/,
@@ -12,7 +13,7 @@ const AWS_VALUE_PATTERNS: Record<string, RegExp> = {
   'AWS::EC2::Volume::Id': /^vol-[0-9a-f]{8,17}$/,
   'AWS::EC2::VPC::Id': /^vpc-[0-9a-f]{8,17}$/,
   'AWS::Route53::HostedZone::Id': /^[A-Z0-9]{1,32}$/,
-};
+}));
 
 const SSM_PARAMETER_NAME = /^[a-zA-Z0-9_.\-/]+$/;
 
@@ -27,26 +28,14 @@ export function parameterKind(type: string): ParameterKind | undefined {
   if (/^AWS::SSM::Parameter::Name$/.test(type)) return { list: false, item: 'ssm' };
   if (/^AWS::SSM::Parameter::Value<.+>$/.test(type)) return { list: false, item: 'ssm' };
   const list = /^List<(.+)>$/.exec(type);
-  if (list && AWS_VALUE_PATTERNS[list[1]]) return { list: true, item: 'aws', awsType: list[1] };
-  if (AWS_VALUE_PATTERNS[type]) return { list: false, item: 'aws', awsType: type };
+  if (list && AWS_VALUE_PATTERNS.has(list[1])) return { list: true, item: 'aws', awsType: list[1] };
+  if (AWS_VALUE_PATTERNS.has(type)) return { list: false, item: 'aws', awsType: type };
   return undefined;
 }
 
 /** Splits a list parameter's value the way CloudFormation does (commas, spaces trimmed). */
 export function splitListValue(value: string): string[] {
   return value === '' ? [] : value.split(',').map((s) => s.trim());
-}
-
-function compilePattern(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(`^(?:${pattern})$`, 'su');
-  } catch {
-    try {
-      return new RegExp(`^(?:${pattern})$`, 's');
-    } catch {
-      return undefined;
-    }
-  }
 }
 
 const show = (v: string) => JSON.stringify(v);
@@ -68,19 +57,22 @@ export function checkParameterValue(decl: ParameterDeclaration, value: string, s
       problems.push(`${label(item)} is not a number (type ${decl.type})`);
       continue;
     }
-    if (kind.item === 'aws' && kind.awsType && !AWS_VALUE_PATTERNS[kind.awsType].test(item)) {
+    if (kind.item === 'aws' && kind.awsType && !AWS_VALUE_PATTERNS.get(kind.awsType)!.test(item)) {
       problems.push(`${label(item)} is not a valid ${kind.awsType}`);
     }
     if (kind.item === 'ssm' && !SSM_PARAMETER_NAME.test(item)) {
       problems.push(`${label(item)} is not an SSM parameter name (type ${decl.type})`);
     }
-    if (decl.allowedValues && !decl.allowedValues.some((allowed) => String(allowed) === item)) {
-      const choices = decl.allowedValues.map((v) => String(v)).join(', ');
+    if (decl.allowedValues && !decl.allowedValues.some((allowed) => parameterValueToString(allowed) === item)) {
+      const choices = decl.allowedValues.map(valueText).join(', ');
       problems.push(`${label(item)} is not one of the allowed values: ${choices}`);
     }
     if (decl.allowedPattern !== undefined) {
-      const pattern = compilePattern(decl.allowedPattern);
-      if (pattern && !pattern.test(item)) problems.push(`${label(item)} does not match the pattern ${decl.allowedPattern}${hint}`);
+      // A pattern that cannot be evaluated is reported with the parameter's declaration (SP2001).
+      const pattern = compileUserPattern(decl.allowedPattern);
+      const matched = pattern.ok ? pattern.matches(item) : true;
+      if (matched === false) problems.push(`${label(item)} does not match the pattern ${decl.allowedPattern}${hint}`);
+      if (matched === 'too-long') problems.push(`${label(item)} is too long to check against the pattern ${decl.allowedPattern} (see "Limits on input" in the README)`);
     }
     if (kind.item === 'number') {
       const n = Number(item);
@@ -93,6 +85,11 @@ export function checkParameterValue(decl: ParameterDeclaration, value: string, s
     if (decl.maxLength !== undefined && value.length > decl.maxLength) problems.push(`${secret ? 'the value' : show(value)} is longer than MaxLength ${decl.maxLength}${hint}`);
   }
   return problems;
+}
+
+/** A template value as text for a message: scalars and lists as CloudFormation reads them, anything else as JSON. */
+export function valueText(value: unknown): string {
+  return parameterValueToString(value) ?? JSON.stringify(value) ?? String(value);
 }
 
 /** A parameter value as a string, the way CloudFormation receives it (lists comma-joined). */

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { parseJson, type ParsedDocument, type ParseProblem } from './json-parser.ts';
-import type { SourceMap } from './source-map.ts';
+import { MAX_FILE_BYTES, MAX_SYNTAX_PROBLEMS, TEMPLATE_URL_LIMIT_BYTES } from './limits.ts';
+import { SourceMap } from './source-map.ts';
 import { parseYaml } from './yaml-parser.ts';
 
 /** A template file read into CloudFormation's long JSON form, with a position for every node. */
@@ -21,22 +22,32 @@ const PROBLEM_RULES: Record<ParseProblem['code'], { rule: string; severity: Diag
   syntax: { rule: 'SP0001', severity: 'error' },
   'duplicate-key': { rule: 'SP0002', severity: 'error' },
   'unknown-tag': { rule: 'SP0003', severity: 'error' },
+  'too-large': { rule: 'SP0004', severity: 'error' },
+  'too-deep': { rule: 'SP0005', severity: 'error' },
+  alias: { rule: 'SP0006', severity: 'error' },
 };
+
+const bytes = (n: number) => n.toLocaleString('en-US');
 
 /** Reads YAML or JSON; JSON when the file says so by its name or its first character. */
 export function readDocument(text: string, file: string, options = { cloudFormationTags: true }): ParsedDocument & { format: 'json' | 'yaml' } {
   const json = /\.json$/i.test(file) || /^\s*[{[]/.test(text.slice(0, 200)) && !/\.ya?ml$/i.test(file);
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > MAX_FILE_BYTES) {
+    const message = `The file is larger than ${bytes(MAX_FILE_BYTES)} bytes, the most stackpilot reads (a CloudFormation template may be at most ${bytes(TEMPLATE_URL_LIMIT_BYTES)} bytes)`;
+    return { value: undefined, map: new SourceMap(''), problems: [{ code: 'too-large', message, start: 0, end: 0 }], format: json ? 'json' : 'yaml' };
+  }
   if (json) return { ...parseJson(text), format: 'json' };
   return { ...parseYaml(text, options), format: 'yaml' };
 }
 
+/** The document's problems as findings; past MAX_SYNTAX_PROBLEMS, one more says how many are left out. */
 export function problemsToDiagnostics(file: string, parsed: ParsedDocument): Diagnostic[] {
-  return parsed.problems.map((p) => ({
-    file,
-    ...parsed.map.lines.location(p.start, p.end),
-    ...PROBLEM_RULES[p.code],
-    message: p.message,
-  }));
+  const finding = (p: ParseProblem, message = p.message): Diagnostic => ({ file, ...parsed.map.lines.location(p.start, p.end), ...PROBLEM_RULES[p.code], message });
+  const shown = parsed.problems.slice(0, MAX_SYNTAX_PROBLEMS).map((p) => finding(p));
+  const left = parsed.problems.length - shown.length;
+  if (left > 0) shown.push(finding(parsed.problems[MAX_SYNTAX_PROBLEMS], `${left.toLocaleString('en-US')} more problems from here on are not shown`));
+  return shown;
 }
 
 export function parseTemplate(text: string, file: string): Template {

@@ -1,5 +1,7 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq, type Node, type Tags } from 'yaml';
-import type { ParsedDocument, ParseProblem } from './json-parser.ts';
+import { Composer, CST, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, Lexer, Parser, YAMLMap, YAMLSeq, type Alias, type Document, type Node, type Tags } from 'yaml';
+import { dictionary } from '../emulator/state-files.ts';
+import { tooDeepMessage, tooManyValuesMessage, type ParsedDocument, type ParseProblem } from './json-parser.ts';
+import { MAX_ALIAS_EXPANSION, MAX_DOCUMENT_VALUES, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from './limits.ts';
 import { childPosition, SourceMap, type PositionNode } from './source-map.ts';
 
 /** CloudFormation's YAML short forms and the long JSON form each becomes. */
@@ -46,45 +48,147 @@ const KNOWN_TAGS: Tags = Object.keys(SHORT_FORM_TAGS).flatMap((tag) => [
   { tag, collection: 'map' as const, nodeClass: YAMLMap, resolve: (value: unknown) => value },
 ]);
 
+/** Input past a limit: reading stops, and the document is not read at all. */
+class LimitExceeded extends Error {
+  constructor(readonly problem: ParseProblem) {
+    super(problem.message);
+  }
+}
+
+const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
+/** What the lexer yields that is not source text. */
+const LEXER_MARKERS = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
+/** Lexical tokens that start a value: a scalar, an alias, a flow collection, a block scalar. */
+const VALUE_TOKENS = new Set<string | null>(['scalar', 'alias', 'flow-map-start', 'flow-seq-start', 'block-scalar-header']);
+
 /**
- * Reads YAML (1.2 core schema, so `2010-09-09` and `yes` stay strings) into plain JSON
- * values, turning CloudFormation short tags into the long form and recording positions.
+ * The syntax tree of a YAML stream, read while counting values: past MAX_DOCUMENT_VALUES it
+ * stops, before the tree (a few hundred bytes a value) outgrows the memory it may take.
+ */
+function syntaxTree(text: string): CST.Token[] | ParseProblem {
+  const parser = new Parser();
+  const tokens: CST.Token[] = [];
+  let values = 0;
+  let offset = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (VALUE_TOKENS.has(CST.tokenType(lexeme)) && ++values > MAX_DOCUMENT_VALUES) return { code: 'too-large', message: tooManyValuesMessage(), start: offset, end: offset + 1 };
+    // The parser recurses as deep as its stack of open nodes when it closes them: tooDeep() below
+    // finds the first node past the limit, this only keeps the parser's recursion short of the stack's end.
+    if (parser.stack.length > 2 * MAX_NESTING_DEPTH) return { code: 'too-deep', message: tooDeepMessage(), start: offset, end: offset + 1 };
+    if (!LEXER_MARKERS.has(lexeme)) offset += lexeme.length;
+    for (const token of parser.next(lexeme)) tokens.push(token);
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return tokens;
+}
+
+/**
+ * The first collection of the syntax tree nested deeper than MAX_NESTING_DEPTH, found without
+ * recursion: yaml composes documents recursively, and deep enough input exhausts its stack.
+ */
+function tooDeep(tokens: CST.Token[]): ParseProblem | undefined {
+  const pending: [CST.Token, number][] = tokens.flatMap((token) => (token.type === 'document' && token.value ? [[token.value, 1] as [CST.Token, number]] : []));
+  while (pending.length > 0) {
+    const [token, depth] = pending.pop()!;
+    if (!COLLECTIONS.has(token.type)) continue;
+    if (depth > MAX_NESTING_DEPTH) return { code: 'too-deep', message: tooDeepMessage(), start: token.offset, end: token.offset + 1 };
+    for (const item of (token as CST.BlockMap | CST.BlockSequence | CST.FlowCollection).items) {
+      if (item.key) pending.push([item.key, depth + 1]);
+      if (item.value) pending.push([item.value, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The node each alias names (the last node before it with that anchor, as YAML says), found
+ * in one pass: yaml's own Alias.resolve walks the whole document for every alias.
+ */
+function resolveAliases(doc: Document): { targets: Map<Alias, Node | undefined>; tooMany?: Alias } {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Alias, Node | undefined>();
+  let tooMany: Alias | undefined;
+  const pending: unknown[] = [doc.contents];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (isPair(item)) {
+      pending.push(item.value, item.key);
+      continue;
+    }
+    if (!isNode(item)) continue;
+    if (isAlias(item)) {
+      targets.set(item, anchors.get(item.source));
+      if (targets.size > MAX_YAML_ALIASES) tooMany ??= item;
+      continue;
+    }
+    if (item.anchor) anchors.set(item.anchor, item);
+    if (isCollection(item)) for (let i = item.items.length - 1; i >= 0; i--) pending.push(item.items[i]);
+  }
+  return { targets, tooMany };
+}
+
+/**
+ * Reads YAML (1.2 core schema, so `2010-09-09` and `yes` stay strings) into JSON values,
+ * turning CloudFormation short tags into the long form and recording positions. Nesting,
+ * aliases and what aliases expand to are bounded (src/template/limits.ts).
  */
 export function parseYaml(text: string, options: YamlOptions = { cloudFormationTags: true }): ParsedDocument {
   const map = new SourceMap(text);
   const problems: ParseProblem[] = [];
-  const doc = parseDocument(text, { schema: 'core', prettyErrors: false, uniqueKeys: true, customTags: options.cloudFormationTags ? KNOWN_TAGS : [] });
+  const tokens = syntaxTree(text);
+  if (!Array.isArray(tokens)) return { value: undefined, map, problems: [tokens] };
+  const deep = tooDeep(tokens);
+  if (deep) return { value: undefined, map, problems: [deep] };
 
-  // Duplicate keys by the offset of the repeated key: yaml says only "Map keys must be unique",
-  // so the conversion below names the key (as the JSON reader does).
-  const duplicates = new Map<number, ParseProblem>();
-  for (const error of doc.errors) {
-    const problem: ParseProblem = {
-      code: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'syntax',
-      message: cleanMessage(error.message),
-      start: error.pos[0],
-      end: error.pos[1],
-    };
-    if (problem.code === 'duplicate-key') duplicates.set(problem.start, problem);
-    problems.push(problem);
+  // Duplicate keys are found below: yaml's own check compares every key with every other.
+  const composer = new Composer({ schema: 'core', uniqueKeys: false, customTags: options.cloudFormationTags ? KNOWN_TAGS : [] });
+  let doc: Document.Parsed | undefined;
+  // yaml makes an Error per syntax problem, and broken input can have one every few bytes: without stack traces they stay small.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const next of composer.compose(tokens, true, text.length)) {
+      if (!doc) doc = next;
+      else {
+        problems.push({ code: 'syntax', message: 'Source contains multiple documents', start: next.range[0], end: next.range[1] });
+        break;
+      }
+    }
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  if (!doc) return { value: null, map, problems };
+  for (const error of doc.errors) problems.push({ code: 'syntax', message: cleanMessage(error.message), start: error.pos[0], end: error.pos[1] });
+
+  const aliases = resolveAliases(doc);
+  if (aliases.tooMany) {
+    const [start, end] = aliases.tooMany.range ?? [0, 0];
+    return { value: undefined, map, problems: [...problems, { code: 'alias', message: `More than ${MAX_YAML_ALIASES.toLocaleString('en-US')} YAML aliases in one document`, start, end }] };
   }
 
-  const convertUntagged = (node: Node, position: PositionNode): unknown => {
+  /** Nodes being converted, outermost first: an alias to one of them would contain itself. */
+  const ancestors = new Set<Node>();
+  /** The outermost alias being expanded, and how many values aliases have copied so far. */
+  let expanding: Alias | undefined;
+  let copied = 0;
+  const report = (problem: ParseProblem) => {
+    if (!expanding) problems.push(problem); // inside an alias, the anchored node has reported it already
+  };
+  const limit = (code: ParseProblem['code'], message: string, at: Node) => new LimitExceeded({ code, message, start: at.range?.[0] ?? 0, end: at.range?.[1] ?? 0 });
+
+  const convertUntagged = (node: Node, position: PositionNode, depth: number): unknown => {
     if (isMap(node)) {
-      const obj: Record<string, unknown> = {};
+      const obj = dictionary<unknown>();
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
-        const key = isScalar(keyNode) ? String(keyNode.value) : keyNode == null ? '' : String(keyNode.toJSON());
-        const duplicate = keyNode?.range ? duplicates.get(keyNode.range[0]) : undefined;
-        if (duplicate && keyNode?.range) {
-          duplicate.message = `Duplicate key "${key}"`;
-          duplicate.end = keyNode.range[1];
-        }
-        obj[key] = convert(pair.value as Node | null, childPosition(position, key, keyNode?.range ? [keyNode.range[0], keyNode.range[1]] : undefined));
+        const key = isScalar(keyNode) ? String(keyNode.value) : keyNode == null ? '' : JSON.stringify(convert(keyNode, { start: 0, end: 0 }, depth + 1));
+        const keyRange: [number, number] | undefined = keyNode?.range ? [keyNode.range[0], keyNode.range[1]] : undefined;
+        if (Object.hasOwn(obj, key)) report({ code: 'duplicate-key', message: `Duplicate key "${key}"`, start: keyRange?.[0] ?? 0, end: keyRange?.[1] ?? 0 });
+        obj[key] = convert(pair.value as Node | null, childPosition(position, key, keyRange), depth + 1);
       }
       return obj;
     }
-    if (isSeq(node)) return node.items.map((item, index) => convert(item as Node | null, childPosition(position, index)));
+    if (isSeq(node)) return node.items.map((item, index) => convert(item as Node | null, childPosition(position, index), depth + 1));
     if (isScalar(node)) {
       // A tagged scalar the core schema doesn't resolve keeps its source text.
       if (node.tag && typeof node.value !== 'string' && node.value != null && node.source !== undefined) return node.source;
@@ -93,42 +197,74 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
     return null;
   };
 
-  const convert = (node: Node | null | undefined, position: PositionNode): unknown => {
-    if (node == null) return null;
-    if (isAlias(node)) {
-      const target = node.resolve(doc);
-      if (node.range) [position.start, position.end] = node.range;
-      if (!target) problems.push({ code: 'syntax', message: `Unknown alias *${node.source}`, start: node.range?.[0] ?? 0, end: node.range?.[1] ?? 0 });
-      return target ? convertUntagged(target, position) : null;
+  const convertAlias = (alias: Alias, position: PositionNode, depth: number): unknown => {
+    if (alias.range) [position.start, position.end] = alias.range;
+    const target = aliases.targets.get(alias);
+    if (!target) {
+      report({ code: 'syntax', message: `Unknown alias *${alias.source}`, start: alias.range?.[0] ?? 0, end: alias.range?.[1] ?? 0 });
+      return null;
     }
-    const range = node.range ?? [0, 0, 0];
-    const tag = options.cloudFormationTags && node.tag?.startsWith('!') ? node.tag : undefined;
-    const fn = tag === undefined ? undefined : SHORT_FORM_TAGS[tag];
-    position.start = range[0];
-    position.end = range[1];
-    if (tag === undefined || fn === undefined) {
-      if (tag !== undefined) {
-        const tagStart = Math.max(0, text.lastIndexOf(tag, range[0]));
-        problems.push({ code: 'unknown-tag', message: `Unknown tag ${tag}`, start: tagStart, end: tagStart + tag.length });
-      }
-      return convertUntagged(node, position);
+    if (ancestors.has(target)) throw limit('alias', `The alias *${alias.source} is inside the node it names, so its value would contain itself`, alias);
+    if (isCollection(target) && depth > MAX_NESTING_DEPTH) throw limit('too-deep', tooDeepMessage(), alias);
+    const outermost = expanding === undefined;
+    expanding ??= alias;
+    ancestors.add(target);
+    try {
+      return convertUntagged(target, position, depth);
+    } finally {
+      ancestors.delete(target);
+      if (outermost) expanding = undefined;
     }
-    // `!Fn arg` becomes `{"Fn::X": arg}`: the argument sits one level below the tag.
-    const tagStart = Math.max(0, text.lastIndexOf(tag, range[0]));
-    position.start = tagStart;
-    const inner = childPosition(position, fn, [tagStart, tagStart + tag.length]);
-    inner.start = range[0];
-    inner.end = range[1];
-    let argument = convertUntagged(node, inner);
-    if (fn === 'Fn::GetAtt' && typeof argument === 'string') {
-      const dot = argument.indexOf('.');
-      argument = dot === -1 ? [argument] : [argument.slice(0, dot), argument.slice(dot + 1)];
-    }
-    return { [fn]: argument };
   };
 
-  const value = doc.contents == null ? null : convert(doc.contents, map.root);
-  return { value, map, problems };
+  const convert = (node: Node | null | undefined, position: PositionNode, depth: number): unknown => {
+    if (node == null) return null;
+    if (expanding && ++copied > MAX_ALIAS_EXPANSION) {
+      throw limit('alias', `YAML aliases here expand to more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} values (an alias bomb?)`, expanding);
+    }
+    if (isAlias(node)) return convertAlias(node, position, depth);
+    if (isCollection(node) && depth > MAX_NESTING_DEPTH) throw limit('too-deep', tooDeepMessage(), node);
+    const range = node.range ?? [0, 0, 0];
+    const tag = options.cloudFormationTags && node.tag?.startsWith('!') ? node.tag : undefined;
+    const fn = tag === undefined || !Object.hasOwn(SHORT_FORM_TAGS, tag) ? undefined : SHORT_FORM_TAGS[tag];
+    position.start = range[0];
+    position.end = range[1];
+    ancestors.add(node);
+    try {
+      if (tag === undefined || fn === undefined) {
+        if (tag !== undefined) {
+          const tagStart = Math.max(0, text.lastIndexOf(tag, range[0]));
+          report({ code: 'unknown-tag', message: `Unknown tag ${tag}`, start: tagStart, end: tagStart + tag.length });
+        }
+        return convertUntagged(node, position, depth);
+      }
+      // `!Fn arg` becomes `{"Fn::X": arg}`: the argument sits one level below the tag.
+      const tagStart = Math.max(0, text.lastIndexOf(tag, range[0]));
+      position.start = tagStart;
+      const inner = childPosition(position, fn, [tagStart, tagStart + tag.length]);
+      inner.start = range[0];
+      inner.end = range[1];
+      if (isCollection(node) && depth + 1 > MAX_NESTING_DEPTH) throw limit('too-deep', tooDeepMessage(), node);
+      let argument = convertUntagged(node, inner, depth + 1);
+      if (fn === 'Fn::GetAtt' && typeof argument === 'string') {
+        const dot = argument.indexOf('.');
+        argument = dot === -1 ? [argument] : [argument.slice(0, dot), argument.slice(dot + 1)];
+      }
+      const call = dictionary<unknown>();
+      call[fn] = argument;
+      return call;
+    } finally {
+      ancestors.delete(node);
+    }
+  };
+
+  try {
+    const value = doc.contents == null ? null : convert(doc.contents, map.root, 1);
+    return { value, map, problems };
+  } catch (error) {
+    if (!(error instanceof LimitExceeded)) throw error;
+    return { value: undefined, map, problems: [...problems, error.problem] };
+  }
 }
 
 function cleanMessage(message: string): string {

@@ -12,6 +12,9 @@ export const BUILT_IN_RULES: { id: string; title: string; severity: Diagnostic['
   { id: 'SP0001', title: 'Malformed YAML or JSON', severity: 'error' },
   { id: 'SP0002', title: 'Duplicate key', severity: 'error' },
   { id: 'SP0003', title: 'Unknown tag', severity: 'error' },
+  { id: 'SP0004', title: 'File too large to read', severity: 'error' },
+  { id: 'SP0005', title: 'Nesting too deep', severity: 'error' },
+  { id: 'SP0006', title: 'YAML aliases past their limits', severity: 'error' },
   { id: 'SP5006', title: 'Nested template not in the project', severity: 'error' },
   { id: 'SP5010', title: 'Manifest (stackpilot.yaml)', severity: 'error' },
 ];
@@ -26,7 +29,7 @@ export function validateProject(project: Project, rules: Rule[] = RULES): Diagno
   const facts = resourceFacts();
   const found: Diagnostic[] = [...project.diagnostics];
   for (const template of project.templates.values()) {
-    found.push(...template.problems);
+    for (const problem of template.problems) found.push(problem); // push(...long) would overflow the stack
     if (!template.body) continue;
     const transformed = template.model.transforms.length > 0;
     const macros = template.model.transforms.some((t) => !AWS_TRANSFORMS.has(t));

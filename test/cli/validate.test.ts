@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { aliasBomb, CATASTROPHIC_PATTERN, deepJson } from '../fuzz/hostile-cases.ts';
 import { runCli, writeProject } from '../helpers.ts';
 
 const stackpilot = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
@@ -38,6 +39,14 @@ describe('stackpilot validate', () => {
     const r = stackpilot(['validate', at('bad.json')]);
     assert.equal(r.code, 2);
     assert.match(r.stdout, /1:16 +error +SP0001 {2}Invalid JSON/);
+  });
+
+  it('answers hostile templates with findings and exit 2, within a minute', () => {
+    const hostile = writeProject({ 'pattern.yaml': CATASTROPHIC_PATTERN, 'bomb.yaml': aliasBomb(), 'deep.json': deepJson(10_000) });
+    const r = runCli(['validate', '--format', 'json', ...['pattern.yaml', 'bomb.yaml', 'deep.json'].map((f) => join(hostile, f))], { timeout: 60_000 });
+    assert.equal(r.code, 2, r.stderr);
+    const rules = (JSON.parse(r.stdout) as { diagnostics: { rule: string }[] }).diagnostics.map((d) => d.rule);
+    for (const rule of ['SP2001', 'SP0006', 'SP0005']) assert.ok(rules.includes(rule), `${rule} in ${rules.join(', ')}`);
   });
 
   it('prints the documented JSON interface with --format json', () => {

@@ -4,6 +4,8 @@ import { parseTemplate } from '../../src/template/parse.ts';
 
 const yaml = (text: string) => parseTemplate(text, 'template.yaml');
 const json = (text: string) => parseTemplate(text, 'template.json');
+/** A parsed value with ordinary objects: the reader's mappings have no prototype. */
+const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 
 describe('reading YAML templates', () => {
   it('turns every short-form tag into the long JSON form', () => {
@@ -37,7 +39,7 @@ Conditions:
 `);
     assert.deepEqual(problems, []);
     assert.equal(body!.AWSTemplateFormatVersion, '2010-09-09', 'a YAML 1.2 date-looking scalar stays a string');
-    const p = (body!.Resources as any).R.Properties;
+    const p = plain((body!.Resources as any).R.Properties) as any;
     assert.deepEqual(p.Ref, { Ref: 'Param' });
     assert.deepEqual(p.Att, { 'Fn::GetAtt': ['Bucket', 'Arn'] });
     assert.deepEqual(p.NestedOutput, { 'Fn::GetAtt': ['Network', 'Outputs.VpcId'] });
@@ -55,7 +57,7 @@ Conditions:
     assert.deepEqual(p.Length, { 'Fn::Length': ['a', 'b'] });
     assert.deepEqual(p.ToJson, { 'Fn::ToJsonString': { a: 1 } });
     assert.deepEqual(p.Transform, { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k' } } });
-    const c = body!.Conditions as any;
+    const c = plain(body!.Conditions) as any;
     assert.deepEqual(c.IsProd, { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] });
     assert.deepEqual(c.Both, { 'Fn::And': [{ Condition: 'IsProd' }, { 'Fn::Not': [{ 'Fn::Equals': ['a', 'b'] }] }] });
     assert.deepEqual(c.Either, { 'Fn::Or': [{ Condition: 'IsProd' }, { Condition: 'Both' }] });
@@ -99,11 +101,27 @@ Conditions:
   });
 });
 
+describe('keys that are names on Object.prototype', () => {
+  for (const [format, read, text] of [
+    ['YAML', yaml, 'Mappings:\n  M:\n    __proto__: {a: 1}\n    constructor: x\nResources: {}\n'],
+    ['JSON', json, '{"Mappings": {"M": {"__proto__": {"a": 1}, "constructor": "x"}}, "Resources": {}}'],
+  ] as const) {
+    it(`reads them as keys like any other, in ${format}`, () => {
+      const mapping = read(text).body!.Mappings as Record<string, Record<string, unknown>>;
+      assert.equal(Object.getPrototypeOf(mapping.M), null, 'mappings have no prototype');
+      assert.deepEqual(Object.keys(mapping.M), ['__proto__', 'constructor']);
+      assert.deepEqual(plain(mapping.M.__proto__), { a: 1 });
+      const unwritten: string = 'toString';
+      assert.equal(mapping.M[unwritten], undefined, 'a key not written is not there');
+    });
+  }
+});
+
 describe('reading JSON templates', () => {
   it('reads JSON with positions for keys and values', () => {
     const t = json('{\n  "Resources": {\n    "Topic": { "Type": "AWS::SNS::Topic" }\n  }\n}\n');
     assert.deepEqual(t.problems, []);
-    assert.deepEqual(t.body, { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
+    assert.deepEqual(plain(t.body), { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
     assert.deepEqual(t.map.locate(['Resources', 'Topic'], 'key'), { line: 3, column: 5, endLine: 3, endColumn: 12 });
     assert.deepEqual(t.map.locate(['Resources', 'Topic', 'Type']), { line: 3, column: 24, endLine: 3, endColumn: 41 });
   });
@@ -131,6 +149,6 @@ describe('reading JSON templates', () => {
 
   it('reads escapes and unicode exactly as JSON.parse does', () => {
     const text = '{"Resources": {}, "S": "a\\"b\\\\c\\n\\u00e9\\/"}';
-    assert.deepEqual(json(text).body, JSON.parse(text));
+    assert.deepEqual(plain(json(text).body), JSON.parse(text));
   });
 });

@@ -103,7 +103,7 @@ async function readSecret(reference: string, secrets: SecretsManagerClient): Pro
   } catch {
     throw new EvaluationError(`Could not parse SecretString JSON of ${secretId}`);
   }
-  const value = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>)[jsonKey] : undefined;
+  const value = parsed !== null && typeof parsed === 'object' && Object.hasOwn(parsed, jsonKey) ? (parsed as Record<string, unknown>)[jsonKey] : undefined;
   if (value === undefined) throw new EvaluationError(`Could not find SecretString JSON key ${jsonKey} in ${secretId}`);
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -61,12 +61,13 @@ export function evaluate(value: unknown, scope: EvaluationScope): unknown {
   if (!isObject(value)) return value;
   const fn = intrinsicName(value, true);
   if (fn !== undefined) return callIntrinsic(fn, value[fn], scope);
-  const result: Record<string, unknown> = {};
+  // Entries, not assignments: a key named `__proto__` stays a key instead of setting the prototype.
+  const entries: [string, unknown][] = [];
   for (const [key, item] of Object.entries(value)) {
     const evaluated = evaluate(item, scope);
-    if (evaluated !== NO_VALUE) result[key] = evaluated;
+    if (evaluated !== NO_VALUE) entries.push([key, evaluated]);
   }
-  return result;
+  return Object.fromEntries(entries);
 }
 
 /** Evaluates a condition expression (an Fn::Equals/And/Or/Not tree or `{Condition: name}`) to a boolean. */
@@ -203,6 +204,10 @@ function findInMap(argument: unknown, scope: EvaluationScope): unknown {
   const map = scope.mappings[mapName];
   const top = isObject(map) ? map[topKey] : undefined;
   const value = isObject(top) ? top[secondKey] : undefined;
+  // A mapping, or a list holding one, is not a value CloudFormation takes (nor one to hand on unevaluated).
+  if (isObject(value) || (Array.isArray(value) && value.some((item) => item !== null && typeof item === 'object'))) {
+    throw new EvaluationError('Template format error: Every Mappings attribute must be a String or a List.');
+  }
   if (value !== undefined) return value;
   if (isObject(options) && Object.hasOwn(options, 'DefaultValue')) return evaluate(options.DefaultValue, scope);
   if (!isObject(map)) throw new EvaluationError(`Template error: Mapping named '${mapName}' is not present in the 'Mappings' section of template.`);

@@ -2,6 +2,7 @@ import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { Parameter } from '@aws-sdk/client-cloudformation';
 import type { ParameterDeclaration, TemplateModel } from '../../template/model.ts';
 import { parameterKind, parameterValueToString, splitListValue } from '../../template/parameter-constraints.ts';
+import { compileUserPattern } from '../../template/user-pattern.ts';
 import { EngineError } from '../api.ts';
 
 /** A stack parameter as the engine keeps it: the value given (an SSM name for SSM types) and what it resolved to. */
@@ -98,8 +99,15 @@ export function constraintViolation(decl: ParameterDeclaration, value: string): 
   const items = kind.list ? splitListValue(value) : [value];
   for (const item of items) {
     if (kind.item === 'number' && (item.trim() === '' || Number.isNaN(Number(item)))) return `${name} must be a number`;
-    if (decl.allowedValues && !decl.allowedValues.some((allowed) => String(allowed) === item)) return explain('must be one of AllowedValues');
-    if (decl.allowedPattern !== undefined && !matchesPattern(decl.allowedPattern, item)) return explain(`must match pattern ${decl.allowedPattern}`);
+    if (decl.allowedValues && !decl.allowedValues.some((allowed) => parameterValueToString(allowed) === item)) return explain('must be one of AllowedValues');
+    if (decl.allowedPattern !== undefined) {
+      const pattern = compileUserPattern(decl.allowedPattern);
+      if (!pattern.ok && pattern.problem === 'unsupported') return `${name} has an AllowedPattern that uses ${pattern.reason}, which the stackpilot local engine does not evaluate: it matches patterns in linear time (RE2)`;
+      if (!pattern.ok) return `${name} has an AllowedPattern that is not a valid regular expression: ${pattern.reason}`;
+      const matched = pattern.matches(item);
+      if (matched === 'too-long') return `${name} is too long for the stackpilot local engine to check against its AllowedPattern`;
+      if (!matched) return explain(`must match pattern ${decl.allowedPattern}`);
+    }
     if (kind.item === 'number') {
       const n = Number(item);
       if (decl.minValue !== undefined && n < decl.minValue) return explain(`must be a number not less than ${decl.minValue}`);
@@ -114,14 +122,6 @@ export function constraintViolation(decl: ParameterDeclaration, value: string): 
     if (decl.maxLength !== undefined && value.length > decl.maxLength) return explain(`must contain at most ${decl.maxLength} characters`);
   }
   return undefined;
-}
-
-function matchesPattern(pattern: string, value: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`, 's').test(value);
-  } catch {
-    return true;
-  }
 }
 
 /** AWS-specific types name things that exist in the account; locally only their shape can be checked. */

@@ -9,7 +9,7 @@ describe('SP2001 parameter type and default', () => {
     assert.deepEqual(ruleFindings(path, 'SP2001'), [
       '7:14 The Default of Stage breaks its own constraints: "staging" is not one of the allowed values: dev, prod',
       '12:14 The Default of RetentionSeconds breaks its own constraints: "30" is less than MinValue 60',
-      '15:21 The AllowedPattern of QueuePrefix is not a valid regular expression',
+      '15:21 The AllowedPattern of QueuePrefix is not a valid regular expression: missing closing ]: `[a-z`',
       '17:11 Parameter DelaySeconds has an unknown Type "Integer"',
       '20:14 The Default of VpcId breaks its own constraints: "vpc-main" is not a valid AWS::EC2::VPC::Id',
       '24:14 The Default of Owner breaks its own constraints: "platform-team" is longer than MaxLength 5 (at most 5 characters)',

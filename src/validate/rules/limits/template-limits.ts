@@ -1,7 +1,8 @@
+import { TEMPLATE_BODY_LIMIT_BYTES, TEMPLATE_URL_LIMIT_BYTES } from '../../../template/limits.ts';
 import { type TemplateRule, userGuide } from '../../rule.ts';
 
-export const BODY_LIMIT_BYTES = 51_200;
-export const S3_TEMPLATE_LIMIT_BYTES = 1_000_000;
+/** The name src/deploy knows the body limit by. */
+export { TEMPLATE_BODY_LIMIT_BYTES as BODY_LIMIT_BYTES };
 
 const COUNT_LIMITS: [section: 'resources' | 'parameters' | 'outputs' | 'mappings', name: string, limit: number][] = [
   ['resources', 'Resources', 500],
@@ -19,9 +20,9 @@ export const templateLimits: TemplateRule = {
   docs: userGuide('cloudformation-limits.html'),
   check({ template, model, report }) {
     const size = template.byteSize;
-    if (size > S3_TEMPLATE_LIMIT_BYTES) {
+    if (size > TEMPLATE_URL_LIMIT_BYTES) {
       report([], `The template is ${size.toLocaleString('en-US')} bytes, over CloudFormation's 1 MB limit even through S3: split it into nested stacks`);
-    } else if (size > BODY_LIMIT_BYTES) {
+    } else if (size > TEMPLATE_BODY_LIMIT_BYTES) {
       report([], `The template is ${size.toLocaleString('en-US')} bytes, over the 51,200-byte limit for a template body: it must be deployed from S3 (stackpilot deploy uploads it)`, { severity: 'info' });
     }
     for (const [section, name, limit] of COUNT_LIMITS) {

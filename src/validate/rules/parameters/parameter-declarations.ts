@@ -1,5 +1,6 @@
 import { isObject } from '../../../template/intrinsics.ts';
 import { checkParameterValue, parameterKind, parameterValueToString } from '../../../template/parameter-constraints.ts';
+import { compileUserPattern } from '../../../template/user-pattern.ts';
 import { type TemplateRule, userGuide } from '../../rule.ts';
 
 /** A parameter's Type is one CloudFormation knows, and its Default satisfies its own constraints. */
@@ -19,12 +20,13 @@ export const parameterDeclarations: TemplateRule = {
         report(['Parameters', decl.name, 'Type'], `Parameter ${decl.name} has an unknown Type ${JSON.stringify(raw.Type)}`);
         continue;
       }
-      if (raw.AllowedPattern !== undefined) {
-        try {
-          new RegExp(String(raw.AllowedPattern));
-        } catch {
-          report(['Parameters', decl.name, 'AllowedPattern'], `The AllowedPattern of ${decl.name} is not a valid regular expression`);
-        }
+      const at = ['Parameters', decl.name, 'AllowedPattern'];
+      if (raw.AllowedPattern !== null && typeof raw.AllowedPattern === 'object') report(at, `The AllowedPattern of ${decl.name} must be a string`);
+      const pattern = decl.allowedPattern === undefined ? undefined : compileUserPattern(decl.allowedPattern);
+      if (pattern?.ok === false && pattern.problem === 'invalid') report(at, `The AllowedPattern of ${decl.name} is not a valid regular expression: ${pattern.reason}`);
+      if (pattern?.ok === false && pattern.problem === 'unsupported') {
+        const why = 'stackpilot runs patterns in linear time (RE2) and cannot evaluate it, so values are not checked against it';
+        report(at, `The AllowedPattern of ${decl.name} uses ${pattern.reason}, which CloudFormation (Java) accepts but ${why}`, { severity: 'warning' });
       }
       if (decl.default === undefined) continue;
       // CloudFormation rejects a list Default ("Every Default member must be a string"), even for list types.

@@ -2,7 +2,8 @@ import { isObject } from '../../../template/intrinsics.ts';
 import type { Path } from '../../../template/source-map.ts';
 import { type TemplateRule, userGuide } from '../../rule.ts';
 
-const POLICY_DOCUMENTS: Record<string, string[][]> = {
+/** Where each IAM type holds policy documents (a Map: types come from templates). */
+const POLICY_DOCUMENTS = new Map<string, string[][]>(Object.entries({
   'AWS::IAM::Role': [['AssumeRolePolicyDocument'], ['Policies', '*', 'PolicyDocument']],
   'AWS::IAM::User': [['Policies', '*', 'PolicyDocument']],
   'AWS::IAM::Group': [['Policies', '*', 'PolicyDocument']],
@@ -11,7 +12,7 @@ const POLICY_DOCUMENTS: Record<string, string[][]> = {
   'AWS::IAM::RolePolicy': [['PolicyDocument']],
   'AWS::IAM::UserPolicy': [['PolicyDocument']],
   'AWS::IAM::GroupPolicy': [['PolicyDocument']],
-};
+}));
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
 const isStar = (v: unknown) => v === '*';
@@ -25,7 +26,7 @@ export const iamWildcard: TemplateRule = {
   docs: userGuide('security-best-practices.html#use-iam-to-control-access'),
   check({ model, report }) {
     for (const resource of model.resources.values()) {
-      const locations = POLICY_DOCUMENTS[resource.type];
+      const locations = POLICY_DOCUMENTS.get(resource.type);
       if (!locations) continue;
       const base: Path = ['Resources', resource.logicalId, 'Properties'];
       for (const location of locations) {
