@@ -109,6 +109,44 @@ describe('the aws CLI against local serve', () => {
   });
 });
 
+/** A Python script run with boto3 against `local serve`, any key, isolated from the user's own AWS configuration. */
+async function boto3(server: LocalAwsServer, script: string): Promise<string> {
+  const isolated = mkdtempSync(join(tmpdir(), 'stackpilot-boto3-'));
+  const env = { PATH: process.env.PATH, HOME: isolated, AWS_ACCESS_KEY_ID: 'anything', AWS_SECRET_ACCESS_KEY: 'anything', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: join(isolated, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(isolated, 'credentials'), ENDPOINT: server.url };
+  try {
+    return (await run('python3', ['-c', `import boto3, json, os\nendpoint = os.environ['ENDPOINT']\n${script}`], { env })).stdout;
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    if (/No module named 'boto3'/.test(stderr ?? '')) assert.fail('boto3 is not installed: pip install boto3 (the aws CLI v1 brings botocore) to run this test.');
+    throw new Error(`boto3 failed: ${stderr ?? String(error)}`, { cause: error });
+  }
+}
+
+describe('boto3 against local serve', () => {
+  it('works unchanged, with any key: S3, CloudFormation, DynamoDB', async () => {
+    const local = await LocalAws.open();
+    const server = await serveLocalAws(local, { port: 0 });
+    try {
+      const out = await boto3(
+        server,
+        [
+          "s3 = boto3.client('s3', endpoint_url=endpoint)",
+          "s3.create_bucket(Bucket='boto-bucket')",
+          "s3.put_object(Bucket='boto-bucket', Key='a.txt', Body=b'from boto3')",
+          "cfn = boto3.client('cloudformation', endpoint_url=endpoint)",
+          "cfn.create_stack(StackName='boto-stack', TemplateBody=json.dumps({'Resources': {'Topic': {'Type': 'AWS::SNS::Topic'}}}))",
+          "ddb = boto3.client('dynamodb', endpoint_url=endpoint)",
+          "print(json.dumps({'body': s3.get_object(Bucket='boto-bucket', Key='a.txt')['Body'].read().decode(), 'stacks': [s['StackName'] for s in cfn.describe_stacks()['Stacks']], 'tables': ddb.list_tables()['TableNames']}))",
+        ].join('\n'),
+      );
+      assert.deepEqual(JSON.parse(out), { body: 'from boto3', stacks: ['boto-stack'], tables: [] });
+    } finally {
+      await server.close();
+      await local.close();
+    }
+  });
+});
+
 describe('the aws CLI against local serve --credentials', () => {
   const team = { accessKeyId: 'AKIATEAMKEY', secretAccessKey: 'team/secret+key' };
   let local: LocalAws;
