@@ -1,13 +1,13 @@
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main.ts';
-import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { Redactor } from '../../src/redaction.ts';
 import { runCli, writeProject, type CliRun } from '../helpers.ts';
+import { withProjectState } from '../project-state.ts';
 
 /** A NoEcho value given in a parameter file, and a secret a template reaches by dynamic reference. */
 const NO_ECHO = 'Sup3rS3cretValue!';
@@ -96,17 +96,6 @@ function project(): string {
   });
 }
 
-async function withLocal<T>(dir: string, use: (clients: { ssm: SSMClient; secretsManager: SecretsManagerClient }) => Promise<T>): Promise<T> {
-  const local = await LocalAws.open({ dataDir: join(dir, '.stackpilot', 'local') });
-  const clients = { ssm: new SSMClient(local.clientConfig()), secretsManager: new SecretsManagerClient(local.clientConfig()) };
-  try {
-    return await use(clients);
-  } finally {
-    Object.values(clients).forEach((client) => client.destroy());
-    await local.close();
-  }
-}
-
 /** Every trace of a secret: the value, and the value found by decoding any Base64 in the text at each alignment. */
 function traces(text: string): string[] {
   const found = SECRETS.filter((secret) => text.includes(secret));
@@ -130,7 +119,7 @@ describe('secrets never leave in what stackpilot writes', () => {
 
   before(async () => {
     dir = project();
-    await withLocal(dir, ({ secretsManager }) => secretsManager.send(new CreateSecretCommand({ Name: 'vault/db', SecretString: JSON.stringify({ password: REFERENCED }) })));
+    await withProjectState(dir, ({ secretsManager }) => secretsManager.send(new CreateSecretCommand({ Name: 'vault/db', SecretString: JSON.stringify({ password: REFERENCED }) })));
   });
 
   it('deploy (plain lines, --json, --log-file), outputs (table, json), status and plan show neither secret', async () => {
@@ -179,7 +168,7 @@ describe('secrets never leave in what stackpilot writes', () => {
   });
 
   it('while the downstream stack got the real value', async () => {
-    const stored = await withLocal(dir, ({ ssm }) => ssm.send(new GetParameterCommand({ Name: '/vault-stable-down/value' })));
+    const stored = await withProjectState(dir, ({ ssm }) => ssm.send(new GetParameterCommand({ Name: '/vault-stable-down/value' })));
     assert.equal(stored.Parameter?.Value, NO_ECHO);
   });
 });

@@ -1,4 +1,4 @@
-import { CloudFormationClient, CreateChangeSetCommand, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CreateChangeSetCommand, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,25 +6,13 @@ import { describe, it } from 'node:test';
 import { deleteProject } from '../../src/deploy/delete.ts';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
-import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { copyExample, writeProject } from '../helpers.ts';
+import { withProjectState } from '../project-state.ts';
 
 async function deploy(path: string, options: Partial<DeployOptions> = {}) {
   const events: DeployEvent[] = [];
   const report = await deployProject(path, { target: 'local', concurrency: 4, yes: false, ...options }, (e) => events.push(e));
   return { report, events };
-}
-
-/** Reads the project's local state through the SDK, as any client would. */
-async function withLocal<T>(dir: string, use: (cfn: CloudFormationClient) => Promise<T>): Promise<T> {
-  const local = await LocalAws.open({ dataDir: join(dir, '.stackpilot', 'local') });
-  const cfn = new CloudFormationClient(local.clientConfig());
-  try {
-    return await use(cfn);
-  } finally {
-    cfn.destroy();
-    await local.close();
-  }
 }
 
 describe('stackpilot deploy on the local engine', () => {
@@ -40,7 +28,7 @@ describe('stackpilot deploy on the local engine', () => {
     const nestedResources = events.filter((e) => e.code === 'resource' && e.nestedPath.length > 0);
     assert.ok(nestedResources.length > 50, 'progress includes the nested stacks\' resources');
 
-    await withLocal(dir, async (cfn) => {
+    await withProjectState(dir, async ({ cloudformation: cfn }) => {
       const stacks = (await cfn.send(new ListStacksCommand({}))).StackSummaries!;
       assert.equal(stacks.length, 10);
       assert.ok(stacks.every((s) => s.StackStatus === 'CREATE_COMPLETE'));
@@ -59,13 +47,13 @@ describe('stackpilot deploy on the local engine', () => {
     assert.equal(report.ok, true);
     const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
     assert.ok(outputs.main.ApplicationUrl && outputs.main.WebSocketUrl);
-    await withLocal(dir, async (cfn) => {
+    await withProjectState(dir, async ({ cloudformation: cfn }) => {
       const stacks = (await cfn.send(new ListStacksCommand({}))).StackSummaries!.filter((s) => s.StackStatus === 'CREATE_COMPLETE');
       assert.equal(stacks.length, 7);
     });
     const removed = await deleteProject(dir, { env: 'dev', target: 'local', concurrency: 2, yes: true, emptyBuckets: true }, () => {});
     assert.equal(removed.ok, true);
-    await withLocal(dir, async (cfn) => {
+    await withProjectState(dir, async ({ cloudformation: cfn }) => {
       const left = (await cfn.send(new ListStacksCommand({}))).StackSummaries!.filter((s) => s.StackStatus !== 'DELETE_COMPLETE');
       assert.deepEqual(left.map((s) => s.StackName), [], 'every stack is gone; retained resources stay outside stacks');
     });
@@ -96,7 +84,7 @@ describe('stackpilot deploy on the local engine', () => {
     assert.equal(blocked.report.ok, false, 'a stack left by a failed create is only replaced once confirmed');
     const recovered = await deploy(dir, { env: 'development', yes: true });
     assert.equal(recovered.report.ok, true);
-    await withLocal(dir, async (cfn) => {
+    await withProjectState(dir, async ({ cloudformation: cfn }) => {
       const stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'concert-platform-compute-development' }))).Stacks![0];
       assert.equal(stack.StackStatus, 'CREATE_COMPLETE');
     });
@@ -120,13 +108,13 @@ describe('stackpilot deploy on the local engine', () => {
 
   it('cleans up a stack a never-executed change set left in REVIEW_IN_PROGRESS, then creates it', async () => {
     const dir = writeProject({ 'stackpilot.yaml': 'project: review\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'app.yaml': "Resources:\n  T:\n    Type: AWS::SNS::Topic\n" });
-    await withLocal(dir, async (cfn) => {
+    await withProjectState(dir, async ({ cloudformation: cfn }) => {
       await cfn.send(new CreateChangeSetCommand({ StackName: 'review-dev-app', ChangeSetName: 'abandoned', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic' } } }) }));
     });
     const { report, events } = await deploy(dir);
     assert.equal(report.ok, true);
     assert.ok(events.some((e) => e.code === 'warning' && /REVIEW_IN_PROGRESS/.test(e.message)));
-    await withLocal(dir, async (cfn) => {
+    await withProjectState(dir, async ({ cloudformation: cfn }) => {
       assert.equal((await cfn.send(new DescribeStacksCommand({ StackName: 'review-dev-app' }))).Stacks![0].StackStatus, 'CREATE_COMPLETE');
     });
   });

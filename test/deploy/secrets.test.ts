@@ -1,13 +1,13 @@
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { deployProject, type DeployReport } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
-import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { writeProject } from '../helpers.ts';
+import { withProjectState } from '../project-state.ts';
 
 const SECRET = 'Sup3rS3cretValue!';
 const SECRET_BASE64 = Buffer.from(SECRET).toString('base64');
@@ -19,17 +19,6 @@ async function deploy(dir: string): Promise<{ report: DeployReport; events: Depl
 }
 
 /** Works with the project's local data planes through the SDK, as any client would. */
-async function withLocal<T>(dir: string, use: (clients: { ssm: SSMClient; secretsManager: SecretsManagerClient }) => Promise<T>): Promise<T> {
-  const local = await LocalAws.open({ dataDir: join(dir, '.stackpilot', 'local') });
-  const clients = { ssm: new SSMClient(local.clientConfig()), secretsManager: new SecretsManagerClient(local.clientConfig()) };
-  try {
-    return await use(clients);
-  } finally {
-    Object.values(clients).forEach((client) => client.destroy());
-    await local.close();
-  }
-}
-
 const readOutputs = (dir: string) => JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
 
 describe('NoEcho values a template carries into a failure', () => {
@@ -89,7 +78,7 @@ describe('outputs that carry a NoEcho value', () => {
   });
 
   it('reach the stack downstream as the real value, not as ****', async () => {
-    const value = await withLocal(dir, async ({ ssm }) => (await ssm.send(new GetParameterCommand({ Name: '/vault/value' }))).Parameter?.Value);
+    const value = await withProjectState(dir, async ({ ssm }) => (await ssm.send(new GetParameterCommand({ Name: '/vault/value' }))).Parameter?.Value);
     assert.equal(value, SECRET);
     const reported = deployed.events.find((e) => e.code === 'outputs' && e.stack === 'app');
     assert.equal(reported?.code === 'outputs' && reported.outputs.Plain, SECRET, 'the library reports real values; writers mask them');
@@ -113,7 +102,7 @@ describe('secure dynamic references', () => {
       ].join('\n'),
       'child.yaml': 'Parameters:\n  Password: { Type: String }\nResources:\n  Topic: { Type: AWS::SNS::Topic }\nOutputs:\n  Password: { Value: !Ref Password }\n',
     });
-    await withLocal(dir, ({ secretsManager }) => secretsManager.send(new CreateSecretCommand({ Name: 'refs/db', SecretString: JSON.stringify({ password: SECRET }) })));
+    await withProjectState(dir, ({ secretsManager }) => secretsManager.send(new CreateSecretCommand({ Name: 'refs/db', SecretString: JSON.stringify({ password: SECRET }) })));
     const { report, events } = await deploy(dir);
     assert.equal(report.ok, true);
     const reported = events.find((e) => e.code === 'outputs');
