@@ -171,8 +171,8 @@ describe('Ref and Fn::GetAtt values, as the AWS documentation gives them', () =>
   });
 });
 
-describe('the concert platform on the local engine', () => {
-  it('publishes its API at the development stage', async () => {
+describe('the examples on the local engine', () => {
+  it('publishes the concert platform\'s API at the development stage', async () => {
     // 03-compute-application.yaml builds ApiEndpoint as https://${RestApi}.execute-api.${Region}.amazonaws.com/${Stage};
     // Ref of AWS::ApiGateway::Stage is the stage name (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-stage.html).
     const dir = copyExample('concert-platform');
@@ -180,5 +180,16 @@ describe('the concert platform on the local engine', () => {
     assert.equal(report.ok, true);
     const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
     assert.match(outputs.compute.ApiEndpoint, /^https:\/\/[a-z0-9]{10}\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/development$/);
+  });
+
+  it('publishes the collaborative platform\'s WebSocket API at the dev stage', async () => {
+    // websocket.yaml: WebSocketApiEndpoint is !Sub ${WebSocketApi.ApiEndpoint}/${Stage}; the Stage's StageName is the environment name.
+    // ApiEndpoint of a WebSocket API is wss://{api-id}.execute-api.{region}.amazonaws.com
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html).
+    const dir = copyExample('collab-platform');
+    const report = await deployProject(dir, { target: 'local', concurrency: 4, yes: false, env: 'dev' }, () => {});
+    assert.equal(report.ok, true);
+    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
+    assert.match(outputs.main.WebSocketApiEndpoint, /^wss:\/\/[a-z0-9]{10}\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/dev$/);
   });
 });

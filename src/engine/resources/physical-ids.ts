@@ -79,7 +79,7 @@ export function nameProperty(type: string, facts: ResourceFacts | undefined): st
   if (NAMED_TYPES[type]) return NAMED_TYPES[type].nameProperty;
   const values = returnValuesOf(type);
   if (values?.nameProperty) return values.nameProperty;
-  if (ID_TYPES[type] || (values && !values.ref.includes('{name}')) || !facts || facts.primaryIdentifier.length !== 1) return undefined;
+  if (ID_TYPES[type] || !facts || facts.primaryIdentifier.length !== 1) return undefined;
   const id = facts.primaryIdentifier[0];
   return facts.properties[id]?.type.kind === 'string' && /Name$/.test(id) ? id : undefined;
 }
