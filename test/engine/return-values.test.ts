@@ -111,6 +111,15 @@ describe('Ref and Fn::GetAtt values, as the AWS documentation gives them', () =>
     assert.deepEqual(unknown, []);
   });
 
+  it('tells a value of the wrong form: a generated id for a stage name, a placeholder for an ARN, a wrong account', () => {
+    const at = { region: REGION, accountId: ACCOUNT, stackName: 'app', logicalId: 'Probe', properties: { StageName: 'development', GroupName: 'traces' }, ref: '' };
+    assert.equal(matchesForm(RETURN_VALUES['AWS::ApiGateway::Stage'].ref, 'app-Probe-ZIECZFT5BU0X', at), false);
+    assert.equal(matchesForm(RETURN_VALUES['AWS::ApiGateway::Stage'].ref, 'development', at), true);
+    assert.equal(matchesForm(RETURN_VALUES['AWS::XRay::Group'].ref, 'app-Probe-GTYNAR2NPYUI-GroupARN', at), false);
+    assert.equal(matchesForm(RETURN_VALUES['AWS::XRay::Group'].ref, `arn:aws:xray:us-east-1:111122223333:group/traces/${'A'.repeat(52)}`, at), false);
+    assert.equal(matchesForm(RETURN_VALUES['AWS::XRay::Group'].ref, `arn:aws:xray:us-east-1:123456789012:group/traces/${'A'.repeat(52)}`, at), true);
+  });
+
   it('gives every Ref and documented GetAtt of a deployed resource its documented form', async () => {
     const problems: string[] = [];
     for (const [i, [type, values]] of Object.entries(RETURN_VALUES).entries()) {

@@ -26,7 +26,6 @@ function documentedAttributes(values: ReturnValues, type: string, facts: Resourc
   return attributes;
 }
 
-
 /** `arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}` filled with this resource's values. */
 export function fillArnTemplate(template: string, id: string, properties: Record<string, unknown>, at: NamingContext): string {
   return template.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
@@ -40,11 +39,10 @@ export function fillArnTemplate(template: string, id: string, properties: Record
   });
 }
 
-
 /**
- * Every `Fn::GetAtt` value of a new resource: the documented forms (return-values.ts) first, then generic rules
- * over the attributes the facts list: ARNs from the type's ARN template, properties of the same
- * name, ids and names from the physical id, host names for endpoints and domains.
+ * Every `Fn::GetAtt` value of a new resource: the documented forms (return-values.ts) first,
+ * then generic rules over the attributes the facts list: ARNs from the type's ARN template,
+ * properties of the same name, ids and names from the physical id, host names for endpoints.
  */
 export function synthesizeAttributes(type: string, facts: ResourceFacts | undefined, physicalId: string, properties: Record<string, unknown>, at: NamingContext): Record<string, unknown> {
   const values = returnValuesOf(type);
