@@ -178,6 +178,28 @@ describe('Ref and Fn::GetAtt values, as the AWS documentation gives them', () =>
     assert.match(outputs.Endpoint!, /^wss:\/\/[a-z0-9]{10}\.execute-api\.us-east-1\.amazonaws\.com\/dev$/);
     assert.match(outputs.GroupArn!, /^arn:aws:xray:us-east-1:123456789012:group\/traces\/[A-Z0-9]+$/);
   });
+  it('makes ARNs and endpoints in the partition of the region', async () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html: partition aws-cn in the China Regions,
+    // whose endpoints end in amazonaws.com.cn.
+    const china = new CloudFormationClient(local.clientConfig('cn-north-1'));
+    try {
+      const body = JSON.stringify({
+        Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'web', ProtocolType: 'HTTP' } } },
+        Outputs: { Topic: { Value: { Ref: 'Topic' } }, Endpoint: { Value: { 'Fn::GetAtt': ['Api', 'ApiEndpoint'] } } },
+      });
+      await china.send(new CreateStackCommand({ StackName: 'china', TemplateBody: body }));
+      let described = (await china.send(new DescribeStacksCommand({ StackName: 'china' }))).Stacks![0];
+      while (described.StackStatus!.endsWith('_IN_PROGRESS')) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        described = (await china.send(new DescribeStacksCommand({ StackName: 'china' }))).Stacks![0];
+      }
+      const outputs = Object.fromEntries((described.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue]));
+      assert.match(outputs.Topic!, /^arn:aws-cn:sns:cn-north-1:123456789012:china-Topic-[A-Z0-9]{12}$/);
+      assert.match(outputs.Endpoint!, /^https:\/\/[a-z0-9]{10}\.execute-api\.cn-north-1\.amazonaws\.com\.cn$/);
+    } finally {
+      china.destroy();
+    }
+  });
 });
 
 describe('the examples on the local engine', () => {
