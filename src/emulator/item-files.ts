@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { dictionary, isJsonObject, makeStateFolder, problemInEntries, readStateJson, removePath, stateSubfolders, writeJsonAtomic, type StateRepair } from './state-files.ts';
+import { damagedState, dictionary, isJsonObject, makeStateFolder, problemInEntries, readStateJson, removePath, stateSubfolders, writeJsonAtomic, type StateRepair } from './state-files.ts';
 
 /** How the items of a service (SSM parameters, secrets) are kept: one JSON file each. */
 export interface ItemFileSpec<T> {
@@ -52,7 +52,10 @@ export class ItemTable<T> {
       if (!file.endsWith('.json')) continue; // drafts of interrupted writes end in .tmp
       const path = join(this.folder, file);
       const item = this.readItem(path);
-      this.items[this.spec.keyOf(item)] = item;
+      const key = this.spec.keyOf(item);
+      // Writes go to the file named for the item: one under another name would shadow it, or be shadowed.
+      if (file !== itemFileName(key)) throw damagedState(`The local state file ${path} holds the ${this.spec.kind} ${key}, whose file is ${itemFileName(key)}`, path, { remove: path, losing: `this copy of the ${this.spec.kind} ${key}` });
+      this.items[key] = item;
     }
   }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, PutSecretValueCommand, RotateSecretCommand, SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { AddTagsToResourceCommand, DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, LabelParameterVersionCommand, ListTagsForResourceCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { StackpilotError } from '../../src/errors.ts';
 import { itemFileName } from '../../src/emulator/item-files.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 
@@ -93,6 +94,23 @@ describe('SSM parameters and secrets on disk, one file each', () => {
       assert.deepEqual([described.Tags, described.RotationEnabled], [[{ Key: 'team', Value: 'data' }], true]);
       assert.equal((await secrets.send(new ListSecretVersionIdsCommand({ SecretId: 'db' }))).Versions?.length, 2);
     });
+  });
+});
+
+describe('a parameter file under another name', () => {
+  it('is damaged state, named with the repair, rather than a second copy that would shadow the first', async () => {
+    const dataDir = newDataDir();
+    await withLocal(dataDir, async ({ ssm }) => ssm.send(new PutParameterCommand({ Name: '/copied', Value: 'v', Type: 'String' })));
+    const folder = join(dataDir, 'ssm', 'us-east-1');
+    const copy = join(folder, 'copied-backup.json');
+    writeFileSync(copy, readFileSync(join(folder, itemFileName('/copied'))));
+    const error = await LocalAws.open({ dataDir }).then(
+      async (local) => local.close(),
+      (caught: unknown) => caught,
+    );
+    assert.ok(error instanceof StackpilotError && error.code === 'LocalStateDamaged', String(error));
+    assert.ok(error.message.includes(copy), error.message);
+    assert.ok(error.hint?.includes(`remove ${copy}`), error.hint);
   });
 });
 
