@@ -85,7 +85,7 @@ export class SsmEmulator implements ServiceEmulator {
       case 'GetParameterHistory': {
         const parameter = requireParameter(table, String(input.Name ?? ''));
         const { items, nextToken } = page(parameter.versions, versionKey, input, maxResults(input, 50));
-        return { Parameters: items.map((version) => historyShape(parameter, version, withDecryption)), ...(nextToken ? { NextToken: nextToken } : {}) };
+        return { Parameters: items.map((version) => historyShape(parameter, version, scope, withDecryption)), ...(nextToken ? { NextToken: nextToken } : {}) };
       }
       case 'DescribeParameters':
         return describeParameters(table, scope, input);

@@ -147,6 +147,7 @@ describe('SSM data-plane calls through the SDK', () => {
     assert.equal(password.DataType, 'text');
     assert.equal(password.ARN, 'arn:aws:ssm:us-east-1:123456789012:parameter/app/db/password');
     assert.ok(password.LastModifiedDate instanceof Date);
+    assert.equal(password.LastModifiedUser, 'arn:aws:iam::123456789012:user/stackpilot-local');
     assert.equal((password as Record<string, unknown>).Value, undefined);
   });
 

@@ -45,6 +45,11 @@ export function latestVersion(parameter: StoredParameter): ParameterVersion {
   return parameter.versions[parameter.versions.length - 1];
 }
 
+/** Who changed a version: the one local identity, the user GetCallerIdentity names (see sts.ts). */
+function lastModifiedUser(scope: ParameterScope): string {
+  return `arn:aws:iam::${scope.accountId}:user/stackpilot-local`;
+}
+
 export function parameterArn(name: string, scope: ParameterScope): string {
   return `arn:aws:ssm:${scope.region}:${scope.accountId}:parameter/${name.replace(/^\//, '')}`;
 }
@@ -98,6 +103,7 @@ export function metadataShape(parameter: StoredParameter, scope: ParameterScope)
     Type: latest.type,
     ...(latest.keyId ? { KeyId: latest.keyId } : {}),
     LastModifiedDate: latest.lastModifiedDate,
+    LastModifiedUser: lastModifiedUser(scope),
     ...(latest.description ? { Description: latest.description } : {}),
     Version: latest.version,
     Tier: latest.tier,
@@ -107,12 +113,13 @@ export function metadataShape(parameter: StoredParameter, scope: ParameterScope)
 }
 
 /** One version as GetParameterHistory returns it. */
-export function historyShape(parameter: StoredParameter, version: ParameterVersion, withDecryption: boolean) {
+export function historyShape(parameter: StoredParameter, version: ParameterVersion, scope: ParameterScope, withDecryption: boolean) {
   return {
     Name: parameter.name,
     Type: version.type,
     ...(version.keyId ? { KeyId: version.keyId } : {}),
     LastModifiedDate: version.lastModifiedDate,
+    LastModifiedUser: lastModifiedUser(scope),
     ...(version.description ? { Description: version.description } : {}),
     Value: valueAsRead(version, withDecryption),
     Version: version.version,
