@@ -12,12 +12,13 @@ export function maxResults(input: Record<string, unknown>, max: number, fallback
 
 /**
  * One page of `entries` (sorted by the caller) after a NextToken; the token is opaque to the
- * client and names the last entry of the page before.
+ * client and names the last entry of the page before. A token that is not one is refused with
+ * `invalidTokenError`, the service's own error code.
  */
-export function page<T>(entries: T[], keyOf: (entry: T) => string, input: Record<string, unknown>, size: number): { items: T[]; nextToken?: string } {
+export function page<T>(entries: T[], keyOf: (entry: T) => string, input: Record<string, unknown>, size: number, invalidTokenError = 'InvalidNextToken'): { items: T[]; nextToken?: string } {
   let start = 0;
   if (typeof input.NextToken === 'string') {
-    const after = decodeToken(input.NextToken);
+    const after = decodeToken(input.NextToken, invalidTokenError);
     start = entries.findIndex((entry) => keyOf(entry) > after);
     if (start < 0) start = entries.length;
   }
@@ -30,12 +31,12 @@ function encodeToken(key: string): string {
   return Buffer.from(JSON.stringify({ after: key })).toString('base64');
 }
 
-function decodeToken(token: string): string {
+function decodeToken(token: string, invalidTokenError: string): string {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown;
     if (isJsonObject(parsed) && typeof parsed.after === 'string') return parsed.after;
   } catch {
     // falls through to the error below
   }
-  throw new ServiceError('InvalidNextToken', 'The specified token is not valid.');
+  throw new ServiceError(invalidTokenError, 'The specified token is not valid.');
 }

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { RegionalItems, type ItemTable } from './item-files.ts';
+import { listSecrets } from './secrets-manager/list-secrets.ts';
 import { cancelRotation, rotateSecret, rotationShape } from './secrets-manager/rotation.ts';
 import { getSecretValue, listVersionIds, putSecretValue, updateVersionStage, versionIdsToStages } from './secrets-manager/secret-versions.ts';
 import { adoptSecret, findLive, findSecret, sealingOf, secretProblem, tagSecret, untagSecret, type Input, type StoredSecret, type Tag } from './secrets-manager/secrets.ts';
@@ -73,7 +74,7 @@ export class SecretsManagerEmulator implements ServiceEmulator {
       case 'DescribeSecret':
         return describeSecret(findSecret(table, input.SecretId));
       case 'ListSecrets':
-        return { SecretList: Object.values(table).filter((s) => !s.deletedDate).map(describeSecret) };
+        return listSecrets(table, input);
       case 'ListSecretVersionIds':
         return listVersionIds(findSecret(table, input.SecretId), input);
       case 'UpdateSecretVersionStage':

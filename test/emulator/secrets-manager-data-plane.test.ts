@@ -5,7 +5,10 @@ import {
   CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretsCommand,
   ListSecretVersionIdsCommand,
+  DeleteSecretCommand,
+  type ListSecretsCommandInput,
   PutSecretValueCommand,
   RotateSecretCommand,
   SecretsManagerClient,
@@ -20,6 +23,7 @@ import { LocalAws } from '../../src/emulator/local-aws.ts';
 // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecretVersionStage.html (moving AWSCURRENT moves AWSPREVIOUS)
 // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_TagResource.html
 // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html
+// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ListSecrets.html and API_Filter.html (filter keys, prefix matching, `!`)
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:rotate-db';
 
 describe('Secrets Manager data-plane calls through the SDK', () => {
@@ -115,5 +119,45 @@ describe('Secrets Manager data-plane calls through the SDK', () => {
     const cancelled = await secrets.send(new DescribeSecretCommand({ SecretId: 'db-credentials' }));
     assert.equal(cancelled.RotationEnabled, false);
     assert.equal(cancelled.RotationLambdaARN, LAMBDA);
+  });
+
+  it('ListSecrets: filters by name, description, tags and words, negation, planned deletions on request, a page at a time', async () => {
+    const other = new SecretsManagerClient(local.clientConfig('eu-central-1'));
+    const create = (Name: string, Description: string, Tags: { Key: string; Value: string }[]) => other.send(new CreateSecretCommand({ Name, Description, Tags, SecretString: 's' }));
+    await create('prod/DatabaseSecret', 'Primary database', [{ Key: 'env', Value: 'production' }]);
+    await create('prod/api-key', 'Key of the partner API', [{ Key: 'env', Value: 'production' }, { Key: 'team', Value: 'web' }]);
+    await create('dev/databaseSecret', 'database for tests', [{ Key: 'env', Value: 'dev' }]);
+    await create('retired', 'old one', []);
+    await other.send(new DeleteSecretCommand({ SecretId: 'retired', RecoveryWindowInDays: 7 }));
+    const names = async (input: ListSecretsCommandInput) => {
+      const found: string[] = [];
+      let token: string | undefined;
+      do {
+        const reply = await other.send(new ListSecretsCommand({ ...input, NextToken: token }));
+        found.push(...(reply.SecretList ?? []).map((secret) => secret.Name!));
+        token = reply.NextToken;
+      } while (token);
+      return found.sort();
+    };
+    assert.deepEqual(await names({}), ['dev/databaseSecret', 'prod/DatabaseSecret', 'prod/api-key']);
+    assert.deepEqual(await names({ MaxResults: 1 }), ['dev/databaseSecret', 'prod/DatabaseSecret', 'prod/api-key']);
+    assert.deepEqual(await names({ IncludePlannedDeletion: true }), ['dev/databaseSecret', 'prod/DatabaseSecret', 'prod/api-key', 'retired']);
+    // name: prefix, case-sensitive; description: prefix, not case-sensitive.
+    assert.deepEqual(await names({ Filters: [{ Key: 'name', Values: ['prod/'] }] }), ['prod/DatabaseSecret', 'prod/api-key']);
+    assert.deepEqual(await names({ Filters: [{ Key: 'name', Values: ['Prod/'] }] }), []);
+    assert.deepEqual(await names({ Filters: [{ Key: 'description', Values: ['DATABASE'] }] }), ['dev/databaseSecret']);
+    assert.deepEqual(await names({ Filters: [{ Key: 'tag-key', Values: ['team'] }] }), ['prod/api-key']);
+    assert.deepEqual(await names({ Filters: [{ Key: 'tag-value', Values: ['prod'] }, { Key: 'name', Values: ['!prod/api'] }] }), ['prod/DatabaseSecret']);
+    assert.deepEqual(await names({ Filters: [{ Key: 'all', Values: ['database'] }] }), ['dev/databaseSecret', 'prod/DatabaseSecret']);
+    // Listed by creation date: oldest first with SortOrder asc, newest first otherwise.
+    const created = async (SortOrder?: 'asc' | 'desc') => ((await other.send(new ListSecretsCommand({ SortOrder }))).SecretList ?? []).map((secret) => secret.CreatedDate!.getTime());
+    const ascending = await created('asc');
+    assert.equal(ascending.length, 3);
+    assert.deepEqual(ascending, [...ascending].sort((a, b) => a - b));
+    assert.deepEqual(await created(), [...ascending].reverse());
+    const [entry] = (await other.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['prod/api-key'] }] }))).SecretList ?? [];
+    assert.deepEqual(Object.values(entry.SecretVersionsToStages ?? {}), [['AWSCURRENT']]);
+    await assert.rejects(other.send(new ListSecretsCommand({ MaxResults: 101 })), { name: 'ValidationException' });
+    await assert.rejects(other.send(new ListSecretsCommand({ NextToken: 'not-a-token' })), { name: 'InvalidNextTokenException' });
   });
 });
