@@ -49,8 +49,10 @@ export class ItemTable<T> {
   load(): void {
     if (!this.folder || !existsSync(this.folder)) return;
     for (const file of readdirSync(this.folder)) {
-      if (!file.endsWith('.json')) continue; // drafts of interrupted writes end in .tmp
       const path = join(this.folder, file);
+      // The draft of a write a kill interrupted (see temporaryPathFor): the item is in its file as it was.
+      if (file.endsWith('.tmp')) rmSync(path, { force: true });
+      if (!file.endsWith('.json')) continue;
       const item = this.readItem(path);
       const key = this.spec.keyOf(item);
       // Writes go to the file named for the item: one under another name would shadow it, or be shadowed.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -67,6 +67,9 @@ describe('parameters and secrets written when a process is killed (SIGKILL)', ()
       const dataDir = join(root, 'local');
       const answered = await writeThenKill(dataDir, count);
       const local = await LocalAws.open({ dataDir });
+      for (const service of ['ssm', 'secretsmanager']) {
+        assert.deepEqual(readdirSync(join(dataDir, service, 'us-east-1')).filter((name) => !name.endsWith('.json')), [], `${service}: drafts of interrupted writes are cleared`);
+      }
       try {
         const ssm = new SSMClient(local.clientConfig());
         // Each of the last 40 answered rounds wrote a different parameter: its value is that round's or a later one's (the round being killed).

@@ -57,7 +57,11 @@ describe('SSM parameters and secrets on disk, one file each', () => {
         else assert.equal(afterwards.get(name), identity, `${name} is left as it was`);
       }
     });
+    // What a kill in the middle of a write leaves: the draft beside the item's file, which keeps its old content.
+    const draft = join(folder, `${itemFileName('/fleet/p7')}.4242.1.tmp`);
+    writeFileSync(draft, '{"name": "/fleet/p7", "ver');
     await withLocal(dataDir, async ({ ssm }) => {
+      assert.ok(!existsSync(draft), 'the draft is cleared');
       assert.equal((await ssm.send(new GetParameterCommand({ Name: '/fleet/p7' }))).Parameter?.Value, 'changed');
       assert.equal((await ssm.send(new GetParameterCommand({ Name: '/fleet/p8:Live' }))).Parameter?.Value, 'v8');
       assert.deepEqual((await ssm.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: '/fleet/p9' }))).TagList, [{ Key: 'env', Value: 'prod' }]);
