@@ -5,7 +5,6 @@ import { publicParameter } from './ssm-public-parameters.ts';
 import { labelVersion, unlabelVersion } from './ssm/labels.ts';
 import { isUnderPath, legacyFilters, parameterMatcher } from './ssm/parameter-filters.ts';
 import {
-  adoptParameter,
   historyShape,
   latestVersion,
   mapParameterValues,
@@ -48,7 +47,6 @@ export class SsmEmulator implements ServiceEmulator {
       losing: `the SSM parameters of ${region}`,
       keyOf: (parameter) => parameter.name,
       check: parameterProblem,
-      adopt: adoptParameter,
       ...(secrets ? { mapSecrets: sealingOf(secrets) } : {}),
     }));
   }
@@ -218,7 +216,7 @@ function describeParameters(table: Record<string, StoredParameter>, scope: Param
     throw new ServiceError('ValidationException', 'You can use either Filters or ParameterFilters in a single request.');
   }
   const size = maxResults(input, 50);
-  const matcher = parameterMatcher('DescribeParameters', input.ParameterFilters ?? legacyFilters(input.Filters).map((f) => ({ Key: f.key, Option: f.option, Values: f.values })));
+  const matcher = parameterMatcher('DescribeParameters', input.ParameterFilters ?? legacyFilters(input.Filters));
   const found = Object.values(table)
     .filter((parameter) => matcher(parameter) !== undefined)
     .sort((a, b) => compareNames(a.name, b.name));

@@ -1,5 +1,5 @@
 import { ServiceError } from '../wire.ts';
-import { requireVersion, type StoredParameter } from './parameters.ts';
+import { latestVersion, requireVersion, type StoredParameter } from './parameters.ts';
 
 /**
  * Parameter labels, by the rules of LabelParameterVersion
@@ -9,17 +9,17 @@ import { requireVersion, type StoredParameter } from './parameters.ts';
  * underscores, not beginning with a digit, "aws" or "ssm" (any case). Labels that break these
  * rules are attached nowhere and come back in InvalidLabels.
  */
-export const MAX_LABELS_PER_VERSION = 10;
+const MAX_LABELS_PER_VERSION = 10;
 const LABEL_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 
-export function isValidLabel(label: string): boolean {
+function isValidLabel(label: string): boolean {
   return LABEL_PATTERN.test(label) && !/^[0-9]/.test(label) && !/^(aws|ssm)/i.test(label);
 }
 
 /** Attaches `labels` to a version (the latest without one); what the call answers. */
 export function labelVersion(parameter: StoredParameter, versionNumber: number | undefined, labels: string[]): { InvalidLabels: string[]; ParameterVersion: number } {
   checkLabelCount(labels);
-  const version = versionNumber === undefined ? parameter.versions[parameter.versions.length - 1] : requireVersion(parameter, versionNumber);
+  const version = versionNumber === undefined ? latestVersion(parameter) : requireVersion(parameter, versionNumber);
   const valid = [...new Set(labels.filter(isValidLabel))];
   const merged = [...new Set([...(version.labels ?? []), ...valid])];
   if (merged.length > MAX_LABELS_PER_VERSION) {

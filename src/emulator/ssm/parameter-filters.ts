@@ -36,12 +36,12 @@ export function parameterMatcher(action: FilterAction, raw: unknown): ParameterM
 }
 
 /** The old `Filters` of DescribeParameters (keys Name, Type, KeyId; Equals on their values), as ParameterFilters. */
-export function legacyFilters(raw: unknown): ParameterFilter[] {
-  if (!Array.isArray(raw)) return [];
+export function legacyFilters(raw: unknown): { Key: string; Option: string; Values: unknown }[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
   return raw.map((entry: Record<string, unknown>) => {
     const key = String(entry.Key ?? '');
     if (!['Name', 'Type', 'KeyId'].includes(key)) throw new ServiceError('ValidationException', `1 validation error detected: Value '${key}' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: [Name, Type, KeyId]`);
-    return { key, option: 'Equals', values: (entry.Values as string[] | undefined) ?? [] };
+    return { Key: key, Option: 'Equals', Values: entry.Values ?? [] };
   });
 }
 

@@ -63,15 +63,20 @@ export function parseSelector(selector: string): { name: string; selector?: stri
 /** The version a selector picks (the latest without one), failing as SSM does. */
 export function selectVersion(parameter: StoredParameter, selector: string | undefined): ParameterVersion {
   if (selector === undefined) return latestVersion(parameter);
-  const found = /^\d+$/.test(selector) ? parameter.versions.find((v) => v.version === Number(selector)) : parameter.versions.find((v) => v.labels?.includes(selector));
-  if (!found) throw new ServiceError('ParameterVersionNotFound', `Systems Manager could not find version ${selector} of ${parameter.name}. Verify the version and try again.`);
-  return found;
+  if (/^\d+$/.test(selector)) return requireVersion(parameter, Number(selector));
+  const labelled = parameter.versions.find((v) => v.labels?.includes(selector));
+  if (!labelled) throw versionNotFound(parameter, selector);
+  return labelled;
 }
 
 export function requireVersion(parameter: StoredParameter, version: number): ParameterVersion {
   const found = parameter.versions.find((v) => v.version === version);
-  if (!found) throw new ServiceError('ParameterVersionNotFound', `Systems Manager could not find version ${version} of ${parameter.name}. Verify the version and try again.`);
+  if (!found) throw versionNotFound(parameter, String(version));
   return found;
+}
+
+function versionNotFound(parameter: StoredParameter, selector: string): ServiceError {
+  return new ServiceError('ParameterVersionNotFound', `Systems Manager could not find version ${selector} of ${parameter.name}. Verify the version and try again.`);
 }
 
 /** A value as a read returns it: a SecureString read without decryption is an opaque ciphertext blob, as AWS hands back. */
@@ -133,8 +138,4 @@ export function historyShape(parameter: StoredParameter, version: ParameterVersi
 /** A copy of a parameter with each version's value mapped where it is secret (`isSecret`). */
 export function mapParameterValues(parameter: StoredParameter, isSecret: (version: ParameterVersion) => boolean, map: (value: string) => string): StoredParameter {
   return { ...parameter, versions: parameter.versions.map((version) => (isSecret(version) ? { ...version, value: map(version.value) } : version)) };
-}
-
-export function adoptParameter(value: unknown): StoredParameter {
-  return value as StoredParameter;
 }
