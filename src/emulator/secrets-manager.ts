@@ -4,9 +4,10 @@ import { RegionalItems, type ItemTable } from './item-files.ts';
 import { listSecrets } from './secrets-manager/list-secrets.ts';
 import { cancelRotation, rotateSecret, rotationShape } from './secrets-manager/rotation.ts';
 import { getSecretValue, listVersionIds, putSecretValue, updateVersionStage, versionIdsToStages } from './secrets-manager/secret-versions.ts';
-import { adoptSecret, findLive, findSecret, sealingOf, secretProblem, tagSecret, untagSecret, type Input, type StoredSecret, type Tag } from './secrets-manager/secrets.ts';
+import { adoptSecret, findLive, findSecret, sealingOf, secretProblem, tagSecret, untagSecret, type Input, type StoredSecret } from './secrets-manager/secrets.ts';
 import { dictionary } from './state-files.ts';
 import type { StateSecrets } from './state-secrets.ts';
+import type { Tag } from './tags.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 type Secrets = ItemTable<StoredSecret>;

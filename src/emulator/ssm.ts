@@ -16,9 +16,9 @@ import {
   type ParameterScope,
   type ParameterVersion,
   type StoredParameter,
-  type Tag,
 } from './ssm/parameters.ts';
 import { isSealed, type StateSecrets } from './state-secrets.ts';
+import { mergeTags, withoutTags, type Tag } from './tags.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 type Input = Record<string, unknown>;
@@ -120,7 +120,7 @@ export class SsmEmulator implements ServiceEmulator {
         const parameter = taggedParameter(table, input);
         const keys = (input.TagKeys as string[] | undefined) ?? [];
         return changing(parameters, parameter.name, () => {
-          parameter.tags = parameter.tags.filter((tag) => !keys.includes(tag.Key));
+          parameter.tags = withoutTags(parameter.tags, keys);
           return {};
         });
       }
@@ -249,10 +249,9 @@ function taggedParameter(table: Record<string, StoredParameter>, input: Input): 
 
 /** Adds tags; a key already there takes the new value. */
 function addTags(parameter: StoredParameter, tags: Tag[]): Record<string, never> {
-  const merged = new Map(parameter.tags.map((tag) => [tag.Key, tag.Value]));
-  for (const tag of tags) merged.set(tag.Key, tag.Value);
-  if (merged.size > MAX_TAGS) throw tooManyTags();
-  parameter.tags = [...merged].map(([Key, Value]) => ({ Key, Value }));
+  const merged = mergeTags(parameter.tags, tags);
+  if (merged.length > MAX_TAGS) throw tooManyTags();
+  parameter.tags = merged;
   return {};
 }
 

@@ -1,13 +1,9 @@
 import { dictionary, isJsonObject } from '../state-files.ts';
 import type { StateSecrets } from '../state-secrets.ts';
+import { mergeTags, withoutTags, type Tag } from '../tags.ts';
 import { ServiceError } from '../wire.ts';
 
 export type Input = Record<string, unknown>;
-
-export interface Tag {
-  Key: string;
-  Value: string;
-}
 
 export interface SecretVersion {
   secretString?: string;
@@ -99,13 +95,11 @@ export function findLive(table: Record<string, StoredSecret>, secretId: unknown)
 
 /** TagResource: adds tags, a key already there taking the new value. */
 export function tagSecret(secret: StoredSecret, tags: Tag[]): Record<string, never> {
-  const merged = new Map(secret.tags.map((tag) => [tag.Key, tag.Value]));
-  for (const tag of tags) merged.set(tag.Key, tag.Value);
-  secret.tags = [...merged].map(([Key, Value]) => ({ Key, Value }));
+  secret.tags = mergeTags(secret.tags, tags);
   return {};
 }
 
 export function untagSecret(secret: StoredSecret, keys: string[]): Record<string, never> {
-  secret.tags = secret.tags.filter((tag) => !keys.includes(tag.Key));
+  secret.tags = withoutTags(secret.tags, keys);
   return {};
 }

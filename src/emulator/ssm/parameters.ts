@@ -1,10 +1,6 @@
 import { isJsonObject } from '../state-files.ts';
+import type { Tag } from '../tags.ts';
 import { ServiceError } from '../wire.ts';
-
-export interface Tag {
-  Key: string;
-  Value: string;
-}
 
 export interface ParameterVersion {
   version: number;
