@@ -7,6 +7,7 @@ import { benchFuzz } from './fuzz.bench.ts';
 import { benchLocalAws } from './local-aws.bench.ts';
 import { benchSchedule } from './schedule.bench.ts';
 import { benchServeUploads } from './serve-uploads.bench.ts';
+import { benchSsmWrites } from './ssm-writes.bench.ts';
 import { benchValidate } from './validate.bench.ts';
 
 if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
@@ -27,3 +28,5 @@ console.log('');
 await benchServeUploads();
 console.log('');
 await benchFuzz();
+console.log('');
+await benchSsmWrites();

@@ -7,6 +7,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemComman
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackpilotError } from '../../src/errors.ts';
+import { itemFileName } from '../../src/emulator/item-files.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { SECRETS_KEY_FILE } from '../../src/emulator/state-secrets.ts';
 import { LOCK_FILE } from '../../src/emulator/state-lock.ts';
@@ -14,6 +15,8 @@ import { runCli } from '../helpers.ts';
 import { BUCKET, KEY, TABLE, projectWithLocalState } from './local-state.ts';
 
 const keyFolder = (dataDir: string) => join(dataDir, 's3', BUCKET, 'objects', createHash('sha256').update(KEY).digest('hex'));
+const parameterFile = (dataDir: string) => join(dataDir, 'ssm', 'us-east-1', itemFileName('/state/param'));
+const secretFile = (dataDir: string) => join(dataDir, 'secretsmanager', 'us-east-1', itemFileName('state-secret'));
 const tablesFolder = (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'tables');
 
 /** Asserts that opening the state fails with LocalStateDamaged naming `file`, and returns the error. */
@@ -110,9 +113,9 @@ describe('damaged local state: S3', () => {
 
 describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () => {
   const documents = [
-    { name: 'SSM', file: (dataDir: string) => join(dataDir, 'ssm', 'us-east-1.json'), wrongShape: '{"/state/param": {}}', wrongShapeProblem: /has parameter \/state\/param, which has no versions/ },
-    { name: 'Secrets Manager', file: (dataDir: string) => join(dataDir, 'secretsmanager', 'us-east-1.json'), wrongShape: '{"state-secret": {"name": "state-secret"}}', wrongShapeProblem: /has secret state-secret, which has no ARN/ },
-    { name: 'DynamoDB', file: (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'emulator-state.json'), wrongShape: '{}', wrongShapeProblem: /has no table settings/ },
+    { name: 'SSM parameter', file: parameterFile, wrongShape: '{"name": "/state/param"}', wrongShapeProblem: /has no versions/, losing: 'this SSM parameter' },
+    { name: 'Secrets Manager secret', file: secretFile, wrongShape: '{"name": "state-secret"}', wrongShapeProblem: /has no ARN/, losing: 'this secret' },
+    { name: 'DynamoDB', file: (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'emulator-state.json'), wrongShape: '{}', wrongShapeProblem: /has no table settings/, losing: '' },
   ];
   for (const document of documents) {
     it(`names a truncated ${document.name} document`, async () => {
@@ -120,7 +123,7 @@ describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () 
       const file = document.file(dataDir);
       writeFileSync(file, readFileSync(file, 'utf8').slice(0, 10));
       const error = await assertDamagedAtOpen(dataDir, file, /is not valid JSON: /);
-      assert.ok(error.hint?.includes(`remove ${file}`), error.hint);
+      assert.ok(error.hint?.includes(`remove ${file} (losing ${document.losing}`), error.hint);
       assertDamagedInCli(project, file, /is not valid JSON/);
     });
 
@@ -146,7 +149,7 @@ describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () 
 
   it('keeps keys such as __proto__ as plain names, in files and in requests', async () => {
     const { dataDir } = await projectWithLocalState();
-    writeFileSync(join(dataDir, 'ssm', 'us-east-1.json'), '{"__proto__": {"name": "__proto__", "tags": [], "versions": [{"version": 1, "value": "v", "type": "String", "dataType": "text", "tier": "Standard", "lastModifiedDate": 0}]}}');
+    writeFileSync(join(dataDir, 'ssm', 'us-east-1', itemFileName('__proto__')), '{"name": "__proto__", "tags": [], "versions": [{"version": 1, "value": "v", "type": "String", "dataType": "text", "tier": "Standard", "lastModifiedDate": 0}]}');
     const local = await LocalAws.open({ dataDir });
     try {
       const ssm = new SSMClient(local.clientConfig());
@@ -229,21 +232,20 @@ describe('damaged local state: the lock', () => {
 });
 
 describe('damaged local state: the key of the secret values', () => {
-  const secretsFile = (dataDir: string) => join(dataDir, 'secretsmanager', 'us-east-1.json');
 
   it('names a document whose sealed values the key cannot open (another key), with the ways out', async () => {
     const { project, dataDir } = await projectWithLocalState();
     writeFileSync(join(dataDir, SECRETS_KEY_FILE), `${randomBytes(32).toString('base64')}\n`);
-    const error = await assertDamagedAtOpen(dataDir, secretsFile(dataDir), /has a sealed secret value that the key in .*secrets\.key cannot open/);
-    assert.ok(error.hint?.includes(`remove ${secretsFile(dataDir)} (losing the Secrets Manager secrets of us-east-1)`), error.hint);
-    assertDamagedInCli(project, secretsFile(dataDir), /cannot open/);
+    const error = await assertDamagedAtOpen(dataDir, secretFile(dataDir), /has a sealed secret value that the key in .*secrets\.key cannot open/);
+    assert.ok(error.hint?.includes(`remove ${secretFile(dataDir)} (losing this secret)`), error.hint);
+    assertDamagedInCli(project, secretFile(dataDir), /cannot open/);
   });
 
   it('names a document with sealed values when the key file is missing', async () => {
     const { project, dataDir } = await projectWithLocalState();
     rmSync(join(dataDir, SECRETS_KEY_FILE));
-    await assertDamagedAtOpen(dataDir, secretsFile(dataDir), /has sealed secret values, but their key file .*secrets\.key is missing/);
-    assertDamagedInCli(project, secretsFile(dataDir), /is missing/);
+    await assertDamagedAtOpen(dataDir, secretFile(dataDir), /has sealed secret values, but their key file .*secrets\.key is missing/);
+    assertDamagedInCli(project, secretFile(dataDir), /is missing/);
   });
 
   it('names a key file that holds no key', async () => {

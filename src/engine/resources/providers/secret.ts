@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, UpdateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, TagResourceCommand, UntagResourceCommand, UpdateSecretCommand, type SecretsManagerClient, type Tag } from '@aws-sdk/client-secrets-manager';
 import { generatedName } from '../../ids.ts';
 import { errorName, found, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
 
@@ -22,7 +22,7 @@ export const secretProvider: ResourceProvider = {
         SecretString: secretValue(p),
         ...(p.Description !== undefined ? { Description: String(p.Description) } : {}),
         ...(p.KmsKeyId !== undefined ? { KmsKeyId: String(p.KmsKeyId) } : {}),
-        ...(Array.isArray(p.Tags) ? { Tags: p.Tags.map(obj).map((t) => ({ Key: String(t.Key), Value: String(t.Value) })) } : {}),
+        ...(Array.isArray(p.Tags) ? { Tags: tagsOf(p.Tags) } : {}),
       }));
       return { physicalId: reply.ARN!, attributes: { Id: reply.ARN! } };
     } catch (error) {
@@ -40,6 +40,7 @@ export const secretProvider: ResourceProvider = {
       ...(after.Description !== undefined ? { Description: String(after.Description) } : {}),
       ...(after.KmsKeyId !== undefined ? { KmsKeyId: String(after.KmsKeyId) } : {}),
     }));
+    await retag(request.clients.secretsManager, request.physicalId, tagsOf(before.Tags), tagsOf(after.Tags));
     return request.attributes;
   },
   exists: (secret, clients) => secretExists(clients.secretsManager, secret),
@@ -51,6 +52,18 @@ export const secretProvider: ResourceProvider = {
     }
   },
 };
+
+function tagsOf(tags: unknown): Tag[] {
+  return Array.isArray(tags) ? tags.map(obj).map((t) => ({ Key: String(t.Key), Value: String(t.Value) })) : [];
+}
+
+/** Brings the secret's tags from `before` to `after`: added or changed ones set, dropped ones removed. */
+async function retag(secretsManager: SecretsManagerClient, secretId: string, before: Tag[], after: Tag[]): Promise<void> {
+  const changed = after.filter((tag) => !before.some((old) => old.Key === tag.Key && old.Value === tag.Value));
+  const removed = before.filter((old) => !after.some((tag) => tag.Key === old.Key)).map((tag) => tag.Key!);
+  if (changed.length > 0) await secretsManager.send(new TagResourceCommand({ SecretId: secretId, Tags: changed }));
+  if (removed.length > 0) await secretsManager.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: removed }));
+}
 
 const secretExists = (secretsManager: SecretsManagerClient, name: string) => found(() => secretsManager.send(new DescribeSecretCommand({ SecretId: name })), ['ResourceNotFoundException']);
 
