@@ -1,7 +1,7 @@
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
-import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
+import { paginateListTables } from '@aws-sdk/client-dynamodb';
+import { paginateDescribeParameters } from '@aws-sdk/client-ssm';
+import { paginateListSecrets } from '@aws-sdk/client-secrets-manager';
 import type { LocalAws } from '../src/emulator/local-aws.ts';
 
 export interface Inventory {
@@ -15,16 +15,15 @@ export interface Inventory {
 export async function inventory(local: LocalAws, region = local.region): Promise<Inventory> {
   const clients = local.clientsFor(region);
   const parameters: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await clients.ssm.send(new DescribeParametersCommand({ NextToken: token }));
-    parameters.push(...(page.Parameters ?? []).map((p) => p.Name!));
-    token = page.NextToken;
-  } while (token);
+  for await (const page of paginateDescribeParameters({ client: clients.ssm }, {})) parameters.push(...(page.Parameters ?? []).map((p) => p.Name!));
+  const tables: string[] = [];
+  for await (const page of paginateListTables({ client: clients.dynamodb }, {})) tables.push(...(page.TableNames ?? []));
+  const secrets: string[] = [];
+  for await (const page of paginateListSecrets({ client: clients.secretsManager }, {})) secrets.push(...(page.SecretList ?? []).map((s) => s.Name!));
   return {
     buckets: ((await clients.s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!).sort(),
-    tables: ((await clients.dynamodb.send(new ListTablesCommand({}))).TableNames ?? []).sort(),
+    tables: tables.sort(),
     parameters: parameters.sort(),
-    secrets: ((await clients.secretsManager.send(new ListSecretsCommand({}))).SecretList ?? []).map((s) => s.Name!).sort(),
+    secrets: secrets.sort(),
   };
 }

@@ -8,7 +8,7 @@ import { SECRETS_KEY_FILE } from './state-secrets.ts';
 /**
  * The parts of a local state folder, by the folder each keeps its state in: the engines
  * (`cloudformation/<region>`), S3 (`s3/<bucket>`), DynamoDB (`dynamodb/<region>`), SSM and
- * Secrets Manager (`<service>/<region>.json`). Anything else means the folder is not (only) local state.
+ * Secrets Manager (`<service>/<region>/`, a file per item). Anything else means the folder is not (only) local state.
  */
 const STATE_PARTS: Record<string, { service: string; holds: 'regions' | 'buckets' }> = {
   cloudformation: { service: 'CloudFormation', holds: 'regions' },
