@@ -162,10 +162,13 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
         const since = new Date();
         await cfn.send(new DeleteStackCommand({ StackName: state.stack!.StackId }));
         const watched = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, polling: target.polling }, emit);
+        // CloudFormation refuses to delete a stack whose export another stack imports by putting it back as it was.
+        const untouched = !watched.status.startsWith('DELETE_');
+        const hint = untouched ? 'Nothing was deleted: delete or change the stacks that import its exports first, then delete again.' : 'Correct the cause and delete again (a bucket that still holds objects: --empty-buckets).';
         result =
           watched.status === 'DELETE_COMPLETE'
             ? { outcome: 'succeeded', status: watched.status }
-            : { outcome: 'failed', status: watched.status, reason: watched.statusReason, firstFailure: watched.firstFailure, hint: 'Correct the cause and delete again (a bucket that still holds objects: --empty-buckets).' };
+            : { outcome: 'failed', status: watched.status, reason: watched.statusReason, firstFailure: watched.firstFailure, hint };
       } catch (error) {
         const failure = failureInWords(error);
         if (!failure) throw error;

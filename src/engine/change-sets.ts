@@ -31,6 +31,7 @@ export class ChangeSets {
     if (stack && [...runtime.store.changeSets.values()].some((c) => c.stackId === stack!.stackId && c.changeSetName === name)) throw new EngineError('AlreadyExistsException', `ChangeSet [${name}] already exists`);
     if (type === 'UPDATE' && !UPDATABLE.has(stack!.status)) throw new EngineError('ValidationError', `Stack:${stack!.stackId} is in ${stack!.status} state and can not be updated.`);
 
+    if (type === 'CREATE' && (input.Parameters ?? []).some((p) => p.UsePreviousValue)) throw new EngineError('ValidationError', 'Cannot specify UsePreviousValue on Parameters when ChangeSetType is CREATE');
     const text = input.UsePreviousTemplate ? stack?.templateBody ?? '' : await templateText(input, runtime.options.clients.s3);
     const template = runtime.template(text);
     const capabilities = input.Capabilities ?? [];
