@@ -76,8 +76,10 @@ export class ChangeSets {
       }
       const baseline = record.changeSetType === 'CREATE' ? { ...stack, templateBody: '', parameters: [], resources: {} } : stack;
       const planned = await planChanges(this.runtime, baseline, template, record.parameters, this.lifecycle);
+      const missing = planned.missingExports[0];
+      if (missing) record.propertyValuesWarning = `[WARN] --include-property-values option can return incomplete ChangeSet data because: ChangeSet creation failed for resource [${missing.logicalId}] because: No export named ${missing.exportName}`;
       const changes: CFN.Change[] = [];
-      for (const { change, nestedProperties } of planned) {
+      for (const { change, nestedProperties } of planned.changes) {
         if (nestedProperties && record.includeNestedStacks && change.PhysicalResourceId) {
           const child = await this.nestedChangeSet(record, change.PhysicalResourceId, nestedProperties);
           if (child) change.ChangeSetId = child.changeSetId;
@@ -122,6 +124,7 @@ export class ChangeSets {
       parentChangeSetId: parent.changeSetId,
       rootChangeSetId: parent.rootChangeSetId ?? parent.changeSetId,
     };
+    delete record.propertyValuesWarning;
     this.runtime.store.changeSets.set(record.changeSetId, record);
     await this.plan(record, child, template);
     return record;
@@ -154,7 +157,7 @@ export class ChangeSets {
       CreationTime: date(record.creationTime),
       ExecutionStatus: record.executionStatus as CFN.ExecutionStatus,
       Status: record.status as CFN.ChangeSetStatus,
-      ...(record.statusReason ? { StatusReason: record.statusReason } : {}),
+      ...(record.statusReason ? { StatusReason: record.statusReason } : input.IncludePropertyValues && record.propertyValuesWarning ? { StatusReason: record.propertyValuesWarning } : {}),
       NotificationARNs: record.notificationARNs,
       Capabilities: record.capabilities as CFN.Capability[],
       Tags: record.tags,

@@ -117,6 +117,11 @@ export interface ChangeSetRecord {
   /** The Changes list, as DescribeChangeSet returns it (SDK shape, JSON-safe). */
   changes: unknown[];
   includeNestedStacks: boolean;
+  /**
+   * What DescribeChangeSet with IncludePropertyValues says of values it could not work out (an
+   * import of an export that does not exist yet): the change set itself is complete and executable.
+   */
+  propertyValuesWarning?: string;
   parentChangeSetId?: string;
   rootChangeSetId?: string;
   disableRollback?: boolean;

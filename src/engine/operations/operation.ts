@@ -86,7 +86,7 @@ export function openOperation(runtime: EngineRuntime, stack: StackRecord, templa
         const output = other.outputs.find((o) => o.exportName === name);
         if (output) return output.value;
       }
-      throw new EvaluationError(`No export named ${name} found. Rollback requested by user.`);
+      throw new EvaluationError(`No export named ${name} found`);
     },
   };
   return { runtime, stack, template, scope, nested, token, secrets: secretsOf(stack.parameters), imports, failing: false };
