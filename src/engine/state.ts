@@ -96,6 +96,10 @@ export interface StackRecord {
   rootId?: string;
   changeSetId?: string;
   journal?: UpdateJournal;
+  /** The stack policy document, as it was set. */
+  stackPolicyBody?: string;
+  /** The policy that replaces it while one update runs (UpdateStack's StackPolicyDuringUpdateBody). */
+  stackPolicyDuringUpdateBody?: string;
 }
 
 export interface ChangeSetRecord {
