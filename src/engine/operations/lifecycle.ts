@@ -181,6 +181,8 @@ export class StackLifecycle implements NestedStackHost {
    */
   async resume(stack: StackRecord): Promise<void> {
     const { runtime } = this;
+    // An update's own policy ends with it, however it ends.
+    delete stack.stackPolicyDuringUpdateBody;
     const current = () => openOperation(runtime, stack, runtime.template(stack.templateBody), this);
     switch (stack.status) {
       case 'CREATE_IN_PROGRESS': {
