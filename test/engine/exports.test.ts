@@ -62,11 +62,18 @@ describe('exports and imports', () => {
     const kept = { ...exporter('shared-VpcId'), Outputs: { ...exporter('shared-VpcId').Outputs, Extra: { Value: 'more' } } };
     assert.equal(await update(h.engine, 'shared', kept), 'UPDATE_COMPLETE', 'the stack the delete left stays updatable');
 
+    // A stack just created goes back to CREATE_COMPLETE.
+    assert.equal(await deploy(h.engine, 'fresh', exporter('fresh-VpcId')), 'CREATE_COMPLETE');
+    assert.equal(await deploy(h.engine, 'fresh-user', { Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { 'Fn::ImportValue': 'fresh-VpcId' } } } } }), 'CREATE_COMPLETE');
+    await h.engine.deleteStack({ StackName: 'fresh' });
+    await h.engine.settled();
+    assert.deepEqual([await statusOf(h.engine, 'fresh'), (await stackOf(h.engine, 'fresh')).StackStatusReason], ['CREATE_COMPLETE', 'Export fresh-VpcId cannot be deleted as it is in use by fresh-user']);
+
     await h.engine.deleteStack({ StackName: 'web' });
     await h.engine.settled();
     await h.engine.deleteStack({ StackName: 'shared' });
     await h.engine.settled();
     assert.equal((await stackOf(h.engine, stack.StackId!)).StackStatus, 'DELETE_COMPLETE', 'once nothing imports it, the exporter can go');
-    assert.deepEqual((await h.engine.listExports({})).Exports, []);
+    assert.deepEqual((await h.engine.listExports({})).Exports!.map((e) => e.Name), ['fresh-VpcId']);
   });
 });

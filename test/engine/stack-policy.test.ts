@@ -101,6 +101,20 @@ describe('stack policies', () => {
     assert.equal(await update(h.engine, 'removal', template({ display: 'v2', topicName: 'policy-named-removal', extra: false })), 'UPDATE_COMPLETE', 'an empty policy restricts nothing');
   });
 
+  it('NotResource and StringLike select resources as the policy grammar says', async () => {
+    assert.equal(await deploy(h.engine, 'grammar', template({ topicName: 'policy-named-grammar' })), 'CREATE_COMPLETE');
+    await h.engine.setStackPolicy({ StackName: 'grammar', StackPolicyBody: policy({ Effect: 'Allow', Action: 'Update:*', Principal: '*', NotResource: 'LogicalResourceId/Notes' }) });
+    assert.equal(await update(h.engine, 'grammar', template({ topicName: 'policy-named-grammar-2' })), 'UPDATE_COMPLETE', 'every resource but Notes may change');
+    assert.equal(await update(h.engine, 'grammar', template({ display: 'v2', topicName: 'policy-named-grammar-2' })), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'grammar', true)).includes('Notes UPDATE_FAILED Action not allowed by stack policy: No statement allows [Update:Modify] for resource [LogicalResourceId/Notes];'));
+
+    const noSsmChanges = { Effect: 'Deny', Action: 'Update:*', Principal: '*', Resource: '*', Condition: { StringLike: { ResourceType: 'AWS::SSM::*' } } };
+    await h.engine.setStackPolicy({ StackName: 'grammar', StackPolicyBody: policy(allowAll, noSsmChanges) });
+    assert.equal(await update(h.engine, 'grammar', template({ display: 'v2', topicName: 'policy-named-grammar-2' })), 'UPDATE_COMPLETE', 'topics may change');
+    assert.equal(await update(h.engine, 'grammar', template({ display: 'v2', topicName: 'policy-named-grammar-2', extra: false })), 'UPDATE_ROLLBACK_COMPLETE', 'the parameter may not go');
+    assert.ok((await eventLines(h.engine, 'grammar', true)).includes('KeepMe UPDATE_FAILED Action denied by stack policy: Statement [#2] does not allow [Update:Delete] for resource [LogicalResourceId/KeepMe];'));
+  });
+
   it('StackPolicyDuringUpdateBody overrides the policy for one update, and GetStackPolicy shows it meanwhile', async () => {
     // Resources take a little time here (a quarter of AWS's), so the update is still running when asked.
     const slow = await openEngine({ timeScale: 0.25 });
