@@ -27,6 +27,8 @@ export interface StackPolicy {
   statements: Statement[];
 }
 
+/** The API's limit on a policy body (API_SetStackPolicy: "Maximum length of 16384"). */
+const POLICY_BODY_LIMIT = 16_384;
 const invalid = () => new EngineError('ValidationError', 'Error validating stack policy: Invalid stack policy');
 const ACTION = /^Update:[A-Za-z*]+$/;
 const ACTIONS: UpdateAction[] = ['Update:Modify', 'Update:Replace', 'Update:Delete'];
@@ -114,6 +116,10 @@ export function policyDenial(policy: StackPolicy, action: UpdateAction, logicalI
  */
 export async function stackPolicyText(input: { body?: string; url?: string }, which: 'StackPolicy' | 'StackPolicyDuringUpdate', s3: S3Client): Promise<string | undefined> {
   if (input.body !== undefined && input.url !== undefined) throw new EngineError('ValidationError', `You cannot specify both ${which}URL and ${which}Body`);
+  if (input.body !== undefined && input.body.length > POLICY_BODY_LIMIT) {
+    const member = `${which[0].toLowerCase()}${which.slice(1)}Body`;
+    throw new EngineError('ValidationError', `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${POLICY_BODY_LIMIT}`);
+  }
   const text = input.url !== undefined ? await readTemplateUrl(input.url, s3) : input.body;
   if (text !== undefined) parseStackPolicy(text);
   return text;

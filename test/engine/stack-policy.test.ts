@@ -42,6 +42,11 @@ describe('stack policies', () => {
     for (const body of ['not json', policy({ ...allowAll, Principal: 'someone' }), policy({ ...allowAll, Action: 'Delete:*' }), policy({ ...allowAll, Effect: 'Maybe' })]) {
       await assert.rejects(h.engine.setStackPolicy({ StackName: 'lifecycle', StackPolicyBody: body }), invalid, body);
     }
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetStackPolicy.html: "Maximum length of 16384".
+    const long = JSON.stringify({ Statement: [allowAll], Padding: 'x'.repeat(16_384) });
+    await assert.rejects(h.engine.setStackPolicy({ StackName: 'lifecycle', StackPolicyBody: long }), {
+      message: "1 validation error detected: Value at 'stackPolicyBody' failed to satisfy constraint: Member must have length less than or equal to 16384",
+    });
     const s3 = new S3Client(h.aws.clientConfig(REGION));
     await s3.send(new CreateBucketCommand({ Bucket: 'policies' }));
     await s3.send(new PutObjectCommand({ Bucket: 'policies', Key: 'allow.json', Body: policy(allowAll) }));
