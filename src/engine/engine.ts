@@ -72,12 +72,13 @@ export class Engine implements CloudFormationApi {
     if (this.store.liveStackNamed(name)) throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
     if (input.DisableRollback !== undefined && input.OnFailure !== undefined) throw validation('You cannot specify both DisableRollback and OnFailure.');
     const template = this.runtime.template(await this.templateText(input));
+    const stackPolicy = await stackPolicyText({ body: input.StackPolicyBody, url: input.StackPolicyURL }, 'StackPolicy', this.runtime.options.clients.s3);
     const capabilities = input.Capabilities ?? [];
     const parameters = await this.lifecycle.checkInputs(template, input.Parameters, undefined, capabilities);
-    const policy = await stackPolicyText({ body: input.StackPolicyBody, url: input.StackPolicyURL }, 'StackPolicy', this.runtime.options.clients.s3);
     if (this.store.liveStackNamed(name)) throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
     const stack = this.lifecycle.newStack(name, template, parameters, {
       capabilities,
+      stackPolicy,
       tags: tagsOf(input.Tags),
       notificationARNs: input.NotificationARNs ?? [],
       disableRollback: input.DisableRollback ?? input.OnFailure === 'DO_NOTHING',
@@ -85,7 +86,6 @@ export class Engine implements CloudFormationApi {
       roleARN: input.RoleARN,
       terminationProtection: input.EnableTerminationProtection,
     }, 'CREATE_IN_PROGRESS');
-    if (policy !== undefined) stack.stackPolicyBody = policy;
     this.runtime.background(() => this.lifecycle.runCreation(stack, template, input.ClientRequestToken, input.OnFailure === 'DELETE'));
     return { StackId: stack.stackId };
   }

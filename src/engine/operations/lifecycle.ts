@@ -27,6 +27,8 @@ export interface StackSettings {
   timeoutInMinutes?: number;
   roleARN?: string;
   terminationProtection?: boolean;
+  /** CreateStack's StackPolicyBody. */
+  stackPolicy?: string | undefined;
   /** StackPolicyDuringUpdateBody: the policy this update is checked against instead of the stack's. */
   policyDuringUpdate?: string;
   /** UpdateStack's StackPolicyBody: the stack's policy once the update has succeeded. */
@@ -85,6 +87,7 @@ export class StackLifecycle implements NestedStackHost {
       ...(template.model.description !== undefined ? { description: template.model.description } : {}),
       ...(settings.timeoutInMinutes !== undefined ? { timeoutInMinutes: settings.timeoutInMinutes } : {}),
       ...(settings.roleARN !== undefined ? { roleARN: settings.roleARN } : {}),
+      ...(settings.stackPolicy !== undefined ? { stackPolicyBody: settings.stackPolicy } : {}),
       ...(parent ? { parentId: parent.stackId, rootId: parent.rootId ?? parent.stackId } : {}),
     };
     runtime.store.add(stack);
