@@ -17,6 +17,8 @@ import { eventView, resourceView, stackSummaryView, stackView, templateSummary }
 
 const validation = (message: string) => new EngineError('ValidationError', message);
 
+const isGiven = (...values: (string | undefined)[]) => values.some((v) => v !== undefined);
+
 /** Statuses in which a stack is busy: another operation must wait. */
 const isBusy = (status: string) => status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS';
 
@@ -72,7 +74,8 @@ export class Engine implements CloudFormationApi {
     if (this.store.liveStackNamed(name)) throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
     if (input.DisableRollback !== undefined && input.OnFailure !== undefined) throw validation('You cannot specify both DisableRollback and OnFailure.');
     const template = this.runtime.template(await this.templateText(input));
-    const stackPolicy = await stackPolicyText({ body: input.StackPolicyBody, url: input.StackPolicyURL }, 'StackPolicy', this.runtime.options.clients.s3);
+    // Read only when given: a call without one takes no extra turn before its stack exists.
+    const stackPolicy = isGiven(input.StackPolicyBody, input.StackPolicyURL) ? await stackPolicyText({ body: input.StackPolicyBody, url: input.StackPolicyURL }, 'StackPolicy', this.runtime.options.clients.s3) : undefined;
     const capabilities = input.Capabilities ?? [];
     const parameters = await this.lifecycle.checkInputs(template, input.Parameters, undefined, capabilities);
     if (this.store.liveStackNamed(name)) throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
@@ -99,8 +102,10 @@ export class Engine implements CloudFormationApi {
     const parameters = await this.lifecycle.checkInputs(template, input.Parameters, stack.parameters, capabilities);
     const tags = input.Tags ? tagsOf(input.Tags) : stack.tags;
     const s3 = this.runtime.options.clients.s3;
-    const newPolicy = await stackPolicyText({ body: input.StackPolicyBody, url: input.StackPolicyURL }, 'StackPolicy', s3);
-    const policyDuringUpdate = await stackPolicyText({ body: input.StackPolicyDuringUpdateBody, url: input.StackPolicyDuringUpdateURL }, 'StackPolicyDuringUpdate', s3);
+    const newPolicy = isGiven(input.StackPolicyBody, input.StackPolicyURL) ? await stackPolicyText({ body: input.StackPolicyBody, url: input.StackPolicyURL }, 'StackPolicy', s3) : undefined;
+    const policyDuringUpdate = isGiven(input.StackPolicyDuringUpdateBody, input.StackPolicyDuringUpdateURL)
+      ? await stackPolicyText({ body: input.StackPolicyDuringUpdateBody, url: input.StackPolicyDuringUpdateURL }, 'StackPolicyDuringUpdate', s3)
+      : undefined;
     if (sameUpdate(this.runtime, stack, template, parameters, tags)) throw validation('No updates are to be performed.');
     const settings = { capabilities, tags, notificationARNs: input.NotificationARNs, disableRollback: input.DisableRollback ?? stack.disableRollback, newPolicy, policyDuringUpdate };
     this.runtime.background(() => this.lifecycle.runUpdate(stack, template, parameters, settings, input.ClientRequestToken));
