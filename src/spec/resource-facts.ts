@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dictionary } from '../emulator/state-files.ts';
 import { StackpilotError } from '../errors.ts';
+import { replacementOf, updateRequiresOf, type ReplacementWhen } from './update-requires.ts';
 
 /**
  * Facts about CloudFormation resource types, reduced at build time from
@@ -23,6 +24,8 @@ export interface PropertyFacts {
   required: boolean;
   /** Whether changing it replaces the resource (`maybe`: depends on the value). */
   causesReplacement: Replacement;
+  /** For `maybe`: which change replaces, where the documentation says (else a changed value). */
+  replacementWhen?: ReplacementWhen;
 }
 
 export interface ShapeFacts {
@@ -117,6 +120,23 @@ function parseProperties(raw: Record<string, RawProperty>): Record<string, Prope
   return out;
 }
 
+const STRICTNESS: Record<Replacement, number> = { no: 0, maybe: 1, yes: 2 };
+
+/**
+ * The facts with the documented "Update requires" table applied where it is stricter: the
+ * generated facts miss some replacements the documentation states (adding a DynamoDB local
+ * secondary index replaces the table).
+ */
+function withDocumentedUpdates(type: string, properties: Record<string, PropertyFacts>): Record<string, PropertyFacts> {
+  for (const [name, entry] of Object.entries(updateRequiresOf(type))) {
+    const property = properties[name];
+    const documented = replacementOf(entry);
+    if (!property || STRICTNESS[documented] <= STRICTNESS[property.causesReplacement]) continue;
+    properties[name] = { ...property, causesReplacement: documented, ...(entry.when ? { replacementWhen: entry.when } : {}) };
+  }
+  return properties;
+}
+
 /** The index, with each type and shape parsed on first use. */
 export class ResourceFactsIndex {
   private readonly resourceCache = new Map<string, ResourceFacts>();
@@ -136,7 +156,7 @@ export class ResourceFactsIndex {
       const r = JSON.parse(this.raw.resources[type]) as { p: Record<string, RawProperty>; a: string[]; id: string[]; s?: 1; arn?: string; ref?: string; tags?: string };
       facts = {
         type,
-        properties: parseProperties(r.p),
+        properties: withDocumentedUpdates(type, parseProperties(r.p)),
         attributes: r.a,
         primaryIdentifier: r.id,
         isStateful: r.s === 1,
