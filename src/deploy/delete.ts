@@ -36,6 +36,13 @@ export interface DeleteReport {
 
 const KEPT = new Set(['Retain', 'RetainExceptOnCreate']);
 
+/** What to do about a delete that failed, by where it left the stack. */
+function deleteFailureHint(status: string): string {
+  // CloudFormation refuses to delete a stack whose export another stack imports by putting it back as it was.
+  if (!status.startsWith('DELETE_')) return 'Nothing was deleted: delete or change the stacks that import its exports first, then delete again.';
+  return 'Correct the cause and delete again (a bucket that still holds objects: --empty-buckets).';
+}
+
 interface LiveResource extends StackResourceSummary {
   stackName: string;
   policy?: string;
@@ -165,7 +172,7 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
         result =
           watched.status === 'DELETE_COMPLETE'
             ? { outcome: 'succeeded', status: watched.status }
-            : { outcome: 'failed', status: watched.status, reason: watched.statusReason, firstFailure: watched.firstFailure, hint: 'Correct the cause and delete again (a bucket that still holds objects: --empty-buckets).' };
+            : { outcome: 'failed', status: watched.status, reason: watched.statusReason, firstFailure: watched.firstFailure, hint: deleteFailureHint(watched.status) };
       } catch (error) {
         const failure = failureInWords(error);
         if (!failure) throw error;

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { deployLayers, projectStackGraph } from '../graph/stack-graph.ts';
+import { exportsOf, namesMayMatch, stackInstances } from '../project/exports.ts';
 import { validateProject } from '../validate/validate.ts';
 import { StackpilotError } from '../errors.ts';
 import { awsStep, failureInWords } from './aws-errors.ts';
@@ -10,7 +11,7 @@ import { describeStack, outputsOf } from './inspect.ts';
 import { artifactsBucketName, packageProject } from './package.ts';
 import { previewChangeSet } from './preview.ts';
 import { projectSecrets } from './secrets.ts';
-import { createChangeSet, discardChangeSet, NO_CHANGES, type StackDeployment } from './stack-deploy.ts';
+import { createChangeSet, discardChangeSet, missingExportInWords, NO_CHANGES, type StackDeployment } from './stack-deploy.ts';
 import { openTarget, type Target } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
@@ -70,6 +71,9 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
     });
     options.secrets?.learn(await projectSecrets(context, target, (id) => outputs.get(id)));
     const tags = projectTags(context);
+    // An import of an export a project stack makes is no error before that stack is deployed.
+    const projectExports = environment ? stackInstances(project, environment).flatMap(exportsOf) : [];
+    const exportedByProject = (name: string) => projectExports.some((declaration) => namesMayMatch(declaration.name, [name]));
     for (const id of layers.flat()) {
       // An interrupt stops the plan between stacks: each one previewed has left nothing behind.
       if (options.signal?.aborted) {
@@ -84,7 +88,7 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
         report.stacks.push({ id, stackName: context.stackName(id), action: 'unknown', changes: [], note: error.message });
         continue;
       }
-      report.stacks.push(await previewStack(target, deployment, emit));
+      report.stacks.push(await previewStack(target, deployment, exportedByProject, emit));
     }
     return report;
   } finally {
@@ -96,7 +100,7 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
  * One stack's change preview, from a change set created, described and deleted again. A change
  * set that fails, or an AWS call that does, makes the stack's plan `failed`, with the reason.
  */
-async function previewStack(target: Target, deployment: StackDeployment, emit: EventSink): Promise<StackPlan> {
+async function previewStack(target: Target, deployment: StackDeployment, exportedByProject: (name: string) => boolean, emit: EventSink): Promise<StackPlan> {
   const { id, stackName } = deployment;
   const cfn = target.cloudformation;
   let created: string | undefined;
@@ -110,7 +114,11 @@ async function previewStack(target: Target, deployment: StackDeployment, emit: E
     const changeSet = await createChangeSet(target, deployment, type);
     if (type === 'CREATE') created = changeSet.stackId;
     let plan: StackPlan;
-    if (changeSet.failure !== undefined) {
+    const missing = changeSet.missingExport;
+    if (missing && !exportedByProject(missing.exportName)) {
+      plan = { id, stackName, action: 'failed', changes: [], note: missingExportInWords(missing), hint: `A deploy would fail on it: deploy the stack that exports ${missing.exportName} first (same account and region), or correct the name the template imports.` };
+      await discardChangeSet(target, changeSet.changeSetId, undefined);
+    } else if (changeSet.failure !== undefined) {
       plan = NO_CHANGES.test(changeSet.failure)
         ? { id, stackName, action: 'no-changes', changes: [] }
         : { id, stackName, action: 'failed', changes: [], note: `the change set failed: ${changeSet.failure}`, hint: 'Correct what the reason names (in the template or its parameters): a deploy would fail the same way.' };

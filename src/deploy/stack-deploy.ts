@@ -57,11 +57,23 @@ async function deployedOutputs(target: Target, stackId: string): Promise<Record<
   return stack ? outputsOf(stack) : {};
 }
 
+/** An `Fn::ImportValue` whose export does not exist: CloudFormation plans it, and its execution fails. */
+export interface MissingExport {
+  exportName: string;
+  logicalId: string;
+}
+
+// CloudFormation's StatusReason of a complete change set described with IncludePropertyValues.
+const MISSING_EXPORT = /ChangeSet creation failed for resource \[([^\]]+)\] because: No export named (\S+)/;
+
+export const missingExportInWords = (missing: MissingExport) => `No export named ${missing.exportName} found (imported by ${missing.logicalId})`;
+
 /**
  * Creates a change set for the stack and waits for it: its id, or why it failed (a failed
- * change set is deleted; "no changes" is one such failure).
+ * change set is deleted; "no changes" is one such failure). An import of an export that does not
+ * exist leaves the change set complete: it is reported apart, as the execution would fail on it.
  */
-export async function createChangeSet(target: Target, d: StackDeployment, type: 'CREATE' | 'UPDATE'): Promise<{ changeSetId: string; stackId: string; failure?: string }> {
+export async function createChangeSet(target: Target, d: StackDeployment, type: 'CREATE' | 'UPDATE'): Promise<{ changeSetId: string; stackId: string; failure?: string; missingExport?: MissingExport }> {
   const { Id: changeSetId, StackId: stackId } = await target.cloudformation.send(
     new CreateChangeSetCommand({
       StackName: d.stackName,
@@ -85,7 +97,9 @@ export async function createChangeSet(target: Target, d: StackDeployment, type: 
     await target.cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
     return { changeSetId: changeSetId!, stackId: stackId!, failure: changeSet.StatusReason ?? 'the change set failed' };
   }
-  return { changeSetId: changeSetId!, stackId: stackId! };
+  const withValues = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, IncludePropertyValues: true }));
+  const missing = MISSING_EXPORT.exec(withValues.StatusReason ?? '');
+  return { changeSetId: changeSetId!, stackId: stackId!, ...(missing ? { missingExport: { logicalId: missing[1], exportName: missing[2] } } : {}) };
 }
 
 /** Deletes a change set that will not be executed, and the REVIEW_IN_PROGRESS stack a CREATE one made: nothing is left behind. */
@@ -158,12 +172,17 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   if (signal?.aborted) return interrupted();
 
   const type = existing ? 'UPDATE' : 'CREATE';
-  const { changeSetId, stackId, failure } = await createChangeSet(target, d, type);
+  const { changeSetId, stackId, failure, missingExport } = await createChangeSet(target, d, type);
   if (failure !== undefined) {
     if (NO_CHANGES.test(failure)) return { outcome: 'no-changes', status: existing?.StackStatus, outputs: await deployedOutputs(target, d.stackName) };
     return { outcome: 'failed', reason: `the change set failed: ${failure}`, hint: 'Correct what the reason names (in the template or its parameters) and deploy again.', outputs: {} };
   }
 
+  if (missingExport) {
+    // Executing it would fail on the import (a create would roll back): nothing is changed.
+    await discardChangeSet(target, changeSetId, type === 'CREATE' ? stackId : undefined);
+    return { outcome: 'failed', status: existing?.StackStatus, reason: missingExportInWords(missingExport), hint: `Deploy the stack that exports ${missingExport.exportName} first (same account and region), or correct the name the template imports.`, outputs: {} };
+  }
   const changes = await previewChangeSet(target.cloudformation, changeSetId, d.incomingAt);
   emit({ code: 'change-preview', ...context, changes });
   const atRisk = changes.filter((c) => c.dataAtRisk);

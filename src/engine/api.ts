@@ -38,6 +38,8 @@ export interface CloudFormationApi {
   rollbackStack(input: CFN.RollbackStackCommandInput): Promise<Reply<CFN.RollbackStackCommandOutput>>;
   cancelUpdateStack(input: CFN.CancelUpdateStackCommandInput): Promise<Reply<CFN.CancelUpdateStackCommandOutput>>;
   updateTerminationProtection(input: CFN.UpdateTerminationProtectionCommandInput): Promise<Reply<CFN.UpdateTerminationProtectionCommandOutput>>;
+  getStackPolicy(input: CFN.GetStackPolicyCommandInput): Promise<Reply<CFN.GetStackPolicyCommandOutput>>;
+  setStackPolicy(input: CFN.SetStackPolicyCommandInput): Promise<Reply<CFN.SetStackPolicyCommandOutput>>;
 }
 
 /**

@@ -31,6 +31,7 @@ export class ChangeSets {
     if (stack && [...runtime.store.changeSets.values()].some((c) => c.stackId === stack!.stackId && c.changeSetName === name)) throw new EngineError('AlreadyExistsException', `ChangeSet [${name}] already exists`);
     if (type === 'UPDATE' && !UPDATABLE.has(stack!.status)) throw new EngineError('ValidationError', `Stack:${stack!.stackId} is in ${stack!.status} state and can not be updated.`);
 
+    if (type === 'CREATE' && (input.Parameters ?? []).some((p) => p.UsePreviousValue)) throw new EngineError('ValidationError', 'Cannot specify UsePreviousValue on Parameters when ChangeSetType is CREATE');
     const text = input.UsePreviousTemplate ? stack?.templateBody ?? '' : await templateText(input, runtime.options.clients.s3);
     const template = runtime.template(text);
     const capabilities = input.Capabilities ?? [];
@@ -75,8 +76,10 @@ export class ChangeSets {
       }
       const baseline = record.changeSetType === 'CREATE' ? { ...stack, templateBody: '', parameters: [], resources: {} } : stack;
       const planned = await planChanges(this.runtime, baseline, template, record.parameters, this.lifecycle);
+      const missing = planned.missingExports[0];
+      if (missing) record.propertyValuesWarning = `[WARN] --include-property-values option can return incomplete ChangeSet data because: ChangeSet creation failed for resource [${missing.logicalId}] because: No export named ${missing.exportName}`;
       const changes: CFN.Change[] = [];
-      for (const { change, nestedProperties } of planned) {
+      for (const { change, nestedProperties } of planned.changes) {
         if (nestedProperties && record.includeNestedStacks && change.PhysicalResourceId) {
           const child = await this.nestedChangeSet(record, change.PhysicalResourceId, nestedProperties);
           if (child) change.ChangeSetId = child.changeSetId;
@@ -121,6 +124,7 @@ export class ChangeSets {
       parentChangeSetId: parent.changeSetId,
       rootChangeSetId: parent.rootChangeSetId ?? parent.changeSetId,
     };
+    delete record.propertyValuesWarning;
     this.runtime.store.changeSets.set(record.changeSetId, record);
     await this.plan(record, child, template);
     return record;
@@ -153,7 +157,7 @@ export class ChangeSets {
       CreationTime: date(record.creationTime),
       ExecutionStatus: record.executionStatus as CFN.ExecutionStatus,
       Status: record.status as CFN.ChangeSetStatus,
-      ...(record.statusReason ? { StatusReason: record.statusReason } : {}),
+      ...(record.statusReason ? { StatusReason: record.statusReason } : input.IncludePropertyValues && record.propertyValuesWarning ? { StatusReason: record.propertyValuesWarning } : {}),
       NotificationARNs: record.notificationARNs,
       Capabilities: record.capabilities as CFN.Capability[],
       Tags: record.tags,

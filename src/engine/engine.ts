@@ -9,12 +9,15 @@ import { resumeInterrupted } from './operations/interrupted.ts';
 import { checkStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
 import { EngineRuntime } from './runtime.ts';
 import { StackStore } from './stack-store.ts';
+import { stackPolicyText } from './stack-policy.ts';
 import type { StackRecord } from './state.ts';
 import { templateText } from './template-source.ts';
 import { sameUpdate } from './update-check.ts';
 import { eventView, resourceView, stackSummaryView, stackView, templateSummary } from './views.ts';
 
 const validation = (message: string) => new EngineError('ValidationError', message);
+
+const isGiven = (...values: (string | undefined)[]) => values.some((v) => v !== undefined);
 
 /** Statuses in which a stack is busy: another operation must wait. */
 const isBusy = (status: string) => status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS';
@@ -71,11 +74,14 @@ export class Engine implements CloudFormationApi {
     if (this.store.liveStackNamed(name)) throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
     if (input.DisableRollback !== undefined && input.OnFailure !== undefined) throw validation('You cannot specify both DisableRollback and OnFailure.');
     const template = this.runtime.template(await this.templateText(input));
+    // Read only when given: a call without one takes no extra turn before its stack exists.
+    const stackPolicy = isGiven(input.StackPolicyBody, input.StackPolicyURL) ? await stackPolicyText({ body: input.StackPolicyBody, url: input.StackPolicyURL }, 'StackPolicy', this.runtime.options.clients.s3) : undefined;
     const capabilities = input.Capabilities ?? [];
     const parameters = await this.lifecycle.checkInputs(template, input.Parameters, undefined, capabilities);
     if (this.store.liveStackNamed(name)) throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
     const stack = this.lifecycle.newStack(name, template, parameters, {
       capabilities,
+      stackPolicy,
       tags: tagsOf(input.Tags),
       notificationARNs: input.NotificationARNs ?? [],
       disableRollback: input.DisableRollback ?? input.OnFailure === 'DO_NOTHING',
@@ -95,10 +101,14 @@ export class Engine implements CloudFormationApi {
     const capabilities = input.Capabilities ?? [];
     const parameters = await this.lifecycle.checkInputs(template, input.Parameters, stack.parameters, capabilities);
     const tags = input.Tags ? tagsOf(input.Tags) : stack.tags;
+    const s3 = this.runtime.options.clients.s3;
+    const newPolicy = isGiven(input.StackPolicyBody, input.StackPolicyURL) ? await stackPolicyText({ body: input.StackPolicyBody, url: input.StackPolicyURL }, 'StackPolicy', s3) : undefined;
+    const policyDuringUpdate = isGiven(input.StackPolicyDuringUpdateBody, input.StackPolicyDuringUpdateURL)
+      ? await stackPolicyText({ body: input.StackPolicyDuringUpdateBody, url: input.StackPolicyDuringUpdateURL }, 'StackPolicyDuringUpdate', s3)
+      : undefined;
     if (sameUpdate(this.runtime, stack, template, parameters, tags)) throw validation('No updates are to be performed.');
-    this.runtime.background(() =>
-      this.lifecycle.runUpdate(stack, template, parameters, { capabilities, tags, notificationARNs: input.NotificationARNs, disableRollback: input.DisableRollback ?? stack.disableRollback }, input.ClientRequestToken),
-    );
+    const settings = { capabilities, tags, notificationARNs: input.NotificationARNs, disableRollback: input.DisableRollback ?? stack.disableRollback, newPolicy, policyDuringUpdate };
+    this.runtime.background(() => this.lifecycle.runUpdate(stack, template, parameters, settings, input.ClientRequestToken));
     return { StackId: stack.stackId };
   }
 
@@ -244,6 +254,22 @@ export class Engine implements CloudFormationApi {
 
   async cancelUpdateStack(input: CFN.CancelUpdateStackCommandInput): Promise<Reply<CFN.CancelUpdateStackCommandOutput>> {
     this.lifecycle.cancelUpdate(this.store.get(input.StackName));
+    return {};
+  }
+
+  async getStackPolicy(input: CFN.GetStackPolicyCommandInput): Promise<Reply<CFN.GetStackPolicyCommandOutput>> {
+    const stack = this.store.get(input.StackName);
+    // While an update runs with its own policy, that is the one in force.
+    const body = stack.stackPolicyDuringUpdateBody ?? stack.stackPolicyBody;
+    return body === undefined ? {} : { StackPolicyBody: body };
+  }
+
+  async setStackPolicy(input: CFN.SetStackPolicyCommandInput): Promise<Reply<CFN.SetStackPolicyCommandOutput>> {
+    const stack = this.store.get(input.StackName);
+    const body = await stackPolicyText({ body: input.StackPolicyBody, url: input.StackPolicyURL }, 'StackPolicy', this.runtime.options.clients.s3);
+    if (body === undefined) throw validation('Either StackPolicyBody or StackPolicyURL must be specified.');
+    stack.stackPolicyBody = body;
+    this.store.changed(stack);
     return {};
   }
 

@@ -2,6 +2,7 @@ import { isCustomResourceType, isNestedStackType, resourceFacts } from '../spec/
 import { findCycles, type DependencyGraph } from '../graph/graph.ts';
 import { forEachIntrinsic, getAttTarget, isObject, PSEUDO_PARAMETERS, references } from '../template/intrinsics.ts';
 import { describeTemplate, type TemplateModel } from '../template/model.ts';
+import { SECTION_LIMITS } from '../template/limits.ts';
 import { parseTemplate } from '../template/parse.ts';
 import { EngineError } from './api.ts';
 
@@ -38,6 +39,7 @@ export function prepareTemplate(text: string): PreparedTemplate {
   const model = describeTemplate(body);
   if (!isObject(body.Resources) || Object.keys(body.Resources).length === 0) throw formatError('At least one Resources member must be defined.');
   checkLogicalIds(model);
+  checkSectionLimits(model);
 
   const facts = resourceFacts();
   const unknownTypes = [...new Set([...model.resources.values()].map((r) => r.type).filter((t) => !isCustomResourceType(t) && !facts.resource(t)))];
@@ -64,11 +66,35 @@ export function prepareTemplate(text: string): PreparedTemplate {
   for (const output of model.outputs.values()) {
     for (const reference of [...references(output.value), ...references(output.exportName)]) if (!known(reference.name)) unresolved.add(reference.name);
     checkGetAtts(output.value, model);
+    checkExportName(output.name, output.exportName, model);
   }
   if (unresolved.size > 0) throw formatError(`Unresolved resource dependencies [${[...unresolved].join(', ')}] in the Resources block of the template`);
   const cycles = findCycles(dependencies);
   if (cycles.length > 0) throw new EngineError('ValidationError', `Circular dependency between resources: [${cycles[0].join(', ')}]`);
   return { text, body, model, dependencies };
+}
+
+/** An export's name is known before any resource exists: it may use parameters and pseudo parameters only. */
+function checkExportName(output: string, name: unknown, model: TemplateModel): void {
+  let dynamic = references(name).some((r) => model.resources.has(r.name));
+  forEachIntrinsic(name, [], ({ fn }) => {
+    if (fn === 'Fn::ImportValue' || fn === 'Fn::GetAZs') dynamic = true;
+  });
+  if (dynamic) throw formatError(`Output ${output} is malformed. The Name field of Export must not depend on any resources, imported values, or Fn::GetAZs.`);
+}
+
+/** CloudFormation's quotas on a template's sections, with its message (`Number of resources, 501, is greater than maximum allowed, 500`). */
+function checkSectionLimits(model: TemplateModel): void {
+  const counts: [keyof typeof SECTION_LIMITS, number][] = [
+    ['Resources', model.resources.size],
+    ['Parameters', model.parameters.size],
+    ['Outputs', model.outputs.size],
+    ['Mappings', Object.keys(model.mappings).length],
+  ];
+  for (const [section, count] of counts) {
+    const limit = SECTION_LIMITS[section];
+    if (count > limit) throw formatError(`Number of ${section.toLowerCase()}, ${count}, is greater than maximum allowed, ${limit}`);
+  }
 }
 
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;

@@ -96,6 +96,10 @@ export interface StackRecord {
   rootId?: string;
   changeSetId?: string;
   journal?: UpdateJournal;
+  /** The stack policy document, as it was set. */
+  stackPolicyBody?: string;
+  /** The policy that replaces it while one update runs (UpdateStack's StackPolicyDuringUpdateBody). */
+  stackPolicyDuringUpdateBody?: string;
 }
 
 export interface ChangeSetRecord {
@@ -117,6 +121,11 @@ export interface ChangeSetRecord {
   /** The Changes list, as DescribeChangeSet returns it (SDK shape, JSON-safe). */
   changes: unknown[];
   includeNestedStacks: boolean;
+  /**
+   * What DescribeChangeSet with IncludePropertyValues says of values it could not work out (an
+   * import of an export that does not exist yet): the change set itself is complete and executable.
+   */
+  propertyValuesWarning?: string;
   parentChangeSetId?: string;
   rootChangeSetId?: string;
   disableRollback?: boolean;

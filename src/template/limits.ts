@@ -10,6 +10,9 @@ export const TEMPLATE_BODY_LIMIT_BYTES = 51_200;
 /** CloudFormation's limit on a template read from S3 (TemplateURL), in bytes. */
 export const TEMPLATE_URL_LIMIT_BYTES = 1_000_000;
 
+/** CloudFormation's quotas on the entries of a template's sections. */
+export const SECTION_LIMITS = { Resources: 500, Parameters: 200, Outputs: 200, Mappings: 200 } as const;
+
 /**
  * The largest file `stackpilot validate` reads (templates, parameter files, manifests): five
  * times what CloudFormation accepts, so an oversized template still gets its findings.

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deployProject } from '../../src/deploy/deploy.ts';
+import type { DeployEvent } from '../../src/deploy/events.ts';
 import { planProject } from '../../src/deploy/plan.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { copyExample, runCli, writeProject } from '../helpers.ts';
@@ -48,5 +49,42 @@ describe('stackpilot plan', () => {
     const cli = runCli(['plan', dir], { env: { CI: 'true' } });
     assert.equal(cli.code, 0);
     assert.match(cli.stdout, /^ {2}Modify +Jobs +AWS::DynamoDB::Table +True +KeySchema +⚠ data at risk$/m);
+  });
+});
+
+describe('stackpilot plan and deploy: an import of an export that does not exist', () => {
+  // The import's name is only known in AWS (the account id): validation can't rule it out, the change set can.
+  const project = () =>
+    writeProject({
+      'stackpilot.yaml': 'project: imports\nstacks:\n  net: { template: net.yaml }\n  api: { template: api.yaml }\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n',
+      'net.yaml': 'Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: { CidrBlock: 10.0.0.0/16 }\nOutputs:\n  VpcId:\n    Value: !Ref Vpc\n    Export: { Name: imports-net-VpcId }\n',
+      'api.yaml': 'Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties: { GroupDescription: api, VpcId: !ImportValue imports-net-VpcId }\n  Alarm:\n    Type: AWS::SNS::Topic\n    Properties: { DisplayName: !Ref Sg }\n',
+      'app.yaml': 'Resources:\n  Plain:\n    Type: AWS::SNS::Topic\n  Shared:\n    Type: AWS::SSM::Parameter\n    Properties: { Type: String, Value: !ImportValue { "Fn::Sub": "${AWS::AccountId}-VpcId" } }\n',
+    });
+
+  it('plan reports the missing export as the stack\'s error, and previews every resource of an import a project stack will export', async () => {
+    const dir = project();
+    const report = await planProject(dir, { target: 'local' }, () => {});
+    const byId = new Map(report.stacks.map((s) => [s.id, s]));
+    assert.equal(byId.get('app')!.action, 'failed');
+    assert.match(byId.get('app')!.note!, /^No export named \d{12}-VpcId found \(imported by Shared\)$/);
+    assert.equal(byId.get('api')!.action, 'create', 'net exports what api imports once deployed');
+    assert.deepEqual(byId.get('api')!.changes.map((c) => c.logicalId).sort(), ['Alarm', 'Sg'], 'the importing resource and its dependents are listed');
+    assert.deepEqual(await stacksIn(dir), []);
+
+    const cli = runCli(['plan', dir]);
+    assert.equal(cli.code, 1, cli.stdout + cli.stderr);
+    assert.match(cli.stdout + cli.stderr, /No export named \d{12}-VpcId found \(imported by Shared\)/);
+  });
+
+  it('deploy reports the reason and leaves the importing stack uncreated', async () => {
+    const dir = project();
+    const events: DeployEvent[] = [];
+    const report = await deployProject(dir, { target: 'local', concurrency: 2, yes: false }, (e) => events.push(e));
+    assert.equal(report.ok, false);
+    const app = events.find((e) => e.code === 'stack-done' && e.stack === 'app');
+    assert.ok(app?.code === 'stack-done' && app.outcome === 'failed');
+    assert.match(app.reason!, /^No export named \d{12}-VpcId found \(imported by Shared\)$/);
+    assert.deepEqual((await stacksIn(dir)).sort(), ['imports-dev-api CREATE_COMPLETE', 'imports-dev-net CREATE_COMPLETE']);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { deploy, eventLines, openEngine, outputsOf, stackOf, update, type Harness } from './engine-harness.ts';
+import { deploy, eventLines, openEngine, outputsOf, stackOf, statusOf, update, type Harness } from './engine-harness.ts';
 
 const exporter = (name: string, value: unknown = { Ref: 'Vpc' }) => ({
   Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } } },
@@ -39,18 +39,41 @@ describe('exports and imports', () => {
     assert.equal(await update(h.engine, 'shared', exporter('renamed-VpcId')), 'UPDATE_ROLLBACK_COMPLETE');
     lines = await eventLines(h.engine, 'shared', true);
     assert.ok(lines.includes('shared UPDATE_ROLLBACK_IN_PROGRESS Export shared-VpcId cannot be deleted as it is in use by web'));
+    // CloudFormation accepts the DeleteStack, records DELETE_IN_PROGRESS, then leaves the stack in the
+    // status it had, the reason on the stack and on its newest event; it can still be updated.
+    // https://repost.aws/knowledge-center/cloudformation-stack-export-name-error (the message),
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html
+    // ("You can't delete a stack if another stack references one of its outputs").
+    const before = await statusOf(h.engine, 'shared');
     await h.engine.deleteStack({ StackName: 'shared' });
     await h.engine.settled();
     const stack = await stackOf(h.engine, 'shared');
-    assert.equal(stack.StackStatus, 'DELETE_FAILED');
+    assert.equal(stack.StackStatus, before);
     assert.equal(stack.StackStatusReason, 'Export shared-VpcId cannot be deleted as it is in use by web');
+    const { StackEvents } = await h.engine.describeStackEvents({ StackName: 'shared' });
+    assert.deepEqual(
+      StackEvents!.slice(0, 2).map((e) => [e.LogicalResourceId, e.ResourceStatus, e.ResourceStatusReason]),
+      [
+        ['shared', before, 'Export shared-VpcId cannot be deleted as it is in use by web'],
+        ['shared', 'DELETE_IN_PROGRESS', 'User Initiated'],
+      ],
+    );
     assert.equal((await outputsOf(h.engine, 'web')).Vpc, (await outputsOf(h.engine, 'shared')).VpcId);
+    const kept = { ...exporter('shared-VpcId'), Outputs: { ...exporter('shared-VpcId').Outputs, Extra: { Value: 'more' } } };
+    assert.equal(await update(h.engine, 'shared', kept), 'UPDATE_COMPLETE', 'the stack the delete left stays updatable');
+
+    // A stack just created goes back to CREATE_COMPLETE.
+    assert.equal(await deploy(h.engine, 'fresh', exporter('fresh-VpcId')), 'CREATE_COMPLETE');
+    assert.equal(await deploy(h.engine, 'fresh-user', { Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { 'Fn::ImportValue': 'fresh-VpcId' } } } } }), 'CREATE_COMPLETE');
+    await h.engine.deleteStack({ StackName: 'fresh' });
+    await h.engine.settled();
+    assert.deepEqual([await statusOf(h.engine, 'fresh'), (await stackOf(h.engine, 'fresh')).StackStatusReason], ['CREATE_COMPLETE', 'Export fresh-VpcId cannot be deleted as it is in use by fresh-user']);
 
     await h.engine.deleteStack({ StackName: 'web' });
     await h.engine.settled();
     await h.engine.deleteStack({ StackName: 'shared' });
     await h.engine.settled();
     assert.equal((await stackOf(h.engine, stack.StackId!)).StackStatus, 'DELETE_COMPLETE', 'once nothing imports it, the exporter can go');
-    assert.deepEqual((await h.engine.listExports({})).Exports, []);
+    assert.deepEqual((await h.engine.listExports({})).Exports!.map((e) => e.Name), ['fresh-VpcId']);
   });
 });

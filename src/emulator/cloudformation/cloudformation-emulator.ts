@@ -31,6 +31,8 @@ export const CLOUDFORMATION_ACTIONS = [
   'RollbackStack',
   'CancelUpdateStack',
   'UpdateTerminationProtection',
+  'GetStackPolicy',
+  'SetStackPolicy',
 ] as const;
 
 type Action = (typeof CLOUDFORMATION_ACTIONS)[number];

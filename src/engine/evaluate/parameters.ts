@@ -34,7 +34,13 @@ export async function resolveParameters(
   ssm: SSMClient,
 ): Promise<ResolvedParameters> {
   const given = new Map<string, Parameter>();
-  for (const input of inputs ?? []) if (input.ParameterKey) given.set(input.ParameterKey, input);
+  for (const input of inputs ?? []) {
+    if (!input.ParameterKey) continue;
+    if (input.UsePreviousValue && input.ParameterValue !== undefined && input.ParameterValue !== '') {
+      throw validation(`Invalid input for parameter key ${input.ParameterKey}. Cannot specify usePreviousValue as true and non empty value for a parameter`);
+    }
+    given.set(input.ParameterKey, input);
+  }
   const unknown = [...given.keys()].filter((key) => !model.parameters.has(key));
   if (unknown.length > 0) throw validation(`Parameters: [${unknown.join(', ')}] do not exist in the template`);
 

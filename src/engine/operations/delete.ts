@@ -4,16 +4,18 @@ import type { StackOperation } from './operation.ts';
 import { deleteInReverseOrder, failedList, notYetDeleted } from './teardown.ts';
 
 /**
- * Deletes a stack: refuses while another stack imports one of its exports, then deletes its
- * resources in reverse dependency order (Retain and `retain` ids kept). DELETE_COMPLETE frees
- * the name; the record stays describable by stack id.
+ * Deletes a stack: while another stack imports one of its exports nothing is deleted and the
+ * stack goes back to the status it had, with the reason (as CloudFormation does: it stays
+ * updatable). Otherwise its resources go in reverse dependency order (Retain and `retain` ids
+ * kept). DELETE_COMPLETE frees the name; the record stays describable by stack id.
  */
 export async function runDelete(op: StackOperation, retain: ReadonlySet<string>): Promise<void> {
   const { runtime, stack } = op;
+  const previous = stack.status;
   runtime.setStackStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated', op.token);
   const blocked = exportsBlockingDelete(runtime.store, stack);
   if (blocked) {
-    runtime.setStackStatus(stack, 'DELETE_FAILED', blocked, op.token);
+    runtime.setStackStatus(stack, previous === 'DELETE_IN_PROGRESS' ? 'DELETE_FAILED' : previous, blocked, op.token);
     return;
   }
   const policy = (r: ResourceRecord) => (retain.has(r.logicalId) ? 'Retain' : r.deletionPolicy);

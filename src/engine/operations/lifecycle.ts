@@ -7,6 +7,7 @@ import { checkTransforms, type PreparedTemplate } from '../prepared-template.ts'
 import type { NestedStackHost, NestedStackRequest, NestedStackResult } from '../resources/nested-stack-host.ts';
 import { ProviderError } from '../resources/provider.ts';
 import type { EngineRuntime } from '../runtime.ts';
+import { parseStackPolicy } from '../stack-policy.ts';
 import type { StackRecord } from '../state.ts';
 import { rollbackCreate, runCreate } from './create.ts';
 import { runDelete } from './delete.ts';
@@ -26,6 +27,12 @@ export interface StackSettings {
   timeoutInMinutes?: number;
   roleARN?: string;
   terminationProtection?: boolean;
+  /** CreateStack's StackPolicyBody. */
+  stackPolicy?: string | undefined;
+  /** StackPolicyDuringUpdateBody: the policy this update is checked against instead of the stack's. */
+  policyDuringUpdate?: string;
+  /** UpdateStack's StackPolicyBody: the stack's policy once the update has succeeded. */
+  newPolicy?: string;
 }
 
 export const tagsOf = (tags: Tag[] | undefined) => (tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
@@ -80,6 +87,7 @@ export class StackLifecycle implements NestedStackHost {
       ...(template.model.description !== undefined ? { description: template.model.description } : {}),
       ...(settings.timeoutInMinutes !== undefined ? { timeoutInMinutes: settings.timeoutInMinutes } : {}),
       ...(settings.roleARN !== undefined ? { roleARN: settings.roleARN } : {}),
+      ...(settings.stackPolicy !== undefined ? { stackPolicyBody: settings.stackPolicy } : {}),
       ...(parent ? { parentId: parent.stackId, rootId: parent.rootId ?? parent.stackId } : {}),
     };
     runtime.store.add(stack);
@@ -108,12 +116,22 @@ export class StackLifecycle implements NestedStackHost {
   async runUpdate(stack: StackRecord, template: PreparedTemplate, parameters: ParameterRecord[], settings: Partial<StackSettings>, token: string | undefined): Promise<void> {
     const journal = startJournal(stack);
     this.applySettings(stack, template, parameters, settings);
+    if (settings.policyDuringUpdate !== undefined) stack.stackPolicyDuringUpdateBody = settings.policyDuringUpdate;
     const op = openOperation(this.runtime, stack, template, this, token);
+    const policy = stack.stackPolicyDuringUpdateBody ?? stack.stackPolicyBody;
+    if (policy !== undefined) op.stackPolicy = parseStackPolicy(policy);
     await this.track(op, async () => {
-      const reason = await runUpdatePhase(op, journal);
-      if (reason === undefined) await runCleanup(op);
-      else if (stack.disableRollback) this.runtime.setStackStatus(stack, 'UPDATE_FAILED', reason, token);
-      else await runUpdateRollback(this.rollbackOperation(stack, token), reason);
+      try {
+        const reason = await runUpdatePhase(op, journal);
+        if (reason === undefined) await runCleanup(op);
+        else if (stack.disableRollback) this.runtime.setStackStatus(stack, 'UPDATE_FAILED', reason, token);
+        else await runUpdateRollback(this.rollbackOperation(stack, token), reason);
+      } finally {
+        // The policy given for the update applies to it alone.
+        delete stack.stackPolicyDuringUpdateBody;
+        if (settings.newPolicy !== undefined && stack.status === 'UPDATE_COMPLETE') stack.stackPolicyBody = settings.newPolicy;
+        this.runtime.store.changed(stack);
+      }
     });
   }
 
@@ -166,6 +184,8 @@ export class StackLifecycle implements NestedStackHost {
    */
   async resume(stack: StackRecord): Promise<void> {
     const { runtime } = this;
+    // An update's own policy ends with it, however it ends.
+    delete stack.stackPolicyDuringUpdateBody;
     const current = () => openOperation(runtime, stack, runtime.template(stack.templateBody), this);
     switch (stack.status) {
       case 'CREATE_IN_PROGRESS': {

@@ -9,6 +9,7 @@ import type { PreparedTemplate } from '../prepared-template.ts';
 import { partitionOf, urlSuffixOf } from '../resources/attributes.ts';
 import type { NestedStackHost } from '../resources/nested-stack-host.ts';
 import { secretsOf, type EngineRuntime } from '../runtime.ts';
+import type { StackPolicy } from '../stack-policy.ts';
 import type { Policy, StackRecord } from '../state.ts';
 
 /** One stack operation in progress: the stack, the template it applies and how to evaluate it. */
@@ -25,6 +26,8 @@ export interface StackOperation {
   imports: Set<string>;
   /** Set once a resource failed or the user cancelled: work not yet started is cancelled. */
   failing: boolean;
+  /** The stack policy an update is checked against, when the stack has one. */
+  stackPolicy?: StackPolicy;
 }
 
 /** `Ref` values of a stack's parameters: list types as arrays. */
@@ -86,7 +89,7 @@ export function openOperation(runtime: EngineRuntime, stack: StackRecord, templa
         const output = other.outputs.find((o) => o.exportName === name);
         if (output) return output.value;
       }
-      throw new EvaluationError(`No export named ${name} found. Rollback requested by user.`);
+      throw new EvaluationError(`No export named ${name} found`);
     },
   };
   return { runtime, stack, template, scope, nested, token, secrets: secretsOf(stack.parameters), imports, failing: false };

@@ -1,6 +1,7 @@
 import type * as CFN from '@aws-sdk/client-cloudformation';
 import { isNestedStackType } from '../../spec/resource-facts.ts';
 import { forEachIntrinsic, getAttTarget, references } from '../../template/intrinsics.ts';
+import { EvaluationError } from '../evaluate/evaluation-error.ts';
 import type { ParameterRecord } from '../evaluate/parameters.ts';
 import type { PreparedTemplate } from '../prepared-template.ts';
 import type { NestedStackHost } from '../resources/nested-stack-host.ts';
@@ -15,6 +16,18 @@ import { runInDependencyOrder } from './scheduler.ts';
 /** A value known only once the change set runs (the id or attribute of a resource being added or replaced). */
 const UNKNOWN = '{{changeset:KNOWN_AFTER_APPLY}}';
 
+/** An `Fn::ImportValue` of an export that does not exist (yet), met while planning a resource. */
+export interface MissingExport {
+  logicalId: string;
+  exportName: string;
+}
+
+export interface PlannedChanges {
+  changes: PlannedChange[];
+  /** Imports of exports that don't exist: their values are unknown, the change set still lists the resources. */
+  missingExports: MissingExport[];
+}
+
 export interface PlannedChange {
   change: CFN.ResourceChange;
   /** For a nested stack being modified: its evaluated properties, to plan its own change set. */
@@ -27,9 +40,23 @@ export interface PlannedChange {
  * current state, where ids and attributes of resources being added or replaced are unknown
  * (their dependents' changes are then Dynamic).
  */
-export async function planChanges(runtime: EngineRuntime, stack: StackRecord, template: PreparedTemplate, parameters: ParameterRecord[], nested: NestedStackHost): Promise<PlannedChange[]> {
+export async function planChanges(runtime: EngineRuntime, stack: StackRecord, template: PreparedTemplate, parameters: ParameterRecord[], nested: NestedStackHost): Promise<PlannedChanges> {
   const shadow: StackRecord = { ...stack, parameters, resources: { ...stack.resources } };
   const op = openOperation(runtime, shadow, template, nested);
+  // An import of a missing export is looked up again when the change set runs (the export may exist by
+  // then): here its value is unknown, and the resource is still listed.
+  const missingExports: MissingExport[] = [];
+  let evaluating = '';
+  const importValue = op.scope.importValue.bind(op.scope);
+  op.scope.importValue = (name) => {
+    try {
+      return importValue(name);
+    } catch (error) {
+      if (!(error instanceof EvaluationError)) throw error;
+      missingExports.push({ logicalId: evaluating, exportName: name });
+      return UNKNOWN;
+    }
+  };
   const previous = stack.templateBody ? runtime.template(stack.templateBody) : undefined;
   const changedParameters = new Set(parameters.filter((p) => stack.parameters.find((q) => q.key === p.key)?.value !== p.value).map((p) => p.key));
   const unknownRecord = (resource: { logicalId: string; type: string }): ResourceRecord => ({
@@ -50,6 +77,7 @@ export async function planChanges(runtime: EngineRuntime, stack: StackRecord, te
   await runInDependencyOrder([...resources.keys()], (id) => template.dependencies.get(id) ?? [], async (id) => {
     const resource = resources.get(id)!;
     const current = stack.resources[id];
+    evaluating = id;
     const properties = evaluateProperties(op, resource);
     if (!current || current.physicalId === undefined) {
       shadow.resources[id] = unknownRecord(resource);
@@ -77,7 +105,7 @@ export async function planChanges(runtime: EngineRuntime, stack: StackRecord, te
     if (resources.has(id)) continue;
     planned.push({ change: { Action: 'Remove', LogicalResourceId: id, PhysicalResourceId: record.physicalId, ResourceType: record.type, PolicyAction: record.deletionPolicy === 'Retain' ? 'Retain' : record.deletionPolicy === 'Snapshot' ? 'Snapshot' : 'Delete', Scope: [], Details: [] } });
   }
-  return planned;
+  return { changes: planned, missingExports };
 }
 
 async function nestedDiffers(op: StackOperation, current: ResourceRecord, properties: Record<string, unknown>): Promise<boolean> {

@@ -7,6 +7,7 @@ import { NameTakenError, ProviderError, type ProviderRequest } from '../resource
 import { providerFor, SNAPSHOT_TYPES } from '../resources/providers/index.ts';
 import { nestedStackProvider } from '../resources/providers/nested-stack.ts';
 import { maskedJson } from '../runtime.ts';
+import { policyDenial } from '../stack-policy.ts';
 import type { Policy, ResourceRecord, UpdateJournal } from '../state.ts';
 import { evaluateProperties, failureReason, policyOf, type StackOperation } from './operation.ts';
 import { changedProperties, requiresReplacement } from './replacement.ts';
@@ -144,6 +145,11 @@ export async function updateResource(op: StackOperation, resource: ResourceDecla
     return false;
   }
   journal.before[resource.logicalId] ??= structuredClone(current);
+  const denied = op.stackPolicy && policyDenial(op.stackPolicy, replace ? 'Update:Replace' : 'Update:Modify', resource.logicalId, current.type);
+  if (denied) {
+    runtime.setResourceStatus(stack, current, 'UPDATE_FAILED', denied, op.token, shown);
+    return false;
+  }
   if (replace) return replaceResource(op, resource, current, properties, journal);
 
   runtime.setResourceStatus(stack, current, 'UPDATE_IN_PROGRESS', undefined, op.token, shown);

@@ -1,5 +1,6 @@
 import { isNestedStackType } from '../../spec/resource-facts.ts';
 import { checkExports, evaluateOutputs } from '../exports.ts';
+import { policyDenial } from '../stack-policy.ts';
 import type { StackRecord, UpdateJournal } from '../state.ts';
 import { activeResources, failureReason, type StackOperation } from './operation.ts';
 import { createResource, updateResource } from './resource-steps.ts';
@@ -55,6 +56,8 @@ export async function runUpdatePhase(op: StackOperation, journal: UpdateJournal)
       const failedIds = Object.values(stack.resources).filter((r) => r.status === 'UPDATE_FAILED' || r.status === 'CREATE_FAILED').map((r) => r.logicalId);
       return failedIds.length > 0 ? failedList('update', failedIds) : 'Stack update cancelled';
     }
+    const refused = refusedRemovals(op, new Set(resources.keys()), journal);
+    if (refused.length > 0) return failedList('update', refused);
     const outputs = evaluateOutputs(op);
     checkExports(runtime.store, stack, outputs, journal.previousOutputs);
     for (const id of Object.keys(stack.resources)) {
@@ -69,6 +72,23 @@ export async function runUpdatePhase(op: StackOperation, journal: UpdateJournal)
   }
   runtime.setStackStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', undefined, op.token);
   return undefined;
+}
+
+/** Resources the new template drops that the stack policy keeps (Update:Delete), each failed with the policy's reason. */
+function refusedRemovals(op: StackOperation, kept: ReadonlySet<string>, journal: UpdateJournal): string[] {
+  const { runtime, stack, stackPolicy } = op;
+  if (!stackPolicy) return [];
+  const refused: string[] = [];
+  for (const record of Object.values(stack.resources)) {
+    if (kept.has(record.logicalId)) continue;
+    const denied = policyDenial(stackPolicy, 'Update:Delete', record.logicalId, record.type);
+    if (!denied) continue;
+    // Rollback puts it back as it was.
+    journal.before[record.logicalId] ??= structuredClone(record);
+    runtime.setResourceStatus(stack, record, 'UPDATE_FAILED', denied, op.token);
+    refused.push(record.logicalId);
+  }
+  return refused;
 }
 
 /**

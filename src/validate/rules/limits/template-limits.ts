@@ -1,14 +1,14 @@
-import { TEMPLATE_BODY_LIMIT_BYTES, TEMPLATE_URL_LIMIT_BYTES } from '../../../template/limits.ts';
+import { SECTION_LIMITS, TEMPLATE_BODY_LIMIT_BYTES, TEMPLATE_URL_LIMIT_BYTES } from '../../../template/limits.ts';
 import { type TemplateRule, userGuide } from '../../rule.ts';
 
 /** The name src/deploy knows the body limit by. */
 export { TEMPLATE_BODY_LIMIT_BYTES as BODY_LIMIT_BYTES };
 
-const COUNT_LIMITS: [section: 'resources' | 'parameters' | 'outputs' | 'mappings', name: string, limit: number][] = [
-  ['resources', 'Resources', 500],
-  ['parameters', 'Parameters', 200],
-  ['outputs', 'Outputs', 200],
-  ['mappings', 'Mappings', 200],
+const COUNT_LIMITS: [section: 'resources' | 'parameters' | 'outputs' | 'mappings', name: keyof typeof SECTION_LIMITS][] = [
+  ['resources', 'Resources'],
+  ['parameters', 'Parameters'],
+  ['outputs', 'Outputs'],
+  ['mappings', 'Mappings'],
 ];
 
 /** CloudFormation's quotas on a template's size and on the number of entries per section. */
@@ -25,7 +25,8 @@ export const templateLimits: TemplateRule = {
     } else if (size > TEMPLATE_BODY_LIMIT_BYTES) {
       report([], `The template is ${size.toLocaleString('en-US')} bytes, over the 51,200-byte limit for a template body: it must be deployed from S3 (stackpilot deploy uploads it)`, { severity: 'info' });
     }
-    for (const [section, name, limit] of COUNT_LIMITS) {
+    for (const [section, name] of COUNT_LIMITS) {
+      const limit = SECTION_LIMITS[name];
       const count = section === 'mappings' ? Object.keys(model.mappings).length : model[section].size;
       if (count > limit) report([name], `${count} ${name.toLowerCase()}: CloudFormation allows at most ${limit} per template`, { at: 'key' });
     }
