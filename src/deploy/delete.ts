@@ -1,4 +1,4 @@
-import { DeleteStackCommand, GetTemplateCommand, ListExportsCommand, ListImportsCommand, ListStackResourcesCommand, type CloudFormationClient, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { DeleteStackCommand, GetTemplateCommand, ListStackResourcesCommand, paginateListExports, paginateListImports, type CloudFormationClient, type Export, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { projectStackGraph } from '../graph/stack-graph.ts';
 import { describeTemplate } from '../template/model.ts';
@@ -72,11 +72,12 @@ async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
 
 /** An export of the leaving stacks that a stack staying behind imports, in words; undefined when there is none. */
 async function importsFromOutside(cfn: CloudFormationClient, leaving: Set<string>, leavingNames: Set<string>): Promise<string | undefined> {
-  const exports = (await cfn.send(new ListExportsCommand({}))).Exports ?? [];
+  const exports: Export[] = [];
+  for await (const page of paginateListExports({ client: cfn }, {})) exports.push(...(page.Exports ?? []));
   for (const exported of exports.filter((e) => leaving.has(e.ExportingStackId!))) {
-    let importers: string[];
+    const importers: string[] = [];
     try {
-      importers = (await cfn.send(new ListImportsCommand({ ExportName: exported.Name }))).Imports ?? [];
+      for await (const page of paginateListImports({ client: cfn }, { ExportName: exported.Name })) importers.push(...(page.Imports ?? []));
     } catch (error) {
       if (/is not imported/.test((error as Error).message)) continue;
       throw error;

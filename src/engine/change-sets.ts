@@ -3,6 +3,7 @@ import { EngineError, type Reply } from './api.ts';
 import { changeSetArn } from './ids.ts';
 import { checkStackName, tagsOf, UPDATABLE, type StackLifecycle } from './operations/lifecycle.ts';
 import { planChanges } from './operations/plan.ts';
+import { nextTokenOf, pageOf } from './pages.ts';
 import type { PreparedTemplate } from './prepared-template.ts';
 import { readTemplateUrl, templateText } from './template-source.ts';
 import { redactText } from '../redaction.ts';
@@ -165,8 +166,10 @@ export class ChangeSets {
 
   list(input: CFN.ListChangeSetsCommandInput): Reply<CFN.ListChangeSetsCommandOutput> {
     const stack = this.runtime.store.get(input.StackName);
+    const page = pageOf([...this.runtime.store.changeSets.values()].filter((c) => c.stackId === stack.stackId), input.NextToken);
     return {
-      Summaries: [...this.runtime.store.changeSets.values()].filter((c) => c.stackId === stack.stackId).map((c) => ({
+      ...nextTokenOf(page),
+      Summaries: page.items.map((c) => ({
         StackId: c.stackId,
         StackName: c.stackName,
         ChangeSetId: c.changeSetId,

@@ -7,6 +7,7 @@ import { importersOf } from './exports.ts';
 import { markMissingData } from './data-plane-check.ts';
 import { resumeInterrupted } from './operations/interrupted.ts';
 import { checkStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
+import { newestFirstPageOf, nextTokenOf, pageOf } from './pages.ts';
 import { EngineRuntime } from './runtime.ts';
 import { StackStore } from './stack-store.ts';
 import type { StackRecord } from './state.ts';
@@ -117,20 +118,21 @@ export class Engine implements CloudFormationApi {
 
   async describeStacks(input: CFN.DescribeStacksCommandInput): Promise<Reply<CFN.DescribeStacksCommandOutput>> {
     if (input.StackName) return { Stacks: [stackView(this.store.get(input.StackName))] };
-    return { Stacks: this.store.liveStacks().map(stackView) };
+    const page = pageOf(this.store.liveStacks(), input.NextToken);
+    return { Stacks: page.items.map(stackView), ...nextTokenOf(page) };
   }
 
   async listStacks(input: CFN.ListStacksCommandInput): Promise<Reply<CFN.ListStacksCommandOutput>> {
     const filter = input.StackStatusFilter && input.StackStatusFilter.length > 0 ? new Set<string>(input.StackStatusFilter) : undefined;
     const stacks = [...this.store.stacks.values()].filter((s) => !filter || filter.has(s.status));
-    return { StackSummaries: stacks.reverse().map(stackSummaryView) };
+    const page = pageOf(stacks.reverse(), input.NextToken);
+    return { StackSummaries: page.items.map(stackSummaryView), ...nextTokenOf(page) };
   }
 
   async describeStackEvents(input: CFN.DescribeStackEventsCommandInput): Promise<Reply<CFN.DescribeStackEventsCommandOutput>> {
     const stack = this.store.get(input.StackName);
-    const events: CFN.StackEvent[] = [];
-    for (let i = stack.events.length - 1; i >= 0; i--) events.push(eventView(stack, stack.events[i]));
-    return { StackEvents: events };
+    const page = newestFirstPageOf(stack.events, input.NextToken);
+    return { StackEvents: page.items.map((e) => eventView(stack, e)), ...nextTokenOf(page) };
   }
 
   async describeStackResource(input: CFN.DescribeStackResourceCommandInput): Promise<Reply<CFN.DescribeStackResourceCommandOutput>> {
@@ -154,8 +156,10 @@ export class Engine implements CloudFormationApi {
 
   async listStackResources(input: CFN.ListStackResourcesCommandInput): Promise<Reply<CFN.ListStackResourcesCommandOutput>> {
     const stack = this.store.get(input.StackName);
+    const page = pageOf(Object.values(stack.resources), input.NextToken);
     return {
-      StackResourceSummaries: Object.values(stack.resources).map((r) => {
+      ...nextTokenOf(page),
+      StackResourceSummaries: page.items.map((r) => {
         const { LogicalResourceId, PhysicalResourceId, ResourceType, LastUpdatedTimestamp, ResourceStatus, ResourceStatusReason, DriftInformation } = resourceView(stack, r);
         return { LogicalResourceId, PhysicalResourceId, ResourceType, LastUpdatedTimestamp, ResourceStatus, ResourceStatusReason, DriftInformation };
       }),
@@ -215,16 +219,18 @@ export class Engine implements CloudFormationApi {
     return this.changeSets.list(input);
   }
 
-  async listExports(_input: CFN.ListExportsCommandInput): Promise<Reply<CFN.ListExportsCommandOutput>> {
+  async listExports(input: CFN.ListExportsCommandInput): Promise<Reply<CFN.ListExportsCommandOutput>> {
     const exports = this.store.liveStacks().flatMap((s) => s.outputs.filter((o) => o.exportName !== undefined).map((o) => ({ ExportingStackId: s.stackId, Name: o.exportName, Value: o.value })));
-    return { Exports: exports };
+    const page = pageOf(exports, input.NextToken);
+    return { Exports: page.items, ...nextTokenOf(page) };
   }
 
   async listImports(input: CFN.ListImportsCommandInput): Promise<Reply<CFN.ListImportsCommandOutput>> {
     const name = input.ExportName ?? '';
     const importers = importersOf(this.store, name);
     if (importers.length === 0) throw validation(`Export '${name}' is not imported by any stack.`);
-    return { Imports: importers };
+    const page = pageOf(importers, input.NextToken);
+    return { Imports: page.items, ...nextTokenOf(page) };
   }
 
   async continueUpdateRollback(input: CFN.ContinueUpdateRollbackCommandInput): Promise<Reply<CFN.ContinueUpdateRollbackCommandOutput>> {
