@@ -6,7 +6,7 @@ import { ChangeSets } from './change-sets.ts';
 import { importersOf } from './exports.ts';
 import { markMissingData } from './data-plane-check.ts';
 import { resumeInterrupted } from './operations/interrupted.ts';
-import { checkStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
+import { checkNewStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
 import { newestFirstPageOf, nextTokenOf, pageOf } from './pages.ts';
 import { EngineRuntime } from './runtime.ts';
 import { StackStore } from './stack-store.ts';
@@ -68,14 +68,20 @@ export class Engine implements CloudFormationApi {
   }
 
   async createStack(input: CFN.CreateStackCommandInput): Promise<Reply<CFN.CreateStackCommandOutput>> {
-    const name = checkStackName(input.StackName);
-    if (this.store.liveStackNamed(name)) throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
+    const name = checkNewStackName(input.StackName);
+    const exists = () => {
+      const found = this.store.liveStackNamed(name);
+      // A stack under review (a CREATE change set not executed) is created by CreateStack, as on AWS.
+      if (found && found.status !== 'REVIEW_IN_PROGRESS') throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
+      return found;
+    };
+    exists();
     if (input.DisableRollback !== undefined && input.OnFailure !== undefined) throw validation('You cannot specify both DisableRollback and OnFailure.');
     const template = this.runtime.template(await this.templateText(input));
     const capabilities = input.Capabilities ?? [];
     const parameters = await this.lifecycle.checkInputs(template, input.Parameters, undefined, capabilities);
-    if (this.store.liveStackNamed(name)) throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
-    const stack = this.lifecycle.newStack(name, template, parameters, {
+    const reviewed = exists();
+    const settings = {
       capabilities,
       tags: tagsOf(input.Tags),
       notificationARNs: input.NotificationARNs ?? [],
@@ -83,7 +89,8 @@ export class Engine implements CloudFormationApi {
       timeoutInMinutes: input.TimeoutInMinutes,
       roleARN: input.RoleARN,
       terminationProtection: input.EnableTerminationProtection,
-    }, 'CREATE_IN_PROGRESS');
+    };
+    const stack = reviewed ? this.changeSets.createReviewed(reviewed, template, parameters, settings) : this.lifecycle.newStack(name, template, parameters, settings, 'CREATE_IN_PROGRESS');
     this.runtime.background(() => this.lifecycle.runCreation(stack, template, input.ClientRequestToken, input.OnFailure === 'DELETE'));
     return { StackId: stack.stackId };
   }
