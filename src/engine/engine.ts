@@ -137,7 +137,8 @@ export class Engine implements CloudFormationApi {
   }
 
   async describeStackEvents(input: CFN.DescribeStackEventsCommandInput): Promise<Reply<CFN.DescribeStackEventsCommandOutput>> {
-    const stack = this.store.get(input.StackName);
+    const stack = input.StackName ? this.store.find(input.StackName) : undefined;
+    if (!stack) throw validation(`Stack [${input.StackName ?? ''}] does not exist`);
     const page = newestFirstPageOf(stack.events, input.NextToken);
     return { StackEvents: page.items.map((e) => eventView(stack, e)), ...nextTokenOf(page) };
   }
@@ -174,13 +175,18 @@ export class Engine implements CloudFormationApi {
   }
 
   async getTemplate(input: CFN.GetTemplateCommandInput): Promise<Reply<CFN.GetTemplateCommandOutput>> {
-    const text = input.ChangeSetName ? this.changeSets.find(input.ChangeSetName, input.StackName).templateBody : this.store.get(input.StackName).templateBody;
-    const body = input.TemplateStage === 'Processed' ? JSON.stringify(this.runtime.template(text).body) : text;
+    if (!input.StackName && !input.ChangeSetName) throw validation('StackName is required if ChangeSetName is not specified.');
+    const text = input.ChangeSetName ? this.changeSets.find(input.ChangeSetName, input.StackName, 'StackName is a required parameter.').templateBody : this.store.get(input.StackName).templateBody;
+    // Without transforms the processed template is the original, in its format (YAML stays YAML).
+    const processed = input.TemplateStage === 'Processed' && this.runtime.template(text).model.transforms.length > 0;
+    const body = processed ? JSON.stringify(this.runtime.template(text).body) : text;
     return { TemplateBody: body, StagesAvailable: ['Original', 'Processed'] };
   }
 
   async getTemplateSummary(input: CFN.GetTemplateSummaryCommandInput): Promise<Reply<CFN.GetTemplateSummaryCommandOutput>> {
-    const text = input.StackName ? this.store.get(input.StackName).templateBody : await this.templateText(input);
+    const stack = input.StackName ? this.store.get(input.StackName) : undefined;
+    if (stack?.status === 'REVIEW_IN_PROGRESS') throw validation('GetTemplateSummary cannot be called on REVIEW_IN_PROGRESS stacks.');
+    const text = stack ? stack.templateBody : await this.templateText(input);
     const body = this.readBody(text);
     return templateSummary(body, describeTemplate(body));
   }

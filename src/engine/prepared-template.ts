@@ -4,6 +4,7 @@ import { forEachIntrinsic, getAttTarget, isObject, PSEUDO_PARAMETERS, references
 import { describeTemplate, type TemplateModel } from '../template/model.ts';
 import { parseTemplate } from '../template/parse.ts';
 import { EngineError } from './api.ts';
+import { checkTemplateShape } from './template-shape.ts';
 
 /** A template read once per operation: its body, typed model and resource dependencies. */
 export interface PreparedTemplate {
@@ -31,10 +32,13 @@ export function checkTransforms(model: TemplateModel): void {
  */
 export function prepareTemplate(text: string): PreparedTemplate {
   if (text.trim() === '') throw new EngineError('ValidationError', 'Template body cannot be empty');
-  const parsed = parseTemplate(text, text.trimStart().startsWith('{') ? 'template.json' : 'template.yaml');
+  const json = text.trimStart().startsWith('{');
+  const parsed = parseTemplate(text, json ? 'template.json' : 'template.yaml');
   const syntax = parsed.problems.find((p) => p.severity === 'error');
-  if (!parsed.body || syntax) throw formatError(syntax ? `${syntax.message} (line ${syntax.line}, column ${syntax.column})` : 'YAML or JSON is not well-formed');
+  // AWS's words, and where reading stopped.
+  if (!parsed.body || syntax) throw formatError(`${json ? 'JSON' : 'YAML'} not well-formed.${syntax ? ` (line ${syntax.line}, column ${syntax.column})` : ''}`);
   const body = parsed.body;
+  checkTemplateShape(body);
   const model = describeTemplate(body);
   if (!isObject(body.Resources) || Object.keys(body.Resources).length === 0) throw formatError('At least one Resources member must be defined.');
   checkLogicalIds(model);
