@@ -42,8 +42,9 @@ export class ChangeSets {
     const parameters = await lifecycle.checkInputs(template, input.Parameters, type === 'UPDATE' ? stack!.parameters : undefined, capabilities);
     const tags = input.Tags ? tagsOf(input.Tags) : stack?.tags ?? [];
     if (!stack) {
-      // Its tags and capabilities are the change set's until it is executed.
+      // Its tags, capabilities and description are the change set's until it is executed.
       stack = lifecycle.newStack(given, template, [], { capabilities: [], tags: [], notificationARNs: input.NotificationARNs ?? [], disableRollback: false }, 'REVIEW_IN_PROGRESS');
+      delete stack.description;
       runtime.setStackStatus(stack, 'REVIEW_IN_PROGRESS', 'User Initiated', input.ClientToken);
     }
     const record: ChangeSetRecord = {
@@ -188,14 +189,16 @@ export class ChangeSets {
       StackId: record.stackId,
       StackName: record.stackName,
       ...(record.description !== undefined ? { Description: record.description } : {}),
-      Parameters: record.parameters.map((p) => ({ ParameterKey: p.key, ParameterValue: noEcho.has(p.key) ? '****' : p.value })),
+      // As recorded on AWS: Parameters and Tags left out when empty, Capabilities always there.
+      ...(record.parameters.length > 0 ? { Parameters: record.parameters.map((p) => ({ ParameterKey: p.key, ParameterValue: noEcho.has(p.key) ? '****' : p.value })) } : {}),
       CreationTime: date(record.creationTime),
       ExecutionStatus: record.executionStatus as CFN.ExecutionStatus,
       Status: record.status as CFN.ChangeSetStatus,
       ...(record.statusReason ? { StatusReason: record.statusReason } : {}),
       NotificationARNs: record.notificationARNs,
+      RollbackConfiguration: {},
       Capabilities: record.capabilities as CFN.Capability[],
-      Tags: record.tags,
+      ...(record.tags.length > 0 ? { Tags: record.tags } : {}),
       Changes: record.changes as CFN.Change[],
       IncludeNestedStacks: record.includeNestedStacks,
       ...(record.parentChangeSetId ? { ParentChangeSetId: record.parentChangeSetId, RootChangeSetId: record.rootChangeSetId } : {}),

@@ -193,9 +193,9 @@ export class Engine implements CloudFormationApi {
 
   async validateTemplate(input: CFN.ValidateTemplateCommandInput): Promise<Reply<CFN.ValidateTemplateCommandOutput>> {
     const body = this.readBody(await this.templateText(input));
-    const { Parameters, Description, Capabilities, CapabilitiesReason, DeclaredTransforms } = templateSummary(body, describeTemplate(body));
+    const { Parameters, Description, Capabilities, CapabilitiesReason, DeclaredTransforms }: Reply<CFN.GetTemplateSummaryCommandOutput> = templateSummary(body, describeTemplate(body));
     return {
-      Parameters: Parameters.map(({ ParameterKey, DefaultValue, NoEcho, Description }) => ({ ParameterKey, DefaultValue, NoEcho, Description })),
+      Parameters: Parameters?.map(({ ParameterKey, DefaultValue, NoEcho, Description }) => ({ ParameterKey, DefaultValue, NoEcho, Description })),
       Description,
       Capabilities,
       CapabilitiesReason,

@@ -8,6 +8,7 @@ import { providerFor, SNAPSHOT_TYPES } from '../resources/providers/index.ts';
 import { nestedStackProvider } from '../resources/providers/nested-stack.ts';
 import { maskedJson } from '../runtime.ts';
 import type { Policy, ResourceRecord, UpdateJournal } from '../state.ts';
+import { evaluate } from '../evaluate/intrinsics.ts';
 import { evaluateProperties, failureReason, policyOf, type StackOperation } from './operation.ts';
 import { changedProperties, requiresReplacement } from './replacement.ts';
 
@@ -67,8 +68,17 @@ export function newRecord(op: StackOperation, resource: ResourceDeclaration, pro
     deletionPolicy: policyOf(resource.deletionPolicy),
     updateReplacePolicy: policyOf(resource.updateReplacePolicy),
     dependsOn: (op.template.dependencies.get(resource.logicalId) ?? []).filter((d) => op.stack.resources[d] !== undefined),
-    ...(resource.metadata !== undefined ? { metadata: resource.metadata } : {}),
+    ...(resource.metadata !== undefined ? { metadata: resolvedMetadata(op, resource.metadata) } : {}),
   };
+}
+
+/** A resource's Metadata with its Refs and functions resolved, as DescribeStackResource shows it on AWS; as written when it refers to what is not there yet. */
+function resolvedMetadata(op: StackOperation, metadata: unknown): unknown {
+  try {
+    return evaluate(metadata, op.scope);
+  } catch {
+    return metadata;
+  }
 }
 
 /** Creates one resource of a create (or an addition in an update): CREATE_IN_PROGRESS, Resource creation Initiated, CREATE_COMPLETE. */
@@ -212,11 +222,13 @@ async function replaceResource(op: StackOperation, resource: ResourceDeclaration
  */
 export async function deleteResource(op: StackOperation, record: ResourceRecord, policy: Policy): Promise<boolean> {
   const { runtime, stack } = op;
+  // Delete events carry the resource's properties, as on AWS.
+  const shown = maskedJson(record.properties, op.secrets);
   if (policy === 'Retain') {
-    runtime.setResourceStatus(stack, record, 'DELETE_SKIPPED', undefined, op.token);
+    runtime.setResourceStatus(stack, record, 'DELETE_SKIPPED', undefined, op.token, shown);
     return true;
   }
-  runtime.setResourceStatus(stack, record, 'DELETE_IN_PROGRESS', undefined, op.token);
+  runtime.setResourceStatus(stack, record, 'DELETE_IN_PROGRESS', undefined, op.token, shown);
   try {
     await pace(op, record.logicalId, record.type, 'delete');
     const physicalId = record.physicalId ?? unsharedClaim(op, record);
@@ -230,10 +242,10 @@ export async function deleteResource(op: StackOperation, record: ResourceRecord,
         snapshot: policy === 'Snapshot' && SNAPSHOT_TYPES.has(record.type),
       });
     }
-    runtime.setResourceStatus(stack, record, 'DELETE_COMPLETE', undefined, op.token);
+    runtime.setResourceStatus(stack, record, 'DELETE_COMPLETE', undefined, op.token, shown);
     return true;
   } catch (error) {
-    runtime.setResourceStatus(stack, record, 'DELETE_FAILED', failureReason(error), op.token);
+    runtime.setResourceStatus(stack, record, 'DELETE_FAILED', failureReason(error), op.token, shown);
     return false;
   }
 }
