@@ -8,6 +8,7 @@ import { benchLocalAws } from './local-aws.bench.ts';
 import { benchSchedule } from './schedule.bench.ts';
 import { benchServeUploads } from './serve-uploads.bench.ts';
 import { benchValidate } from './validate.bench.ts';
+import { benchWatch } from './watch.bench.ts';
 
 if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
   console.error('bench: build the CLI first (npm run build)');
@@ -27,3 +28,5 @@ console.log('');
 await benchServeUploads();
 console.log('');
 await benchFuzz();
+console.log('');
+await benchWatch();
