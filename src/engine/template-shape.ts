@@ -20,7 +20,8 @@ export function checkTemplateShape(body: Record<string, unknown>): void {
       // Fn::ForEach and other transform-expanded keys are left to the transform.
       if (!isObject(resource) || logicalId.startsWith('Fn::')) continue;
       if (resource.Type === undefined) throw formatError(`[/Resources/${logicalId}] Every Resources object must contain a Type member.`);
-      const unknown = Object.keys(resource).find((key) => !RESOURCE_KEYS.has(key));
+      // A transform (SAM's Connectors...) may take attributes of its own.
+      const unknown = body.Transform === undefined ? Object.keys(resource).find((key) => !RESOURCE_KEYS.has(key)) : undefined;
       if (unknown !== undefined) throw new EngineError('ValidationError', `Invalid template resource property '${unknown}'`);
     }
   }
