@@ -13,7 +13,7 @@ import { reverseGraph, runReadyQueue, throwUnreported } from './scheduler.ts';
 import { projectSecrets } from './secrets.ts';
 import { stackDone, type StackEnd } from './stack-deploy.ts';
 import { openTarget } from './target.ts';
-import { watchStack } from './watch.ts';
+import { newestEventId, watchStack } from './watch.ts';
 
 export interface DeleteOptions extends StackTargetOptions {
   concurrency: number;
@@ -161,8 +161,9 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
       let result: StackEnd;
       try {
         const since = new Date();
+        const after = await newestEventId(cfn, state.stack!.StackId!);
         await cfn.send(new DeleteStackCommand({ StackName: state.stack!.StackId }));
-        const watched = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, polling: target.polling }, emit);
+        const watched = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, polling: target.polling, after }, emit);
         result =
           watched.status === 'DELETE_COMPLETE'
             ? { outcome: 'succeeded', status: watched.status }
