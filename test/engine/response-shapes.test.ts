@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { deploy, openEngine, stackOf, type Harness } from './engine-harness.ts';
+import { deploy, openEngine, stackOf, update, type Harness } from './engine-harness.ts';
 
 /**
  * Replies shaped as AWS shapes them: which members are there, left out or empty. Expected values
@@ -94,7 +94,7 @@ describe('response shapes', () => {
   it('NoEcho: parameters masked; outputs and resource Metadata as they are, references resolved', async () => {
     const template = {
       Parameters: { NormalParameter: { Type: 'String', Default: 'Some default value here' }, SecretParameter: { Type: 'String', NoEcho: true } },
-      Resources: { Local: { ...ssm('x'), Metadata: { SensitiveData: { Ref: 'SecretParameter' } } } },
+      Resources: { Local: { ...ssm({ Ref: 'SecretParameter' }), Metadata: { SensitiveData: { Ref: 'SecretParameter' } } } },
       Outputs: { SecretValue: { Description: 'Secret value from parameter', Value: { Ref: 'SecretParameter' } } },
     };
     assert.equal(await deploy(h.engine, 'noecho', template, { Parameters: [{ ParameterKey: 'SecretParameter', ParameterValue: 'SecretValue' }] }), 'CREATE_COMPLETE');
@@ -106,6 +106,11 @@ describe('response shapes', () => {
     assert.deepEqual(stack.Outputs, [{ OutputKey: 'SecretValue', OutputValue: 'SecretValue', Description: 'Secret value from parameter' }]);
     const detail = (await h.engine.describeStackResource({ StackName: 'noecho', LogicalResourceId: 'Local' })).StackResourceDetail!;
     assert.deepEqual(JSON.parse(detail.Metadata!), { SensitiveData: 'SecretValue' });
+
+    assert.equal(await update(h.engine, 'noecho', template, { Parameters: [{ ParameterKey: 'SecretParameter', ParameterValue: 'NewSecretValue1' }] }), 'UPDATE_COMPLETE');
+    assert.deepEqual((await stackOf(h.engine, 'noecho')).Outputs, [{ OutputKey: 'SecretValue', OutputValue: 'NewSecretValue1', Description: 'Secret value from parameter' }]);
+    const updated = (await h.engine.describeStackResource({ StackName: 'noecho', LogicalResourceId: 'Local' })).StackResourceDetail!;
+    assert.deepEqual(JSON.parse(updated.Metadata!), { SensitiveData: 'NewSecretValue1' });
   });
 
   it('ValidateTemplate and GetTemplateSummary leave out empty lists; the summary names each type\'s resources and identifiers', async () => {

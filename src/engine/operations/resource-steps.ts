@@ -72,6 +72,11 @@ export function newRecord(op: StackOperation, resource: ResourceDeclaration, pro
   };
 }
 
+function setMetadata(op: StackOperation, record: ResourceRecord, resource: ResourceDeclaration): void {
+  if (resource.metadata !== undefined) record.metadata = resolvedMetadata(op, resource.metadata);
+  else delete record.metadata;
+}
+
 /** A resource's Metadata with its Refs and functions resolved, as DescribeStackResource shows it on AWS; as written when it refers to what is not there yet. */
 function resolvedMetadata(op: StackOperation, metadata: unknown): unknown {
   try {
@@ -155,6 +160,8 @@ export async function updateResource(op: StackOperation, resource: ResourceDecla
   }
   journal.before[resource.logicalId] ??= structuredClone(current);
   if (replace) return replaceResource(op, resource, current, properties, journal);
+  // After the journal took the record as it was: a rollback restores the previous Metadata too.
+  setMetadata(op, current, resource);
 
   runtime.setResourceStatus(stack, current, 'UPDATE_IN_PROGRESS', undefined, op.token, shown);
   try {
@@ -189,6 +196,7 @@ async function replaceResource(op: StackOperation, resource: ResourceDeclaration
   runtime.setResourceStatus(stack, current, 'UPDATE_IN_PROGRESS', 'Requested update requires the creation of a new physical resource; hence creating one.', op.token, shown);
   const replacement: ResourceRecord = { ...structuredClone(current), type: resource.type, properties, attributes: {}, status: 'UPDATE_IN_PROGRESS' };
   delete replacement.physicalId;
+  setMetadata(op, replacement, resource);
   // The replacement is current from the start, the original kept for cleanup or rollback: whatever
   // the create leaves behind (a claim, a failed resource) is the replacement's, and rollback removes it.
   journal.replaced[resource.logicalId] = current;
