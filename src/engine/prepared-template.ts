@@ -15,6 +15,9 @@ export interface PreparedTemplate {
   dependencies: DependencyGraph;
 }
 
+/** The parser's rule for plain syntax errors (src/template/parse.ts). */
+const SYNTAX_RULE = 'SP0001';
+
 const formatError = (message: string) => new EngineError('ValidationError', `Template format error: ${message}`);
 
 /** Transforms the engine can take as they are: the language extensions it evaluates natively are not used here. */
@@ -35,8 +38,10 @@ export function prepareTemplate(text: string): PreparedTemplate {
   const json = text.trimStart().startsWith('{');
   const parsed = parseTemplate(text, json ? 'template.json' : 'template.yaml');
   const syntax = parsed.problems.find((p) => p.severity === 'error');
-  // AWS's words, and where reading stopped.
-  if (!parsed.body || syntax) throw formatError(`${json ? 'JSON' : 'YAML'} not well-formed.${syntax ? ` (line ${syntax.line}, column ${syntax.column})` : ''}`);
+  const where = syntax ? ` (line ${syntax.line}, column ${syntax.column})` : '';
+  // A syntax error in AWS's words; a limit (depth, aliases, size) or a duplicate key in stackpilot's own.
+  if (syntax && syntax.rule !== SYNTAX_RULE) throw formatError(`${syntax.message}${where}`);
+  if (!parsed.body || syntax) throw formatError(`${json ? 'JSON' : 'YAML'} not well-formed.${where}`);
   const body = parsed.body;
   checkTemplateShape(body);
   const model = describeTemplate(body);
