@@ -1,4 +1,4 @@
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, ListStackResourcesCommand, type DescribeStacksCommandOutput } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, paginateListStackResources, type DescribeStacksCommandOutput, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -51,7 +51,8 @@ export async function benchEngine(): Promise<void> {
       const status = await waitFor(cfn, name);
       creates.push((performance.now() - start) / 1000);
       if (status !== 'CREATE_COMPLETE') throw new Error(`${name} ended ${status}`);
-      const resources = (await cfn.send(new ListStackResourcesCommand({ StackName: name }))).StackResourceSummaries ?? [];
+      const resources: StackResourceSummary[] = [];
+      for await (const page of paginateListStackResources({ client: cfn }, { StackName: name })) resources.push(...(page.StackResourceSummaries ?? []));
       if (resources.length !== 500 || resources.some((r) => r.ResourceStatus !== 'CREATE_COMPLETE')) throw new Error(`${name}: ${resources.length} resources created`);
       await cfn.send(new DeleteStackCommand({ StackName: name }));
       await waitFor(cfn, name).catch(() => undefined);

@@ -9,6 +9,7 @@ import { benchSchedule } from './schedule.bench.ts';
 import { benchServeUploads } from './serve-uploads.bench.ts';
 import { benchSsmWrites } from './ssm-writes.bench.ts';
 import { benchValidate } from './validate.bench.ts';
+import { benchWatch } from './watch.bench.ts';
 
 if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
   console.error('bench: build the CLI first (npm run build)');
@@ -30,3 +31,5 @@ console.log('');
 await benchFuzz();
 console.log('');
 await benchSsmWrites();
+console.log('');
+await benchWatch();

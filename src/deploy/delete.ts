@@ -1,4 +1,4 @@
-import { DeleteStackCommand, GetTemplateCommand, ListExportsCommand, ListImportsCommand, ListStackResourcesCommand, type CloudFormationClient, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { DeleteStackCommand, GetTemplateCommand, ListStackResourcesCommand, paginateListExports, paginateListImports, type CloudFormationClient, type Export, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { projectStackGraph } from '../graph/stack-graph.ts';
 import { describeTemplate } from '../template/model.ts';
@@ -13,7 +13,7 @@ import { reverseGraph, runReadyQueue, throwUnreported } from './scheduler.ts';
 import { projectSecrets } from './secrets.ts';
 import { stackDone, type StackEnd } from './stack-deploy.ts';
 import { openTarget } from './target.ts';
-import { watchStack } from './watch.ts';
+import { newestEventId, watchStack } from './watch.ts';
 
 export interface DeleteOptions extends StackTargetOptions {
   concurrency: number;
@@ -79,11 +79,12 @@ async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
 
 /** An export of the leaving stacks that a stack staying behind imports, in words; undefined when there is none. */
 async function importsFromOutside(cfn: CloudFormationClient, leaving: Set<string>, leavingNames: Set<string>): Promise<string | undefined> {
-  const exports = (await cfn.send(new ListExportsCommand({}))).Exports ?? [];
+  const exports: Export[] = [];
+  for await (const page of paginateListExports({ client: cfn }, {})) exports.push(...(page.Exports ?? []));
   for (const exported of exports.filter((e) => leaving.has(e.ExportingStackId!))) {
-    let importers: string[];
+    const importers: string[] = [];
     try {
-      importers = (await cfn.send(new ListImportsCommand({ ExportName: exported.Name }))).Imports ?? [];
+      for await (const page of paginateListImports({ client: cfn }, { ExportName: exported.Name })) importers.push(...(page.Imports ?? []));
     } catch (error) {
       if (/is not imported/.test((error as Error).message)) continue;
       throw error;
@@ -167,8 +168,9 @@ export async function deleteProject(path: string, options: DeleteOptions, emit: 
       let result: StackEnd;
       try {
         const since = new Date();
+        const after = await newestEventId(cfn, state.stack!.StackId!);
         await cfn.send(new DeleteStackCommand({ StackName: state.stack!.StackId }));
-        const watched = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, polling: target.polling }, emit);
+        const watched = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, polling: target.polling, after }, emit);
         result =
           watched.status === 'DELETE_COMPLETE'
             ? { outcome: 'succeeded', status: watched.status }

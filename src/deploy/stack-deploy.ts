@@ -15,7 +15,7 @@ import { describeStack, outputsOf } from './inspect.ts';
 import { previewChangeSet } from './preview.ts';
 import { CONFIRM_HINT, recoverStack, type Confirm } from './recover-stack.ts';
 import type { Target } from './target.ts';
-import { pauses, watchStack, type WatchResult } from './watch.ts';
+import { newestEventId, pauses, watchStack, type WatchResult } from './watch.ts';
 
 /** One stack to deploy: what CloudFormation needs, and the template models for the preview. */
 export interface StackDeployment {
@@ -195,9 +195,10 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   }
 
   const since = new Date();
+  const after = await newestEventId(target.cloudformation, stackId);
   emit({ code: 'stack-start', ...context, operation: type === 'CREATE' ? 'create' : 'update', resources: changes.filter((c) => c.nestedPath.length === 0).length });
   await target.cloudformation.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId }));
-  const result = await watchStack(target.cloudformation, stackId, { ...context, since, polling: target.polling }, emit);
+  const result = await watchStack(target.cloudformation, stackId, { ...context, since, polling: target.polling, after }, emit);
   if (!isSuccessStatus(result.status)) {
     return { outcome: 'failed', status: result.status, reason: result.statusReason, hint: afterFailedChange(result.status), ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), outputs: {} };
   }

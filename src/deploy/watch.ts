@@ -26,40 +26,66 @@ export function pauses({ first, max }: Polling): () => Promise<void> {
 const CANCELLED = /cancelled|canceled/i;
 
 /**
+ * The id of the newest event of a stack (one page read): taken before an operation starts, it
+ * marks where the watcher stops reading, whatever the clocks say.
+ */
+export async function newestEventId(cfn: CloudFormationClient, stackId: string): Promise<string | undefined> {
+  return (await cfn.send(new DescribeStackEventsCommand({ StackName: stackId }))).StackEvents?.[0]?.EventId;
+}
+
+interface Watched {
+  /** Nested logical ids from the root. */
+  nestedPath: string[];
+  /** Events older than this (ms) belong to earlier operations. */
+  cutoff: number;
+  /** The newest event before the operation began, when known: it and older ones are not read. */
+  after?: string;
+}
+
+/**
  * Follows a stack operation to its end: reports each new event of the stack and of the nested
  * stacks it creates or updates (each once, oldest first), until the stack reaches a final status.
- * Events from before `since` (earlier operations) are not reported.
+ * Events from before `since` (earlier operations), or from `after` back, are not reported. Each
+ * poll reads the newest page of events and further pages only while they hold new events only:
+ * a long history is never read again.
  */
 export async function watchStack(
   cfn: CloudFormationClient,
   stackId: string,
-  context: { stack: string; stackName: string; since: Date; polling: Polling },
+  context: { stack: string; stackName: string; since: Date; polling: Polling; after?: string },
   emit: EventSink,
 ): Promise<WatchResult> {
   const seen = new Set<string>();
-  // Stack ARN -> path of nested logical ids from the root.
-  const watched = new Map<string, string[]>([[stackId, []]]);
+  // Stack ARN -> where it sits and where its new events begin.
+  const watched = new Map<string, Watched>([[stackId, { nestedPath: [], cutoff: context.since.getTime() - 1000, ...(context.after ? { after: context.after } : {}) }]]);
   let firstFailure: WatchResult['firstFailure'];
-  const cutoff = context.since.getTime() - 1000;
   const pause = pauses(context.polling);
 
+  /** The events of a stack not yet reported, newest first: pages are read until one reaches an event already seen or older. */
+  const newEventsOf = async (arn: string, { cutoff, after }: Watched): Promise<StackEvent[]> => {
+    const events: StackEvent[] = [];
+    let token: string | undefined;
+    do {
+      const page = await cfn.send(new DescribeStackEventsCommand({ StackName: arn, NextToken: token }));
+      const all = page.StackEvents ?? [];
+      const old = all.findIndex((e) => e.EventId === after || seen.has(e.EventId!) || (e.Timestamp?.getTime() ?? 0) < cutoff);
+      events.push(...(old < 0 ? all : all.slice(0, old)));
+      token = old < 0 ? page.NextToken : undefined;
+    } while (token);
+    return events;
+  };
+
   const poll = async () => {
-    for (const [arn, nestedPath] of [...watched]) {
-      const events: StackEvent[] = [];
-      let token: string | undefined;
-      do {
-        const page = await cfn.send(new DescribeStackEventsCommand({ StackName: arn, NextToken: token }));
-        const fresh = (page.StackEvents ?? []).filter((e) => !seen.has(e.EventId!) && (e.Timestamp?.getTime() ?? 0) >= cutoff);
-        events.push(...fresh);
-        // Newest first: once a page holds seen or old events, the rest are older still.
-        token = fresh.length === (page.StackEvents ?? []).length ? page.NextToken : undefined;
-      } while (token);
+    for (const [arn, where] of [...watched]) {
+      const { nestedPath } = where;
+      const events = await newEventsOf(arn, where);
       for (const event of events.reverse()) {
         seen.add(event.EventId!);
         const isStackItself = event.PhysicalResourceId === arn || event.LogicalResourceId === event.StackName;
         if (isStackItself && nestedPath.length === 0) continue; // the root's own status is reported by the caller
         if (event.ResourceType === 'AWS::CloudFormation::Stack' && !isStackItself && event.PhysicalResourceId?.startsWith('arn:') && !watched.has(event.PhysicalResourceId)) {
-          watched.set(event.PhysicalResourceId, [...nestedPath, event.LogicalResourceId!]);
+          // The nested stack's events of this operation begin about when its parent's event about it (same clock, a second's slack).
+          watched.set(event.PhysicalResourceId, { nestedPath: [...nestedPath, event.LogicalResourceId!], cutoff: (event.Timestamp?.getTime() ?? 0) - 1000 });
         }
         if (isStackItself) continue; // a nested stack's own events duplicate its resource in the parent
         const status = event.ResourceStatus ?? '';

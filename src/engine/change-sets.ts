@@ -1,8 +1,10 @@
 import type * as CFN from '@aws-sdk/client-cloudformation';
 import { EngineError, type Reply } from './api.ts';
 import { changeSetArn } from './ids.ts';
-import { checkStackName, tagsOf, UPDATABLE, type StackLifecycle } from './operations/lifecycle.ts';
+import type { ParameterRecord } from './evaluate/parameters.ts';
+import { checkStackName, tagsOf, UPDATABLE, type StackLifecycle, type StackSettings } from './operations/lifecycle.ts';
 import { planChanges } from './operations/plan.ts';
+import { nextTokenOf, pageOf } from './pages.ts';
 import type { PreparedTemplate } from './prepared-template.ts';
 import { readTemplateUrl, templateText } from './template-source.ts';
 import { redactText } from '../redaction.ts';
@@ -11,6 +13,7 @@ import type { ChangeSetRecord, StackRecord } from './state.ts';
 import { sameUpdate } from './update-check.ts';
 
 const NO_CHANGES = "The submitted information didn't contain changes. Submit different information to create a change set.";
+const stackNotFound = (name: string) => new EngineError('ValidationError', `Stack [${name}] does not exist`);
 const notFound = (name: string) => new EngineError('ChangeSetNotFound', `ChangeSet [${name}] does not exist`, 404);
 const date = (iso: string) => new Date(iso);
 
@@ -20,15 +23,17 @@ export class ChangeSets {
 
   async create(input: CFN.CreateChangeSetCommandInput): Promise<Reply<CFN.CreateChangeSetCommandOutput>> {
     const { runtime, lifecycle } = this;
-    const stackName = checkStackName(input.StackName);
+    // A stack name, or the ARN of an existing stack (a REVIEW_IN_PROGRESS one for CREATE).
+    const given = checkStackName(input.StackName);
     const name = input.ChangeSetName ?? '';
     if (!/^[a-zA-Z][-a-zA-Z0-9]*$/.test(name) || name.length > 128) throw new EngineError('ValidationError', `1 validation error detected: Value '${name}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
     const type = input.ChangeSetType ?? 'UPDATE';
     if (type !== 'CREATE' && type !== 'UPDATE') throw new EngineError('ValidationError', `ChangeSetType ${type} is not supported by the stackpilot local engine`);
-    let stack = runtime.store.find(stackName);
-    if (type === 'CREATE' && stack && stack.status !== 'REVIEW_IN_PROGRESS') throw new EngineError('AlreadyExistsException', `Stack [${stackName}] already exists and cannot be created again with the changeSet [${name}].`);
-    if (type === 'UPDATE' && (!stack || stack.status === 'REVIEW_IN_PROGRESS')) throw new EngineError('ValidationError', `Stack [${stackName}] does not exist`);
-    if (stack && [...runtime.store.changeSets.values()].some((c) => c.stackId === stack!.stackId && c.changeSetName === name)) throw new EngineError('AlreadyExistsException', `ChangeSet [${name}] already exists`);
+    let stack = runtime.store.find(given);
+    if (!stack && given.startsWith('arn:')) throw stackNotFound(given);
+    if (type === 'CREATE' && stack && stack.status !== 'REVIEW_IN_PROGRESS') throw new EngineError('ValidationError', `Stack [${given}] already exists and cannot be created again with the changeSet [${name}].`);
+    if (type === 'UPDATE' && (!stack || stack.status === 'REVIEW_IN_PROGRESS')) throw stackNotFound(given);
+    if (stack && this.pending(stack.stackId).some((c) => c.changeSetName === name)) throw new EngineError('AlreadyExistsException', `ChangeSet [${name}] already exists`);
     if (type === 'UPDATE' && !UPDATABLE.has(stack!.status)) throw new EngineError('ValidationError', `Stack:${stack!.stackId} is in ${stack!.status} state and can not be updated.`);
 
     if (type === 'CREATE' && (input.Parameters ?? []).some((p) => p.UsePreviousValue)) throw new EngineError('ValidationError', 'Cannot specify UsePreviousValue on Parameters when ChangeSetType is CREATE');
@@ -38,14 +43,16 @@ export class ChangeSets {
     const parameters = await lifecycle.checkInputs(template, input.Parameters, type === 'UPDATE' ? stack!.parameters : undefined, capabilities);
     const tags = input.Tags ? tagsOf(input.Tags) : stack?.tags ?? [];
     if (!stack) {
-      stack = lifecycle.newStack(stackName, template, [], { capabilities, tags, notificationARNs: input.NotificationARNs ?? [], disableRollback: false }, 'REVIEW_IN_PROGRESS');
+      // Its tags, capabilities and description are the change set's until it is executed.
+      stack = lifecycle.newStack(given, template, [], { capabilities: [], tags: [], notificationARNs: input.NotificationARNs ?? [], disableRollback: false }, 'REVIEW_IN_PROGRESS');
+      delete stack.description;
       runtime.setStackStatus(stack, 'REVIEW_IN_PROGRESS', 'User Initiated', input.ClientToken);
     }
     const record: ChangeSetRecord = {
       changeSetId: changeSetArn(runtime.options, name, runtime.random),
       changeSetName: name,
       stackId: stack.stackId,
-      stackName,
+      stackName: stack.stackName,
       changeSetType: type,
       status: 'CREATE_PENDING',
       executionStatus: 'UNAVAILABLE',
@@ -130,18 +137,51 @@ export class ChangeSets {
     return record;
   }
 
-  find(changeSetName: string | undefined, stackName: string | undefined): ChangeSetRecord {
+  /**
+   * The change set a ChangeSetName (and StackName) argument names, failing as AWS does. By name,
+   * a change set not yet executed comes first: an executed one leaves its name free for reuse.
+   */
+  find(changeSetName: string | undefined, stackName: string | undefined, withoutStackName = 'StackName must be specified if ChangeSetName is not specified as an ARN.'): ChangeSetRecord {
     const name = changeSetName ?? '';
     const byArn = this.runtime.store.changeSets.get(name);
     if (byArn) return byArn;
-    const stack = stackName ? this.runtime.store.find(stackName) : undefined;
-    if (!stack) {
-      if (!stackName) throw new EngineError('ValidationError', 'StackName must be specified if ChangeSetName is not specified as an ARN.');
-      throw notFound(name);
-    }
-    const found = [...this.runtime.store.changeSets.values()].find((c) => c.stackId === stack.stackId && c.changeSetName === name);
+    if (name.startsWith('arn:')) throw notFound(name);
+    if (!stackName) throw new EngineError('ValidationError', withoutStackName);
+    const stack = this.runtime.store.find(stackName);
+    if (!stack) throw stackNotFound(stackName);
+    const named = (c: ChangeSetRecord) => c.stackId === stack.stackId && c.changeSetName === name;
+    const found = this.pending(stack.stackId).find(named) ?? [...this.runtime.store.changeSets.values()].reverse().find(named);
     if (!found) throw notFound(name);
     return found;
+  }
+
+  /** A stack's change sets that ListChangeSets shows: those not executed (an executed one is only describable by its ARN). */
+  pending(stackId: string): ChangeSetRecord[] {
+    return [...this.runtime.store.changeSets.values()].filter((c) => c.stackId === stackId && !c.executionStatus.startsWith('EXECUTE_'));
+  }
+
+  /**
+   * CreateStack on a stack under review (REVIEW_IN_PROGRESS): AWS creates that stack, same id,
+   * from the CreateStack's template and settings; its change sets are left, obsolete.
+   */
+  createReviewed(stack: StackRecord, template: PreparedTemplate, parameters: ParameterRecord[], settings: StackSettings): StackRecord {
+    for (const c of this.pending(stack.stackId)) c.executionStatus = 'OBSOLETE';
+    Object.assign(stack, {
+      templateBody: template.text,
+      parameters,
+      capabilities: settings.capabilities,
+      tags: settings.tags,
+      notificationARNs: settings.notificationARNs,
+      disableRollback: settings.disableRollback,
+      terminationProtection: settings.terminationProtection ?? false,
+      ...(settings.timeoutInMinutes !== undefined ? { timeoutInMinutes: settings.timeoutInMinutes } : {}),
+      ...(settings.roleARN !== undefined ? { roleARN: settings.roleARN } : {}),
+    });
+    if (template.model.description !== undefined) stack.description = template.model.description;
+    stack.status = 'CREATE_IN_PROGRESS';
+    this.runtime.store.changed(stack);
+    this.runtime.store.changed();
+    return stack;
   }
 
   describe(input: CFN.DescribeChangeSetCommandInput): Reply<CFN.DescribeChangeSetCommandOutput> {
@@ -153,14 +193,16 @@ export class ChangeSets {
       StackId: record.stackId,
       StackName: record.stackName,
       ...(record.description !== undefined ? { Description: record.description } : {}),
-      Parameters: record.parameters.map((p) => ({ ParameterKey: p.key, ParameterValue: noEcho.has(p.key) ? '****' : p.value })),
+      // As recorded on AWS: Parameters and Tags left out when empty, Capabilities always there.
+      ...(record.parameters.length > 0 ? { Parameters: record.parameters.map((p) => ({ ParameterKey: p.key, ParameterValue: noEcho.has(p.key) ? '****' : p.value })) } : {}),
       CreationTime: date(record.creationTime),
       ExecutionStatus: record.executionStatus as CFN.ExecutionStatus,
       Status: record.status as CFN.ChangeSetStatus,
       ...(record.statusReason ? { StatusReason: record.statusReason } : input.IncludePropertyValues && record.propertyValuesWarning ? { StatusReason: record.propertyValuesWarning } : {}),
       NotificationARNs: record.notificationARNs,
+      RollbackConfiguration: {},
       Capabilities: record.capabilities as CFN.Capability[],
-      Tags: record.tags,
+      ...(record.tags.length > 0 ? { Tags: record.tags } : {}),
       Changes: record.changes as CFN.Change[],
       IncludeNestedStacks: record.includeNestedStacks,
       ...(record.parentChangeSetId ? { ParentChangeSetId: record.parentChangeSetId, RootChangeSetId: record.rootChangeSetId } : {}),
@@ -169,8 +211,10 @@ export class ChangeSets {
 
   list(input: CFN.ListChangeSetsCommandInput): Reply<CFN.ListChangeSetsCommandOutput> {
     const stack = this.runtime.store.get(input.StackName);
+    const page = pageOf(this.pending(stack.stackId), input.NextToken);
     return {
-      Summaries: [...this.runtime.store.changeSets.values()].filter((c) => c.stackId === stack.stackId).map((c) => ({
+      ...nextTokenOf(page),
+      Summaries: page.items.map((c) => ({
         StackId: c.stackId,
         StackName: c.stackName,
         ChangeSetId: c.changeSetId,
@@ -197,22 +241,27 @@ export class ChangeSets {
 
   execute(input: CFN.ExecuteChangeSetCommandInput): void {
     const record = this.find(input.ChangeSetName, input.StackName);
-    if (record.status !== 'CREATE_COMPLETE' || record.executionStatus !== 'AVAILABLE' || record.parentChangeSetId) {
+    if (record.status !== 'CREATE_COMPLETE') throw new EngineError('InvalidChangeSetStatus', `ChangeSet [${record.changeSetId}] cannot be executed in its current status of [${record.status}]`);
+    if (record.executionStatus !== 'AVAILABLE' || record.parentChangeSetId) {
       throw new EngineError('InvalidChangeSetStatus', `ChangeSet [${record.changeSetId}] cannot be executed in its current execution status of [${record.executionStatus}]`);
     }
     const stack = this.runtime.store.get(record.stackId);
     if (record.changeSetType === 'UPDATE' && !UPDATABLE.has(stack.status)) throw new EngineError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     const template = this.runtime.template(record.templateBody);
     const family = [...this.runtime.store.changeSets.values()].filter((c) => c.changeSetId === record.changeSetId || c.rootChangeSetId === record.changeSetId);
-    for (const c of this.runtime.store.changeSets.values()) {
-      if (c.stackId === stack.stackId && !family.includes(c)) c.executionStatus = 'OBSOLETE';
+    // AWS deletes the stack's other change sets: they no longer fit the stack they would change.
+    const others = new Set([...this.runtime.store.changeSets.values()].filter((c) => c.stackId === stack.stackId && !family.includes(c)).map((c) => c.changeSetId));
+    for (const c of [...this.runtime.store.changeSets.values()]) {
+      if (others.has(c.changeSetId) || (c.rootChangeSetId !== undefined && others.has(c.rootChangeSetId))) this.runtime.store.changeSets.delete(c.changeSetId);
     }
     for (const c of family) c.executionStatus = 'EXECUTE_IN_PROGRESS';
+    this.runtime.store.changed();
     stack.changeSetId = record.changeSetId;
     const disableRollback = input.DisableRollback ?? false;
     this.runtime.background(async () => {
       if (record.changeSetType === 'CREATE') {
-        Object.assign(stack, { templateBody: record.templateBody, parameters: record.parameters, capabilities: record.capabilities, tags: record.tags, notificationARNs: record.notificationARNs, disableRollback });
+        // A stack created through a change set has a LastUpdatedTime, as on AWS.
+        Object.assign(stack, { templateBody: record.templateBody, parameters: record.parameters, capabilities: record.capabilities, tags: record.tags, notificationARNs: record.notificationARNs, disableRollback, lastUpdatedTime: this.runtime.now() });
         if (template.model.description !== undefined) stack.description = template.model.description;
         await this.lifecycle.runCreation(stack, template, input.ClientRequestToken);
       } else {

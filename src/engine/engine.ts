@@ -6,7 +6,8 @@ import { ChangeSets } from './change-sets.ts';
 import { importersOf } from './exports.ts';
 import { markMissingData } from './data-plane-check.ts';
 import { resumeInterrupted } from './operations/interrupted.ts';
-import { checkStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
+import { checkNewStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
+import { newestFirstPageOf, nextTokenOf, pageOf } from './pages.ts';
 import { EngineRuntime } from './runtime.ts';
 import { StackStore } from './stack-store.ts';
 import { stackPolicyText } from './stack-policy.ts';
@@ -70,16 +71,22 @@ export class Engine implements CloudFormationApi {
   }
 
   async createStack(input: CFN.CreateStackCommandInput): Promise<Reply<CFN.CreateStackCommandOutput>> {
-    const name = checkStackName(input.StackName);
-    if (this.store.liveStackNamed(name)) throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
+    const name = checkNewStackName(input.StackName);
+    const exists = () => {
+      const found = this.store.liveStackNamed(name);
+      // A stack under review (a CREATE change set not executed) is created by CreateStack, as on AWS.
+      if (found && found.status !== 'REVIEW_IN_PROGRESS') throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
+      return found;
+    };
+    exists();
     if (input.DisableRollback !== undefined && input.OnFailure !== undefined) throw validation('You cannot specify both DisableRollback and OnFailure.');
     const template = this.runtime.template(await this.templateText(input));
     // Read only when given: a call without one takes no extra turn before its stack exists.
     const stackPolicy = isGiven(input.StackPolicyBody, input.StackPolicyURL) ? await stackPolicyText({ body: input.StackPolicyBody, url: input.StackPolicyURL }, 'StackPolicy', this.runtime.options.clients.s3) : undefined;
     const capabilities = input.Capabilities ?? [];
     const parameters = await this.lifecycle.checkInputs(template, input.Parameters, undefined, capabilities);
-    if (this.store.liveStackNamed(name)) throw new EngineError('AlreadyExistsException', `Stack [${name}] already exists`);
-    const stack = this.lifecycle.newStack(name, template, parameters, {
+    const reviewed = exists();
+    const settings = {
       capabilities,
       stackPolicy,
       tags: tagsOf(input.Tags),
@@ -88,7 +95,8 @@ export class Engine implements CloudFormationApi {
       timeoutInMinutes: input.TimeoutInMinutes,
       roleARN: input.RoleARN,
       terminationProtection: input.EnableTerminationProtection,
-    }, 'CREATE_IN_PROGRESS');
+    };
+    const stack = reviewed ? this.changeSets.createReviewed(reviewed, template, parameters, settings) : this.lifecycle.newStack(name, template, parameters, settings, 'CREATE_IN_PROGRESS');
     this.runtime.background(() => this.lifecycle.runCreation(stack, template, input.ClientRequestToken, input.OnFailure === 'DELETE'));
     return { StackId: stack.stackId };
   }
@@ -127,20 +135,22 @@ export class Engine implements CloudFormationApi {
 
   async describeStacks(input: CFN.DescribeStacksCommandInput): Promise<Reply<CFN.DescribeStacksCommandOutput>> {
     if (input.StackName) return { Stacks: [stackView(this.store.get(input.StackName))] };
-    return { Stacks: this.store.liveStacks().map(stackView) };
+    const page = pageOf(this.store.liveStacks(), input.NextToken);
+    return { Stacks: page.items.map(stackView), ...nextTokenOf(page) };
   }
 
   async listStacks(input: CFN.ListStacksCommandInput): Promise<Reply<CFN.ListStacksCommandOutput>> {
     const filter = input.StackStatusFilter && input.StackStatusFilter.length > 0 ? new Set<string>(input.StackStatusFilter) : undefined;
     const stacks = [...this.store.stacks.values()].filter((s) => !filter || filter.has(s.status));
-    return { StackSummaries: stacks.reverse().map(stackSummaryView) };
+    const page = pageOf(stacks.reverse(), input.NextToken);
+    return { StackSummaries: page.items.map(stackSummaryView), ...nextTokenOf(page) };
   }
 
   async describeStackEvents(input: CFN.DescribeStackEventsCommandInput): Promise<Reply<CFN.DescribeStackEventsCommandOutput>> {
-    const stack = this.store.get(input.StackName);
-    const events: CFN.StackEvent[] = [];
-    for (let i = stack.events.length - 1; i >= 0; i--) events.push(eventView(stack, stack.events[i]));
-    return { StackEvents: events };
+    const stack = input.StackName ? this.store.find(input.StackName) : undefined;
+    if (!stack) throw validation(`Stack [${input.StackName ?? ''}] does not exist`);
+    const page = newestFirstPageOf(stack.events, input.NextToken);
+    return { StackEvents: page.items.map((e) => eventView(stack, e)), ...nextTokenOf(page) };
   }
 
   async describeStackResource(input: CFN.DescribeStackResourceCommandInput): Promise<Reply<CFN.DescribeStackResourceCommandOutput>> {
@@ -164,8 +174,10 @@ export class Engine implements CloudFormationApi {
 
   async listStackResources(input: CFN.ListStackResourcesCommandInput): Promise<Reply<CFN.ListStackResourcesCommandOutput>> {
     const stack = this.store.get(input.StackName);
+    const page = pageOf(Object.values(stack.resources), input.NextToken);
     return {
-      StackResourceSummaries: Object.values(stack.resources).map((r) => {
+      ...nextTokenOf(page),
+      StackResourceSummaries: page.items.map((r) => {
         const { LogicalResourceId, PhysicalResourceId, ResourceType, LastUpdatedTimestamp, ResourceStatus, ResourceStatusReason, DriftInformation } = resourceView(stack, r);
         return { LogicalResourceId, PhysicalResourceId, ResourceType, LastUpdatedTimestamp, ResourceStatus, ResourceStatusReason, DriftInformation };
       }),
@@ -173,22 +185,27 @@ export class Engine implements CloudFormationApi {
   }
 
   async getTemplate(input: CFN.GetTemplateCommandInput): Promise<Reply<CFN.GetTemplateCommandOutput>> {
-    const text = input.ChangeSetName ? this.changeSets.find(input.ChangeSetName, input.StackName).templateBody : this.store.get(input.StackName).templateBody;
-    const body = input.TemplateStage === 'Processed' ? JSON.stringify(this.runtime.template(text).body) : text;
+    if (!input.StackName && !input.ChangeSetName) throw validation('StackName is required if ChangeSetName is not specified.');
+    const text = input.ChangeSetName ? this.changeSets.find(input.ChangeSetName, input.StackName, 'StackName is a required parameter.').templateBody : this.store.get(input.StackName).templateBody;
+    // Without transforms the processed template is the original, in its format (YAML stays YAML).
+    const processed = input.TemplateStage === 'Processed' && this.runtime.template(text).model.transforms.length > 0;
+    const body = processed ? JSON.stringify(this.runtime.template(text).body) : text;
     return { TemplateBody: body, StagesAvailable: ['Original', 'Processed'] };
   }
 
   async getTemplateSummary(input: CFN.GetTemplateSummaryCommandInput): Promise<Reply<CFN.GetTemplateSummaryCommandOutput>> {
-    const text = input.StackName ? this.store.get(input.StackName).templateBody : await this.templateText(input);
+    const stack = input.StackName ? this.store.get(input.StackName) : undefined;
+    if (stack?.status === 'REVIEW_IN_PROGRESS') throw validation('GetTemplateSummary cannot be called on REVIEW_IN_PROGRESS stacks.');
+    const text = stack ? stack.templateBody : await this.templateText(input);
     const body = this.readBody(text);
     return templateSummary(body, describeTemplate(body));
   }
 
   async validateTemplate(input: CFN.ValidateTemplateCommandInput): Promise<Reply<CFN.ValidateTemplateCommandOutput>> {
     const body = this.readBody(await this.templateText(input));
-    const { Parameters, Description, Capabilities, CapabilitiesReason, DeclaredTransforms } = templateSummary(body, describeTemplate(body));
+    const { Parameters, Description, Capabilities, CapabilitiesReason, DeclaredTransforms }: Reply<CFN.GetTemplateSummaryCommandOutput> = templateSummary(body, describeTemplate(body));
     return {
-      Parameters: Parameters.map(({ ParameterKey, DefaultValue, NoEcho, Description }) => ({ ParameterKey, DefaultValue, NoEcho, Description })),
+      Parameters: Parameters?.map(({ ParameterKey, DefaultValue, NoEcho, Description }) => ({ ParameterKey, DefaultValue, NoEcho, Description })),
       Description,
       Capabilities,
       CapabilitiesReason,
@@ -225,16 +242,18 @@ export class Engine implements CloudFormationApi {
     return this.changeSets.list(input);
   }
 
-  async listExports(_input: CFN.ListExportsCommandInput): Promise<Reply<CFN.ListExportsCommandOutput>> {
+  async listExports(input: CFN.ListExportsCommandInput): Promise<Reply<CFN.ListExportsCommandOutput>> {
     const exports = this.store.liveStacks().flatMap((s) => s.outputs.filter((o) => o.exportName !== undefined).map((o) => ({ ExportingStackId: s.stackId, Name: o.exportName, Value: o.value })));
-    return { Exports: exports };
+    const page = pageOf(exports, input.NextToken);
+    return { Exports: page.items, ...nextTokenOf(page) };
   }
 
   async listImports(input: CFN.ListImportsCommandInput): Promise<Reply<CFN.ListImportsCommandOutput>> {
     const name = input.ExportName ?? '';
     const importers = importersOf(this.store, name);
     if (importers.length === 0) throw validation(`Export '${name}' is not imported by any stack.`);
-    return { Imports: importers };
+    const page = pageOf(importers, input.NextToken);
+    return { Imports: page.items, ...nextTokenOf(page) };
   }
 
   async continueUpdateRollback(input: CFN.ContinueUpdateRollbackCommandInput): Promise<Reply<CFN.ContinueUpdateRollbackCommandOutput>> {

@@ -5,6 +5,7 @@ import { describeTemplate, type TemplateModel } from '../template/model.ts';
 import { SECTION_LIMITS } from '../template/limits.ts';
 import { parseTemplate } from '../template/parse.ts';
 import { EngineError } from './api.ts';
+import { checkTemplateShape } from './template-shape.ts';
 
 /** A template read once per operation: its body, typed model and resource dependencies. */
 export interface PreparedTemplate {
@@ -14,6 +15,9 @@ export interface PreparedTemplate {
   /** Logical id -> the resources it depends on (Ref, GetAtt, Sub, DependsOn). */
   dependencies: DependencyGraph;
 }
+
+/** The parser's rule for plain syntax errors (src/template/parse.ts). */
+const SYNTAX_RULE = 'SP0001';
 
 const formatError = (message: string) => new EngineError('ValidationError', `Template format error: ${message}`);
 
@@ -32,10 +36,15 @@ export function checkTransforms(model: TemplateModel): void {
  */
 export function prepareTemplate(text: string): PreparedTemplate {
   if (text.trim() === '') throw new EngineError('ValidationError', 'Template body cannot be empty');
-  const parsed = parseTemplate(text, text.trimStart().startsWith('{') ? 'template.json' : 'template.yaml');
+  const json = text.trimStart().startsWith('{');
+  const parsed = parseTemplate(text, json ? 'template.json' : 'template.yaml');
   const syntax = parsed.problems.find((p) => p.severity === 'error');
-  if (!parsed.body || syntax) throw formatError(syntax ? `${syntax.message} (line ${syntax.line}, column ${syntax.column})` : 'YAML or JSON is not well-formed');
+  const where = syntax ? ` (line ${syntax.line}, column ${syntax.column})` : '';
+  // A syntax error in AWS's words; a limit (depth, aliases, size) or a duplicate key in stackpilot's own.
+  if (syntax && syntax.rule !== SYNTAX_RULE) throw formatError(`${syntax.message}${where}`);
+  if (!parsed.body || syntax) throw formatError(`${json ? 'JSON' : 'YAML'} not well-formed.${where}`);
   const body = parsed.body;
+  checkTemplateShape(body);
   const model = describeTemplate(body);
   if (!isObject(body.Resources) || Object.keys(body.Resources).length === 0) throw formatError('At least one Resources member must be defined.');
   checkLogicalIds(model);

@@ -49,6 +49,9 @@ export function parseS3Url(url: string): { bucket: string; key: string } | undef
 
 /** A template's text read from S3 through the S3 client, as CloudFormation reads TemplateURL. */
 export async function readTemplateUrl(url: string, s3: S3Client): Promise<string> {
+  // CloudFormation reads templates over https only: an s3:// URL's "domain" is its bucket.
+  const s3Scheme = /^s3:\/\/([^/]*)/.exec(url);
+  if (s3Scheme) throw validation(`S3 error: Domain name specified in ${s3Scheme[1]} is not a valid S3 domain`);
   const location = parseS3Url(url);
   if (!location) throw new EngineError('ValidationError', `TemplateURL must be a supported URL.`);
   try {

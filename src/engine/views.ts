@@ -2,6 +2,7 @@ import type * as CFN from '@aws-sdk/client-cloudformation';
 import { isObject } from '../template/intrinsics.ts';
 import type { TemplateModel } from '../template/model.ts';
 import { valueText } from '../template/parameter-constraints.ts';
+import { resourceFacts } from '../spec/resource-facts.ts';
 import { requiredCapabilities } from './capabilities.ts';
 import type { EventRecord, ResourceRecord, StackRecord } from './state.ts';
 
@@ -13,17 +14,29 @@ import type { EventRecord, ResourceRecord, StackRecord } from './state.ts';
 
 const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
 
+/** A list member AWS leaves out of a reply when the list is empty. */
+const unlessEmpty = <K extends string, T>(key: K, items: T[]) => (items.length > 0 ? ({ [key]: items } as Record<K, T[]>) : {});
+
+/**
+ * A stack as DescribeStacks shows it. As recorded on AWS: Parameters, Capabilities and Outputs
+ * left out when empty, Tags and NotificationARNs always there, an empty RollbackConfiguration;
+ * a deleted stack without ChangeSetId nor EnableTerminationProtection.
+ */
 export function stackView(stack: StackRecord): CFN.Stack {
+  const deleted = stack.status === 'DELETE_COMPLETE';
   return {
     StackId: stack.stackId,
     StackName: stack.stackName,
-    ...(stack.changeSetId ? { ChangeSetId: stack.changeSetId } : {}),
+    ...(stack.changeSetId && !deleted ? { ChangeSetId: stack.changeSetId } : {}),
     ...(stack.description !== undefined ? { Description: stack.description } : {}),
-    Parameters: stack.parameters.map((p) => ({
-      ParameterKey: p.key,
-      ParameterValue: p.noEcho ? '****' : p.value,
-      ...(p.resolvedValue !== undefined ? { ResolvedValue: p.noEcho ? '****' : p.resolvedValue } : {}),
-    })),
+    ...unlessEmpty(
+      'Parameters',
+      stack.parameters.map((p) => ({
+        ParameterKey: p.key,
+        ParameterValue: p.noEcho ? '****' : p.value,
+        ...(p.resolvedValue !== undefined ? { ResolvedValue: p.noEcho ? '****' : p.resolvedValue } : {}),
+      })),
+    ),
     CreationTime: date(stack.creationTime),
     ...(stack.lastUpdatedTime ? { LastUpdatedTime: date(stack.lastUpdatedTime) } : {}),
     ...(stack.deletionTime ? { DeletionTime: date(stack.deletionTime) } : {}),
@@ -31,17 +44,21 @@ export function stackView(stack: StackRecord): CFN.Stack {
     ...(stack.statusReason ? { StackStatusReason: stack.statusReason } : {}),
     DisableRollback: stack.disableRollback,
     NotificationARNs: stack.notificationARNs,
+    RollbackConfiguration: {},
     ...(stack.timeoutInMinutes !== undefined ? { TimeoutInMinutes: stack.timeoutInMinutes } : {}),
-    Capabilities: stack.capabilities as CFN.Capability[],
-    Outputs: stack.outputs.map((o) => ({
-      OutputKey: o.key,
-      OutputValue: o.value,
-      ...(o.description ? { Description: o.description } : {}),
-      ...(o.exportName !== undefined ? { ExportName: o.exportName } : {}),
-    })),
+    ...unlessEmpty('Capabilities', stack.capabilities as CFN.Capability[]),
+    ...unlessEmpty(
+      'Outputs',
+      stack.outputs.map((o) => ({
+        OutputKey: o.key,
+        OutputValue: o.value,
+        ...(o.description ? { Description: o.description } : {}),
+        ...(o.exportName !== undefined ? { ExportName: o.exportName } : {}),
+      })),
+    ),
     ...(stack.roleARN ? { RoleARN: stack.roleARN } : {}),
     Tags: stack.tags,
-    EnableTerminationProtection: stack.terminationProtection,
+    ...(deleted ? {} : { EnableTerminationProtection: stack.terminationProtection }),
     ...(stack.parentId ? { ParentId: stack.parentId, RootId: stack.rootId } : {}),
     DriftInformation: stackDrift(stack),
   };
@@ -81,7 +98,8 @@ export function eventView(stack: StackRecord, event: EventRecord): CFN.StackEven
     EventId: event.eventId,
     StackName: stack.stackName,
     LogicalResourceId: event.logicalId,
-    ...(event.physicalId !== undefined ? { PhysicalResourceId: event.physicalId } : {}),
+    // Empty until the resource has one, as AWS shows the first CREATE_IN_PROGRESS.
+    PhysicalResourceId: event.physicalId ?? '',
     ResourceType: event.type,
     Timestamp: date(event.timestamp),
     ResourceStatus: event.status as CFN.ResourceStatus,
@@ -107,7 +125,11 @@ export function resourceView(stack: StackRecord, resource: ResourceRecord): CFN.
   };
 }
 
-/** What GetTemplateSummary and ValidateTemplate report about a template. */
+/**
+ * What GetTemplateSummary and ValidateTemplate report about a template. As recorded on AWS, an
+ * empty Capabilities or DeclaredTransforms list is left out, and each resource type lists its
+ * logical ids with the identifier properties an import would take.
+ */
 export function templateSummary(body: Record<string, unknown>, model: TemplateModel) {
   const { capabilities, reason } = requiredCapabilities(model);
   return {
@@ -120,11 +142,24 @@ export function templateSummary(body: Record<string, unknown>, model: TemplateMo
       ParameterConstraints: p.allowedValues ? { AllowedValues: p.allowedValues.map(valueText) } : {},
     })),
     ...(model.description !== undefined ? { Description: model.description } : {}),
-    Capabilities: capabilities as CFN.Capability[],
+    ...unlessEmpty('Capabilities', capabilities as CFN.Capability[]),
     ...(reason ? { CapabilitiesReason: reason } : {}),
     ResourceTypes: [...new Set([...model.resources.values()].map((r) => r.type))],
     ...(typeof body.AWSTemplateFormatVersion === 'string' ? { Version: body.AWSTemplateFormatVersion } : {}),
     ...(isObject(body.Metadata) ? { Metadata: JSON.stringify(body.Metadata) } : {}),
-    DeclaredTransforms: model.transforms,
+    ...unlessEmpty('DeclaredTransforms', model.transforms),
+    ResourceIdentifierSummaries: resourceIdentifierSummaries(model),
   };
+}
+
+function resourceIdentifierSummaries(model: TemplateModel): CFN.ResourceIdentifierSummary[] {
+  const byType = new Map<string, string[]>();
+  for (const resource of model.resources.values()) byType.set(resource.type, [...(byType.get(resource.type) ?? []), resource.logicalId]);
+  const facts = resourceFacts();
+  return [...byType].map(([type, logicalIds]) => {
+    const resource = facts.resource(type);
+    // Only identifiers a template sets (SSM::Parameter's Name), not ones AWS makes up (SNS::Topic's TopicArn).
+    const identifiers = resource ? resource.primaryIdentifier.filter((name) => name in resource.properties) : [];
+    return { ResourceType: type, LogicalResourceIds: logicalIds, ...unlessEmpty('ResourceIdentifiers', identifiers) };
+  });
 }

@@ -1,3 +1,4 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import assert from 'node:assert/strict';
@@ -167,9 +168,39 @@ describe('secrets never leave in what stackpilot writes', () => {
     }
   });
 
+  it('though the CloudFormation endpoint returns the outputs unmasked, as AWS does', async () => {
+    // AWS masks NoEcho parameters, never outputs (recorded on AWS: localstack/localstack
+    // tests/aws/services/cloudformation/api/test_stacks.snapshot.json, test_no_echo_parameter):
+    // what hides the value is stackpilot's own redaction.
+    const stack = await withProjectState(dir, ({ cloudformation }) => cloudformation.send(new DescribeStacksCommand({ StackName: 'vault-stable-app' })));
+    const outputs = Object.fromEntries((stack.Stacks?.[0].Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+    assert.equal(outputs.Plain, NO_ECHO);
+    assert.equal(outputs.Joined, `x-${NO_ECHO}`);
+    assert.deepEqual(stack.Stacks?.[0].Parameters, [{ ParameterKey: 'Pw', ParameterValue: '****' }]);
+  });
+
   it('while the downstream stack got the real value', async () => {
     const stored = await withProjectState(dir, ({ ssm }) => ssm.send(new GetParameterCommand({ Name: '/vault-stable-down/value' })));
     assert.equal(stored.Parameter?.Value, NO_ECHO);
+  });
+});
+
+describe('an output that repeats a NoEcho default', () => {
+  it('is unmasked at the endpoint, and masked in outputs.json, the terminal and stackpilot outputs', async () => {
+    const secret = 'Default-N0Echo-Value';
+    const dir = writeProject({
+      'stackpilot.yaml': 'project: quiet\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n',
+      'app.yaml': `Parameters:\n  Token: { Type: String, NoEcho: true, Default: ${secret} }\nResources:\n  Topic: { Type: AWS::SNS::Topic }\nOutputs:\n  Token: { Value: !Ref Token }\n  Described: { Value: !Sub 'token=\${Token}' }\n`,
+    });
+    const deployed = runCli(['deploy', dir, '--env', 'dev'], { env: { CI: 'true' } });
+    assert.equal(deployed.code, 0, deployed.stderr);
+    const shown = [deployed, runCli(['outputs', dir, '--env', 'dev'], { env: { CI: 'true' } }), runCli(['outputs', dir, '--env', 'dev', '--format', 'json'], { env: { CI: 'true' } })];
+    for (const run of shown) assert.equal((run.stdout + run.stderr).includes(secret), false, run.stdout);
+    const written = readFileSync(join(dir, 'outputs.json'), 'utf8');
+    assert.deepEqual(JSON.parse(written), { app: { Token: '****', Described: 'token=****' } });
+
+    const stack = await withProjectState(dir, ({ cloudformation }) => cloudformation.send(new DescribeStacksCommand({ StackName: 'quiet-dev-app' })));
+    assert.deepEqual(Object.fromEntries((stack.Stacks?.[0].Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue])), { Token: secret, Described: `token=${secret}` });
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -106,6 +106,73 @@ describe('the aws CLI against local serve', () => {
     const identity = JSON.parse(await aws(server, 'sts', 'get-caller-identity')) as { Account: string; Arn: string };
     assert.equal(identity.Account, '123456789012');
     assert.equal(identity.Arn, 'arn:aws:iam::123456789012:user/stackpilot-local');
+  });
+});
+
+describe('the aws CLI against local serve: CloudFormation as AWS answers it', () => {
+  let local: LocalAws;
+  let server: LocalAwsServer;
+  const folder = mkdtempSync(join(tmpdir(), 'stackpilot-cli-cfn-'));
+
+  before(async () => {
+    local = await LocalAws.open();
+    server = await serveLocalAws(local, { port: 0 });
+  });
+  after(async () => {
+    await server.close();
+    await local.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  const templateFile = (name: string, body: unknown) => {
+    const path = join(folder, name);
+    writeFileSync(path, JSON.stringify(body));
+    return `file://${path}`;
+  };
+
+  it('pages list calls at 100 (AWS API reference: ListExports "If the output exceeds 100 exported output values"); --max-items and --starting-token resume', async () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListExports.html
+    const outputs = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`Out${i}`, { Value: `v${i}`, Export: { Name: `cli-export-${i}` } }]));
+    await aws(server, 'cloudformation', 'create-stack', '--stack-name', 'cli-exports', '--template-body', templateFile('exports.json', { Resources: { H: { Type: 'AWS::CloudFormation::WaitConditionHandle' } }, Outputs: outputs }));
+    await local.settled();
+    // The CLI follows every NextToken by itself.
+    const all = JSON.parse(await aws(server, 'cloudformation', 'list-exports')) as { Exports: { Name: string }[] };
+    assert.equal(new Set(all.Exports.map((e) => e.Name)).size, 150);
+    const first = JSON.parse(await aws(server, 'cloudformation', 'list-exports', '--max-items', '120')) as { Exports: unknown[]; NextToken: string };
+    assert.equal(first.Exports.length, 120);
+    const rest = JSON.parse(await aws(server, 'cloudformation', 'list-exports', '--starting-token', first.NextToken)) as { Exports: { Name: string }[] };
+    assert.equal(rest.Exports.length, 30);
+    assert.equal(new Set([...first.Exports.map((e) => (e as { Name: string }).Name), ...rest.Exports.map((e) => e.Name)]).size, 150);
+    const onePage = JSON.parse(await aws(server, 'cloudformation', 'list-exports', '--no-paginate')) as { Exports: unknown[]; NextToken?: string };
+    assert.equal(onePage.Exports.length, 100);
+    assert.ok(onePage.NextToken);
+  });
+
+  it('takes a stack ARN as --stack-name for change sets, updates and template summaries, and names a deleted stack\'s ARN as AWS does', async () => {
+    // Recorded on AWS: localstack/localstack tests/aws/services/cloudformation/api/test_changesets.snapshot.json
+    // (test_create_changeset_with_stack_id, test_create_changeset_for_deleted_stack).
+    const param = (value: string) => templateFile(`param-${value}.json`, { Resources: { P: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: value } } } });
+    const { StackId: arn } = JSON.parse(await aws(server, 'cloudformation', 'create-stack', '--stack-name', 'cli-arn', '--template-body', param('one'))) as { StackId: string };
+    await local.settled();
+    await aws(server, 'cloudformation', 'create-change-set', '--stack-name', arn, '--change-set-name', 'two', '--template-body', param('two'));
+    await local.settled();
+    const described = JSON.parse(await aws(server, 'cloudformation', 'describe-change-set', '--stack-name', arn, '--change-set-name', 'two')) as { StackId: string; Status: string };
+    assert.deepEqual([described.StackId, described.Status], [arn, 'CREATE_COMPLETE']);
+    await aws(server, 'cloudformation', 'execute-change-set', '--stack-name', arn, '--change-set-name', 'two');
+    await local.settled();
+    await aws(server, 'cloudformation', 'update-stack', '--stack-name', arn, '--template-body', param('three'));
+    await local.settled();
+    const summary = JSON.parse(await aws(server, 'cloudformation', 'get-template-summary', '--stack-name', arn)) as { ResourceTypes: string[] };
+    assert.deepEqual(summary.ResourceTypes, ['AWS::SSM::Parameter']);
+    const stacks = JSON.parse(await aws(server, 'cloudformation', 'describe-stacks', '--stack-name', arn)) as { Stacks: { StackStatus: string }[] };
+    assert.equal(stacks.Stacks[0].StackStatus, 'UPDATE_COMPLETE');
+
+    await aws(server, 'cloudformation', 'delete-stack', '--stack-name', arn);
+    await local.settled();
+    await assert.rejects(
+      aws(server, 'cloudformation', 'create-change-set', '--stack-name', arn, '--change-set-name', 'revive', '--change-set-type', 'CREATE', '--template-body', param('one')),
+      (error: Error) => error.message.includes(`(ValidationError) when calling the CreateChangeSet operation: Stack [${arn}] already exists and cannot be created again with the changeSet [revive].`),
+    );
   });
 });
 

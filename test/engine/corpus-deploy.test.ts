@@ -1,4 +1,4 @@
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, paginateDescribeStackEvents, type StackEvent } from '@aws-sdk/client-cloudformation';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -90,7 +90,8 @@ describe('the public corpus on the local engine', () => {
     }
   };
   const firstFailure = async (stack: string) => {
-    const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: stack }))).StackEvents ?? [];
+    const events: StackEvent[] = [];
+    for await (const page of paginateDescribeStackEvents({ client: cfn }, { StackName: stack })) events.push(...(page.StackEvents ?? []));
     const failed = events.filter((e) => e.ResourceStatus?.endsWith('_FAILED')).at(-1);
     return failed ? `${failed.LogicalResourceId}: ${failed.ResourceStatusReason}` : 'no failed resource';
   };

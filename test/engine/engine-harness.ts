@@ -76,8 +76,14 @@ export async function outputsOf(engine: CloudFormationOverSdk, name: string): Pr
 
 /** Events oldest first as `LogicalId STATUS` lines (optionally with the reason), easy to assert on. */
 export async function eventLines(engine: CloudFormationOverSdk, name: string, withReason = false): Promise<string[]> {
-  const { StackEvents } = await engine.describeStackEvents({ StackName: name });
-  return StackEvents!.slice().reverse().map((e) => `${e.LogicalResourceId} ${e.ResourceStatus}${withReason && e.ResourceStatusReason ? ` ${e.ResourceStatusReason}` : ''}`);
+  const StackEvents: CFN.StackEvent[] = [];
+  let token: string | undefined;
+  do {
+    const page = await engine.describeStackEvents({ StackName: name, NextToken: token });
+    StackEvents.push(...(page.StackEvents ?? []));
+    token = page.NextToken;
+  } while (token);
+  return StackEvents.slice().reverse().map((e) => `${e.LogicalResourceId} ${e.ResourceStatus}${withReason && e.ResourceStatusReason ? ` ${e.ResourceStatusReason}` : ''}`);
 }
 
 export async function physicalIds(engine: CloudFormationOverSdk, name: string): Promise<Record<string, string>> {

@@ -37,9 +37,20 @@ export interface StackSettings {
 
 export const tagsOf = (tags: Tag[] | undefined) => (tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
 
+const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/;
+/** A stack id, as the API's StackName pattern admits it: `arn:(aws|aws-us-gov|aws-cn):...`. */
+const STACK_ARN = /^arn:(aws|aws-us-gov|aws-cn):[-a-zA-Z0-9:/._+]*$/;
+
+/** A StackName argument that may also be a stack's ARN (CreateChangeSet and every call on an existing stack). */
 export function checkStackName(name: string | undefined): string {
+  if (name !== undefined && STACK_ARN.test(name)) return name;
+  return checkNewStackName(name);
+}
+
+/** The name of a stack to create (CreateStack): a name, not an ARN. */
+export function checkNewStackName(name: string | undefined): string {
   if (!name) throw validation('1 validation error detected: Value null at \'stackName\' failed to satisfy constraint: Member must not be null');
-  if (!/^[a-zA-Z][-a-zA-Z0-9]*$/.test(name) || name.length > 128) {
+  if (!STACK_NAME.test(name) || name.length > 128) {
     throw validation(`1 validation error detected: Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*`);
   }
   return name;

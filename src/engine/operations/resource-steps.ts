@@ -9,6 +9,7 @@ import { nestedStackProvider } from '../resources/providers/nested-stack.ts';
 import { maskedJson } from '../runtime.ts';
 import { policyDenial } from '../stack-policy.ts';
 import type { Policy, ResourceRecord, UpdateJournal } from '../state.ts';
+import { evaluate } from '../evaluate/intrinsics.ts';
 import { evaluateProperties, failureReason, policyOf, type StackOperation } from './operation.ts';
 import { changedProperties, requiresReplacement } from './replacement.ts';
 
@@ -68,8 +69,22 @@ export function newRecord(op: StackOperation, resource: ResourceDeclaration, pro
     deletionPolicy: policyOf(resource.deletionPolicy),
     updateReplacePolicy: policyOf(resource.updateReplacePolicy),
     dependsOn: (op.template.dependencies.get(resource.logicalId) ?? []).filter((d) => op.stack.resources[d] !== undefined),
-    ...(resource.metadata !== undefined ? { metadata: resource.metadata } : {}),
+    ...(resource.metadata !== undefined ? { metadata: resolvedMetadata(op, resource.metadata) } : {}),
   };
+}
+
+function setMetadata(op: StackOperation, record: ResourceRecord, resource: ResourceDeclaration): void {
+  if (resource.metadata !== undefined) record.metadata = resolvedMetadata(op, resource.metadata);
+  else delete record.metadata;
+}
+
+/** A resource's Metadata with its Refs and functions resolved, as DescribeStackResource shows it on AWS; as written when it refers to what is not there yet. */
+function resolvedMetadata(op: StackOperation, metadata: unknown): unknown {
+  try {
+    return evaluate(metadata, op.scope);
+  } catch {
+    return metadata;
+  }
 }
 
 /** Creates one resource of a create (or an addition in an update): CREATE_IN_PROGRESS, Resource creation Initiated, CREATE_COMPLETE. */
@@ -151,6 +166,8 @@ export async function updateResource(op: StackOperation, resource: ResourceDecla
     return false;
   }
   if (replace) return replaceResource(op, resource, current, properties, journal);
+  // After the journal took the record as it was: a rollback restores the previous Metadata too.
+  setMetadata(op, current, resource);
 
   runtime.setResourceStatus(stack, current, 'UPDATE_IN_PROGRESS', undefined, op.token, shown);
   try {
@@ -185,6 +202,7 @@ async function replaceResource(op: StackOperation, resource: ResourceDeclaration
   runtime.setResourceStatus(stack, current, 'UPDATE_IN_PROGRESS', 'Requested update requires the creation of a new physical resource; hence creating one.', op.token, shown);
   const replacement: ResourceRecord = { ...structuredClone(current), type: resource.type, properties, attributes: {}, status: 'UPDATE_IN_PROGRESS' };
   delete replacement.physicalId;
+  setMetadata(op, replacement, resource);
   // The replacement is current from the start, the original kept for cleanup or rollback: whatever
   // the create leaves behind (a claim, a failed resource) is the replacement's, and rollback removes it.
   journal.replaced[resource.logicalId] = current;
@@ -218,11 +236,13 @@ async function replaceResource(op: StackOperation, resource: ResourceDeclaration
  */
 export async function deleteResource(op: StackOperation, record: ResourceRecord, policy: Policy): Promise<boolean> {
   const { runtime, stack } = op;
+  // Delete events carry the resource's properties, as on AWS.
+  const shown = maskedJson(record.properties, op.secrets);
   if (policy === 'Retain') {
-    runtime.setResourceStatus(stack, record, 'DELETE_SKIPPED', undefined, op.token);
+    runtime.setResourceStatus(stack, record, 'DELETE_SKIPPED', undefined, op.token, shown);
     return true;
   }
-  runtime.setResourceStatus(stack, record, 'DELETE_IN_PROGRESS', undefined, op.token);
+  runtime.setResourceStatus(stack, record, 'DELETE_IN_PROGRESS', undefined, op.token, shown);
   try {
     await pace(op, record.logicalId, record.type, 'delete');
     const physicalId = record.physicalId ?? unsharedClaim(op, record);
@@ -236,10 +256,10 @@ export async function deleteResource(op: StackOperation, record: ResourceRecord,
         snapshot: policy === 'Snapshot' && SNAPSHOT_TYPES.has(record.type),
       });
     }
-    runtime.setResourceStatus(stack, record, 'DELETE_COMPLETE', undefined, op.token);
+    runtime.setResourceStatus(stack, record, 'DELETE_COMPLETE', undefined, op.token, shown);
     return true;
   } catch (error) {
-    runtime.setResourceStatus(stack, record, 'DELETE_FAILED', failureReason(error), op.token);
+    runtime.setResourceStatus(stack, record, 'DELETE_FAILED', failureReason(error), op.token, shown);
     return false;
   }
 }
