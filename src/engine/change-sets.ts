@@ -176,6 +176,7 @@ export class ChangeSets {
       terminationProtection: settings.terminationProtection ?? false,
       ...(settings.timeoutInMinutes !== undefined ? { timeoutInMinutes: settings.timeoutInMinutes } : {}),
       ...(settings.roleARN !== undefined ? { roleARN: settings.roleARN } : {}),
+      ...(settings.stackPolicy !== undefined ? { stackPolicyBody: settings.stackPolicy } : {}),
     });
     if (template.model.description !== undefined) stack.description = template.model.description;
     stack.status = 'CREATE_IN_PROGRESS';

@@ -120,6 +120,17 @@ describe('stack policies', () => {
     assert.ok((await eventLines(h.engine, 'grammar', true)).includes('KeepMe UPDATE_FAILED Action denied by stack policy: Statement [#2] does not allow [Update:Delete] for resource [LogicalResourceId/KeepMe];'));
   });
 
+  it('CreateStack on a stack under review keeps the policy it is given', async () => {
+    await h.engine.createChangeSet({ StackName: 'reviewed', ChangeSetName: 'first', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(template({ topicName: 'policy-named-reviewed' })) });
+    await h.engine.settled();
+    const denyAll = policy({ Effect: 'Deny', Action: 'Update:*', Principal: '*', Resource: '*' });
+    await h.engine.createStack({ StackName: 'reviewed', TemplateBody: JSON.stringify(template({ topicName: 'policy-named-reviewed' })), StackPolicyBody: denyAll });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'reviewed'), 'CREATE_COMPLETE');
+    assert.equal((await h.engine.getStackPolicy({ StackName: 'reviewed' })).StackPolicyBody, denyAll);
+    assert.equal(await update(h.engine, 'reviewed', template({ display: 'v2', topicName: 'policy-named-reviewed' })), 'UPDATE_ROLLBACK_COMPLETE', 'and it is enforced');
+  });
+
   it('StackPolicyDuringUpdateBody overrides the policy for one update, and GetStackPolicy shows it meanwhile', async () => {
     // Resources take a little time here (a quarter of AWS's), so the update is still running when asked.
     const slow = await openEngine({ timeScale: 0.25 });
