@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,4 +97,17 @@ export async function update(engine: CloudFormationOverSdk, name: string, templa
   await engine.updateStack({ StackName: name, TemplateBody: typeof template === 'string' ? template : JSON.stringify(template), ...extra });
   await engine.settled();
   return statusOf(engine, name);
+}
+
+/** Asserts that every expected line is present, in this order (a missing line fails, never compares as -1). */
+export function assertInOrder(lines: readonly string[], ...expected: string[]): void {
+  let from = 0;
+  for (const line of expected) {
+    const at = lines.indexOf(line, from);
+    if (at === -1) {
+      const anywhere = lines.indexOf(line);
+      throw new assert.AssertionError({ message: anywhere === -1 ? `missing: ${line}\n${lines.join('\n')}` : `out of order: ${line}\n${lines.join('\n')}`, actual: lines, expected });
+    }
+    from = at + 1;
+  }
 }
