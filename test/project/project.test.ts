@@ -83,6 +83,31 @@ regions:
     assert.deepEqual(values('network'), { Env: 'development', Cidr: '10.1.0.0/16' });
     assert.deepEqual(values('app'), { Env: 'development', NetworkStack: 'shop-dev-network', VpcId: '<network.VpcId>', Size: 'large' });
   });
+
+  // docs/manifest.md "Which value wins": the region's overrides (5) come after the environment's stacks.ID.parameters (4).
+  it('a region override wins over the environment\'s value for the stack, in that region only', () => {
+    const dir = writeProject({
+      'stackpilot.yaml': `project: shop
+region: us-east-1
+stacks:
+  app: { template: app.yaml, parameters: { Size: tiny } }
+environments:
+  dev:
+    stacks:
+      app: { parameters: { Size: large, Tier: gold } }
+regions:
+  us-west-2: { parameters: { Size: xlarge } }
+`,
+      'app.yaml': topic('Parameters:\n  Size: { Type: String }\n  Tier: { Type: String }\n'),
+    });
+    const valuesIn = (region?: string) => {
+      const stack = loadProject(dir, { env: 'dev', region }).environments[0].stacks.get('app')!;
+      return Object.fromEntries([...stack.values].map(([k, v]) => [k, `${v.value} (${v.scope})`]));
+    };
+    assert.deepEqual(valuesIn('us-west-2'), { Size: 'xlarge (region)', Tier: 'gold (stack)' });
+    assert.deepEqual(valuesIn('us-east-1'), { Size: 'large (stack)', Tier: 'gold (stack)' });
+    assert.deepEqual(valuesIn(), { Size: 'large (stack)', Tier: 'gold (stack)' });
+  });
 });
 
 describe('nested stacks and the stack graph', () => {
