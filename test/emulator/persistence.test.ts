@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -11,7 +11,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { StackpilotError } from '../../src/errors.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { LOCK_FILE } from '../../src/emulator/state-lock.ts';
-import { holdLocalState, killHard } from '../helpers.ts';
+import { holdLocalState, killHard, temporaryFolder } from '../helpers.ts';
 
 function lockOwner(dir: string): { pid: number; hostname: string; since: string } {
   return JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { pid: number; hostname: string; since: string };
@@ -33,7 +33,7 @@ async function assertTakenOverByThisProcess(dir: string): Promise<void> {
 }
 
 function dataDir(): string {
-  return join(mkdtempSync(join(tmpdir(), 'stackpilot-local-')), '.stackpilot', 'local');
+  return join(temporaryFolder('local'), '.stackpilot', 'local');
 }
 
 describe('local state on disk', () => {

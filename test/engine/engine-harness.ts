@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { temporaryFolder } from '../helpers.ts';
 import type { FaultRule } from '../../src/engine/api.ts';
 import { seededRandom } from '../../src/engine/ids.ts';
 import * as CFN from '@aws-sdk/client-cloudformation';
@@ -59,7 +57,7 @@ export async function openEngine(options: { stateDir?: string; timeScale?: numbe
   };
 }
 
-export const tempDir = () => mkdtempSync(join(tmpdir(), 'stackpilot-engine-'));
+export const tempDir = () => temporaryFolder('engine');
 
 export async function stackOf(engine: CloudFormationOverSdk, name: string) {
   const { Stacks } = await engine.describeStacks({ StackName: name });
