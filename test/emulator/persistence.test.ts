@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -126,6 +126,42 @@ describe('local state on disk', () => {
     writeFileSync(join(dir, LOCK_FILE), lock);
     await assert.rejects(LocalAws.open({ dataDir: dir }), { code: 'LocalStateLocked', message: new RegExp(`in use by process ${process.ppid} \\(on ${hostname()} since 2020-01-01T00:00:00.000Z\\)`) });
     assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), lock, 'a refused open leaves the holder\'s lock as it was');
+  });
+
+  it('takes over a lock file that names no process: empty, not JSON, or a pid that is not a number', async () => {
+    const dir = dataDir();
+    await (await LocalAws.open({ dataDir: dir })).close();
+    for (const content of ['', 'not json', JSON.stringify({ pid: String(process.ppid), hostname: hostname(), since: '2020-01-01T00:00:00.000Z' })]) {
+      writeFileSync(join(dir, LOCK_FILE), content);
+      await assertTakenOverByThisProcess(dir);
+    }
+  });
+
+  it('takes over a lock naming this process that this process does not hold (left by an earlier run with the same pid)', async () => {
+    const dir = dataDir();
+    await (await LocalAws.open({ dataDir: dir })).close();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' }));
+    await assertTakenOverByThisProcess(dir);
+  });
+
+  it('close leaves a lock that another process has taken since', async () => {
+    const dir = dataDir();
+    const local = await LocalAws.open({ dataDir: dir });
+    const theirs = JSON.stringify({ pid: process.ppid, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' });
+    writeFileSync(join(dir, LOCK_FILE), theirs);
+    await local.close();
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), theirs);
+  });
+
+  it('writes the lock readable by its owner only, and leaves no draft beside it', async () => {
+    const dir = dataDir();
+    const local = await LocalAws.open({ dataDir: dir });
+    try {
+      assert.equal(statSync(join(dir, LOCK_FILE)).mode & 0o777, 0o600);
+      assert.deepEqual(readdirSync(dir).filter((name) => name.includes(LOCK_FILE)), [LOCK_FILE]);
+    } finally {
+      await local.close();
+    }
   });
 
   it('keeps a lock taken on another host, whose processes it cannot see', async () => {
