@@ -12,8 +12,8 @@ const root = join(import.meta.dirname, '..');
 
 /** Module name -> the source it mutates and the test files (substrings for scripts/test.mjs) that guard it. */
 export const MODULES = {
-  'state-lock': { mutate: ['src/emulator/state-lock.ts'], tests: ['test/emulator/persistence.test.ts'] },
-  'exports': { mutate: ['src/engine/exports.ts'], tests: ['test/engine/exports.test.ts'] },
+  'state-lock': { mutate: ['src/emulator/state-lock.ts'], tests: ['test/emulator/persistence.test.ts', 'test/emulator/damaged-state.test.ts'] },
+  'exports': { mutate: ['src/engine/exports.ts'], tests: ['test/engine/exports.test.ts', 'test/engine/stacks.test.ts'] },
   'parameters': { mutate: ['src/project/parameters.ts'], tests: ['test/project/project.test.ts'] },
   'redaction': { mutate: ['src/redaction.ts'], tests: ['test/redaction.test.ts', 'test/deploy/secrets.test.ts'] },
   'preview': { mutate: ['src/deploy/preview.ts'], tests: ['test/deploy/plan.test.ts'] },
