@@ -84,6 +84,30 @@ regions:
     assert.deepEqual(values('app'), { Env: 'development', NetworkStack: 'shop-dev-network', VpcId: '<network.VpcId>', Size: 'large' });
   });
 
+  it('names a stack by its pattern, through other stacks\' names, and gives up on a cycle of names', () => {
+    const dir = writeProject({
+      'stackpilot.yaml': `project: shop
+stacks:
+  network: { template: net.yaml }
+  app: { template: net.yaml, name: '\${stacks.network.name}-app' }
+  web: { template: net.yaml, name: '\${stacks.app.name}-web-\${region}' }
+  left: { template: net.yaml, name: '\${stacks.right.name}-l' }
+  right: { template: net.yaml, name: '\${stacks.left.name}-r' }
+environments:
+  dev: { region: eu-west-1 }
+`,
+      'net.yaml': topic(''),
+    });
+    const stacks = loadProject(dir, { env: 'dev', region: 'eu-west-1' }).environments[0].stacks;
+    assert.deepEqual(Object.fromEntries([...stacks].map(([id, s]) => [id, s.name])), {
+      network: 'shop-dev-network',
+      app: 'shop-dev-network-app',
+      web: 'shop-dev-network-app-web-eu-west-1',
+      left: undefined,
+      right: undefined,
+    });
+  });
+
   // docs/manifest.md "Which value wins": the region's overrides (5) come after the environment's stacks.ID.parameters (4).
   it('a region override wins over the environment\'s value for the stack, in that region only', () => {
     const dir = writeProject({
