@@ -108,6 +108,26 @@ environments:
     });
   });
 
+  it('lists the environment\'s shared values that no stack declares, and keeps a stack name reference apart from an output', () => {
+    const dir = writeProject({
+      'stackpilot.yaml': `project: shop
+stacks:
+  network: { template: net.yaml }
+  app: { template: app.yaml, parameters: { Network: '\${stacks.network.name}', Vpc: '\${stacks.network.outputs.VpcId}' } }
+environments:
+  dev:
+    parameters: { Owner: ops, Unused: nobody }
+`,
+      'net.yaml': topic('Parameters:\n  Owner: { Type: String }\n'),
+      'app.yaml': topic('Parameters:\n  Owner: { Type: String }\n  Network: { Type: String }\n  Vpc: { Type: String }\n'),
+    });
+    const env = loadProject(dir, { env: 'dev' }).environments[0];
+    assert.deepEqual(env.unclaimed.map((a) => `${a.key}=${a.value}`), ['Unused=nobody']);
+    const app = env.stacks.get('app')!.values;
+    assert.deepEqual([app.get('Network')?.value, app.get('Network')?.fromOutput], ['shop-dev-network', undefined]);
+    assert.deepEqual([app.get('Vpc')?.value, app.get('Vpc')?.fromOutput?.output], [undefined, 'VpcId']);
+  });
+
   // docs/manifest.md "Which value wins": the region's overrides (5) come after the environment's stacks.ID.parameters (4).
   it('a region override wins over the environment\'s value for the stack, in that region only', () => {
     const dir = writeProject({
