@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   // The vendored corpus and build outputs are not ours to lint.
-  { ignores: ['dist/', 'generated/', 'test/corpus/', '**/node_modules/'] },
+  { ignores: ['dist/', 'generated/', 'test/corpus/', '**/node_modules/', '.stryker-tmp/', 'reports/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -30,14 +30,21 @@ export function ruleFindings(path: string, rule: string, options: LoadOptions = 
 }
 
 const temporary: string[] = [];
+// On exit, whether the tests passed or failed: node:test ends each file's process normally after a failed assertion.
 process.on('exit', () => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A new empty folder under the system's temporary folder, removed when this test file's process exits. */
+export function temporaryFolder(purpose = 'test'): string {
+  const dir = mkdtempSync(join(tmpdir(), `stackpilot-${purpose}-`));
+  temporary.push(dir);
+  return dir;
+}
+
 /** Writes files (path -> content) into a new temporary folder (removed when the tests end) and returns the folder. */
 export function writeProject(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stackpilot-test-'));
-  temporary.push(dir);
+  const dir = temporaryFolder();
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);

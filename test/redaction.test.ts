@@ -31,6 +31,15 @@ describe('redaction', () => {
     assert.equal(redactText('pin 1234', ['1234']), 'pin ****');
   });
 
+  it('looks for Base64 fragments of 8 characters and more inside longer Base64, and not for shorter ones', () => {
+    // 'hunter2' one byte past a multiple of three leaves exactly 8 characters no neighbour affects.
+    const around = base64('xhunter2yy');
+    assert.ok(!redactText(around, ['hunter2']).includes(around.slice(2, 10)), redactText(around, ['hunter2']));
+    assert.match(redactText(around, ['hunter2']), /\*\*\*\*/);
+    // 'abcd' leaves at most 5 such characters ('YWJjZ'): an identifier that holds them by chance stays as it is.
+    assert.equal(redactText('stack id XYWJjZQ7', ['abcd']), 'stack id XYWJjZQ7');
+  });
+
   it('masks the longest secret whole when one holds another', () => {
     assert.equal(redactText('token=abcd-efgh', ['abcd', 'abcd-efgh']), 'token=****');
   });

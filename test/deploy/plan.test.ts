@@ -50,6 +50,30 @@ describe('stackpilot plan', () => {
     assert.equal(cli.code, 0);
     assert.match(cli.stdout, /^ {2}Modify +Jobs +AWS::DynamoDB::Table +True +KeySchema +⚠ data at risk$/m);
   });
+
+  // A replacement deletes the old resource by its UpdateReplacePolicy, a removal by its DeletionPolicy
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html):
+  // with the two policies different, each verdict must follow its own.
+  it('judges a replacement by UpdateReplacePolicy and a removal by DeletionPolicy', async () => {
+    const table = (id: string, key: string, deletion: string, replace: string) =>
+      `  ${id}:\n    Type: AWS::DynamoDB::Table\n    DeletionPolicy: ${deletion}\n    UpdateReplacePolicy: ${replace}\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions: [{ AttributeName: ${key}, AttributeType: S }]\n      KeySchema: [{ AttributeName: ${key}, KeyType: HASH }]\n`;
+    const replaced = (key: string) => table('KeptOnReplace', key, 'Delete', 'Retain') + table('LostOnReplace', key, 'Retain', 'Delete');
+    const removed = table('KeptOnRemove', 'id', 'Retain', 'Delete') + table('LostOnRemove', 'id', 'Delete', 'Retain');
+    const dir = writeProject({
+      'stackpilot.yaml': 'project: jobs\nstacks:\n  data: { template: data.yaml }\nenvironments:\n  dev: {}\n',
+      'data.yaml': `Resources:\n${replaced('id')}${removed}`,
+    });
+    assert.equal((await deployProject(dir, { target: 'local', concurrency: 1, yes: false }, () => {})).ok, true);
+    writeFileSync(join(dir, 'data.yaml'), `Resources:\n${replaced('job_id')}`);
+    const report = await planProject(dir, { target: 'local' }, () => {});
+    const verdicts = Object.fromEntries(report.stacks[0].changes.map((c) => [c.logicalId, `${c.action}${c.replacement ? ` (replace: ${c.replacement})` : ''} ${c.dataAtRisk ? 'at risk' : 'kept'}`]));
+    assert.deepEqual(verdicts, {
+      KeptOnReplace: 'Modify (replace: True) kept',
+      LostOnReplace: 'Modify (replace: True) at risk',
+      KeptOnRemove: 'Remove kept',
+      LostOnRemove: 'Remove at risk',
+    });
+  });
 });
 
 describe('stackpilot plan and deploy: an import of an export that does not exist', () => {

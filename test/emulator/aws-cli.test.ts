@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { serveLocalAws, type LocalAwsServer } from '../../src/emulator/http-server.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { temporaryFolder } from '../helpers.ts';
 
 const run = promisify(execFile);
 
@@ -16,7 +16,7 @@ async function aws(server: LocalAwsServer, ...args: string[]): Promise<string> {
 }
 
 async function awsAs(server: LocalAwsServer, credentials: { accessKeyId: string; secretAccessKey: string }, ...args: string[]): Promise<string> {
-  const isolated = mkdtempSync(join(tmpdir(), 'stackpilot-awscli-'));
+  const isolated = temporaryFolder('awscli');
   try {
     const { stdout } = await run('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], {
       env: {
@@ -58,7 +58,7 @@ describe('the aws CLI against local serve', () => {
     const listed = JSON.parse(await aws(server, 's3api', 'list-buckets')) as { Buckets: { Name: string }[] };
     assert.deepEqual(listed.Buckets.map((b) => b.Name), ['cli-bucket']);
 
-    const file = join(mkdtempSync(join(tmpdir(), 'stackpilot-cli-upload-')), 'notes with space.txt');
+    const file = join(temporaryFolder('cli-upload'), 'notes with space.txt');
     writeFileSync(file, 'uploaded by the aws CLI');
     await aws(server, 's3', 'cp', file, 's3://cli-bucket/docs/notes with space.txt');
     const objects = JSON.parse(await aws(server, 's3api', 'list-objects-v2', '--bucket', 'cli-bucket', '--prefix', 'docs/')) as { Contents: { Key: string; Size: number }[] };
@@ -71,7 +71,7 @@ describe('the aws CLI against local serve', () => {
   });
 
   it('deploys and describes CloudFormation stacks, and reports their errors', async () => {
-    const templateFile = join(mkdtempSync(join(tmpdir(), 'stackpilot-cli-template-')), 'template.json');
+    const templateFile = join(temporaryFolder('cli-template'), 'template.json');
     writeFileSync(templateFile, JSON.stringify({ Parameters: { Stage: { Type: 'String' } }, Resources: { Queue: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { Ref: 'Stage' } } } }, Outputs: { Stage: { Value: { Ref: 'Stage' } } } }));
     const created = JSON.parse(
       await aws(server, 'cloudformation', 'create-stack', '--stack-name', 'cli-stack', '--template-body', `file://${templateFile}`, '--parameters', 'ParameterKey=Stage,ParameterValue=beta', '--tags', 'Key=owner,Value=cli'),
@@ -112,7 +112,7 @@ describe('the aws CLI against local serve', () => {
 describe('the aws CLI against local serve: CloudFormation as AWS answers it', () => {
   let local: LocalAws;
   let server: LocalAwsServer;
-  const folder = mkdtempSync(join(tmpdir(), 'stackpilot-cli-cfn-'));
+  const folder = temporaryFolder('cli-cfn');
 
   before(async () => {
     local = await LocalAws.open();
@@ -121,7 +121,6 @@ describe('the aws CLI against local serve: CloudFormation as AWS answers it', ()
   after(async () => {
     await server.close();
     await local.close();
-    rmSync(folder, { recursive: true, force: true });
   });
 
   const templateFile = (name: string, body: unknown) => {
@@ -178,7 +177,7 @@ describe('the aws CLI against local serve: CloudFormation as AWS answers it', ()
 
 /** A Python script run with boto3 against `local serve`, any key, isolated from the user's own AWS configuration. */
 async function boto3(server: LocalAwsServer, script: string): Promise<string> {
-  const isolated = mkdtempSync(join(tmpdir(), 'stackpilot-boto3-'));
+  const isolated = temporaryFolder('boto3');
   const env = { PATH: process.env.PATH, HOME: isolated, AWS_ACCESS_KEY_ID: 'anything', AWS_SECRET_ACCESS_KEY: 'anything', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: join(isolated, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(isolated, 'credentials'), ENDPOINT: server.url };
   try {
     return (await run('python3', ['-c', `import boto3, json, os\nendpoint = os.environ['ENDPOINT']\n${script}`], { env })).stdout;
@@ -230,7 +229,7 @@ describe('the aws CLI against local serve --credentials', () => {
 
   it('signs as the server checks, for uploads, listings, presigned links and the other services', async () => {
     await awsAs(server, team, 's3api', 'create-bucket', '--bucket', 'team-bucket');
-    const file = join(mkdtempSync(join(tmpdir(), 'stackpilot-cli-upload-')), 'report (final) ü.txt');
+    const file = join(temporaryFolder('cli-upload'), 'report (final) ü.txt');
     writeFileSync(file, 'signed by the aws CLI');
     await awsAs(server, team, 's3', 'cp', file, 's3://team-bucket/reports/report (final) ü.txt');
     const objects = JSON.parse(await awsAs(server, team, 's3api', 'list-objects-v2', '--bucket', 'team-bucket', '--prefix', 'reports/')) as { Contents: { Key: string }[] };

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StackpilotError } from '../../src/errors.ts';
 import { itemFileName } from '../../src/emulator/item-files.ts';
@@ -107,7 +107,14 @@ describe('damaged local state: S3', () => {
     writeFileSync(join(dataDir, 's3', '.DS_Store'), 'finder');
     writeFileSync(join(dataDir, 's3', BUCKET, 'objects', 'notes.txt'), 'mine');
     const local = await LocalAws.open({ dataDir });
-    await local.close();
+    try {
+      const s3 = new S3Client(local.clientConfig());
+      assert.deepEqual((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name), [BUCKET]);
+      assert.deepEqual((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents?.map((o) => o.Key), [KEY]);
+      assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }))).Body?.transformToString(), '{}');
+    } finally {
+      await local.close();
+    }
   });
 });
 

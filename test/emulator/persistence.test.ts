@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -11,10 +11,29 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { StackpilotError } from '../../src/errors.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { LOCK_FILE } from '../../src/emulator/state-lock.ts';
-import { holdLocalState, killHard } from '../helpers.ts';
+import { holdLocalState, killHard, temporaryFolder } from '../helpers.ts';
+
+function lockOwner(dir: string): { pid: number; hostname: string; since: string } {
+  return JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { pid: number; hostname: string; since: string };
+}
+
+/** Opens a folder whose lock names a gone process: the lock now names this process, and a second open is refused until close. */
+async function assertTakenOverByThisProcess(dir: string): Promise<void> {
+  const local = await LocalAws.open({ dataDir: dir });
+  try {
+    const owner = lockOwner(dir);
+    assert.equal(owner.pid, process.pid);
+    assert.equal(owner.hostname, hostname());
+    assert.ok(Date.now() - Date.parse(owner.since) < 60_000, `the lock is dated now: ${owner.since}`);
+    await assert.rejects(LocalAws.open({ dataDir: dir }), { code: 'LocalStateLocked', message: new RegExp(`in use by process ${process.pid}\\b`) });
+  } finally {
+    await local.close();
+  }
+  assert.ok(!existsSync(join(dir, LOCK_FILE)), 'close releases the lock taken over');
+}
 
 function dataDir(): string {
-  return join(mkdtempSync(join(tmpdir(), 'stackpilot-local-')), '.stackpilot', 'local');
+  return join(temporaryFolder('local'), '.stackpilot', 'local');
 }
 
 describe('local state on disk', () => {
@@ -88,16 +107,67 @@ describe('local state on disk', () => {
       await killHard(holder);
     }
     // Killed without cleanup: its lock file stays, naming a dead process.
-    assert.ok(existsSync(join(dir, LOCK_FILE)));
-    const local = await LocalAws.open({ dataDir: dir });
-    await local.close();
+    assert.equal(lockOwner(dir).pid, holder.pid);
+    await assertTakenOverByThisProcess(dir);
   });
 
   it('takes over a lock file left by a process that no longer exists', async () => {
     const dir = dataDir();
     await (await LocalAws.open({ dataDir: dir })).close();
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: (await import('node:os')).hostname(), since: '2020-01-01T00:00:00.000Z' }));
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' }));
+    await assertTakenOverByThisProcess(dir);
+  });
+
+  it('keeps a lock whose process is alive, even when it is old', async () => {
+    const dir = dataDir();
+    await (await LocalAws.open({ dataDir: dir })).close();
+    // The test runner that started this file: alive, and not this process.
+    const lock = JSON.stringify({ pid: process.ppid, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' });
+    writeFileSync(join(dir, LOCK_FILE), lock);
+    await assert.rejects(LocalAws.open({ dataDir: dir }), { code: 'LocalStateLocked', message: new RegExp(`in use by process ${process.ppid} \\(on ${hostname()} since 2020-01-01T00:00:00.000Z\\)`) });
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), lock, 'a refused open leaves the holder\'s lock as it was');
+  });
+
+  it('takes over a lock file that names no process: empty, not JSON, or a pid that is not a number', async () => {
+    const dir = dataDir();
+    await (await LocalAws.open({ dataDir: dir })).close();
+    for (const content of ['', 'not json', JSON.stringify({ pid: String(process.ppid), hostname: hostname(), since: '2020-01-01T00:00:00.000Z' })]) {
+      writeFileSync(join(dir, LOCK_FILE), content);
+      await assertTakenOverByThisProcess(dir);
+    }
+  });
+
+  it('takes over a lock naming this process that this process does not hold (left by an earlier run with the same pid)', async () => {
+    const dir = dataDir();
+    await (await LocalAws.open({ dataDir: dir })).close();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' }));
+    await assertTakenOverByThisProcess(dir);
+  });
+
+  it('close leaves a lock that another process has taken since', async () => {
+    const dir = dataDir();
     const local = await LocalAws.open({ dataDir: dir });
+    const theirs = JSON.stringify({ pid: process.ppid, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' });
+    writeFileSync(join(dir, LOCK_FILE), theirs);
     await local.close();
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), theirs);
+  });
+
+  it('writes the lock readable by its owner only, and leaves no draft beside it', async () => {
+    const dir = dataDir();
+    const local = await LocalAws.open({ dataDir: dir });
+    try {
+      assert.equal(statSync(join(dir, LOCK_FILE)).mode & 0o777, 0o600);
+      assert.deepEqual(readdirSync(dir).filter((name) => name.includes(LOCK_FILE)), [LOCK_FILE]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('keeps a lock taken on another host, whose processes it cannot see', async () => {
+    const dir = dataDir();
+    await (await LocalAws.open({ dataDir: dir })).close();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: `not-${hostname()}`, since: '2020-01-01T00:00:00.000Z' }));
+    await assert.rejects(LocalAws.open({ dataDir: dir }), { code: 'LocalStateLocked', message: new RegExp(`in use by process ${2 ** 22 + 12345} \\(on not-`) });
   });
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CloudFormationClient, CreateChangeSetCommand, CreateStackCommand, ExecuteChangeSetCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
@@ -14,6 +13,7 @@ import { SECRETS_KEY_FILE } from '../../src/emulator/state-secrets.ts';
 import { StackpilotError } from '../../src/errors.ts';
 import { StackStore } from '../../src/engine/stack-store.ts';
 import type { ChangeSetRecord, StackRecord } from '../../src/engine/state.ts';
+import { temporaryFolder } from '../helpers.ts';
 
 // Files must come out owner-only whatever the umask: test with the usual, looser one.
 process.umask(0o022);
@@ -44,7 +44,7 @@ const copyTemplate = JSON.stringify({
 });
 
 function newDataDir(): { stackpilot: string; dataDir: string } {
-  const stackpilot = join(mkdtempSync(join(tmpdir(), 'stackpilot-secrets-')), '.stackpilot');
+  const stackpilot = join(temporaryFolder('secrets'), '.stackpilot');
   return { stackpilot, dataDir: join(stackpilot, 'local') };
 }
 

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetBucketTaggingCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
-import { fixture } from '../helpers.ts';
+import { fixture, temporaryFolder } from '../helpers.ts';
 import { inventory } from '../local-inventory.ts';
 
 const CRASH_AT = fixture('crash', 'crash-at.ts');
@@ -31,7 +29,7 @@ async function reopen(dataDir: string): Promise<{ local: LocalAws; cfn: CloudFor
   return { local, cfn: new CloudFormationClient(local.clientConfig()) };
 }
 
-const stateDir = () => join(mkdtempSync(join(tmpdir(), 'stackpilot-crash-')), '.stackpilot', 'local');
+const stateDir = () => join(temporaryFolder('crash'), '.stackpilot', 'local');
 const body = (template: unknown) => JSON.stringify(template);
 
 async function stack(cfn: CloudFormationClient, name: string) {

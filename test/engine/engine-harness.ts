@@ -1,6 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { temporaryFolder } from '../helpers.ts';
 import type { FaultRule } from '../../src/engine/api.ts';
 import { seededRandom } from '../../src/engine/ids.ts';
 import * as CFN from '@aws-sdk/client-cloudformation';
@@ -58,7 +57,7 @@ export async function openEngine(options: { stateDir?: string; timeScale?: numbe
   };
 }
 
-export const tempDir = () => mkdtempSync(join(tmpdir(), 'stackpilot-engine-'));
+export const tempDir = () => temporaryFolder('engine');
 
 export async function stackOf(engine: CloudFormationOverSdk, name: string) {
   const { Stacks } = await engine.describeStacks({ StackName: name });
@@ -102,4 +101,17 @@ export async function update(engine: CloudFormationOverSdk, name: string, templa
   await engine.updateStack({ StackName: name, TemplateBody: typeof template === 'string' ? template : JSON.stringify(template), ...extra });
   await engine.settled();
   return statusOf(engine, name);
+}
+
+/** Asserts that every expected line is present, in this order (a missing line fails, never compares as -1). */
+export function assertInOrder(lines: readonly string[], ...expected: string[]): void {
+  let from = 0;
+  for (const line of expected) {
+    const at = lines.indexOf(line, from);
+    if (at === -1) {
+      const anywhere = lines.indexOf(line);
+      throw new assert.AssertionError({ message: anywhere === -1 ? `missing: ${line}\n${lines.join('\n')}` : `out of order: ${line}\n${lines.join('\n')}`, actual: lines, expected });
+    }
+    from = at + 1;
+  }
 }

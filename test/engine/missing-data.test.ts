@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { temporaryFolder } from '../helpers.ts';
 
 const template = JSON.stringify({
   Resources: {
@@ -28,7 +28,7 @@ async function drift(dataDir: string) {
 
 describe('data gone from the local data planes', () => {
   it('shows as drift DELETED on the resources whose data is gone, until it is back', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'stackpilot-missing-')), '.stackpilot', 'local');
+    const dataDir = join(temporaryFolder('missing'), '.stackpilot', 'local');
     const local = await LocalAws.open({ dataDir });
     await new CloudFormationClient(local.clientConfig()).send(new CreateStackCommand({ StackName: 'shop', TemplateBody: template }));
     await local.settled();

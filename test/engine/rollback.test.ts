@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, update, type CloudFormationOverSdk, type Harness } from './engine-harness.ts';
+import { assertInOrder, deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, update, type CloudFormationOverSdk, type Harness } from './engine-harness.ts';
 
 const table = (key: string) => ({
   Type: 'AWS::DynamoDB::Table',
@@ -80,7 +80,7 @@ describe('failure and rollback', () => {
     const after = lines.slice(rollback);
     assert.ok(after.includes('orders UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'));
     for (const id of ['Added', 'Broken', 'Table']) assert.ok(after.includes(`${id} DELETE_COMPLETE`), `${id} removed at cleanup`);
-    assert.ok(after.indexOf('Topic UPDATE_COMPLETE') < after.indexOf('orders UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'));
+    assertInOrder(after, 'Topic UPDATE_COMPLETE', 'orders UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
     assert.equal(after.at(-1), 'orders UPDATE_ROLLBACK_COMPLETE');
   });
 

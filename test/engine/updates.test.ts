@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DescribeTableCommand, GetItemCommand, ListBackupsCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { deploy, eventLines, openEngine, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
+import { assertInOrder, deploy, eventLines, openEngine, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
 
 const keyed = (key: string, extra: Record<string, unknown> = {}, policies: Record<string, string> = {}) => ({
   Type: 'AWS::DynamoDB::Table',
@@ -102,8 +102,7 @@ describe('stack updates', () => {
     assert.deepEqual(Object.keys(after).sort(), ['Fresh', 'Thing']);
     assert.match(after.Thing, /^https:\/\/sqs\./);
     const lines = await eventLines(h.engine, 'shape');
-    const cleanup = lines.indexOf('shape UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-    assert.ok(lines.indexOf('Gone DELETE_COMPLETE') > cleanup && lines.indexOf('Fresh CREATE_COMPLETE') < cleanup);
+    assertInOrder(lines, 'Fresh CREATE_COMPLETE', 'shape UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'Gone DELETE_COMPLETE');
     assert.notEqual(after.Thing, before.Thing);
   });
 

@@ -16,7 +16,7 @@ import { summarize } from '../../src/validate/format/summary.ts';
 import { formatText } from '../../src/validate/format/text.ts';
 import { RULES } from '../../src/validate/rules/index.ts';
 import { BUILT_IN_RULES, validatePath } from '../../src/validate/validate.ts';
-import type { CaseReply, CaseRequest, Outcome } from './isolated-runner.ts';
+import { SCRATCH_ENV, type CaseReply, type CaseRequest, type Outcome } from './isolated-runner.ts';
 
 const REGION = 'us-east-1';
 /** A fresh local account every so many engine cases, so stacks from earlier cases don't pile up. */
@@ -100,7 +100,7 @@ async function runEngine(request: Extract<CaseRequest, { target: 'engine' }>): P
 }
 
 function runValidate(request: Extract<CaseRequest, { target: 'validate' }>): Outcome[] {
-  const dir = mkdtempSync(join(tmpdir(), 'stackpilot-hostile-'));
+  const dir = mkdtempSync(join(process.env[SCRATCH_ENV] ?? tmpdir(), 'stackpilot-hostile-'));
   try {
     for (const [path, content] of Object.entries(request.files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { temporaryFolder } from '../helpers.ts';
 
 /** One input to read: files for `stackpilot validate`, or a template body for the local engine. */
 export type CaseRequest = { id?: number } & (
@@ -29,6 +30,8 @@ export interface CaseReply {
 }
 
 const CHILD = join(import.meta.dirname, 'isolated-child.ts');
+/** The folder (made and removed by the runner) where a child writes its cases' files. */
+export const SCRATCH_ENV = 'STACKPILOT_FUZZ_SCRATCH';
 const TSX_LOADER = import.meta.resolve('tsx');
 /** Past this heap, a blow-up ends the child (seen as a crash) instead of taking the machine's memory. */
 const CHILD_HEAP_MB = 1024;
@@ -40,6 +43,7 @@ const CHILD_HEAP_MB = 1024;
  */
 export class IsolatedRunner {
   private child: ChildProcess | undefined;
+  private scratch: string | undefined;
   private nextId = 0;
   /** Highest peak RSS any child reported. */
   peakRssMb = 0;
@@ -49,9 +53,11 @@ export class IsolatedRunner {
   constructor(private readonly budgetMs = 30_000) {}
 
   private async start(): Promise<ChildProcess> {
+    // A child killed on a hang cannot clean up: its folders live in one this process removes.
+    this.scratch ??= temporaryFolder('hostile');
     const child = fork(CHILD, [], {
       execArgv: ['--import', TSX_LOADER, `--max-old-space-size=${CHILD_HEAP_MB}`],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', [SCRATCH_ENV]: this.scratch },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     child.stderr!.resume();

@@ -83,6 +83,75 @@ regions:
     assert.deepEqual(values('network'), { Env: 'development', Cidr: '10.1.0.0/16' });
     assert.deepEqual(values('app'), { Env: 'development', NetworkStack: 'shop-dev-network', VpcId: '<network.VpcId>', Size: 'large' });
   });
+
+  it('names a stack by its pattern, through other stacks\' names, and gives up on a cycle of names', () => {
+    const dir = writeProject({
+      'stackpilot.yaml': `project: shop
+stacks:
+  network: { template: net.yaml }
+  app: { template: net.yaml, name: '\${stacks.network.name}-app' }
+  web: { template: net.yaml, name: '\${stacks.app.name}-web-\${region}' }
+  left: { template: net.yaml, name: '\${stacks.right.name}-l' }
+  right: { template: net.yaml, name: '\${stacks.left.name}-r' }
+environments:
+  dev: { region: eu-west-1 }
+`,
+      'net.yaml': topic(''),
+    });
+    const stacks = loadProject(dir, { env: 'dev', region: 'eu-west-1' }).environments[0].stacks;
+    assert.deepEqual(Object.fromEntries([...stacks].map(([id, s]) => [id, s.name])), {
+      network: 'shop-dev-network',
+      app: 'shop-dev-network-app',
+      web: 'shop-dev-network-app-web-eu-west-1',
+      left: undefined,
+      right: undefined,
+    });
+  });
+
+  it('lists the environment\'s shared values that no stack declares, and keeps a stack name reference apart from an output', () => {
+    const dir = writeProject({
+      'stackpilot.yaml': `project: shop
+stacks:
+  network: { template: net.yaml }
+  app: { template: app.yaml, parameters: { Network: '\${stacks.network.name}', Vpc: '\${stacks.network.outputs.VpcId}' } }
+environments:
+  dev:
+    parameters: { Owner: ops, Unused: nobody }
+`,
+      'net.yaml': topic('Parameters:\n  Owner: { Type: String }\n'),
+      'app.yaml': topic('Parameters:\n  Owner: { Type: String }\n  Network: { Type: String }\n  Vpc: { Type: String }\n'),
+    });
+    const env = loadProject(dir, { env: 'dev' }).environments[0];
+    assert.deepEqual(env.unclaimed.map((a) => `${a.key}=${a.value}`), ['Unused=nobody']);
+    const app = env.stacks.get('app')!.values;
+    assert.deepEqual([app.get('Network')?.value, app.get('Network')?.fromOutput], ['shop-dev-network', undefined]);
+    assert.deepEqual([app.get('Vpc')?.value, app.get('Vpc')?.fromOutput?.output], [undefined, 'VpcId']);
+  });
+
+  // docs/manifest.md "Which value wins": the region's overrides (5) come after the environment's stacks.ID.parameters (4).
+  it('a region override wins over the environment\'s value for the stack, in that region only', () => {
+    const dir = writeProject({
+      'stackpilot.yaml': `project: shop
+region: us-east-1
+stacks:
+  app: { template: app.yaml, parameters: { Size: tiny } }
+environments:
+  dev:
+    stacks:
+      app: { parameters: { Size: large, Tier: gold } }
+regions:
+  us-west-2: { parameters: { Size: xlarge } }
+`,
+      'app.yaml': topic('Parameters:\n  Size: { Type: String }\n  Tier: { Type: String }\n'),
+    });
+    const valuesIn = (region?: string) => {
+      const stack = loadProject(dir, { env: 'dev', region }).environments[0].stacks.get('app')!;
+      return Object.fromEntries([...stack.values].map(([k, v]) => [k, `${v.value} (${v.scope})`]));
+    };
+    assert.deepEqual(valuesIn('us-west-2'), { Size: 'xlarge (region)', Tier: 'gold (stack)' });
+    assert.deepEqual(valuesIn('us-east-1'), { Size: 'large (stack)', Tier: 'gold (stack)' });
+    assert.deepEqual(valuesIn(), { Size: 'large (stack)', Tier: 'gold (stack)' });
+  });
 });
 
 describe('nested stacks and the stack graph', () => {

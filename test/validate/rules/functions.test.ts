@@ -37,12 +37,13 @@ describe('SP1101 intrinsic function shape and arity', () => {
 });
 
 describe('SP1102 Ref to an unknown name', () => {
-  it('reports Refs to unknown names, pseudo parameters that do not exist, and resources within Conditions', () => {
+  it('reports Refs to unknown names (in Resources and Outputs), pseudo parameters that do not exist, and resources within Conditions', () => {
     assert.deepEqual(ruleFindings(rules('SP1102', 'bad.yaml'), 'SP1102'), [
       '8:30 Conditions can only refer to parameters, not to resource AlertsTopic',
       '13:23 Ref to TopicName, which is not a parameter, resource or pseudo parameter of this template',
       '14:25 Ref to AWS::Stage (not a pseudo parameter), which is not a parameter, resource or pseudo parameter of this template',
       '18:22 Ref to AlertTopic, which is not a parameter, resource or pseudo parameter of this template',
+      '25:17 Ref to AlertSubscription, which is not a parameter, resource or pseudo parameter of this template',
     ]);
   });
 
