@@ -122,8 +122,8 @@ export class Engine implements CloudFormationApi {
 
   async listStacks(input: CFN.ListStacksCommandInput): Promise<Reply<CFN.ListStacksCommandOutput>> {
     const filter = input.StackStatusFilter && input.StackStatusFilter.length > 0 ? new Set<string>(input.StackStatusFilter) : undefined;
-    const stacks = [...this.store.stacks.values()].filter((s) => !filter || filter.has(s.status));
-    return { StackSummaries: stacks.reverse().map(stackSummaryView) };
+    const stacks = this.store.listed().filter((s) => !filter || filter.has(s.status));
+    return { StackSummaries: stacks.map(stackSummaryView) };
   }
 
   async describeStackEvents(input: CFN.DescribeStackEventsCommandInput): Promise<Reply<CFN.DescribeStackEventsCommandOutput>> {

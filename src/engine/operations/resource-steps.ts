@@ -43,7 +43,7 @@ export function providerRequest(op: StackOperation, logicalId: string, type: str
 function claimFor(op: StackOperation, record: ResourceRecord): (physicalId: string) => void {
   return (physicalId) => {
     record.claimedId = physicalId;
-    op.runtime.store.changed(op.stack);
+    op.runtime.store.changed(op.stack, record.logicalId);
     op.runtime.store.persist();
   };
 }
@@ -156,7 +156,7 @@ export async function updateResource(op: StackOperation, resource: ResourceDecla
     // Intent before effect: the record holds the new properties before the data plane changes,
     // so a rollback (after a failure, or after a crash halfway) reverts whatever was applied.
     current.properties = properties;
-    runtime.store.changed(stack);
+    runtime.store.changed(stack, current.logicalId);
     runtime.store.persist();
     current.attributes = await providerFor(resource.type).update({ ...request, physicalId: current.physicalId!, attributes: current.attributes, previousProperties, previousResolved });
     runtime.setResourceStatus(stack, current, 'UPDATE_COMPLETE', undefined, op.token, shown);
