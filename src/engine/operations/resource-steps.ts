@@ -1,5 +1,6 @@
 import { isNestedStackType } from '../../spec/resource-facts.ts';
 import type { ResourceDeclaration } from '../../template/model.ts';
+import { EventLoopShare } from '../../emulator/event-loop-share.ts';
 import { injectedFault } from '../faults.ts';
 import { simulateDuration } from '../durations.ts';
 import { customName } from '../resources/physical-ids.ts';
@@ -15,6 +16,8 @@ type Verb = 'create' | 'update' | 'delete';
 
 /** Fails the step when an injected fault matches, after the simulated time the operation takes. */
 async function pace(op: StackOperation, logicalId: string, type: string, verb: Verb): Promise<void> {
+  // Hundreds of steps start at once: each waits its turn, so that requests being answered meanwhile are not held up.
+  await EventLoopShare.process.turn();
   await simulateDuration(type, verb, op.runtime.options.timeScale);
   const fault = injectedFault(op.runtime.options.faults, { stackName: op.stack.stackName, logicalId, type, operation: verb }, op.runtime.random);
   if (fault) throw new ProviderError(fault);
