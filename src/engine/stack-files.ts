@@ -45,7 +45,7 @@ interface ChangeLine {
 }
 
 /** Once the change log outgrows both this and the snapshot, the snapshot is written again. */
-const MIN_LOG_BYTES = 256 * 1024;
+const MIN_LOG_BYTES = 64 * 1024;
 
 /** The state of one stack's files, as this process last wrote them. */
 interface Written {
