@@ -1,5 +1,6 @@
 import { CreateStackCommand, DeleteStackCommand, UpdateStackCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { median } from './measure.ts';
@@ -139,13 +140,15 @@ async function benchCycles(): Promise<void> {
  */
 export async function benchScale(parts: string[] = []): Promise<void> {
   const runs = (part: string) => parts.length === 0 || parts.includes(part);
-  console.log('local engine at scale: `stackpilot local serve` driven by SDK clients over HTTP');
+  // Timings and latencies say little on a machine busy with other work: the load is shown with them.
+  console.log(`local engine at scale: \`stackpilot local serve\` driven by SDK clients over HTTP (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
   if (runs('ssm')) await benchGrowth('ssm');
   if (runs('mixed')) {
     const slowest = await benchGrowth('mixed');
     console.log(`  slowest DescribeStacks while the 2,000-resource mixed deployment was created   ${slowest.toFixed(0)} ms   (target <= 100 ms: ${pass(slowest <= 100)})`);
   }
   if (runs('cycles')) await benchCycles();
+  console.log(`  (load average at the end ${loadavg()[0].toFixed(1)})`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await benchScale(process.argv.slice(2));
