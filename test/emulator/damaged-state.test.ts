@@ -112,13 +112,15 @@ describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () 
   const documents = [
     { name: 'SSM', file: (dataDir: string) => join(dataDir, 'ssm', 'us-east-1.json'), wrongShape: '{"/state/param": {}}', wrongShapeProblem: /has parameter \/state\/param, which has no versions/ },
     { name: 'Secrets Manager', file: (dataDir: string) => join(dataDir, 'secretsmanager', 'us-east-1.json'), wrongShape: '{"state-secret": {"name": "state-secret"}}', wrongShapeProblem: /has secret state-secret, which has no ARN/ },
-    { name: 'DynamoDB', file: (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'emulator-state.json'), wrongShape: '{}', wrongShapeProblem: /has no table settings/ },
+    // Each table's settings are a file of their own.
+    { name: 'DynamoDB table settings', file: (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'settings', `${TABLE}.json`), wrongShape: '"on"', wrongShapeProblem: /is not a JSON object/ },
   ];
   for (const document of documents) {
     it(`names a truncated ${document.name} document`, async () => {
       const { project, dataDir } = await projectWithLocalState();
       const file = document.file(dataDir);
-      writeFileSync(file, readFileSync(file, 'utf8').slice(0, 10));
+      const text = readFileSync(file, 'utf8');
+      writeFileSync(file, text.slice(0, Math.min(10, text.length - 1)));
       const error = await assertDamagedAtOpen(dataDir, file, /is not valid JSON: /);
       assert.ok(error.hint?.includes(`remove ${file}`), error.hint);
       assertDamagedInCli(project, file, /is not valid JSON/);

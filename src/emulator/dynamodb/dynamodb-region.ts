@@ -40,17 +40,15 @@ export type Item = Record<string, unknown>;
  */
 export class DynamoRegion {
   private readonly backupItems = new Map<string, Item[]>();
-  private readonly tableSettings: Record<string, TableSettings>;
 
   private constructor(
     readonly region: string,
     readonly accountId: string,
     private readonly folder: string | undefined,
     private readonly state: JsonDocument<RegionState>,
+    private readonly tableSettings: Record<string, TableSettings>,
     readonly tables: DynaliteTableStore,
-  ) {
-    this.tableSettings = dictionary({ ...state.value.tables, ...(folder ? readTableSettings(join(folder, SETTINGS_FOLDER)) : {}) });
-  }
+  ) {}
 
   /** Opens the region's state (in `folder`, or in memory); damaged state is a StackpilotError. */
   static async open(region: string, accountId: string, folder: string | undefined): Promise<DynamoRegion> {
@@ -63,8 +61,10 @@ export class DynamoRegion {
       },
       repair: { losing: `the encryption, stream, point-in-time recovery, TTL and deletion protection settings of the tables of ${region}, and their backups (the tables and items stay)` },
     });
+    // Read before LevelDB opens: damage found here leaves nothing open.
+    const tableSettings = dictionary<TableSettings>({ ...state.value.tables, ...(folder ? readTableSettings(join(folder, SETTINGS_FOLDER)) : {}) });
     const tables = await DynaliteTableStore.open(folder && join(folder, 'tables'), region, accountId, folder ? { remove: folder, losing: `the DynamoDB tables, items and backups of ${region}` } : undefined);
-    return new DynamoRegion(region, accountId, folder, state, tables);
+    return new DynamoRegion(region, accountId, folder, state, tableSettings, tables);
   }
 
   settings(tableName: string): TableSettings {
