@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, openSync, readFileSync, renameSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createReadStream, existsSync, openSync, readFileSync, renameSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { STATE_FILE_MODE, damagedState, isJsonObject, makeStateFolder, readStateJson, removePath, stateSubfolders, temporaryPathFor, writeFileAtomic, writeJsonAtomic } from '../state-files.ts';
@@ -52,9 +52,14 @@ interface BucketState {
  * named by the key's hash with versions.json and one body file per version, all written
  * atomically). Without a folder, bodies are kept in memory.
  */
+/** What a deleted bucket's record becomes until its folder is removed. */
+const DELETED_MARK = 'bucket.deleted';
+
 export class S3Store {
   private readonly buckets = new Map<string, BucketState>();
   private readonly memoryBodies = new Map<string, Buffer>();
+  /** Folders of deleted buckets being removed in the background, by bucket name. */
+  private readonly removals = new Map<string, Promise<void>>();
 
   constructor(private readonly root: string | undefined) {
     if (root) this.loadFromDisk(root);
@@ -67,7 +72,11 @@ export class S3Store {
         check: (value) => bucketRecordProblem(value, folder),
         repair: { remove: bucketFolder, losing: `bucket ${folder} and its objects` },
       });
-      if (!record) continue;
+      if (!record) {
+        // A deleted bucket whose folder was still being removed when the process stopped.
+        if (existsSync(join(bucketFolder, DELETED_MARK))) this.removeInBackground(folder);
+        continue;
+      }
       const objects = new Map<string, ObjectVersion[]>();
       for (const keyFolder of stateSubfolders(join(bucketFolder, 'objects'))) {
         const file = readStateJson<KeyVersionsFile>(join(bucketFolder, 'objects', keyFolder, 'versions.json'), {
@@ -89,6 +98,8 @@ export class S3Store {
   }
 
   createBucket(record: BucketRecord): void {
+    // The folder of a bucket of that name deleted a moment ago may still be going: it goes now.
+    if (this.root && this.removals.has(record.name)) removePath(join(this.root, record.name));
     this.buckets.set(record.name, { record, objects: new Map() });
     this.saveBucket(record);
   }
@@ -97,9 +108,31 @@ export class S3Store {
     if (this.root) writeJsonAtomic(join(this.root, record.name, 'bucket.json'), record);
   }
 
+  /**
+   * The bucket is gone once its record is: the rest of its folder is removed in the background
+   * (a folder among hundreds can take milliseconds to remove), and by the next open if a kill
+   * comes first.
+   */
   deleteBucket(name: string): void {
     this.buckets.delete(name);
-    if (this.root) removePath(join(this.root, name));
+    if (!this.root) return;
+    renameSync(join(this.root, name, 'bucket.json'), join(this.root, name, DELETED_MARK));
+    this.removeInBackground(name);
+  }
+
+  private removeInBackground(name: string): void {
+    const folder = join(this.root!, name);
+    const removal = rm(folder, { recursive: true, force: true })
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.removals.get(name) === removal) this.removals.delete(name);
+      });
+    this.removals.set(name, removal);
+  }
+
+  /** Resolves once the folders of deleted buckets are removed. */
+  async settled(): Promise<void> {
+    await Promise.all(this.removals.values());
   }
 
   hasAnyVersion(bucket: string): boolean {
