@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, openSync, readFileSync, renameSync } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, openSync, readFileSync, renameSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -52,31 +52,30 @@ interface BucketState {
  * named by the key's hash with versions.json and one body file per version, all written
  * atomically). Without a folder, bodies are kept in memory.
  */
-/** What a deleted bucket's record becomes until its folder is removed. */
-const DELETED_MARK = 'bucket.deleted';
+/** Where deleted buckets' folders go, to be removed in the background: no bucket name starts with a dot. */
+const DELETED_FOLDER = '.deleted';
 
 export class S3Store {
   private readonly buckets = new Map<string, BucketState>();
   private readonly memoryBodies = new Map<string, Buffer>();
-  /** Folders of deleted buckets being removed in the background, by bucket name. */
-  private readonly removals = new Map<string, Promise<void>>();
+  /** Folders of deleted buckets being removed in the background. */
+  private readonly removals = new Set<Promise<void>>();
 
   constructor(private readonly root: string | undefined) {
     if (root) this.loadFromDisk(root);
   }
 
   private loadFromDisk(root: string): void {
+    // Deleted buckets whose folders were still being removed when the process stopped.
+    for (const folder of stateSubfolders(join(root, DELETED_FOLDER))) this.removeInBackground(join(root, DELETED_FOLDER, folder));
     for (const folder of stateSubfolders(root)) {
+      if (folder === DELETED_FOLDER) continue;
       const bucketFolder = join(root, folder);
       const record = readStateJson<BucketRecord>(join(bucketFolder, 'bucket.json'), {
         check: (value) => bucketRecordProblem(value, folder),
         repair: { remove: bucketFolder, losing: `bucket ${folder} and its objects` },
       });
-      if (!record) {
-        // A deleted bucket whose folder was still being removed when the process stopped.
-        if (existsSync(join(bucketFolder, DELETED_MARK))) this.removeInBackground(folder);
-        continue;
-      }
+      if (!record) continue;
       const objects = new Map<string, ObjectVersion[]>();
       for (const keyFolder of stateSubfolders(join(bucketFolder, 'objects'))) {
         const file = readStateJson<KeyVersionsFile>(join(bucketFolder, 'objects', keyFolder, 'versions.json'), {
@@ -98,8 +97,6 @@ export class S3Store {
   }
 
   createBucket(record: BucketRecord): void {
-    // The folder of a bucket of that name deleted a moment ago may still be going: it goes now.
-    if (this.root && this.removals.has(record.name)) removePath(join(this.root, record.name));
     this.buckets.set(record.name, { record, objects: new Map() });
     this.saveBucket(record);
   }
@@ -109,30 +106,29 @@ export class S3Store {
   }
 
   /**
-   * The bucket is gone once its record is: the rest of its folder is removed in the background
-   * (a folder among hundreds can take milliseconds to remove), and by the next open if a kill
-   * comes first.
+   * The bucket is gone once its folder has moved aside (one rename); the folder is removed in the
+   * background (among hundreds of buckets, removing one can take milliseconds), or at the next
+   * open if a kill comes first.
    */
   deleteBucket(name: string): void {
     this.buckets.delete(name);
     if (!this.root) return;
-    renameSync(join(this.root, name, 'bucket.json'), join(this.root, name, DELETED_MARK));
-    this.removeInBackground(name);
+    const aside = join(this.root, DELETED_FOLDER, `${name}.${randomUUID()}`);
+    makeStateFolder(join(this.root, DELETED_FOLDER));
+    renameSync(join(this.root, name), aside);
+    this.removeInBackground(aside);
   }
 
-  private removeInBackground(name: string): void {
-    const folder = join(this.root!, name);
-    const removal = rm(folder, { recursive: true, force: true })
+  private removeInBackground(folder: string): void {
+    const removal: Promise<void> = rm(folder, { recursive: true, force: true })
       .catch(() => undefined)
-      .finally(() => {
-        if (this.removals.get(name) === removal) this.removals.delete(name);
-      });
-    this.removals.set(name, removal);
+      .finally(() => this.removals.delete(removal));
+    this.removals.add(removal);
   }
 
   /** Resolves once the folders of deleted buckets are removed. */
   async settled(): Promise<void> {
-    await Promise.all(this.removals.values());
+    await Promise.all([...this.removals]);
   }
 
   hasAnyVersion(bucket: string): boolean {
