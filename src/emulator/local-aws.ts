@@ -197,6 +197,7 @@ export class LocalAws {
     this.closed = true;
     await Promise.allSettled([...this.engines.values()].map(async (engine) => (await engine).settled()));
     process.off('exit', this.persistOnExit);
+    await this.s3.settled();
     for (const clients of this.clientSets.values()) for (const key of Object.keys(clients) as (keyof AwsClients)[]) clients[key].destroy();
     try {
       await this.dynamodb.close();

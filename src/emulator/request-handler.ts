@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { HttpResponse, type HttpHandler, type HttpRequest } from '@smithy/protocol-http';
+import { EventLoopShare } from './event-loop-share.ts';
 import { identifyTarget } from './service-routing.ts';
 import type { LocalReply, LocalRequest } from './wire.ts';
 
@@ -51,6 +52,7 @@ export class LocalRequestHandler implements HttpHandler {
   constructor(
     private readonly dispatch: LocalDispatch,
     private readonly defaultRegion: string,
+    private readonly share = EventLoopShare.process,
   ) {}
 
   async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
@@ -60,10 +62,11 @@ export class LocalRequestHandler implements HttpHandler {
       { method: request.method, rawPath: request.path, query: flattenQuery(request.query), headers, hostname: request.hostname.toLowerCase(), body: await collectBody(request.body) },
       this.defaultRegion,
     );
+    await this.share.turn();
     const reply = await this.dispatch(local);
     // A network round trip would let the event loop turn; without one, a whole deploy can run as
-    // one chain of promises, and timers and signals (Ctrl-C) would wait for its end.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // one chain of promises, and timers, signals (Ctrl-C) and requests over HTTP would wait for its end.
+    await this.share.turn();
     if (reply.bodyStream) return { response: new HttpResponse({ statusCode: reply.status, headers: reply.headers, body: reply.bodyStream }) };
     const body = local.method === 'HEAD' ? Buffer.alloc(0) : typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
     return {

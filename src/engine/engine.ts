@@ -141,8 +141,8 @@ export class Engine implements CloudFormationApi {
 
   async listStacks(input: CFN.ListStacksCommandInput): Promise<Reply<CFN.ListStacksCommandOutput>> {
     const filter = input.StackStatusFilter && input.StackStatusFilter.length > 0 ? new Set<string>(input.StackStatusFilter) : undefined;
-    const stacks = [...this.store.stacks.values()].filter((s) => !filter || filter.has(s.status));
-    const page = pageOf(stacks.reverse(), input.NextToken);
+    const stacks = this.store.listed().filter((s) => !filter || filter.has(s.status));
+    const page = pageOf(stacks, input.NextToken);
     return { StackSummaries: page.items.map(stackSummaryView), ...nextTokenOf(page) };
   }
 

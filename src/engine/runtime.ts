@@ -118,14 +118,15 @@ export class EngineRuntime {
       ...(reason ? { reason } : {}),
       ...(properties !== undefined ? { properties } : {}),
       ...(token ? { clientRequestToken: token } : {}),
-    });
+    }, resource.logicalId);
   }
 
-  private recordEvent(stack: StackRecord, event: Omit<EventRecord, 'eventId' | 'timestamp'>): void {
+  /** Records an event; `resource` the logical id of the one resource changed, or none when the stack itself did. */
+  private recordEvent(stack: StackRecord, event: Omit<EventRecord, 'eventId' | 'timestamp'>, resource?: string): void {
     const timestamp = this.now();
     const eventId = event.logicalId === stack.stackName && event.type === 'AWS::CloudFormation::Stack' ? randomUuid(this.random) : `${event.logicalId}-${event.status}-${timestamp}`;
     stack.events.push({ eventId, timestamp, ...event });
-    this.store.changed(stack);
+    this.store.changed(stack, resource);
   }
 }
 

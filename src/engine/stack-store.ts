@@ -1,10 +1,12 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { STATE_FILE_MODE, StateFileProblem, damagedState, makeStateFolder, readStateJson, tightenStateModes, writeFileAtomic } from '../emulator/state-files.ts';
+import { makeStateFolder, readStateJson, tightenStateModes, writeFileAtomic } from '../emulator/state-files.ts';
 import { StateSecrets } from '../emulator/state-secrets.ts';
 import { EngineError } from './api.ts';
+import { DeletedStacks } from './deleted-stacks.ts';
 import type { ParameterRecord } from './evaluate/parameters.ts';
-import type { ChangeSetRecord, EngineState, EventRecord, StackRecord } from './state.ts';
+import { StackFiles } from './stack-files.ts';
+import type { ChangeSetRecord, EngineState, StackRecord } from './state.ts';
 
 const STACKS_FOLDER = 'stacks';
 const CHANGE_SETS_FILE = 'change-sets.json';
@@ -12,33 +14,35 @@ const CHANGE_SETS_FILE = 'change-sets.json';
 const LEGACY_STATE_FILE = 'cloudformation-state.json';
 
 /**
- * The engine's stacks and change sets, in memory and, given a state folder, on disk:
+ * The engine's stacks and change sets, in memory and, given a state folder, on disk: each live
+ * stack in files of its own (see StackFiles), deleted stacks apart (see DeletedStacks), and
+ * `change-sets.json`.
  *
- *   stacks/<name>-<uuid>.json          a stack's record without its events, rewritten whole
- *   stacks/<name>-<uuid>.events.jsonl  its events, one JSON object per line, only ever appended
- *   change-sets.json                   the change sets
- *
- * A write touches only what changed (the stacks marked by `changed(stack)`, their new events),
- * through a temporary file and a rename, so a kill never leaves half a record. Changes within one
- * turn of the event loop share one write; `persist()` writes at once, for the moments a kill must
- * not lose: an intent recorded before a data plane is touched.
+ * A write costs what changed, not what is stored: `changed(stack, logicalId)` marks one resource
+ * (its record and its update journal's entries), `changed(stack)` anything of the stack, which is
+ * then written whole. Changes within one turn of the event loop share one write; `persist()`
+ * writes at once, for the moments a kill must not lose: an intent recorded before a data plane is
+ * touched. Writes go through a temporary file and a rename, or append a whole line, so a kill
+ * never leaves half a record.
  *
  * On disk, every string of a record that holds one of its NoEcho parameter values (the values
  * themselves, and the properties, outputs and events the stack made from them) is sealed (see
  * StateSecrets); in memory the records are plain.
  */
 export class StackStore {
+  /** The stacks not deleted (and, without a state folder, the deleted ones too, until they expire). */
   readonly stacks = new Map<string, StackRecord>();
   readonly changeSets = new Map<string, ChangeSetRecord>();
   /** Stack name -> id of the stack by that name that is not deleted. */
   private readonly live = new Map<string, string>();
-  private readonly dirtyStacks = new Set<StackRecord>();
+  /** Stacks changed since the last write, with the logical ids changed, or `all`. */
+  private readonly dirty = new Map<StackRecord, Set<string> | 'all'>();
   private changeSetsDirty = false;
-  /** Stack id -> how many of its events are on disk. */
-  private readonly eventsWritten = new Map<string, number>();
   private writeScheduled = false;
 
   private readonly secrets: StateSecrets | undefined;
+  private readonly files: StackFiles | undefined;
+  readonly deleted: DeletedStacks;
 
   /** `secrets` seals NoEcho values in the files of `stateDir`: by default with a key in stateDir. */
   constructor(
@@ -46,26 +50,28 @@ export class StackStore {
     secrets?: StateSecrets,
   ) {
     this.secrets = stateDir === undefined ? undefined : (secrets ?? StateSecrets.inFolder(stateDir));
+    this.files = stateDir === undefined || !this.secrets ? undefined : new StackFiles(join(stateDir, STACKS_FOLDER), this.secrets);
+    this.deleted = new DeletedStacks(this.files, this.secrets);
   }
 
   /** Reads the saved state as it was last written; what was running then is the caller's to finish. */
   load(): void {
-    const { stateDir, secrets } = this;
-    if (!stateDir || !secrets) return;
+    const { stateDir, secrets, files } = this;
+    if (!stateDir || !secrets || !files) return;
     tightenStateModes(stateDir);
     const legacy = join(stateDir, LEGACY_STATE_FILE);
-    if (existsSync(legacy) && !existsSync(join(stateDir, STACKS_FOLDER))) {
+    if (existsSync(legacy) && !existsSync(files.folder)) {
       this.loadLegacy(legacy);
       return;
     }
-    const folder = join(stateDir, STACKS_FOLDER);
-    const files = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.json')).sort() : [];
-    for (const file of files) {
-      const stack = readStackRecord(join(folder, file), secrets);
-      stack.events = readEvents(join(folder, file.replace(/\.json$/, '.events.jsonl')), secrets);
-      this.eventsWritten.set(stack.stackId, stack.events.length);
-      this.index(stack);
+    const names = existsSync(files.folder) ? readdirSync(files.folder).filter((f) => f.endsWith('.json')).sort() : [];
+    this.deleted.load();
+    for (const name of names) {
+      const stack = files.read(name, { events: true });
+      if (stack.status === 'DELETE_COMPLETE') this.deleted.add(stack);
+      else this.index(stack);
     }
+    for (const stack of this.stacks.values()) secrets.remember(noEchoValues(stack));
     const changeSets =
       readStateJson<ChangeSetRecord[]>(join(stateDir, CHANGE_SETS_FILE), {
         check: (v) => (Array.isArray(v) ? undefined : 'is not a list of change sets'),
@@ -80,6 +86,8 @@ export class StackStore {
     for (const stack of state.stacks) this.add(stack);
     for (const changeSet of state.changeSets ?? []) this.changeSets.set(changeSet.changeSetId, changeSet);
     this.changeSetsDirty = true;
+    this.flush();
+    for (const stack of [...this.stacks.values()]) if (stack.status === 'DELETE_COMPLETE') this.retire(stack);
     this.flush();
     rmSync(file, { force: true });
   }
@@ -96,7 +104,7 @@ export class StackStore {
 
   /** The stack a StackName argument names: a live stack by name, or any stack (deleted ones too) by id. */
   find(nameOrId: string): StackRecord | undefined {
-    const byId = this.stacks.get(nameOrId);
+    const byId = this.stacks.get(nameOrId) ?? this.deleted.record(nameOrId);
     if (byId) return byId;
     const id = this.live.get(nameOrId);
     return id ? this.stacks.get(id) : undefined;
@@ -114,21 +122,49 @@ export class StackStore {
     return id ? this.stacks.get(id) : undefined;
   }
 
-  /** A deleted stack keeps its record (describable by id) but frees its name. */
+  /**
+   * A deleted stack frees its name and leaves the live stacks: its record is kept apart
+   * (describable by id, listed for 90 days), its change sets go, as in CloudFormation.
+   */
   retire(stack: StackRecord): void {
     if (this.live.get(stack.stackName) === stack.stackId) this.live.delete(stack.stackName);
-    this.changed(stack);
+    for (const changeSet of [...this.changeSets.values()]) {
+      if (changeSet.stackId !== stack.stackId) continue;
+      this.changeSets.delete(changeSet.changeSetId);
+      this.changeSetsDirty = true;
+    }
+    this.stacks.delete(stack.stackId);
+    if (this.files && this.secrets) {
+      // Its last state written first, whole: the files then move as they are.
+      this.dirty.set(stack, 'all');
+      this.flush();
+    }
+    this.deleted.add(stack);
   }
 
   liveStacks(): StackRecord[] {
     return [...this.live.values()].map((id) => this.stacks.get(id)!);
   }
 
-  /** Notes a change to a stack (or, without one, to the change sets); it is written once the current turn of the event loop is over. */
-  changed(stack?: StackRecord): void {
+  /** Every stack ListStacks shows, newest first: deleted ones as summaries (no resources, no events). */
+  listed(): StackRecord[] {
+    return [...this.stacks.values(), ...this.deleted.summaries()].sort((a, b) => b.creationTime.localeCompare(a.creationTime));
+  }
+
+  /**
+   * Notes a change, written once the current turn of the event loop is over: to one resource of
+   * a stack (`logicalId`), to anything of a stack, or (without a stack) to the change sets.
+   */
+  changed(stack?: StackRecord, logicalId?: string): void {
     if (!this.stateDir) return;
-    if (stack) this.dirtyStacks.add(stack);
-    else this.changeSetsDirty = true;
+    // A deleted stack's files are final, and no longer among the live stacks'.
+    if (stack && !this.stacks.has(stack.stackId)) return;
+    if (stack) {
+      const ids = this.dirty.get(stack);
+      if (logicalId === undefined) this.dirty.set(stack, 'all');
+      else if (ids === undefined) this.dirty.set(stack, new Set([logicalId]));
+      else if (ids !== 'all') ids.add(logicalId);
+    } else this.changeSetsDirty = true;
     if (this.writeScheduled) return;
     this.writeScheduled = true;
     setImmediate(() => this.flush());
@@ -146,78 +182,25 @@ export class StackStore {
 
   flush(): void {
     this.writeScheduled = false;
-    const { stateDir, secrets } = this;
-    if (!stateDir || !secrets) return;
-    const folder = join(stateDir, STACKS_FOLDER);
-    makeStateFolder(folder);
+    const { stateDir, secrets, files } = this;
+    if (!stateDir || !secrets || !files) return;
+    makeStateFolder(files.folder);
     // Every NoEcho value the engine holds, wherever a stack carried it (another stack's parameter, a property).
-    secrets.remember([...this.stacks.values()].flatMap((stack) => noEchoValues([...stack.parameters, ...(stack.journal?.previousParameters ?? [])])));
-    secrets.remember([...this.changeSets.values()].flatMap((changeSet) => noEchoValues(changeSet.parameters)));
-    const sealed = (record: object) => secrets.sealedJson(record, (text) => secrets.holdsKnownSecret(text));
-    for (const stack of this.dirtyStacks) {
-      const base = join(folder, fileNameOf(stack));
-      // Events first: a record on disk never refers to an event that is not.
-      const written = this.eventsWritten.get(stack.stackId) ?? 0;
-      if (stack.events.length > written) {
-        appendFileSync(`${base}.events.jsonl`, stack.events.slice(written).map((e) => `${sealed(e)}\n`).join(''), { mode: STATE_FILE_MODE });
-        this.eventsWritten.set(stack.stackId, stack.events.length);
-      }
-      writeFileAtomic(`${base}.json`, sealed({ ...stack, events: undefined }));
-    }
-    this.dirtyStacks.clear();
-    if (this.changeSetsDirty) writeFileAtomic(join(stateDir, CHANGE_SETS_FILE), sealed([...this.changeSets.values()]));
+    for (const stack of this.dirty.keys()) secrets.remember(noEchoValues(stack));
+    if (this.changeSetsDirty) secrets.remember([...this.changeSets.values()].flatMap((changeSet) => parameterNoEchoValues(changeSet.parameters)));
+    const seal = (record: unknown) => secrets.sealedJson(record, (text) => secrets.holdsKnownSecret(text));
+    for (const [stack, ids] of this.dirty) files.write(stack, ids === 'all' ? new Set() : ids, ids === 'all', seal);
+    this.dirty.clear();
+    if (this.changeSetsDirty) writeFileAtomic(join(stateDir, CHANGE_SETS_FILE), seal([...this.changeSets.values()]));
     this.changeSetsDirty = false;
   }
 }
 
-/** `arn:...:stack/<name>/<uuid>` -> `<name>-<uuid>`: unique, and readable in a folder listing. */
-function fileNameOf(stack: StackRecord): string {
-  const [, name, uuid] = stack.stackId.split('/');
-  return `${name}-${uuid}`.replace(/[^A-Za-z0-9-]/g, '-');
+/** The NoEcho values (given and resolved) a stack holds, those of an update under way included. */
+function noEchoValues(stack: StackRecord): string[] {
+  return parameterNoEchoValues([...stack.parameters, ...(stack.journal?.previousParameters ?? [])]);
 }
 
-/** The NoEcho values (given and resolved) among parameter records. */
-function noEchoValues(parameters: ParameterRecord[]): string[] {
+function parameterNoEchoValues(parameters: ParameterRecord[]): string[] {
   return parameters.filter((p) => p.noEcho).flatMap((p) => [p.value, p.resolvedValue ?? '']);
-}
-
-function readStackRecord(path: string, secrets: StateSecrets): StackRecord {
-  const repair = { losing: 'this stack: its resources stay in the data planes, owned by no stack' };
-  return readStateJson<StackRecord>(path, {
-    repair,
-    decode: (value) => secrets.unsealStrings(value),
-    check: (value) => {
-      const stack = value as Partial<StackRecord> | null;
-      if (typeof stack?.stackId !== 'string' || typeof stack.stackName !== 'string' || typeof stack.status !== 'string') return 'is not a stack record';
-      if (stack.resources === null || typeof stack.resources !== 'object') return 'has no resources';
-      return undefined;
-    },
-  })!;
-}
-
-/**
- * A stack's events. The last line may be cut short by a kill in the middle of an append: it is
- * left out. A damaged line before it is damage.
- */
-function readEvents(path: string, secrets: StateSecrets): EventRecord[] {
-  if (!existsSync(path)) return [];
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const events: EventRecord[] = [];
-  lines.forEach((line, i) => {
-    if (line === '') return;
-    let event: unknown;
-    try {
-      event = JSON.parse(line);
-    } catch (error) {
-      if (i === lines.length - 1) return;
-      throw damagedState(`The local state file ${path}: line ${i + 1} is not valid JSON: ${(error as Error).message}`, path);
-    }
-    try {
-      events.push(secrets.unsealStrings(event) as EventRecord);
-    } catch (error) {
-      if (error instanceof StateFileProblem) throw damagedState(`The local state file ${path}: line ${i + 1} ${error.message}`, path);
-      throw error;
-    }
-  });
-  return events;
 }

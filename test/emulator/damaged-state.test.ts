@@ -122,13 +122,15 @@ describe('damaged local state: SSM, Secrets Manager and DynamoDB documents', () 
   const documents = [
     { name: 'SSM parameter', file: parameterFile, wrongShape: '{"name": "/state/param"}', wrongShapeProblem: /has no versions/, losing: 'this SSM parameter' },
     { name: 'Secrets Manager secret', file: secretFile, wrongShape: '{"name": "state-secret"}', wrongShapeProblem: /has no ARN/, losing: 'this secret' },
-    { name: 'DynamoDB', file: (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'emulator-state.json'), wrongShape: '{}', wrongShapeProblem: /has no table settings/, losing: '' },
+    // Each table's settings are a file of their own.
+    { name: 'DynamoDB table settings', file: (dataDir: string) => join(dataDir, 'dynamodb', 'us-east-1', 'settings', `${TABLE}.json`), wrongShape: '"on"', wrongShapeProblem: /is not a JSON object/, losing: 'the encryption' },
   ];
   for (const document of documents) {
     it(`names a truncated ${document.name} document`, async () => {
       const { project, dataDir } = await projectWithLocalState();
       const file = document.file(dataDir);
-      writeFileSync(file, readFileSync(file, 'utf8').slice(0, 10));
+      const text = readFileSync(file, 'utf8');
+      writeFileSync(file, text.slice(0, Math.min(10, text.length - 1)));
       const error = await assertDamagedAtOpen(dataDir, file, /is not valid JSON: /);
       assert.ok(error.hint?.includes(`remove ${file} (losing ${document.losing}`), error.hint);
       assertDamagedInCli(project, file, /is not valid JSON/);

@@ -86,7 +86,7 @@ export async function restoreTableFromBackup(region: DynamoRegion, input: Input)
   delete settings.pointInTimeRecovery;
   const sseOverride = input.SSESpecificationOverride as { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string } | undefined;
   if (sseOverride) settings.sse = { enabled: sseOverride.Enabled === true, sseType: sseOverride.SSEType, kmsKeyArn: sseOverride.KMSMasterKeyId };
-  region.saveSettings();
+  region.saveSettings(targetName);
   const table = await region.describeTable(targetName);
   return {
     TableDescription: {

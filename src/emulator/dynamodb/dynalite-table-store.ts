@@ -10,7 +10,13 @@ type RequestListener = (request: unknown, response: unknown) => void;
 
 interface DynaliteStoreInternals {
   /** dynalite's LevelDB (classic-level on disk, memory-level without a path). */
-  db: { open(): Promise<void>; close(): Promise<void>; iterator(options: object): AsyncIterable<unknown> };
+  db: {
+    open(): Promise<void>;
+    close(): Promise<void>;
+    iterator(options: object): AsyncIterable<unknown>;
+    keys(options: { gte: string; lt: string }): AsyncIterable<string>;
+    batch(operations: { type: 'del'; key: string }[]): Promise<void>;
+  };
   tableDb: {
     awsAccountId: string;
     awsRegion: string;
@@ -75,6 +81,7 @@ export class DynaliteTableStore {
     if (!internals) throw new Error('dynalite did not create its store');
     internals.tableDb.awsAccountId = accountId;
     internals.tableDb.awsRegion = region;
+    replaceRemovals(internals);
     if (path) {
       await checkReadable(internals.db, path, region, repair);
       tightenStateModes(path);
@@ -159,6 +166,26 @@ export class DynaliteTableStore {
     await this.internals.db.close();
     if (this.path) tightenStateModes(this.path);
   }
+}
+
+/**
+ * dynalite removes a deleted table's items, tags and indexes by reading every key of the store
+ * (all tables') and never closes what read them: each DeleteTable then costs as much as all
+ * the data held, and leaves memory behind. These remove the table's key range alone.
+ */
+function replaceRemovals(internals: DynaliteStoreInternals): void {
+  const removeRange = (prefix: string, callback: Callback) => {
+    const work = async () => {
+      const keys: { type: 'del'; key: string }[] = [];
+      // Every key of the range starts with the prefix; U+10FFFF sorts after any character that can follow it.
+      for await (const key of internals.db.keys({ gte: prefix, lt: `${prefix}\u{10FFFF}` })) keys.push({ type: 'del', key });
+      if (keys.length > 0) await internals.db.batch(keys);
+    };
+    work().then(() => callback(null), (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
+  };
+  internals.deleteItemDb = (name, callback) => removeRange(`item-${name}~`, callback);
+  internals.deleteTagDb = (name, callback) => removeRange(`tag-${name}~`, callback);
+  internals.deleteIndexDb = (kind, table, index, callback) => removeRange(`index-${kind.toLowerCase()}~${table}~${index}~`, callback);
 }
 
 // LevelDB opens in the background and would only fail later, in dynalite's streams, where an error

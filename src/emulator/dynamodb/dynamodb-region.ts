@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { JsonDocument, dictionary, isJsonObject, problemInEntries, readStateJson, removePath, writeJsonAtomic } from '../state-files.ts';
 import { ServiceError } from '../wire.ts';
 import { DynaliteTableStore } from './dynalite-table-store.ts';
@@ -25,13 +26,18 @@ export interface BackupRecord {
 }
 
 interface RegionState {
+  /** Settings as earlier versions kept them, all tables in this one file; each table's now has a file of its own. */
   tables: Record<string, TableSettings>;
   backups: Record<string, BackupRecord>;
 }
 
 export type Item = Record<string, unknown>;
 
-/** One region's DynamoDB: dynalite's tables plus the emulator's own records and backup copies. */
+/**
+ * One region's DynamoDB: dynalite's tables plus the emulator's own records and backup copies.
+ * Each table's settings are a file of their own (`settings/<table>.json`): a table's change
+ * costs the same however many tables there are.
+ */
 export class DynamoRegion {
   private readonly backupItems = new Map<string, Item[]>();
 
@@ -40,6 +46,7 @@ export class DynamoRegion {
     readonly accountId: string,
     private readonly folder: string | undefined,
     private readonly state: JsonDocument<RegionState>,
+    private readonly tableSettings: Record<string, TableSettings>,
     readonly tables: DynaliteTableStore,
   ) {}
 
@@ -54,21 +61,32 @@ export class DynamoRegion {
       },
       repair: { losing: `the encryption, stream, point-in-time recovery, TTL and deletion protection settings of the tables of ${region}, and their backups (the tables and items stay)` },
     });
+    // Read before LevelDB opens: damage found here leaves nothing open.
+    const tableSettings = dictionary<TableSettings>({ ...state.value.tables, ...(folder ? readTableSettings(join(folder, SETTINGS_FOLDER)) : {}) });
     const tables = await DynaliteTableStore.open(folder && join(folder, 'tables'), region, accountId, folder ? { remove: folder, losing: `the DynamoDB tables, items and backups of ${region}` } : undefined);
-    return new DynamoRegion(region, accountId, folder, state, tables);
+    return new DynamoRegion(region, accountId, folder, state, tableSettings, tables);
   }
 
   settings(tableName: string): TableSettings {
-    return (this.state.value.tables[tableName] ??= {});
+    return (this.tableSettings[tableName] ??= {});
   }
 
-  saveSettings(): void {
-    this.state.save();
+  /** Writes the settings of one table, as `settings(tableName)` now holds them. */
+  saveSettings(tableName: string): void {
+    if (this.folder) writeJsonAtomic(this.settingsPath(tableName), this.settings(tableName));
   }
 
   forgetTable(tableName: string): void {
-    delete this.state.value.tables[tableName];
-    this.state.save();
+    delete this.tableSettings[tableName];
+    if (this.folder) removePath(this.settingsPath(tableName));
+    if (Object.hasOwn(this.state.value.tables, tableName)) {
+      delete this.state.value.tables[tableName];
+      this.state.save();
+    }
+  }
+
+  private settingsPath(tableName: string): string {
+    return join(this.folder!, SETTINGS_FOLDER, `${encodeURIComponent(tableName)}.json`);
   }
 
   backups(): BackupRecord[] {
@@ -113,6 +131,23 @@ export class DynamoRegion {
   private backupItemsPath(arn: string): string {
     return join(this.folder!, 'backups', `${arn.slice(arn.lastIndexOf('/') + 1)}.json`);
   }
+}
+
+const SETTINGS_FOLDER = 'settings';
+
+/** The settings files of a region's tables, by table name. */
+function readTableSettings(folder: string): Record<string, TableSettings> {
+  const settings = dictionary<TableSettings>();
+  if (!existsSync(folder)) return settings;
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.json'))) {
+    const tableName = decodeURIComponent(file.slice(0, -'.json'.length));
+    const value = readStateJson<TableSettings>(join(folder, file), {
+      check: (v) => (isJsonObject(v) ? undefined : 'is not a JSON object'),
+      repair: { losing: `the encryption, stream, point-in-time recovery, TTL and deletion protection settings of table ${tableName} (the table and its items stay)` },
+    });
+    if (value) settings[tableName] = value;
+  }
+  return settings;
 }
 
 /** What makes a region's emulator-state.json unusable: the records the table and backup actions rely on. */

@@ -27,7 +27,7 @@ export function recordTableSettings(region: DynamoRegion, input: Input): void {
     settings.stream = stream.StreamEnabled ? { enabled: true, viewType: stream.StreamViewType, label: new Date().toISOString().replace('Z', '') } : { enabled: false, label: settings.stream?.label ?? '' };
   }
   if (typeof input.DeletionProtectionEnabled === 'boolean') settings.deletionProtection = input.DeletionProtectionEnabled;
-  region.saveSettings();
+  region.saveSettings(String(input.TableName));
 }
 
 /** The TableDescription fields that come from the emulator's records rather than from dynalite. */
@@ -59,7 +59,7 @@ export async function updateContinuousBackups(region: DynamoRegion, input: Input
   settings.pointInTimeRecovery = specification.PointInTimeRecoveryEnabled
     ? { enabled: true, recoveryPeriodInDays: days, enabledAt: settings.pointInTimeRecovery?.enabled ? settings.pointInTimeRecovery.enabledAt : Date.now() / 1000 }
     : { enabled: false, recoveryPeriodInDays: days, enabledAt: 0 };
-  region.saveSettings();
+  region.saveSettings(tableName);
   return continuousBackupsDescription(settings);
 }
 
@@ -100,7 +100,7 @@ export async function updateTimeToLive(region: DynamoRegion, input: Input) {
     throw new ServiceError('ValidationException', `TimeToLive is active on a different AttributeName: current AttributeName is ${settings.timeToLive?.attributeName}`);
   }
   settings.timeToLive = { enabled, attributeName: specification.AttributeName };
-  region.saveSettings();
+  region.saveSettings(tableName);
   return { TimeToLiveSpecification: { Enabled: enabled, AttributeName: specification.AttributeName } };
 }
 

@@ -54,6 +54,11 @@ export class S3Emulator implements ServiceEmulator {
   }
 
   /** Whether the CORS configuration of the bucket a browser request is for allows it: its origin and method. */
+  /** Resolves once the folders of deleted buckets are removed. */
+  settled(): Promise<void> {
+    return this.store.settled();
+  }
+
   allowsCrossOrigin(request: LocalRequest): boolean {
     const origin = request.headers.origin;
     return origin !== undefined && this.corsRule(this.locate(request).bucket, { origin, method: request.method, headers: [] }) !== undefined;

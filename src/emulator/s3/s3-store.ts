@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, openSync, readFileSync, renameSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { STATE_FILE_MODE, damagedState, isJsonObject, makeStateFolder, readStateJson, removePath, stateSubfolders, temporaryPathFor, writeFileAtomic, writeJsonAtomic } from '../state-files.ts';
@@ -52,16 +52,24 @@ interface BucketState {
  * named by the key's hash with versions.json and one body file per version, all written
  * atomically). Without a folder, bodies are kept in memory.
  */
+/** Where deleted buckets' folders go, to be removed in the background: no bucket name starts with a dot. */
+const DELETED_FOLDER = '.deleted';
+
 export class S3Store {
   private readonly buckets = new Map<string, BucketState>();
   private readonly memoryBodies = new Map<string, Buffer>();
+  /** Folders of deleted buckets being removed in the background. */
+  private readonly removals = new Set<Promise<void>>();
 
   constructor(private readonly root: string | undefined) {
     if (root) this.loadFromDisk(root);
   }
 
   private loadFromDisk(root: string): void {
+    // Deleted buckets whose folders were still being removed when the process stopped.
+    for (const folder of stateSubfolders(join(root, DELETED_FOLDER))) this.removeInBackground(join(root, DELETED_FOLDER, folder));
     for (const folder of stateSubfolders(root)) {
+      if (folder === DELETED_FOLDER) continue;
       const bucketFolder = join(root, folder);
       const record = readStateJson<BucketRecord>(join(bucketFolder, 'bucket.json'), {
         check: (value) => bucketRecordProblem(value, folder),
@@ -97,9 +105,30 @@ export class S3Store {
     if (this.root) writeJsonAtomic(join(this.root, record.name, 'bucket.json'), record);
   }
 
+  /**
+   * The bucket is gone once its folder has moved aside (one rename); the folder is removed in the
+   * background (among hundreds of buckets, removing one can take milliseconds), or at the next
+   * open if a kill comes first.
+   */
   deleteBucket(name: string): void {
     this.buckets.delete(name);
-    if (this.root) removePath(join(this.root, name));
+    if (!this.root) return;
+    const aside = join(this.root, DELETED_FOLDER, `${name}.${randomUUID()}`);
+    makeStateFolder(join(this.root, DELETED_FOLDER));
+    renameSync(join(this.root, name), aside);
+    this.removeInBackground(aside);
+  }
+
+  private removeInBackground(folder: string): void {
+    const removal: Promise<void> = rm(folder, { recursive: true, force: true })
+      .catch(() => undefined)
+      .finally(() => this.removals.delete(removal));
+    this.removals.add(removal);
+  }
+
+  /** Resolves once the folders of deleted buckets are removed. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.removals]);
   }
 
   hasAnyVersion(bucket: string): boolean {

@@ -1,5 +1,6 @@
 import { isNestedStackType } from '../../spec/resource-facts.ts';
 import type { ResourceDeclaration } from '../../template/model.ts';
+import { EventLoopShare } from '../../emulator/event-loop-share.ts';
 import { injectedFault } from '../faults.ts';
 import { simulateDuration } from '../durations.ts';
 import { customName } from '../resources/physical-ids.ts';
@@ -17,6 +18,8 @@ type Verb = 'create' | 'update' | 'delete';
 
 /** Fails the step when an injected fault matches, after the simulated time the operation takes. */
 async function pace(op: StackOperation, logicalId: string, type: string, verb: Verb): Promise<void> {
+  // Hundreds of steps start at once: each waits its turn, so that requests being answered meanwhile are not held up.
+  await EventLoopShare.process.turn();
   await simulateDuration(type, verb, op.runtime.options.timeScale);
   const fault = injectedFault(op.runtime.options.faults, { stackName: op.stack.stackName, logicalId, type, operation: verb }, op.runtime.random);
   if (fault) throw new ProviderError(fault);
@@ -45,7 +48,7 @@ export function providerRequest(op: StackOperation, logicalId: string, type: str
 function claimFor(op: StackOperation, record: ResourceRecord): (physicalId: string) => void {
   return (physicalId) => {
     record.claimedId = physicalId;
-    op.runtime.store.changed(op.stack);
+    op.runtime.store.changed(op.stack, record.logicalId);
     op.runtime.store.persist();
   };
 }
@@ -179,7 +182,7 @@ export async function updateResource(op: StackOperation, resource: ResourceDecla
     // Intent before effect: the record holds the new properties before the data plane changes,
     // so a rollback (after a failure, or after a crash halfway) reverts whatever was applied.
     current.properties = properties;
-    runtime.store.changed(stack);
+    runtime.store.changed(stack, current.logicalId);
     runtime.store.persist();
     current.attributes = await providerFor(resource.type).update({ ...request, physicalId: current.physicalId!, attributes: current.attributes, previousProperties, previousResolved });
     runtime.setResourceStatus(stack, current, 'UPDATE_COMPLETE', undefined, op.token, shown);

@@ -38,6 +38,7 @@ export async function runUpdateRollback(op: StackOperation, reason: string | und
     delete stack.resources[id];
     delete journal.before[id];
   }
+  runtime.store.changed(stack);
 
   const reverting = Object.keys(journal.before);
   const failed: string[] = [];

@@ -45,6 +45,7 @@ export async function runUpdatePhase(op: StackOperation, journal: UpdateJournal)
         if (existing?.physicalId !== undefined) ok = await updateResource(op, resource, journal);
         else {
           if (!Object.hasOwn(journal.before, id)) journal.before[id] = existing ? structuredClone(existing) : null;
+          runtime.store.changed(stack, id);
           ok = await createResource(op, resource);
         }
         if (!ok) op.failing = true;
@@ -64,6 +65,7 @@ export async function runUpdatePhase(op: StackOperation, journal: UpdateJournal)
       if (resources.has(id)) continue;
       journal.removed[id] = stack.resources[id];
       delete stack.resources[id];
+      runtime.store.changed(stack, id);
     }
     stack.outputs = outputs;
     stack.imports = [...op.imports];
