@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -17,13 +16,14 @@ import {
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { temporaryFolder } from '../helpers.ts';
 
 const waiting = (client: DynamoDBClient) => ({ client, maxWaitTime: 5, minDelay: 0.01, maxDelay: 0.05 });
 const table = (TableName: string) => ({ TableName, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' as const }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' as const }], BillingMode: 'PAY_PER_REQUEST' as const });
 
 describe('DynamoDB tables on disk', () => {
   it('a deleted table takes its items and tags with it, and nothing of the tables beside it; settings survive a restart', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'stackpilot-dynamodb-'));
+    const root = temporaryFolder('dynamodb');
     const opened: LocalAws[] = [];
     const open = async () => {
       const local = await LocalAws.open({ dataDir: join(root, '.stackpilot', 'local') });

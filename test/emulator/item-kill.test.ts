@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
-import { REPO } from '../helpers.ts';
+import { REPO, temporaryFolder } from '../helpers.ts';
 
 const TSX_LOADER = import.meta.resolve('tsx');
 const LOCAL_AWS_MODULE = join(REPO, 'src/emulator/local-aws.ts');
@@ -62,7 +61,7 @@ async function writeThenKill(dataDir: string, count: number): Promise<number> {
 describe('parameters and secrets written when a process is killed (SIGKILL)', () => {
   for (const count of [30, 77]) {
     it(`opens cleanly and keeps every answered write, killed after ${count} rounds`, async () => {
-      const root = mkdtempSync(join(tmpdir(), 'stackpilot-item-kill-'));
+      const root = temporaryFolder('item-kill');
       roots.push(root);
       const dataDir = join(root, 'local');
       const answered = await writeThenKill(dataDir, count);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, PutSecretValueCommand, RotateSecretCommand, SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
@@ -8,6 +7,7 @@ import { AddTagsToResourceCommand, DeleteParameterCommand, GetParameterCommand, 
 import { StackpilotError } from '../../src/errors.ts';
 import { itemFileName } from '../../src/emulator/item-files.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { temporaryFolder } from '../helpers.ts';
 
 const roots: string[] = [];
 after(() => {
@@ -15,7 +15,7 @@ after(() => {
 });
 
 function newDataDir(): string {
-  const root = mkdtempSync(join(tmpdir(), 'stackpilot-items-'));
+  const root = temporaryFolder('items');
   roots.push(root);
   return join(root, 'local');
 }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { temporaryFolder } from '../helpers.ts';
 
 describe('S3 buckets on disk', () => {
   it('a deleted bucket is gone at once, its name free again with nothing of the old bucket, its folder removed by close', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'stackpilot-s3-'));
+    const root = temporaryFolder('s3');
     const dataDir = join(root, '.stackpilot', 'local');
     const opened: LocalAws[] = [];
     const open = async () => {

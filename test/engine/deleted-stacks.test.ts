@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, mock } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { temporaryFolder } from '../helpers.ts';
 
 const template = JSON.stringify({ Resources: { Flag: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'on' } } } });
 
 /** A local AWS on a state folder of its own, removed afterwards whatever happens; `use` may close and reopen it. */
 async function withState(use: (open: () => Promise<{ local: LocalAws; cfn: CloudFormationClient }>, dataDir: string) => Promise<void>): Promise<void> {
-  const root = mkdtempSync(join(tmpdir(), 'stackpilot-deleted-'));
+  const root = temporaryFolder('deleted');
   const opened: LocalAws[] = [];
   try {
     await use(async () => {
