@@ -78,3 +78,34 @@ environments:
     assert.deepEqual([named.values.get('Where')!.value, named.name], ['eu-west-1-x', 'shop-dev-app']);
   });
 });
+
+describe('parameter values: region overrides and stack names', () => {
+  it('gives a region override only to the stacks that declare its key', () => {
+    const dir = writeProject({
+      'stackpilot.yaml': `project: shop
+stacks:
+  app: { template: app.yaml }
+  db: { template: db.yaml }
+environments:
+  dev: {}
+regions:
+  us-west-2: { parameters: { Size: xlarge } }
+`,
+      'app.yaml': template('Size'),
+      'db.yaml': template('Engine'),
+    });
+    const stacks = loadProject(dir, { env: 'dev', region: 'us-west-2' }).environments[0].stacks;
+    assert.deepEqual(stacks.get('app')!.assignments.map((a) => `${a.key}=${a.value} (${a.scope})`), ['Size=xlarge (region)']);
+    assert.deepEqual(stacks.get('db')!.assignments, []);
+  });
+
+  it('resolves a stack name built through five other stacks\' names, and gives up beyond', () => {
+    const chain = ['s1', 's2', 's3', 's4', 's5', 's6', 's7'];
+    const stacks = chain.map((id, i) => `  ${id}: { template: t.yaml${i + 1 < chain.length ? `, name: '\${stacks.${chain[i + 1]}.name}-x'` : ''} }`).join('\n');
+    const dir = writeProject({ 'stackpilot.yaml': `project: shop\nstacks:\n${stacks}\nenvironments:\n  dev: {}\n`, 't.yaml': template() });
+    const names = loadProject(dir, { env: 'dev' }).environments[0].stacks;
+    // s2 reaches s7 through five names; s1 would need six.
+    assert.equal(names.get('s2')!.name, 'shop-dev-s7-x-x-x-x-x');
+    assert.equal(names.get('s1')!.name, undefined);
+  });
+});
