@@ -79,4 +79,17 @@ describe('the lock of a local state folder', () => {
       release();
     }
   });
+
+  it('keeps a lock held by a live process of another user (the init process, pid 1)', () => {
+    // Signal 0 to another user's process fails with EPERM, which still means it is alive;
+    // run as root the signal succeeds, with the same outcome.
+    const dir = dataDir();
+    mkdirSync(dir, { recursive: true });
+    const lock = JSON.stringify({ pid: 1, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' });
+    writeFileSync(join(dir, LOCK_FILE), lock);
+    const error = refusal(dir);
+    assert.equal(error.code, 'LocalStateLocked');
+    assert.match(error.message, /in use by process 1 \(on /);
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), lock);
+  });
 });
