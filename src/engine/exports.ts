@@ -1,5 +1,5 @@
 import { EvaluationError } from './evaluate/evaluation-error.ts';
-import { evaluate } from './evaluate/intrinsics.ts';
+import { NO_VALUE, evaluate } from './evaluate/intrinsics.ts';
 import type { StackOperation } from './operations/operation.ts';
 import type { StackStore } from './stack-store.ts';
 import type { OutputRecord, StackRecord } from './state.ts';
@@ -12,7 +12,8 @@ export function evaluateOutputs(op: StackOperation): OutputRecord[] {
   for (const output of op.template.model.outputs.values()) {
     if (output.condition !== undefined && !op.scope.condition(output.condition)) continue;
     const value = evaluate(output.value, op.scope);
-    if (value === undefined) throw new EvaluationError(`Template format error: Every Outputs member must contain a Value object, the Output ${output.name} is missing the Value`);
+    // `Ref: AWS::NoValue` (often from Fn::If) leaves the output with no value at all.
+    if (value === undefined || value === NO_VALUE) throw new EvaluationError(`Template format error: Every Outputs member must contain a Value object, the Output ${output.name} is missing the Value`);
     const exportName = output.exportName === undefined ? undefined : outputText(evaluate(output.exportName, op.scope));
     outputs.push({ key: output.name, value: outputText(value), ...(output.description ? { description: output.description } : {}), ...(exportName !== undefined ? { exportName } : {}) });
   }

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { StackpilotError } from '../../src/errors.ts';
+import { LOCK_FILE, acquireStateLock } from '../../src/emulator/state-lock.ts';
+import { temporaryFolder } from '../helpers.ts';
+
+const dataDir = () => join(temporaryFolder('lock'), '.stackpilot', 'local');
+
+/** The error acquiring the lock of `dir` throws (fails when it does not throw). */
+function refusal(dir: string): StackpilotError {
+  let caught: unknown;
+  try {
+    acquireStateLock(dir)();
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof StackpilotError, `expected a StackpilotError, got ${String(caught)}`);
+  return caught;
+}
+
+describe('the lock of a local state folder', () => {
+  it('refuses a folder in the lock\'s place, saying it is a folder and how to fix it, and leaves it there', () => {
+    const dir = dataDir();
+    const lock = join(dir, LOCK_FILE);
+    mkdirSync(lock, { recursive: true });
+    const error = refusal(dir);
+    assert.equal(error.code, 'LocalStateDamaged');
+    assert.equal(error.message, `The lock ${lock} is a folder, not a lock file`);
+    assert.equal(
+      error.hint,
+      `Remove the folder ${lock} and run again: a lock is a file that names the process using the local state, and this one holds no state.`,
+    );
+    assert.ok(statSync(lock).isDirectory(), 'the folder is for a person to remove');
+  });
+
+  it('refuses a symbolic link in the lock\'s place, even one to a valid lock file, naming it an entry', () => {
+    const dir = dataDir();
+    mkdirSync(dir, { recursive: true });
+    const lock = join(dir, LOCK_FILE);
+    const elsewhere = join(dir, 'elsewhere.json');
+    writeFileSync(elsewhere, JSON.stringify({ pid: 2 ** 22 + 12345, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' }));
+    symlinkSync(elsewhere, lock);
+    const error = refusal(dir);
+    assert.equal(error.code, 'LocalStateDamaged');
+    assert.equal(error.message, `The lock ${lock} is something other than a file, not a lock file`);
+    assert.equal(
+      error.hint,
+      `Remove the entry ${lock} and run again: a lock is a file that names the process using the local state, and this one holds no state.`,
+    );
+    assert.ok(existsSync(elsewhere), 'the file the link points at stays');
+  });
+
+  it('takes a folder with no lock, names this process in it, leaves no draft, and releases it', () => {
+    const dir = dataDir();
+    const lock = join(dir, LOCK_FILE);
+    const release = acquireStateLock(dir);
+    const owner = JSON.parse(readFileSync(lock, 'utf8')) as { pid: number; hostname: string };
+    assert.deepEqual([owner.pid, owner.hostname], [process.pid, hostname()]);
+    assert.deepEqual(readdirSync(dir).filter((name) => name.includes(LOCK_FILE)), [LOCK_FILE]);
+    release();
+    assert.equal(existsSync(lock), false);
+    release();
+    assert.equal(existsSync(lock), false, 'a second release is harmless');
+  });
+
+  it('starts from a fresh draft when a crash left one behind, so the lock is readable by its owner only', () => {
+    const dir = dataDir();
+    mkdirSync(dir, { recursive: true });
+    const draft = join(dir, `${LOCK_FILE}.${process.pid}.draft`);
+    writeFileSync(draft, 'left by a crash', { mode: 0o644 });
+    const release = acquireStateLock(dir);
+    try {
+      assert.equal(statSync(join(dir, LOCK_FILE)).mode & 0o777, 0o600);
+      assert.equal(existsSync(draft), false);
+    } finally {
+      release();
+    }
+  });
+
+  it('keeps a lock held by a live process of another user (the init process, pid 1)', () => {
+    // Signal 0 to another user's process fails with EPERM, which still means it is alive;
+    // run as root the signal succeeds, with the same outcome.
+    const dir = dataDir();
+    mkdirSync(dir, { recursive: true });
+    const lock = JSON.stringify({ pid: 1, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' });
+    writeFileSync(join(dir, LOCK_FILE), lock);
+    const error = refusal(dir);
+    assert.equal(error.code, 'LocalStateLocked');
+    assert.match(error.message, /in use by process 1 \(on /);
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), lock);
+  });
+});
