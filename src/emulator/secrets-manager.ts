@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { RegionalItems, type ItemTable } from './item-files.ts';
-import { listSecrets } from './secrets-manager/list-secrets.ts';
-import { cancelRotation, rotateSecret, rotationShape } from './secrets-manager/rotation.ts';
-import { getSecretValue, listVersionIds, putSecretValue, updateVersionStage, versionIdsToStages } from './secrets-manager/secret-versions.ts';
+import { describeSecret, listSecrets } from './secrets-manager/list-secrets.ts';
+import { cancelRotation, rotateSecret } from './secrets-manager/rotation.ts';
+import { getSecretValue, listVersionIds, putSecretValue, updateVersionStage } from './secrets-manager/secret-versions.ts';
 import { adoptSecret, findLive, findSecret, sealingOf, secretProblem, tagSecret, untagSecret, type Input, type StoredSecret } from './secrets-manager/secrets.ts';
 import { dictionary } from './state-files.ts';
 import type { StateSecrets } from './state-secrets.ts';
@@ -135,21 +135,6 @@ function updateSecret(secret: StoredSecret, input: Input) {
   secret.lastChangedDate = Date.now() / 1000;
   const hasValue = input.SecretString !== undefined || input.SecretBinary !== undefined;
   return hasValue ? putSecretValue(secret, input) : { ARN: secret.arn, Name: secret.name };
-}
-
-function describeSecret(secret: StoredSecret) {
-  return {
-    ARN: secret.arn,
-    Name: secret.name,
-    Description: secret.description,
-    KmsKeyId: secret.kmsKeyId,
-    ...rotationShape(secret),
-    CreatedDate: secret.createdDate,
-    LastChangedDate: secret.lastChangedDate,
-    DeletedDate: secret.deletedDate,
-    Tags: secret.tags,
-    VersionIdsToStages: versionIdsToStages(secret),
-  };
 }
 
 function deleteSecret(table: Record<string, StoredSecret>, secret: StoredSecret, input: Input) {

@@ -31,20 +31,26 @@ export function listSecrets(table: Record<string, StoredSecret>, input: Input) {
   return { SecretList: items.map(({ secret }) => listEntry(secret)), ...(nextToken ? { NextToken: nextToken } : {}) };
 }
 
-/** A secret as ListSecrets lists it (SecretListEntry): its versions under SecretVersionsToStages. */
-function listEntry(secret: StoredSecret) {
+/** A secret as DescribeSecret answers it. */
+export function describeSecret(secret: StoredSecret) {
   return {
     ARN: secret.arn,
     Name: secret.name,
     Description: secret.description,
     KmsKeyId: secret.kmsKeyId,
     ...rotationShape(secret),
-    LastChangedDate: secret.lastChangedDate,
     CreatedDate: secret.createdDate,
+    LastChangedDate: secret.lastChangedDate,
     DeletedDate: secret.deletedDate,
     Tags: secret.tags,
-    SecretVersionsToStages: versionIdsToStages(secret),
+    VersionIdsToStages: versionIdsToStages(secret),
   };
+}
+
+/** A secret as ListSecrets lists it (SecretListEntry): the same, its versions under SecretVersionsToStages. */
+function listEntry(secret: StoredSecret) {
+  const { VersionIdsToStages, ...described } = describeSecret(secret);
+  return { ...described, SecretVersionsToStages: VersionIdsToStages };
 }
 
 // Creation date first (milliseconds, fixed width, mirrored for newest first), then the name.
