@@ -3,6 +3,7 @@ import { GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, Get
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../api.ts';
+import { propertyDifferences } from '../drift.ts';
 import { errorName } from './provider.ts';
 
 type Props = Record<string, unknown>;
@@ -125,4 +126,21 @@ const READERS = new Map<string, ActualPropertiesReader>([
 /** The reader for a resource type whose drift the engine checks; other types are NOT_CHECKED. */
 export function actualPropertiesReader(type: string): ActualPropertiesReader | undefined {
   return READERS.get(type);
+}
+
+/**
+ * The properties an update starts from, with the actual values of those that drifted: providers
+ * apply what differs from them to the new properties, so an update resets what was changed
+ * outside CloudFormation in the properties the template sets, as CloudFormation does. Only
+ * drifted properties are replaced, so an update re-applies nothing that is as it should be.
+ */
+export async function withActualValues(type: string, physicalId: string, previous: Props, clients: AwsClients): Promise<Props> {
+  const reader = actualPropertiesReader(type);
+  if (!reader) return previous;
+  const expected = Object.fromEntries(reader.properties.filter((name) => Object.hasOwn(previous, name)).map((name) => [name, previous[name]]));
+  if (Object.keys(expected).length === 0) return previous;
+  const actual = await reader.read(physicalId, clients);
+  if (!actual) return previous;
+  const drifted = new Set(propertyDifferences(expected, actual).map((d) => d.PropertyPath.split('/')[1]));
+  return drifted.size === 0 ? previous : { ...previous, ...Object.fromEntries([...drifted].map((name) => [name, Object.hasOwn(actual, name) ? actual[name] : undefined])) };
 }
