@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { deployProject } from '../../src/deploy/deploy.ts';
 import { checkProjectDrift, hasDrift } from '../../src/deploy/drift.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
-import { writeProject } from '../helpers.ts';
+import { copyExample, writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
 
 const data = `Parameters:
@@ -85,6 +86,9 @@ describe('drift of a deployed project', () => {
       '  Flag/Value: on -> off',
     ]);
     assert.equal(hasDrift(drifted), true);
+    // The results stay with the stack: the next process that opens the state shows them.
+    const shown = await withProjectState(dir, async ({ cloudformation }) => (await cloudformation.send(new ListStackResourcesCommand({ StackName: 'drift-shop-data' }))).StackResourceSummaries!);
+    assert.deepEqual(shown.map((r) => `${r.LogicalResourceId} ${r.DriftInformation?.StackResourceDriftStatus}`).sort(), ['Invoices MODIFIED', 'Jobs MODIFIED', 'Mode MODIFIED', 'Settings NOT_CHECKED']);
 
     // An update that touches the bucket and the table (their tags), not the parameters.
     writeFileSync(join(dir, 'data.yaml'), readFileSync(join(dir, 'data.yaml'), 'utf8').replace('Default: billing', 'Default: payments'));
@@ -100,6 +104,15 @@ describe('drift of a deployed project', () => {
 
     // The update reset what it touched; the parameters it left alone keep their drift.
     assert.deepEqual(driftLines(await checkProjectDrift(dir, { target: 'local' })), ['data DRIFTED', '  Mode/Value: live -> maintenance', 'data/Settings DRIFTED', '  Flag/Value: on -> off']);
+  });
+
+  it('finds a freshly deployed Plot Palette in sync, its nine nested stacks included: the engine applies every property it compares', async () => {
+    const dir = copyExample('plot-palette');
+    const report = await deployProject(dir, { target: 'local', env: 'development', concurrency: 4, yes: true }, () => {});
+    assert.equal(report.ok, true);
+    const drift = await checkProjectDrift(dir, { target: 'local', env: 'development' });
+    assert.equal(drift[0].stacks.length, 10);
+    assert.deepEqual(drift[0].stacks.filter((s) => s.status !== 'IN_SYNC'), []);
   });
 
   it('refuses a --stack the project does not have', async () => {

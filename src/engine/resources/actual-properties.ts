@@ -63,16 +63,22 @@ const s3Bucket: ActualPropertiesReader = {
 /** The S3 API's lifecycle rule in CloudFormation's shape (the reverse of the provider's). */
 function templateLifecycleRule(rule: LifecycleRule): Props {
   const transitions = (rule.Transitions ?? []).map((t) => defined([['TransitionInDays', t.Days], ['StorageClass', t.StorageClass]]));
+  const noncurrentTransitions = (rule.NoncurrentVersionTransitions ?? []).map((t) => defined([['TransitionInDays', t.NoncurrentDays], ['StorageClass', t.StorageClass], ['NewerNoncurrentVersions', t.NewerNoncurrentVersions]]));
+  const tags = rule.Filter?.And?.Tags ?? (rule.Filter?.Tag ? [rule.Filter.Tag] : []);
   const noncurrentDays = rule.NoncurrentVersionExpiration?.NoncurrentDays;
+  // Where a template may give either of two forms (Transition or Transitions...), both are shown: only the one it sets is compared.
   return defined([
     ['Id', rule.ID],
     ['Status', rule.Status],
-    ['Prefix', rule.Filter?.Prefix ?? rule.Prefix],
+    ['Prefix', rule.Filter?.Prefix ?? rule.Filter?.And?.Prefix ?? rule.Prefix],
+    ['TagFilters', tags.length > 0 ? tags.map((t) => ({ Key: t.Key, Value: t.Value })) : undefined],
     ['ExpirationInDays', rule.Expiration?.Days],
     ['ExpirationDate', rule.Expiration?.Date?.toISOString()],
     ['ExpiredObjectDeleteMarker', rule.Expiration?.ExpiredObjectDeleteMarker],
     ['Transitions', transitions.length > 0 ? transitions : undefined],
-    // A template may give either form; both are shown, and only the one it sets is compared.
+    ['Transition', transitions.length === 1 ? transitions[0] : undefined],
+    ['NoncurrentVersionTransitions', noncurrentTransitions.length > 0 ? noncurrentTransitions : undefined],
+    ['NoncurrentVersionTransition', noncurrentTransitions.length === 1 ? noncurrentTransitions[0] : undefined],
     ['NoncurrentVersionExpirationInDays', noncurrentDays],
     ['NoncurrentVersionExpiration', noncurrentDays !== undefined ? { NoncurrentDays: noncurrentDays } : undefined],
     ['AbortIncompleteMultipartUpload', rule.AbortIncompleteMultipartUpload ? { DaysAfterInitiation: rule.AbortIncompleteMultipartUpload.DaysAfterInitiation } : undefined],
