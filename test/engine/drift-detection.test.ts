@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { StackResourceDrift } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DetectStackResourceDriftCommand, ListStackResourcesCommand, type StackResourceDrift } from '@aws-sdk/client-cloudformation';
 import { UpdateContinuousBackupsCommand, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteBucketTaggingCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { UpdateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { temporaryFolder } from '../helpers.ts';
 import { openEngine, stackOf, type Harness } from './engine-harness.ts';
 
 const template = JSON.stringify({
@@ -114,5 +117,36 @@ describe('drift detection over the SDK', () => {
     await assert.rejects(harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId: 'no-such-id' }), /does not exist/);
     await assert.rejects(harness.engine.detectStackResourceDrift({ StackName: 'shop', LogicalResourceId: 'Nope' }), /Resource Nope does not exist for stack shop/);
     await assert.rejects(harness.engine.detectStackDrift({ StackName: 'nope' }), /Stack with id nope does not exist/);
+  });
+});
+
+describe('a DELETED found by drift detection, across restarts', () => {
+  it('stays until the engine, starting, finds the resource back', async () => {
+    const dataDir = join(temporaryFolder('drift'), '.stackpilot', 'local');
+    const resourceDrift = async () => {
+      const local = await LocalAws.open({ dataDir });
+      const cfn = new CloudFormationClient(local.clientConfig());
+      try {
+        const summaries = (await cfn.send(new ListStackResourcesCommand({ StackName: 'flags' }))).StackResourceSummaries!;
+        return summaries[0].DriftInformation?.StackResourceDriftStatus;
+      } finally {
+        cfn.destroy();
+        await local.close();
+      }
+    };
+    const local = await LocalAws.open({ dataDir });
+    const cfn = new CloudFormationClient(local.clientConfig());
+    await cfn.send(new CreateStackCommand({ StackName: 'flags', TemplateBody: JSON.stringify({ Resources: { Flag: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/flags/beta', Type: 'String', Value: 'on' } } } }) }));
+    await local.settled();
+    await local.clients.ssm.send(new DeleteParameterCommand({ Name: '/flags/beta' }));
+    assert.equal((await cfn.send(new DetectStackResourceDriftCommand({ StackName: 'flags', LogicalResourceId: 'Flag' }))).StackResourceDrift?.StackResourceDriftStatus, 'DELETED');
+    cfn.destroy();
+    await local.close();
+    assert.equal(await resourceDrift(), 'DELETED');
+
+    const again = await LocalAws.open({ dataDir });
+    await again.clients.ssm.send(new PutParameterCommand({ Name: '/flags/beta', Type: 'String', Value: 'on' }));
+    await again.close();
+    assert.equal(await resourceDrift(), 'NOT_CHECKED');
   });
 });
