@@ -117,6 +117,22 @@ describe('drift detection over the SDK', () => {
     await assert.rejects(harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId: 'no-such-id' }), /does not exist/);
     await assert.rejects(harness.engine.detectStackResourceDrift({ StackName: 'shop', LogicalResourceId: 'Nope' }), /Resource Nope does not exist for stack shop/);
     await assert.rejects(harness.engine.detectStackDrift({ StackName: 'nope' }), /Stack with id nope does not exist/);
+    await assert.rejects(harness.engine.detectStackDrift({ StackName: 'shop', LogicalResourceIds: ['Nope'] }), /Resource Nope does not exist for stack shop/);
+  });
+
+  it('checks only the resources named, and refuses a stack in the middle of an operation', async () => {
+    await harness.aws.clients.ssm.send(new PutParameterCommand({ Name: '/shop/untouched', Type: 'String', Value: 'same' }));
+    const { StackDriftDetectionId } = await harness.engine.detectStackDrift({ StackName: 'shop', LogicalResourceIds: ['Untouched'] });
+    await harness.engine.settled();
+    const status = await harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId });
+    // Untouched is back in sync; the others keep what the last detection found (5 MODIFIED).
+    assert.deepEqual([status.DetectionStatus, status.StackDriftStatus, status.DriftedStackResourceCount], ['DETECTION_COMPLETE', 'DRIFTED', 5]);
+    const { StackResourceDrifts } = await harness.engine.describeStackResourceDrifts({ StackName: 'shop', StackResourceDriftStatusFilters: ['IN_SYNC'] });
+    assert.deepEqual(StackResourceDrifts!.map((d) => d.LogicalResourceId), ['Untouched']);
+
+    await harness.engine.updateStack({ StackName: 'shop', UsePreviousTemplate: true, Parameters: [{ ParameterKey: 'ApiKey', ParameterValue: 'sk-live-654321' }] });
+    await assert.rejects(harness.engine.detectStackDrift({ StackName: 'shop' }), /Drift detection cannot be performed on stack \[shop\] while it is in UPDATE_IN_PROGRESS state/);
+    await harness.engine.settled();
   });
 });
 
