@@ -31,6 +31,7 @@ export async function warnOfDrift(target: Target, context: { stack: string; stac
       .filter((r) => touched.has(pathKey(stack.nestedPath, r.logicalId)))
       .map((r) => ({ logicalId: r.logicalId, resourceType: r.type, nestedPath: stack.nestedPath, status: r.status, properties: r.properties.map(({ path, expected, actual }) => ({ path, expected, actual })) })),
   );
-  const failed = drift.filter((s) => s.status === 'FAILED').map((s) => `${s.stackName}: ${s.reason ?? 'drift detection failed'}`);
+  // A nested stack's failure is named by its path; the stack's own needs no name, the event has it.
+  const failed = drift.filter((s) => s.status === 'FAILED').map((s) => `${s.nestedPath.length > 0 ? `${s.nestedPath.join('/')}: ` : ''}${s.reason ?? 'drift detection failed'}`);
   if (resources.length > 0 || failed.length > 0) emit({ code: 'drift-warning', ...context, resources, ...(failed.length > 0 ? { reason: failed.join('; ') } : {}) });
 }

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { runCli, writeProject } from '../helpers.ts';
+import { runCli, runCliAsync, writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
+import { openFailingEndpoint } from './failing-endpoint.ts';
 
 const SECRET = 'sk-live-4f9a8b7c';
 
@@ -48,5 +51,33 @@ describe('stackpilot drift', () => {
     const unknown = runCli(['drift', dir, '--stack', 'nope']);
     assert.equal(unknown.code, 3);
     assert.match(unknown.stderr, /cli-drift has no stack nope/);
+  });
+});
+
+describe('a drift detection AWS refuses', () => {
+  it('is a warning in deploy, which goes on; stackpilot drift reports it and exits 1', async () => {
+    const endpoint = await openFailingEndpoint();
+    try {
+      const dir = writeProject({
+        'stackpilot.yaml': 'project: refused\nstacks:\n  queue: { template: queue.yaml, name: refused-queue }\nenvironments:\n  dev: {}\n',
+        'queue.yaml': 'Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n    Properties: { VisibilityTimeout: 30 }\n',
+      });
+      const run = (...args: string[]) => runCliAsync([...args, dir, '--target', 'aws'], { env: { ...endpoint.env, CI: 'true' } });
+      assert.equal((await run('deploy', '--yes')).code, 0);
+      endpoint.fail({ call: 'DetectStackDrift', code: 'AccessDenied', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: cloudformation:DetectStackDrift', status: 403 });
+
+      writeFileSync(join(dir, 'queue.yaml'), 'Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n    Properties: { VisibilityTimeout: 60 }\n');
+      const deploy = await run('deploy', '--yes');
+      assert.equal(deploy.code, 0, deploy.stdout);
+      assert.match(deploy.stdout, /⚠ drift {2}refused-queue {2}drift could not be checked: CloudFormation DetectStackDrift failed: AccessDenied: User: .* is not authorized/);
+      assert.match(deploy.stdout, /✔ refused-queue {2}UPDATE_COMPLETE/);
+
+      const drift = await run('drift');
+      assert.equal(drift.code, 1);
+      assert.match(drift.stdout, /✖ refused-queue {2}detection failed\n {4}CloudFormation DetectStackDrift failed: AccessDenied/);
+      assert.equal(endpoint.failed(), 2);
+    } finally {
+      await endpoint.close();
+    }
   });
 });

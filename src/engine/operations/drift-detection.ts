@@ -1,14 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type * as CFN from '@aws-sdk/client-cloudformation';
-import { maskForms, secretForms } from '../../redaction.ts';
+import { maskForms, redactText, secretForms } from '../../redaction.ts';
 import { EngineError, type Reply } from '../api.ts';
 import { currentDrift, resourceDrift, stackDriftStatus } from '../drift.ts';
-import { randomUuid } from '../ids.ts';
 import { nextTokenOf, pageOf, PAGE_SIZE } from '../pages.ts';
 import { actualPropertiesReader } from '../resources/actual-properties.ts';
 import { maskedJson, secretsOf, type EngineRuntime } from '../runtime.ts';
 import type { ResourceDriftRecord, ResourceRecord, StackRecord } from '../state.ts';
 
 const validation = (message: string) => new EngineError('ValidationError', message);
+
+/** Detection runs kept for DescribeStackDriftDetectionStatus, oldest forgotten first: `local serve` may run for days. */
+const KEPT_DETECTIONS = 1000;
 
 interface Detection {
   id: string;
@@ -41,8 +44,10 @@ export class DriftDetections {
     for (const id of only ?? []) {
       if (!Object.hasOwn(stack.resources, id)) throw validation(`Resource ${id} does not exist for stack ${stack.stackName}`);
     }
-    const detection: Detection = { id: randomUuid(this.runtime.random), stackId: stack.stackId, status: 'DETECTION_IN_PROGRESS', timestamp: this.runtime.now() };
+    // Not from the engine's random source: a detection before an update must not change the names the update draws.
+    const detection: Detection = { id: randomUUID(), stackId: stack.stackId, status: 'DETECTION_IN_PROGRESS', timestamp: this.runtime.now() };
     this.detections.set(detection.id, detection);
+    if (this.detections.size > KEPT_DETECTIONS) this.detections.delete(this.detections.keys().next().value!);
     this.runtime.background(() => this.run(detection, stack, only));
     return { StackDriftDetectionId: detection.id };
   }
@@ -106,7 +111,8 @@ export class DriftDetections {
     detection.driftStatus = stackDriftStatus(statuses);
     detection.drifted = statuses.filter((s) => s === 'MODIFIED' || s === 'DELETED').length;
     detection.status = failures.length > 0 ? 'DETECTION_FAILED' : 'DETECTION_COMPLETE';
-    if (failures.length > 0) detection.reason = failures.join('; ');
+    // An SDK error can quote a value, a NoEcho one included: masked as every reason the engine records.
+    if (failures.length > 0) detection.reason = redactText(failures.join('; '), secretsOf(stack.parameters));
     stack.drift = { status: detection.driftStatus, checkedAt: this.runtime.now() };
     this.runtime.store.changed(stack);
   }
@@ -115,6 +121,7 @@ export class DriftDetections {
   private async checkResource(stack: StackRecord, resource: ResourceRecord): Promise<void> {
     const reader = actualPropertiesReader(resource.type);
     if (!reader || !isCheckable(resource)) {
+      if (resource.drift?.status === 'NOT_CHECKED') return;
       resource.drift = { status: 'NOT_CHECKED', checkedAt: this.runtime.now() };
     } else {
       const expected = Object.fromEntries(reader.properties.filter((name) => Object.hasOwn(resource.properties, name)).map((name) => [name, resource.properties[name]]));

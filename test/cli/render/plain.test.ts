@@ -162,13 +162,13 @@ describe('chooseMode', () => {
           { logicalId: 'Flag', resourceType: 'AWS::SSM::Parameter', nestedPath: [], status: 'DELETED', properties: [] },
         ],
       },
-      { code: 'drift-warning', ...app, resources: [], reason: 'shop-data-Storage-1: Rate exceeded' },
+      { code: 'drift-warning', ...app, resources: [], reason: 'Storage: CloudFormation DetectStackDrift failed: Throttling: Rate exceeded' },
     ], false);
     assert.deepEqual(text.split('\n'), [
       '[12:03:04] ⚠ drift  shop-data  JobsTable: BillingMode (PROVISIONED → PAY_PER_REQUEST) changed outside CloudFormation; this update resets it',
       '[12:03:04] ⚠ drift  shop-data  Storage/Bucket: VersioningConfiguration/Status (Enabled → Suspended), Tags/0 ({"Key":"team","Value":"a"} → null) changed outside CloudFormation; this update resets them',
       '[12:03:04] ⚠ drift  shop-data  Flag: deleted outside CloudFormation; this update expects it to exist and may fail on it',
-      '[12:03:04] ⚠ drift  shop-data  drift could not be checked: shop-data-Storage-1: Rate exceeded',
+      '[12:03:04] ⚠ drift  shop-data  drift could not be checked: Storage: CloudFormation DetectStackDrift failed: Throttling: Rate exceeded',
       '',
     ]);
   });
