@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DetectStackResourceDriftCommand, ListStackResourcesCommand, type StackResourceDrift } from '@aws-sdk/client-cloudformation';
-import { UpdateContinuousBackupsCommand, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { TagResourceCommand, UpdateContinuousBackupsCommand, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteBucketTaggingCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { UpdateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
@@ -27,6 +27,7 @@ const template = JSON.stringify({
         AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
         TimeToLiveSpecification: { AttributeName: 'expires', Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        Tags: [{ Key: 'team', Value: 'data' }],
       },
     },
     Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'drift-secret', Description: 'API credentials', SecretString: 'hunter22' } },
@@ -71,6 +72,7 @@ describe('drift detection over the SDK', () => {
     await dynamodb.send(new UpdateTableCommand({ TableName: 'drift-jobs', BillingMode: 'PAY_PER_REQUEST' }));
     await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: 'drift-jobs', TimeToLiveSpecification: { AttributeName: 'expires', Enabled: false } }));
     await dynamodb.send(new UpdateContinuousBackupsCommand({ TableName: 'drift-jobs', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }));
+    await dynamodb.send(new TagResourceCommand({ ResourceArn: `arn:aws:dynamodb:us-east-1:123456789012:table/drift-jobs`, Tags: [{ Key: 'owner', Value: 'ops' }] }));
     await secretsManager.send(new UpdateSecretCommand({ SecretId: 'drift-secret', Description: 'changed by hand' }));
 
     const drifts = await detect();
@@ -82,7 +84,10 @@ describe('drift detection over the SDK', () => {
     assert.deepEqual(differences('Jobs'), [
       'NOT_EQUAL /BillingMode: PROVISIONED -> PAY_PER_REQUEST',
       'REMOVE /TimeToLiveSpecification/AttributeName: expires -> null',
-      'NOT_EQUAL /TimeToLiveSpecification/Enabled: true -> false', 'NOT_EQUAL /PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled: true -> false',
+      'NOT_EQUAL /TimeToLiveSpecification/Enabled: true -> false',
+      'NOT_EQUAL /PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled: true -> false',
+      // A tag added through TagResource; `team` is as the template says.
+      'ADD /Tags/0: null -> {"Key":"owner","Value":"ops"}',
     ]);
     assert.deepEqual(differences('Secret'), ['NOT_EQUAL /Description: API credentials -> changed by hand']);
     // A value that came from a NoEcho parameter is masked wherever the drift shows it.
