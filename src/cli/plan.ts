@@ -52,6 +52,7 @@ included), 130 interrupted.`,
         out(`${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
         if (stack.hint) out(`  ${stack.hint}`);
         if (stack.changes.length > 0) for (const line of previewTable(stack.changes, colors)) out(line);
+        for (const notice of stack.notices ?? []) out(`  ${colors.yellow('⚠')} ${notice}`);
       }
       if (report.interrupted) {
         const previewed = new Set(report.stacks.map((s) => s.id));

@@ -29,6 +29,8 @@ const FIELDS = {
   package: ['bucket', 'uploaded', 'unchanged'],
   'stack-start': ['stack', 'stackName', 'operation', 'resources'],
   'change-preview': ['stack', 'stackName', 'changes'],
+  'backup-start': ['stack', 'stackName', 'logicalId', 'nestedPath', 'kind', 'physicalId'],
+  'backup-done': ['stack', 'stackName', 'logicalId', 'nestedPath', 'kind', 'id', 'count'],
   resource: ['stack', 'stackName', 'logicalId', 'resourceType', 'status', 'reason', 'physicalId', 'timestamp', 'nestedPath'],
   'stack-done': ['stack', 'stackName', 'outcome', 'status', 'firstFailure', 'reason', 'hint', 'seconds'],
   outputs: ['stack', 'stackName', 'outputs'],

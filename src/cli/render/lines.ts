@@ -1,4 +1,4 @@
-import { isResourceFailure, type DeployEvent, type PreviewedChange } from '../../deploy/events.ts';
+import { BACKUP_KINDS, isResourceFailure, type DeployEvent, type PreviewedChange } from '../../deploy/events.ts';
 import type { Colors } from '../../validate/format/text.ts';
 import { formatColumns } from './columns.ts';
 
@@ -99,6 +99,10 @@ export function eventLines(event: DeployEvent, colors: Colors): string[] {
       const risk = atRisk > 0 ? `, ${colors.red(`${atRisk} with data at risk`)}` : '';
       return [`${event.stackName}  change preview: ${plural(event.changes.length, 'change')}${risk}`, ...previewTable(event.changes, colors)];
     }
+    case 'backup-start':
+      return [`${event.stackName}  backing up ${resourcePath(event.nestedPath, event.logicalId)} (${BACKUP_KINDS[event.kind].name} ${event.physicalId})`];
+    case 'backup-done':
+      return [`${event.stackName}  ${colors.green('✔')} backed up ${resourcePath(event.nestedPath, event.logicalId)}: ${plural(event.count, BACKUP_KINDS[event.kind].unit)} (backup ${event.id})`];
     case 'resource':
       return [resourceLine(event, colors)];
     case 'stack-done':
