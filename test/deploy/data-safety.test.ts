@@ -121,6 +121,35 @@ describe('protect: true', () => {
   });
 });
 
+describe('protect: true on a stack with nested stacks', () => {
+  it('protects the nested stack\'s table too, and --allow-replace Child.Logical lets its replacement through', async () => {
+    const dir = writeProject({
+      'stackpilot.yaml': 'project: nest\nstacks:\n  app: { template: parent.yaml, protect: true }\nenvironments:\n  dev: {}\n',
+      'parent.yaml': "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Storage:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://templates.s3.amazonaws.com/storage.yaml\n",
+      'storage.yaml': jobsTable('id'),
+    });
+    assert.equal((await deploy(dir)).report.ok, true);
+    const nestedPolicy = () =>
+      withProjectState(dir, async ({ cloudformation }) => {
+        const nested = (await cloudformation.send(new DescribeStackResourceCommand({ StackName: 'nest-dev-app', LogicalResourceId: 'Storage' }))).StackResourceDetail!.PhysicalResourceId!;
+        return JSON.parse((await cloudformation.send(new GetStackPolicyCommand({ StackName: nested }))).StackPolicyBody!) as unknown;
+      });
+    assert.deepEqual(await nestedPolicy(), FULL_POLICY);
+
+    writeFileSync(join(dir, 'storage.yaml'), jobsTable('job_id'));
+    const denied = await deploy(dir, { yes: true });
+    const done = denied.events.find((e) => e.code === 'stack-done');
+    assert.ok(done?.code === 'stack-done');
+    assert.deepEqual([done.outcome, done.reason, done.hint], ['failed', 'Storage.Jobs is protected (protect: true): its replacement is denied by the stack policy', 'Pass --allow-replace Storage.Jobs to let it through for this deploy, after a backup.']);
+
+    const allowed = await deploy(dir, { yes: true, allowReplace: ['Storage.Jobs'] });
+    assert.equal(allowed.report.ok, true);
+    const backedUp = allowed.events.find((e) => e.code === 'backup-done');
+    assert.deepEqual(backedUp?.code === 'backup-done' && [backedUp.nestedPath, backedUp.logicalId], [['Storage'], 'Jobs']);
+    assert.deepEqual(await nestedPolicy(), FULL_POLICY, 'the full policy is back on the nested stack');
+  });
+});
+
 describe('stateful types stackpilot does not back up', () => {
   it('get a notice in the plan when a change replaces one without a Snapshot policy', async () => {
     const database = (size: number) =>
