@@ -59,7 +59,7 @@ Protecting data: before a change set that deletes stored data (a DynamoDB table 
 removed or replaced without Retain/Snapshot) runs, the confirmation names what is backed up
 first, and deploy waits for each backup to complete (--backup auto, the default; an empty
 bucket needs none). --backup always backs up every table and bucket of each stack that
-changes; --backup never backs up nothing and says so. A backup that fails stops its stack
+changes; --backup never takes none and says so. A backup that fails stops its stack
 before anything changes. Other stateful types that lose data (RDS, Redshift, ElastiCache, EFS,
 Neptune) get a notice: their DeletionPolicy/UpdateReplacePolicy Snapshot is the mechanism. A
 stack with protect: true in stackpilot.yaml gets a stack policy that denies replacing or
@@ -83,9 +83,10 @@ then says where each stack stands and the command that carries on. A second Ctrl
 once: the local engine finishes (or rolls back) what was running the next time a command opens
 the project; on AWS, CloudFormation carries on by itself.
 
-Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting confirmation,
-2 validation errors (nothing was touched), 3 usage or I/O problem (an AWS call that fails
-before any stack included: nothing was deployed), 130 interrupted.`,
+Exit codes: 0 deployed (or nothing to change), 1 a stack failed (its backup failed, or its
+protection denied a change) or is awaiting confirmation, 2 validation errors (nothing was
+touched), 3 usage or I/O problem (an AWS call that fails before any stack included: nothing was
+deployed), 130 interrupted.`,
     )
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
