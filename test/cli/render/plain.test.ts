@@ -110,7 +110,7 @@ describe('plain renderer', () => {
   });
 
   it('shows each backup as it starts and once it is complete, with its count and id', () => {
-    const table = { stack: 'app', stackName: 'plot-palette-development', logicalId: 'JobsTable', nestedPath: ['Storage'], kind: 'dynamodb-table' } as const;
+    const table = { stack: 'app', stackName: 'plot-palette-development', logicalId: 'JobsTable', nestedPath: ['Storage'], kind: 'dynamodb-table' as const };
     const text = renderPlain([
       { code: 'backup-start', ...table, physicalId: 'plot-palette-jobs-development' },
       { code: 'backup-done', ...table, id: '20261130t121500z-jobs-a1b2', count: 1 },
