@@ -1,4 +1,4 @@
-import { DescribeStackResourceCommand, GetStackPolicyCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStackResourceCommand, GetStackPolicyCommand, SetStackPolicyCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -100,6 +100,23 @@ describe('backups before a deploy deletes data', () => {
   });
 });
 
+describe('an interrupt during a backup', () => {
+  it('lets the backup finish, then executes nothing', async () => {
+    const { dir, table } = await deployedJobs(2);
+    const interrupt = new AbortController();
+    const events: DeployEvent[] = [];
+    const report = await deployProject(dir, { target: 'local', concurrency: 4, yes: true, signal: interrupt.signal }, (e) => {
+      events.push(e);
+      if (e.code === 'backup-start') interrupt.abort();
+    });
+    assert.equal(report.interrupted, true);
+    assert.deepEqual(codes(events, ['backup-start', 'backup-done', 'stack-start']), ['backup-start', 'backup-done']);
+    assert.deepEqual(events.flatMap((e) => (e.code === 'stack-done' ? [e.outcome] : [])), ['not-started']);
+    const now = await stackNow(dir);
+    assert.deepEqual([now.table, now.key, now.items], [table, 'id', 2]);
+  });
+});
+
 describe('protect: true', () => {
   it('stops a table replacement before executing, with the policy in words; --allow-replace lets it through after a backup, and the policy is back', async () => {
     const { dir, table } = await deployedJobs(2, 'protect: true\n');
@@ -118,6 +135,18 @@ describe('protect: true', () => {
     assert.deepEqual(codes(allowed.events, ['backup-done', 'stack-start']), ['backup-done', 'stack-start']);
     const now = await stackNow(dir);
     assert.deepEqual([now.key, now.policy], ['job_id', FULL_POLICY], 'replaced, and the full policy is back');
+  });
+});
+
+describe('protect: true after a deploy killed while its policy was relaxed', () => {
+  it('puts the full policy back on the next deploy, even one with nothing to change', async () => {
+    const dir = writeProject({ 'stackpilot.yaml': 'project: jobs\nprotect: true\nstacks:\n  data: { template: data.yaml }\nenvironments:\n  dev: {}\n', 'data.yaml': jobsTable('id') });
+    assert.equal((await deploy(dir)).report.ok, true);
+    // What --allow-replace Jobs leaves in place when the process is killed before the stack is done.
+    await withProjectState(dir, ({ cloudformation }) => cloudformation.send(new SetStackPolicyCommand({ StackName: STACK, StackPolicyBody: JSON.stringify({ Statement: [FULL_POLICY.Statement[0]] }) })));
+    const again = await deploy(dir);
+    assert.deepEqual(again.events.flatMap((e) => (e.code === 'stack-done' ? [e.outcome] : [])), ['no-changes']);
+    assert.deepEqual((await stackNow(dir)).policy, FULL_POLICY);
   });
 });
 
