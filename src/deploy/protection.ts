@@ -1,4 +1,4 @@
-import { SetStackPolicyCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { GetStackPolicyCommand, SetStackPolicyCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { parseStackPolicy, policyDenial, type UpdateAction } from '../engine/stack-policy.ts';
 import { isNestedStackType, resourceFacts } from '../spec/resource-facts.ts';
 import type { PreviewedChange } from './events.ts';
@@ -30,11 +30,29 @@ export function protectionPolicy(protectedLogicalIds: string[]): string {
   return JSON.stringify({ Statement: statements });
 }
 
-/** Sets each stack's protection policy (SetStackPolicy: ExecuteChangeSet takes none). */
-export async function applyProtection(cfn: CloudFormationClient, stacks: LiveStack[], allowReplace?: ReadonlySet<string>): Promise<void> {
+/** Sets each stack's protection policy (SetStackPolicy: ExecuteChangeSet takes none); `off`: one that protects nothing. */
+export async function applyProtection(cfn: CloudFormationClient, stacks: LiveStack[], allowReplace?: ReadonlySet<string> | 'off'): Promise<void> {
   for (const stack of stacks) {
-    await cfn.send(new SetStackPolicyCommand({ StackName: stack.stackId, StackPolicyBody: protectionPolicy(protectedIds(stack, allowReplace)) }));
+    const kept = allowReplace === 'off' ? [] : protectedIds(stack, allowReplace);
+    await cfn.send(new SetStackPolicyCommand({ StackName: stack.stackId, StackPolicyBody: protectionPolicy(kept) }));
   }
+}
+
+const DENIED_RESOURCE = /^LogicalResourceId\/(.+)$/;
+
+/** Whether a stack's policy is one protectionPolicy wrote (stack policies cannot be removed, only replaced). */
+export async function hasProtectionPolicy(cfn: CloudFormationClient, stackId: string): Promise<boolean> {
+  const body = (await cfn.send(new GetStackPolicyCommand({ StackName: stackId }))).StackPolicyBody;
+  if (body === undefined) return false;
+  let denied: unknown;
+  try {
+    denied = (JSON.parse(body) as { Statement?: { Resource?: unknown }[] }).Statement?.[1]?.Resource ?? [];
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(denied)) return false;
+  const ids = denied.map((r) => (typeof r === 'string' ? DENIED_RESOURCE.exec(r)?.[1] : undefined));
+  return ids.every((id) => id !== undefined) && body === protectionPolicy(ids);
 }
 
 /** A change the protection policy would refuse in the middle of the update. */

@@ -16,7 +16,7 @@ import { isSuccessStatus, type EventSink, type PreviewedChange, type StackDoneEv
 import { describeStack, outputsOf } from './inspect.ts';
 import { liveStacks, type LiveStack } from './live-resources.ts';
 import { previewChangeSet } from './preview.ts';
-import { applyProtection, deniedChanges, denialsInWords } from './protection.ts';
+import { applyProtection, deniedChanges, denialsInWords, hasProtectionPolicy } from './protection.ts';
 import { CONFIRM_HINT, recoverStack, type Confirm } from './recover-stack.ts';
 import type { Target } from './target.ts';
 import { newestEventId, pauses, watchStack, type WatchResult } from './watch.ts';
@@ -207,6 +207,11 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   // The full policy first, every time: it also restores one an interrupted deploy left relaxed.
   let live = existing && d.protect ? await liveStacks(target.cloudformation, existing.StackId!) : undefined;
   if (live) await protect(target, live);
+  // protect: true taken away: stackpilot's policy gives way to one that allows every update.
+  if (existing && !d.protect && (await hasProtectionPolicy(target.cloudformation, existing.StackId!))) {
+    live = await liveStacks(target.cloudformation, existing.StackId!);
+    await applyProtection(target.cloudformation, live, 'off');
+  }
   if (signal?.aborted) return interrupted();
 
   const type = existing ? 'UPDATE' : 'CREATE';

@@ -138,6 +138,17 @@ describe('protect: true', () => {
   });
 });
 
+describe('protect: true taken away', () => {
+  it('replaces stackpilot\'s policy with one that allows every update, and the replacement goes through', async () => {
+    const { dir } = await deployedJobs(1, 'protect: true\n');
+    writeFileSync(join(dir, 'stackpilot.yaml'), 'project: jobs\nstacks:\n  data: { template: data.yaml }\nenvironments:\n  dev: {}\n');
+    const { report } = await deploy(dir, { yes: true });
+    assert.equal(report.ok, true);
+    const now = await stackNow(dir);
+    assert.deepEqual([now.key, now.policy], ['job_id', { Statement: [FULL_POLICY.Statement[0]] }]);
+  });
+});
+
 describe('protect: true after a deploy killed while its policy was relaxed', () => {
   it('puts the full policy back on the next deploy, even one with nothing to change', async () => {
     const dir = writeProject({ 'stackpilot.yaml': 'project: jobs\nprotect: true\nstacks:\n  data: { template: data.yaml }\nenvironments:\n  dev: {}\n', 'data.yaml': jobsTable('id') });
