@@ -40,7 +40,7 @@ export async function applyProtection(cfn: CloudFormationClient, stacks: LiveSta
 
 const DENIED_RESOURCE = /^LogicalResourceId\/(.+)$/;
 
-/** Whether a stack's policy is one protectionPolicy wrote (stack policies cannot be removed, only replaced). */
+/** Whether a stack's policy is one protectionPolicy wrote that protects something (a policy cannot be removed, only replaced). */
 export async function hasProtectionPolicy(cfn: CloudFormationClient, stackId: string): Promise<boolean> {
   const body = (await cfn.send(new GetStackPolicyCommand({ StackName: stackId }))).StackPolicyBody;
   if (body === undefined) return false;
@@ -52,7 +52,7 @@ export async function hasProtectionPolicy(cfn: CloudFormationClient, stackId: st
   }
   if (!Array.isArray(denied)) return false;
   const ids = denied.map((r) => (typeof r === 'string' ? DENIED_RESOURCE.exec(r)?.[1] : undefined));
-  return ids.every((id) => id !== undefined) && body === protectionPolicy(ids);
+  return ids.length > 0 && ids.every((id) => id !== undefined) && body === protectionPolicy(ids);
 }
 
 /** A change the protection policy would refuse in the middle of the update. */
