@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { listBackups } from '../../src/backup/catalog.ts';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
@@ -83,6 +84,18 @@ describe('backups before a deploy deletes data', () => {
       catalog.map((e) => [e.id, e.stack, e.logicalId, e.physicalId, e.count]),
       [[done.id, STACK, 'Jobs', table, 3]],
     );
+  });
+
+  it('backs up a bucket at risk only when it holds objects', async () => {
+    const buckets = (suffix: string) =>
+      `Resources:\n${['Full', 'Empty'].map((id) => `  ${id}:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Delete\n    UpdateReplacePolicy: Delete\n    Properties: { BucketName: jobs-${id.toLowerCase()}-${suffix} }\n`).join('')}`;
+    const dir = writeProject({ 'stackpilot.yaml': 'project: jobs\nstacks:\n  data: { template: data.yaml }\nenvironments:\n  dev: {}\n', 'data.yaml': buckets('a') });
+    assert.equal((await deploy(dir)).report.ok, true);
+    await withProjectState(dir, ({ s3 }) => s3.send(new PutObjectCommand({ Bucket: 'jobs-full-a', Key: 'report.csv', Body: 'a,b\n' })));
+    writeFileSync(join(dir, 'data.yaml'), buckets('b'));
+    const asked: string[] = [];
+    await deploy(dir, { ask: async (question) => (asked.push(question), false) });
+    assert.deepEqual(asked, [`${STACK}: 2 change(s) delete stored data (Full, Empty). Back up Full (S3 bucket jobs-full-a) first, then execute?`]);
   });
 
   it('with --backup never backs nothing up and says so, and --backup always backs up a table no change puts at risk', async () => {
