@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { backUp, backupKindOf, snapshotPolicyTypes, type BackupKind, type BackupScope } from '../backup/backup.ts';
 import { failureInWords } from './aws-errors.ts';
-import { BACKUP_KINDS, type EventSink, type PreviewedChange } from './events.ts';
+import { BACKUP_KINDS, resourcePath, type EventSink, type PreviewedChange } from './events.ts';
 import { stackAt, type LiveResource, type LiveStack } from './live-resources.ts';
 import type { Target } from './target.ts';
 
@@ -18,8 +18,6 @@ export interface PlannedBackup extends LiveResource {
   nestedPath: string[];
   kind: BackupKind;
 }
-
-const resourcePath = (nestedPath: string[], logicalId: string) => [...nestedPath, logicalId].join('/');
 
 /** `Storage/JobsTable (DynamoDB table plot-palette-jobs-development)`. */
 export const backupInWords = (b: PlannedBackup): string => `${resourcePath(b.nestedPath, b.logicalId)} (${BACKUP_KINDS[b.kind].name} ${b.physicalId})`;

@@ -64,6 +64,9 @@ export type DeployEvent =
 
 export type DeployEventCode = DeployEvent['code'];
 
+/** A resource named by the nested stacks above it: `ApiStack/HealthFunction`. */
+export const resourcePath = (nestedPath: string[], logicalId: string): string => [...nestedPath, logicalId].join('/');
+
 /** A backup kind in words, and what it counts. */
 export const BACKUP_KINDS: Record<BackupKind, { name: string; unit: string }> = {
   'dynamodb-table': { name: 'DynamoDB table', unit: 'item' },

@@ -12,7 +12,7 @@ import type { BackupScope } from '../backup/backup.ts';
 import type { TemplateModel } from '../template/model.ts';
 import { failureInWords } from './aws-errors.ts';
 import { backupInWords, backupsFor, dataLossNotices, takeBackups, type BackupMode, type PlannedBackup } from './backups.ts';
-import { isSuccessStatus, type EventSink, type PreviewedChange, type StackDoneEvent } from './events.ts';
+import { isSuccessStatus, resourcePath, type EventSink, type PreviewedChange, type StackDoneEvent } from './events.ts';
 import { describeStack, outputsOf } from './inspect.ts';
 import { liveStacks, type LiveStack } from './live-resources.ts';
 import { previewChangeSet } from './preview.ts';
@@ -125,15 +125,13 @@ export async function discardChangeSet(target: Target, changeSetId: string | und
   if (review?.StackStatus === 'REVIEW_IN_PROGRESS') await target.cloudformation.send(new DeleteStackCommand({ StackName: createdStackId }));
 }
 
-const pathOf = (c: PreviewedChange) => [...c.nestedPath, c.logicalId].join('/');
-
 /** The question before a change set runs: what it deletes, and what is backed up first. */
 function confirmationQuestion(stackName: string, changes: PreviewedChange[], backups: PlannedBackup[], mode: BackupMode): string {
   const atRisk = changes.filter((c) => c.dataAtRisk);
   const execute = backups.length > 0 ? `Back up ${backups.map(backupInWords).join(', ')} first, then execute?` : 'Execute?';
   if (atRisk.length === 0) return backups.length > 0 ? `${stackName}: ${execute}` : `Execute the change set for ${stackName}?`;
   const unguarded = mode === 'never' ? ', with no backup (--backup never)' : '';
-  return `${stackName}: ${atRisk.length} change(s) delete stored data (${atRisk.map(pathOf).join(', ')})${unguarded}. ${execute}`;
+  return `${stackName}: ${atRisk.length} change(s) delete stored data (${atRisk.map((c) => resourcePath(c.nestedPath, c.logicalId)).join(', ')})${unguarded}. ${execute}`;
 }
 
 /** Puts a protected stack's full policy in place, nested stacks' too (a stack left with no resources has nothing to protect). */
