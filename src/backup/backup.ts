@@ -136,7 +136,7 @@ async function backUpBucket(target: Target, artifactsBucket: string, id: string,
     objects,
     async ({ key }) => {
       const object = await readObject(target.s3, bucket, key);
-      await copyObject(target.s3, { bucket, object }, { bucket: artifactsBucket, key: `${prefix}${key}` });
+      await copyObject(target.s3, { bucket, ...object }, { bucket: artifactsBucket, key: `${prefix}${key}` });
       copied.push(object);
     },
     OBJECT_CONCURRENCY,

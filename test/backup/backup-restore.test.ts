@@ -1,0 +1,165 @@
+import { CreateBackupCommand, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { backUp, type BackupEntry, type BackupScope } from '../../src/backup/backup.ts';
+import { listObjects } from '../../src/backup/bucket-data.ts';
+import { catalogKey, objectsPrefix } from '../../src/backup/catalog.ts';
+import { tableChecksum } from '../../src/backup/checksum.ts';
+import { scanTable, writeRequests, type Item } from '../../src/backup/table-data.ts';
+import { artifactsBucketName } from '../../src/deploy/package.ts';
+import { openTarget, type Target } from '../../src/deploy/target.ts';
+import { runCli, writeProject } from '../helpers.ts';
+
+const TEMPLATE = `Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: shop-orders
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{ AttributeName: id, KeyType: HASH }, { AttributeName: line, KeyType: RANGE }]
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }, { AttributeName: line, AttributeType: N }]
+  Files:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: shop-files
+`;
+
+/** A deployed project with a table and a bucket, in the local engine. */
+function deployedShop(): string {
+  const dir = writeProject({ 'stackpilot.yaml': 'project: shop\nstacks:\n  data: { template: data.yaml, name: shop-data }\nenvironments:\n  dev: {}\n', 'data.yaml': TEMPLATE });
+  const deploy = runCli(['deploy', dir, '--yes'], { env: { CI: 'true' } });
+  assert.equal(deploy.code, 0, deploy.stderr);
+  return dir;
+}
+
+/** Works on the project's local target; closed after, so that the CLI can open it. */
+async function withTarget<T>(dir: string, work: (target: Target, scope: BackupScope) => Promise<T>): Promise<T> {
+  const target = await openTarget({ target: 'local', region: 'us-east-1', projectRoot: dir });
+  try {
+    return await work(target, { project: 'shop', environment: 'dev', region: 'us-east-1', artifactsBucket: artifactsBucketName('shop', target.accountId, 'us-east-1') });
+  } finally {
+    await target.close();
+  }
+}
+
+function order(i: number): Item {
+  return { id: { S: `order-${i % 250}` }, line: { N: String(Math.floor(i / 250)) }, total: { N: `${i}.5` }, customer: { M: { name: { S: `customer ${i}` }, tags: { SS: ['a', `t${i % 7}`] } } }, paid: { BOOL: i % 2 === 0 } };
+}
+
+const keyText = (item: Item) => `${item.id.S}#${item.line.N}`;
+
+async function tableItems(target: Target, tableName: string): Promise<Map<string, Item>> {
+  const items = new Map<string, Item>();
+  await scanTable(target.dynamodb, tableName, (page) => page.forEach((item) => items.set(keyText(item), item)));
+  return items;
+}
+
+function assertSameItems(actual: Map<string, Item>, expected: Item[]) {
+  assert.equal(actual.size, expected.length);
+  for (const item of expected) assert.deepEqual(actual.get(keyText(item)), item, `item ${keyText(item)}`);
+}
+
+const SUMMARY = /count (\d+)\/(\d+), checksum (ok|MISMATCH)/;
+
+describe('backup and restore of a table', () => {
+  it('backs up 1,000 items with their checksum, and restores all of them, identical, into the current table and into a new one', async () => {
+    const dir = deployedShop();
+    const written = Array.from({ length: 1000 }, (_, i) => order(i));
+    const entry = await withTarget(dir, async (target, scope) => {
+      await writeRequests(target.dynamodb, 'shop-orders', written.map((Item) => ({ PutRequest: { Item } })));
+      const backedUp = await backUp(target, scope, { stackName: 'shop-data', logicalId: 'Orders', physicalId: 'shop-orders', resourceType: 'AWS::DynamoDB::Table' });
+      assert.equal(backedUp.count, 1000);
+      assert.equal(backedUp.checksum, tableChecksum(written));
+      // The data goes wrong: items lost, one changed, one that was never there.
+      for (let i = 0; i < 600; i++) await target.dynamodb.send(new DeleteItemCommand({ TableName: 'shop-orders', Key: { id: written[i].id, line: written[i].line } }));
+      await target.dynamodb.send(new PutItemCommand({ TableName: 'shop-orders', Item: { ...written[700], total: { N: '0' } } }));
+      await target.dynamodb.send(new PutItemCommand({ TableName: 'shop-orders', Item: { id: { S: 'stray' }, line: { N: '0' } } }));
+      return backedUp;
+    });
+
+    const listed = runCli(['backups', dir, '--format', 'json']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual((JSON.parse(listed.stdout) as BackupEntry[]).map((e) => e.id), [entry.id]);
+
+    const refused = runCli(['restore', entry.id, dir, '--into-current']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /table shop-orders \(401 items\) is not empty/);
+    assert.match(refused.stderr, /--yes/);
+    await withTarget(dir, async (target) => assert.equal((await tableItems(target, 'shop-orders')).size, 401, 'a refused restore changes nothing'));
+
+    const restored = runCli(['restore', entry.id, dir, '--into-current', '--yes']);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.deepEqual(SUMMARY.exec(restored.stdout)?.slice(1), ['1000', '1000', 'ok']);
+
+    const copy = runCli(['restore', entry.id, dir, '--to', 'shop-orders-copy']);
+    assert.equal(copy.code, 0, copy.stderr);
+    assert.deepEqual(SUMMARY.exec(copy.stdout)?.slice(1), ['1000', '1000', 'ok']);
+
+    await withTarget(dir, async (target) => {
+      assertSameItems(await tableItems(target, 'shop-orders'), written);
+      assertSameItems(await tableItems(target, 'shop-orders-copy'), written);
+    });
+  });
+});
+
+describe('backup and restore of a bucket', () => {
+  it('backs up 200 objects through the CLI and restores them into the bucket, content checksums equal', async () => {
+    const dir = deployedShop();
+    const bodies = new Map(Array.from({ length: 200 }, (_, i) => [`reports/${i % 10}/report ${i}.csv`, `id,total\n${i},${i * 3}\n${'x'.repeat(i)}`]));
+    await withTarget(dir, async (target) => {
+      for (const [Key, Body] of bodies) await target.s3.send(new PutObjectCommand({ Bucket: 'shop-files', Key, Body }));
+    });
+
+    const backup = runCli(['backup', dir, '--resource', 'Files', '--json']);
+    assert.equal(backup.code, 0, backup.stderr);
+    const entry = JSON.parse(backup.stdout) as BackupEntry;
+    assert.equal(entry.kind, 's3-bucket');
+    assert.equal(entry.count, 200);
+
+    await withTarget(dir, async (target) => {
+      for (const key of [...bodies.keys()].slice(0, 50)) await target.s3.send(new DeleteObjectCommand({ Bucket: 'shop-files', Key: key }));
+      await target.s3.send(new PutObjectCommand({ Bucket: 'shop-files', Key: 'reports/0/report 100.csv', Body: 'overwritten' }));
+    });
+    const restored = runCli(['restore', entry.id, dir, '--into-current', '--yes']);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.deepEqual(SUMMARY.exec(restored.stdout)?.slice(1), ['200', '200', 'ok']);
+
+    await withTarget(dir, async (target) => {
+      const keys = (await listObjects(target.s3, 'shop-files')).map((o) => o.key);
+      assert.deepEqual(keys.sort(), [...bodies.keys()].sort());
+      for (const [Key, body] of bodies) assert.equal(await (await target.s3.send(new GetObjectCommand({ Bucket: 'shop-files', Key }))).Body?.transformToString(), body, Key);
+    });
+  });
+});
+
+describe('restore refusals and the catalog', () => {
+  it('names an unknown backup id and the command that lists them, exit code 3', () => {
+    const dir = deployedShop();
+    const result = runCli(['restore', '20261130t000000z-shop-data-orders-beef', dir, '--into-current']);
+    assert.equal(result.code, 3);
+    assert.match(result.stderr, /no backup "20261130t000000z-shop-data-orders-beef"/);
+    assert.match(result.stderr, /stackpilot backups/);
+  });
+
+  it('never lists a backup that was killed before its catalog entry was written', async () => {
+    const dir = deployedShop();
+    const complete = await withTarget(dir, async (target, scope) => {
+      await target.s3.send(new PutObjectCommand({ Bucket: 'shop-files', Key: 'a.txt', Body: 'a' }));
+      const entry = await backUp(target, scope, { stackName: 'shop-data', logicalId: 'Files', physicalId: 'shop-files', resourceType: 'AWS::S3::Bucket' });
+      // What a backup killed midway leaves: its copies and a DynamoDB backup, no catalog entry.
+      const killedId = '20261130t120000z-shop-data-files-dead';
+      await target.s3.send(new CopyObjectCommand({ Bucket: scope.artifactsBucket, Key: `${objectsPrefix(killedId)}a.txt`, CopySource: 'shop-files/a.txt' }));
+      await target.dynamodb.send(new CreateBackupCommand({ TableName: 'shop-orders', BackupName: '20261130t120000z-shop-data-orders-dead' }));
+      assert.equal((await listObjects(target.s3, scope.artifactsBucket, catalogKey(killedId))).length, 0);
+      return entry;
+    });
+    const listed = runCli(['backups', dir]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, new RegExp(`^${complete.id} `, 'm'));
+    assert.doesNotMatch(listed.stdout, /dead/);
+    const restore = runCli(['restore', '20261130t120000z-shop-data-files-dead', dir, '--to', 'shop-files-copy']);
+    assert.equal(restore.code, 3);
+  });
+});
+
