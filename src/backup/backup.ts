@@ -5,9 +5,10 @@ import type { Target } from '../deploy/target.ts';
 import { StackpilotError } from '../errors.ts';
 import { copyObject, listObjects, OBJECT_CONCURRENCY, readObject, type ReadObject } from './bucket-data.ts';
 import { objectsPrefix, writeCatalogEntry } from './catalog.ts';
-import { bucketChecksum, combinedChecksum } from './checksum.ts';
+import { bucketChecksum, canonicalItemDigest, canonicalJson, combinedChecksum } from './checksum.ts';
 import { forEachConcurrently } from './concurrency.ts';
-import { tableDigests } from './table-data.ts';
+import { ItemExportWriter, itemsPrefix } from './item-export.ts';
+import { scanTable } from './table-data.ts';
 
 export type BackupKind = 'dynamodb-table' | 's3-bucket';
 
@@ -45,7 +46,7 @@ export interface BackupEntry {
   checksum: string;
   /** DynamoDB: the on-demand backup. */
   backupArn?: string;
-  /** S3: where the copies are in the artifacts bucket. */
+  /** Where the copies are in the artifacts bucket: the objects (S3), the items as JSON Lines (DynamoDB). */
   prefix?: string;
   /** S3: the bytes copied. */
   bytes?: number;
@@ -101,20 +102,30 @@ export async function backUp(target: Target, scope: BackupScope, subject: Backup
   const id = backupId(time, subject.stackName, subject.logicalId);
   const base = { id, time: time.toISOString(), project: scope.project, environment: scope.environment, region: scope.region, stack: subject.stackName, logicalId: subject.logicalId, physicalId: subject.physicalId, kind };
   await ensureArtifactsBucket(target.s3, scope.artifactsBucket, scope.region);
-  const entry: BackupEntry = kind === 'dynamodb-table' ? { ...base, ...(await backUpTable(target, id, subject.physicalId, progress)) } : { ...base, ...(await backUpBucket(target, scope.artifactsBucket, id, subject.physicalId, progress)) };
+  const entry: BackupEntry = kind === 'dynamodb-table' ? { ...base, ...(await backUpTable(target, scope.artifactsBucket, id, subject.physicalId, progress)) } : { ...base, ...(await backUpBucket(target, scope.artifactsBucket, id, subject.physicalId, progress)) };
   // Last: only a complete backup is ever listed.
   await writeCatalogEntry(target.s3, scope.artifactsBucket, entry);
   progress(`${id}: ${entry.count} ${kind === 'dynamodb-table' ? 'items' : 'objects'}, ${entry.checksum}`);
   return entry;
 }
 
-async function backUpTable(target: Target, id: string, tableName: string, progress: (message: string) => void) {
+async function backUpTable(target: Target, artifactsBucket: string, id: string, tableName: string, progress: (message: string) => void) {
   progress(`backing up table ${tableName}`);
   const created = await target.dynamodb.send(new CreateBackupCommand({ TableName: tableName, BackupName: id.slice(0, 255) }));
   const backupArn = created.BackupDetails!.BackupArn!;
-  // The checksum is read from the table while DynamoDB makes its copy.
-  const [digests] = await Promise.all([tableDigests(target.dynamodb, tableName), waitUntilAvailable(target, backupArn, created.BackupDetails?.BackupStatus)]);
-  return { count: digests.length, checksum: combinedChecksum(digests), backupArn };
+  // While DynamoDB makes its copy, one Scan gives the checksum and the items' export.
+  const prefix = itemsPrefix(id);
+  const exported = new ItemExportWriter(target.s3, artifactsBucket, prefix);
+  const digests: string[] = [];
+  const scan = scanTable(target.dynamodb, tableName, async (items, segment) => {
+    // Each item's canonical JSON is both what its hash is taken of and its exported line.
+    const lines = items.map(canonicalJson);
+    for (const line of lines) digests.push(canonicalItemDigest(line));
+    await exported.add(segment, lines);
+  });
+  await Promise.all([scan, waitUntilAvailable(target, backupArn, created.BackupDetails?.BackupStatus)]);
+  await exported.finish();
+  return { count: digests.length, checksum: combinedChecksum(digests), backupArn, prefix };
 }
 
 async function waitUntilAvailable(target: Target, backupArn: string, status: string | undefined): Promise<void> {

@@ -1,4 +1,4 @@
-import { DeleteTableCommand, DescribeTableCommand, RestoreTableFromBackupCommand, ScanCommand, waitUntilTableExists, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, RestoreTableFromBackupCommand, ScanCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, DeleteObjectsCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import type { Target } from '../deploy/target.ts';
@@ -6,8 +6,9 @@ import { StackpilotError } from '../errors.ts';
 import type { BackupEntry } from './backup.ts';
 import { copyObject, listObjects, OBJECT_CONCURRENCY, readObject, type ReadObject } from './bucket-data.ts';
 import { bucketChecksum, canonicalJson, combinedChecksum } from './checksum.ts';
+import { readItemExport } from './item-export.ts';
 import { forEachConcurrently } from './concurrency.ts';
-import { scanTable, tableDigests, writeRequests, type Item } from './table-data.ts';
+import { putRequest, scanTable, tableDigests, writeRequests, type Item } from './table-data.ts';
 
 export interface RestoreOptions {
   /** Restore into this table or bucket (created when missing). */
@@ -59,7 +60,7 @@ export async function restoreBackup(target: Target, artifactsBucket: string, ent
     if (options.overwrite || (options.confirm && (await options.confirm(`${what} will be replaced by backup ${entry.id} (${entry.count} ${entry.kind === 'dynamodb-table' ? 'items' : 'objects'}, ${entry.time}). Go ahead?`)))) return;
     throw new StackpilotError(RESTORE_REFUSED, `${what} is not empty: restoring backup ${entry.id} would replace what it holds`, 'Pass --yes to replace its contents, or restore into a new one with --to NAME.');
   };
-  const result = entry.kind === 'dynamodb-table' ? await restoreTable(target, entry, into, mayOverwrite, progress) : await restoreBucket(target.s3, artifactsBucket, entry, into, mayOverwrite, progress);
+  const result = entry.kind === 'dynamodb-table' ? await restoreTable(target, artifactsBucket, entry, into, mayOverwrite, progress) : await restoreBucket(target.s3, artifactsBucket, entry, into, mayOverwrite, progress);
   progress(`verifying ${into}`);
   const found = entry.kind === 'dynamodb-table' ? await tableContent(target, into) : await bucketContent(target.s3, into);
   const checksumOk = found.checksum === entry.checksum;
@@ -69,7 +70,7 @@ export async function restoreBackup(target: Target, artifactsBucket: string, ent
 type Overwrite = (what: string) => Promise<void>;
 type Written = Omit<RestoreResult, 'into' | 'verification'>;
 
-async function restoreTable(target: Target, entry: BackupEntry, tableName: string, mayOverwrite: Overwrite, progress: (message: string) => void): Promise<Written> {
+async function restoreTable(target: Target, artifactsBucket: string, entry: BackupEntry, tableName: string, mayOverwrite: Overwrite, progress: (message: string) => void): Promise<Written> {
   const { dynamodb } = target;
   const keySchema = await keyAttributes(target, tableName);
   if (!keySchema) {
@@ -81,28 +82,33 @@ async function restoreTable(target: Target, entry: BackupEntry, tableName: strin
   }
   const held = await tableKeys(target, tableName, keySchema);
   if (held.size > 0) await mayOverwrite(`table ${tableName} (${held.size} items)`);
-  // A backup's items can only be read from a table restored from it: a staging table, removed after.
+  const exported = entry.prefix === undefined ? undefined : await readItemExport(target.s3, artifactsBucket, entry.prefix);
+  // The export is used only if it is exactly what was backed up (its lines hash to the checksum).
+  if (exported && exported.lines.length === entry.count && combinedChecksum(exported.digests) === entry.checksum) {
+    progress(`writing ${exported.lines.length} items into ${tableName}`);
+    return replaceItems(target, tableName, exported.lines, (line) => JSON.parse(line) as Item, held, keySchema);
+  }
+  // Else from DynamoDB's backup: its items can only be read from a table restored from it, a staging table removed after.
   const staging = `${tableName.slice(0, 220)}-staging-${randomBytes(3).toString('hex')}`;
   progress(`restoring ${entry.backupArn} into staging table ${staging}`);
   await dynamodb.send(new RestoreTableFromBackupCommand({ BackupArn: entry.backupArn, TargetTableName: staging }));
   try {
     await waitForTable(target, staging);
-    progress(`writing the items into ${tableName}`);
-    const puts: WriteRequest[] = [];
-    await scanTable(dynamodb, staging, (items) => {
-      for (const item of items) {
-        held.delete(keyOf(item, keySchema));
-        puts.push({ PutRequest: { Item: item } });
-      }
-    });
-    const written = await writeRequests(dynamodb, tableName, puts);
-    // What remains of the held keys is what the backup did not have.
-    const deletes = [...held.values()].map((Key) => ({ DeleteRequest: { Key } }));
-    const removed = await writeRequests(dynamodb, tableName, deletes);
-    return { written: written.written, retried: written.retried + removed.retried, removed: removed.written };
+    const items: Item[] = [];
+    await scanTable(dynamodb, staging, (page) => void items.push(...page));
+    progress(`writing ${items.length} items into ${tableName}`);
+    return await replaceItems(target, tableName, items, (item) => item, held, keySchema);
   } finally {
     await dynamodb.send(new DeleteTableCommand({ TableName: staging }));
   }
+}
+
+/** Puts the items into the table and deletes those of its items (`held`, by key) that are not among them. */
+async function replaceItems<T>(target: Target, tableName: string, sources: T[], itemOf: (source: T) => Item, held: Map<string, Item>, keySchema: string[]): Promise<Written> {
+  if (held.size > 0) for (const source of sources) held.delete(keyOf(itemOf(source), keySchema));
+  const written = await writeRequests(target.dynamodb, tableName, sources, (source) => putRequest(itemOf(source)));
+  const removed = await writeRequests(target.dynamodb, tableName, [...held.values()], (Key) => ({ DeleteRequest: { Key } }));
+  return { written: written.written, retried: written.retried + removed.retried, removed: removed.written };
 }
 
 /** The key attribute names of a table, or undefined when there is no such table. */

@@ -6,7 +6,7 @@ import { backUp, type BackupEntry, type BackupScope } from '../../src/backup/bac
 import { listObjects } from '../../src/backup/bucket-data.ts';
 import { catalogKey, objectsPrefix } from '../../src/backup/catalog.ts';
 import { tableChecksum } from '../../src/backup/checksum.ts';
-import { scanTable, writeRequests, type Item } from '../../src/backup/table-data.ts';
+import { putRequest, scanTable, writeRequests, type Item } from '../../src/backup/table-data.ts';
 import { artifactsBucketName } from '../../src/deploy/package.ts';
 import { openTarget, type Target } from '../../src/deploy/target.ts';
 import { runCli, writeProject } from '../helpers.ts';
@@ -67,7 +67,7 @@ describe('backup and restore of a table', () => {
     const dir = deployedShop();
     const written = Array.from({ length: 1000 }, (_, i) => order(i));
     const entry = await withTarget(dir, async (target, scope) => {
-      await writeRequests(target.dynamodb, 'shop-orders', written.map((Item) => ({ PutRequest: { Item } })));
+      await writeRequests(target.dynamodb, 'shop-orders', written, putRequest);
       const backedUp = await backUp(target, scope, { stackName: 'shop-data', logicalId: 'Orders', physicalId: 'shop-orders', resourceType: 'AWS::DynamoDB::Table' });
       assert.equal(backedUp.count, 1000);
       assert.equal(backedUp.checksum, tableChecksum(written));

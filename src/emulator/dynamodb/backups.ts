@@ -12,8 +12,7 @@ const SCHEMA_FIELDS = ['AttributeDefinitions', 'KeySchema', 'LocalSecondaryIndex
 export async function createBackup(region: DynamoRegion, input: Input) {
   const tableName = String(input.TableName ?? '');
   const table = await region.describeTable(tableName, 'TableNotFoundException');
-  // Each item serialised once, for the backup's file and its size alike.
-  const itemLines = (await scanAll(region, tableName)).map((item) => JSON.stringify(item));
+  const itemLines = await region.tables.tableItemLines(tableName);
   const createdAt = Date.now() / 1000;
   const id = `${Date.now().toString().padStart(17, '0')}-${randomBytes(4).toString('hex')}`;
   const record: BackupRecord = {
@@ -108,18 +107,6 @@ async function writeItems(region: DynamoRegion, tableName: string, items: Item[]
     }
   };
   await Promise.all(Array.from({ length: RESTORE_CONCURRENCY }, writeBatches));
-}
-
-async function scanAll(region: DynamoRegion, tableName: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: unknown;
-  do {
-    const { status, output } = await region.tables.call<{ Items: Item[]; LastEvaluatedKey?: unknown }>('Scan', { TableName: tableName, ExclusiveStartKey: startKey });
-    if (status !== 200) throw new ServiceError('InternalServerError', `Backing up ${tableName} failed: ${JSON.stringify(output)}`, 500);
-    items.push(...output.Items);
-    startKey = output.LastEvaluatedKey;
-  } while (startKey);
-  return items;
 }
 
 function restoredTableInput(backup: BackupRecord, targetName: string, input: Input): Record<string, unknown> {
