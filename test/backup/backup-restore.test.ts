@@ -1,4 +1,4 @@
-import { CreateBackupCommand, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBackupCommand, CreateTableCommand, DeleteItemCommand, ListTablesCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -6,10 +6,11 @@ import { backUp, type BackupEntry, type BackupScope } from '../../src/backup/bac
 import { listObjects } from '../../src/backup/bucket-data.ts';
 import { catalogKey, objectsPrefix } from '../../src/backup/catalog.ts';
 import { tableChecksum } from '../../src/backup/checksum.ts';
+import { restoreBackup } from '../../src/backup/restore.ts';
 import { putRequest, scanTable, writeRequests, type Item } from '../../src/backup/table-data.ts';
 import { artifactsBucketName } from '../../src/deploy/package.ts';
 import { openTarget, type Target } from '../../src/deploy/target.ts';
-import { runCli, writeProject } from '../helpers.ts';
+import { runCli, temporaryFolder, writeProject } from '../helpers.ts';
 
 const TEMPLATE = `Resources:
   Orders:
@@ -129,6 +130,33 @@ describe('backup and restore of a bucket', () => {
       const keys = (await listObjects(target.s3, 'shop-files')).map((o) => o.key);
       assert.deepEqual(keys.sort(), [...bodies.keys()].sort());
       for (const [Key, body] of bodies) assert.equal(await (await target.s3.send(new GetObjectCommand({ Bucket: 'shop-files', Key }))).Body?.transformToString(), body, Key);
+    });
+  });
+});
+
+describe('restore into an existing table', () => {
+  it('never writes an export that is not what was backed up: it goes through DynamoDB\'s backup instead, and leaves no staging table', async () => {
+    const dir = temporaryFolder();
+    await withTarget(dir, async (target, scope) => {
+      const items = Array.from({ length: 120 }, (_, i) => order(i));
+      await target.dynamodb.send(new CreateTableCommand({ TableName: 'orders', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }, { AttributeName: 'line', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }, { AttributeName: 'line', AttributeType: 'N' }] }));
+      await waitUntilTableExists({ client: target.dynamodb, maxWaitTime: 10, minDelay: 0.01, maxDelay: 0.05 }, { TableName: 'orders' });
+      await writeRequests(target.dynamodb, 'orders', items, putRequest);
+      const entry = await backUp(target, scope, { stackName: 'shop-data', logicalId: 'Orders', physicalId: 'orders', resourceType: 'AWS::DynamoDB::Table' });
+      // Someone edits the export: one item's paid flag changed.
+      const [part] = await listObjects(target.s3, scope.artifactsBucket, entry.prefix);
+      const text = (await (await target.s3.send(new GetObjectCommand({ Bucket: scope.artifactsBucket, Key: part.key }))).Body?.transformToString()) ?? '';
+      const edited = text.replace('{"BOOL":true}', '{"BOOL":false}');
+      assert.notEqual(edited, text);
+      await target.s3.send(new PutObjectCommand({ Bucket: scope.artifactsBucket, Key: part.key, Body: edited }));
+      await writeRequests(target.dynamodb, 'orders', items.slice(0, 10), (item) => ({ DeleteRequest: { Key: { id: item.id, line: item.line } } }));
+
+      const progress: string[] = [];
+      const result = await restoreBackup(target, scope.artifactsBucket, entry, { current: 'orders', overwrite: true }, (message) => progress.push(message));
+      assert.deepEqual(result.verification, { expectedCount: 120, count: 120, checksumOk: true, ok: true });
+      assert.ok(progress.some((message) => /staging table/.test(message)), progress.join('\n'));
+      assertSameItems(await tableItems(target, 'orders'), items);
+      assert.deepEqual((await target.dynamodb.send(new ListTablesCommand({}))).TableNames, ['orders']);
     });
   });
 });

@@ -69,10 +69,12 @@ export async function restoreTableFromBackup(region: DynamoRegion, input: Input)
   const targetName = String(input.TargetTableName ?? '');
   const existing = await region.tables.call('DescribeTable', { TableName: targetName });
   if (existing.status === 200) throw new ServiceError('TableAlreadyExistsException', `Table already exists: ${targetName}`);
+  // Read before anything is made: a damaged backup leaves no half-restored table behind.
+  const items = region.backupContents(backup.backupArn);
   const created = await region.tables.call('CreateTable', restoredTableInput(backup, targetName, input));
   if (created.status !== 200) throw new ServiceError(String(created.output.__type ?? 'ValidationException').split('#').pop()!, String(created.output.message ?? 'Restore failed'));
   await waitUntilActive(region, targetName);
-  await writeItems(region, targetName, region.backupContents(backup.backupArn));
+  await writeItems(region, targetName, items);
   const settings = region.settings(targetName);
   Object.assign(settings, structuredClone(backup.settings));
   delete settings.pointInTimeRecovery;
