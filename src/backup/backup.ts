@@ -4,10 +4,10 @@ import { ensureArtifactsBucket } from '../deploy/upload.ts';
 import type { Target } from '../deploy/target.ts';
 import { StackpilotError } from '../errors.ts';
 import { copyObject, listObjects, OBJECT_CONCURRENCY, readObject, type ReadObject } from './bucket-data.ts';
-import { objectsPrefix, writeCatalogEntry } from './catalog.ts';
+import { BACKUPS_PREFIX, clearStarted, itemsPrefix, objectsPrefix, writeCatalogEntry, writeStarted } from './catalog.ts';
 import { bucketChecksum, canonicalItemDigest, canonicalJson, combinedChecksum } from './checksum.ts';
 import { forEachConcurrently } from './concurrency.ts';
-import { ItemExportWriter, itemsPrefix } from './item-export.ts';
+import { ItemExportWriter } from './item-export.ts';
 import { scanTable } from './table-data.ts';
 
 export type BackupKind = 'dynamodb-table' | 's3-bucket';
@@ -102,9 +102,12 @@ export async function backUp(target: Target, scope: BackupScope, subject: Backup
   const id = backupId(time, subject.stackName, subject.logicalId);
   const base = { id, time: time.toISOString(), project: scope.project, environment: scope.environment, region: scope.region, stack: subject.stackName, logicalId: subject.logicalId, physicalId: subject.physicalId, kind };
   await ensureArtifactsBucket(target.s3, scope.artifactsBucket, scope.region);
+  // First: a backup killed midway is then found (`stackpilot backups` reports it).
+  await writeStarted(target.s3, scope.artifactsBucket, { id, what: `${subject.stackName}/${subject.logicalId} (${subject.physicalId})`, time: base.time, prefix: `${BACKUPS_PREFIX}${id}/` });
   const entry: BackupEntry = kind === 'dynamodb-table' ? { ...base, ...(await backUpTable(target, scope.artifactsBucket, id, subject.physicalId, progress)) } : { ...base, ...(await backUpBucket(target, scope.artifactsBucket, id, subject.physicalId, progress)) };
   // Last: only a complete backup is ever listed.
   await writeCatalogEntry(target.s3, scope.artifactsBucket, entry);
+  await clearStarted(target.s3, scope.artifactsBucket, id);
   progress(`${id}: ${entry.count} ${kind === 'dynamodb-table' ? 'items' : 'objects'}, ${entry.checksum}`);
   return entry;
 }

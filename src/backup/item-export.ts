@@ -14,10 +14,6 @@ import { forEachConcurrently } from './concurrency.ts';
 const PART_BYTES = 8 * 1024 * 1024;
 const READ_CONCURRENCY = 4;
 
-export function itemsPrefix(id: string): string {
-  return `stackpilot-backups/${id}/items/`;
-}
-
 /** Collects scanned items per scan segment and writes them in parts of about 8 MB. */
 export class ItemExportWriter {
   private readonly pending = new Map<number, { lines: string[]; bytes: number; parts: number }>();

@@ -5,7 +5,7 @@ import { artifactsBucketName } from '../deploy/package.ts';
 import { openTarget, type Target } from '../deploy/target.ts';
 import { StackpilotError } from '../errors.ts';
 import { backUp, type BackupEntry, type BackupScope } from './backup.ts';
-import { listBackups, readBackup } from './catalog.ts';
+import { listBackups, listUnfinished, readBackup, type UnfinishedBackup } from './catalog.ts';
 import { backupSubjects, currentPhysicalId } from './resources.ts';
 import { restoreBackup, type RestoreOptions, type RestoreResult } from './restore.ts';
 
@@ -59,9 +59,14 @@ export async function backUpProject(path: string, options: ProjectOptions & Back
   });
 }
 
-/** The catalog's backups of the project in the environment (its region's artifacts bucket), oldest first. */
-export async function listProjectBackups(path: string, options: ProjectOptions): Promise<BackupEntry[]> {
-  return withProject(path, options, ({ target, scope }) => awsStep(`read the backup catalog in s3://${scope.artifactsBucket}`, () => listBackups(target.s3, scope.artifactsBucket, { project: scope.project, environment: scope.environment })));
+/** The catalog's backups of the project in the environment (its region's artifacts bucket), oldest first, and the backups there that never completed. */
+export async function listProjectBackups(path: string, options: ProjectOptions): Promise<{ entries: BackupEntry[]; unfinished: UnfinishedBackup[] }> {
+  return withProject(path, options, ({ target, scope }) =>
+    awsStep(`read the backup catalog in s3://${scope.artifactsBucket}`, async () => ({
+      entries: await listBackups(target.s3, scope.artifactsBucket, { project: scope.project, environment: scope.environment }),
+      unfinished: await listUnfinished(target.s3, scope.artifactsBucket),
+    })),
+  );
 }
 
 export interface ProjectRestoreOptions extends Omit<RestoreOptions, 'current'> {

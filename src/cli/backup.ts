@@ -41,7 +41,8 @@ export function backupsCommand(secrets: Redactor): Command {
     .description(
       `Lists the complete backups of the project's environment, oldest first, from the catalog
 in the artifacts bucket of the environment's region and account: as a table, or as JSON (the
-catalog entries).
+catalog entries). Backups that began and never completed (killed midway) are not listed as
+backups: they are named on standard error, with where their partial copies are.
 
 Exit codes: 0 listed (none is not an error), 3 usage or I/O problem.`,
     )
@@ -49,10 +50,11 @@ Exit codes: 0 listed (none is not an error), 3 usage or I/O problem.`,
     .action(async (path: string, flags: TargetFlags & { format: 'text' | 'json' }) => {
       const { listProjectBackups } = await import('../backup/project-backups.ts');
       const { out, err } = redactingWriters(secrets);
-      const entries = await listProjectBackups(path, targetOptions(flags));
+      const { entries, unfinished } = await listProjectBackups(path, targetOptions(flags));
       if (flags.format === 'json') out(`${JSON.stringify(entries, null, 2)}\n`);
       else if (entries.length === 0) err('no backups yet: take one with `stackpilot backup`\n');
       else out(backupTable(entries));
+      for (const u of unfinished) err(`unfinished backup ${u.id} of ${u.what}, begun ${u.time}: killed midway, or still under way; not restorable. Its partial copies are under ${u.prefix} in the artifacts bucket.\n`);
     });
 }
 

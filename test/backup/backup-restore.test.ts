@@ -1,16 +1,15 @@
-import { CreateBackupCommand, CreateTableCommand, DeleteItemCommand, ListTablesCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateTableCommand, DeleteItemCommand, ListTablesCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backUp, type BackupEntry, type BackupScope } from '../../src/backup/backup.ts';
 import { listObjects } from '../../src/backup/bucket-data.ts';
-import { catalogKey, objectsPrefix } from '../../src/backup/catalog.ts';
 import { tableChecksum } from '../../src/backup/checksum.ts';
 import { restoreBackup } from '../../src/backup/restore.ts';
 import { putRequest, scanTable, writeRequests, type Item } from '../../src/backup/table-data.ts';
 import { artifactsBucketName } from '../../src/deploy/package.ts';
 import { openTarget, type Target } from '../../src/deploy/target.ts';
-import { runCli, temporaryFolder, writeProject } from '../helpers.ts';
+import { killHard, runCli, spawnCli, temporaryFolder, writeProject } from '../helpers.ts';
 
 const TEMPLATE = `Resources:
   Orders:
@@ -170,24 +169,28 @@ describe('restore refusals and the catalog', () => {
     assert.match(result.stderr, /stackpilot backups/);
   });
 
-  it('never lists a backup that was killed before its catalog entry was written', async () => {
+  it('never lists a backup killed midway as restorable, and names it as unfinished with where its copies are', async () => {
     const dir = deployedShop();
     const complete = await withTarget(dir, async (target, scope) => {
-      await target.s3.send(new PutObjectCommand({ Bucket: 'shop-files', Key: 'a.txt', Body: 'a' }));
+      await target.s3.send(new PutObjectCommand({ Bucket: 'shop-files', Key: 'first.txt', Body: 'first' }));
       const entry = await backUp(target, scope, { stackName: 'shop-data', logicalId: 'Files', physicalId: 'shop-files', resourceType: 'AWS::S3::Bucket' });
-      // What a backup killed midway leaves: its copies and a DynamoDB backup, no catalog entry.
-      const killedId = '20261130t120000z-shop-data-files-dead';
-      await target.s3.send(new CopyObjectCommand({ Bucket: scope.artifactsBucket, Key: `${objectsPrefix(killedId)}a.txt`, CopySource: 'shop-files/a.txt' }));
-      await target.dynamodb.send(new CreateBackupCommand({ TableName: 'shop-orders', BackupName: '20261130t120000z-shop-data-orders-dead' }));
-      assert.equal((await listObjects(target.s3, scope.artifactsBucket, catalogKey(killedId))).length, 0);
+      for (let i = 0; i < 300; i++) await target.s3.send(new PutObjectCommand({ Bucket: 'shop-files', Key: `many/${i}.txt`, Body: `object ${i}` }));
       return entry;
     });
-    const listed = runCli(['backups', dir]);
+    // Killed as soon as it says it copies: the copies of 301 objects are then under way.
+    const backup = spawnCli(['backup', dir, '--resource', 'Files']);
+    let stderr = '';
+    await new Promise<void>((resolve) => backup.stderr.on('data', (chunk: Buffer) => ((stderr += chunk.toString()), /backing up bucket/.test(stderr) && resolve())));
+    await killHard(backup);
+
+    const listed = runCli(['backups', dir, '--format', 'json']);
     assert.equal(listed.code, 0, listed.stderr);
-    assert.match(listed.stdout, new RegExp(`^${complete.id} `, 'm'));
-    assert.doesNotMatch(listed.stdout, /dead/);
-    const restore = runCli(['restore', '20261130t120000z-shop-data-files-dead', dir, '--to', 'shop-files-copy']);
+    assert.deepEqual((JSON.parse(listed.stdout) as BackupEntry[]).map((e) => e.id), [complete.id]);
+    const unfinished = /unfinished backup (\S+) of shop-data\/Files \(shop-files\).*not restorable\. Its partial copies are under stackpilot-backups\/\1\//.exec(listed.stderr);
+    assert.ok(unfinished, listed.stderr);
+    const restore = runCli(['restore', unfinished[1], dir, '--to', 'shop-files-copy']);
     assert.equal(restore.code, 3);
+    assert.match(restore.stderr, /no backup ".*" in the catalog/);
   });
 });
 
