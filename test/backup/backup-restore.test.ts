@@ -133,6 +133,47 @@ describe('backup and restore of a bucket', () => {
   });
 });
 
+describe('restore verification', () => {
+  it('reports a checksum MISMATCH and exits 1 when a backup copy was changed since the backup', async () => {
+    const dir = deployedShop();
+    const entry = await withTarget(dir, async (target, scope) => {
+      for (const key of ['a.txt', 'b.txt', 'c.txt']) await target.s3.send(new PutObjectCommand({ Bucket: 'shop-files', Key: key, Body: `content of ${key}` }));
+      const backedUp = await backUp(target, scope, { stackName: 'shop-data', logicalId: 'Files', physicalId: 'shop-files', resourceType: 'AWS::S3::Bucket' });
+      await target.s3.send(new PutObjectCommand({ Bucket: scope.artifactsBucket, Key: `${backedUp.prefix}b.txt`, Body: 'tampered' }));
+      return backedUp;
+    });
+    const restored = runCli(['restore', entry.id, dir, '--to', 'shop-files-copy']);
+    assert.equal(restored.code, 1, restored.stderr);
+    assert.deepEqual(SUMMARY.exec(restored.stdout)?.slice(1), ['3', '3', 'MISMATCH']);
+  });
+});
+
+describe('backup of nested stacks', () => {
+  it('backs up the tables and buckets of nested stacks too, and restores into the table the nested stack owns', async () => {
+    const dir = writeProject({
+      'stackpilot.yaml': 'project: shop\ntemplates: templates\nstacks:\n  main: { template: templates/main.yaml, name: shop-main }\nenvironments:\n  dev: {}\n',
+      'templates/main.yaml': 'Resources:\n  Data:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://bucket.s3.amazonaws.com/data.yaml\n  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: shop-uploads\n',
+      'templates/data.yaml': TEMPLATE.slice(0, TEMPLATE.indexOf('  Files:')),
+    });
+    assert.equal(runCli(['deploy', dir, '--yes'], { env: { CI: 'true' } }).code, 0);
+    const items = Array.from({ length: 30 }, (_, i) => order(i));
+    await withTarget(dir, (target) => writeRequests(target.dynamodb, 'shop-orders', items, putRequest));
+
+    const backup = runCli(['backup', dir, '--json']);
+    assert.equal(backup.code, 0, backup.stderr);
+    const entries = backup.stdout.trim().split('\n').map((line) => JSON.parse(line) as BackupEntry);
+    assert.deepEqual(entries.map((e) => [e.logicalId, e.physicalId, e.kind, e.count]).sort(), [['Orders', 'shop-orders', 'dynamodb-table', 30], ['Uploads', 'shop-uploads', 's3-bucket', 0]]);
+    const table = entries.find((e) => e.logicalId === 'Orders')!;
+    assert.match(table.stack, /^shop-main-Data-/);
+
+    await withTarget(dir, (target) => writeRequests(target.dynamodb, 'shop-orders', items.slice(0, 5), (item) => ({ DeleteRequest: { Key: { id: item.id, line: item.line } } })));
+    const restored = runCli(['restore', table.id, dir, '--into-current', '--yes']);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.deepEqual(SUMMARY.exec(restored.stdout)?.slice(1), ['30', '30', 'ok']);
+    await withTarget(dir, async (target) => assertSameItems(await tableItems(target, 'shop-orders'), items));
+  });
+});
+
 describe('restore into an existing table', () => {
   it('never writes an export that is not what was backed up: it goes through DynamoDB\'s backup instead, and leaves no staging table', async () => {
     const dir = temporaryFolder();
