@@ -132,8 +132,16 @@ export async function readBackup(s3: S3Client, artifactsBucket: string, id: stri
   }
 }
 
+/** A catalog entry is a few hundred bytes: anything far larger is not one, and is not read. */
+const MAX_ENTRY_BYTES = 64 * 1024;
+
 async function readEntry(s3: S3Client, artifactsBucket: string, key: string): Promise<BackupEntry> {
   const reply = await s3.send(new GetObjectCommand({ Bucket: artifactsBucket, Key: key }));
+  if ((reply.ContentLength ?? 0) > MAX_ENTRY_BYTES) {
+    // Not read: the stream is let go.
+    (reply.Body as { destroy?: () => void } | undefined)?.destroy?.();
+    throw new StackpilotError('BackupCatalogDamaged', `the backup catalog entry s3://${artifactsBucket}/${key} is ${reply.ContentLength} bytes, too large to be one`, 'Delete that object: stackpilot did not write it.');
+  }
   const text = (await reply.Body?.transformToString('utf8')) ?? '';
   let value: unknown;
   try {

@@ -63,7 +63,8 @@ export async function writeRequests<T>(dynamodb: DynamoDBClient, tableName: stri
         await sleep(Math.min(50 * 2 ** attempt, 5000));
       }
       const reply = await dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-      pending = reply.UnprocessedItems?.[tableName] ?? [];
+      const unprocessed = reply.UnprocessedItems;
+      pending = unprocessed && Object.hasOwn(unprocessed, tableName) ? (unprocessed[tableName] ?? []) : [];
     }
   };
   const starts = Array.from({ length: Math.ceil(sources.length / BATCH_SIZE) }, (_, i) => i * BATCH_SIZE);

@@ -7,7 +7,9 @@ import { listObjects } from '../../src/backup/bucket-data.ts';
 import { tableChecksum } from '../../src/backup/checksum.ts';
 import { restoreBackup } from '../../src/backup/restore.ts';
 import { putRequest, scanTable, writeRequests, type Item } from '../../src/backup/table-data.ts';
+import { catalogKey } from '../../src/backup/catalog.ts';
 import { artifactsBucketName } from '../../src/deploy/package.ts';
+import { ensureArtifactsBucket } from '../../src/deploy/upload.ts';
 import { openTarget, type Target } from '../../src/deploy/target.ts';
 import { killHard, runCli, spawnCli, temporaryFolder, writeProject } from '../helpers.ts';
 
@@ -208,6 +210,20 @@ describe('restore refusals and the catalog', () => {
     assert.equal(result.code, 3);
     assert.match(result.stderr, /no backup "20261130t000000z-shop-data-orders-beef"/);
     assert.match(result.stderr, /stackpilot backups/);
+  });
+
+  it('names a damaged catalog entry and what to do with it, exit code 3', async () => {
+    const dir = deployedShop();
+    const key = await withTarget(dir, async (target, scope) => {
+      await ensureArtifactsBucket(target.s3, scope.artifactsBucket, scope.region);
+      const damaged = catalogKey('20261130t000000z-shop-data-orders-beef');
+      await target.s3.send(new PutObjectCommand({ Bucket: scope.artifactsBucket, Key: damaged, Body: '{"id": "20261130t000000z-shop-data-orders-beef", "kind": "dynamodb-table"' }));
+      return damaged;
+    });
+    const result = runCli(['backups', dir]);
+    assert.equal(result.code, 3);
+    assert.ok(result.stderr.includes(`${key} is not a JSON object`), result.stderr);
+    assert.match(result.stderr, /Delete that object/);
   });
 
   it('never lists a backup killed midway as restorable, and names it as unfinished with where its copies are', async () => {
