@@ -4,10 +4,11 @@ import { ensureArtifactsBucket } from '../deploy/upload.ts';
 import type { Target } from '../deploy/target.ts';
 import { StackpilotError } from '../errors.ts';
 import { copyObject, listObjects, OBJECT_CONCURRENCY, readObject, type ReadObject } from './bucket-data.ts';
-import { objectsPrefix, writeCatalogEntry } from './catalog.ts';
-import { bucketChecksum, combinedChecksum } from './checksum.ts';
+import { BACKUPS_PREFIX, clearStarted, itemsPrefix, objectsPrefix, writeCatalogEntry, writeStarted } from './catalog.ts';
+import { bucketChecksum, canonicalItemDigest, canonicalJson, combinedChecksum } from './checksum.ts';
 import { forEachConcurrently } from './concurrency.ts';
-import { tableDigests } from './table-data.ts';
+import { ItemExportWriter } from './item-export.ts';
+import { scanTable } from './table-data.ts';
 
 export type BackupKind = 'dynamodb-table' | 's3-bucket';
 
@@ -45,7 +46,7 @@ export interface BackupEntry {
   checksum: string;
   /** DynamoDB: the on-demand backup. */
   backupArn?: string;
-  /** S3: where the copies are in the artifacts bucket. */
+  /** Where the copies are in the artifacts bucket: the objects (S3), the items as JSON Lines (DynamoDB). */
   prefix?: string;
   /** S3: the bytes copied. */
   bytes?: number;
@@ -101,20 +102,33 @@ export async function backUp(target: Target, scope: BackupScope, subject: Backup
   const id = backupId(time, subject.stackName, subject.logicalId);
   const base = { id, time: time.toISOString(), project: scope.project, environment: scope.environment, region: scope.region, stack: subject.stackName, logicalId: subject.logicalId, physicalId: subject.physicalId, kind };
   await ensureArtifactsBucket(target.s3, scope.artifactsBucket, scope.region);
-  const entry: BackupEntry = kind === 'dynamodb-table' ? { ...base, ...(await backUpTable(target, id, subject.physicalId, progress)) } : { ...base, ...(await backUpBucket(target, scope.artifactsBucket, id, subject.physicalId, progress)) };
+  // First: a backup killed midway is then found (`stackpilot backups` reports it).
+  await writeStarted(target.s3, scope.artifactsBucket, { id, what: `${subject.stackName}/${subject.logicalId} (${subject.physicalId})`, time: base.time, prefix: `${BACKUPS_PREFIX}${id}/` });
+  const entry: BackupEntry = kind === 'dynamodb-table' ? { ...base, ...(await backUpTable(target, scope.artifactsBucket, id, subject.physicalId, progress)) } : { ...base, ...(await backUpBucket(target, scope.artifactsBucket, id, subject.physicalId, progress)) };
   // Last: only a complete backup is ever listed.
   await writeCatalogEntry(target.s3, scope.artifactsBucket, entry);
+  await clearStarted(target.s3, scope.artifactsBucket, id);
   progress(`${id}: ${entry.count} ${kind === 'dynamodb-table' ? 'items' : 'objects'}, ${entry.checksum}`);
   return entry;
 }
 
-async function backUpTable(target: Target, id: string, tableName: string, progress: (message: string) => void) {
+async function backUpTable(target: Target, artifactsBucket: string, id: string, tableName: string, progress: (message: string) => void) {
   progress(`backing up table ${tableName}`);
   const created = await target.dynamodb.send(new CreateBackupCommand({ TableName: tableName, BackupName: id.slice(0, 255) }));
   const backupArn = created.BackupDetails!.BackupArn!;
-  // The checksum is read from the table while DynamoDB makes its copy.
-  const [digests] = await Promise.all([tableDigests(target.dynamodb, tableName), waitUntilAvailable(target, backupArn, created.BackupDetails?.BackupStatus)]);
-  return { count: digests.length, checksum: combinedChecksum(digests), backupArn };
+  // While DynamoDB makes its copy, one Scan gives the checksum and the items' export.
+  const prefix = itemsPrefix(id);
+  const exported = new ItemExportWriter(target.s3, artifactsBucket, prefix);
+  const digests: string[] = [];
+  const scan = scanTable(target.dynamodb, tableName, async (items, segment) => {
+    // Each item's canonical JSON is both what its hash is taken of and its exported line.
+    const lines = items.map(canonicalJson);
+    for (const line of lines) digests.push(canonicalItemDigest(line));
+    await exported.add(segment, lines);
+  });
+  await Promise.all([scan, waitUntilAvailable(target, backupArn, created.BackupDetails?.BackupStatus)]);
+  await exported.finish();
+  return { count: digests.length, checksum: combinedChecksum(digests), backupArn, prefix };
 }
 
 async function waitUntilAvailable(target: Target, backupArn: string, status: string | undefined): Promise<void> {
@@ -136,7 +150,7 @@ async function backUpBucket(target: Target, artifactsBucket: string, id: string,
     objects,
     async ({ key }) => {
       const object = await readObject(target.s3, bucket, key);
-      await copyObject(target.s3, { bucket, object }, { bucket: artifactsBucket, key: `${prefix}${key}` });
+      await copyObject(target.s3, { bucket, ...object }, { bucket: artifactsBucket, key: `${prefix}${key}` });
       copied.push(object);
     },
     OBJECT_CONCURRENCY,

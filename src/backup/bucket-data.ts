@@ -38,13 +38,13 @@ export async function readObject(s3: S3Client, bucket: string, key: string): Pro
 }
 
 /**
- * Copies the version of an object that was read (by version id, or else only while its ETag is
- * still the one read: a copy never holds other bytes than those hashed).
+ * Copies an object: the version given (as read), or else the current one while its ETag is still
+ * the one given, so that a backup never holds other bytes than those it hashed.
  */
-export async function copyObject(s3: S3Client, from: { bucket: string; object: ReadObject }, to: { bucket: string; key: string }): Promise<void> {
-  const { object } = from;
-  const source = `${from.bucket}/${encodeKey(object.key)}${object.versionId && object.versionId !== 'null' ? `?versionId=${encodeURIComponent(object.versionId)}` : ''}`;
-  await s3.send(new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: source, CopySourceIfMatch: object.versionId ? undefined : object.etag }));
+export async function copyObject(s3: S3Client, from: { bucket: string; key: string; versionId?: string; etag?: string }, to: { bucket: string; key: string }): Promise<void> {
+  const versioned = from.versionId !== undefined && from.versionId !== 'null';
+  const source = `${from.bucket}/${encodeKey(from.key)}${versioned ? `?versionId=${encodeURIComponent(from.versionId!)}` : ''}`;
+  await s3.send(new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: source, CopySourceIfMatch: versioned ? undefined : from.etag }));
 }
 
 // CopySource is a URL path: each key segment encoded, slashes kept.

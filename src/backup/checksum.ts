@@ -8,21 +8,34 @@ import { createHash } from 'node:crypto';
 
 const sha256 = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
 
-/** JSON with the keys of every object sorted, so that equal items give equal text. */
+/**
+ * JSON with the keys of every object sorted, so that equal items give equal text (undefined
+ * members left out, as JSON.stringify does). Built by concatenation: it runs once per item.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) text += (i > 0 ? ',' : '') + canonicalJson(value[i]);
+    return `${text}]`;
   }
-  return JSON.stringify(value) ?? 'null';
+  const record = value as Record<string, unknown>;
+  let text = '{';
+  for (const key of Object.keys(record).sort()) {
+    if (record[key] === undefined) continue;
+    text += (text.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + canonicalJson(record[key]);
+  }
+  return `${text}}`;
 }
 
 /** The hash of one DynamoDB item in its AttributeValue form (`{"id": {"S": "a"}}`). */
 export function itemDigest(item: Record<string, unknown>): string {
-  return sha256(canonicalJson(item));
+  return canonicalItemDigest(canonicalJson(item));
+}
+
+/** `itemDigest` of an item whose canonical JSON is at hand (a backup's exported line). */
+export function canonicalItemDigest(canonical: string): string {
+  return sha256(canonical);
 }
 
 /** The checksum of a set of hashes, whatever order they come in: `sha256:<hex>`. */

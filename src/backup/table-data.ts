@@ -1,4 +1,5 @@
 import { BatchWriteItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { StackpilotError } from '../errors.ts';
 import { itemDigest } from './checksum.ts';
 import { forEachConcurrently } from './concurrency.ts';
 
@@ -14,15 +15,16 @@ const WRITE_CONCURRENCY = 8;
 const MAX_RETRIES = 10;
 
 /**
- * Reads every item of a table (every page of every segment), handing each page to `onPage`.
- * Pages come as Scan answers them: the caller must not depend on their order.
+ * Reads every item of a table (every page of every segment, segments in parallel), handing each
+ * page to `onPage` with its segment's number. Pages come as Scan answers them: the caller must
+ * not depend on their order.
  */
-export async function scanTable(dynamodb: DynamoDBClient, tableName: string, onPage: (items: Item[]) => void): Promise<void> {
+export async function scanTable(dynamodb: DynamoDBClient, tableName: string, onPage: (items: Item[], segment: number) => void | Promise<void>): Promise<void> {
   const segment = async (index: number) => {
     let startKey: Item | undefined;
     do {
       const page = await dynamodb.send(new ScanCommand({ TableName: tableName, Segment: index, TotalSegments: SCAN_SEGMENTS, ExclusiveStartKey: startKey, ConsistentRead: true }));
-      onPage(page.Items ?? []);
+      await onPage(page.Items ?? [], index);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   };
@@ -46,25 +48,31 @@ export interface WriteResult {
 
 /**
  * Writes (puts or deletes) in batches of 25, several batches at once; UnprocessedItems are sent
- * again after a growing wait, so throttling slows the write down instead of losing items.
+ * again after a growing wait, so throttling slows the write down instead of losing items. Each
+ * request is made from its source as its batch goes (a line of JSON parsed then, say), so that
+ * a large restore never holds all its requests at once.
  */
-export async function writeRequests(dynamodb: DynamoDBClient, tableName: string, requests: WriteRequest[], sleep = defaultSleep): Promise<WriteResult> {
+export async function writeRequests<T>(dynamodb: DynamoDBClient, tableName: string, sources: readonly T[], toRequest: (source: T) => WriteRequest, sleep = defaultSleep): Promise<WriteResult> {
   let retried = 0;
-  const writeBatch = async (batch: WriteRequest[]) => {
-    let pending = batch;
+  const writeBatch = async (start: number) => {
+    let pending = sources.slice(start, start + BATCH_SIZE).map(toRequest);
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > MAX_RETRIES) throw new Error(`DynamoDB left ${pending.length} writes to ${tableName} unprocessed after ${MAX_RETRIES} retries`);
+      if (attempt > MAX_RETRIES) throw new StackpilotError('WritesUnprocessed', `DynamoDB left ${pending.length} writes to ${tableName} unprocessed after ${MAX_RETRIES} retries`, 'The table is throttled: run again later, or raise its write capacity (running again is safe: it writes the same items).');
       if (attempt > 0) {
         retried += pending.length;
         await sleep(Math.min(50 * 2 ** attempt, 5000));
       }
       const reply = await dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-      pending = reply.UnprocessedItems?.[tableName] ?? [];
+      const unprocessed = reply.UnprocessedItems;
+      pending = unprocessed && Object.hasOwn(unprocessed, tableName) ? (unprocessed[tableName] ?? []) : [];
     }
   };
-  const batches = Array.from({ length: Math.ceil(requests.length / BATCH_SIZE) }, (_, i) => requests.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE));
-  await forEachConcurrently(batches, writeBatch, WRITE_CONCURRENCY);
-  return { written: requests.length, retried };
+  const starts = Array.from({ length: Math.ceil(sources.length / BATCH_SIZE) }, (_, i) => i * BATCH_SIZE);
+  await forEachConcurrently(starts, writeBatch, WRITE_CONCURRENCY);
+  return { written: sources.length, retried };
 }
+
+/** A put of an item, for writeRequests. */
+export const putRequest = (Item: Item): WriteRequest => ({ PutRequest: { Item } });
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -12,8 +12,7 @@ const SCHEMA_FIELDS = ['AttributeDefinitions', 'KeySchema', 'LocalSecondaryIndex
 export async function createBackup(region: DynamoRegion, input: Input) {
   const tableName = String(input.TableName ?? '');
   const table = await region.describeTable(tableName, 'TableNotFoundException');
-  // Each item serialised once, for the backup's file and its size alike.
-  const itemLines = (await scanAll(region, tableName)).map((item) => JSON.stringify(item));
+  const itemLines = await region.tables.tableItemLines(tableName);
   const createdAt = Date.now() / 1000;
   const id = `${Date.now().toString().padStart(17, '0')}-${randomBytes(4).toString('hex')}`;
   const record: BackupRecord = {
@@ -70,10 +69,12 @@ export async function restoreTableFromBackup(region: DynamoRegion, input: Input)
   const targetName = String(input.TargetTableName ?? '');
   const existing = await region.tables.call('DescribeTable', { TableName: targetName });
   if (existing.status === 200) throw new ServiceError('TableAlreadyExistsException', `Table already exists: ${targetName}`);
+  // Read before anything is made: a damaged backup leaves no half-restored table behind.
+  const items = region.backupContents(backup.backupArn);
   const created = await region.tables.call('CreateTable', restoredTableInput(backup, targetName, input));
   if (created.status !== 200) throw new ServiceError(String(created.output.__type ?? 'ValidationException').split('#').pop()!, String(created.output.message ?? 'Restore failed'));
   await waitUntilActive(region, targetName);
-  await writeItems(region, targetName, region.backupContents(backup.backupArn));
+  await writeItems(region, targetName, items);
   const settings = region.settings(targetName);
   Object.assign(settings, structuredClone(backup.settings));
   delete settings.pointInTimeRecovery;
@@ -108,18 +109,6 @@ async function writeItems(region: DynamoRegion, tableName: string, items: Item[]
     }
   };
   await Promise.all(Array.from({ length: RESTORE_CONCURRENCY }, writeBatches));
-}
-
-async function scanAll(region: DynamoRegion, tableName: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: unknown;
-  do {
-    const { status, output } = await region.tables.call<{ Items: Item[]; LastEvaluatedKey?: unknown }>('Scan', { TableName: tableName, ExclusiveStartKey: startKey });
-    if (status !== 200) throw new ServiceError('InternalServerError', `Backing up ${tableName} failed: ${JSON.stringify(output)}`, 500);
-    items.push(...output.Items);
-    startKey = output.LastEvaluatedKey;
-  } while (startKey);
-  return items;
 }
 
 function restoredTableInput(backup: BackupRecord, targetName: string, input: Input): Record<string, unknown> {
