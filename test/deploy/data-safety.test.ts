@@ -135,6 +135,8 @@ describe('protect: true', () => {
     const { dir, table } = await deployedJobs(2, 'protect: true\n');
     assert.deepEqual((await stackNow(dir)).policy, FULL_POLICY, 'the policy is set once the stack is created');
 
+    const plan = await planProject(dir, { target: 'local' }, () => {});
+    assert.deepEqual(plan.stacks[0].notices, ['Jobs is protected (protect: true): its replacement is denied by the stack policy: deploy stops before executing unless --allow-replace lets it through']);
     const denied = await deploy(dir, { yes: true });
     assert.equal(denied.report.ok, false);
     const done = denied.events.find((e) => e.code === 'stack-done');
