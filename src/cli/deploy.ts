@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DeployEvent } from '../deploy/events.ts';
 import type { StackResult } from '../deploy/stack-deploy.ts';
 import type { Redactor } from '../redaction.ts';
@@ -17,6 +17,14 @@ interface DeployFlags extends TargetFlags {
   outputsFile?: string;
   logFile?: string;
   json?: boolean;
+  backup: 'auto' | 'always' | 'never';
+  allowReplace: string[];
+}
+
+/** --allow-replace, repeatable: a logical id, or `Child.Logical` for a nested stack's resource. */
+function collectLogicalId(value: string, previous: string[]): string[] {
+  if (!/^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$/.test(value)) throw new InvalidArgumentError('a logical id (letters and digits), or Child.Logical for a nested stack\'s resource');
+  return [...previous, value];
 }
 
 /** A stack's state after a deploy: its CloudFormation status, or what kept it from having one. */
@@ -47,6 +55,18 @@ changes that delete stored data are (and replacing a stack left by a failed crea
 terminal you are asked; --yes answers yes; without either, the deploy stops before executing
 and says how to continue.
 
+Protecting data: before a change set that deletes stored data (a DynamoDB table or S3 bucket
+removed or replaced without Retain/Snapshot) runs, the confirmation names what is backed up
+first, and deploy waits for each backup to complete (--backup auto, the default; an empty
+bucket needs none). --backup always backs up every table and bucket of each stack that
+changes; --backup never takes none and says so. A backup that fails stops its stack
+before anything changes. Other stateful types that lose data (RDS, Redshift, ElastiCache, EFS,
+Neptune) get a notice: their DeletionPolicy/UpdateReplacePolicy Snapshot is the mechanism. A
+stack with protect: true in stackpilot.yaml gets a stack policy that denies replacing or
+removing its stateful resources; a change that would do so stops the stack before executing,
+unless --allow-replace names the resource (Logical, or Child.Logical when nested): for this
+deploy the policy lets it through (after its backup), and the full policy is back afterwards.
+
 Progress: a live view on a terminal, plain lines when not a terminal or CI is set, JSON lines
 with --json. --log-file keeps a timestamped log.
 
@@ -63,15 +83,18 @@ then says where each stack stands and the command that carries on. A second Ctrl
 once: the local engine finishes (or rolls back) what was running the next time a command opens
 the project; on AWS, CloudFormation carries on by itself.
 
-Exit codes: 0 deployed (or nothing to change), 1 a stack failed or is awaiting confirmation,
-2 validation errors (nothing was touched), 3 usage or I/O problem (an AWS call that fails
-before any stack included: nothing was deployed), 130 interrupted.`,
+Exit codes: 0 deployed (or nothing to change), 1 a stack failed (its backup failed, or its
+protection denied a change) or is awaiting confirmation, 2 validation errors (nothing was
+touched), 3 usage or I/O problem (an AWS call that fails before any stack included: nothing was
+deployed), 130 interrupted.`,
     )
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
     .option('-o, --outputs-file <file>', 'where to write outputs (default: PATH/outputs.json)')
     .option('--log-file <file>', 'append a timestamped log of the deploy')
     .option('--json', 'print progress as JSON lines')
+    .addOption(new Option('--backup <mode>', 'back up tables and buckets before a change deletes their data: auto (those at risk), always (all, in each stack that changes), never').choices(['auto', 'always', 'never']).default('auto'))
+    .option('--allow-replace <logical-id>', 'let a protected resource (protect: true) be replaced or removed in this deploy; repeatable; Child.Logical when nested', collectLogicalId, [])
     .action(async (path: string, flags: DeployFlags) => {
       const { deployProject } = await import('../deploy/deploy.ts');
       // Opened first: a log that cannot be written stops the deploy before anything is shown or touched.
@@ -89,7 +112,7 @@ before any stack included: nothing was deployed), 130 interrupted.`,
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, outputsFile: flags.outputsFile, signal: interrupts.signal, secrets },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, outputsFile: flags.outputsFile, signal: interrupts.signal, secrets },
           emit,
         );
         renderer.finish();

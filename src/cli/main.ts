@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { StackpilotError } from '../errors.ts';
 import { Redactor } from '../redaction.ts';
 import { EXIT } from './exit-codes.ts';
+import { backupCommand, backupsCommand, restoreCommand } from './backup.ts';
 import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
 import { driftCommand } from './drift.ts';
@@ -30,6 +31,9 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(statusCommand(secrets).exitOverride());
   program.addCommand(outputsCommand(secrets).exitOverride());
   program.addCommand(driftCommand(secrets).exitOverride());
+  program.addCommand(backupCommand(secrets).exitOverride());
+  program.addCommand(backupsCommand(secrets).exitOverride());
+  program.addCommand(restoreCommand(secrets).exitOverride());
   program.addCommand(graphCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
   return program;

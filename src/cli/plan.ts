@@ -14,7 +14,9 @@ export function planCommand(secrets: Redactor): Command {
     .description(
       `Validates the project, prints the stack graph and the order a deploy follows, and for each
 stack (nested stacks included) the change preview of a real change set: Action, resource,
-type, Replacement, the properties that cause it, and whether stored data would be deleted.
+type, Replacement, the properties that cause it, and whether stored data would be deleted;
+notices name data no stackpilot backup keeps (RDS and the like without a Snapshot policy) and
+the changes a protected stack (protect: true) would stop at.
 The change sets are deleted again and nothing is executed; a stack that would be created
 leaves no trace. A stack whose parameters come from another stack's outputs is previewed once
 that stack is deployed. A stack whose change set fails, or for which AWS refuses a call, is
@@ -52,6 +54,7 @@ included), 130 interrupted.`,
         out(`${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
         if (stack.hint) out(`  ${stack.hint}`);
         if (stack.changes.length > 0) for (const line of previewTable(stack.changes, colors)) out(line);
+        for (const notice of stack.notices ?? []) out(`  ${colors.yellow('⚠')} ${notice}`);
       }
       if (report.interrupted) {
         const previewed = new Set(report.stacks.map((s) => s.id));

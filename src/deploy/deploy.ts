@@ -11,13 +11,14 @@ import { Redactor } from '../redaction.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
 import { validateProject } from '../validate/validate.ts';
 import { awsStep } from './aws-errors.ts';
+import type { BackupMode } from './backups.ts';
 import type { EventSink } from './events.ts';
 import { runHealthChecks } from './health.ts';
 import { reportInterrupt, runningSet } from './interrupt.ts';
 import { artifactsBucketName, packageProject, type PackagePlan } from './package.ts';
 import { runReadyQueue, throwUnreported, type NodeOutcome } from './scheduler.ts';
 import { assignedValue, stackSecrets, type UpstreamOutputs } from './secrets.ts';
-import { deployStack, stackDone, type Confirmation, type StackDeployment, type StackResult } from './stack-deploy.ts';
+import { deployStack, stackDone, type Confirmation, type DataSafety, type StackDeployment, type StackResult } from './stack-deploy.ts';
 import { openTarget } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
@@ -28,6 +29,10 @@ export interface DeployOptions extends StackTargetOptions {
   ask?: Confirmation['ask'];
   /** Where outputs are written; default `outputs.json` in the project folder. */
   outputsFile?: string;
+  /** Backups before change sets that delete data (see backups.ts); default auto. */
+  backup?: BackupMode;
+  /** --allow-replace: protected resources this deploy may replace or remove (`Logical`, `Child.Logical`). */
+  allowReplace?: string[];
 }
 
 export interface DeployReport {
@@ -105,6 +110,7 @@ export function stackDeployment(context: DeployContext, plan: PackagePlan, tags:
     capabilities: stack.capabilities.length > 0 ? (stack.capabilities as Capability[]) : requiredCapabilities(project, template),
     tags: [...tags, ...Object.entries(project.manifest?.stacks[id]?.tags ?? {}).map(([Key, Value]) => ({ Key, Value }))],
     incomingAt: modelsByPath(project, template),
+    protect: project.manifest?.stacks[id]?.protect ?? project.manifest?.protect ?? false,
   };
 }
 
@@ -150,6 +156,11 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const graph = projectStackGraph(project, environment);
     const confirmation: Confirmation = { always: target.kind === 'aws', yes: options.yes, ask: options.ask };
     const tags = projectTags(context);
+    const safety: DataSafety = {
+      backup: options.backup ?? 'auto',
+      scope: { project: project.name, environment: environment.env ?? '', region, artifactsBucket: plan.bucket },
+      allowReplace: new Set(options.allowReplace),
+    };
 
     const upstreamOutputs: UpstreamOutputs = (upstream) => results.get(upstream)?.outputs;
 
@@ -168,7 +179,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
         return failed;
       }
       secrets.learn(await stackSecrets(context, target, id, upstreamOutputs));
-      return deployStack(target, deployment, confirmation, emit, options.signal);
+      return deployStack(target, deployment, confirmation, safety, emit, options.signal);
     };
 
     const running = runningSet();

@@ -4,6 +4,8 @@
  * them, and tests assert on them.
  */
 
+import type { BackupKind } from '../backup/backup.ts';
+
 export type StackOperation = 'create' | 'update' | 'delete';
 
 /** One row of a change preview, nested stacks' rows included (with the path of stacks above). */
@@ -39,6 +41,10 @@ export type DeployEvent =
   | { code: 'change-preview'; stack: string; stackName: string; changes: PreviewedChange[] }
   /** Before an update: the resources it touches that drifted (their out-of-band changes it reverts), or why drift could not be checked (`reason`). */
   | { code: 'drift-warning'; stack: string; stackName: string; resources: DriftedChange[]; reason?: string }
+  /** A resource is being backed up before its stack's change set runs. */
+  | { code: 'backup-start'; stack: string; stackName: string; logicalId: string; nestedPath: string[]; kind: BackupKind; physicalId: string }
+  /** Its backup is complete and in the catalog: `id` names it, `count` items or objects. */
+  | { code: 'backup-done'; stack: string; stackName: string; logicalId: string; nestedPath: string[]; kind: BackupKind; id: string; count: number }
   | {
       code: 'resource';
       stack: string;
@@ -70,6 +76,15 @@ export type DeployEvent =
   | { code: 'warning'; message: string };
 
 export type DeployEventCode = DeployEvent['code'];
+
+/** A resource named by the nested stacks above it: `ApiStack/HealthFunction`. */
+export const resourcePath = (nestedPath: string[], logicalId: string): string => [...nestedPath, logicalId].join('/');
+
+/** A backup kind in words, and what it counts. */
+export const BACKUP_KINDS: Record<BackupKind, { name: string; unit: string }> = {
+  'dynamodb-table': { name: 'DynamoDB table', unit: 'item' },
+  's3-bucket': { name: 'S3 bucket', unit: 'object' },
+};
 
 export type StackDoneEvent = Extract<DeployEvent, { code: 'stack-done' }>;
 

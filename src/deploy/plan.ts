@@ -8,6 +8,9 @@ import { loadDeployContext, type StackTargetOptions } from './context.ts';
 import { projectTags, stackDeployment } from './deploy.ts';
 import type { EventSink, PreviewedChange } from './events.ts';
 import { describeStack, outputsOf } from './inspect.ts';
+import { dataLossNotices } from './backups.ts';
+import { liveStacks } from './live-resources.ts';
+import { deniedChanges, denialsInWords } from './protection.ts';
 import { artifactsBucketName, packageProject } from './package.ts';
 import { previewChangeSet } from './preview.ts';
 import { projectSecrets } from './secrets.ts';
@@ -27,6 +30,8 @@ export interface StackPlan {
   note?: string;
   /** What to do about a failed one. */
   hint?: string;
+  /** Data the changes would lose that no backup of stackpilot's keeps (see dataLossNotices), and changes protection stops. */
+  notices?: string[];
 }
 
 export interface PlanReport {
@@ -125,7 +130,12 @@ async function previewStack(target: Target, deployment: StackDeployment, exporte
     } else {
       const changes = await previewChangeSet(cfn, changeSet.changeSetId, deployment.incomingAt);
       emit({ code: 'change-preview', stack: id, stackName, changes });
-      plan = { id, stackName, action: type === 'CREATE' ? 'create' : 'update', changes };
+      const notices = dataLossNotices(stackName, changes, 'auto');
+      if (deployment.protect && type === 'UPDATE') {
+        const denials = deniedChanges(changes, await liveStacks(cfn, existing!.StackId!), new Set());
+        if (denials.length > 0) notices.push(`${denialsInWords(denials).reason}: deploy stops before executing unless --allow-replace lets it through`);
+      }
+      plan = { id, stackName, action: type === 'CREATE' ? 'create' : 'update', changes, ...(notices.length > 0 ? { notices } : {}) };
       await discardChangeSet(target, changeSet.changeSetId, undefined);
     }
     // A CREATE change set leaves a stack in REVIEW_IN_PROGRESS: a plan leaves nothing behind.

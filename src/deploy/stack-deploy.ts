@@ -8,12 +8,16 @@ import {
   type Parameter,
   type Tag,
 } from '@aws-sdk/client-cloudformation';
+import type { BackupScope } from '../backup/backup.ts';
 import type { TemplateModel } from '../template/model.ts';
 import { failureInWords } from './aws-errors.ts';
 import { warnOfDrift } from './drift-warning.ts';
-import { isSuccessStatus, type EventSink, type StackDoneEvent } from './events.ts';
+import { backupInWords, backupsFor, dataLossNotices, takeBackups, type BackupMode, type PlannedBackup } from './backups.ts';
+import { isSuccessStatus, resourcePath, type EventSink, type PreviewedChange, type StackDoneEvent } from './events.ts';
 import { describeStack, outputsOf } from './inspect.ts';
+import { liveStacks, type LiveStack } from './live-resources.ts';
 import { previewChangeSet } from './preview.ts';
+import { applyProtection, deniedChanges, denialsInWords, hasProtectionPolicy } from './protection.ts';
 import { CONFIRM_HINT, recoverStack, type Confirm } from './recover-stack.ts';
 import type { Target } from './target.ts';
 import { newestEventId, pauses, watchStack, type WatchResult } from './watch.ts';
@@ -29,6 +33,17 @@ export interface StackDeployment {
   capabilities: Capability[];
   tags: Tag[];
   incomingAt: (nestedPath: string[]) => TemplateModel | undefined;
+  /** `protect: true`: a stack policy keeps its stateful resources from replacement and removal. */
+  protect: boolean;
+}
+
+/** How a deploy keeps stored data: backups before change sets that would delete it, and protection. */
+export interface DataSafety {
+  backup: BackupMode;
+  /** Where backups go and whose they are. */
+  scope: BackupScope;
+  /** --allow-replace: protected resources a change may replace or remove in this deploy (`Logical`, `Child.Logical`). */
+  allowReplace: ReadonlySet<string>;
 }
 
 export interface Confirmation {
@@ -111,6 +126,20 @@ export async function discardChangeSet(target: Target, changeSetId: string | und
   if (review?.StackStatus === 'REVIEW_IN_PROGRESS') await target.cloudformation.send(new DeleteStackCommand({ StackName: createdStackId }));
 }
 
+/** The question before a change set runs: what it deletes, and what is backed up first. */
+function confirmationQuestion(stackName: string, changes: PreviewedChange[], backups: PlannedBackup[], mode: BackupMode): string {
+  const atRisk = changes.filter((c) => c.dataAtRisk);
+  const execute = backups.length > 0 ? `Back up ${backups.map(backupInWords).join(', ')} first, then execute?` : 'Execute?';
+  if (atRisk.length === 0) return backups.length > 0 ? `${stackName}: ${execute}` : `Execute the change set for ${stackName}?`;
+  const unguarded = mode === 'never' ? ', with no backup (--backup never)' : '';
+  return `${stackName}: ${atRisk.length} change(s) delete stored data (${atRisk.map((c) => resourcePath(c.nestedPath, c.logicalId)).join(', ')})${unguarded}. ${execute}`;
+}
+
+/** Puts a protected stack's full policy in place, nested stacks' too (a stack left with no resources has nothing to protect). */
+async function protect(target: Target, stacks: LiveStack[]): Promise<void> {
+  await applyProtection(target.cloudformation, stacks.filter((s) => s.resources.length > 0));
+}
+
 const interrupted = (): StackResult => ({ outcome: 'not-started', reason: 'interrupted before it changed anything', outputs: {} });
 
 /** What to do once a change set's execution failed, by where it left the stack. */
@@ -144,11 +173,11 @@ export function stackDone(context: { stack: string; stackName: string }, result:
  * ends, a `stack-done` event says how: an AWS call that fails makes the stack fail with that
  * call's error (anything else is a bug, and thrown).
  */
-export async function deployStack(target: Target, d: StackDeployment, confirmation: Confirmation, emit: EventSink, signal?: AbortSignal): Promise<StackResult> {
+export async function deployStack(target: Target, d: StackDeployment, confirmation: Confirmation, safety: DataSafety, emit: EventSink, signal?: AbortSignal): Promise<StackResult> {
   const started = Date.now();
   let result: StackResult;
   try {
-    result = await changeStack(target, d, confirmation, emit, signal);
+    result = await changeStack(target, d, confirmation, safety, emit, signal);
   } catch (error) {
     const failure = failureInWords(error);
     if (!failure) throw error;
@@ -158,8 +187,12 @@ export async function deployStack(target: Target, d: StackDeployment, confirmati
   return result;
 }
 
-/** The deploy of one stack; an interrupt (the signal) stops it at the last moment before it would change the stack. */
-async function changeStack(target: Target, d: StackDeployment, confirmation: Confirmation, emit: EventSink, signal: AbortSignal | undefined): Promise<StackResult> {
+/**
+ * The deploy of one stack; an interrupt (the signal) stops it at the last moment before it would
+ * change the stack. Before executing: a protected stack stops at a change its policy denies, and
+ * what the change would destroy is backed up (after the confirmation, which names it).
+ */
+async function changeStack(target: Target, d: StackDeployment, confirmation: Confirmation, safety: DataSafety, emit: EventSink, signal: AbortSignal | undefined): Promise<StackResult> {
   const context = { stack: d.id, stackName: d.stackName };
   const confirm: Confirm = async (question, needed) => {
     if (!needed || confirmation.yes) return true;
@@ -170,6 +203,14 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   const recovery = await recoverStack(target, context, confirm, emit);
   if ('result' in recovery) return recovery.result;
   const { existing } = recovery;
+  // The full policy first, every time: it also restores one an interrupted deploy left relaxed.
+  let live = existing && d.protect ? await liveStacks(target.cloudformation, existing.StackId!) : undefined;
+  if (live) await protect(target, live);
+  // protect: true taken away: stackpilot's policy gives way to one that allows every update.
+  if (existing && !d.protect && (await hasProtectionPolicy(target.cloudformation, existing.StackId!))) {
+    live = await liveStacks(target.cloudformation, existing.StackId!);
+    await applyProtection(target.cloudformation, live, 'off');
+  }
   if (signal?.aborted) return interrupted();
 
   const type = existing ? 'UPDATE' : 'CREATE';
@@ -187,20 +228,45 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   const changes = await previewChangeSet(target.cloudformation, changeSetId, d.incomingAt);
   emit({ code: 'change-preview', ...context, changes });
   if (existing) await warnOfDrift(target, context, stackId, changes, emit);
+  const discard = () => discardChangeSet(target, changeSetId, type === 'CREATE' ? stackId : undefined);
   const atRisk = changes.filter((c) => c.dataAtRisk);
-  const question = atRisk.length > 0 ? `${d.stackName}: ${atRisk.length} change(s) delete stored data (${atRisk.map((c) => [...c.nestedPath, c.logicalId].join('/')).join(', ')}). Execute?` : `Execute the change set for ${d.stackName}?`;
-  const answer = await confirm(question, confirmation.always || atRisk.length > 0);
+  for (const message of dataLossNotices(d.stackName, changes, safety.backup)) emit({ code: 'warning', message });
+  if (existing && (atRisk.length > 0 || safety.backup === 'always')) live ??= await liveStacks(target.cloudformation, stackId);
+  const denials = d.protect ? deniedChanges(changes, live ?? [], safety.allowReplace) : [];
+  if (denials.length > 0) {
+    await discard();
+    return { outcome: 'failed', status: existing?.StackStatus, ...denialsInWords(denials), outputs: {} };
+  }
+  const backups = await backupsFor(target.s3, safety.backup, changes, live ?? []);
+  const answer = await confirm(confirmationQuestion(d.stackName, changes, backups, safety.backup), confirmation.always || atRisk.length > 0);
   if (answer !== true || signal?.aborted) {
-    await discardChangeSet(target, changeSetId, type === 'CREATE' ? stackId : undefined);
+    await discard();
     if (signal?.aborted) return interrupted();
     return { outcome: 'awaiting-confirmation', status: existing?.StackStatus ?? 'not created', reason: answer === 'nobody' ? 'confirmation needed, and no terminal to ask on' : 'not confirmed', ...(answer === 'nobody' ? { hint: CONFIRM_HINT } : {}), outputs: {} };
   }
 
+  // Each backup complete before anything changes; one that fails (or an interrupt) leaves the stack as it is.
+  const backedUp = await takeBackups(target, safety.scope, context, backups, emit, signal).catch(async (error: unknown) => {
+    await discard();
+    throw error;
+  });
+  if (backedUp.failure || signal?.aborted) {
+    await discard();
+    return backedUp.failure ? { outcome: 'failed', status: existing?.StackStatus, ...backedUp.failure, outputs: {} } : interrupted();
+  }
+
+  // ExecuteChangeSet takes no policy: what --allow-replace lets through is allowed just before it, and the full policy is back after.
+  if (live && d.protect && safety.allowReplace.size > 0) await applyProtection(target.cloudformation, live, safety.allowReplace);
   const since = new Date();
   const after = await newestEventId(target.cloudformation, stackId);
   emit({ code: 'stack-start', ...context, operation: type === 'CREATE' ? 'create' : 'update', resources: changes.filter((c) => c.nestedPath.length === 0).length });
-  await target.cloudformation.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId }));
-  const result = await watchStack(target.cloudformation, stackId, { ...context, since, polling: target.polling, after }, emit);
+  let result: WatchResult;
+  try {
+    await target.cloudformation.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId }));
+    result = await watchStack(target.cloudformation, stackId, { ...context, since, polling: target.polling, after }, emit);
+  } finally {
+    if (d.protect) await protect(target, await liveStacks(target.cloudformation, stackId));
+  }
   if (!isSuccessStatus(result.status)) {
     return { outcome: 'failed', status: result.status, reason: result.statusReason, hint: afterFailedChange(result.status), ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), outputs: {} };
   }

@@ -43,9 +43,14 @@ export interface Target extends TargetClients {
 
 const NAMING = { step: 'initialize', priority: 'high', name: 'stackpilotNameFailedCalls' } as const;
 
-/** Errors of the client's calls say which call failed (see nameFailedCalls). */
-function namingFailedCalls<C extends { middlewareStack: { add(middleware: typeof nameFailedCalls, options: typeof NAMING): void } }>(client: C): C {
+/**
+ * Errors of the client's calls say which call failed (see nameFailedCalls). The SDK's logger
+ * middleware goes: it copies every input and output, masked, for a logger stackpilot never
+ * gives, a walk of every item of every Scan page and BatchWriteItem call.
+ */
+function namingFailedCalls<C extends { middlewareStack: { add(middleware: typeof nameFailedCalls, options: typeof NAMING): void; remove(name: string): boolean } }>(client: C): C {
   client.middlewareStack.add(nameFailedCalls, NAMING);
+  client.middlewareStack.remove('loggerMiddleware');
   return client;
 }
 

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
 import { shellWord } from '../shell-word.ts';
@@ -34,6 +34,22 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   makeStateFolder(dirname(path));
   const temporary = temporaryPathFor(path);
   writeFileSync(temporary, content, { mode: STATE_FILE_MODE });
+  renameSync(temporary, path);
+}
+
+/** Lines written per write call: a large file is never one string in memory. */
+const LINES_PER_WRITE = 1000;
+
+/** Writes a file of lines (JSON Lines, say) atomically, a chunk at a time, however many lines there are. */
+export function writeLinesAtomic(path: string, lines: readonly string[]): void {
+  makeStateFolder(dirname(path));
+  const temporary = temporaryPathFor(path);
+  const fd = openSync(temporary, 'w', STATE_FILE_MODE);
+  try {
+    for (let start = 0; start < lines.length; start += LINES_PER_WRITE) writeSync(fd, `${lines.slice(start, start + LINES_PER_WRITE).join('\n')}\n`);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temporary, path);
 }
 

@@ -27,6 +27,8 @@ const stackSchema = z
     capabilities: z.array(z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'])).optional(),
     tags: record(z.string(), z.string()).optional(),
     region: region.optional(),
+    /** Deny replacing or removing the stack's stateful resources (a stack policy). */
+    protect: z.boolean().optional(),
   })
   .strict();
 
@@ -59,6 +61,8 @@ export const manifestSchema = z
     regions: z.union([z.string(), record(z.string(), regionOverrideSchema)]).optional(),
     tags: record(z.string(), z.string()).optional(),
     healthChecks: z.array(healthCheckSchema).optional(),
+    /** `protect` for every stack that does not say otherwise. */
+    protect: z.boolean().optional(),
   })
   .strict();
 
@@ -83,7 +87,8 @@ export function parseManifest(text: string, file: string): ManifestRead {
     diagnostics.push({ file, ...parsed.map.locate(path, 'key'), severity: 'error', rule: 'SP5010', message: `${path.join('.')}: the name __proto__ cannot be used here` });
   }
   if (diagnostics.length > 0) return { map: parsed.map, diagnostics };
-  const result = manifestSchema.safeParse(parsed.value ?? {});
+  // reportInput: a value of the wrong type is told apart from a missing one.
+  const result = manifestSchema.safeParse(parsed.value ?? {}, { reportInput: true });
   if (result.success) return { manifest: result.data, map: parsed.map, diagnostics };
   for (const issue of result.error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');

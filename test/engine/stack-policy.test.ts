@@ -120,6 +120,21 @@ describe('stack policies', () => {
     assert.ok((await eventLines(h.engine, 'grammar', true)).includes('KeepMe UPDATE_FAILED Action denied by stack policy: Statement [#2] does not allow [Update:Delete] for resource [LogicalResourceId/KeepMe];'));
   });
 
+  it('a nested stack\'s own policy holds when its parent updates it: the denied change rolls the whole update back', async () => {
+    const s3 = new S3Client(h.aws.clientConfig(REGION));
+    await s3.send(new CreateBucketCommand({ Bucket: 'policy-nested' }));
+    const child = (display: string) => s3.send(new PutObjectCommand({ Bucket: 'policy-nested', Key: 'child.json', Body: JSON.stringify({ Resources: { Notes: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: display } } } }) }));
+    const parent = (version: string) => ({ Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://policy-nested.s3.amazonaws.com/child.json', Parameters: {}, Tags: [{ Key: 'v', Value: version }] } } } });
+    await child('v1');
+    assert.equal(await deploy(h.engine, 'nest-parent', parent('1')), 'CREATE_COMPLETE');
+    const nested = (await physicalIds(h.engine, 'nest-parent')).Child;
+    await h.engine.setStackPolicy({ StackName: nested, StackPolicyBody: policy(allowAll, { Effect: 'Deny', Action: 'Update:Modify', Principal: '*', Resource: 'LogicalResourceId/Notes' }) });
+    await child('v2');
+    assert.equal(await update(h.engine, 'nest-parent', parent('2')), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, nested, true)).includes('Notes UPDATE_FAILED Action denied by stack policy: Statement [#2] does not allow [Update:Modify] for resource [LogicalResourceId/Notes];'));
+    s3.destroy();
+  });
+
   it('CreateStack on a stack under review keeps the policy it is given', async () => {
     await h.engine.createChangeSet({ StackName: 'reviewed', ChangeSetName: 'first', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(template({ topicName: 'policy-named-reviewed' })) });
     await h.engine.settled();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StackpilotError } from '../../src/errors.ts';
@@ -29,6 +30,20 @@ describe('the manifest', () => {
       'SP5010 5:5 stacks.app: unknown field colour (see docs/manifest.md)',
       'SP5010 6:15 environments: declare at least one environment',
     ]);
+  });
+
+  it('reads protect at project and stack level, and points at a protect that is not true or false', () => {
+    const dir = writeProject({
+      'stackpilot.yaml': 'project: demo\nprotect: true\nstacks:\n  app:\n    template: app.yaml\n    protect: yes please\nenvironments:\n  dev: {}\n',
+      'app.yaml': topic(),
+    });
+    assert.deepEqual(
+      loadProject(dir).diagnostics.map((d) => `${d.rule} ${d.line}:${d.column} ${d.message}`),
+      ['SP5010 6:14 stacks.app.protect: expected boolean'],
+    );
+    writeFileSync(join(dir, 'stackpilot.yaml'), 'project: demo\nprotect: true\nstacks:\n  app:\n    template: app.yaml\n    protect: false\nenvironments:\n  dev: {}\n');
+    const manifest = loadProject(dir).manifest!;
+    assert.deepEqual([manifest.protect, manifest.stacks.app.protect], [true, false]);
   });
 
   it('names the environments there are when --env names one that is not', () => {

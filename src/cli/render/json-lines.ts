@@ -30,6 +30,8 @@ const FIELDS = {
   'stack-start': ['stack', 'stackName', 'operation', 'resources'],
   'change-preview': ['stack', 'stackName', 'changes'],
   'drift-warning': ['stack', 'stackName', 'resources', 'reason'],
+  'backup-start': ['stack', 'stackName', 'logicalId', 'nestedPath', 'kind', 'physicalId'],
+  'backup-done': ['stack', 'stackName', 'logicalId', 'nestedPath', 'kind', 'id', 'count'],
   resource: ['stack', 'stackName', 'logicalId', 'resourceType', 'status', 'reason', 'physicalId', 'timestamp', 'nestedPath'],
   'stack-done': ['stack', 'stackName', 'outcome', 'status', 'firstFailure', 'reason', 'hint', 'seconds'],
   outputs: ['stack', 'stackName', 'outputs'],

@@ -1,4 +1,4 @@
-import { isResourceFailure, type DeployEvent, type PreviewedChange } from '../../deploy/events.ts';
+import { BACKUP_KINDS, isResourceFailure, resourcePath, type DeployEvent, type PreviewedChange } from '../../deploy/events.ts';
 import type { Colors } from '../../validate/format/text.ts';
 import { formatColumns } from './columns.ts';
 
@@ -14,8 +14,7 @@ type StackDone = EventOf<'stack-done'>;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** A resource named by the nested stacks above it: `ApiStack/HealthFunction`. */
-export const resourcePath = (nestedPath: string[], logicalId: string): string => [...nestedPath, logicalId].join('/');
+export { resourcePath };
 
 export const formatSeconds = (seconds: number): string => `${Math.round(seconds)}s`;
 
@@ -118,6 +117,10 @@ export function eventLines(event: DeployEvent, colors: Colors): string[] {
     }
     case 'drift-warning':
       return driftWarningLines(event, colors);
+    case 'backup-start':
+      return [`${event.stackName}  backing up ${resourcePath(event.nestedPath, event.logicalId)} (${BACKUP_KINDS[event.kind].name} ${event.physicalId})`];
+    case 'backup-done':
+      return [`${event.stackName}  ${colors.green('✔')} backed up ${resourcePath(event.nestedPath, event.logicalId)}: ${plural(event.count, BACKUP_KINDS[event.kind].unit)} (backup ${event.id})`];
     case 'resource':
       return [resourceLine(event, colors)];
     case 'stack-done':

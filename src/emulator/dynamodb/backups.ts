@@ -12,19 +12,19 @@ const SCHEMA_FIELDS = ['AttributeDefinitions', 'KeySchema', 'LocalSecondaryIndex
 export async function createBackup(region: DynamoRegion, input: Input) {
   const tableName = String(input.TableName ?? '');
   const table = await region.describeTable(tableName, 'TableNotFoundException');
-  const items = await scanAll(region, tableName);
+  const itemLines = await region.tables.tableItemLines(tableName);
   const createdAt = Date.now() / 1000;
   const id = `${Date.now().toString().padStart(17, '0')}-${randomBytes(4).toString('hex')}`;
   const record: BackupRecord = {
     backupArn: `${String(table.TableArn)}/backup/${id}`,
     backupName: String(input.BackupName ?? ''),
     createdAt,
-    sizeBytes: Buffer.byteLength(JSON.stringify(items)),
-    itemCount: items.length,
+    sizeBytes: itemLines.reduce((sum, line) => sum + Buffer.byteLength(line), 0),
+    itemCount: itemLines.length,
     table,
     settings: structuredClone(region.settings(tableName)),
   };
-  region.addBackup(record, items);
+  region.addBackup(record, itemLines);
   return { BackupDetails: backupDetails(record) };
 }
 
@@ -69,18 +69,12 @@ export async function restoreTableFromBackup(region: DynamoRegion, input: Input)
   const targetName = String(input.TargetTableName ?? '');
   const existing = await region.tables.call('DescribeTable', { TableName: targetName });
   if (existing.status === 200) throw new ServiceError('TableAlreadyExistsException', `Table already exists: ${targetName}`);
+  // Read before anything is made: a damaged backup leaves no half-restored table behind.
+  const items = region.backupContents(backup.backupArn);
   const created = await region.tables.call('CreateTable', restoredTableInput(backup, targetName, input));
   if (created.status !== 200) throw new ServiceError(String(created.output.__type ?? 'ValidationException').split('#').pop()!, String(created.output.message ?? 'Restore failed'));
   await waitUntilActive(region, targetName);
-  const items = region.backupContents(backup.backupArn);
-  for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
-    let requests: Record<string, unknown> = { [targetName]: items.slice(start, start + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } })) };
-    while (Object.keys(requests).length > 0) {
-      const { status, output } = await region.tables.call<{ UnprocessedItems?: Record<string, unknown> }>('BatchWriteItem', { RequestItems: requests });
-      if (status !== 200) throw new ServiceError('InternalServerError', `Restoring ${targetName} failed: ${JSON.stringify(output)}`, 500);
-      requests = output.UnprocessedItems ?? {};
-    }
-  }
+  await writeItems(region, targetName, items);
   const settings = region.settings(targetName);
   Object.assign(settings, structuredClone(backup.settings));
   delete settings.pointInTimeRecovery;
@@ -97,16 +91,24 @@ export async function restoreTableFromBackup(region: DynamoRegion, input: Input)
   };
 }
 
-async function scanAll(region: DynamoRegion, tableName: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: unknown;
-  do {
-    const { status, output } = await region.tables.call<{ Items: Item[]; LastEvaluatedKey?: unknown }>('Scan', { TableName: tableName, ExclusiveStartKey: startKey });
-    if (status !== 200) throw new ServiceError('InternalServerError', `Backing up ${tableName} failed: ${JSON.stringify(output)}`, 500);
-    items.push(...output.Items);
-    startKey = output.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+/** Batches written at once: dynalite serialises them per table, but their decoding and checks overlap. */
+const RESTORE_CONCURRENCY = 8;
+
+async function writeItems(region: DynamoRegion, tableName: string, items: Item[]): Promise<void> {
+  let next = 0;
+  const writeBatches = async () => {
+    while (next < items.length) {
+      const start = next;
+      next += BATCH_WRITE_LIMIT;
+      let requests: Record<string, unknown> = { [tableName]: items.slice(start, start + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } })) };
+      while (Object.keys(requests).length > 0) {
+        const { status, output } = await region.tables.call<{ UnprocessedItems?: Record<string, unknown> }>('BatchWriteItem', { RequestItems: requests });
+        if (status !== 200) throw new ServiceError('InternalServerError', `Restoring ${tableName} failed: ${JSON.stringify(output)}`, 500);
+        requests = output.UnprocessedItems ?? {};
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: RESTORE_CONCURRENCY }, writeBatches));
 }
 
 function restoredTableInput(backup: BackupRecord, targetName: string, input: Input): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { existsSync, readdirSync } from 'node:fs';
-import { JsonDocument, dictionary, isJsonObject, problemInEntries, readStateJson, removePath, writeJsonAtomic } from '../state-files.ts';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { JsonDocument, damagedState, dictionary, isJsonObject, problemInEntries, readStateJson, removePath, writeJsonAtomic, writeLinesAtomic } from '../state-files.ts';
 import { ServiceError } from '../wire.ts';
 import { DynaliteTableStore } from './dynalite-table-store.ts';
 
@@ -39,7 +39,8 @@ export type Item = Record<string, unknown>;
  * costs the same however many tables there are.
  */
 export class DynamoRegion {
-  private readonly backupItems = new Map<string, Item[]>();
+  /** In-memory regions only: each backup's items, one JSON text each. */
+  private readonly backupItems = new Map<string, readonly string[]>();
 
   private constructor(
     readonly region: string,
@@ -99,25 +100,46 @@ export class DynamoRegion {
     return backup;
   }
 
-  addBackup(record: BackupRecord, items: Item[]): void {
-    if (this.folder) writeJsonAtomic(this.backupItemsPath(record.backupArn), items);
-    else this.backupItems.set(record.backupArn, items);
+  /**
+   * Keeps a backup: its items first, one JSON line each in a file of its own written whole or
+   * not at all, then its record. A kill in between leaves items no record points to (never a
+   * record without its items); each backup costs its own size, not the size of all backups.
+   */
+  addBackup(record: BackupRecord, itemLines: readonly string[]): void {
+    if (this.folder) writeLinesAtomic(this.backupItemsPath(record.backupArn), itemLines);
+    else this.backupItems.set(record.backupArn, itemLines);
     this.state.value.backups[record.backupArn] = record;
     this.state.save();
   }
 
   backupContents(arn: string): Item[] {
-    const path = this.folder && this.backupItemsPath(arn);
-    const items = path
-      ? readStateJson<Item[]>(path, { check: (value) => (Array.isArray(value) ? undefined : 'is not a list of items'), repair: { losing: `the items of backup ${arn}, which then restores as an empty table` } })
-      : this.backupItems.get(arn);
-    return items ?? [];
+    if (!this.folder) return (this.backupItems.get(arn) ?? []).map((line) => JSON.parse(line) as Item);
+    const path = this.backupItemsPath(arn);
+    const repair = { losing: `the items of backup ${arn}, which then restores as an empty table` };
+    // Backups taken by earlier versions: every item in one JSON list.
+    if (!existsSync(path)) return readStateJson<Item[]>(this.legacyBackupItemsPath(arn), { check: (value) => (Array.isArray(value) ? undefined : 'is not a list of items'), repair }) ?? [];
+    const items: Item[] = [];
+    const lines = readFileSync(path, 'utf8').split('\n');
+    for (const [index, line] of lines.entries()) {
+      if (line === '') continue;
+      let item: unknown;
+      try {
+        item = JSON.parse(line);
+      } catch {
+        item = undefined;
+      }
+      if (!isJsonObject(item)) throw damagedState(`The local state file ${path} has a damaged item on line ${index + 1}`, path, { remove: path, losing: repair.losing });
+      items.push(item);
+    }
+    return items;
   }
 
   removeBackup(arn: string): void {
     delete this.state.value.backups[arn];
-    if (this.folder) removePath(this.backupItemsPath(arn));
-    else this.backupItems.delete(arn);
+    if (this.folder) {
+      removePath(this.backupItemsPath(arn));
+      removePath(this.legacyBackupItemsPath(arn));
+    } else this.backupItems.delete(arn);
     this.state.save();
   }
 
@@ -129,6 +151,10 @@ export class DynamoRegion {
   }
 
   private backupItemsPath(arn: string): string {
+    return join(this.folder!, 'backups', `${arn.slice(arn.lastIndexOf('/') + 1)}.jsonl`);
+  }
+
+  private legacyBackupItemsPath(arn: string): string {
     return join(this.folder!, 'backups', `${arn.slice(arn.lastIndexOf('/') + 1)}.json`);
   }
 }

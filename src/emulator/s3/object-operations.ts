@@ -110,6 +110,9 @@ export class ObjectOperations {
     const source = this.store.version(sourceBucket, sourceKey, sourceVersionId);
     if (!source || (source.deleteMarker && sourceVersionId === undefined)) throw sourceVersionId ? noSuchVersion(sourceKey, sourceVersionId) : noSuchKey(sourceKey);
     if (source.deleteMarker) throw new S3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.', 400);
+    // A copy of the version the caller read, or none (backups copy exactly the bytes they hashed).
+    const ifMatch = request.headers['x-amz-copy-source-if-match'];
+    if (ifMatch && !ifMatch.split(',').some((tag) => tag.trim() === '*' || tag.trim() === source.etag || `"${tag.trim()}"` === source.etag)) throw preconditionFailed('x-amz-copy-source-If-Match');
     const replace = request.headers['x-amz-metadata-directive'] === 'REPLACE';
     if (sourceBucket === bucket.name && sourceKey === key && !replace && sourceVersionId === undefined && !request.headers['x-amz-storage-class']) {
       throw new S3Error('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.", 400);

@@ -272,6 +272,8 @@ export class StackLifecycle implements NestedStackHost {
     const journal = startJournal(child);
     this.applySettings(child, template, parameters, {});
     const op = openOperation(this.runtime, child, template, this);
+    // A nested stack's own policy holds when its parent updates it: policies apply per stack.
+    if (child.stackPolicyBody !== undefined) op.stackPolicy = parseStackPolicy(child.stackPolicyBody);
     await this.track(op, async () => {
       const reason = await runUpdatePhase(op, journal);
       if (reason !== undefined) await runUpdateRollback(this.rollbackOperation(child, undefined), reason);

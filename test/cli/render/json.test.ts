@@ -39,6 +39,14 @@ describe('json renderer', () => {
     assert.deepEqual(preview.changes?.[0], { action: 'Modify', logicalId: 'EventsTable', resourceType: 'AWS::DynamoDB::Table', replacement: 'True', causes: ['KeySchema', 'TableName'], nestedPath: [], dataAtRisk: true });
   });
 
+  it('writes a backup\'s stack, resource, kind, id and count', () => {
+    const backups = collectingStream();
+    const json = createRenderer({ secrets: new Redactor(), mode: 'json', stream: backups, colors: pc.createColors(false), now: () => T0 });
+    json.handle({ code: 'backup-done', stack: 'app', stackName: 'jobs-dev-app', logicalId: 'Jobs', nestedPath: [], kind: 's3-bucket', id: 'b-1', count: 2 });
+    const { time: _time, ...event } = JSON.parse(backups.text()) as Record<string, unknown>;
+    assert.deepEqual(event, { code: 'backup-done', stack: 'app', stackName: 'jobs-dev-app', logicalId: 'Jobs', nestedPath: [], kind: 's3-bucket', id: 'b-1', count: 2 });
+  });
+
   it('writes why a stack did not deploy and what to do', () => {
     const refused = collectingStream();
     const json = createRenderer({ secrets: new Redactor(), mode: 'json', stream: refused, colors: pc.createColors(false), now: () => T0 });

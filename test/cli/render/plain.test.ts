@@ -109,6 +109,19 @@ describe('plain renderer', () => {
     ]);
   });
 
+  it('shows each backup as it starts and once it is complete, with its count and id', () => {
+    const table = { stack: 'app', stackName: 'plot-palette-development', logicalId: 'JobsTable', nestedPath: ['Storage'], kind: 'dynamodb-table' as const };
+    const text = renderPlain([
+      { code: 'backup-start', ...table, physicalId: 'plot-palette-jobs-development' },
+      { code: 'backup-done', ...table, id: '20261130t121500z-jobs-a1b2', count: 1 },
+    ], false);
+    assert.deepEqual(text.split('\n'), [
+      '[12:03:04] plot-palette-development  backing up Storage/JobsTable (DynamoDB table plot-palette-jobs-development)',
+      '[12:03:04] plot-palette-development  ✔ backed up Storage/JobsTable: 1 item (backup 20261130t121500z-jobs-a1b2)',
+      '',
+    ]);
+  });
+
   it('runs a question straight away: there is no region to take away', async () => {
     const stream = collectingStream();
     const renderer = createRenderer({ secrets: new Redactor(), mode: 'plain', stream, colors: pc.createColors(false), now: () => T0 });

@@ -1,0 +1,88 @@
+import { awsStep } from '../deploy/aws-errors.ts';
+import { loadDeployContext, type DeployContext, type StackTargetOptions } from '../deploy/context.ts';
+import { describeStack } from '../deploy/inspect.ts';
+import { artifactsBucketName } from '../deploy/package.ts';
+import { openTarget, type Target } from '../deploy/target.ts';
+import { StackpilotError } from '../errors.ts';
+import { backUp, type BackupEntry, type BackupScope } from './backup.ts';
+import { listBackups, listUnfinished, readBackup, type UnfinishedBackup } from './catalog.ts';
+import { backupSubjects, currentPhysicalId } from './resources.ts';
+import { restoreBackup, type RestoreOptions, type RestoreResult } from './restore.ts';
+
+/** The commands' side of backups: a project and environment opened, its target and catalog found. */
+
+type ProjectOptions = Pick<StackTargetOptions, 'env' | 'target' | 'region' | 'profile'>;
+
+interface Opened {
+  context: DeployContext;
+  target: Target;
+  scope: BackupScope;
+}
+
+async function withProject<T>(path: string, options: ProjectOptions, work: (opened: Opened) => Promise<T>): Promise<T> {
+  const context = loadDeployContext(path, options);
+  const target = await openTarget({ target: options.target, region: context.region, profile: options.profile, projectRoot: context.project.root });
+  try {
+    const { project, environment, region } = context;
+    const scope = { project: project.name, environment: environment.env ?? 'default', region, artifactsBucket: artifactsBucketName(project.name, target.accountId, region) };
+    return await work({ context, target, scope });
+  } finally {
+    await target.close();
+  }
+}
+
+export interface BackupSelection {
+  /** A project stack id or CloudFormation stack name: only that stack (and its nested stacks). */
+  stack?: string;
+  /** Only resources with this logical id. */
+  resource?: string;
+}
+
+/** Backs up the tables and buckets of the environment's deployed stacks, nested stacks included, one after another. */
+export async function backUpProject(path: string, options: ProjectOptions & BackupSelection, progress: (message: string) => void, onEntry: (entry: BackupEntry) => void): Promise<BackupEntry[]> {
+  return withProject(path, options, async ({ context, target, scope }) => {
+    const stacks = context.project.stacks.map((s) => ({ id: s.id, name: context.stackName(s.id) })).filter((s) => options.stack === undefined || s.id === options.stack || s.name === options.stack);
+    if (stacks.length === 0) throw new StackpilotError('StackNotFound', `${context.project.name} has no stack ${options.stack}`, `Stacks: ${context.project.stacks.map((s) => s.id).join(', ')}.`);
+    const subjects = await awsStep(`read the resources of ${context.project.name}'s stacks`, async () => {
+      const found = [];
+      for (const stack of stacks) if (await describeStack(target.cloudformation, stack.name)) found.push(...(await backupSubjects(target.cloudformation, stack.name)));
+      return found.filter((s) => options.resource === undefined || s.logicalId === options.resource);
+    });
+    if (subjects.length === 0) throw new StackpilotError('NothingToBackUp', `no deployed table or bucket${options.resource ? ` ${options.resource}` : ''} in ${stacks.map((s) => s.name).join(', ')}`, 'Deploy the stacks first, or check --stack and --resource (stackpilot status shows what is deployed).');
+    const entries: BackupEntry[] = [];
+    for (const subject of subjects) {
+      const entry = await awsStep(`back up ${subject.stackName}/${subject.logicalId} (${subject.physicalId})`, () => backUp(target, scope, subject, progress));
+      onEntry(entry);
+      entries.push(entry);
+    }
+    return entries;
+  });
+}
+
+/** The catalog's backups of the project in the environment (its region's artifacts bucket), oldest first, and the backups there that never completed. */
+export async function listProjectBackups(path: string, options: ProjectOptions): Promise<{ entries: BackupEntry[]; unfinished: UnfinishedBackup[] }> {
+  return withProject(path, options, ({ target, scope }) =>
+    awsStep(`read the backup catalog in s3://${scope.artifactsBucket}`, async () => ({
+      entries: await listBackups(target.s3, scope.artifactsBucket, { project: scope.project, environment: scope.environment }),
+      unfinished: await listUnfinished(target.s3, scope.artifactsBucket),
+    })),
+  );
+}
+
+export interface ProjectRestoreOptions extends Omit<RestoreOptions, 'current'> {
+  /** Restore into the table or bucket the stack owns now. */
+  intoCurrent: boolean;
+}
+
+/** Restores a backup of the project's catalog (see restoreBackup) and verifies it. */
+export async function restoreProjectBackup(path: string, id: string, options: ProjectOptions & ProjectRestoreOptions, progress: (message: string) => void): Promise<{ entry: BackupEntry; result: RestoreResult }> {
+  return withProject(path, options, async ({ target, scope }) => {
+    const entry = await awsStep(`read backup ${id} from s3://${scope.artifactsBucket}`, () => readBackup(target.s3, scope.artifactsBucket, id));
+    if (entry.project !== scope.project || entry.environment !== scope.environment) {
+      throw new StackpilotError('BackupOfAnotherEnvironment', `backup ${id} is of ${entry.project} environment ${entry.environment}, not ${scope.project} environment ${scope.environment}`, `Restore it with --env ${entry.environment}.`);
+    }
+    const current = options.intoCurrent && options.to === undefined ? await awsStep(`find ${entry.stack}/${entry.logicalId}`, () => currentPhysicalId(target.cloudformation, entry.stack, entry.logicalId)) : undefined;
+    const result = await awsStep(`restore backup ${id}`, () => restoreBackup(target, scope.artifactsBucket, entry, { ...options, current }, progress));
+    return { entry, result };
+  });
+}
