@@ -28,6 +28,8 @@ export interface DeployOptions extends StackTargetOptions {
   ask?: Confirmation['ask'];
   /** Where outputs are written; default `outputs.json` in the project folder. */
   outputsFile?: string;
+  /** Keep a failed stack as it failed (no rollback), for inspection; `stackpilot rollback` rolls it back later. */
+  disableRollback?: boolean;
 }
 
 export interface DeployReport {
@@ -168,7 +170,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
         return failed;
       }
       secrets.learn(await stackSecrets(context, target, id, upstreamOutputs));
-      return deployStack(target, deployment, confirmation, emit, options.signal);
+      return deployStack(target, { ...deployment, disableRollback: options.disableRollback === true }, confirmation, emit, options.signal);
     };
 
     const running = runningSet();
