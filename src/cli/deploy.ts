@@ -17,6 +17,7 @@ interface DeployFlags extends TargetFlags {
   outputsFile?: string;
   logFile?: string;
   json?: boolean;
+  disableRollback?: boolean;
 }
 
 /** A stack's state after a deploy: its CloudFormation status, or what kept it from having one. */
@@ -57,6 +58,8 @@ pass them to each other unmasked.
 A stack that does not deploy is reported with the reason (its first failed resource, or the
 AWS call that failed) and what to do; the stacks that wait for it are not started. A stack
 left by an earlier failure or interrupt is taken care of first (see the README).
+--disable-rollback keeps a stack whose change fails as it failed (CREATE_FAILED, UPDATE_FAILED),
+failed resource included, for inspection: then fix and deploy again, or \`stackpilot rollback\`.
 
 Interrupts: Ctrl-C (or SIGTERM) starts nothing new and lets the stacks being deployed finish,
 then says where each stack stands and the command that carries on. A second Ctrl-C stops at
@@ -72,6 +75,7 @@ before any stack included: nothing was deployed), 130 interrupted.`,
     .option('-o, --outputs-file <file>', 'where to write outputs (default: PATH/outputs.json)')
     .option('--log-file <file>', 'append a timestamped log of the deploy')
     .option('--json', 'print progress as JSON lines')
+    .option('--disable-rollback', 'keep a stack whose change fails as it failed, for inspection (see stackpilot rollback)')
     .action(async (path: string, flags: DeployFlags) => {
       const { deployProject } = await import('../deploy/deploy.ts');
       // Opened first: a log that cannot be written stops the deploy before anything is shown or touched.
@@ -89,7 +93,7 @@ before any stack included: nothing was deployed), 130 interrupted.`,
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, outputsFile: flags.outputsFile, signal: interrupts.signal, secrets },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
           emit,
         );
         renderer.finish();
