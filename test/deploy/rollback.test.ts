@@ -25,6 +25,12 @@ async function rollback(path: string, options: Partial<RollbackOptions> = {}) {
 }
 
 const statusOf = async (cfn: CloudFormationClient, name: string) => (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0].StackStatus;
+/** A nested stack of plot-palette-development, by its logical id. */
+async function withNested<T>(cfn: CloudFormationClient, logicalId: string, use: (stackId: string) => Promise<T>): Promise<T> {
+  const resource = (await cfn.send(new DescribeStackResourceCommand({ StackName: 'plot-palette-development', LogicalResourceId: logicalId }))).StackResourceDetail!;
+  return use(resource.PhysicalResourceId!);
+}
+
 const shown = (failures: RollbackFailure[]) => failures.map((f) => `${f.skipName} ${f.resourceType} ${f.reason}`);
 
 const appTemplate = (version: string) => `AWSTemplateFormatVersion: '2010-09-09'
@@ -140,6 +146,25 @@ describe('stackpilot rollback', () => {
       const item = await dynamodb.send(new GetItemCommand({ TableName: jobs, Key: { job_id: { S: 'job-1' } } }));
       assert.equal(item.Item?.user_id?.S, 'u-1', 'the jobs table kept its items');
     });
+  });
+
+  it('deploy --disable-rollback keeps a failed nested update UPDATE_FAILED down the tree; rollback at the root rolls every level back', async () => {
+    const dir = copyExample('plot-palette');
+    assert.equal((await deploy(dir, { env: 'development' })).report.ok, true);
+    const database = join(dir, 'infrastructure/cloudformation/database-stack.yaml');
+    writeFileSync(database, readFileSync(database, 'utf8').replace('Value: !Sub plot-palette-queue-${EnvironmentName}', 'Value: queue-v2'));
+    const kept = await deploy(dir, { env: 'development', disableRollback: true, engine: { faults: [{ logicalId: 'QueueTable', operation: 'update' }] } });
+    const done = kept.events.find((e) => e.code === 'stack-done');
+    assert.ok(done?.code === 'stack-done');
+    assert.deepEqual([done.status, done.firstFailure?.nestedPath, done.firstFailure?.logicalId], ['UPDATE_FAILED', ['DatabaseStack'], 'QueueTable']);
+    const databaseStatus = (cfn: CloudFormationClient) =>
+      withNested(cfn, 'DatabaseStack', async (id) => [await statusOf(cfn, id), (await cfn.send(new DescribeStackResourceCommand({ StackName: id, LogicalResourceId: 'QueueTable' }))).StackResourceDetail!.ResourceStatus]);
+    await withProjectState(dir, async ({ cloudformation }) => assert.deepEqual(await databaseStatus(cloudformation), ['UPDATE_FAILED', 'UPDATE_FAILED'], 'the nested stack keeps its failed resource too'));
+
+    const rolledBack = await rollback(dir, { env: 'development' });
+    assert.equal(rolledBack.report.ok, true);
+    assert.equal(rolledBack.done[0].status, 'UPDATE_ROLLBACK_COMPLETE');
+    await withProjectState(dir, async ({ cloudformation }) => assert.deepEqual(await databaseStatus(cloudformation), ['UPDATE_ROLLBACK_COMPLETE', 'UPDATE_COMPLETE']));
   });
 
   it('deploy --disable-rollback keeps a failed update UPDATE_FAILED with the failed resource; rollback brings it to UPDATE_ROLLBACK_COMPLETE', async () => {
