@@ -19,13 +19,13 @@ interface RollbackFlags extends RecoveryFlags {
   yes?: boolean;
 }
 
-const exitCodes = (usage: string) => `Exit codes: 0 done, or nothing to do; 1 a stack did not end healthy, or needs another
-action (the message says which); 3 usage or I/O problem (${usage}: nothing was changed);
-130 interrupted.`;
+const exitCodes = (usage: string) => `Exit codes: 0 done, or nothing to do; 1 a stack did not end healthy,
+or needs another action (the message says which); 3 usage or I/O problem
+(${usage}: nothing was changed); 130 interrupted.`;
 
-const INTERRUPTS = `Interrupts: Ctrl-C (or SIGTERM) starts nothing new and lets the stack under way finish;
-a second stops at once (CloudFormation, or the local engine when it next opens the project,
-carries the operation on).`;
+const INTERRUPTS = `Interrupts: Ctrl-C (or SIGTERM) starts nothing new and lets the stack under
+way finish; a second stops at once (CloudFormation, or the local engine when
+it next opens the project, carries the operation on).`;
 
 /** Runs a recovery command with progress and interrupts as deploy has them, and sets the exit code from its report. */
 async function runRecovery(secrets: Redactor, flags: RecoveryFlags, run: (signal: AbortSignal, ask: ((question: string) => Promise<boolean>) | undefined, emit: (event: DeployEvent) => void) => Promise<RecoveryReport>): Promise<void> {
@@ -62,25 +62,25 @@ export function rollbackCommand(secrets: Redactor): Command {
   return withRecoveryOptions(new Command('rollback'))
     .summary('bring stacks left by a failed deploy back to a working state')
     .description(
-      `Brings each stack of the environment (or --stack) back to a working state, as its status
-allows. Nested stacks are recovered through their root stack, as CloudFormation requires.
+      `Brings each stack of the environment (or --stack) back to a working state,
+as its status allows. Nested stacks are recovered through their root stack,
+as CloudFormation requires.
 
-  UPDATE_ROLLBACK_FAILED   lists the resources that failed to roll back (nested ones included)
-                           with their reasons, then continues the rollback (ContinueUpdateRollback).
-                           --skip names resources to leave as they are: Logical for the stack's
-                           own, Nested.Logical for a nested stack's (the logical ids from the
-                           root, as listed). Skipped resources no longer match the template: you
-                           are asked first (--yes answers yes), and a deploy brings them in line.
-  CREATE_FAILED,           a failed deploy kept by --disable-rollback: rolled back (RollbackStack).
-  UPDATE_FAILED
-  ROLLBACK_COMPLETE,       a failed create: CloudFormation can only delete it; says how.
-  ROLLBACK_FAILED
-  UPDATE_IN_PROGRESS       says to wait, or to stop the update with \`stackpilot cancel\`.
-  other *_IN_PROGRESS      says to wait.
-  healthy                  nothing to roll back.
+- UPDATE_ROLLBACK_FAILED: lists the resources that failed to roll back
+  (nested ones included) with their reasons, then continues the rollback
+  (ContinueUpdateRollback). --skip names resources to leave as they are:
+  Logical for the stack's own, Nested.Logical for a nested stack's (logical
+  ids from the root, as listed). A skipped resource no longer matches the
+  template: you are asked first (--yes answers yes); a deploy brings it in line.
+- CREATE_FAILED, UPDATE_FAILED (kept by deploy --disable-rollback): rolled
+  back (RollbackStack).
+- ROLLBACK_COMPLETE, ROLLBACK_FAILED (a failed create): CloudFormation can
+  only delete it; says how.
+- UPDATE_IN_PROGRESS: says to wait, or to stop it with \`stackpilot cancel\`.
+- another *_IN_PROGRESS: says to wait. A healthy stack: nothing to roll back.
 
-Progress is shown as deploy shows it: a live view on a terminal, plain lines when not a terminal
-or CI is set, JSON lines with --json.
+Progress shows as deploy shows it: a live view on a terminal, plain lines
+when not a terminal or CI is set, JSON lines with --json.
 
 ${INTERRUPTS}
 
@@ -100,14 +100,16 @@ export function cancelCommand(secrets: Redactor): Command {
   return withRecoveryOptions(new Command('cancel'))
     .summary('stop stacks\' updates in progress and roll them back')
     .description(
-      `Cancels the update of each stack of the environment (or --stack) that is in
-UPDATE_IN_PROGRESS (CancelUpdateStack, on the root stack of a nested tree), then follows the
-rollback it starts until the stack is as it was before the update (UPDATE_ROLLBACK_COMPLETE).
-A stack not being updated is left alone: said so, and an exit code of 1 when --stack named it.
-Should the rollback fail (UPDATE_ROLLBACK_FAILED), \`stackpilot rollback\` finishes it.
+      `Cancels the update of each stack of the environment (or --stack) in
+UPDATE_IN_PROGRESS (CancelUpdateStack, on the root stack of a nested tree),
+then follows the rollback it starts until the stack is as it was before the
+update (UPDATE_ROLLBACK_COMPLETE). A stack not being updated is left alone:
+said so, with an exit code of 1 when --stack named it. Should the rollback
+fail (UPDATE_ROLLBACK_FAILED), \`stackpilot rollback\` finishes it.
 
-On the local engine an update runs inside the command that started it, and one a killed command
-left behind is rolled back as soon as the engine opens the project again: cancel is for AWS.
+On the local engine an update runs inside the command that started it, and
+one a killed command left behind is rolled back as soon as the engine opens
+the project again: cancel is for AWS.
 
 ${INTERRUPTS}
 
