@@ -42,7 +42,8 @@ export async function cancelUpdate(target: Target, stack: RecoveryStack, command
   const watched = await watchStack(target.cloudformation, stackId, { ...context, since, polling: target.polling, ...(after ? { after } : {}) }, emit);
   if (watched.status === 'UPDATE_ROLLBACK_COMPLETE') return { outcome: 'succeeded', status: watched.status };
   if (watched.status === 'UPDATE_ROLLBACK_FAILED') {
-    emit({ code: 'rollback-failures', ...context, failures: await failedToRollBack(target.cloudformation, stackId) });
+    const failures = await failedToRollBack(target.cloudformation, stackId);
+    if (failures.length > 0) emit({ code: 'rollback-failures', ...context, failures });
     return { outcome: 'failed', status: watched.status, reason: watched.statusReason ?? 'the rollback of the cancelled update failed', hint: `Finish the rollback: \`${command('rollback', '--stack', stack.id)}\` (with --skip for what cannot be brought back).` };
   }
   if (watched.status === 'UPDATE_COMPLETE') {

@@ -116,16 +116,17 @@ export async function rollbackStack(target: Target, stack: RecoveryStack, plan: 
   const context = { stack: stack.id, stackName: stack.stackName };
   const status = stack.stack?.StackStatus;
   if (!stack.stack || !status) {
-    return stack.named ? { outcome: 'needs-action', reason: `${stack.stackName} does not exist: there is nothing to roll back`, hint: `Deploy it: ${command('deploy')}` } : { outcome: 'no-changes', reason: 'not deployed: nothing to roll back' };
+    return stack.named ? { outcome: 'needs-action', reason: `${stack.stackName} does not exist: there is nothing to roll back`, hint: `Deploy it: \`${command('deploy')}\`` } : { outcome: 'no-changes', reason: 'not deployed: nothing to roll back' };
   }
   const stackId = stack.stack.StackId!;
   if (status === 'UPDATE_ROLLBACK_FAILED') {
     const failures = plan.failures.get(stack.id) ?? [];
-    emit({ code: 'rollback-failures', ...context, failures });
+    if (failures.length > 0) emit({ code: 'rollback-failures', ...context, failures });
     const skipped = failures.filter((f) => plan.skip.has(f.skipName));
     if (skipped.length > 0) {
       const names = skipped.map((f) => f.skipName);
-      const question = `Skip ${names.join(', ')} in ${stack.stackName}? CloudFormation marks ${names.length === 1 ? 'it' : 'them'} UPDATE_COMPLETE without rolling ${names.length === 1 ? 'it' : 'them'} back: left as the failed update made ${names.length === 1 ? 'it' : 'them'}, out of step with the template until a deploy brings ${names.length === 1 ? 'it' : 'them'} in line.`;
+      const them = names.length === 1 ? 'it' : 'them';
+      const question = `Skip ${names.join(', ')} in ${stack.stackName}? CloudFormation marks ${them} UPDATE_COMPLETE without rolling ${them} back: left as the failed update made ${them}, out of step with the template until a deploy brings ${them} in line.`;
       const answer = options.yes ? true : options.ask ? await options.ask(question) : 'nobody';
       if (answer !== true) {
         return answer === 'nobody'
@@ -153,14 +154,15 @@ async function afterRollback(target: Target, stack: RecoveryStack, watched: Watc
   if (watched.status === 'ROLLBACK_COMPLETE') return failedCreate(stack, watched.status, command, 'its failed create is rolled back');
   if (watched.status === 'UPDATE_ROLLBACK_FAILED') {
     const failures = await failedToRollBack(target.cloudformation, stack.stack!.StackId!);
-    emit({ code: 'rollback-failures', stack: stack.id, stackName: stack.stackName, failures });
+    if (failures.length > 0) emit({ code: 'rollback-failures', stack: stack.id, stackName: stack.stackName, failures });
     const skip = failures.map((f) => f.skipName);
+    const them = skip.length === 1 ? 'it' : 'them';
     return {
       outcome: 'failed',
       status: watched.status,
       reason: watched.statusReason ?? 'the rollback failed',
       ...(watched.firstFailure ? { firstFailure: watched.firstFailure } : {}),
-      hint: `Fix what stops ${skip.length === 1 ? 'it' : 'them'} and run \`${command('rollback', '--stack', stack.id)}\` again, or skip ${skip.length === 1 ? 'it' : 'them'}: \`${command('rollback', '--stack', stack.id, '--skip', ...skip)}\``,
+      hint: `Fix what stops ${them} and run \`${command('rollback', '--stack', stack.id)}\` again${skip.length > 0 ? `, or skip ${them}: \`${command('rollback', '--stack', stack.id, '--skip', ...skip)}\`` : ''}`,
     };
   }
   return { outcome: 'failed', status: watched.status, reason: watched.statusReason ?? `the rollback ended ${watched.status}`, ...(watched.firstFailure ? { firstFailure: watched.firstFailure } : {}) };
