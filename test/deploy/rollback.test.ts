@@ -133,6 +133,7 @@ describe('stackpilot rollback', () => {
       await assert.rejects(cloudformation.send(new ContinueUpdateRollbackCommand({ StackName: database })), /is a nested stack: call ContinueUpdateRollback on its root stack plot-palette-development/);
       await assert.rejects(cloudformation.send(new ContinueUpdateRollbackCommand({ StackName: 'plot-palette-development', ResourcesToSkip: ['DatabaseStack'] })), /Nested stack resources can only be skipped when their embedded stack statuses are one of \[DELETE_IN_PROGRESS, DELETE_COMPLETE, DELETE_FAILED\]/);
       await assert.rejects(cloudformation.send(new ContinueUpdateRollbackCommand({ StackName: 'plot-palette-development', ResourcesToSkip: ['DatabaseStack.QueueTable'] })), /DatabaseStack.QueueTable is in UPDATE_COMPLETE state; only resources whose rollback failed/);
+      await assert.rejects(cloudformation.send(new ContinueUpdateRollbackCommand({ StackName: 'plot-palette-development', ResourcesToSkip: ['DatabaseStack.Jobs'] })), /DatabaseStack.Jobs is not a resource of stack plot-palette-development or of its nested stacks/);
     });
 
     const skipped = await rollback(dir, { env: 'development', skip: ['DatabaseStack.JobsTable'], yes: true, engine: { faults } });
@@ -192,5 +193,20 @@ describe('stackpilot rollback', () => {
       assert.equal(await statusOf(cloudformation, 'shop-dev-app'), 'UPDATE_ROLLBACK_COMPLETE');
     });
     assert.equal((await deploy(dir)).report.ok, true, 'a later deploy goes through');
+  });
+
+  it('deploy --disable-rollback keeps a failed create CREATE_FAILED; rollback rolls it back and says only a new create can follow, which deploy makes', async () => {
+    const dir = shopProject();
+    const kept = await deploy(dir, { disableRollback: true, engine: { faults: [{ logicalId: 'Jobs', operation: 'create' }] } });
+    assert.deepEqual(kept.events.flatMap((e) => (e.code === 'stack-done' ? [e.status] : [])), ['CREATE_FAILED']);
+    await withProjectState(dir, async ({ cloudformation }) => {
+      const alerts = (await cloudformation.send(new DescribeStackResourceCommand({ StackName: 'shop-dev-app', LogicalResourceId: 'Alerts' }))).StackResourceDetail!;
+      assert.equal(alerts.ResourceStatus, 'CREATE_COMPLETE', 'what the create made is kept for inspection');
+    });
+    const rolledBack = await rollback(dir);
+    assert.equal(rolledBack.report.ok, false);
+    assert.deepEqual([rolledBack.done[0].outcome, rolledBack.done[0].status], ['needs-action', 'ROLLBACK_COMPLETE']);
+    assert.match(rolledBack.done[0].reason ?? '', /^its failed create is rolled back: CloudFormation can neither update nor roll back a stack whose create failed/);
+    assert.equal((await deploy(dir)).report.ok, true, 'deploy replaces it, as the hint says');
   });
 });
