@@ -44,7 +44,8 @@ describe('stackpilot cancel', () => {
     const target = await openTarget({ target: 'local', region: 'us-east-1', projectRoot: dir, engine: { timeScale: 2 } });
     try {
       const cfn = target.cloudformation;
-      await cfn.send(new UpdateStackCommand({ StackName: 'shop-dev-app', TemplateBody: template('v2') }));
+      // Even an update that would keep its failures (DisableRollback) rolls back once cancelled, as on AWS.
+      await cfn.send(new UpdateStackCommand({ StackName: 'shop-dev-app', TemplateBody: template('v2'), DisableRollback: true }));
       await waitFor('Mode updated', async () => (await cfn.send(new DescribeStackEventsCommand({ StackName: 'shop-dev-app' }))).StackEvents!.some((e) => e.LogicalResourceId === 'Mode' && e.ResourceStatus === 'UPDATE_COMPLETE'));
       assert.equal((await target.ssm.send(new GetParameterCommand({ Name: '/shop/mode' }))).Parameter?.Value, 'mode-v2');
 
