@@ -209,4 +209,13 @@ describe('stackpilot rollback', () => {
     assert.match(rolledBack.done[0].reason ?? '', /^its failed create is rolled back: CloudFormation can neither update nor roll back a stack whose create failed/);
     assert.equal((await deploy(dir)).report.ok, true, 'deploy replaces it, as the hint says');
   });
+
+  it('interrupted before a stack starts: nothing is touched, the stack is reported not started', async () => {
+    const dir = shopProject();
+    await deploy(dir, { disableRollback: true, engine: { faults: [{ logicalId: 'Jobs', operation: 'create' }] } });
+    const stopped = await rollback(dir, { signal: AbortSignal.abort() });
+    assert.equal(stopped.report.interrupted, true);
+    assert.deepEqual(stopped.done.map((e) => e.outcome), ['not-started']);
+    await withProjectState(dir, async ({ cloudformation }) => assert.equal(await statusOf(cloudformation, 'shop-dev-app'), 'CREATE_FAILED'));
+  });
 });
