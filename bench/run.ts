@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './measure.ts';
+import { benchDrift } from './drift.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchFuzz } from './fuzz.bench.ts';
 import { benchLocalAws } from './local-aws.bench.ts';
@@ -36,3 +37,5 @@ console.log('');
 await benchSsmWrites();
 console.log('');
 await benchWatch();
+console.log('');
+await benchDrift();

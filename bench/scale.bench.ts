@@ -104,9 +104,9 @@ const IDLE_SECONDS = 90;
 
 /**
  * The server's RSS once it has been left alone: the lowest in IDLE_SECONDS without requests. V8
- * lets garbage pile up while a process is busy and gives the memory back once it idles (its
- * memory reducer, some 30 s in), so RSS read mid-work measures the collector's pace, not what the
- * server holds.
+ * lets garbage pile up while a process is busy, and `local serve` collects it once no request
+ * has come for 10 s (see idle-collector.ts), so RSS read mid-work measures the collector's pace,
+ * not what the server holds.
  */
 async function idleRssMb(local: ServedLocalAws): Promise<number> {
   let lowest = local.rssMb();

@@ -80,6 +80,7 @@ process).`,
       // Loaded on demand: validate and graph start without the emulator and the AWS SDK.
       const { LocalAws } = await import('../emulator/local-aws.ts');
       const { serveLocalAws } = await import('../emulator/http-server.ts');
+      const { collectWhenIdle } = await import('../emulator/idle-collector.ts');
       const dataDir = localDataDir(path, flags);
       const allowHost = flags.allowHost ?? [];
       const aws = await LocalAws.open({ dataDir });
@@ -91,6 +92,7 @@ process).`,
         await aws.close();
         throw listenProblem(error as NodeJS.ErrnoException & { address?: string }, flags.port);
       }
+      const stopCollecting = collectWhenIdle(server.server);
       process.stdout.write(`stackpilot local AWS on ${server.url} (state: ${dataDir}, account ${aws.accountId}, region ${aws.region})\n`);
       const signers = flags.credentials ? `signed with access key ${flags.credentials.accessKeyId}` : 'signed (any access key)';
       const names = allowHost.length > 0 ? `, ${allowHost.join(', ')}` : '';
@@ -106,6 +108,7 @@ process).`,
       });
       // A second interrupt finds no handler left and ends the process at once; the engine writes its state on exit.
       process.stderr.write('stopping: stack operations under way finish first (interrupt again to stop at once)\n');
+      stopCollecting();
       try {
         await server.close();
       } finally {

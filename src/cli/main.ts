@@ -4,6 +4,7 @@ import { Redactor } from '../redaction.ts';
 import { EXIT } from './exit-codes.ts';
 import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
+import { driftCommand } from './drift.ts';
 import { graphCommand } from './graph.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
@@ -31,6 +32,7 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(cancelCommand(secrets).exitOverride());
   program.addCommand(statusCommand(secrets).exitOverride());
   program.addCommand(outputsCommand(secrets).exitOverride());
+  program.addCommand(driftCommand(secrets).exitOverride());
   program.addCommand(graphCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
   return program;

@@ -33,11 +33,24 @@ export interface PreviewedChange {
   dataAtRisk: boolean;
 }
 
+/** A resource changed or deleted outside CloudFormation that an update is about to touch. */
+export interface DriftedChange {
+  logicalId: string;
+  resourceType: string;
+  /** Nested stack logical ids from the root down to the stack holding the resource. */
+  nestedPath: string[];
+  status: 'MODIFIED' | 'DELETED';
+  /** The drifted properties the template sets, which the update resets: expected (the template's) and actual values. */
+  properties: { path: string; expected: string; actual: string }[];
+}
+
 export type DeployEvent =
   | { code: 'phase'; phase: 'validate' | 'package' | 'deploy' | 'outputs' | 'health' | 'delete'; message: string }
   | { code: 'package'; bucket: string; uploaded: number; unchanged: number }
   | { code: 'stack-start'; stack: string; stackName: string; operation: StackOperation; resources: number }
   | { code: 'change-preview'; stack: string; stackName: string; changes: PreviewedChange[] }
+  /** Before an update: the resources it touches that drifted (their out-of-band changes it reverts), or why drift could not be checked (`reason`). */
+  | { code: 'drift-warning'; stack: string; stackName: string; resources: DriftedChange[]; reason?: string }
   | {
       code: 'resource';
       stack: string;

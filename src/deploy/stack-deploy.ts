@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { TemplateModel } from '../template/model.ts';
 import { failureInWords } from './aws-errors.ts';
+import { warnOfDrift } from './drift-warning.ts';
 import { isSuccessStatus, type EventSink, type StackDoneEvent } from './events.ts';
 import { describeStack, outputsOf } from './inspect.ts';
 import { previewChangeSet } from './preview.ts';
@@ -189,6 +190,7 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   }
   const changes = await previewChangeSet(target.cloudformation, changeSetId, d.incomingAt);
   emit({ code: 'change-preview', ...context, changes });
+  if (existing) await warnOfDrift(target, context, stackId, changes, emit);
   const atRisk = changes.filter((c) => c.dataAtRisk);
   const question = atRisk.length > 0 ? `${d.stackName}: ${atRisk.length} change(s) delete stored data (${atRisk.map((c) => [...c.nestedPath, c.logicalId].join('/')).join(', ')}). Execute?` : `Execute the change set for ${d.stackName}?`;
   const answer = await confirm(question, confirmation.always || atRisk.length > 0);

@@ -40,6 +40,10 @@ export interface CloudFormationApi {
   updateTerminationProtection(input: CFN.UpdateTerminationProtectionCommandInput): Promise<Reply<CFN.UpdateTerminationProtectionCommandOutput>>;
   getStackPolicy(input: CFN.GetStackPolicyCommandInput): Promise<Reply<CFN.GetStackPolicyCommandOutput>>;
   setStackPolicy(input: CFN.SetStackPolicyCommandInput): Promise<Reply<CFN.SetStackPolicyCommandOutput>>;
+  detectStackDrift(input: CFN.DetectStackDriftCommandInput): Promise<Reply<CFN.DetectStackDriftCommandOutput>>;
+  describeStackDriftDetectionStatus(input: CFN.DescribeStackDriftDetectionStatusCommandInput): Promise<Reply<CFN.DescribeStackDriftDetectionStatusCommandOutput>>;
+  describeStackResourceDrifts(input: CFN.DescribeStackResourceDriftsCommandInput): Promise<Reply<CFN.DescribeStackResourceDriftsCommandOutput>>;
+  detectStackResourceDrift(input: CFN.DetectStackResourceDriftCommandInput): Promise<Reply<CFN.DetectStackResourceDriftCommandOutput>>;
 }
 
 /**

@@ -5,6 +5,7 @@ import { EngineError, type CloudFormationApi, type EngineOptions, type Reply } f
 import { ChangeSets } from './change-sets.ts';
 import { importersOf } from './exports.ts';
 import { markMissingData } from './data-plane-check.ts';
+import { DriftDetections } from './operations/drift-detection.ts';
 import { checkResourcesToSkip, refuseNestedStack } from './resources-to-skip.ts';
 import { resumeInterrupted } from './operations/interrupted.ts';
 import { checkNewStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
@@ -32,6 +33,7 @@ export class Engine implements CloudFormationApi {
   private readonly runtime: EngineRuntime;
   private readonly lifecycle: StackLifecycle;
   private readonly changeSets: ChangeSets;
+  private readonly drift: DriftDetections;
 
   constructor(options: EngineOptions) {
     const store = new StackStore(options.stateDir, options.secrets);
@@ -41,6 +43,7 @@ export class Engine implements CloudFormationApi {
     );
     this.lifecycle = new StackLifecycle(this.runtime);
     this.changeSets = new ChangeSets(this.runtime, this.lifecycle);
+    this.drift = new DriftDetections(this.runtime);
   }
 
   /**
@@ -301,5 +304,21 @@ export class Engine implements CloudFormationApi {
     stack.terminationProtection = input.EnableTerminationProtection ?? false;
     this.store.changed(stack);
     return { StackId: stack.stackId };
+  }
+
+  async detectStackDrift(input: CFN.DetectStackDriftCommandInput): Promise<Reply<CFN.DetectStackDriftCommandOutput>> {
+    return this.drift.detectStack(input);
+  }
+
+  async describeStackDriftDetectionStatus(input: CFN.DescribeStackDriftDetectionStatusCommandInput): Promise<Reply<CFN.DescribeStackDriftDetectionStatusCommandOutput>> {
+    return this.drift.status(input);
+  }
+
+  async describeStackResourceDrifts(input: CFN.DescribeStackResourceDriftsCommandInput): Promise<Reply<CFN.DescribeStackResourceDriftsCommandOutput>> {
+    return this.drift.resourceDrifts(input);
+  }
+
+  async detectStackResourceDrift(input: CFN.DetectStackResourceDriftCommandInput): Promise<Reply<CFN.DetectStackResourceDriftCommandOutput>> {
+    return this.drift.detectResource(input);
   }
 }

@@ -1,3 +1,4 @@
+import type { PropertyDifference, ResourceDriftStatus } from './drift.ts';
 import type { ParameterRecord } from './evaluate/parameters.ts';
 
 /** The engine's records, plain JSON so they persist as they are. Times are ISO strings. */
@@ -16,6 +17,8 @@ export interface ResourceRecord {
   claimedId?: string;
   /** Set when the engine, starting, found the resource gone from its data plane (its data lost): shown as drift DELETED. */
   missingSince?: string;
+  /** The last drift detection's result for this resource. */
+  drift?: ResourceDriftRecord;
   status: string;
   statusReason?: string;
   updatedAt: string;
@@ -29,6 +32,17 @@ export interface ResourceRecord {
   dependsOn: string[];
   description?: string;
   metadata?: unknown;
+}
+
+/** What a drift detection found for one resource (property values as text, NoEcho values masked). */
+export interface ResourceDriftRecord {
+  status: ResourceDriftStatus;
+  checkedAt: string;
+  /** The properties the template sets and the detection compared, as JSON text. */
+  expected?: string;
+  /** Their values in the data plane, as JSON text. */
+  actual?: string;
+  differences?: PropertyDifference[];
 }
 
 export interface EventRecord {
@@ -96,6 +110,8 @@ export interface StackRecord {
   rootId?: string;
   changeSetId?: string;
   journal?: UpdateJournal;
+  /** The last drift detection's result for the stack itself. */
+  drift?: { status: 'IN_SYNC' | 'DRIFTED'; checkedAt: string };
   /** The stack policy document, as it was set. */
   stackPolicyBody?: string;
   /** The policy that replaces it while one update runs (UpdateStack's StackPolicyDuringUpdateBody). */

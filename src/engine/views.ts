@@ -4,6 +4,7 @@ import type { TemplateModel } from '../template/model.ts';
 import { valueText } from '../template/parameter-constraints.ts';
 import { resourceFacts } from '../spec/resource-facts.ts';
 import { requiredCapabilities } from './capabilities.ts';
+import { currentDrift } from './drift.ts';
 import type { EventRecord, ResourceRecord, StackRecord } from './state.ts';
 
 /**
@@ -65,16 +66,19 @@ export function stackView(stack: StackRecord): CFN.Stack {
 }
 
 /**
- * The engine checks one kind of drift only, at start: resources whose data is gone from their
- * data plane (DELETED, and the stack DRIFTED). Nothing else is compared, so the rest stays NOT_CHECKED.
+ * A stack's drift as its last detection found it, and DRIFTED whenever a resource's data was
+ * found gone since (the engine looks for it every time it starts).
  */
 function stackDrift(stack: StackRecord): CFN.StackDriftInformation {
-  const checked = Object.values(stack.resources).map((r) => r.missingSince).filter((t) => t !== undefined).sort();
-  return checked.length > 0 ? { StackDriftStatus: 'DRIFTED', LastCheckTimestamp: date(checked[checked.length - 1]) } : { StackDriftStatus: 'NOT_CHECKED' };
+  const missing = Object.values(stack.resources).map((r) => r.missingSince).filter((t) => t !== undefined).sort();
+  const lastMissing = missing[missing.length - 1];
+  if (lastMissing !== undefined && (!stack.drift || stack.drift.checkedAt < lastMissing)) return { StackDriftStatus: 'DRIFTED', LastCheckTimestamp: date(lastMissing) };
+  return stack.drift ? { StackDriftStatus: stack.drift.status, LastCheckTimestamp: date(stack.drift.checkedAt) } : { StackDriftStatus: 'NOT_CHECKED' };
 }
 
 function resourceDrift(resource: ResourceRecord): CFN.StackResourceDriftInformation {
-  return resource.missingSince !== undefined ? { StackResourceDriftStatus: 'DELETED', LastCheckTimestamp: date(resource.missingSince) } : { StackResourceDriftStatus: 'NOT_CHECKED' };
+  const drift = currentDrift(resource);
+  return drift ? { StackResourceDriftStatus: drift.status, LastCheckTimestamp: date(drift.checkedAt) } : { StackResourceDriftStatus: 'NOT_CHECKED' };
 }
 
 export function stackSummaryView(stack: StackRecord): CFN.StackSummary {

@@ -80,6 +80,23 @@ export function previewTable(changes: PreviewedChange[], colors: Colors): string
   return formatColumns([header, ...rows]).map((line) => `  ${line}`);
 }
 
+/**
+ * The resources an update is about to touch whose out-of-band changes it reverts, one line each:
+ * `JobsTable: BillingMode changed outside CloudFormation (PROVISIONED → PAY_PER_REQUEST); this update resets it`.
+ */
+function driftWarningLines(event: EventOf<'drift-warning'>, colors: Colors): string[] {
+  const warn = `${colors.yellow('⚠ drift')}  ${event.stackName}`;
+  const lines = event.resources.map((r) => {
+    const name = resourcePath(r.nestedPath, r.logicalId);
+    if (r.status === 'DELETED') return `${warn}  ${name}: deleted outside CloudFormation; this update expects it to exist and may fail on it`;
+    const changes = r.properties.map((p) => `${p.path.replace(/^\//, '')} (${p.expected} → ${p.actual})`);
+    const one = r.properties.length === 1;
+    return `${warn}  ${name}: ${changes.join(', ')} changed outside CloudFormation; this update resets ${one ? 'it' : 'them'}`;
+  });
+  if (event.reason) lines.push(`${warn}  drift could not be checked: ${event.reason}`);
+  return lines;
+}
+
 export function resourceLine(event: EventOf<'resource'>, colors: Colors): string {
   const failed = isResourceFailure(event.status);
   const reason = event.reason ? [failed ? colors.red(event.reason) : event.reason] : [];
@@ -101,6 +118,8 @@ export function eventLines(event: DeployEvent, colors: Colors): string[] {
       const risk = atRisk > 0 ? `, ${colors.red(`${atRisk} with data at risk`)}` : '';
       return [`${event.stackName}  change preview: ${plural(event.changes.length, 'change')}${risk}`, ...previewTable(event.changes, colors)];
     }
+    case 'drift-warning':
+      return driftWarningLines(event, colors);
     case 'resource':
       return [resourceLine(event, colors)];
     case 'stack-done':

@@ -33,6 +33,10 @@ export const CLOUDFORMATION_ACTIONS = [
   'UpdateTerminationProtection',
   'GetStackPolicy',
   'SetStackPolicy',
+  'DetectStackDrift',
+  'DescribeStackDriftDetectionStatus',
+  'DescribeStackResourceDrifts',
+  'DetectStackResourceDrift',
 ] as const;
 
 type Action = (typeof CLOUDFORMATION_ACTIONS)[number];

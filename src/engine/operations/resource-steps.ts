@@ -7,6 +7,7 @@ import { customName } from '../resources/physical-ids.ts';
 import { NameTakenError, ProviderError, type ProviderRequest } from '../resources/provider.ts';
 import { providerFor, SNAPSHOT_TYPES } from '../resources/providers/index.ts';
 import { nestedStackProvider } from '../resources/providers/nested-stack.ts';
+import { withActualValues } from '../resources/actual-properties.ts';
 import { maskedJson } from '../runtime.ts';
 import { policyDenial } from '../stack-policy.ts';
 import type { Policy, ResourceRecord, UpdateJournal } from '../state.ts';
@@ -178,7 +179,7 @@ export async function updateResource(op: StackOperation, resource: ResourceDecla
     if (op.failing) throw new ProviderError('Resource update cancelled');
     const request = providerRequest(op, resource.logicalId, resource.type, properties, await runtime.resolveReferences(stack, properties));
     const previousProperties = current.properties;
-    const previousResolved = await runtime.resolveReferences(stack, previousProperties);
+    const previousResolved = await withActualValues(resource.type, current.physicalId!, await runtime.resolveReferences(stack, previousProperties), runtime.options.clients);
     // Intent before effect: the record holds the new properties before the data plane changes,
     // so a rollback (after a failure, or after a crash halfway) reverts whatever was applied.
     current.properties = properties;

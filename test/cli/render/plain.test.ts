@@ -149,4 +149,27 @@ describe('chooseMode', () => {
   it('reads CI=false, CI=0 and an empty CI as no CI', () => {
     for (const CI of ['false', 'FALSE', '0', '']) assert.equal(chooseMode({ json: false, stream: tty, env: { CI } }), 'live', `CI=${CI}`);
   });
+
+  it('names each drifted resource an update resets, property by property, and a drift check that failed', () => {
+    const app = { stack: 'data', stackName: 'shop-data' };
+    const text = renderPlain([
+      {
+        code: 'drift-warning',
+        ...app,
+        resources: [
+          { logicalId: 'JobsTable', resourceType: 'AWS::DynamoDB::Table', nestedPath: [], status: 'MODIFIED', properties: [{ path: '/BillingMode', expected: 'PROVISIONED', actual: 'PAY_PER_REQUEST' }] },
+          { logicalId: 'Bucket', resourceType: 'AWS::S3::Bucket', nestedPath: ['Storage'], status: 'MODIFIED', properties: [{ path: '/VersioningConfiguration/Status', expected: 'Enabled', actual: 'Suspended' }, { path: '/Tags/0', expected: '{"Key":"team","Value":"a"}', actual: 'null' }] },
+          { logicalId: 'Flag', resourceType: 'AWS::SSM::Parameter', nestedPath: [], status: 'DELETED', properties: [] },
+        ],
+      },
+      { code: 'drift-warning', ...app, resources: [], reason: 'Storage: CloudFormation DetectStackDrift failed: Throttling: Rate exceeded' },
+    ], false);
+    assert.deepEqual(text.split('\n'), [
+      '[12:03:04] ⚠ drift  shop-data  JobsTable: BillingMode (PROVISIONED → PAY_PER_REQUEST) changed outside CloudFormation; this update resets it',
+      '[12:03:04] ⚠ drift  shop-data  Storage/Bucket: VersioningConfiguration/Status (Enabled → Suspended), Tags/0 ({"Key":"team","Value":"a"} → null) changed outside CloudFormation; this update resets them',
+      '[12:03:04] ⚠ drift  shop-data  Flag: deleted outside CloudFormation; this update expects it to exist and may fail on it',
+      '[12:03:04] ⚠ drift  shop-data  drift could not be checked: Storage: CloudFormation DetectStackDrift failed: Throttling: Rate exceeded',
+      '',
+    ]);
+  });
 });

@@ -18,6 +18,7 @@ const EVENTS: DeployEvent[] = [
   { code: 'resource', ...app, logicalId: 'Table', resourceType: 'AWS::DynamoDB::Table', status: 'CREATE_FAILED', reason, timestamp: new Date(T0), nestedPath: [] },
   { code: 'stack-done', ...app, outcome: 'failed', status: 'ROLLBACK_COMPLETE', firstFailure: { logicalId: 'Table', reason, nestedPath: [] }, reason: `failed: ${SECRET}`, seconds: 3 },
   { code: 'outputs', ...app, outputs: { Password: SECRET, Encoded: Buffer.from(SECRET).toString('base64') } },
+  { code: 'drift-warning', ...app, resources: [{ logicalId: 'Key', resourceType: 'AWS::SSM::Parameter', nestedPath: [], status: 'MODIFIED', properties: [{ path: '/Value', expected: SECRET, actual: 'rotated' }] }] },
 ];
 
 const knowing = () => {

@@ -4,6 +4,8 @@ import {
   DeleteTableCommand,
   DescribeTableCommand,
   UpdateContinuousBackupsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
@@ -57,7 +59,9 @@ export const dynamoDbTableProvider: ResourceProvider = {
     await updateGlobalSecondaryIndexes(ddb, table, before, after);
     await applyTimeToLive(ddb, table, before, after);
     await applyPointInTimeRecovery(ddb, table, before, after);
-    return { ...request.attributes, ...attributesOf(await describe(ddb, table)) };
+    const description = await describe(ddb, table);
+    await retag(ddb, description.TableArn!, before, after);
+    return { ...request.attributes, ...attributesOf(description) };
   },
 
   exists: (table, clients) => tableExists(clients.dynamodb, table),
@@ -140,6 +144,17 @@ async function updateGlobalSecondaryIndexes(ddb: DynamoDBClient, table: string, 
     await ddb.send(new UpdateTableCommand({ TableName: table, AttributeDefinitions: definitions, GlobalSecondaryIndexUpdates: [{ Create: globalIndex(index, after) }] }));
     await waitForActive(ddb, table);
   }
+}
+
+/** Brings the table's tags from `before` to `after`: added or changed ones set, dropped ones removed. */
+async function retag(ddb: DynamoDBClient, arn: string, before: Props, after: Props): Promise<void> {
+  const tags = (p: Props) => list(p.Tags).map((t) => ({ Key: String(t.Key), Value: String(t.Value) }));
+  const old = tags(before);
+  const next = tags(after);
+  const changed = next.filter((tag) => !old.some((o) => o.Key === tag.Key && o.Value === tag.Value));
+  const removed = old.filter((o) => !next.some((tag) => tag.Key === o.Key)).map((o) => o.Key);
+  if (changed.length > 0) await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: changed }));
+  if (removed.length > 0) await ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: removed }));
 }
 
 async function applyTimeToLive(ddb: DynamoDBClient, table: string, before: Props, after: Props): Promise<void> {

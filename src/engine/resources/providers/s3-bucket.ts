@@ -133,12 +133,17 @@ function lifecycleRule(rule: Props): LifecycleRule {
     ...(rule.ExpirationDate !== undefined ? { Date: new Date(String(rule.ExpirationDate)) } : {}),
     ...(rule.ExpiredObjectDeleteMarker !== undefined ? { ExpiredObjectDeleteMarker: rule.ExpiredObjectDeleteMarker === true || rule.ExpiredObjectDeleteMarker === 'true' } : {}),
   };
+  const tags = list(rule.TagFilters).map((t) => ({ Key: String(t.Key), Value: String(t.Value) }));
+  const noncurrentTransitions = [...list(rule.NoncurrentVersionTransitions), ...(rule.NoncurrentVersionTransition ? [obj(rule.NoncurrentVersionTransition)] : [])];
   return {
     ...(rule.Id !== undefined ? { ID: String(rule.Id) } : {}),
     Status: String(rule.Status ?? 'Enabled') as 'Enabled' | 'Disabled',
-    Filter: { Prefix: String(rule.Prefix ?? '') },
+    Filter: tags.length > 0 ? { And: { Prefix: String(rule.Prefix ?? ''), Tags: tags } } : { Prefix: String(rule.Prefix ?? '') },
     ...(Object.keys(expiration).length > 0 ? { Expiration: expiration } : {}),
     ...(transitions.length > 0 ? { Transitions: transitions.map((t) => ({ Days: num(t.TransitionInDays), StorageClass: String(t.StorageClass) as 'GLACIER' })) } : {}),
+    ...(noncurrentTransitions.length > 0
+      ? { NoncurrentVersionTransitions: noncurrentTransitions.map((t) => ({ NoncurrentDays: num(t.TransitionInDays), StorageClass: String(t.StorageClass) as 'GLACIER', ...(t.NewerNoncurrentVersions !== undefined ? { NewerNoncurrentVersions: num(t.NewerNoncurrentVersions) } : {}) })) }
+      : {}),
     ...(rule.NoncurrentVersionExpirationInDays !== undefined || noncurrent.NoncurrentDays !== undefined
       ? { NoncurrentVersionExpiration: { NoncurrentDays: num(rule.NoncurrentVersionExpirationInDays ?? noncurrent.NoncurrentDays) } }
       : {}),

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CloudFormationClient, CreateStackCommand, DetectStackResourceDriftCommand, ListStackResourcesCommand, type StackResourceDrift } from '@aws-sdk/client-cloudformation';
+import { TagResourceCommand, UpdateContinuousBackupsCommand, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteBucketTaggingCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { UpdateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
+import { temporaryFolder } from '../helpers.ts';
+import { openEngine, stackOf, type Harness } from './engine-harness.ts';
+
+const template = JSON.stringify({
+  Parameters: { ApiKey: { Type: 'String', NoEcho: true } },
+  Resources: {
+    Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'drift-invoices', VersioningConfiguration: { Status: 'Enabled' }, Tags: [{ Key: 'team', Value: 'billing' }] } },
+    Setting: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/shop/mode', Type: 'String', Value: 'live' } },
+    Key: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/shop/key', Type: 'String', Value: { Ref: 'ApiKey' } } },
+    Untouched: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/shop/untouched', Type: 'String', Value: 'same' } },
+    Jobs: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        TableName: 'drift-jobs',
+        BillingMode: 'PROVISIONED',
+        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        TimeToLiveSpecification: { AttributeName: 'expires', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        Tags: [{ Key: 'team', Value: 'data' }],
+      },
+    },
+    Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'drift-secret', Description: 'API credentials', SecretString: 'hunter22' } },
+    Topic: { Type: 'AWS::SNS::Topic' },
+  },
+});
+
+describe('drift detection over the SDK', () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await openEngine();
+    await harness.engine.createStack({ StackName: 'shop', TemplateBody: template, Parameters: [{ ParameterKey: 'ApiKey', ParameterValue: 'sk-live-123456' }] });
+    await harness.engine.settled();
+  });
+  after(() => harness.close());
+
+  async function detect(): Promise<Map<string, StackResourceDrift>> {
+    const { StackDriftDetectionId } = await harness.engine.detectStackDrift({ StackName: 'shop' });
+    await harness.engine.settled();
+    const status = await harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId });
+    assert.equal(status.DetectionStatus, 'DETECTION_COMPLETE');
+    const { StackResourceDrifts } = await harness.engine.describeStackResourceDrifts({ StackName: 'shop' });
+    return new Map(StackResourceDrifts!.map((d) => [d.LogicalResourceId!, d]));
+  }
+
+  it('finds a freshly created stack in sync, and leaves types it cannot read unchecked', async () => {
+    const drifts = await detect();
+    assert.deepEqual([...drifts.values()].map((d) => `${d.LogicalResourceId} ${d.StackResourceDriftStatus}`).sort(), ['Bucket IN_SYNC', 'Jobs IN_SYNC', 'Key IN_SYNC', 'Secret IN_SYNC', 'Setting IN_SYNC', 'Untouched IN_SYNC']);
+    const stack = await stackOf(harness.engine, 'shop');
+    assert.equal(stack.DriftInformation?.StackDriftStatus, 'IN_SYNC');
+    assert.ok(stack.DriftInformation?.LastCheckTimestamp);
+    const { StackResourceSummaries } = await harness.engine.listStackResources({ StackName: 'shop' });
+    assert.equal(StackResourceSummaries!.find((r) => r.LogicalResourceId === 'Topic')?.DriftInformation?.StackResourceDriftStatus, 'NOT_CHECKED');
+  });
+
+  it('reports changes made through the SDK as MODIFIED, property by property, and the untouched as IN_SYNC', async () => {
+    const { s3, ssm, dynamodb, secretsManager } = harness.aws.clients;
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'drift-invoices', VersioningConfiguration: { Status: 'Suspended' } }));
+    await s3.send(new DeleteBucketTaggingCommand({ Bucket: 'drift-invoices' }));
+    await ssm.send(new PutParameterCommand({ Name: '/shop/mode', Value: 'maintenance', Overwrite: true }));
+    await ssm.send(new PutParameterCommand({ Name: '/shop/key', Value: 'rotated-by-hand', Overwrite: true }));
+    await dynamodb.send(new UpdateTableCommand({ TableName: 'drift-jobs', BillingMode: 'PAY_PER_REQUEST' }));
+    await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: 'drift-jobs', TimeToLiveSpecification: { AttributeName: 'expires', Enabled: false } }));
+    await dynamodb.send(new UpdateContinuousBackupsCommand({ TableName: 'drift-jobs', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }));
+    await dynamodb.send(new TagResourceCommand({ ResourceArn: `arn:aws:dynamodb:us-east-1:123456789012:table/drift-jobs`, Tags: [{ Key: 'owner', Value: 'ops' }] }));
+    await secretsManager.send(new UpdateSecretCommand({ SecretId: 'drift-secret', Description: 'changed by hand' }));
+
+    const drifts = await detect();
+    const differences = (id: string) => drifts.get(id)!.PropertyDifferences!.map((d) => `${d.DifferenceType} ${d.PropertyPath}: ${d.ExpectedValue} -> ${d.ActualValue}`);
+    assert.equal(drifts.get('Bucket')?.StackResourceDriftStatus, 'MODIFIED');
+    assert.deepEqual(differences('Bucket'), ['NOT_EQUAL /VersioningConfiguration/Status: Enabled -> Suspended', 'REMOVE /Tags/0: {"Key":"team","Value":"billing"} -> null']);
+    assert.deepEqual(differences('Setting'), ['NOT_EQUAL /Value: live -> maintenance']);
+    // DynamoDB forgets a disabled TTL's attribute name, as AWS does.
+    assert.deepEqual(differences('Jobs'), [
+      'NOT_EQUAL /BillingMode: PROVISIONED -> PAY_PER_REQUEST',
+      'REMOVE /TimeToLiveSpecification/AttributeName: expires -> null',
+      'NOT_EQUAL /TimeToLiveSpecification/Enabled: true -> false',
+      'NOT_EQUAL /PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled: true -> false',
+      // A tag added through TagResource; `team` is as the template says.
+      'ADD /Tags/0: null -> {"Key":"owner","Value":"ops"}',
+    ]);
+    assert.deepEqual(differences('Secret'), ['NOT_EQUAL /Description: API credentials -> changed by hand']);
+    // A value that came from a NoEcho parameter is masked wherever the drift shows it.
+    assert.deepEqual(differences('Key'), ['NOT_EQUAL /Value: **** -> rotated-by-hand']);
+    assert.doesNotMatch(JSON.stringify([...drifts.values()]), /sk-live-123456/);
+    assert.equal(drifts.get('Untouched')?.StackResourceDriftStatus, 'IN_SYNC');
+    assert.deepEqual(JSON.parse(drifts.get('Setting')!.ExpectedProperties!), { Type: 'String', Value: 'live' });
+    assert.deepEqual(JSON.parse(drifts.get('Setting')!.ActualProperties!), { Type: 'String', Value: 'maintenance' });
+
+    const stack = await stackOf(harness.engine, 'shop');
+    assert.equal(stack.DriftInformation?.StackDriftStatus, 'DRIFTED');
+    const modified = await harness.engine.describeStackResourceDrifts({ StackName: 'shop', StackResourceDriftStatusFilters: ['MODIFIED'] });
+    assert.deepEqual(modified.StackResourceDrifts!.map((d) => d.LogicalResourceId).sort(), ['Bucket', 'Jobs', 'Key', 'Secret', 'Setting']);
+  });
+
+  it('reports a resource whose data is gone as DELETED, and one resource on its own through DetectStackResourceDrift', async () => {
+    await harness.aws.clients.ssm.send(new DeleteParameterCommand({ Name: '/shop/untouched' }));
+    const { StackResourceDrift } = await harness.engine.detectStackResourceDrift({ StackName: 'shop', LogicalResourceId: 'Untouched' });
+    assert.equal(StackResourceDrift?.StackResourceDriftStatus, 'DELETED');
+    assert.equal(StackResourceDrift?.ActualProperties, undefined);
+    const { StackResourceSummaries } = await harness.engine.listStackResources({ StackName: 'shop' });
+    assert.equal(StackResourceSummaries!.find((r) => r.LogicalResourceId === 'Untouched')?.DriftInformation?.StackResourceDriftStatus, 'DELETED');
+    const { StackResourceDrift: topic } = await harness.engine.detectStackResourceDrift({ StackName: 'shop', LogicalResourceId: 'Topic' });
+    assert.equal(topic?.StackResourceDriftStatus, 'NOT_CHECKED');
+  });
+
+  it('pages the results and refuses unknown detections and resources', async () => {
+    const first = await harness.engine.describeStackResourceDrifts({ StackName: 'shop', MaxResults: 2 });
+    assert.equal(first.StackResourceDrifts!.length, 2);
+    const rest = await harness.engine.describeStackResourceDrifts({ StackName: 'shop', NextToken: first.NextToken });
+    assert.equal(rest.StackResourceDrifts!.length, 4);
+    await assert.rejects(harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId: 'no-such-id' }), /does not exist/);
+    await assert.rejects(harness.engine.detectStackResourceDrift({ StackName: 'shop', LogicalResourceId: 'Nope' }), /Resource Nope does not exist for stack shop/);
+    await assert.rejects(harness.engine.detectStackDrift({ StackName: 'nope' }), /Stack with id nope does not exist/);
+    await assert.rejects(harness.engine.detectStackDrift({ StackName: 'shop', LogicalResourceIds: ['Nope'] }), /Resource Nope does not exist for stack shop/);
+  });
+
+  it('checks only the resources named, and refuses a stack in the middle of an operation', async () => {
+    await harness.aws.clients.ssm.send(new PutParameterCommand({ Name: '/shop/untouched', Type: 'String', Value: 'same' }));
+    const { StackDriftDetectionId } = await harness.engine.detectStackDrift({ StackName: 'shop', LogicalResourceIds: ['Untouched'] });
+    await harness.engine.settled();
+    const status = await harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId });
+    // Untouched is back in sync; the others keep what the last detection found (5 MODIFIED).
+    assert.deepEqual([status.DetectionStatus, status.StackDriftStatus, status.DriftedStackResourceCount], ['DETECTION_COMPLETE', 'DRIFTED', 5]);
+    const { StackResourceDrifts } = await harness.engine.describeStackResourceDrifts({ StackName: 'shop', StackResourceDriftStatusFilters: ['IN_SYNC'] });
+    assert.deepEqual(StackResourceDrifts!.map((d) => d.LogicalResourceId), ['Untouched']);
+
+    await harness.engine.updateStack({ StackName: 'shop', UsePreviousTemplate: true, Parameters: [{ ParameterKey: 'ApiKey', ParameterValue: 'sk-live-654321' }] });
+    await assert.rejects(harness.engine.detectStackDrift({ StackName: 'shop' }), /Drift detection cannot be performed on stack \[shop\] while it is in UPDATE_IN_PROGRESS state/);
+    await harness.engine.settled();
+  });
+});
+
+describe('a DELETED found by drift detection, across restarts', () => {
+  it('stays until the engine, starting, finds the resource back', async () => {
+    const dataDir = join(temporaryFolder('drift'), '.stackpilot', 'local');
+    const resourceDrift = async () => {
+      const local = await LocalAws.open({ dataDir });
+      const cfn = new CloudFormationClient(local.clientConfig());
+      try {
+        const summaries = (await cfn.send(new ListStackResourcesCommand({ StackName: 'flags' }))).StackResourceSummaries!;
+        return summaries[0].DriftInformation?.StackResourceDriftStatus;
+      } finally {
+        cfn.destroy();
+        await local.close();
+      }
+    };
+    const local = await LocalAws.open({ dataDir });
+    const cfn = new CloudFormationClient(local.clientConfig());
+    await cfn.send(new CreateStackCommand({ StackName: 'flags', TemplateBody: JSON.stringify({ Resources: { Flag: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/flags/beta', Type: 'String', Value: 'on' } } } }) }));
+    await local.settled();
+    await local.clients.ssm.send(new DeleteParameterCommand({ Name: '/flags/beta' }));
+    assert.equal((await cfn.send(new DetectStackResourceDriftCommand({ StackName: 'flags', LogicalResourceId: 'Flag' }))).StackResourceDrift?.StackResourceDriftStatus, 'DELETED');
+    cfn.destroy();
+    await local.close();
+    assert.equal(await resourceDrift(), 'DELETED');
+
+    const again = await LocalAws.open({ dataDir });
+    await again.clients.ssm.send(new PutParameterCommand({ Name: '/flags/beta', Type: 'String', Value: 'on' }));
+    await again.close();
+    assert.equal(await resourceDrift(), 'NOT_CHECKED');
+  });
+});
