@@ -17,6 +17,7 @@ interface DeployFlags extends TargetFlags {
   outputsFile?: string;
   logFile?: string;
   json?: boolean;
+  disableRollback?: boolean;
   backup: 'auto' | 'always' | 'never';
   allowReplace: string[];
 }
@@ -77,6 +78,8 @@ pass them to each other unmasked.
 A stack that does not deploy is reported with the reason (its first failed resource, or the
 AWS call that failed) and what to do; the stacks that wait for it are not started. A stack
 left by an earlier failure or interrupt is taken care of first (see the README).
+--disable-rollback keeps a stack whose change fails as it failed (CREATE_FAILED, UPDATE_FAILED),
+failed resource included, for inspection: then fix and deploy again, or \`stackpilot rollback\`.
 
 Interrupts: Ctrl-C (or SIGTERM) starts nothing new and lets the stacks being deployed finish,
 then says where each stack stands and the command that carries on. A second Ctrl-C stops at
@@ -95,6 +98,7 @@ deployed), 130 interrupted.`,
     .option('--json', 'print progress as JSON lines')
     .addOption(new Option('--backup <mode>', 'back up tables and buckets before a change deletes their data: auto (those at risk), always (all, in each stack that changes), never').choices(['auto', 'always', 'never']).default('auto'))
     .option('--allow-replace <logical-id>', 'let a protected resource (protect: true) be replaced or removed in this deploy; repeatable; Child.Logical when nested', collectLogicalId, [])
+    .option('--disable-rollback', 'keep a stack whose change fails as it failed, for inspection (see stackpilot rollback)')
     .action(async (path: string, flags: DeployFlags) => {
       const { deployProject } = await import('../deploy/deploy.ts');
       // Opened first: a log that cannot be written stops the deploy before anything is shown or touched.
@@ -112,7 +116,7 @@ deployed), 130 interrupted.`,
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, outputsFile: flags.outputsFile, signal: interrupts.signal, secrets },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
           emit,
         );
         renderer.finish();

@@ -10,6 +10,7 @@ import { graphCommand } from './graph.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
 import { planCommand } from './plan.ts';
+import { cancelCommand, rollbackCommand } from './recovery.ts';
 import { validateCommand } from './validate.ts';
 import { VERSION } from './version.ts';
 
@@ -28,6 +29,8 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(planCommand(secrets).exitOverride());
   program.addCommand(deployCommand(secrets).exitOverride());
   program.addCommand(deleteCommand(secrets).exitOverride());
+  program.addCommand(rollbackCommand(secrets).exitOverride());
+  program.addCommand(cancelCommand(secrets).exitOverride());
   program.addCommand(statusCommand(secrets).exitOverride());
   program.addCommand(outputsCommand(secrets).exitOverride());
   program.addCommand(driftCommand(secrets).exitOverride());

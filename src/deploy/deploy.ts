@@ -33,6 +33,8 @@ export interface DeployOptions extends StackTargetOptions {
   backup?: BackupMode;
   /** --allow-replace: protected resources this deploy may replace or remove (`Logical`, `Child.Logical`). */
   allowReplace?: string[];
+  /** Keep a failed stack as it failed (no rollback), for inspection; `stackpilot rollback` rolls it back later. */
+  disableRollback?: boolean;
 }
 
 export interface DeployReport {
@@ -179,7 +181,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
         return failed;
       }
       secrets.learn(await stackSecrets(context, target, id, upstreamOutputs));
-      return deployStack(target, deployment, confirmation, safety, emit, options.signal);
+      return deployStack(target, { ...deployment, disableRollback: options.disableRollback === true }, confirmation, safety, emit, options.signal);
     };
 
     const running = runningSet();

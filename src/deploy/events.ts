@@ -6,7 +6,19 @@
 
 import type { BackupKind } from '../backup/backup.ts';
 
-export type StackOperation = 'create' | 'update' | 'delete';
+/** What a stack is doing: deploy's create and update, delete, `rollback` and `cancel` (an update stopped, then rolled back). */
+export type StackOperation = 'create' | 'update' | 'delete' | 'rollback' | 'cancel';
+
+/** A resource whose rollback failed (UPDATE_FAILED while its stack is in UPDATE_ROLLBACK_FAILED). */
+export interface RollbackFailure {
+  logicalId: string;
+  resourceType: string;
+  reason: string;
+  /** Nested stack logical ids from the root down to the stack holding the resource. */
+  nestedPath: string[];
+  /** How `stackpilot rollback --skip` names it: its path from the root, dot-separated (`DatabaseStack.JobsTable`). */
+  skipName: string;
+}
 
 /** One row of a change preview, nested stacks' rows included (with the path of stacks above). */
 export interface PreviewedChange {
@@ -61,7 +73,8 @@ export type DeployEvent =
       code: 'stack-done';
       stack: string;
       stackName: string;
-      outcome: 'succeeded' | 'no-changes' | 'failed' | 'not-started' | 'awaiting-confirmation';
+      /** needs-action: the stack is not healthy, and another command (or a wait) is what it needs: the hint says which. */
+      outcome: 'succeeded' | 'no-changes' | 'failed' | 'not-started' | 'awaiting-confirmation' | 'needs-action';
       status?: string;
       /** The first resource that failed, and why: what a person needs first. */
       firstFailure?: { logicalId: string; reason: string; nestedPath: string[] };
@@ -72,6 +85,7 @@ export type DeployEvent =
       seconds: number;
     }
   | { code: 'outputs'; stack: string; stackName: string; outputs: Record<string, string> }
+  | { code: 'rollback-failures'; stack: string; stackName: string; failures: RollbackFailure[] }
   | { code: 'health'; check: string; ok: boolean; detail: string }
   | { code: 'warning'; message: string };
 

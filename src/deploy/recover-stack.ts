@@ -1,10 +1,15 @@
-import { ContinueUpdateRollbackCommand, DeleteStackCommand, RollbackStackCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { DeleteStackCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { isTerminalStatus, type EventSink } from './events.ts';
 import { keptByFailedCreate, removeKept } from './failed-create.ts';
 import { dataGone, describeStack } from './inspect.ts';
+import { continueRollback, rollBackKeptFailure } from './rollback.ts';
 import type { StackResult } from './stack-deploy.ts';
 import type { Target } from './target.ts';
 import { pauses, watchStack, type WatchResult } from './watch.ts';
+
+/** What to do about a stack whose update rollback failed. */
+export const ROLLBACK_FAILED_HINT =
+  'The rollback failed too: `stackpilot rollback` lists the resources it could not bring back; fix them and run it again, or skip them (`stackpilot rollback --skip NestedStack.LogicalId`), then deploy again.';
 
 export const CONFIRM_HINT = 'Run the deploy again on a terminal to be asked, or with --yes.';
 
@@ -41,17 +46,15 @@ export async function recoverStack(target: Target, context: StackContext, confir
   }
   if (existing?.StackStatus === 'CREATE_FAILED') {
     emit({ code: 'warning', message: `${context.stackName} was left in CREATE_FAILED by a create that did not roll back; rolling it back` });
-    await target.cloudformation.send(new RollbackStackCommand({ StackName: existing.StackId }));
-    await watchStack(target.cloudformation, existing.StackId!, { ...context, since: new Date(), polling: target.polling }, emit);
+    await rollBackKeptFailure(target, existing.StackId!, context, emit);
     existing = await describeStack(target.cloudformation, existing.StackId!);
   }
   if (existing?.StackStatus === 'ROLLBACK_COMPLETE' || existing?.StackStatus === 'ROLLBACK_FAILED') return replaceFailedCreate(target, existing, context, confirm, emit);
   if (existing?.StackStatus === 'UPDATE_ROLLBACK_FAILED') {
     emit({ code: 'warning', message: `${context.stackName} was left in UPDATE_ROLLBACK_FAILED; continuing its rollback` });
-    await target.cloudformation.send(new ContinueUpdateRollbackCommand({ StackName: existing.StackId }));
-    const rolledBack = await watchStack(target.cloudformation, existing.StackId!, { ...context, since: new Date(), polling: target.polling }, emit);
+    const rolledBack = await continueRollback(target, existing.StackId!, context, [], emit);
     if (rolledBack.status !== 'UPDATE_ROLLBACK_COMPLETE') {
-      return { result: { outcome: 'failed', status: rolledBack.status, reason: rolledBack.statusReason ?? `its rollback ended ${rolledBack.status}`, ...(rolledBack.firstFailure ? { firstFailure: rolledBack.firstFailure } : {}), hint: 'A resource cannot be brought back: fix it, or continue the rollback skipping it (aws cloudformation continue-update-rollback --resources-to-skip), then deploy again.', outputs: {} } };
+      return { result: { outcome: 'failed', status: rolledBack.status, reason: rolledBack.statusReason ?? `its rollback ended ${rolledBack.status}`, ...(rolledBack.firstFailure ? { firstFailure: rolledBack.firstFailure } : {}), hint: ROLLBACK_FAILED_HINT, outputs: {} } };
     }
     existing = await describeStack(target.cloudformation, existing.StackId!);
   }

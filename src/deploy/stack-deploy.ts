@@ -18,7 +18,7 @@ import { describeStack, outputsOf } from './inspect.ts';
 import { liveStacks, type LiveStack } from './live-resources.ts';
 import { previewChangeSet } from './preview.ts';
 import { applyProtection, deniedChanges, denialsInWords, hasProtectionPolicy } from './protection.ts';
-import { CONFIRM_HINT, recoverStack, type Confirm } from './recover-stack.ts';
+import { CONFIRM_HINT, recoverStack, ROLLBACK_FAILED_HINT, type Confirm } from './recover-stack.ts';
 import type { Target } from './target.ts';
 import { newestEventId, pauses, watchStack, type WatchResult } from './watch.ts';
 
@@ -33,6 +33,8 @@ export interface StackDeployment {
   capabilities: Capability[];
   tags: Tag[];
   incomingAt: (nestedPath: string[]) => TemplateModel | undefined;
+  /** --disable-rollback: a failed change keeps what it did (CREATE_FAILED, UPDATE_FAILED) for inspection. */
+  disableRollback?: boolean;
   /** `protect: true`: a stack policy keeps its stateful resources from replacement and removal. */
   protect: boolean;
 }
@@ -146,7 +148,9 @@ const interrupted = (): StackResult => ({ outcome: 'not-started', reason: 'inter
 function afterFailedChange(status: string): string {
   if (status === 'ROLLBACK_COMPLETE') return 'Correct the cause and deploy again: the stack the failed create left is deleted (once confirmed) and created again.';
   if (status.endsWith('ROLLBACK_COMPLETE')) return 'The stack is back as it was: correct the cause and deploy again.';
-  if (status.endsWith('ROLLBACK_FAILED')) return 'The rollback failed too: see the stack\'s events, finish it (ContinueUpdateRollback, or delete the stack), then deploy again.';
+  if (status === 'UPDATE_ROLLBACK_FAILED') return ROLLBACK_FAILED_HINT;
+  if (status === 'ROLLBACK_FAILED') return 'The failed create could not be rolled back either: correct the cause and deploy again; the stack is deleted (once confirmed) and created again.';
+  if (status === 'CREATE_FAILED' || status === 'UPDATE_FAILED') return 'Kept as it failed (--disable-rollback), for inspection: correct the cause and deploy again, or roll it back with `stackpilot rollback`.';
   return 'Correct the cause and deploy again.';
 }
 
@@ -262,7 +266,7 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   emit({ code: 'stack-start', ...context, operation: type === 'CREATE' ? 'create' : 'update', resources: changes.filter((c) => c.nestedPath.length === 0).length });
   let result: WatchResult;
   try {
-    await target.cloudformation.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId }));
+    await target.cloudformation.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ...(d.disableRollback ? { DisableRollback: true } : {}) }));
     result = await watchStack(target.cloudformation, stackId, { ...context, since, polling: target.polling, after }, emit);
   } finally {
     if (d.protect) await protect(target, await liveStacks(target.cloudformation, stackId));

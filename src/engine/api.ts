@@ -72,12 +72,19 @@ export interface AwsClients {
   secretsManager: SecretsManagerClient;
 }
 
+export type FaultPhase = 'forward' | 'rollback';
+
 /** A fault to inject: fail matching resource operations with a reason, to drive failure and rollback. */
 export interface FaultRule {
   logicalId?: string;
   type?: string;
   stackName?: string;
   operation?: 'create' | 'update' | 'delete';
+  /**
+   * Fail only while the stack goes forward (a create, an update, its cleanup) or only while it
+   * rolls back (an update's resources reverted, a failed create's deleted); both when omitted.
+   */
+  phase?: FaultPhase;
   /** Fail with this probability (0..1); always when omitted. */
   probability?: number;
   /** The ResourceStatusReason of the failure. */

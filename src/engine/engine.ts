@@ -6,6 +6,7 @@ import { ChangeSets } from './change-sets.ts';
 import { importersOf } from './exports.ts';
 import { markMissingData } from './data-plane-check.ts';
 import { DriftDetections } from './operations/drift-detection.ts';
+import { checkResourcesToSkip, refuseNestedStack } from './resources-to-skip.ts';
 import { resumeInterrupted } from './operations/interrupted.ts';
 import { checkNewStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
 import { newestFirstPageOf, nextTokenOf, pageOf } from './pages.ts';
@@ -261,7 +262,9 @@ export class Engine implements CloudFormationApi {
 
   async continueUpdateRollback(input: CFN.ContinueUpdateRollbackCommandInput): Promise<Reply<CFN.ContinueUpdateRollbackCommandOutput>> {
     const stack = this.store.get(input.StackName);
+    refuseNestedStack(this.store, stack, 'ContinueUpdateRollback');
     if (stack.status !== 'UPDATE_ROLLBACK_FAILED') throw validation(`Stack ${stack.stackId} is in ${stack.status} state and can not continue update rollback; ContinueUpdateRollback needs UPDATE_ROLLBACK_FAILED`);
+    checkResourcesToSkip(this.store, stack, input.ResourcesToSkip ?? []);
     const skip = new Set(input.ResourcesToSkip ?? []);
     this.runtime.background(() => this.lifecycle.runContinueUpdateRollback(stack, skip, input.ClientRequestToken));
     return {};

@@ -1,4 +1,4 @@
-import type { FaultRule } from './api.ts';
+import type { FaultPhase, FaultRule } from './api.ts';
 import type { Random } from './ids.ts';
 
 export interface FaultTarget {
@@ -6,6 +6,7 @@ export interface FaultTarget {
   logicalId: string;
   type: string;
   operation: 'create' | 'update' | 'delete';
+  phase: FaultPhase;
 }
 
 /**
@@ -18,6 +19,7 @@ export function injectedFault(rules: readonly FaultRule[] | undefined, target: F
     if (rule.type !== undefined && rule.type !== target.type) continue;
     if (rule.stackName !== undefined && rule.stackName !== target.stackName) continue;
     if (rule.operation !== undefined && rule.operation !== target.operation) continue;
+    if (rule.phase !== undefined && rule.phase !== target.phase) continue;
     if (rule.probability !== undefined && random() >= rule.probability) continue;
     return rule.reason ?? `Resource handler returned message: "Injected fault: ${target.operation} of ${target.logicalId} (${target.type}) failed" (stackpilot fault injection)`;
   }

@@ -1,4 +1,4 @@
-import type { DeployEvent, DeployEventCode, DriftedChange, PreviewedChange } from '../../deploy/events.ts';
+import type { DeployEvent, DeployEventCode, DriftedChange, PreviewedChange, RollbackFailure } from '../../deploy/events.ts';
 import type { EventOf } from './lines.ts';
 
 /**
@@ -35,20 +35,24 @@ const FIELDS = {
   resource: ['stack', 'stackName', 'logicalId', 'resourceType', 'status', 'reason', 'physicalId', 'timestamp', 'nestedPath'],
   'stack-done': ['stack', 'stackName', 'outcome', 'status', 'firstFailure', 'reason', 'hint', 'seconds'],
   outputs: ['stack', 'stackName', 'outputs'],
+  'rollback-failures': ['stack', 'stackName', 'failures'],
   health: ['check', 'ok', 'detail'],
   warning: ['message'],
 } as const satisfies { [C in DeployEventCode]: readonly Exclude<keyof EventOf<C>, 'code'>[] };
 const CHANGE_FIELDS = ['action', 'logicalId', 'resourceType', 'replacement', 'causes', 'nestedPath', 'dataAtRisk'] as const satisfies readonly (keyof PreviewedChange)[];
 const FAILURE_FIELDS = ['logicalId', 'reason', 'nestedPath'] as const;
 const DRIFTED_FIELDS = ['logicalId', 'resourceType', 'nestedPath', 'status', 'properties'] as const satisfies readonly (keyof DriftedChange)[];
+const ROLLBACK_FAILURE_FIELDS = ['logicalId', 'resourceType', 'reason', 'nestedPath', 'skipName'] as const satisfies readonly (keyof RollbackFailure)[];
 
 // A field added to an event type fails to compile here (naming it) until it is listed above.
 type UnlistedEventField = { [C in DeployEventCode]: Exclude<keyof EventOf<C>, 'code' | (typeof FIELDS)[C][number]> }[DeployEventCode];
 type UnlistedChangeField = Exclude<keyof PreviewedChange, (typeof CHANGE_FIELDS)[number]>;
 type UnlistedDriftedField = Exclude<keyof DriftedChange, (typeof DRIFTED_FIELDS)[number]>;
+type UnlistedRollbackFailureField = Exclude<keyof RollbackFailure, (typeof ROLLBACK_FAILURE_FIELDS)[number]>;
 true satisfies [UnlistedEventField] extends [never] ? true : UnlistedEventField;
 true satisfies [UnlistedChangeField] extends [never] ? true : UnlistedChangeField;
 true satisfies [UnlistedDriftedField] extends [never] ? true : UnlistedDriftedField;
+true satisfies [UnlistedRollbackFailureField] extends [never] ? true : UnlistedRollbackFailureField;
 
 function pick(source: object, keys: readonly string[]): Record<string, unknown> {
   const values = source as Record<string, unknown>;
@@ -58,6 +62,7 @@ function pick(source: object, keys: readonly string[]): Record<string, unknown> 
 function declaredFields(event: DeployEvent): Record<string, unknown> {
   const fields: Record<string, unknown> = { code: event.code, ...pick(event, FIELDS[event.code]) };
   if (event.code === 'change-preview') fields.changes = event.changes.map((change) => pick(change, CHANGE_FIELDS));
+  if (event.code === 'rollback-failures') fields.failures = event.failures.map((failure) => pick(failure, ROLLBACK_FAILURE_FIELDS));
   if (event.code === 'stack-done' && event.firstFailure) fields.firstFailure = pick(event.firstFailure, FAILURE_FIELDS);
   if (event.code === 'drift-warning') fields.resources = event.resources.map((resource) => ({ ...pick(resource, DRIFTED_FIELDS), properties: resource.properties.map((p) => pick(p, ['path', 'expected', 'actual'])) }));
   return fields;

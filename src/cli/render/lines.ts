@@ -36,7 +36,9 @@ export function stackOutcome(event: StackDone, colors: Colors): { mark: string; 
     case 'succeeded':
       return { mark: colors.green('✔'), text: `${event.status ? paintStatus(event.status, colors) : 'succeeded'} ${took}` };
     case 'no-changes':
-      return { mark: colors.green('✔'), text: 'no changes' };
+      return { mark: colors.green('✔'), text: 'no changes', ...(event.reason ? { why: event.reason } : {}) };
+    case 'needs-action':
+      return { mark: colors.yellow('!'), text: `${colors.yellow('needs action')}${event.status ? ` (${paintStatus(event.status, colors)})` : ''}`, ...(event.reason ? { why: event.reason } : {}), ...hint };
     case 'awaiting-confirmation':
       return { mark: colors.yellow('?'), text: 'change set ready, awaiting confirmation', ...(event.reason ? { why: event.reason } : {}), ...hint };
     case 'not-started':
@@ -127,6 +129,11 @@ export function eventLines(event: DeployEvent, colors: Colors): string[] {
       return stackOutcomeLines(event, colors);
     case 'outputs':
       return Object.entries(event.outputs).map(([key, value]) => `${event.stackName}  ${key} = ${value}`);
+    case 'rollback-failures':
+      return [
+        `${event.stackName}  ${plural(event.failures.length, 'resource')} failed to roll back`,
+        ...formatColumns(event.failures.map((f) => [resourcePath(f.nestedPath, f.logicalId), f.resourceType, colors.red(f.reason), colors.dim(`--skip ${f.skipName}`)])).map((line) => `  ${line}`),
+      ];
     case 'health':
       return [`${event.ok ? colors.green('✔') : colors.red('✖')} ${event.check}  ${event.detail}`];
     case 'warning':

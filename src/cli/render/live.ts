@@ -14,6 +14,14 @@ import type { DeployRenderer } from './index.ts';
 
 const REDRAW_MS = 100;
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const IN_PROGRESS: Record<StackOperation, string> = {
+  create: 'CREATE_IN_PROGRESS',
+  update: 'UPDATE_IN_PROGRESS',
+  delete: 'DELETE_IN_PROGRESS',
+  rollback: 'ROLLBACK_IN_PROGRESS',
+  // A cancelled update rolls back.
+  cancel: 'UPDATE_ROLLBACK_IN_PROGRESS',
+};
 /** Back to the region's first line (or the start of this one), then erase to the end of the screen. */
 const eraseRegion = (lines: number) => `${lines > 0 ? `\x1b[${lines}A` : '\r'}\x1b[0J`;
 
@@ -67,7 +75,7 @@ export function createLiveRenderer({ stream, colors, now }: LiveOptions): Deploy
     }
     const spinner = colors.cyan(SPINNER[Math.floor(now() / REDRAW_MS) % SPINNER.length]);
     // A stack's own status arrives with stack-done; until then it is the operation in progress.
-    const status = `${(row.operation ?? 'update').toUpperCase()}_IN_PROGRESS`;
+    const status = IN_PROGRESS[row.operation ?? 'update'];
     return `${spinner} ${row.stackName}  ${status}  ${progress(row)}${failures(row)}  ${Math.floor((now() - row.startedAt) / 1000)}s`;
   };
 

@@ -50,6 +50,7 @@ export async function runCreate(op: StackOperation): Promise<void> {
 /** Deletes everything a failed create made, newest first; ROLLBACK_COMPLETE or ROLLBACK_FAILED. */
 export async function rollbackCreate(op: StackOperation): Promise<void> {
   const { runtime, stack } = op;
+  op.phase = 'rollback';
   const made = notYetDeleted(Object.values(stack.resources));
   const failed = await deleteInReverseOrder(op, made, (r) => r.deletionPolicy);
   stack.outputs = [];

@@ -12,7 +12,7 @@ import type { StackRecord } from '../state.ts';
 import { rollbackCreate, runCreate } from './create.ts';
 import { runDelete } from './delete.ts';
 import { openOperation, type StackOperation } from './operation.ts';
-import { finishUpdateRollbackCleanup, runUpdateRollback } from './update-rollback.ts';
+import { finishUpdateRollbackCleanup, runUpdateRollback, type RollbackSkip } from './update-rollback.ts';
 import { INTERRUPTED_REASON } from './interrupted.ts';
 import { runCleanup, runUpdatePhase, startJournal } from './update.ts';
 
@@ -55,6 +55,9 @@ export function checkNewStackName(name: string | undefined): string {
   }
   return name;
 }
+
+/** A nested stack's statuses in which its parent's rollback rolls it back too. */
+const ROLLS_BACK_WITH_PARENT = new Set(['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_FAILED', 'UPDATE_ROLLBACK_FAILED']);
 
 /** Statuses from which UpdateStack (and an UPDATE change set) may start. */
 export const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_FAILED', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
@@ -135,7 +138,7 @@ export class StackLifecycle implements NestedStackHost {
       try {
         const reason = await runUpdatePhase(op, journal);
         if (reason === undefined) await runCleanup(op);
-        else if (stack.disableRollback) this.runtime.setStackStatus(stack, 'UPDATE_FAILED', reason, token);
+        else if (stack.disableRollback && !op.cancelled) this.runtime.setStackStatus(stack, 'UPDATE_FAILED', reason, token);
         else await runUpdateRollback(this.rollbackOperation(stack, token), reason);
       } finally {
         // The policy given for the update applies to it alone.
@@ -184,7 +187,7 @@ export class StackLifecycle implements NestedStackHost {
 
   async runContinueUpdateRollback(stack: StackRecord, skip: ReadonlySet<string>, token: string | undefined): Promise<void> {
     const op = this.rollbackOperation(stack, token);
-    await this.track(op, () => runUpdateRollback(op, 'User Initiated', skip));
+    await this.track(op, () => runUpdateRollback(op, 'User Initiated', { resources: skip }));
   }
 
   /**
@@ -236,6 +239,7 @@ export class StackLifecycle implements NestedStackHost {
     const op = this.inProgress.get(stack.stackId);
     if (stack.status !== 'UPDATE_IN_PROGRESS' || !op) throw validation(`CancelUpdateStack cannot be called from current stack status`);
     op.failing = true;
+    op.cancelled = true;
   }
 
   // Nested stacks: the parent's nested-stack provider waits on these.
@@ -267,16 +271,23 @@ export class StackLifecycle implements NestedStackHost {
     return { stackId: child.stackId, outputs: outputsOf(child) };
   }
 
-  /** A child's update stops before cleanup: its parent decides between cleanup and rollback. */
+  /**
+   * A child's update stops before cleanup: its parent decides between cleanup and rollback. A
+   * failed one rolls back at once, unless its root's rollback is disabled: then it stays
+   * UPDATE_FAILED, for inspection, until RollbackStack on the root rolls the tree back.
+   */
   private async runUpdateWithoutCleanup(child: StackRecord, template: PreparedTemplate, parameters: ParameterRecord[]): Promise<void> {
     const journal = startJournal(child);
     this.applySettings(child, template, parameters, {});
+    const keepFailed = this.runtime.store.get(child.parentId).disableRollback;
     const op = openOperation(this.runtime, child, template, this);
     // A nested stack's own policy holds when its parent updates it: policies apply per stack.
     if (child.stackPolicyBody !== undefined) op.stackPolicy = parseStackPolicy(child.stackPolicyBody);
     await this.track(op, async () => {
       const reason = await runUpdatePhase(op, journal);
-      if (reason !== undefined) await runUpdateRollback(this.rollbackOperation(child, undefined), reason);
+      if (reason === undefined) return;
+      if (keepFailed) this.runtime.setStackStatus(child, 'UPDATE_FAILED', reason);
+      else await runUpdateRollback(this.rollbackOperation(child, undefined), reason);
     });
   }
 
@@ -286,21 +297,24 @@ export class StackLifecycle implements NestedStackHost {
     return Object.entries(request.parameters).some(([key, value]) => child.parameters.find((p) => p.key === key)?.value !== value);
   }
 
-  async finishUpdate(stackId: string, how: 'cleanup' | 'rollback'): Promise<void> {
+  async finishUpdate(stackId: string, how: 'cleanup' | 'rollback', skip?: RollbackSkip): Promise<void> {
     const child = this.runtime.store.get(stackId);
-    if (child.status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') return;
     if (how === 'cleanup') {
+      if (child.status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') return;
       const op = openOperation(this.runtime, child, this.runtime.template(child.templateBody), this);
       await this.track(op, () => runCleanup(op));
       return;
     }
-    await this.runRollbackOf(child);
-    if ((child.status as string) !== 'UPDATE_ROLLBACK_COMPLETE') throw new ProviderError(`Embedded stack ${child.stackId} was not successfully rolled back: ${child.statusReason ?? child.status}`);
+    // A child that rolled back by itself is done; one left failed (its rollback, or its update
+    // with rollback disabled) is rolled back with its parent, as CloudFormation does.
+    if (!ROLLS_BACK_WITH_PARENT.has(child.status)) return;
+    await this.runRollbackOf(child, skip);
+    if (child.status !== 'UPDATE_ROLLBACK_COMPLETE') throw new ProviderError(`Embedded stack ${child.stackId} was not successfully rolled back: ${child.statusReason ?? child.status}`);
   }
 
-  private async runRollbackOf(child: StackRecord): Promise<void> {
+  private async runRollbackOf(child: StackRecord, skip: RollbackSkip | undefined): Promise<void> {
     const op = this.rollbackOperation(child, undefined);
-    await this.track(op, () => runUpdateRollback(op, 'Parent stack rollback'));
+    await this.track(op, () => runUpdateRollback(op, 'Parent stack rollback', skip));
   }
 
   async delete(stackId: string): Promise<void> {

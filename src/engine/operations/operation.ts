@@ -5,6 +5,7 @@ import { conditionResolver } from '../evaluate/conditions.ts';
 import { EvaluationError } from '../evaluate/evaluation-error.ts';
 import { evaluate, type EvaluationScope } from '../evaluate/intrinsics.ts';
 import type { ParameterRecord } from '../evaluate/parameters.ts';
+import type { FaultPhase } from '../api.ts';
 import type { PreparedTemplate } from '../prepared-template.ts';
 import { partitionOf, urlSuffixOf } from '../resources/attributes.ts';
 import type { NestedStackHost } from '../resources/nested-stack-host.ts';
@@ -26,6 +27,10 @@ export interface StackOperation {
   imports: Set<string>;
   /** Set once a resource failed or the user cancelled: work not yet started is cancelled. */
   failing: boolean;
+  /** CancelUpdateStack was called: the update rolls back even when rollback is disabled. */
+  cancelled?: boolean;
+  /** Whether the operation goes forward or rolls back (injected faults may aim at one). */
+  phase: FaultPhase;
   /** The stack policy an update is checked against, when the stack has one. */
   stackPolicy?: StackPolicy;
 }
@@ -92,7 +97,7 @@ export function openOperation(runtime: EngineRuntime, stack: StackRecord, templa
       throw new EvaluationError(`No export named ${name} found`);
     },
   };
-  return { runtime, stack, template, scope, nested, token, secrets: secretsOf(stack.parameters), imports, failing: false };
+  return { runtime, stack, template, scope, nested, token, secrets: secretsOf(stack.parameters), imports, failing: false, phase: 'forward' };
 }
 
 /** The resources whose Condition holds, in template order. */

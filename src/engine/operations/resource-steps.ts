@@ -18,11 +18,11 @@ import { changedProperties, requiresReplacement } from './replacement.ts';
 type Verb = 'create' | 'update' | 'delete';
 
 /** Fails the step when an injected fault matches, after the simulated time the operation takes. */
-async function pace(op: StackOperation, logicalId: string, type: string, verb: Verb): Promise<void> {
+export async function pace(op: StackOperation, logicalId: string, type: string, verb: Verb): Promise<void> {
   // Hundreds of steps start at once: each waits its turn, so that requests being answered meanwhile are not held up.
   await EventLoopShare.process.turn();
   await simulateDuration(type, verb, op.runtime.options.timeScale);
-  const fault = injectedFault(op.runtime.options.faults, { stackName: op.stack.stackName, logicalId, type, operation: verb }, op.runtime.random);
+  const fault = injectedFault(op.runtime.options.faults, { stackName: op.stack.stackName, logicalId, type, operation: verb, phase: op.phase }, op.runtime.random);
   if (fault) throw new ProviderError(fault);
 }
 

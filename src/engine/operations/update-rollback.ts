@@ -1,24 +1,36 @@
 import { isNestedStackType } from '../../spec/resource-facts.ts';
-import { injectedFault } from '../faults.ts';
-import { ProviderError } from '../resources/provider.ts';
 import { providerFor } from '../resources/providers/index.ts';
 import { maskedJson } from '../runtime.ts';
 import type { ResourceRecord, UpdateJournal } from '../state.ts';
 import { failureReason, type StackOperation } from './operation.ts';
-import { providerRequest } from './resource-steps.ts';
+import { pace, providerRequest } from './resource-steps.ts';
 import { runInDependencyOrder } from './scheduler.ts';
 import { deleteInReverseOrder, failedList, notYetDeleted } from './teardown.ts';
+
+/**
+ * ContinueUpdateRollback's ResourcesToSkip as a stack of the tree reads them: its own resources by
+ * logical id at the root; in a nested stack, `NestedStackLogicalId.ResourceLogicalId`, the nested
+ * stack's logical id being its resource's in its parent (`nestedAs`).
+ */
+export interface RollbackSkip {
+  resources: ReadonlySet<string>;
+  nestedAs?: string;
+}
+
+const NO_SKIP: RollbackSkip = { resources: new Set() };
 
 /**
  * Rolls a failed (or cancelled) update back to the stack as the journal remembers it: replaced
  * resources get their old physical resource back (it was never deleted, so its data is intact),
  * resources updated in place are updated back, nested stacks roll back, and then (in
  * UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS) what the update created is deleted. A revert that
- * fails leaves UPDATE_ROLLBACK_FAILED with the journal kept, for ContinueUpdateRollback.
+ * fails leaves UPDATE_ROLLBACK_FAILED with the journal kept, for ContinueUpdateRollback, whose
+ * ResourcesToSkip (`skip`) are marked UPDATE_COMPLETE without being reverted.
  */
-export async function runUpdateRollback(op: StackOperation, reason: string | undefined, skip: ReadonlySet<string> = new Set()): Promise<void> {
+export async function runUpdateRollback(op: StackOperation, reason: string | undefined, skip: RollbackSkip = NO_SKIP): Promise<void> {
   const { runtime, stack } = op;
   const journal = stack.journal;
+  op.phase = 'rollback';
   runtime.setStackStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', reason, op.token);
   if (!journal) {
     runtime.setStackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE', undefined, op.token);
@@ -43,7 +55,7 @@ export async function runUpdateRollback(op: StackOperation, reason: string | und
   const reverting = Object.keys(journal.before);
   const failed: string[] = [];
   await runInDependencyOrder(reverting, (id) => journal.before[id]?.dependsOn ?? [], async (id) => {
-    if (!(await revertResource(op, journal, id, skip.has(id)))) failed.push(id);
+    if (!(await revertResource(op, journal, id, skip))) failed.push(id);
     return true;
   });
   if (failed.length > 0) {
@@ -59,6 +71,7 @@ export async function runUpdateRollback(op: StackOperation, reason: string | und
 export async function finishUpdateRollbackCleanup(op: StackOperation): Promise<void> {
   const { runtime, stack } = op;
   const journal = stack.journal;
+  op.phase = 'rollback';
   if (journal) {
     await deleteInReverseOrder(op, notYetDeleted(journal.discard), (r) => r.deletionPolicy);
     stack.outputs = journal.previousOutputs;
@@ -68,7 +81,7 @@ export async function finishUpdateRollbackCleanup(op: StackOperation): Promise<v
   runtime.setStackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE', undefined, op.token);
 }
 
-async function revertResource(op: StackOperation, journal: UpdateJournal, id: string, skipped: boolean): Promise<boolean> {
+async function revertResource(op: StackOperation, journal: UpdateJournal, id: string, skip: RollbackSkip): Promise<boolean> {
   const { runtime, stack } = op;
   const before = journal.before[id]!;
   const current = stack.resources[id];
@@ -87,7 +100,7 @@ async function revertResource(op: StackOperation, journal: UpdateJournal, id: st
     restore();
     return true;
   }
-  if (skipped) {
+  if (skip.resources.has(skip.nestedAs ? `${skip.nestedAs}.${id}` : id)) {
     restore('Resource skipped during rollback');
     return true;
   }
@@ -100,7 +113,8 @@ async function revertResource(op: StackOperation, journal: UpdateJournal, id: st
   }
   runtime.setResourceStatus(stack, current, 'UPDATE_IN_PROGRESS', undefined, op.token, shown);
   try {
-    if (nestedChild) await op.nested.finishUpdate(current.physicalId!, 'rollback');
+    // A nested stack's resources to skip are named after the nested stack's logical id here.
+    if (nestedChild) await op.nested.finishUpdate(current.physicalId!, 'rollback', { resources: skip.resources, nestedAs: id });
     else await revertInPlace(op, current, before);
     restore();
     return true;
@@ -112,8 +126,8 @@ async function revertResource(op: StackOperation, journal: UpdateJournal, id: st
 
 async function revertInPlace(op: StackOperation, current: ResourceRecord, before: ResourceRecord): Promise<void> {
   const { runtime, stack } = op;
-  const fault = injectedFault(runtime.options.faults, { stackName: stack.stackName, logicalId: current.logicalId, type: current.type, operation: 'update' }, runtime.random);
-  if (fault) throw new ProviderError(fault);
+  // As long as an update takes, and failing as injected faults say.
+  await pace(op, current.logicalId, current.type, 'update');
   await providerFor(current.type).update({
     ...providerRequest(op, current.logicalId, current.type, before.properties, await runtime.resolveReferences(stack, before.properties)),
     physicalId: current.physicalId!,

@@ -1,3 +1,5 @@
+import type { RollbackSkip } from '../operations/update-rollback.ts';
+
 /**
  * What the nested-stack provider needs from the engine: running a child stack's operation and
  * waiting for its outcome. The stack operations implement it; the provider stays free of them.
@@ -12,8 +14,11 @@ export interface NestedStackHost {
   update(stackId: string, request: NestedStackRequest): Promise<NestedStackResult>;
   /** Whether the child's template or parameters differ from these. */
   differs(stackId: string, request: NestedStackRequest): boolean;
-  /** Ends a child's update with its parent's: its cleanup when the parent succeeds, its rollback when the parent rolls back. */
-  finishUpdate(stackId: string, how: 'cleanup' | 'rollback'): Promise<void>;
+  /**
+   * Ends a child's update with its parent's: its cleanup when the parent succeeds, its rollback
+   * when the parent rolls back (or continues rolling back, skipping `skip`'s resources of it).
+   */
+  finishUpdate(stackId: string, how: 'cleanup' | 'rollback', skip?: RollbackSkip): Promise<void>;
   /** Deletes the child stack and waits; throws ProviderError when it fails. */
   delete(stackId: string): Promise<void>;
 }
