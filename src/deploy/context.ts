@@ -19,6 +19,8 @@ export interface StackTargetOptions {
   env?: string;
   target: 'local' | 'aws';
   region?: string;
+  /** --regions: several of the environment's regions (see src/regions/fanout.ts). */
+  regions?: string[];
   profile?: string;
   /** Local target only: injected faults and simulated resource durations. */
   engine?: TargetOptions['engine'];

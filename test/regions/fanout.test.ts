@@ -1,0 +1,95 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
+import type { DeployEvent } from '../../src/deploy/events.ts';
+import { openTarget } from '../../src/deploy/target.ts';
+import { chooseRegions } from '../../src/regions/fanout.ts';
+import { copyExample } from '../helpers.ts';
+
+async function deploy(path: string, options: Partial<DeployOptions> = {}) {
+  const events: DeployEvent[] = [];
+  const report = await deployProject(path, { target: 'local', env: 'production', concurrency: 4, yes: true, ...options }, (e) => events.push(e));
+  return { report, events };
+}
+
+/** A parameter of the master stack as deployed in a region. */
+async function masterParameter(dir: string, region: string, key: string): Promise<string | undefined> {
+  const target = await openTarget({ target: 'local', region, projectRoot: dir });
+  try {
+    const stack = (await target.cloudformation.send(new DescribeStacksCommand({ StackName: 'plot-palette-production' }))).Stacks![0];
+    return stack.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue;
+  } finally {
+    await target.close();
+  }
+}
+
+const outcomes = (events: DeployEvent[]) => events.flatMap((e) => (e.code === 'stack-done' ? [`${e.region} ${e.stack} ${e.outcome}`] : []));
+
+describe('regions: one deploy covers every region of the environment', () => {
+  it('deploys plot-palette production to both regions with their own parameters; outputs of both; a re-run changes nothing', async () => {
+    const dir = copyExample('plot-palette');
+    const { report, events } = await deploy(dir);
+    assert.equal(report.ok, true);
+    assert.deepEqual(outcomes(events).sort(), ['us-east-1 master succeeded', 'us-west-2 master succeeded']);
+    assert.ok(events.every((e) => e.region === 'us-east-1' || e.region === 'us-west-2' || (e.code === 'phase' && e.phase === 'validate')), 'every event after validation names its region');
+    // Each region has its own artifacts bucket.
+    const buckets = events.flatMap((e) => (e.code === 'package' ? [e.bucket] : []));
+    assert.equal(new Set(buckets).size, 2);
+    assert.equal(await masterParameter(dir, 'us-east-1', 'VPCCidr'), '10.0.0.0/16');
+    assert.equal(await masterParameter(dir, 'us-west-2', 'VPCCidr'), '10.1.0.0/16');
+    assert.equal(await masterParameter(dir, 'us-west-2', 'BedrockModels'), 'anthropic.claude-3-5-sonnet');
+    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
+    assert.equal(outputs.environment, 'production');
+    assert.deepEqual(Object.keys(outputs.regions), ['us-east-1', 'us-west-2']);
+    for (const region of ['us-east-1', 'us-west-2']) assert.ok(outputs.regions[region].master.ApiEndpoint, region);
+    const health = events.flatMap((e) => (e.code === 'health' && e.check === 'output master.ApiEndpoint' ? [`${e.region} ${e.ok}`] : []));
+    assert.deepEqual(health.sort(), ['us-east-1 true', 'us-west-2 true'], 'health checks run per region');
+
+    const again = await deploy(dir);
+    assert.equal(again.report.ok, true);
+    assert.deepEqual(outcomes(again.events).sort(), ['us-east-1 master no-changes', 'us-west-2 master no-changes']);
+  });
+
+  it('a failure in us-west-2 only: us-east-1 completes with --keep-going, the report is per region, a re-run repairs us-west-2 alone', async () => {
+    const dir = copyExample('plot-palette');
+    const faults = [{ region: 'us-west-2', type: 'AWS::DynamoDB::Table' }];
+    const { report, events } = await deploy(dir, { keepGoing: true, engine: { faults } });
+    assert.equal(report.ok, false);
+    assert.equal(report.regions.get('us-east-1')?.ok, true);
+    assert.equal(report.regions.get('us-west-2')?.ok, false);
+    assert.deepEqual(outcomes(events).sort(), ['us-east-1 master succeeded', 'us-west-2 master failed']);
+    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
+    assert.deepEqual(Object.keys(outputs.regions), ['us-east-1'], 'the region that deployed has its outputs written');
+
+    const again = await deploy(dir);
+    assert.equal(again.report.ok, true);
+    assert.deepEqual(outcomes(again.events).sort(), ['us-east-1 master no-changes', 'us-west-2 master succeeded']);
+  });
+
+  it('--regions narrows to the regions asked for, and refuses one the environment does not cover', async () => {
+    const dir = copyExample('plot-palette');
+    const { report, events } = await deploy(dir, { regions: ['us-west-2'] });
+    assert.equal(report.ok, true);
+    assert.deepEqual(outcomes(events), ['undefined master succeeded'], 'one region: no labels');
+    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
+    assert.equal(outputs.region, 'us-west-2');
+    assert.equal(outputs.environment, 'production');
+    assert.ok(outputs.master.ApiEndpoint);
+    await assert.rejects(deploy(dir, { regions: ['eu-west-1'] }), /production does not cover eu-west-1/);
+    assert.throws(() => chooseRegions('production', ['us-east-1', 'us-west-2'], 'us-east-1', { region: 'ap-south-1' }), (e: Error & { hint?: string }) => /us-east-1, us-west-2/.test(e.hint ?? ''));
+  });
+
+  it('regionOrder: sequential deploys the second region once the first has completed', async () => {
+    const dir = copyExample('plot-palette');
+    const manifest = join(dir, 'stackpilot.yaml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('    regions: [us-east-1, us-west-2]\n', '    regions: [us-west-2, us-east-1]\n    regionOrder: sequential\n'));
+    const { report, events } = await deploy(dir);
+    assert.equal(report.ok, true);
+    const westDone = events.findIndex((e) => e.code === 'stack-done' && e.region === 'us-west-2');
+    const eastFirst = events.findIndex((e) => e.region === 'us-east-1');
+    assert.ok(westDone >= 0 && eastFirst > westDone, 'us-east-1 started after us-west-2, the primary, completed');
+  });
+});
