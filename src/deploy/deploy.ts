@@ -4,8 +4,12 @@ import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
 import { forEachConcurrently } from '../backup/concurrency.ts';
-import { openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
-import { errorsOf, type DeployContext, type StackTargetOptions } from './context.ts';
+import { orderByReferences, RegionOutputs, regionReferences, type RegionReference } from '../regions/cross-region.ts';
+import { declaredRegions, openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
+import { errorsOf, loadDeployContext, type DeployContext, type StackTargetOptions } from './context.ts';
+import { isSuccessStatus, type EventSink } from './events.ts';
+import { describeStack, outputsOf } from './inspect.ts';
+import type { Target } from './target.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
 import { checkWritable } from '../project/files.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
@@ -14,7 +18,6 @@ import { isNestedStackType } from '../spec/resource-facts.ts';
 import { validateProject } from '../validate/validate.ts';
 import { awsStep } from './aws-errors.ts';
 import type { BackupMode } from './backups.ts';
-import type { EventSink } from './events.ts';
 import { runHealthChecks } from './health.ts';
 import { reportInterrupt, runningSet } from './interrupt.ts';
 import { artifactsBucketName, packageProject, type PackagePlan } from './package.ts';
@@ -109,7 +112,10 @@ export function stackDeployment(context: DeployContext, plan: PackagePlan, tags:
   const packaged = plan.stacks.find((s) => s.stackId === id)!;
   const parameters: Parameter[] = [...(environment.stacks.get(id)?.values.values() ?? [])].map((a) => {
     const value = assignedValue(a, upstreamOutputs);
-    if (a.fromOutput && value === undefined) throw new StackpilotError('MissingOutput', `stack ${a.fromOutput.stack} has no output ${a.fromOutput.output} for ${id}'s ${a.key} (deploy ${a.fromOutput.stack} first)`);
+    if (a.fromOutput && value === undefined) {
+      const where = a.fromOutput.region === undefined ? '' : ` in ${a.fromOutput.region}`;
+      throw new StackpilotError('MissingOutput', `stack ${a.fromOutput.stack}${where} has no output ${a.fromOutput.output} for ${id}'s ${a.key} (deploy ${a.fromOutput.stack}${where} first)`);
+    }
     return value === undefined ? { ParameterKey: a.key, UsePreviousValue: true } : { ParameterKey: a.key, ParameterValue: value };
   });
   return {
@@ -155,24 +161,34 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   const diagnostics = uniqueDiagnostics(contexts.flatMap((c) => errorsOf(validateProject(c.project))));
   if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map(), regions: new Map() };
 
-  const regions = await openRegions(contexts, options, emit);
+  const sequential = environment.env !== undefined && project.manifest?.environments[environment.env]?.regionOrder === 'sequential';
+  const references = regionReferences(contexts);
+  const running = contexts.map((c) => c.region);
+  const { order, outside } = orderByReferences(running, declaredRegions(contexts[0]) ?? running, references, { sequential });
+  const regions = await openRegions(contexts, options, emit, outside);
   try {
+    const board = new RegionOutputs();
+    await readOutsideOutputs(path, environment.env, references, regions.readers, board);
     const stop = stopSignal(options.signal);
     // A stack that fails stops new stacks in every region, unless --keep-going.
     const onFailure = options.keepGoing === true ? () => {} : stop.abort;
-    const sequential = environment.env !== undefined && project.manifest?.environments[environment.env]?.regionOrder === 'sequential';
     const deployOrReport = async (run: RegionRun): Promise<RegionDeployReport> => {
       try {
-        return await deployRegion(run, { ...options, secrets }, { signal: stop.signal, onFailure });
+        return await deployRegion(run, { ...options, secrets }, { signal: stop.signal, onFailure }, { board, references });
       } catch (error) {
         // With one region it is the command's error (exit 3, as ever); with several, that region's failure.
         if (!regions.labelled || !(error instanceof StackpilotError)) throw error;
         onFailure();
         run.emit({ code: 'warning', message: `${error.message}${error.hint ? ` (${error.hint})` : ''}` });
         return regionNotStarted(run, false);
+      } finally {
+        board.settleRegion(run.region, run.context.project.stacks.map((stack) => stack.id));
       }
     };
-    const reports = await runRegions(regions.runs, deployOrReport, { sequential, concurrency: options.regionConcurrency ?? regions.runs.length, interrupted: () => options.signal?.aborted === true });
+    // Regions another refers to go first (sequential keeps the manifest's order, checked above).
+    const ordered = sequential ? regions.runs : order.map((region) => regions.runs.find((run) => run.region === region)!);
+    const finished = await runRegions(ordered, deployOrReport, { sequential, concurrency: options.regionConcurrency ?? regions.runs.length, interrupted: () => options.signal?.aborted === true });
+    const reports = new Map(regions.runs.map((run) => [run.region, finished.get(run.region)!]));
     const deployed = [...reports].filter(([, r]) => r.outputs !== undefined);
     const interrupted = options.signal?.aborted === true;
     const stacks = regions.labelled ? new Map([...reports].flatMap(([region, r]) => [...r.stacks].map(([id, s]) => [`${id} (${region})`, s] as const))) : reports.get(regions.runs[0].region)!.stacks;
@@ -231,8 +247,27 @@ function regionNotStarted({ context, emit }: RegionRun, interrupted: boolean): R
   return { ok: false, stacks: new Map(context.project.stacks.map(({ id }) => [id, { status: 'not-started' }])), ...(interrupted ? { interrupted } : {}) };
 }
 
-/** One region's deploy: package to its own artifacts bucket, then its stacks by dependency. */
-async function deployRegion(run: RegionRun, options: DeployOptions & { secrets: Redactor }, stop: { signal: AbortSignal; onFailure: () => void }): Promise<RegionDeployReport> {
+/**
+ * The outputs that regions of this run take from regions outside it (--regions left them out):
+ * read as deployed, before anything is touched; a stack or output missing there is an error.
+ */
+async function readOutsideOutputs(path: string, env: string | undefined, references: RegionReference[], readers: Map<string, Target>, board: RegionOutputs): Promise<void> {
+  for (const r of references) {
+    const target = readers.get(r.to);
+    if (!target) continue;
+    const stackName = loadDeployContext(path, { env, region: r.to }).stackName(r.stack);
+    const stack = await awsStep(`read stack ${stackName} in ${r.to} (nothing was deployed)`, () => describeStack(target.cloudformation, stackName));
+    const usable = stack !== undefined && (isSuccessStatus(stack.StackStatus ?? '') || stack.StackStatus === 'UPDATE_ROLLBACK_COMPLETE');
+    const outputs = usable ? outputsOf(stack) : undefined;
+    if (outputs?.[r.output] === undefined) {
+      throw new StackpilotError('RegionOutputMissing', `${r.where}: ${r.key} of ${r.user} in ${r.from} needs output ${r.output} of ${r.stack} in ${r.to}, which ${outputs ? 'has no such output' : 'is not deployed there'}`, `Deploy ${r.to} first (--regions ${r.to}), or deploy both regions in one run. Nothing was deployed.`);
+    }
+    board.settle(r.to, r.stack, outputs);
+  }
+}
+
+/** One region's deploy: package to its own artifacts bucket, then its stacks by dependency, each once the other regions' stacks it takes outputs from have deployed. */
+async function deployRegion(run: RegionRun, options: DeployOptions & { secrets: Redactor }, stop: { signal: AbortSignal; onFailure: () => void }, across: { board: RegionOutputs; references: RegionReference[] }): Promise<RegionDeployReport> {
   const { context, target, region, emit } = run;
   const { project, environment, stackName } = context;
   const { secrets } = options;
@@ -260,13 +295,15 @@ async function deployRegion(run: RegionRun, options: DeployOptions & { secrets: 
     allowReplace: new Set(options.allowReplace),
   };
 
-  const upstreamOutputs: UpstreamOutputs = (upstream) => results.get(upstream)?.outputs;
+  const otherRegions = new Map<string, Record<string, string> | undefined>();
+  const upstreamOutputs: UpstreamOutputs = (upstream, inRegion) => (inRegion === undefined ? results.get(upstream)?.outputs : otherRegions.get(`${inRegion}/${upstream}`));
 
   /**
    * One stack, upstream outputs filled in (real values: only writers mask secrets); a missing
    * one fails the stack like any other failure. Its secrets are learned before it shows anything.
    */
   const deployOne = async (id: string): Promise<StackResult> => {
+    for (const r of across.references.filter((ref) => ref.from === region && ref.user === id)) otherRegions.set(`${r.to}/${r.stack}`, await across.board.waitFor(r.to, r.stack));
     let deployment: StackDeployment;
     try {
       deployment = stackDeployment(context, plan, tags, id, upstreamOutputs);
@@ -288,6 +325,7 @@ async function deployRegion(run: RegionRun, options: DeployOptions & { secrets: 
       const result = await running.track(stackName(id), () => deployOne(id));
       results.set(id, result);
       const succeeded = result.outcome === 'succeeded' || result.outcome === 'no-changes';
+      across.board.settle(region, id, succeeded ? result.outputs : undefined);
       if (!succeeded) stop.onFailure();
       return succeeded;
     },

@@ -27,10 +27,11 @@ export function outputsOf(stack: Stack): Record<string, string> {
   return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? '']));
 }
 
-/** The outputs of the project stacks as they stand, by stack id. */
+/** The outputs of the project stacks of one region as they stand, by stack id. */
 export function outputsByStack(states: StackState[]): UpstreamOutputs {
   const deployed = new Map(states.flatMap((s) => (s.stack ? [[s.id, outputsOf(s.stack)] as const] : [])));
-  return (id) => deployed.get(id);
+  // Another region's stacks are not among these.
+  return (id, region) => (region === undefined ? deployed.get(id) : undefined);
 }
 
 export async function describeStack(cfn: CloudFormationClient, stackName: string): Promise<Stack | undefined> {

@@ -28,6 +28,8 @@ export interface RegionRun {
 
 export interface OpenRegions {
   runs: RegionRun[];
+  /** Targets of regions only read from (another region's outputs), by region. */
+  readers: Map<string, Target>;
   /** More than one region: events and lines carry their region. */
   labelled: boolean;
   close(): Promise<void>;
@@ -64,15 +66,21 @@ export function declaredRegions(context: DeployContext): string[] | undefined {
 export function regionContexts(path: string, choice: RegionChoice): DeployContext[] {
   const first = loadDeployContext(path, { env: choice.env, region: choice.regions?.[0] ?? choice.region });
   const regions = chooseRegions(first.environment.env, declaredRegions(first), first.region, choice);
-  return regions.map((region) => (region === first.region ? first : loadDeployContext(path, { env: first.environment.env, region })));
+  // `first` is reused only when it was resolved for that region (its overrides applied).
+  return regions.map((region) => (region === first.environment.region ? first : loadDeployContext(path, { env: first.environment.env, region })));
 }
 
-/** Opens a target for each region's context; close() closes them all (and the shared local engine last). */
-export async function openRegions(contexts: DeployContext[], options: Pick<StackTargetOptions, 'target' | 'profile' | 'engine'>, emit: EventSink): Promise<OpenRegions> {
-  const targets = await openTargets({ target: options.target, profile: options.profile, projectRoot: contexts[0].project.root, engine: options.engine, regions: contexts.map((c) => c.region) });
+/**
+ * Opens a target for each region's context, and one for each region only `read` from; close()
+ * closes them all (and the shared local engine last).
+ */
+export async function openRegions(contexts: DeployContext[], options: Pick<StackTargetOptions, 'target' | 'profile' | 'engine'>, emit: EventSink, read: string[] = []): Promise<OpenRegions> {
+  const regions = contexts.map((c) => c.region);
+  const targets = await openTargets({ target: options.target, profile: options.profile, projectRoot: contexts[0].project.root, engine: options.engine, regions: [...regions, ...read] });
   const labelled = contexts.length > 1;
   const runs = contexts.map((context, i): RegionRun => ({ region: context.region, context, target: targets[i], emit: labelled ? regionEmitter(emit, context.region) : emit }));
-  return { runs, labelled, close: async () => void (await Promise.all(targets.map((t) => t.close()))) };
+  const readers = new Map(read.map((region, i) => [region, targets[regions.length + i]]));
+  return { runs, readers, labelled, close: async () => void (await Promise.all(targets.map((t) => t.close()))) };
 }
 
 const regionEmitter = (emit: EventSink, region: string): EventSink => (event) => emit({ ...event, region });

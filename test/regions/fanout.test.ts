@@ -6,8 +6,9 @@ import { describe, it } from 'node:test';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
 import { openTarget } from '../../src/deploy/target.ts';
+import { parseManifest } from '../../src/project/manifest.ts';
 import { chooseRegions } from '../../src/regions/fanout.ts';
-import { copyExample } from '../helpers.ts';
+import { copyExample, writeProject } from '../helpers.ts';
 
 async function deploy(path: string, options: Partial<DeployOptions> = {}) {
   const events: DeployEvent[] = [];
@@ -91,5 +92,56 @@ describe('regions: one deploy covers every region of the environment', () => {
     const westDone = events.findIndex((e) => e.code === 'stack-done' && e.region === 'us-west-2');
     const eastFirst = events.findIndex((e) => e.region === 'us-east-1');
     assert.ok(westDone >= 0 && eastFirst > westDone, 'us-east-1 started after us-west-2, the primary, completed');
+  });
+});
+
+/** Two regions; us-west-2's core takes us-east-1's topic ARN (or `westValue`) as PrimaryTopic. */
+function crossRegionProject(westValue = '${regions.us-east-1.stacks.core.outputs.TopicArn}', eastValue?: string): string {
+  const east = eastValue ? `  us-east-1:\n    parameters:\n      PrimaryTopic: '${eastValue}'\n` : '';
+  return writeProject({
+    'stackpilot.yaml': `project: relay\nstacks:\n  core:\n    template: core.yaml\nenvironments:\n  production:\n    regions: [us-east-1, us-west-2]\nregions:\n${east}  us-west-2:\n    parameters:\n      PrimaryTopic: '${westValue}'\n`,
+    'core.yaml': 'Parameters:\n  PrimaryTopic:\n    Type: String\n    Default: none\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  TopicArn:\n    Value: !Ref Topic\n  Primary:\n    Value: !Ref PrimaryTopic\n',
+  });
+}
+
+describe('regions: cross-region output references', () => {
+  it('order the regions and resolve the value; a later run of one region reads the other region\'s deployed output', async () => {
+    const dir = crossRegionProject();
+    const { report, events } = await deploy(dir);
+    assert.equal(report.ok, true);
+    const eastDone = events.findIndex((e) => e.code === 'stack-done' && e.region === 'us-east-1');
+    const westStart = events.findIndex((e) => e.code === 'stack-start' && e.region === 'us-west-2');
+    assert.ok(eastDone >= 0 && westStart > eastDone, 'us-west-2 waited for us-east-1\'s core');
+    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
+    assert.match(outputs.regions['us-east-1'].core.TopicArn, /^arn:aws:sns:us-east-1:/);
+    assert.equal(outputs.regions['us-west-2'].core.Primary, outputs.regions['us-east-1'].core.TopicArn);
+    assert.equal(outputs.regions['us-east-1'].core.Primary, 'none');
+
+    const west = await deploy(dir, { regions: ['us-west-2'] });
+    assert.equal(west.report.ok, true);
+    assert.deepEqual(outcomes(west.events), ['undefined core no-changes'], 'the deployed output is read, and it is the same value');
+  });
+
+  it('a reference to a region not deployed yet, outside the run, stops before anything is touched', async () => {
+    const dir = crossRegionProject();
+    const events: DeployEvent[] = [];
+    await assert.rejects(deployProject(dir, { target: 'local', env: 'production', regions: ['us-west-2'], concurrency: 2, yes: true }, (e) => events.push(e)), /stackpilot\.yaml:11:\d+: PrimaryTopic of core in us-west-2 needs output TopicArn of core in us-east-1, which is not deployed there/);
+    assert.equal(events.filter((e) => e.code === 'stack-start').length, 0);
+  });
+
+  it('a cycle between regions, or a region the environment does not cover, is an error naming file:line', async () => {
+    const cycle = crossRegionProject(undefined, '${regions.us-west-2.stacks.core.outputs.TopicArn}');
+    await assert.rejects(deploy(cycle), /stackpilot\.yaml:\d+:\d+: regions refer to each other's outputs in a cycle: us-(east-1|west-2) → us-(west-2|east-1) → us-\1/);
+    const unknown = crossRegionProject('${regions.eu-west-1.stacks.core.outputs.TopicArn}');
+    await assert.rejects(deploy(unknown), /stackpilot\.yaml:11:\d+: PrimaryTopic of core in us-west-2 refers to eu-west-1, a region this environment does not cover/);
+  });
+});
+
+describe('regions: regionOrder in stackpilot.yaml', () => {
+  it('a value other than parallel or sequential is a finding at its line', () => {
+    const read = parseManifest('project: p\nstacks:\n  a: { template: a.yaml }\nenvironments:\n  prod:\n    regions: [us-east-1, us-west-2]\n    regionOrder: one-by-one\n', 'stackpilot.yaml');
+    assert.equal(read.manifest, undefined);
+    assert.deepEqual(read.diagnostics.map((d) => `${d.line} ${d.rule} ${d.message.split(':')[0]}`), ['7 SP5010 environments.prod.regionOrder']);
+    assert.match(read.diagnostics[0].message, /parallel.*sequential/);
   });
 });
