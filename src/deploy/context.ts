@@ -56,3 +56,12 @@ export function loadDeployContext(path: string, options: { env?: string; region?
 export function errorsOf(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.severity === 'error');
 }
+
+/** The same finding from several regions' views of one template is one finding. */
+export function uniqueDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.rule}:${d.message}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
+}

@@ -6,7 +6,7 @@ import { StackpilotError } from '../errors.ts';
 import { forEachConcurrently } from '../backup/concurrency.ts';
 import { orderByReferences, RegionOutputs, regionReferences, type RegionReference } from '../regions/cross-region.ts';
 import { declaredRegions, openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
-import { errorsOf, loadDeployContext, type DeployContext, type StackTargetOptions } from './context.ts';
+import { errorsOf, loadDeployContext, uniqueDiagnostics, type DeployContext, type StackTargetOptions } from './context.ts';
 import { isSuccessStatus, type EventSink } from './events.ts';
 import { describeStack, outputsOf } from './inspect.ts';
 import type { Target } from './target.ts';
@@ -208,15 +208,6 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   } finally {
     await regions.close();
   }
-}
-
-/** The same finding from two regions' views of one template is one finding. */
-function uniqueDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.file}:${d.line}:${d.column}:${d.rule}:${d.message}`;
-    return !seen.has(key) && Boolean(seen.add(key));
-  });
 }
 
 /** Aborted by an interrupt, or by a failure in another region: no new stack starts in any region. */

@@ -24,6 +24,8 @@ export interface RegionRun {
   context: DeployContext;
   target: Target;
   emit: EventSink;
+  /** The command covers several regions: what it shows of this one names the region. */
+  labelled: boolean;
 }
 
 export interface OpenRegions {
@@ -78,7 +80,7 @@ export async function openRegions(contexts: DeployContext[], options: Pick<Stack
   const regions = contexts.map((c) => c.region);
   const targets = await openTargets({ target: options.target, profile: options.profile, projectRoot: contexts[0].project.root, engine: options.engine, regions: [...regions, ...read] });
   const labelled = contexts.length > 1;
-  const runs = contexts.map((context, i): RegionRun => ({ region: context.region, context, target: targets[i], emit: labelled ? regionEmitter(emit, context.region) : emit }));
+  const runs = contexts.map((context, i): RegionRun => ({ region: context.region, context, target: targets[i], emit: labelled ? regionEmitter(emit, context.region) : emit, labelled }));
   const readers = new Map(read.map((region, i) => [region, targets[regions.length + i]]));
   return { runs, readers, labelled, close: async () => void (await Promise.all(targets.map((t) => t.close()))) };
 }

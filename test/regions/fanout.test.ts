@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
+import { planProject } from '../../src/deploy/plan.ts';
 import { openTarget } from '../../src/deploy/target.ts';
 import { parseManifest } from '../../src/project/manifest.ts';
 import { chooseRegions } from '../../src/regions/fanout.ts';
@@ -103,6 +104,14 @@ function crossRegionProject(westValue = '${regions.us-east-1.stacks.core.outputs
     'core.yaml': 'Parameters:\n  PrimaryTopic:\n    Type: String\n    Default: none\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  TopicArn:\n    Value: !Ref Topic\n  Primary:\n    Value: !Ref PrimaryTopic\n',
   });
 }
+
+describe('regions: plan', () => {
+  it('previews every region of the environment, each stack labelled with its region', async () => {
+    const dir = copyExample('plot-palette');
+    const report = await planProject(dir, { target: 'local', env: 'production' }, () => {});
+    assert.deepEqual(report.stacks.map((s) => `${s.region} ${s.id} ${s.action}`), ['us-east-1 master create', 'us-west-2 master create']);
+  });
+});
 
 describe('regions: cross-region output references', () => {
   it('order the regions and resolve the value; a later run of one region reads the other region\'s deployed output', async () => {
