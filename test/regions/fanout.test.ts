@@ -105,6 +105,39 @@ function crossRegionProject(westValue = '${regions.us-east-1.stacks.core.outputs
   });
 }
 
+/** Two chained stacks (queue, then app) in each of two regions, us-west-2 first. */
+function chainedProject(): string {
+  return writeProject({
+    'stackpilot.yaml': 'project: shop\nstacks:\n  queue: { template: queue.yaml }\n  app: { template: app.yaml, dependsOn: [queue] }\nenvironments:\n  production:\n    regions: [us-west-2, us-east-1]\n',
+    'queue.yaml': 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n',
+    'app.yaml': 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
+  });
+}
+
+describe('regions: failures and interrupts', () => {
+  it('without --keep-going a failure in one region stops the others before their stacks start', async () => {
+    const dir = chainedProject();
+    // One region at a time, us-west-2 first: its failure is known before us-east-1 would start.
+    const { report, events } = await deploy(dir, { regionConcurrency: 1, engine: { faults: [{ region: 'us-west-2', type: 'AWS::SQS::Queue' }] } });
+    assert.equal(report.ok, false);
+    assert.deepEqual(outcomes(events), ['us-west-2 queue failed', 'us-west-2 app not-started', 'us-east-1 queue not-started', 'us-east-1 app not-started']);
+    assert.equal(report.regions.get('us-east-1')?.ok, false);
+  });
+
+  it('an interrupt starts nothing new in any region', async () => {
+    const dir = chainedProject();
+    const interrupt = new AbortController();
+    const events: DeployEvent[] = [];
+    const report = await deployProject(dir, { target: 'local', env: 'production', concurrency: 4, yes: true, signal: interrupt.signal }, (e) => {
+      events.push(e);
+      if (e.code === 'stack-start') interrupt.abort();
+    });
+    assert.equal(report.interrupted, true);
+    assert.deepEqual(events.filter((e) => e.code === 'stack-start' && e.stack === 'app'), [], 'app started in no region');
+    assert.ok(events.some((e) => e.code === 'warning' && /interrupted: no new stack will start/.test(e.message)));
+  });
+});
+
 describe('regions: plan', () => {
   it('previews every region of the environment, each stack labelled with its region', async () => {
     const dir = copyExample('plot-palette');
