@@ -57,17 +57,15 @@ export function statusCommand(secrets: Redactor): Command {
 export function outputsCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('outputs'))
     .summary('print the outputs of the project\'s stacks')
-    .description('Prints the outputs of each deployed stack of the project, as a table or as JSON (`{"stack": {"Output": "value"}}`, the shape deploy writes to outputs.json). An environment with regions: covers every region (--region R picks one): the JSON is then `{"environment": ..., "regions": {"<region>": {"stack": {...}}}}` and each table row starts with its region.\n\nExit codes: 0 printed, 1 a stack is not deployed, 3 usage or I/O problem (an AWS call that fails included).')
+    .description('Prints the outputs of each deployed stack of the project, as a table or as JSON (`{"environment": ..., "region": ..., "stack": {"Output": "value"}}`, the shape deploy writes to outputs.json). An environment with regions: covers every region (--region R picks one): the JSON is then `{"environment": ..., "regions": {"<region>": {"stack": {...}}}}` and each table row starts with its region.\n\nExit codes: 0 printed, 1 a stack is not deployed, 3 usage or I/O problem (an AWS call that fails included).')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (path: string, flags: TargetFlags & { format: 'table' | 'json' }) => {
       const { labelled, regions, states } = await open(path, flags, secrets);
       const { out, err } = redactingWriters(secrets);
-      const byStack = ({ states: inRegion, outputs }: (typeof regions)[number]) => Object.fromEntries(inRegion.filter((s) => s.stack).map((s) => [s.id, outputs(s.id)]));
+      const byStack = ({ states: inRegion, outputs }: (typeof regions)[number]) => Object.fromEntries(inRegion.filter((s) => s.stack).map((s) => [s.id, outputs(s.id) ?? {}]));
       if (flags.format === 'json') {
-        // The shape deploy writes: by stack, or with several regions by region.
-        const environment = regions[0].context.environment.env;
-        const shown = labelled ? { ...(environment !== undefined ? { environment } : {}), regions: Object.fromEntries(regions.map((r) => [r.region, byStack(r)])) } : byStack(regions[0]);
-        out(`${JSON.stringify(shown, null, 2)}\n`);
+        const { outputsDocument } = await import('../deploy/inspect.ts');
+        out(`${JSON.stringify(outputsDocument(regions[0].context.environment.env, regions.map((r) => [r.region, byStack(r)]), labelled), null, 2)}\n`);
       } else {
         const rows = regions.flatMap(({ label, states: inRegion, outputs }) => inRegion.filter((s) => s.stack).flatMap((s) => Object.entries(outputs(s.id)!).map(([key, value]) => [`${label}${s.stackName}`, key, value])));
         const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length), 5));

@@ -8,7 +8,7 @@ import { orderByReferences, RegionOutputs, regionReferences, type RegionReferenc
 import { declaredRegions, openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
 import { errorsOf, loadDeployContext, uniqueDiagnostics, type DeployContext, type StackTargetOptions } from './context.ts';
 import { isSuccessStatus, type EventSink } from './events.ts';
-import { describeStack, outputsOf } from './inspect.ts';
+import { describeStack, outputsDocument, outputsOf } from './inspect.ts';
 import type { Target } from './target.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
 import { checkWritable } from '../project/files.ts';
@@ -195,8 +195,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const ok = [...reports.values()].every((r) => r.ok);
     if (deployed.length === 0 || (!regions.labelled && !ok)) return { ok: false, diagnostics: [], stacks, regions: reports, ...(interrupted ? { interrupted } : {}) };
 
-    const env = environment.env !== undefined ? { environment: environment.env } : {};
-    const written = regions.labelled ? { ...env, regions: Object.fromEntries(deployed.map(([region, r]) => [region, r.outputs])) } : { ...env, region: deployed[0][0], ...deployed[0][1].outputs };
+    const written = outputsDocument(environment.env, deployed.map(([region, r]) => [region, r.outputs!]), regions.labelled);
     writeOutputs(outputsFile, secrets.redactValue(written));
 
     let healthy = true;
