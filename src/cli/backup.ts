@@ -15,10 +15,12 @@ export function backupCommand(secrets: Redactor): Command {
     .description(
       `Backs up the stateful resources of the environment's deployed stacks, nested
 stacks included: each DynamoDB table with an on-demand backup (waited for until
-AVAILABLE), each S3 bucket by copying its current objects into the project's
-artifacts bucket under stackpilot-backups/<id>/objects/. Each backup gets a
-checksum of its content (order-independent sha256 over items or objects) and,
-once complete, an entry in the backup catalog
+AVAILABLE) and an export of its items (JSON Lines, under
+stackpilot-backups/<id>/items/ in the project's artifacts bucket, read by a
+restore into an existing table), each S3 bucket by copying its current objects
+into the artifacts bucket under stackpilot-backups/<id>/objects/. Each backup
+gets a checksum of its content (order-independent sha256 over items or objects)
+and, once complete, an entry in the backup catalog
 (stackpilot-backups/catalog/<id>.json): a backup that was killed midway is
 never listed as restorable, and \`stackpilot backups\` names it. Other stateful
 types (RDS, Aurora, Redshift, ElastiCache, EFS, Neptune) are protected by their
