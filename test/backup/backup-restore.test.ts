@@ -177,7 +177,7 @@ describe('backup of nested stacks', () => {
 });
 
 describe('restore into an existing table', () => {
-  it('never writes an export that is not what was backed up: it goes through DynamoDB\'s backup instead, and leaves no staging table', async () => {
+  it('never writes an export that is not what was backed up: it goes through DynamoDB\'s backup instead, and leaves no staging table (nor one an earlier restore left)', async () => {
     const dir = temporaryFolder();
     await withTarget(dir, async (target, scope) => {
       const items = Array.from({ length: 120 }, (_, i) => order(i));
@@ -193,8 +193,13 @@ describe('restore into an existing table', () => {
       await target.s3.send(new PutObjectCommand({ Bucket: scope.artifactsBucket, Key: part.key, Body: edited }));
       await writeRequests(target.dynamodb, 'orders', items.slice(0, 10), (item) => ({ DeleteRequest: { Key: { id: item.id, line: item.line } } }));
 
+      // What a restore killed midway leaves: its staging table.
+      const leftover = `orders-staging-${entry.id.slice(-4)}`;
+      await target.dynamodb.send(new CreateTableCommand({ TableName: leftover, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }] }));
+
       const progress: string[] = [];
       const result = await restoreBackup(target, scope.artifactsBucket, entry, { current: 'orders', overwrite: true }, (message) => progress.push(message));
+      assert.ok(progress.includes(`removing staging table ${leftover}, left by a restore cut short`), progress.join('\n'));
       assert.deepEqual(result.verification, { expectedCount: 120, count: 120, checksumOk: true, ok: true });
       assert.ok(progress.some((message) => /staging table/.test(message)), progress.join('\n'));
       assertSameItems(await tableItems(target, 'orders'), items);
