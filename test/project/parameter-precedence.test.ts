@@ -5,7 +5,7 @@ import { StackpilotError } from '../../src/errors.ts';
 import { environmentInRegion, listStackParameters } from '../../src/project/parameter-listing.ts';
 import type { ParameterOverride } from '../../src/project/parameter-overrides.ts';
 import { loadProject } from '../../src/project/project.ts';
-import { REPO, writeProject } from '../helpers.ts';
+import { findings, REPO, writeProject } from '../helpers.ts';
 
 const MANIFEST = `project: shop
 stacks:
@@ -97,6 +97,15 @@ describe('parameter values: precedence and provenance', () => {
     assert.equal(refusal({ key: 'Nope', value: '1' }), 'UnknownParameter: --parameter Nope: no stack of the project declares a parameter Nope');
     assert.equal(refusal({ stack: 'web', key: 'C', value: '1' }), 'UnknownParameter: --parameter web.C: C is not a parameter of stack web (web.yaml)');
     assert.equal(refusal({ stack: 'db', key: 'A', value: '1' }), 'UnknownStack: --parameter db.A: the project has no stack "db"');
+  });
+
+  it('checks a --parameter value against the template like any other, the finding naming the flag', () => {
+    const dir = writeProject({ 'stackpilot.yaml': MANIFEST, 'prod.json': '{}', 'app.yaml': parameters('A: { Type: String, AllowedValues: [x, y], Default: x }'), 'web.yaml': WEB });
+    const errors = findings(dir, { env: 'prod', parameters: [{ stack: 'app', key: 'A', value: 'z' }] }).filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => `${d.file}: ${d.message}`), [
+      `${join(dir, 'stackpilot.yaml')}: A for us-west-2: "region-a" is not one of the allowed values: x, y`,
+      'command line (--parameter app.A): A: "z" is not one of the allowed values: x, y',
+    ]);
   });
 
   it('masks a NoEcho value whichever source gives it, the template default included', () => {
