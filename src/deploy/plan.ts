@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { deployLayers, projectStackGraph } from '../graph/stack-graph.ts';
 import { exportsOf, namesMayMatch, stackInstances } from '../project/exports.ts';
+import { environmentRegions, listStackParameters, type ListedParameter } from '../project/parameter-listing.ts';
 import { validateProject } from '../validate/validate.ts';
 import { StackpilotError } from '../errors.ts';
 import { awsStep, failureInWords } from './aws-errors.ts';
@@ -32,12 +33,17 @@ export interface StackPlan {
   hint?: string;
   /** Data the changes would lose that no backup of stackpilot's keeps (see dataLossNotices), and changes protection stops. */
   notices?: string[];
+  /** The values its parameters get, each with where it came from (NoEcho ones masked). */
+  parameters?: ListedParameter[];
 }
 
 export interface PlanReport {
   diagnostics: Diagnostic[];
   /** Stacks in deploy order, as layers that may deploy at the same time. */
   layers: string[][];
+  /** The region planned for, and every region the environment deploys to. */
+  region: string;
+  regions: string[];
   stacks: StackPlan[];
   /** Stopped by an interrupt before every stack was previewed. */
   interrupted?: boolean;
@@ -54,7 +60,7 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
   const diagnostics = validateProject(project);
   const graph = projectStackGraph(project, environment);
   const layers = deployLayers(graph);
-  const report: PlanReport = { diagnostics, layers, stacks: [] };
+  const report: PlanReport = { diagnostics, layers, region, regions: environmentRegions(project, environment.env), stacks: [] };
   if (diagnostics.some((d) => d.severity === 'error')) return report;
 
   const target = await openTarget({ target: options.target, region, profile: options.profile, projectRoot: project.root, engine: options.engine });
@@ -85,15 +91,16 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
         report.interrupted = true;
         break;
       }
+      const parameters = listStackParameters(project, environment, id);
       let deployment;
       try {
         deployment = stackDeployment(context, plan, tags, id, (upstream) => outputs.get(upstream));
       } catch (error) {
         if (!(error instanceof StackpilotError)) throw error;
-        report.stacks.push({ id, stackName: context.stackName(id), action: 'unknown', changes: [], note: error.message });
+        report.stacks.push({ id, stackName: context.stackName(id), action: 'unknown', changes: [], note: error.message, parameters });
         continue;
       }
-      report.stacks.push(await previewStack(target, deployment, exportedByProject, emit));
+      report.stacks.push({ ...(await previewStack(target, deployment, exportedByProject, emit)), parameters });
     }
     return report;
   } finally {
