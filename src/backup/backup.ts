@@ -108,7 +108,7 @@ export async function backUp(target: Target, scope: BackupScope, subject: Backup
   // Last: only a complete backup is ever listed.
   await writeCatalogEntry(target.s3, scope.artifactsBucket, entry);
   await clearStarted(target.s3, scope.artifactsBucket, id);
-  progress(`${id}: ${entry.count} ${kind === 'dynamodb-table' ? 'items' : 'objects'}, ${entry.checksum}`);
+  // The entry is the result: the caller reports it (a line of `stackpilot backup`, deploy's backup-done event).
   return entry;
 }
 

@@ -1,6 +1,5 @@
-import { DeleteTableCommand, DescribeTableCommand, RestoreTableFromBackupCommand, ScanCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, RestoreTableFromBackupCommand, ScanCommand, waitUntilTableExists, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, DeleteObjectsCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { randomBytes } from 'node:crypto';
 import type { Target } from '../deploy/target.ts';
 import { StackpilotError } from '../errors.ts';
 import type { BackupEntry } from './backup.ts';
@@ -88,8 +87,15 @@ async function restoreTable(target: Target, artifactsBucket: string, entry: Back
     progress(`writing ${exported.lines.length} items into ${tableName}`);
     return replaceItems(target, tableName, exported.lines, (line) => JSON.parse(line) as Item, held, keySchema);
   }
-  // Else from DynamoDB's backup: its items can only be read from a table restored from it, a staging table removed after.
-  const staging = `${tableName.slice(0, 220)}-staging-${randomBytes(3).toString('hex')}`;
+  // Else from DynamoDB's backup: its items can only be read from a table restored from it, a
+  // staging table removed after. Its name is the same for the same backup and table, so that a
+  // restore run again after a kill removes the one left behind.
+  const staging = `${tableName.slice(0, 220)}-staging-${entry.id.slice(entry.id.lastIndexOf('-') + 1)}`;
+  if (await keyAttributes(target, staging)) {
+    progress(`removing staging table ${staging}, left by a restore cut short`);
+    await dynamodb.send(new DeleteTableCommand({ TableName: staging }));
+    await waitUntilTableNotExists({ client: dynamodb, maxWaitTime: 60 * 60, minDelay: target.kind === 'local' ? 0.01 : 5, maxDelay: target.kind === 'local' ? 0.05 : 30 }, { TableName: staging });
+  }
   progress(`restoring ${entry.backupArn} into staging table ${staging}`);
   await dynamodb.send(new RestoreTableFromBackupCommand({ BackupArn: entry.backupArn, TargetTableName: staging }));
   try {

@@ -13,17 +13,21 @@ export function backupCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('backup'))
     .summary('back up the tables and buckets of the deployed stacks')
     .description(
-      `Backs up the stateful resources of the environment's deployed stacks, nested stacks
-included: each DynamoDB table with an on-demand backup (waited for until AVAILABLE), each S3
-bucket by copying its current objects into the project's artifacts bucket under
-stackpilot-backups/<id>/objects/. Each backup gets a checksum of its content (order-independent
-sha256 over items or objects) and, once complete, an entry in the backup catalog
-(stackpilot-backups/catalog/<id>.json): a backup that was killed midway is never listed.
-Other stateful types (RDS, Aurora, Redshift, ElastiCache, EFS, Neptune) are protected by their
+      `Backs up the stateful resources of the environment's deployed stacks, nested
+stacks included: each DynamoDB table with an on-demand backup (waited for until
+AVAILABLE) and an export of its items (JSON Lines, under
+stackpilot-backups/<id>/items/ in the project's artifacts bucket, read by a
+restore into an existing table), each S3 bucket by copying its current objects
+into the artifacts bucket under stackpilot-backups/<id>/objects/. Each backup
+gets a checksum of its content (order-independent sha256 over items or objects)
+and, once complete, an entry in the backup catalog
+(stackpilot-backups/catalog/<id>.json): a backup that was killed midway is
+never listed as restorable, and \`stackpilot backups\` names it. Other stateful
+types (RDS, Aurora, Redshift, ElastiCache, EFS, Neptune) are protected by their
 DeletionPolicy/UpdateReplacePolicy Snapshot instead.
 
-Exit codes: 0 backed up, 3 usage or I/O problem (no deployed table or bucket, an AWS call
-that fails included).`,
+Exit codes: 0 backed up, 3 usage or I/O problem (no deployed table or bucket,
+an AWS call that fails included).`,
     )
     .option('-s, --stack <stack>', 'only this stack (project stack id or stack name) and its nested stacks')
     .option('--resource <logicalId>', 'only the resources with this logical id')
@@ -39,10 +43,11 @@ export function backupsCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('backups'))
     .summary('list the backups in the catalog')
     .description(
-      `Lists the complete backups of the project's environment, oldest first, from the catalog
-in the artifacts bucket of the environment's region and account: as a table, or as JSON (the
-catalog entries). Backups that began and never completed (killed midway) are not listed as
-backups: they are named on standard error, with where their partial copies are.
+      `Lists the complete backups of the project's environment, oldest first, from the
+catalog in the artifacts bucket of the environment's region and account: as a
+table, or as JSON (the catalog entries). Backups that began and never completed
+(killed midway) are not listed as backups: they are named on standard error,
+with where their partial copies are.
 
 Exit codes: 0 listed (none is not an error), 3 usage or I/O problem.`,
     )
@@ -68,19 +73,25 @@ export function restoreCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('restore').argument('<backupId>', 'the backup to restore (see stackpilot backups)'))
     .summary('restore a backup, and verify it by count and checksum')
     .description(
-      `Restores one backup of the catalog, then verifies it: counts the items or objects of what
-was restored and recomputes their checksum, and reports "count x/y, checksum ok|MISMATCH".
+      `Restores one backup of the catalog, then verifies it: counts the items or
+objects of what was restored and recomputes their checksum, and reports "count
+x/y, checksum ok|MISMATCH".
 
-DynamoDB: by default into a new table (--to NAME, default <original>-restored-<id suffix>),
-made by RestoreTableFromBackup. --into-current writes the items into the table the stack owns
-now (found by the backup's logical id), which then holds exactly what the backup held.
-S3: copies the objects into the bucket the stack owns now (--into-current) or into --to BUCKET
-(created when missing); objects the backup did not hold are removed from it.
+DynamoDB: by default into a new table (--to NAME, default
+<original>-restored-<id suffix>), made by RestoreTableFromBackup.
+--into-current writes the items into the table the stack owns now (found by the
+backup's logical id), which then holds exactly what the backup held. S3: copies
+the objects into the bucket the stack owns now (--into-current) or into --to
+BUCKET (created when missing); objects the backup did not hold are removed from
+it.
 
-A target that is not empty is replaced only with --yes; on a terminal, you are asked.
+A target that is not empty is replaced only with --yes; on a terminal, you are
+asked. A restore cut short (Ctrl-C, a kill) leaves the target partly restored:
+run it again to finish.
 
-Exit codes: 0 restored and verified, 1 verification failed or restore refused (a non-empty
-target without --yes), 3 usage or I/O problem (an unknown backup id included).`,
+Exit codes: 0 restored and verified, 1 verification failed or restore refused
+(a non-empty target without --yes), 3 usage or I/O problem (an unknown backup
+id included).`,
     )
     .option('--to <name>', 'restore into this table or bucket')
     .option('--into-current', 'restore into the table or bucket the stack owns now')

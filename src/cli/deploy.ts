@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DeployEvent } from '../deploy/events.ts';
 import type { RegionDeployReport } from '../deploy/deploy.ts';
+import type { ParameterOverride } from '../project/parameter-overrides.ts';
 import type { StackResult } from '../deploy/stack-deploy.ts';
 import type { Redactor } from '../redaction.ts';
 import { formatText } from '../validate/format/text.ts';
@@ -8,7 +9,7 @@ import { summarize } from '../validate/format/summary.ts';
 import { terminalQuestions } from './ask.ts';
 import { EXIT } from './exit-codes.ts';
 import { interruptedSummary, trapInterrupts } from './interrupts.ts';
-import { positiveInteger, withTargetOptions, type TargetFlags } from './options.ts';
+import { positiveInteger, withParameterOption, withTargetOptions, type TargetFlags } from './options.ts';
 import { chooseMode, createRenderer, openDeployLog } from './render/index.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
 
@@ -23,6 +24,7 @@ interface DeployFlags extends TargetFlags {
   allowReplace: string[];
   regionConcurrency?: number;
   keepGoing?: boolean;
+  parameter: ParameterOverride[];
 }
 
 /** --allow-replace, repeatable: a logical id, or `Child.Logical` for a nested stack's resource. */
@@ -50,14 +52,16 @@ function regionSummary(regions: Map<string, RegionDeployReport>): string {
 }
 
 export function deployCommand(secrets: Redactor): Command {
-  return withTargetOptions(new Command('deploy'))
+  return withParameterOption(withTargetOptions(new Command('deploy')))
     .summary('deploy a project\'s stacks through change sets, in parallel by dependency')
     .description(
       `Validates the project, uploads nested templates to an artifacts bucket (created when
 missing, content-hashed keys, unchanged templates not uploaded again), then deploys each stack
 through a change set: created or updated as its state says, started the moment the stacks it
 depends on are done (up to --concurrency at once), upstream outputs passed to downstream
-parameters as the manifest says. Outputs are printed and written to outputs.json; the
+parameters as the manifest says. --parameter KEY=VALUE (STACK.KEY=VALUE for one stack) gives a
+value above every other source (see plan --help); a key no template declares is a usage error.
+Outputs are printed and written to outputs.json; the
 manifest's health checks run last.
 
 Targets: --target local (the default) deploys to the embedded local engine, state in
@@ -138,7 +142,7 @@ deployed), 130 interrupted. With several regions, 1 when any region failed.`,
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, regionConcurrency: flags.regionConcurrency, keepGoing: flags.keepGoing === true, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, regionConcurrency: flags.regionConcurrency, keepGoing: flags.keepGoing === true, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, parameters: flags.parameter, outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
           emit,
         );
         renderer.finish();

@@ -1,4 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { StackpilotError } from '../errors.ts';
+import { parseParameterOverride, type ParameterOverride } from '../project/parameter-overrides.ts';
 
 /** The flags every command that reaches stacks shares: which project, environment, target and region. */
 export interface TargetFlags {
@@ -30,4 +32,19 @@ export function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
   return n;
+}
+
+/** --parameter, repeatable: `KEY=VALUE`, or `STACK.KEY=VALUE` for one stack. */
+function collectParameterOverride(value: string, previous: ParameterOverride[]): ParameterOverride[] {
+  try {
+    return [...previous, parseParameterOverride(value)];
+  } catch (error) {
+    if (error instanceof StackpilotError) throw new InvalidArgumentError(`${error.message}. ${error.hint ?? ''}`.trim());
+    throw error;
+  }
+}
+
+/** The flag that gives a parameter its value for one run, above files, manifest and region overrides. */
+export function withParameterOption(command: Command): Command {
+  return command.option('--parameter <key=value>', 'a parameter value above every other source; repeatable; STACK.KEY=VALUE for one stack', collectParameterOverride, []);
 }

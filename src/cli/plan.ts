@@ -1,15 +1,23 @@
 import { Command } from 'commander';
+import type { ParameterOverride } from '../project/parameter-overrides.ts';
+import type { PlanReport } from '../deploy/plan.ts';
 import type { Redactor } from '../redaction.ts';
 import { summarize } from '../validate/format/summary.ts';
 import { formatText } from '../validate/format/text.ts';
 import { EXIT } from './exit-codes.ts';
 import { commandToCarryOn, trapInterrupts } from './interrupts.ts';
-import { withTargetOptions, type TargetFlags } from './options.ts';
+import { withParameterOption, withTargetOptions, type TargetFlags } from './options.ts';
 import { previewTable } from './render/lines.ts';
+import { parameterLines } from './render/parameters.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
 
+interface PlanFlags extends TargetFlags {
+  parameter: ParameterOverride[];
+  json?: boolean;
+}
+
 export function planCommand(secrets: Redactor): Command {
-  return withTargetOptions(new Command('plan'))
+  return withParameterOption(withTargetOptions(new Command('plan')))
     .summary('show what a deploy would do, from real change sets, without executing anything')
     .description(
       `Validates the project, prints the stack graph and the order a deploy follows, and for each
@@ -24,6 +32,15 @@ reported with the reason and what to do; the other stacks are still previewed.
 An environment with regions: is planned in every region (--region, --regions narrow it), each
 stack's preview headed by its region.
 
+Parameters: each stack's values and where each came from (file:line:col, the region whose
+override it is, template default, command line); NoEcho values as ****. Later sources win:
+template Default, then the manifest's values and parameter files, then the region's
+overrides, then --parameter KEY=VALUE (STACK.KEY=VALUE for one stack). A --parameter no
+template declares is a usage error (exit 3).
+
+--json prints the whole plan as one JSON document (diagnostics, region, regions, layers, and
+per stack its action, changes, notices and parameters) instead of text.
+
 Ctrl-C (or SIGTERM) stops the plan once the stack being previewed has cleaned up after itself;
 a second stops at once (the next plan or deploy removes what a change set left).
 
@@ -31,13 +48,19 @@ Exit codes: 0 planned, 1 a stack could not be previewed (its change set failed, 
 did), 2 validation errors, 3 usage or I/O problem (an AWS call that failed before any stack
 included), 130 interrupted.`,
     )
-    .action(async (path: string, flags: TargetFlags) => {
+    .option('--json', 'print the plan as one JSON document')
+    .action(async (path: string, { parameter, json, ...flags }: PlanFlags) => {
       const { planProject } = await import('../deploy/plan.ts');
       const colors = colorsFor(process.stdout);
       const writers = redactingWriters(secrets);
       const out = (line = '') => writers.out(`${line}\n`);
       const interrupts = trapInterrupts({ target: flags.target });
-      const report = await planProject(path, { ...flags, signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
+      const report = await planProject(path, { ...flags, parameters: parameter, signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
+      if (json) {
+        out(JSON.stringify(report, null, 2));
+        process.exitCode = planExitCode(report);
+        return;
+      }
       const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size);
       out(colors.bold('Validation'));
       out(report.diagnostics.length === 0 ? `  ${colors.green('✔')} no findings` : formatText(report.diagnostics, summary, colors).replace(/^/gm, '  '));
@@ -55,15 +78,20 @@ included), 130 interrupted.`,
         const note = stack.note && (stack.action === 'failed' ? `: ${colors.red(stack.note)}` : colors.dim(`: ${stack.note}`));
         out(`${stack.region ? `${colors.cyan(stack.region)}  ` : ''}${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
         if (stack.hint) out(`  ${stack.hint}`);
+        for (const line of parameterLines(stack.parameters ?? [], colors, stack.region ?? (report.regions.length > 1 ? report.region : undefined))) out(line);
         if (stack.changes.length > 0) for (const line of previewTable(stack.changes, colors)) out(line);
         for (const notice of stack.notices ?? []) out(`  ${colors.yellow('⚠')} ${notice}`);
       }
       if (report.interrupted) {
         const previewed = new Set(report.stacks.map((s) => s.id));
         writers.err(`interrupted: ${report.layers.flat().filter((id) => !previewed.has(id)).join(', ')} not previewed; nothing was changed. To carry on: ${commandToCarryOn()}\n`);
-        process.exitCode = EXIT.interrupted;
-        return;
       }
-      process.exitCode = report.stacks.some((s) => s.action === 'failed') ? EXIT.failed : EXIT.ok;
+      process.exitCode = planExitCode(report);
     });
+}
+
+function planExitCode(report: PlanReport): number {
+  if (report.diagnostics.some((d) => d.severity === 'error')) return EXIT.findings;
+  if (report.interrupted) return EXIT.interrupted;
+  return report.stacks.some((s) => s.action === 'failed') ? EXIT.failed : EXIT.ok;
 }

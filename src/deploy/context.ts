@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
 import type { ResolvedEnvironment } from '../project/parameters.ts';
+import type { ParameterOverride } from '../project/parameter-overrides.ts';
 import { loadProject, type Project } from '../project/project.ts';
 import type { Redactor } from '../redaction.ts';
 import type { TargetOptions } from './target.ts';
@@ -26,14 +27,16 @@ export interface StackTargetOptions {
   engine?: TargetOptions['engine'];
   /** Aborted on an interrupt (Ctrl-C): nothing new starts, what runs is let finish. */
   signal?: AbortSignal;
+  /** --parameter values, above every other source of parameter values. */
+  parameters?: ParameterOverride[];
   /** Learns the run's secrets (NoEcho values, secure dynamic references) as the command finds them, for whatever writes to redact. */
   secrets?: Redactor;
 }
 
-export function loadDeployContext(path: string, options: { env?: string; region?: string }): DeployContext {
+export function loadDeployContext(path: string, options: { env?: string; region?: string; parameters?: ParameterOverride[] }): DeployContext {
   // The project resolves each environment's region (--region, the environment's, the manifest's)
   // and applies that region's overrides.
-  const project = loadProject(path, { env: options.env, region: options.region });
+  const project = loadProject(path, { env: options.env, region: options.region, parameters: options.parameters });
   if (project.kind === 'manifest' && options.env === undefined && project.environments.length > 1) {
     const names = project.environments.map((e) => e.env).join(', ');
     throw new StackpilotError('EnvironmentRequired', `${project.name} has several environments: choose one with --env`, `Environments: ${names}.`);

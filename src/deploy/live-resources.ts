@@ -19,12 +19,13 @@ export interface LiveStack {
 /** Nested stacks deeper than this are not followed (CloudFormation's own nesting stays far below it). */
 const MAX_DEPTH = 20;
 
-/** A deployed stack and the nested stacks below it, parents first, each with the resources it holds now. */
+/** A deployed stack and the nested stacks below it, parents first, each with the resources it holds now (not deleted, not failed to create). */
 export async function liveStacks(cfn: CloudFormationClient, stackId: string, nestedPath: string[] = []): Promise<LiveStack[]> {
   const resources: LiveResource[] = [];
   for await (const page of paginateListStackResources({ client: cfn }, { StackName: stackId })) {
     for (const r of page.StackResourceSummaries ?? []) {
-      if (!r.PhysicalResourceId || r.ResourceStatus === 'DELETE_COMPLETE') continue;
+      // Gone, or never made: nothing of it to protect or back up.
+      if (!r.PhysicalResourceId || r.ResourceStatus === 'DELETE_COMPLETE' || r.ResourceStatus === 'CREATE_FAILED') continue;
       resources.push({ logicalId: r.LogicalResourceId!, physicalId: r.PhysicalResourceId, resourceType: r.ResourceType ?? '' });
     }
   }

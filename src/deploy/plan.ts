@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { deployLayers, projectStackGraph } from '../graph/stack-graph.ts';
 import { exportsOf, namesMayMatch, stackInstances } from '../project/exports.ts';
+import { environmentRegions, listStackParameters, type ListedParameter } from '../project/parameter-listing.ts';
 import { validateProject } from '../validate/validate.ts';
 import { StackpilotError } from '../errors.ts';
 import { awsStep, failureInWords } from './aws-errors.ts';
@@ -35,12 +36,17 @@ export interface StackPlan {
   hint?: string;
   /** Data the changes would lose that no backup of stackpilot's keeps (see dataLossNotices), and changes protection stops. */
   notices?: string[];
+  /** The values its parameters get, each with where it came from (NoEcho ones masked). */
+  parameters?: ListedParameter[];
 }
 
 export interface PlanReport {
   diagnostics: Diagnostic[];
   /** Stacks in deploy order, as layers that may deploy at the same time. */
   layers: string[][];
+  /** The region planned for, and every region the environment deploys to. */
+  region: string;
+  regions: string[];
   stacks: StackPlan[];
   /** Stopped by an interrupt before every stack was previewed. */
   interrupted?: boolean;
@@ -58,7 +64,7 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
   const diagnostics = uniqueDiagnostics(contexts.flatMap((c) => validateProject(c.project)));
   const graph = projectStackGraph(project, environment);
   const layers = deployLayers(graph);
-  const report: PlanReport = { diagnostics, layers, stacks: [] };
+  const report: PlanReport = { diagnostics, layers, region: contexts[0].region, regions: environmentRegions(project, environment.env), stacks: [] };
   if (diagnostics.some((d) => d.severity === 'error')) return report;
 
   const regions = await openRegions(contexts, options, emit);
@@ -104,15 +110,16 @@ async function planRegion({ context, target, region, emit }: RegionRun, options:
   for (const id of layers.flat()) {
     // An interrupt stops the plan between stacks: each one previewed has left nothing behind.
     if (options.signal?.aborted) return { stacks, interrupted: true };
+    const parameters = listStackParameters(project, environment, id);
     let deployment;
     try {
       deployment = stackDeployment(context, plan, tags, id, upstream);
     } catch (error) {
       if (!(error instanceof StackpilotError)) throw error;
-      stacks.push({ id, stackName: context.stackName(id), ...label, action: 'unknown', changes: [], note: error.message });
+      stacks.push({ id, stackName: context.stackName(id), ...label, action: 'unknown', changes: [], note: error.message, parameters });
       continue;
     }
-    stacks.push({ ...(await previewStack(target, deployment, exportedByProject, emit)), ...label });
+    stacks.push({ ...(await previewStack(target, deployment, exportedByProject, emit)), ...label, parameters });
   }
   return { stacks };
 }

@@ -1,6 +1,7 @@
 import { parameterValueToString } from '../template/parameter-constraints.ts';
-import type { Path, SourceMap } from '../template/source-map.ts';
+import { SourceMap, type Path } from '../template/source-map.ts';
 import type { ParameterFile } from './parameter-file.ts';
+import { overrideName, type ParameterOverride } from './parameter-overrides.ts';
 import { expandPlaceholders, regionOutputReference, type StackReference } from './placeholders.ts';
 import type { Project } from './project.ts';
 
@@ -19,8 +20,10 @@ export interface ParameterAssignment {
   /** `${stacks.ID.outputs.KEY}` (or `${regions.R.stacks.ID.outputs.KEY}`): known only once that stack is deployed. */
   fromOutput?: StackReference;
   source: ValueSource;
-  /** `stack` values name their stack; `shared` and `region` ones apply wherever the key is declared. */
-  scope: 'stack' | 'shared' | 'region';
+  /** `stack` values name their stack; `shared` and `region` ones apply wherever the key is declared; `command-line` ones (--parameter) either. */
+  scope: 'stack' | 'shared' | 'region' | 'command-line';
+  /** The region whose overrides gave the value (scope `region`). */
+  region?: string;
 }
 
 export interface ResolvedStack {
@@ -40,6 +43,8 @@ export interface ResolvedEnvironment {
   stacks: Map<string, ResolvedStack>;
   /** Shared values that no stack declares (region overrides are checked on their own). */
   unclaimed: ParameterAssignment[];
+  /** What it was resolved from: the same inputs give the environment in another region (see environmentInRegion). */
+  inputs: EnvironmentInputs;
 }
 
 export interface EnvironmentInputs {
@@ -48,17 +53,24 @@ export interface EnvironmentInputs {
   sharedParameterFiles?: ParameterFile[];
   /** Parameter files per stack id. */
   parameterFiles?: Map<string, ParameterFile[]>;
+  /** --parameter values: above everything else. */
+  commandLine?: ParameterOverride[];
+}
+
+/** A command-line value has no file: findings about it point at the flag that gave it. */
+function commandLineSource(override: ParameterOverride): ValueSource {
+  return { file: `command line (--parameter ${overrideName(override)})`, map: new SourceMap(''), keyPath: [], valuePath: [] };
 }
 
 /**
  * The parameter values each stack gets in one environment, by the precedence in
  * docs/manifest.md: stack values, shared files, shared values, stack files, the environment's
- * values for the stack, then region overrides.
+ * values for the stack, region overrides, then the command line (--parameter).
  */
 export function resolveEnvironment(project: Project, inputs: EnvironmentInputs): ResolvedEnvironment {
   const manifest = project.manifest;
   const manifestSource = project.manifestSource;
-  const resolved: ResolvedEnvironment = { env: inputs.env, region: inputs.region, stacks: new Map(), unclaimed: [] };
+  const resolved: ResolvedEnvironment = { env: inputs.env, region: inputs.region, stacks: new Map(), unclaimed: [], inputs };
 
   const stackName = (id: string, depth = 0): string | undefined => {
     const stack = project.stacks.find((s) => s.id === id);
@@ -97,13 +109,15 @@ export function resolveEnvironment(project: Project, inputs: EnvironmentInputs):
     ...(inputs.sharedParameterFiles ?? []).flatMap((f) => fromFile(f, 'shared')),
     ...fromManifest(env?.parameters, ['environments', inputs.env ?? '', 'parameters'], 'shared'),
   ];
-  const regional = inputs.region
-    ? (project.regionOverrides?.byRegion.get(inputs.region) ?? []).map((o): ParameterAssignment => {
+  const region = inputs.region;
+  const regional = region
+    ? (project.regionOverrides?.byRegion.get(region) ?? []).map((o): ParameterAssignment => {
         // A region's value may be another region's output, known at deploy time.
         const fromOutput = regionOutputReference(o.value);
-        return { key: o.key, value: fromOutput ? undefined : o.value, ...(fromOutput ? { fromOutput } : {}), source: o.source, scope: 'region' };
+        return { key: o.key, value: fromOutput ? undefined : o.value, ...(fromOutput ? { fromOutput } : {}), source: o.source, scope: 'region', region };
       })
     : [];
+  const commandLine = (inputs.commandLine ?? []).map((o) => ({ stack: o.stack, assignment: { key: o.key, value: o.value, source: commandLineSource(o), scope: 'command-line' } satisfies ParameterAssignment }));
   const claimed = new Set<ParameterAssignment>();
 
   for (const stack of project.stacks) {
@@ -115,6 +129,7 @@ export function resolveEnvironment(project: Project, inputs: EnvironmentInputs):
       ...(inputs.parameterFiles?.get(stack.id) ?? []).flatMap((f) => fromFile(f, 'stack')),
       ...fromManifest(env?.stacks?.[stack.id]?.parameters, ['environments', inputs.env ?? '', 'stacks', stack.id, 'parameters'], 'stack'),
       ...regional.filter((a) => declared.has(a.key)),
+      ...commandLine.filter((c) => (c.stack === undefined || c.stack === stack.id) && declared.has(c.assignment.key)).map((c) => c.assignment),
     ];
     const values = new Map<string, ParameterAssignment>();
     for (const assignment of ordered) {

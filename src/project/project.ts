@@ -9,6 +9,7 @@ import { isFile, readText } from './files.ts';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.ts';
 import { findNestedStacks, type NestedStackLink } from './nested-stacks.ts';
 import { parseParameterFile, type ParameterFile } from './parameter-file.ts';
+import { checkParameterOverrides, type ParameterOverride } from './parameter-overrides.ts';
 import { resolveEnvironment, type ResolvedEnvironment } from './parameters.ts';
 import { stackReferences } from './placeholders.ts';
 import { readRegionOverrides, type RegionOverrides } from './regions.ts';
@@ -59,6 +60,8 @@ export interface LoadOptions {
   /** A parameter file for a single template. */
   parametersFile?: string;
   region?: string;
+  /** --parameter values, above every other source; each must name a declared parameter. */
+  parameters?: ParameterOverride[];
 }
 
 const TEMPLATE_EXTENSIONS = /\.(ya?ml|json|template)$/i;
@@ -154,12 +157,14 @@ export function loadProject(inputPath: string, options: LoadOptions = {}): Proje
     if (options.parametersFile) {
       const file = readParameterFileAt(project, resolve(options.parametersFile), toPosix(options.parametersFile));
       for (const d of file.diagnostics) project.diagnostics.push(d);
-      project.environments.push(resolveEnvironment(project, { parameterFiles: new Map([[project.stacks[0].id, [file]]]) }));
+      project.environments.push(resolveEnvironment(project, { parameterFiles: new Map([[project.stacks[0].id, [file]]]), commandLine: options.parameters }));
     }
   }
   if (project.environments.length === 0 && project.kind !== 'manifest') {
-    project.environments.push(resolveEnvironment(project, {}));
+    project.environments.push(resolveEnvironment(project, { commandLine: options.parameters }));
   }
+  // A manifest that cannot be read has no stacks to check against: validation says why.
+  if (options.parameters && (project.kind !== 'manifest' || project.manifest)) checkParameterOverrides(project, options.parameters);
   return project;
 }
 
@@ -248,6 +253,6 @@ function loadManifestProject(project: Project, manifestPath: string, options: Lo
       perStack.set(id, list.filter((f): f is ParameterFile => f !== undefined));
     }
     const region = options.region ?? env.region ?? manifest.region;
-    project.environments.push(resolveEnvironment(project, { env: envName, region, sharedParameterFiles: shared, parameterFiles: perStack }));
+    project.environments.push(resolveEnvironment(project, { env: envName, region, sharedParameterFiles: shared, parameterFiles: perStack, commandLine: options.parameters }));
   }
 }

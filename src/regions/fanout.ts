@@ -2,6 +2,7 @@ import { loadDeployContext, type DeployContext, type StackTargetOptions } from '
 import type { EventSink } from '../deploy/events.ts';
 import { openTargets, type Target } from '../deploy/target.ts';
 import { StackpilotError } from '../errors.ts';
+import type { ParameterOverride } from '../project/parameter-overrides.ts';
 
 /**
  * Region fan-out: an environment that declares `regions:` covers all of them in every command;
@@ -16,6 +17,8 @@ export interface RegionChoice {
   region?: string;
   /** --regions: several. */
   regions?: string[];
+  /** --parameter overrides, applied in every region. */
+  parameters?: ParameterOverride[];
 }
 
 /** One region of a command: its project view, its clients, and its events (labelled when the command covers several regions). */
@@ -66,10 +69,10 @@ export function declaredRegions(context: DeployContext): string[] | undefined {
 
 /** A DeployContext for each region the command covers, in the environment's order. */
 export function regionContexts(path: string, choice: RegionChoice): DeployContext[] {
-  const first = loadDeployContext(path, { env: choice.env, region: choice.regions?.[0] ?? choice.region });
+  const first = loadDeployContext(path, { env: choice.env, region: choice.regions?.[0] ?? choice.region, parameters: choice.parameters });
   const regions = chooseRegions(first.environment.env, declaredRegions(first), first.region, choice);
   // `first` is reused only when it was resolved for that region (its overrides applied).
-  return regions.map((region) => (region === first.environment.region ? first : loadDeployContext(path, { env: first.environment.env, region })));
+  return regions.map((region) => (region === first.environment.region ? first : loadDeployContext(path, { env: first.environment.env, region, parameters: choice.parameters })));
 }
 
 /**

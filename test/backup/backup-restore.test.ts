@@ -1,6 +1,9 @@
 import { CreateTableCommand, DeleteItemCommand, ListTablesCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { backUp, type BackupEntry, type BackupScope } from '../../src/backup/backup.ts';
 import { listObjects } from '../../src/backup/bucket-data.ts';
@@ -177,7 +180,7 @@ describe('backup of nested stacks', () => {
 });
 
 describe('restore into an existing table', () => {
-  it('never writes an export that is not what was backed up: it goes through DynamoDB\'s backup instead, and leaves no staging table', async () => {
+  it('never writes an export that is not what was backed up: it goes through DynamoDB\'s backup instead, and leaves no staging table (nor one an earlier restore left)', async () => {
     const dir = temporaryFolder();
     await withTarget(dir, async (target, scope) => {
       const items = Array.from({ length: 120 }, (_, i) => order(i));
@@ -193,8 +196,13 @@ describe('restore into an existing table', () => {
       await target.s3.send(new PutObjectCommand({ Bucket: scope.artifactsBucket, Key: part.key, Body: edited }));
       await writeRequests(target.dynamodb, 'orders', items.slice(0, 10), (item) => ({ DeleteRequest: { Key: { id: item.id, line: item.line } } }));
 
+      // What a restore killed midway leaves: its staging table.
+      const leftover = `orders-staging-${entry.id.slice(-4)}`;
+      await target.dynamodb.send(new CreateTableCommand({ TableName: leftover, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }] }));
+
       const progress: string[] = [];
       const result = await restoreBackup(target, scope.artifactsBucket, entry, { current: 'orders', overwrite: true }, (message) => progress.push(message));
+      assert.ok(progress.includes(`removing staging table ${leftover}, left by a restore cut short`), progress.join('\n'));
       assert.deepEqual(result.verification, { expectedCount: 120, count: 120, checksumOk: true, ok: true });
       assert.ok(progress.some((message) => /staging table/.test(message)), progress.join('\n'));
       assertSameItems(await tableItems(target, 'orders'), items);
@@ -251,3 +259,54 @@ describe('restore refusals and the catalog', () => {
   });
 });
 
+
+describe('a deploy that replaces a table holding data', () => {
+  const jobs = (key: string) => `Resources:
+  Jobs:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{ AttributeName: ${key}, KeyType: HASH }]
+      AttributeDefinitions: [{ AttributeName: ${key}, AttributeType: S }]
+`;
+  const job = (i: number): Item => ({ id: { S: `job-${i}` }, job_id: { S: `j${String(i).padStart(4, '0')}` }, state: { S: i % 3 === 0 ? 'done' : 'queued' }, cost: { N: `${i}.25` } });
+  const byJobId = async (target: Target, tableName: string) => {
+    const items = new Map<string, Item>();
+    await scanTable(target.dynamodb, tableName, (page) => page.forEach((item) => items.set(item.job_id.S!, item)));
+    return items;
+  };
+
+  it('backs the 1,000 items up before the KeySchema change replaces the table, and restore --into-current brings every one back', async () => {
+    const dir = writeProject({ 'stackpilot.yaml': 'project: jobs\nstacks:\n  data: { template: data.yaml, name: jobs-data }\nenvironments:\n  dev: {}\n', 'data.yaml': jobs('id') });
+    assert.equal(runCli(['deploy', dir, '--yes'], { env: { CI: 'true' } }).code, 0);
+    const written = Array.from({ length: 1000 }, (_, i) => job(i));
+    const before = await withTarget(dir, async (target) => {
+      const [{ PhysicalResourceId }] = (await target.cloudformation.send(new DescribeStackResourcesCommand({ StackName: 'jobs-data' }))).StackResources!;
+      await writeRequests(target.dynamodb, PhysicalResourceId!, written, putRequest);
+      return PhysicalResourceId!;
+    });
+
+    writeFileSync(join(dir, 'data.yaml'), jobs('job_id'));
+    const deploy = runCli(['deploy', dir, '--yes'], { env: { CI: 'true' } });
+    assert.equal(deploy.code, 0, deploy.stderr);
+    assert.match(deploy.stdout, /backed up Jobs: 1,?000 items \(backup \S+\)/);
+    const [entry] = JSON.parse(runCli(['backups', dir, '--format', 'json']).stdout) as BackupEntry[];
+    assert.deepEqual([entry.physicalId, entry.count], [before, 1000], 'the backup is of the table the deploy replaced');
+
+    const after = await withTarget(dir, async (target) => {
+      const [{ PhysicalResourceId }] = (await target.cloudformation.send(new DescribeStackResourcesCommand({ StackName: 'jobs-data' }))).StackResources!;
+      assert.notEqual(PhysicalResourceId, before, 'the table was replaced');
+      assert.equal((await byJobId(target, PhysicalResourceId!)).size, 0, 'the new table starts empty');
+      return PhysicalResourceId!;
+    });
+
+    const restored = runCli(['restore', entry.id, dir, '--into-current']);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.deepEqual(SUMMARY.exec(restored.stdout)?.slice(1), ['1000', '1000', 'ok']);
+    await withTarget(dir, async (target) => {
+      const items = await byJobId(target, after);
+      assert.equal(items.size, 1000);
+      for (const item of written) assert.deepEqual(items.get(item.job_id.S!), item, `item ${item.job_id.S}`);
+    });
+  });
+});

@@ -43,7 +43,11 @@ describe('local DynamoDB backups on disk', () => {
     const lines = readFileSync(join(folder, files[0]), 'utf8').trimEnd().split('\n');
     assert.equal(lines.length, ITEMS.length);
 
+    // The draft of a backup file a kill interrupted goes when the state is next opened.
+    const draft = join(folder, `${files[0]}.4242.1.tmp`);
+    writeFileSync(draft, lines.slice(0, 10).join('\n'));
     assert.equal(await withDynamoDb(dataDir, (dynamodb) => restoredChecksum(dynamodb, backupArn, 'ledger-restored')), tableChecksum(ITEMS));
+    assert.deepEqual(readdirSync(folder), files);
 
     // A backup taken by an earlier version: every item in one JSON list.
     rmSync(join(folder, files[0]));

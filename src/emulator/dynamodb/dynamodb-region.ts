@@ -65,6 +65,7 @@ export class DynamoRegion {
     // Read before LevelDB opens: damage found here leaves nothing open.
     const tableSettings = dictionary<TableSettings>({ ...state.value.tables, ...(folder ? readTableSettings(join(folder, SETTINGS_FOLDER)) : {}) });
     const tables = await DynaliteTableStore.open(folder && join(folder, 'tables'), region, accountId, folder ? { remove: folder, losing: `the DynamoDB tables, items and backups of ${region}` } : undefined);
+    if (folder) removeDrafts(join(folder, BACKUPS_FOLDER));
     return new DynamoRegion(region, accountId, folder, state, tableSettings, tables);
   }
 
@@ -151,15 +152,22 @@ export class DynamoRegion {
   }
 
   private backupItemsPath(arn: string): string {
-    return join(this.folder!, 'backups', `${arn.slice(arn.lastIndexOf('/') + 1)}.jsonl`);
+    return join(this.folder!, BACKUPS_FOLDER, `${arn.slice(arn.lastIndexOf('/') + 1)}.jsonl`);
   }
 
   private legacyBackupItemsPath(arn: string): string {
-    return join(this.folder!, 'backups', `${arn.slice(arn.lastIndexOf('/') + 1)}.json`);
+    return join(this.folder!, BACKUPS_FOLDER, `${arn.slice(arn.lastIndexOf('/') + 1)}.json`);
   }
 }
 
 const SETTINGS_FOLDER = 'settings';
+const BACKUPS_FOLDER = 'backups';
+
+/** The drafts of backup files a kill interrupted (see writeLinesAtomic): their backups were never recorded. */
+function removeDrafts(folder: string): void {
+  if (!existsSync(folder)) return;
+  for (const file of readdirSync(folder)) if (file.endsWith('.tmp')) removePath(join(folder, file));
+}
 
 /** The settings files of a region's tables, by table name. */
 function readTableSettings(folder: string): Record<string, TableSettings> {

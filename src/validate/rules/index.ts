@@ -12,6 +12,7 @@ import { noEchoDefault } from './parameters/noecho-default.ts';
 import { parameterDeclarations } from './parameters/parameter-declarations.ts';
 import { parameterValues } from './parameters/parameter-values.ts';
 import { unusedParameter } from './parameters/unused-parameter.ts';
+import { crossRegionImports } from './project/cross-region-imports.ts';
 import { duplicateExports } from './project/duplicate-exports.ts';
 import { importsMatchExports } from './project/imports-exports.ts';
 import { nestedOutputs } from './project/nested-outputs.ts';
@@ -56,4 +57,5 @@ export const RULES: Rule[] = [
   importsMatchExports,
   duplicateExports,
   stackCycles,
+  crossRegionImports,
 ];
