@@ -25,9 +25,10 @@ const opened = (context: DeployContext, target: Target): Opened => {
   return { context, target, scope: { project: project.name, environment: environment.env ?? 'default', region, artifactsBucket: artifactsBucketName(project.name, target.accountId, region) } };
 };
 
-/** One region: --region's, else the environment's. */
+/** One region (a backup lives in one region's catalog): --region's, else the environment's. */
 async function withProject<T>(path: string, options: ProjectOptions, work: (opened: Opened) => Promise<T>): Promise<T> {
-  const context = loadDeployContext(path, options);
+  if ((options.regions?.length ?? 0) > 1) throw new StackpilotError('OneRegionOnly', 'a backup is restored in one region: --regions cannot name several', 'Name its region with --region (stackpilot backups lists each backup with its region).');
+  const context = loadDeployContext(path, { ...options, region: options.regions?.[0] ?? options.region });
   const target = await openTarget({ target: options.target, region: context.region, profile: options.profile, projectRoot: context.project.root });
   try {
     return await work(opened(context, target));

@@ -54,7 +54,7 @@ export function chooseRegions(environment: string | undefined, declared: readonl
   if (unknown.length > 0) {
     throw new StackpilotError(
       'RegionNotInEnvironment',
-      `environment ${environment ?? ''} does not cover ${unknown.join(', ')}`.replace('  ', ' '),
+      `${environment === undefined ? 'the environment' : `environment ${environment}`} does not cover ${unknown.join(', ')}`,
       `Its regions are ${declared.join(', ')}: choose among them with --region or --regions, or add the region to its regions: in stackpilot.yaml.`,
     );
   }

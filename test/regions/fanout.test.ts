@@ -7,6 +7,7 @@ import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
 import { planProject } from '../../src/deploy/plan.ts';
 import { openTarget } from '../../src/deploy/target.ts';
+import { backUpProject, listProjectBackups } from '../../src/backup/project-backups.ts';
 import { parseManifest } from '../../src/project/manifest.ts';
 import { chooseRegions } from '../../src/regions/fanout.ts';
 import { copyExample, writeProject } from '../helpers.ts';
@@ -135,6 +136,22 @@ describe('regions: failures and interrupts', () => {
     assert.equal(report.interrupted, true);
     assert.deepEqual(events.filter((e) => e.code === 'stack-start' && e.stack === 'app'), [], 'app started in no region');
     assert.ok(events.some((e) => e.code === 'warning' && /interrupted: no new stack will start/.test(e.message)));
+  });
+});
+
+describe('regions: backups', () => {
+  it('backup takes each region\'s table into that region\'s catalog, and backups lists both', async () => {
+    const dir = writeProject({
+      'stackpilot.yaml': 'project: ledger\nstacks:\n  data: { template: data.yaml }\nenvironments:\n  production:\n    regions: [us-east-1, us-west-2]\n',
+      'data.yaml': 'Resources:\n  Entries:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]\n      KeySchema: [{ AttributeName: id, KeyType: HASH }]\n',
+    });
+    assert.equal((await deploy(dir)).report.ok, true);
+    const taken = await backUpProject(dir, { target: 'local', env: 'production' }, () => {}, () => {});
+    assert.deepEqual(taken.map((e) => e.region).sort(), ['us-east-1', 'us-west-2']);
+    const { entries } = await listProjectBackups(dir, { target: 'local', env: 'production' });
+    assert.deepEqual(entries.map((e) => `${e.region} ${e.logicalId}`), ['us-east-1 Entries', 'us-west-2 Entries']);
+    const west = await listProjectBackups(dir, { target: 'local', env: 'production', region: 'us-west-2' });
+    assert.deepEqual(west.entries.map((e) => e.region), ['us-west-2']);
   });
 });
 
