@@ -1,0 +1,170 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StackpilotError } from '../errors.ts';
+import { BEDROCK_MODELS } from '../spec/bedrock-models-data.ts';
+
+/** data/region-types.json, as scripts/build-region-types.mjs writes it. */
+export interface RegionTypesData {
+  /** `owner/repository@commit` the lists were read from. */
+  source: string;
+  /** Date of that commit (the schemas' date). */
+  date: string;
+  /** Regions the data covers. */
+  regions: string[];
+  /** Regions the source has no list of its own for: nothing is said about them. */
+  uncoveredRegions: string[];
+  typeCount: number;
+  /** Type -> the covered regions that do not offer it, or `+ regions` that alone do; types offered everywhere are left out. */
+  missing: Record<string, string>;
+}
+
+/** src/spec/bedrock-models-data.ts: model id -> regions it can be invoked from. */
+export interface BedrockModelsData {
+  source: string;
+  date: string;
+  models: Record<string, string>;
+}
+
+/** Services per region as AWS publishes them (`stackpilot regions refresh`, see service-refresh.ts). */
+export type RegionServices = Map<string, Set<string>>;
+
+export type Availability = { offered: true } | { offered: false; reason: string } | { offered: undefined };
+
+const REGION_TYPES_FILE = join('data', 'region-types.json');
+
+/**
+ * CloudFormation service prefixes whose id in AWS's global-infrastructure parameters differs from
+ * the lower-cased prefix. Partial: a prefix missing here is looked up lower-cased, and a prefix
+ * whose id is not published at all keeps the bundled answer.
+ */
+const SERVICE_IDS = new Map<string, string>([
+  ['ApiGatewayV2', 'apigateway'],
+  ['ApplicationAutoScaling', 'application-autoscaling'],
+  ['AutoScaling', 'autoscaling'],
+  ['CertificateManager', 'acm'],
+  ['Cognito', 'cognito-identity'],
+  ['ElasticLoadBalancingV2', 'elb'],
+  ['ElasticLoadBalancing', 'elb'],
+  ['Elasticsearch', 'es'],
+  ['OpenSearchService', 'es'],
+  ['Events', 'eventbridge'],
+  ['KinesisFirehose', 'firehose'],
+  ['Logs', 'logs'],
+  ['StepFunctions', 'stepfunctions'],
+  ['CloudWatch', 'cloudwatch'],
+  ['SecretsManager', 'secretsmanager'],
+  ['WAFv2', 'waf'],
+  ['ECR', 'ecr'],
+  ['SSM', 'ssm'],
+]);
+
+/** The global-infrastructure service id of a type's service (`AWS::DynamoDB::Table` -> `dynamodb`). */
+export function serviceIdOf(type: string): string | undefined {
+  const [vendor, prefix] = type.split('::');
+  if (vendor !== 'AWS' || !prefix) return undefined;
+  return SERVICE_IDS.get(prefix) ?? prefix.toLowerCase();
+}
+
+class RegionTypes {
+  readonly regions: Set<string>;
+  private readonly absent = new Map<string, Set<string>>();
+  private readonly only = new Map<string, Set<string>>();
+
+  constructor(readonly data: RegionTypesData) {
+    this.regions = new Set(data.regions);
+    for (const [type, list] of Object.entries(data.missing)) {
+      if (list.startsWith('+ ')) this.only.set(type, new Set(list.slice(2).split(' ')));
+      else this.absent.set(type, new Set(list.split(' ')));
+    }
+  }
+
+  /** Whether the bundled lists say `type` is offered in `region`; undefined where they say nothing. */
+  offers(type: string, region: string): boolean | undefined {
+    if (!this.regions.has(region)) return undefined;
+    const only = this.only.get(type);
+    if (only) return only.has(region);
+    const absent = this.absent.get(type);
+    return absent ? !absent.has(region) : true;
+  }
+
+  /** Whether any type of the service is offered in the region (what "the service is there" means in the bundled data). */
+  offersService(serviceId: string, region: string): boolean {
+    for (const type of [...this.only.keys(), ...this.absent.keys()]) {
+      if (serviceIdOf(type) === serviceId && this.offers(type, region)) return true;
+    }
+    return false;
+  }
+}
+
+let regionTypes: RegionTypes | undefined;
+
+/** The bundled per-region type lists, read on first use (most projects never ask). */
+export function bundledRegionTypes(): RegionTypes {
+  regionTypes ??= new RegionTypes(JSON.parse(readFileSync(findDataFile(), 'utf8')) as RegionTypesData);
+  return regionTypes;
+}
+
+function findDataFile(): string {
+  // Works from src/regions (tsx, tests) and from dist (the bundled CLI).
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 5; depth++) {
+    const candidate = join(dir, REGION_TYPES_FILE);
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new StackpilotError('RegionDataMissing', `The region availability data (${REGION_TYPES_FILE}) is missing from the installation.`, 'Reinstall stackpilot.');
+}
+
+/**
+ * Whether a resource type is offered in a region: the bundled lists, overridden at service level
+ * by what AWS publishes when `services` (refreshed) covers the region. A type the lists do not
+ * name as missing anywhere counts as offered: it is offered everywhere, or unknown to the data
+ * (custom, registry, newer), which SP3001 judges.
+ */
+export function typeAvailability(type: string, region: string, services?: RegionServices): Availability {
+  const bundled = bundledRegionTypes();
+  const offered = bundled.offers(type, region);
+  const serviceId = serviceIdOf(type);
+  const published = serviceId ? services?.get(region) : undefined;
+  if (published && serviceId && knownServiceIds(services!).has(serviceId)) {
+    if (!published.has(serviceId)) return { offered: false, reason: `not offered in ${region} (AWS lists no ${serviceId} service there; refreshed data)` };
+    // The service arrived after the bundled data: its types are taken as offered.
+    if (offered === false && !bundled.offersService(serviceId, region)) return { offered: true };
+  }
+  if (offered === undefined) return { offered: undefined };
+  return offered ? { offered: true } : { offered: false, reason: `not offered in ${region} (CloudFormation resource types of ${bundled.data.date})` };
+}
+
+const knownIds = new WeakMap<RegionServices, Set<string>>();
+/** Service ids any refreshed region lists: a prefix none lists is one the mapping does not cover. */
+function knownServiceIds(services: RegionServices): Set<string> {
+  let ids = knownIds.get(services);
+  if (!ids) {
+    ids = new Set([...services.values()].flatMap((s) => [...s]));
+    knownIds.set(services, ids);
+  }
+  return ids;
+}
+
+const GEOGRAPHY = '(us|eu|apac|us-gov|jp|au|ca|global)\\.';
+const GEOGRAPHY_PREFIX = new RegExp(`^${GEOGRAPHY}`);
+let bedrockModels: Map<string, Set<string>> | undefined;
+
+/**
+ * Whether a Bedrock model can be invoked from a region. The name may be a full model id
+ * (`anthropic.claude-3-5-sonnet-20240620-v1:0`), an inference profile id (`us.` + model id) or a
+ * family (`anthropic.claude-3-5-sonnet`: offered where any of its versions is). Names the table
+ * does not know are not judged.
+ */
+export function modelAvailability(model: string, region: string): Availability {
+  bedrockModels ??= new Map(Object.entries(BEDROCK_MODELS.models).map(([id, regions]) => [id, new Set(regions.split(' '))]));
+  const name = model.replace(GEOGRAPHY_PREFIX, '');
+  const versions = [...bedrockModels].filter(([id]) => id === name || id.startsWith(`${name}-`) || id.startsWith(`${name}:`));
+  if (versions.length === 0) return { offered: undefined };
+  if (versions.some(([, regions]) => regions.has(region))) return { offered: true };
+  return { offered: false, reason: `offered in ${[...new Set(versions.flatMap(([, r]) => [...r]))].sort().join(', ')} (Bedrock models of ${BEDROCK_MODELS.date})` };
+}
+
+/** Providers of Bedrock model ids: a value `provider.name` of these is taken for a model id. */
+export const BEDROCK_MODEL_ID = new RegExp(`^(${GEOGRAPHY})?(amazon|anthropic|meta|mistral|cohere|ai21|stability|deepseek|writer|qwen|openai|twelvelabs|luma)\\.[a-z0-9][a-z0-9.:-]*$`);
