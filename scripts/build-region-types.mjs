@@ -1,8 +1,8 @@
 // Reduces the resource types CloudFormation offers in each region, as cfn-lint ships them
 // (src/cfnlint/data/schemas/providers/<region>.py: the region's registry types, MIT-0), to
 // data/region-types.json (committed data, read on first need by src/regions/availability.ts). Most
-// types are offered everywhere, so the data keeps, per type, the regions that do NOT offer it
-// (or, written `+ ...`, the regions that do, when that list is the shorter).
+// types are offered everywhere (listed once), so the data keeps, per other type, the regions that
+// do NOT offer it (or, written `+ ...`, the regions that do, when that list is the shorter).
 //
 // cfn-lint stopped committing these lists at 359b10ccb (2026-06-16, schemas now come from a
 // release download), so the default commit is the last one that has them. Usage, with a clone
@@ -54,15 +54,19 @@ const uncovered = [...regions.keys()].filter((r) => !covered.includes(r)).sort()
 
 const allTypes = new Set(covered.flatMap((r) => [...regions.get(r).types]));
 const missing = {};
+const everywhere = [];
 for (const type of [...allTypes].sort()) {
   const absent = covered.filter((r) => !regions.get(r).types.has(type));
-  if (absent.length === 0) continue;
+  if (absent.length === 0) {
+    everywhere.push(type);
+    continue;
+  }
   const offered = covered.filter((r) => !absent.includes(r));
   missing[type] = absent.length <= offered.length ? absent.join(' ') : `+ ${offered.join(' ')}`;
 }
 
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'region-types.json');
-const data = { source: `${SOURCE_REPOSITORY}@${fullCommit}`, date, regions: covered, uncoveredRegions: uncovered, typeCount: allTypes.size, missing };
+const data = { source: `${SOURCE_REPOSITORY}@${fullCommit}`, date, regions: covered, uncoveredRegions: uncovered, typeCount: allTypes.size, everywhere, missing };
 writeFileSync(`${out}.tmp`, `${JSON.stringify(data, null, 1)}\n`);
 renameSync(`${out}.tmp`, out);
 console.log(`region types: ${allTypes.size} types, ${covered.length} regions (${Object.keys(missing).length} types missing somewhere) -> ${out}`);

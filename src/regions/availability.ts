@@ -15,6 +15,8 @@ export interface RegionTypesData {
   /** Regions the source has no list of its own for: nothing is said about them. */
   uncoveredRegions: string[];
   typeCount: number;
+  /** Types every covered region offers. */
+  everywhere: string[];
   /** Type -> the covered regions that do not offer it, or `+ regions` that alone do; types offered everywhere are left out. */
   missing: Record<string, string>;
 }
@@ -66,10 +68,11 @@ export function serviceIdOf(type: string): string | undefined {
   return SERVICE_IDS.get(prefix) ?? prefix.toLowerCase();
 }
 
-class RegionTypes {
+export class RegionTypes {
   readonly regions: Set<string>;
   private readonly absent = new Map<string, Set<string>>();
   private readonly only = new Map<string, Set<string>>();
+  private readonly services = new Map<string, Set<string>>();
 
   constructor(readonly data: RegionTypesData) {
     this.regions = new Set(data.regions);
@@ -88,12 +91,23 @@ class RegionTypes {
     return absent ? !absent.has(region) : true;
   }
 
-  /** Whether any type of the service is offered in the region (what "the service is there" means in the bundled data). */
-  offersService(serviceId: string, region: string): boolean {
-    for (const type of [...this.only.keys(), ...this.absent.keys()]) {
-      if (serviceIdOf(type) === serviceId && this.offers(type, region)) return true;
+  /** Every type the data names. */
+  types(): string[] {
+    return [...this.data.everywhere, ...this.only.keys(), ...this.absent.keys()];
+  }
+
+  /** The services a region offers in the bundled data: those with a type offered there. */
+  servicesIn(region: string): Set<string> {
+    let services = this.services.get(region);
+    if (!services) {
+      services = new Set();
+      for (const type of this.types()) {
+        const id = serviceIdOf(type);
+        if (id && this.offers(type, region)) services.add(id);
+      }
+      this.services.set(region, services);
     }
-    return false;
+    return services;
   }
 }
 
@@ -130,7 +144,7 @@ export function typeAvailability(type: string, region: string, services?: Region
   if (published && serviceId && knownServiceIds(services!).has(serviceId)) {
     if (!published.has(serviceId)) return { offered: false, reason: `not offered in ${region} (AWS lists no ${serviceId} service there; refreshed data)` };
     // The service arrived after the bundled data: its types are taken as offered.
-    if (offered === false && !bundled.offersService(serviceId, region)) return { offered: true };
+    if (offered === false && !bundled.servicesIn(region).has(serviceId)) return { offered: true };
   }
   if (offered === undefined) return { offered: undefined };
   return offered ? { offered: true } : { offered: false, reason: `not offered in ${region} (CloudFormation resource types of ${bundled.data.date})` };
