@@ -43,22 +43,13 @@ const REGION_TYPES_FILE = join('data', 'region-types.json');
 const SERVICE_IDS = new Map<string, string>([
   ['ApiGatewayV2', 'apigateway'],
   ['ApplicationAutoScaling', 'application-autoscaling'],
-  ['AutoScaling', 'autoscaling'],
   ['CertificateManager', 'acm'],
-  ['Cognito', 'cognito-identity'],
-  ['ElasticLoadBalancingV2', 'elb'],
+  ['Cognito', 'cognito-idp'],
   ['ElasticLoadBalancing', 'elb'],
+  ['ElasticLoadBalancingV2', 'elb'],
   ['Elasticsearch', 'es'],
-  ['OpenSearchService', 'es'],
-  ['Events', 'eventbridge'],
   ['KinesisFirehose', 'firehose'],
-  ['Logs', 'logs'],
-  ['StepFunctions', 'stepfunctions'],
-  ['CloudWatch', 'cloudwatch'],
-  ['SecretsManager', 'secretsmanager'],
-  ['WAFv2', 'waf'],
-  ['ECR', 'ecr'],
-  ['SSM', 'ssm'],
+  ['OpenSearchService', 'es'],
 ]);
 
 /** The global-infrastructure service id of a type's service (`AWS::DynamoDB::Table` -> `dynamodb`). */

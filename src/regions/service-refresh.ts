@@ -1,6 +1,10 @@
 import { GetParametersByPathCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { awsErrorInWords } from '../deploy/aws-errors.ts';
+import { openTarget } from '../deploy/target.ts';
 import { StackpilotError } from '../errors.ts';
+import { loadProject } from '../project/project.ts';
 import { saveRefreshedServices } from './refreshed-services.ts';
+import { projectRegions } from './target-regions.ts';
 
 const GLOBAL_INFRASTRUCTURE = '/aws/service/global-infrastructure';
 /** Regions past which a refresh stops: AWS has fewer than 40 today. */
@@ -41,4 +45,29 @@ export async function refreshRegionServices(ssm: SSMClient, regions: string[], o
     regions: Object.fromEntries(found),
   });
   return { file, regions: found };
+}
+
+export interface ProjectRefreshOptions {
+  env?: string;
+  target: 'aws' | 'local';
+  profile?: string;
+  /** The region SSM is asked in: AWS answers the global-infrastructure parameters from a few regions only. */
+  region?: string;
+}
+
+/** `stackpilot regions refresh`: the services of every region the project at `path` deploys to, saved in the project. */
+export async function refreshProjectRegions(path: string, options: ProjectRefreshOptions): Promise<{ file: string; regions: Map<string, string[]> }> {
+  const project = loadProject(path, { env: options.env });
+  const regions = projectRegions(project);
+  if (regions.length === 0) throw new StackpilotError('NoRegions', `${path}: the project names no region to refresh`, 'Refresh a project whose stackpilot.yaml names its region or its environments\' regions.');
+  const target = await openTarget({ target: options.target, region: options.region ?? 'us-east-1', profile: options.profile, projectRoot: project.root });
+  try {
+    return await refreshRegionServices(target.ssm, regions, { projectRoot: project.root, target: options.target });
+  } catch (error) {
+    const failure = awsErrorInWords(error);
+    if (!failure) throw error;
+    throw new StackpilotError('RegionRefreshFailed', `cannot read the regions' services from SSM: ${failure.message}`, failure.hint);
+  } finally {
+    await target.close();
+  }
 }

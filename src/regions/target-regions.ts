@@ -15,3 +15,12 @@ export function stackRegions(project: Project, environment: ResolvedEnvironment,
   if (env?.regions && (environment.region === undefined || (environment.region === home && env.regions.includes(home)))) return env.regions;
   return environment.region ? [environment.region] : [];
 }
+
+/** Every region the project deploys to in its (chosen) environments, and every region its overrides name, sorted. */
+export function projectRegions(project: Project): string[] {
+  const regions = new Set<string>(project.regionOverrides?.byRegion.keys() ?? []);
+  for (const environment of project.environments) {
+    for (const stack of project.stacks) for (const region of stackRegions(project, environment, stack.id)) regions.add(region);
+  }
+  return [...regions].sort();
+}

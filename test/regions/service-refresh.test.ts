@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { REFRESHED_SERVICES_FILE, readRefreshedServices, type RefreshedServices } from '../../src/regions/refreshed-services.ts';
 import { refreshRegionServices } from '../../src/regions/service-refresh.ts';
-import { ruleFindings, writeProject } from '../helpers.ts';
+import { copyExample, ruleFindings, runCli, writeProject } from '../helpers.ts';
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
@@ -94,5 +94,24 @@ describe('the global-infrastructure public parameters of the local SSM', () => {
     const dir = writeProject({ 'stackpilot.yaml': MANIFEST, 'app.yaml': TEMPLATE });
     await assert.rejects(refreshRegionServices(ssm, ['xx-nowhere-1'], { projectRoot: dir, target: 'local' }), /AWS lists no services in xx-nowhere-1/);
     assert.equal(readRefreshedServices(dir), undefined);
+  });
+});
+
+describe('stackpilot regions refresh', () => {
+  it("saves the services of every region plot-palette deploys to, and the project still validates clean", () => {
+    const dir = copyExample('plot-palette');
+    const run = runCli(['regions', 'refresh', dir, '--target', 'local']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^us-east-1: \d+ services\nus-west-2: \d+ services\nsaved .*region-services\.json\n$/);
+    assert.deepEqual(Object.keys(readRefreshedServices(dir)!.refreshed.regions), ['us-east-1', 'us-west-2']);
+    const validate = runCli(['validate', dir]);
+    assert.equal(validate.code, 0, validate.stdout);
+  });
+
+  it('exits 3 with a hint for a project that names no region', () => {
+    const dir = writeProject({ 'app.yaml': TEMPLATE });
+    const run = runCli(['regions', 'refresh', dir]);
+    assert.equal(run.code, 3);
+    assert.match(run.stderr, /names no region to refresh/);
   });
 });
