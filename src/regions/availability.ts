@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
 import { BEDROCK_MODELS } from '../spec/bedrock-models-data.ts';
+import { findPackageFile } from '../spec/package-files.ts';
 
 /** data/region-types.json, as scripts/build-region-types.mjs writes it. */
 export interface RegionTypesData {
@@ -111,13 +111,8 @@ export function bundledRegionTypes(): RegionTypes {
 }
 
 function findDataFile(): string {
-  // Works from src/regions (tsx, tests) and from dist (the bundled CLI).
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 5; depth++) {
-    const candidate = join(dir, REGION_TYPES_FILE);
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
+  const found = findPackageFile(REGION_TYPES_FILE);
+  if (found) return found;
   throw new StackpilotError('RegionDataMissing', `The region availability data (${REGION_TYPES_FILE}) is missing from the installation.`, 'Reinstall stackpilot.');
 }
 

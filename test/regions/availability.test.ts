@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bundledRegionTypes, modelAvailability, typeAvailability } from '../../src/regions/availability.ts';
-import { REPO, ruleFindings, writeProject } from '../helpers.ts';
+import { REPO, ruleFindings, runCli, writeProject } from '../helpers.ts';
+import { APPSYNC_API, manifest } from './projects.ts';
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
@@ -15,22 +16,7 @@ Resources:
       BillingMode: PAY_PER_REQUEST
       AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
       KeySchema: [{ AttributeName: id, KeyType: HASH }]
-  Api:
-    Type: AWS::AppSync::GraphQLApi
-    Properties:
-      Name: api
-      AuthenticationType: API_KEY
-`;
-
-const manifest = (regions: string) => `project: shop
-region: us-east-1
-stacks:
-  app:
-    template: app.yaml
-environments:
-  prod:
-    regions: [${regions}]
-`;
+${APPSYNC_API}`;
 
 describe('SP5007: resource types each target region offers', () => {
   it('reports a type a region of the environment does not offer, at its Type, for that region only', () => {
@@ -49,6 +35,15 @@ describe('SP5007: resource types each target region offers', () => {
     assert.equal(ruleFindings(dir, 'SP5007', { region: 'mx-central-1' }).length, 1);
     const pinned = writeProject({ 'stackpilot.yaml': manifest('us-east-1').replace('template: app.yaml', 'template: app.yaml\n    region: us-gov-west-1'), 'app.yaml': TEMPLATE });
     assert.deepEqual(ruleFindings(pinned, 'SP5007'), ['12:11 AWS::AppSync::GraphQLApi (resource Api of stack app) is not offered in us-gov-west-1 (CloudFormation resource types of 2026-06-15)']);
+  });
+
+  it('stops deploy before anything is touched, naming the region', () => {
+    const dir = writeProject({ 'stackpilot.yaml': manifest('us-east-1, mx-central-1'), 'app.yaml': TEMPLATE });
+    const run = runCli(['deploy', dir], { env: { CI: 'true' } });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stdout, /12:11 +error +SP5007 +AWS::AppSync::GraphQLApi \(resource Api of stack app\) is not offered in mx-central-1/);
+    assert.match(run.stdout, /Nothing was deployed/);
+    assert.ok(!existsSync(join(dir, '.stackpilot', 'local')), 'the local engine was never opened');
   });
 
   it('says nothing of a template checked without a region, or of regions the data does not cover', () => {

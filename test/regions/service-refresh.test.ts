@@ -7,24 +7,10 @@ import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { REFRESHED_SERVICES_FILE, readRefreshedServices, type RefreshedServices } from '../../src/regions/refreshed-services.ts';
 import { refreshRegionServices } from '../../src/regions/service-refresh.ts';
 import { copyExample, ruleFindings, runCli, writeProject } from '../helpers.ts';
+import { APPSYNC_API, manifest } from './projects.ts';
 
-const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
-Resources:
-  Api:
-    Type: AWS::AppSync::GraphQLApi
-    Properties:
-      Name: api
-      AuthenticationType: API_KEY
-`;
-const MANIFEST = `project: shop
-region: us-east-1
-stacks:
-  app:
-    template: app.yaml
-environments:
-  prod:
-    regions: [us-east-1, mx-central-1]
-`;
+const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n${APPSYNC_API}`;
+const MANIFEST = manifest('us-east-1, mx-central-1');
 
 describe('the global-infrastructure public parameters of the local SSM', () => {
   let local: LocalAws;
