@@ -28,8 +28,14 @@ export interface BedrockModelsData {
   models: Record<string, string>;
 }
 
-/** Services per region as AWS publishes them (`stackpilot regions refresh`, see service-refresh.ts). */
-export type RegionServices = Map<string, Set<string>>;
+/** Services per region as AWS published them at the last `stackpilot regions refresh` (see refreshed-services.ts). */
+export interface PublishedServices {
+  /** ISO date and time of the refresh. */
+  refreshedAt: string;
+  byRegion: Map<string, Set<string>>;
+  /** Ids any refreshed region lists: a type whose id none lists is one the service-id mapping misses. */
+  known: Set<string>;
+}
 
 export type Availability = { offered: true } | { offered: false; reason: string } | { offered: undefined };
 
@@ -122,13 +128,13 @@ function findDataFile(): string {
  * name as missing anywhere counts as offered: it is offered everywhere, or unknown to the data
  * (custom, registry, newer), which SP3001 judges.
  */
-export function typeAvailability(type: string, region: string, services?: RegionServices): Availability {
+export function typeAvailability(type: string, region: string, published?: PublishedServices): Availability {
   const bundled = bundledRegionTypes();
   const offered = bundled.offers(type, region);
   const serviceId = serviceIdOf(type);
-  const published = serviceId ? services?.get(region) : undefined;
-  if (published && serviceId && knownServiceIds(services!).has(serviceId)) {
-    if (!published.has(serviceId)) return { offered: false, reason: `not offered in ${region} (AWS lists no ${serviceId} service there; refreshed data)` };
+  const inRegion = published?.byRegion.get(region);
+  if (serviceId && inRegion && published?.known.has(serviceId)) {
+    if (!inRegion.has(serviceId)) return { offered: false, reason: `not offered in ${region} (AWS listed no ${serviceId} service there at the refresh of ${published.refreshedAt.slice(0, 10)})` };
     // The service arrived after the bundled data: its types are taken as offered.
     if (offered === false && !bundled.servicesIn(region).has(serviceId)) return { offered: true };
   }
@@ -136,19 +142,18 @@ export function typeAvailability(type: string, region: string, services?: Region
   return offered ? { offered: true } : { offered: false, reason: `not offered in ${region} (CloudFormation resource types of ${bundled.data.date})` };
 }
 
-const knownIds = new WeakMap<RegionServices, Set<string>>();
-/** Service ids any refreshed region lists: a prefix none lists is one the mapping does not cover. */
-function knownServiceIds(services: RegionServices): Set<string> {
-  let ids = knownIds.get(services);
-  if (!ids) {
-    ids = new Set([...services.values()].flatMap((s) => [...s]));
-    knownIds.set(services, ids);
-  }
-  return ids;
-}
-
 const GEOGRAPHY = '(us|eu|apac|us-gov|jp|au|ca|global)\\.';
 const GEOGRAPHY_PREFIX = new RegExp(`^${GEOGRAPHY}`);
+/** Where an inference profile of each geography can be called from (`global.` from anywhere the model is). */
+const PROFILE_SOURCES = new Map([
+  ['us.', /^us-(?!gov-)/],
+  ['us-gov.', /^us-gov-/],
+  ['eu.', /^eu-/],
+  ['apac.', /^ap-/],
+  ['jp.', /^ap-northeast-[13]$/],
+  ['au.', /^ap-southeast-[24]$/],
+  ['ca.', /^ca-/],
+]);
 let bedrockModels: Map<string, Set<string>> | undefined;
 
 /**
@@ -159,7 +164,10 @@ let bedrockModels: Map<string, Set<string>> | undefined;
  */
 export function modelAvailability(model: string, region: string): Availability {
   bedrockModels ??= new Map(Object.entries(BEDROCK_MODELS.models).map(([id, regions]) => [id, new Set(regions.split(' '))]));
-  const name = model.replace(GEOGRAPHY_PREFIX, '');
+  const geography = GEOGRAPHY_PREFIX.exec(model)?.[0];
+  const sources = geography ? PROFILE_SOURCES.get(geography) : undefined;
+  if (sources && !sources.test(region)) return { offered: false, reason: `the ${geography} inference profile is called from its own geography's regions only` };
+  const name = geography ? model.slice(geography.length) : model;
   const versions = [...bedrockModels].filter(([id]) => id === name || id.startsWith(`${name}-`) || id.startsWith(`${name}:`));
   if (versions.length === 0) return { offered: undefined };
   if (versions.some(([, regions]) => regions.has(region))) return { offered: true };

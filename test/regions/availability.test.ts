@@ -78,6 +78,9 @@ describe('SP5007: Bedrock models the region overrides name', () => {
     assert.equal(modelAvailability('us.anthropic.claude-3-5-haiku-20241022-v1:0', 'us-east-2').offered, true);
     assert.equal(modelAvailability('anthropic.claude-3-opus-20240229-v1:0', 'eu-west-1').offered, false);
     assert.equal(modelAvailability('anthropic.claude-99', 'eu-west-1').offered, undefined);
+    // An inference profile is called from its geography's regions only.
+    assert.equal(modelAvailability('eu.anthropic.claude-3-5-sonnet-20240620-v1:0', 'eu-west-3').offered, true);
+    assert.equal(modelAvailability('us.anthropic.claude-3-5-sonnet-20240620-v1:0', 'eu-west-3').offered, false);
   });
 });
 

@@ -67,13 +67,20 @@ describe('the global-infrastructure public parameters of the local SSM', () => {
     const saved = readRefreshedServices(dir)!.refreshed;
     assert.equal(saved.refreshedAt, '2026-11-30T12:00:00.000Z');
     assert.equal(saved.target, 'local');
-    assert.deepEqual(ruleFindings(dir, 'SP5007'), ['4:11 AWS::AppSync::GraphQLApi (resource Api of stack app) is not offered in mx-central-1 (AWS lists no appsync service there; refreshed data)']);
+    assert.deepEqual(ruleFindings(dir, 'SP5007'), ['4:11 AWS::AppSync::GraphQLApi (resource Api of stack app) is not offered in mx-central-1 (AWS listed no appsync service there at the refresh of 2026-11-30)']);
 
     // AWS launching the service in the region (a newer refresh) lifts the finding the bundled data would give.
     const newer = JSON.parse(readFileSync(file, 'utf8')) as RefreshedServices;
     newer.regions['mx-central-1'].push('appsync');
     writeFileSync(file, JSON.stringify(newer));
     assert.deepEqual(ruleFindings(dir, 'SP5007'), []);
+  });
+
+  it('stops validation with a hint when the saved file is damaged, rather than falling back unseen', () => {
+    const dir = writeProject({ 'stackpilot.yaml': MANIFEST, 'app.yaml': TEMPLATE, [REFRESHED_SERVICES_FILE]: '{"regions": ' });
+    const run = runCli(['validate', dir]);
+    assert.equal(run.code, 3);
+    assert.match(run.stderr, /region-services\.json is not a region services file stackpilot wrote\n {2}Run `stackpilot regions refresh` again, or delete the file/);
   });
 
   it('refuses a region AWS lists no service in, and leaves the saved file as it was', async () => {

@@ -1,5 +1,5 @@
 import { stackInstances } from '../../../project/exports.ts';
-import { BEDROCK_MODEL_ID, modelAvailability, typeAvailability, type RegionServices } from '../../../regions/availability.ts';
+import { BEDROCK_MODEL_ID, modelAvailability, typeAvailability, type PublishedServices } from '../../../regions/availability.ts';
 import { readRefreshedServices } from '../../../regions/refreshed-services.ts';
 import { stackRegions } from '../../../regions/target-regions.ts';
 import { type ProjectRule, userGuide } from '../../rule.ts';
@@ -18,7 +18,7 @@ export const regionAvailability: ProjectRule = {
   severity: 'error',
   docs: userGuide('resource-type-schemas.html'),
   check({ project, report }) {
-    let services: RegionServices | undefined;
+    let services: PublishedServices | undefined;
     let servicesRead = false;
     const refreshed = () => {
       if (!servicesRead) services = readRefreshedServices(project.root)?.services;
