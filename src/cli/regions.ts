@@ -20,7 +20,8 @@ an environment (or --env alone), a stack or the region overrides name, and
 saves the answer in .stackpilot/region-services.json. validate, plan and deploy
 then judge SP5007 with it: a type whose service AWS does not list in a region
 is not offered there, and a service AWS lists that the bundled data did not
-know in the region is taken as offered. Only CloudFormation prefixes that map
+know in the region is taken as offered. A region AWS does not list yet keeps
+the bundled data. Only CloudFormation prefixes that map
 to a global-infrastructure service id count (see docs/regions.md); delete the
 file to go back to the bundled data alone.
 
@@ -38,9 +39,10 @@ left as it was).`,
     .option('-r, --region <region>', 'the region SSM is asked in (default us-east-1)')
     .action(async (path: string, flags: RefreshFlags) => {
       const { refreshProjectRegions } = await import('../regions/service-refresh.ts');
-      const { file, regions } = await refreshProjectRegions(path, flags);
+      const { file, regions, unlisted } = await refreshProjectRegions(path, flags);
       const { out } = redactingWriters(secrets);
       for (const [region, services] of regions) out(`${region}: ${services.length} services\n`);
+      for (const region of unlisted) out(`${region}: not listed by AWS (the bundled data stays in use there)\n`);
       out(`saved ${file}\n`);
       process.exitCode = EXIT.ok;
     });

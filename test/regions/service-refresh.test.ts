@@ -83,10 +83,13 @@ describe('the global-infrastructure public parameters of the local SSM', () => {
     assert.match(run.stderr, /region-services\.json is not a region services file stackpilot wrote\n {2}Run `stackpilot regions refresh` again, or delete the file/);
   });
 
-  it('refuses a region AWS lists no service in, and leaves the saved file as it was', async () => {
+  it('leaves out a region AWS lists nothing for, and saves nothing when it lists no region at all', async () => {
     const dir = writeProject({ 'stackpilot.yaml': MANIFEST, 'app.yaml': TEMPLATE });
     await assert.rejects(refreshRegionServices(ssm, ['xx-nowhere-1'], { projectRoot: dir, target: 'local' }), /AWS lists no services in xx-nowhere-1/);
     assert.equal(readRefreshedServices(dir), undefined);
+    const { unlisted } = await refreshRegionServices(ssm, ['us-east-1', 'xx-nowhere-1'], { projectRoot: dir, target: 'local' });
+    assert.deepEqual(unlisted, ['xx-nowhere-1']);
+    assert.deepEqual(Object.keys(readRefreshedServices(dir)!.refreshed.regions), ['us-east-1']);
   });
 });
 
