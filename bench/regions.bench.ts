@@ -8,7 +8,7 @@ import { REPO, verdict } from './measure.ts';
 const TIME_SCALE = 0.2;
 const MORE_REGIONS = ['eu-west-1', 'eu-central-1'];
 
-/** A fresh copy of plot-palette; with `fourRegions`, production covers two more regions, their overrides copied from the first two. */
+/** A fresh copy of plot-palette; with `fourRegions`, production covers two more regions, their overrides copied from us-west-2 (models offered there too). */
 function copyPlotPalette(fourRegions: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'stackpilot-bench-regions-'));
   cpSync(join(REPO, 'examples', 'plot-palette'), dir, { recursive: true, filter: (source) => !/[/\\](\.stackpilot|node_modules|outputs\.json)$/.test(source) });
@@ -17,7 +17,7 @@ function copyPlotPalette(fourRegions: boolean): string {
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('regions: [us-east-1, us-west-2]', `regions: [us-east-1, us-west-2, ${MORE_REGIONS.join(', ')}]`));
     const overridesFile = join(dir, 'infrastructure', 'parameters', 'regions.json');
     const overrides = JSON.parse(readFileSync(overridesFile, 'utf8')) as Record<string, { VPCCidr: string }>;
-    overrides[MORE_REGIONS[0]] = { ...overrides['us-east-1'], VPCCidr: '10.2.0.0/16' };
+    overrides[MORE_REGIONS[0]] = { ...overrides['us-west-2'], VPCCidr: '10.2.0.0/16' };
     overrides[MORE_REGIONS[1]] = { ...overrides['us-west-2'], VPCCidr: '10.3.0.0/16' };
     writeFileSync(overridesFile, JSON.stringify(overrides, null, 2));
   }

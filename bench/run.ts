@@ -21,26 +21,30 @@ if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
 }
 // The SDK is pinned to releases that run on Node 20; its notice about later ones is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+/** Each part by the name `npm run bench -- NAME...` runs it alone (all run without a name). */
+const PARTS: [string, () => unknown][] = [
+  ['validate', benchValidate],
+  ['engine', benchEngine],
+  ['local-aws', benchLocalAws],
+  ['schedule', benchSchedule],
+  ['serve-uploads', benchServeUploads],
+  ['scale', benchScale],
+  ['fuzz', benchFuzz],
+  ['ssm-writes', benchSsmWrites],
+  ['watch', benchWatch],
+  ['drift', benchDrift],
+  ['backup', benchBackup],
+  ['regions', benchRegions],
+];
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !PARTS.some(([part]) => part === name));
+if (unknown.length > 0) {
+  console.error(`bench: no part named ${unknown.join(', ')}; the parts: ${PARTS.map(([part]) => part).join(', ')}`);
+  process.exit(1);
+}
 console.log(`stackpilot benchmarks on Node ${process.version}\n`);
-benchValidate();
-console.log('');
-await benchEngine();
-console.log('');
-await benchLocalAws();
-console.log('');
-await benchSchedule();
-console.log('');
-await benchServeUploads();
-console.log('');
-await benchScale();
-console.log('');
-await benchFuzz();
-console.log('');
-await benchSsmWrites();
-console.log('');
-await benchWatch();
-console.log('');
-await benchDrift();
-await benchBackup();
-console.log('');
-await benchRegions();
+for (const [name, run] of PARTS) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  await run();
+  console.log('');
+}

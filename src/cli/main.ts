@@ -11,6 +11,7 @@ import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
 import { planCommand } from './plan.ts';
 import { cancelCommand, rollbackCommand } from './recovery.ts';
+import { regionsCommand } from './regions.ts';
 import { validateCommand } from './validate.ts';
 import { VERSION } from './version.ts';
 
@@ -39,6 +40,7 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(restoreCommand(secrets).exitOverride());
   program.addCommand(graphCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
+  program.addCommand(regionsCommand(secrets).exitOverride());
   return program;
 }
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { RegionalItems, type ItemTable } from './item-files.ts';
 import { maxResults, page } from './paging.ts';
 import { publicParameter } from './ssm-public-parameters.ts';
+import { globalInfrastructureUnder } from './ssm/global-infrastructure.ts';
 import { labelVersion, unlabelVersion } from './ssm/labels.ts';
 import { isUnderPath, legacyFilters, parameterMatcher } from './ssm/parameter-filters.ts';
 import {
@@ -189,15 +190,16 @@ function getParameters(table: Record<string, StoredParameter>, scope: ParameterS
 /**
  * The parameters in a hierarchy, by name, up to 10 a page
  * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParametersByPath.html):
- * right below the path, or anywhere under it with Recursive.
+ * right below the path, or anywhere under it with Recursive; public global-infrastructure ones included.
  */
 function getParametersByPath(table: Record<string, StoredParameter>, scope: ParameterScope, input: Input) {
   const path = String(input.Path ?? '');
   if (!path.startsWith('/')) throw new ServiceError('ValidationException', `The parameter path ${path} is not valid. A path must begin with a forward slash (/).`);
   const size = maxResults(input, 10);
   const matcher = parameterMatcher('GetParametersByPath', input.ParameterFilters);
-  const found = Object.values(table)
-    .filter((parameter) => isUnderPath(parameter.name, path, input.Recursive === true))
+  const recursive = input.Recursive === true;
+  const published = globalInfrastructureUnder(path, recursive).flatMap(({ name }) => (table[name] ? [] : [publicParameterEntry(name, scope.region)!]));
+  const found = [...Object.values(table).filter((parameter) => isUnderPath(parameter.name, path, recursive)), ...published]
     .flatMap((parameter) => {
       const version = matcher(parameter);
       return version ? [{ parameter, version }] : [];

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { dictionary } from '../emulator/state-files.ts';
 import { StackpilotError } from '../errors.ts';
+import { findPackageFile } from './package-files.ts';
 import { replacementOf, updateRequiresOf, type ReplacementWhen } from './update-requires.ts';
 
 /**
@@ -62,13 +62,8 @@ interface RawIndex {
 const FACTS_FILE = join('generated', 'resource-facts.json');
 
 function findFactsFile(): string {
-  // Works from src/spec (tsx, tests) and from dist (the bundled CLI).
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 5; depth++) {
-    const candidate = join(dir, FACTS_FILE);
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
+  const found = findPackageFile(FACTS_FILE);
+  if (found) return found;
   throw new StackpilotError(
     'ResourceFactsMissing',
     `The resource facts index (${FACTS_FILE}) has not been built.`,

@@ -17,6 +17,7 @@ import { duplicateExports } from './project/duplicate-exports.ts';
 import { importsMatchExports } from './project/imports-exports.ts';
 import { nestedOutputs } from './project/nested-outputs.ts';
 import { nestedParameters } from './project/nested-parameters.ts';
+import { regionAvailability } from './project/region-availability.ts';
 import { stackCycles } from './project/stack-cycles.ts';
 import { iamWildcard } from './resources/iam-wildcard.ts';
 import { propertyValueTypes } from './resources/property-value-types.ts';
@@ -58,4 +59,5 @@ export const RULES: Rule[] = [
   duplicateExports,
   stackCycles,
   crossRegionImports,
+  regionAvailability,
 ];
