@@ -7,6 +7,7 @@ import { benchBackup } from './backup.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchFuzz } from './fuzz.bench.ts';
 import { benchLocalAws } from './local-aws.bench.ts';
+import { benchRegions } from './regions.bench.ts';
 import { benchScale } from './scale.bench.ts';
 import { benchSchedule } from './schedule.bench.ts';
 import { benchServeUploads } from './serve-uploads.bench.ts';
@@ -33,6 +34,7 @@ const PARTS: [string, () => unknown][] = [
   ['watch', benchWatch],
   ['drift', benchDrift],
   ['backup', benchBackup],
+  ['regions', benchRegions],
 ];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !PARTS.some(([part]) => part === name));

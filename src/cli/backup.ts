@@ -7,7 +7,7 @@ import { EXIT } from './exit-codes.ts';
 import { withTargetOptions, type TargetFlags } from './options.ts';
 import { redactingWriters } from './terminal.ts';
 
-const targetOptions = (flags: TargetFlags) => ({ env: flags.env, target: flags.target, region: flags.region, profile: flags.profile });
+const targetOptions = (flags: TargetFlags) => ({ env: flags.env, target: flags.target, region: flags.region, regions: flags.regions, profile: flags.profile });
 
 export function backupCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('backup'))
@@ -119,8 +119,11 @@ function entryLine(e: BackupEntry): string {
   return `${e.id}  ${e.stack}/${e.logicalId} (${e.physicalId})  ${e.count} ${e.kind === 'dynamodb-table' ? 'items' : 'objects'}  ${e.checksum}`;
 }
 
+/** The catalog as a table; a REGION column when the backups come from several regions. */
 function backupTable(entries: BackupEntry[]): string {
-  const rows = [['ID', 'TIME', 'RESOURCE', 'KIND', 'COUNT', 'CHECKSUM'], ...entries.map((e) => [e.id, e.time, `${e.stack}/${e.logicalId}`, e.kind, String(e.count), e.checksum.slice(0, 19)])];
+  const regional = new Set(entries.map((e) => e.region)).size > 1;
+  const region = (cells: string[], e?: BackupEntry) => (regional ? [...cells.slice(0, 2), e ? e.region : 'REGION', ...cells.slice(2)] : cells);
+  const rows = [region(['ID', 'TIME', 'RESOURCE', 'KIND', 'COUNT', 'CHECKSUM']), ...entries.map((e) => region([e.id, e.time, `${e.stack}/${e.logicalId}`, e.kind, String(e.count), e.checksum.slice(0, 19)], e))];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => `${r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`).join('');
 }

@@ -29,6 +29,10 @@ from the stacks' buckets first, so that CloudFormation can delete them.
 A stack that fails to delete is reported with the reason (the AWS call that failed, or its
 first failed resource) and what to do; the stacks it waits for are not started.
 
+Regions: an environment with regions: is deleted in every one of them (--region, --regions
+narrow it), each line labelled with its region; with --yes all at once, else one region after
+another, each confirmed on its own.
+
 Interrupts: Ctrl-C (or SIGTERM) starts no new delete and lets those under way finish; a second
 stops at once (the local engine carries the deletes on when it next starts).
 
@@ -48,11 +52,11 @@ delete, 3 usage or I/O problem (an AWS call that fails before any stack is delet
       const questions = terminalQuestions(interrupts.signal);
       const ends = new Map<string, string>();
       const emit = (event: DeployEvent) => {
-        if (event.code === 'stack-done') ends.set(event.stack, event.outcome === 'succeeded' ? 'deleted' : event.outcome === 'not-started' ? 'not deleted' : `failed to delete${event.status ? ` (${event.status})` : ''}`);
+        if (event.code === 'stack-done') ends.set(event.region ? `${event.stack} (${event.region})` : event.stack, event.outcome === 'succeeded' ? 'deleted' : event.outcome === 'not-started' ? 'not deleted' : `failed to delete${event.status ? ` (${event.status})` : ''}`);
         renderer.handle(event);
       };
       try {
-        const report = await deleteProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, askForName: questions && ((text) => renderer.whilePaused(async () => (await questions.text(secrets.redact(text))) ?? '')), concurrency: flags.concurrency, emptyBuckets: flags.emptyBuckets === true, signal: interrupts.signal, secrets }, emit);
+        const report = await deleteProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, yes: flags.yes === true, askForName: questions && ((text) => renderer.whilePaused(async () => (await questions.text(secrets.redact(text))) ?? '')), concurrency: flags.concurrency, emptyBuckets: flags.emptyBuckets === true, signal: interrupts.signal, secrets }, emit);
         renderer.finish();
         for (const kept of report.retained) (flags.json ? err : out)(`kept by its DeletionPolicy: ${kept}\n`);
         if (report.interrupted) {
@@ -60,7 +64,7 @@ delete, 3 usage or I/O problem (an AWS call that fails before any stack is delet
           process.exitCode = EXIT.interrupted;
           return;
         }
-        if (report.refused) err(`nothing was deleted: ${report.refused}\n`);
+        if (report.refused) err(`nothing was deleted${report.refused.startsWith('in ') ? ' ' : ': '}${report.refused}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {
         interrupts.release();

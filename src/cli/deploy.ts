@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DeployEvent } from '../deploy/events.ts';
+import type { RegionDeployReport } from '../deploy/deploy.ts';
 import type { ParameterOverride } from '../project/parameter-overrides.ts';
 import type { StackResult } from '../deploy/stack-deploy.ts';
 import type { Redactor } from '../redaction.ts';
@@ -21,6 +22,8 @@ interface DeployFlags extends TargetFlags {
   disableRollback?: boolean;
   backup: 'auto' | 'always' | 'never';
   allowReplace: string[];
+  regionConcurrency?: number;
+  keepGoing?: boolean;
   parameter: ParameterOverride[];
 }
 
@@ -36,6 +39,16 @@ function whereItStands(result: StackResult): string {
   if (result.outcome === 'failed') return `failed${result.status ? ` (${result.status})` : ''}`;
   if (result.outcome === 'awaiting-confirmation') return `awaiting confirmation${result.status ? ` (${result.status})` : ''}`;
   return result.status ?? result.outcome;
+}
+
+/** With several regions: per region, what deployed, what failed and what did not start. */
+function regionSummary(regions: Map<string, RegionDeployReport>): string {
+  const lines = [...regions].map(([region, report]) => {
+    const results = [...report.stacks.values()].map((r) => ('outcome' in r ? r.outcome : r.status));
+    const count = (outcomes: string[]) => results.filter((o) => outcomes.includes(o)).length;
+    return `  ${region}: ${report.ok ? 'ok' : 'failed'}, ${count(['succeeded', 'no-changes'])} deployed, ${count(['failed', 'awaiting-confirmation'])} failed, ${count(['not-started'])} not started\n`;
+  });
+  return `regions:\n${lines.join('')}`;
 }
 
 export function deployCommand(secrets: Redactor): Command {
@@ -85,6 +98,13 @@ left by an earlier failure or interrupt is taken care of first (see the README).
 --disable-rollback keeps a stack whose change fails as it failed (CREATE_FAILED, UPDATE_FAILED),
 failed resource included, for inspection: then fix and deploy again, or \`stackpilot rollback\`.
 
+Regions: an environment with regions: in stackpilot.yaml deploys to every one of them, each an
+independent copy (its own artifacts bucket, uploads and change sets), all at once (up to
+--region-concurrency), or one after the other with regionOrder: sequential. Every line starts
+with its region. --region narrows to one region, --regions a,b to several. A failure in one
+region stops new stacks in every region (running ones finish), unless --keep-going. The outputs
+file then holds {"environment": ..., "regions": {"<region>": {"<stack>": {...}}}}.
+
 Interrupts: Ctrl-C (or SIGTERM) starts nothing new and lets the stacks being deployed finish,
 then says where each stack stands and the command that carries on. A second Ctrl-C stops at
 once: the local engine finishes (or rolls back) what was running the next time a command opens
@@ -93,7 +113,7 @@ the project; on AWS, CloudFormation carries on by itself.
 Exit codes: 0 deployed (or nothing to change), 1 a stack failed (its backup failed, or its
 protection denied a change) or is awaiting confirmation, 2 validation errors (nothing was
 touched), 3 usage or I/O problem (an AWS call that fails before any stack included: nothing was
-deployed), 130 interrupted.`,
+deployed), 130 interrupted. With several regions, 1 when any region failed.`,
     )
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
@@ -103,6 +123,8 @@ deployed), 130 interrupted.`,
     .addOption(new Option('--backup <mode>', 'back up tables and buckets before a change deletes their data: auto (those at risk), always (all, in each stack that changes), never').choices(['auto', 'always', 'never']).default('auto'))
     .option('--allow-replace <logical-id>', 'let a protected resource (protect: true) be replaced or removed in this deploy; repeatable; Child.Logical when nested', collectLogicalId, [])
     .option('--disable-rollback', 'keep a stack whose change fails as it failed, for inspection (see stackpilot rollback)')
+    .option('--region-concurrency <n>', 'how many regions may deploy at once (default: all)', positiveInteger)
+    .option('--keep-going', 'a failure in one region does not stop new stacks in the others')
     .action(async (path: string, flags: DeployFlags) => {
       const { deployProject } = await import('../deploy/deploy.ts');
       // Opened first: a log that cannot be written stops the deploy before anything is shown or touched.
@@ -120,7 +142,7 @@ deployed), 130 interrupted.`,
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, parameters: flags.parameter, outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, regionConcurrency: flags.regionConcurrency, keepGoing: flags.keepGoing === true, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, parameters: flags.parameter, outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
           emit,
         );
         renderer.finish();
@@ -135,7 +157,9 @@ deployed), 130 interrupted.`,
           return;
         }
         // Standard output holds only JSON lines with --json.
-        if (report.outputsFile) (flags.json ? err : out)(`outputs written to ${report.outputsFile}\n`);
+        const say = flags.json ? err : out;
+        if (report.regions.size > 1) say(regionSummary(report.regions));
+        if (report.outputsFile) say(`outputs written to ${report.outputsFile}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {
         interrupts.release();

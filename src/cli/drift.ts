@@ -36,9 +36,10 @@ deployed, 3 usage or I/O problem (an AWS call that fails before any detection in
       const colors = colorsFor(process.stdout);
       const mark = (good: boolean) => (good ? colors.green('✔') : colors.red('✖'));
       for (const project of drift) {
-        if (!project.deployed) out(`${mark(false)} ${project.stackName}  not deployed\n`);
+        const label = project.region ? `${colors.cyan(project.region)}  ` : '';
+        if (!project.deployed) out(`${label}${mark(false)} ${project.stackName}  not deployed\n`);
         for (const stack of project.stacks) {
-          const indent = '  '.repeat(stack.nestedPath.length);
+          const indent = `${label}${'  '.repeat(stack.nestedPath.length)}`;
           const name = stack.nestedPath.length > 0 ? `${stack.stackName} ${colors.dim(`(${[project.id, ...stack.nestedPath].join('/')})`)}` : stack.stackName;
           out(`${indent}${mark(stack.status === 'IN_SYNC')} ${name}  ${stack.status === 'FAILED' ? colors.red('detection failed') : stack.status}\n`);
           if (stack.reason) out(`${indent}    ${stack.reason}\n`);

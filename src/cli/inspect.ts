@@ -4,41 +4,44 @@ import { EXIT } from './exit-codes.ts';
 import { withTargetOptions, type TargetFlags } from './options.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
 
-/** The project's stacks as they stand, and their secrets learned before anything about them is written. */
+/**
+ * The project's stacks as they stand in each region the command covers, and their secrets
+ * learned before anything about them is written. `label` starts a line with its region when
+ * there are several.
+ */
 async function open(path: string, flags: TargetFlags, secrets: Redactor) {
-  const { loadDeployContext } = await import('../deploy/context.ts');
-  const { openTarget } = await import('../deploy/target.ts');
+  const { inEveryRegion } = await import('../regions/fanout.ts');
   const { outputsByStack, projectState } = await import('../deploy/inspect.ts');
   const { projectSecrets } = await import('../deploy/secrets.ts');
-  const context = loadDeployContext(path, flags);
-  const target = await openTarget({ target: flags.target, region: context.region, profile: flags.profile, projectRoot: context.project.root });
-  try {
+  const { labelled, results } = await inEveryRegion(path, flags, () => {}, async ({ context, target }) => {
     const states = await projectState(target.cloudformation, context);
     const outputs = outputsByStack(states);
     secrets.learn(await projectSecrets(context, target, outputs));
     return { context, states, outputs };
-  } finally {
-    await target.close();
-  }
+  });
+  const regions = [...results].map(([region, found]) => ({ region, label: labelled ? `${region}  ` : '', ...found }));
+  return { labelled, regions, states: regions.flatMap((r) => r.states) };
 }
 
 export function statusCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('status'))
     .summary('show each stack of the project as it stands, nested stacks included')
-    .description('Shows each stack of the project in the target (the local engine by default): its status, when it last changed, its nested stacks, and resources whose data is gone (drift DELETED; the local engine looks for its data every time it starts).\n\nExit codes: 0 all stacks exist and are healthy, 1 a stack is missing or failed, or data it owns is gone, 3 usage or I/O problem (an AWS call that fails included).')
+    .description('Shows each stack of the project in the target (the local engine by default): its status, when it last changed, its nested stacks, and resources whose data is gone (drift DELETED; the local engine looks for its data every time it starts). An environment with regions: is shown in every region (--region, --regions narrow it), each line starting with its region.\n\nExit codes: 0 all stacks exist and are healthy, 1 a stack is missing or failed, or data it owns is gone, 3 usage or I/O problem (an AWS call that fails included).')
     .action(async (path: string, flags: TargetFlags) => {
-      const { states } = await open(path, flags, secrets);
+      const { regions, states } = await open(path, flags, secrets);
       const { out, err } = redactingWriters(secrets);
       const colors = colorsFor(process.stdout);
       let healthy = true;
-      for (const s of states) {
-        const status = s.stack?.StackStatus ?? 'NOT_DEPLOYED';
-        const good = /_COMPLETE$/.test(status) && !/ROLLBACK|DELETE/.test(status) && s.gone.length === 0;
-        healthy &&= good;
-        const when = s.stack ? (s.stack.LastUpdatedTime ?? s.stack.CreationTime)?.toISOString() : '';
-        out(`${good ? colors.green('✔') : colors.red('✖')} ${s.stackName.padEnd(44)} ${status.padEnd(28)} ${when ?? ''}\n`);
-        for (const n of s.nested) out(`    ${n.stackName.padEnd(42)} ${n.status}\n`);
-        for (const g of s.gone) out(`    ${colors.red('✖')} data gone: ${g.stackName}/${g.logicalId} (${g.type} ${g.physicalId})\n`);
+      for (const { label, states: inRegion } of regions) {
+        for (const s of inRegion) {
+          const status = s.stack?.StackStatus ?? 'NOT_DEPLOYED';
+          const good = /_COMPLETE$/.test(status) && !/ROLLBACK|DELETE/.test(status) && s.gone.length === 0;
+          healthy &&= good;
+          const when = s.stack ? (s.stack.LastUpdatedTime ?? s.stack.CreationTime)?.toISOString() : '';
+          out(`${label}${good ? colors.green('✔') : colors.red('✖')} ${s.stackName.padEnd(44)} ${status.padEnd(28)} ${when ?? ''}\n`);
+          for (const n of s.nested) out(`${label}    ${n.stackName.padEnd(42)} ${n.status}\n`);
+          for (const g of s.gone) out(`${label}    ${colors.red('✖')} data gone: ${g.stackName}/${g.logicalId} (${g.type} ${g.physicalId})\n`);
+        }
       }
       if (states.some((s) => s.gone.length > 0)) {
         err(
@@ -54,18 +57,20 @@ export function statusCommand(secrets: Redactor): Command {
 export function outputsCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('outputs'))
     .summary('print the outputs of the project\'s stacks')
-    .description('Prints the outputs of each deployed stack of the project, as a table or as JSON (`{"stack": {"Output": "value"}}`, the shape deploy writes to outputs.json).\n\nExit codes: 0 printed, 1 a stack is not deployed, 3 usage or I/O problem (an AWS call that fails included).')
+    .description('Prints the outputs of each deployed stack of the project, as a table or as JSON (`{"environment": ..., "region": ..., "stack": {"Output": "value"}}`, the shape deploy writes to outputs.json). An environment with regions: covers every region (--region R picks one): the JSON is then `{"environment": ..., "regions": {"<region>": {"stack": {...}}}}` and each table row starts with its region.\n\nExit codes: 0 printed, 1 a stack is not deployed, 3 usage or I/O problem (an AWS call that fails included).')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (path: string, flags: TargetFlags & { format: 'table' | 'json' }) => {
-      const { states, outputs } = await open(path, flags, secrets);
+      const { labelled, regions, states } = await open(path, flags, secrets);
       const { out, err } = redactingWriters(secrets);
-      const deployed = states.filter((s) => s.stack);
-      if (flags.format === 'json') out(`${JSON.stringify(Object.fromEntries(deployed.map((s) => [s.id, outputs(s.id)])), null, 2)}\n`);
-      else {
-        const rows = deployed.flatMap((s) => Object.entries(outputs(s.id)!).map(([key, value]) => [s.stackName, key, value]));
+      const byStack = ({ states: inRegion, outputs }: (typeof regions)[number]) => Object.fromEntries(inRegion.filter((s) => s.stack).map((s) => [s.id, outputs(s.id) ?? {}]));
+      if (flags.format === 'json') {
+        const { outputsDocument } = await import('../deploy/inspect.ts');
+        out(`${JSON.stringify(outputsDocument(regions[0].context.environment.env, regions.map((r) => [r.region, byStack(r)]), labelled), null, 2)}\n`);
+      } else {
+        const rows = regions.flatMap(({ label, states: inRegion, outputs }) => inRegion.filter((s) => s.stack).flatMap((s) => Object.entries(outputs(s.id)!).map(([key, value]) => [`${label}${s.stackName}`, key, value])));
         const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length), 5));
         for (const r of rows) out(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}\n`);
-        for (const s of states.filter((state) => !state.stack)) err(`${s.stackName} is not deployed\n`);
+        for (const { label, states: inRegion } of regions) for (const s of inRegion.filter((state) => !state.stack)) err(`${label}${s.stackName} is not deployed\n`);
       }
       process.exitCode = states.every((s) => s.stack) ? EXIT.ok : EXIT.failed;
     });

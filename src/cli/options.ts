@@ -8,6 +8,7 @@ export interface TargetFlags {
   target: 'local' | 'aws';
   profile?: string;
   region?: string;
+  regions?: string[];
 }
 
 export function withTargetOptions(command: Command): Command {
@@ -16,7 +17,15 @@ export function withTargetOptions(command: Command): Command {
     .option('-e, --env <name>', 'environment of the manifest (required when it has several)')
     .addOption(new Option('-t, --target <target>', 'the embedded local engine, or AWS').choices(['local', 'aws']).default('local'))
     .option('--profile <name>', 'AWS profile (aws target; else the standard credential chain)')
-    .option('-r, --region <region>', 'region (default: the environment\'s, then the manifest\'s, then us-east-1)');
+    .option('-r, --region <region>', 'one region (default: every region of the environment\'s regions:, else its region, then the manifest\'s, then us-east-1)')
+    .option('--regions <a,b>', 'several of the environment\'s regions, comma-separated', regionList);
+}
+
+/** --regions a,b: region names, each checked against the environment's regions when it is loaded. */
+export function regionList(value: string): string[] {
+  const regions = value.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  if (regions.length === 0 || regions.some((r) => !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/.test(r))) throw new InvalidArgumentError('AWS region names separated by commas, such as us-east-1,us-west-2');
+  return regions;
 }
 
 export function positiveInteger(value: string): number {

@@ -29,6 +29,8 @@ The change sets are deleted again and nothing is executed; a stack that would be
 leaves no trace. A stack whose parameters come from another stack's outputs is previewed once
 that stack is deployed. A stack whose change set fails, or for which AWS refuses a call, is
 reported with the reason and what to do; the other stacks are still previewed.
+An environment with regions: is planned in every region (--region, --regions narrow it), each
+stack's preview headed by its region.
 
 Parameters: each stack's values and where each came from (file:line:col, the region whose
 override it is, template default, command line); NoEcho values as ****. Later sources win:
@@ -74,9 +76,9 @@ included), 130 interrupted.`,
         out();
         const what = { create: 'create', update: 'update', 'no-changes': 'no changes', unknown: 'not previewed', failed: colors.red('could not be previewed') }[stack.action];
         const note = stack.note && (stack.action === 'failed' ? `: ${colors.red(stack.note)}` : colors.dim(`: ${stack.note}`));
-        out(`${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
+        out(`${stack.region ? `${colors.cyan(stack.region)}  ` : ''}${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
         if (stack.hint) out(`  ${stack.hint}`);
-        for (const line of parameterLines(stack.parameters ?? [], colors, report.regions.length > 1 ? report.region : undefined)) out(line);
+        for (const line of parameterLines(stack.parameters ?? [], colors, stack.region ?? (report.regions.length > 1 ? report.region : undefined))) out(line);
         if (stack.changes.length > 0) for (const line of previewTable(stack.changes, colors)) out(line);
         for (const notice of stack.notices ?? []) out(`  ${colors.yellow('⚠')} ${notice}`);
       }

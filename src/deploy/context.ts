@@ -20,6 +20,8 @@ export interface StackTargetOptions {
   env?: string;
   target: 'local' | 'aws';
   region?: string;
+  /** --regions: several of the environment's regions (see src/regions/fanout.ts). */
+  regions?: string[];
   profile?: string;
   /** Local target only: injected faults and simulated resource durations. */
   engine?: TargetOptions['engine'];
@@ -56,4 +58,13 @@ export function loadDeployContext(path: string, options: { env?: string; region?
 
 export function errorsOf(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.severity === 'error');
+}
+
+/** The same finding from several regions' views of one template is one finding. */
+export function uniqueDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.rule}:${d.message}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
 }

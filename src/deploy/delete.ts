@@ -1,10 +1,11 @@
 import { DeleteStackCommand, GetTemplateCommand, ListStackResourcesCommand, paginateListExports, paginateListImports, type CloudFormationClient, type Export, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { projectStackGraph } from '../graph/stack-graph.ts';
+import { openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
 import { describeTemplate } from '../template/model.ts';
 import { parseTemplate } from '../template/parse.ts';
 import { awsErrorInWords, awsStep, failureInWords } from './aws-errors.ts';
-import { loadDeployContext, type StackTargetOptions } from './context.ts';
+import type { StackTargetOptions } from './context.ts';
 import { isTerminalStatus, type EventSink } from './events.ts';
 import { outputsByStack, projectState } from './inspect.ts';
 import { reportInterrupt, runningSet } from './interrupt.ts';
@@ -12,7 +13,6 @@ import { waitUntilIdle } from './recover-stack.ts';
 import { reverseGraph, runReadyQueue, throwUnreported } from './scheduler.ts';
 import { projectSecrets } from './secrets.ts';
 import { stackDone, type StackEnd } from './stack-deploy.ts';
-import { openTarget } from './target.ts';
 import { newestEventId, watchStack } from './watch.ts';
 
 export interface DeleteOptions extends StackTargetOptions {
@@ -101,98 +101,114 @@ async function importsFromOutside(cfn: CloudFormationClient, leaving: Set<string
  * kept by their DeletionPolicy are listed.
  */
 export async function deleteProject(path: string, options: DeleteOptions, emit: EventSink): Promise<DeleteReport> {
-  const context = loadDeployContext(path, options);
-  const target = await openTarget({ target: options.target, region: context.region, profile: options.profile, projectRoot: context.project.root, engine: options.engine });
+  const regions = await openRegions(regionContexts(path, options), options, emit);
   try {
-    const cfn = target.cloudformation;
-    let existing = (await projectState(cfn, context)).filter((s) => s.stack);
-    options.secrets?.learn(await projectSecrets(context, target, outputsByStack(existing)));
-    // A stack busy in another operation (or one the local engine is finishing after a crash) is waited for.
-    if (existing.some((s) => !isTerminalStatus(s.stack!.StackStatus!))) {
-      for (const s of existing) await waitUntilIdle(target, s.stackName, emit);
-      existing = (await projectState(cfn, context)).filter((s) => s.stack);
-    }
-    if (existing.length === 0) return { ok: true, retained: [] };
-    const resources = new Map<string, LiveResource[]>();
-    const importedOutside = await awsStep('read what the stacks hold and who imports their exports (nothing was deleted)', async () => {
-      for (const s of existing) resources.set(s.id, await resourcesBelow(cfn, s.stackName));
-      // Nested stacks a failed create never got to make have no physical id.
-      const nestedIds = (id: string) => resources.get(id)!.flatMap((r) => (r.ResourceType === 'AWS::CloudFormation::Stack' && r.PhysicalResourceId ? [r.PhysicalResourceId] : []));
-      const leaving = new Set(existing.flatMap((s) => [s.stack!.StackId!, ...nestedIds(s.id)]));
-      const leavingNames = new Set([...existing.map((s) => s.stackName), ...existing.flatMap((s) => nestedIds(s.id).map((arn) => arn.split('/')[1]))]);
-      return importsFromOutside(cfn, leaving, leavingNames);
-    });
-    // An export another stack still imports would fail the delete halfway: it stops it first.
-    if (importedOutside) return { ok: false, refused: importedOutside, retained: [] };
+    // Several regions at once when confirmed beforehand; else one after another, a question at a time.
+    const reports: [string, DeleteReport][] = [];
+    const deleteIn = async (run: RegionRun) => void reports.push([run.region, await deleteRegion(run, options, regions.labelled)]);
+    if (options.yes) await Promise.all(regions.runs.map(deleteIn));
+    else for (const run of regions.runs) await deleteIn(run);
+    if (!regions.labelled) return reports[0][1];
+    const refused = reports.flatMap(([region, r]) => (r.refused ? [`in ${region}: ${r.refused}`] : []));
+    return {
+      ok: reports.every(([, r]) => r.ok),
+      retained: reports.flatMap(([region, r]) => r.retained.map((kept) => `${region}  ${kept}`)),
+      ...(refused.length > 0 ? { refused: refused.join('; ') } : {}),
+      ...(reports.some(([, r]) => r.interrupted) ? { interrupted: true } : {}),
+    };
+  } finally {
+    await regions.close();
+  }
+}
 
-    /** What the DeletionPolicy keeps of the given project stacks. */
-    const retainedBy = (ids: string[]) =>
-      ids
-        .flatMap((id) => resources.get(id)!)
-        .filter((r) => KEPT.has(String(r.policy)) || r.policy === 'Snapshot')
-        .map((r) => `${r.stackName}/${r.LogicalResourceId} (${r.ResourceType}) ${r.PhysicalResourceId}${r.policy === 'Snapshot' ? ' [snapshot]' : ''}`);
-    const retained = retainedBy(existing.map((s) => s.id));
-    if (!options.yes) {
-      const question = `Delete ${existing.length} stack(s) of ${context.project.name} (${existing.map((s) => s.stackName).join(', ')})${retained.length > 0 ? `, keeping ${retained.length} retained resource(s)` : ''}? Type the project name to confirm:`;
-      const answer = options.askForName ? await options.askForName(question) : undefined;
-      if (options.signal?.aborted) return { ok: false, refused: 'interrupted before anything was deleted', retained: [], interrupted: true };
-      if (answer === undefined) return { ok: false, refused: 'confirmation needed: run again on a terminal, or with --yes', retained: [] };
-      if (answer.trim() !== context.project.name) return { ok: false, refused: `not confirmed (expected "${context.project.name}")`, retained: [] };
-    }
-    if (options.emptyBuckets) {
-      for (const r of [...resources.values()].flat()) {
-        if (r.ResourceType === 'AWS::S3::Bucket' && !KEPT.has(String(r.policy)) && r.PhysicalResourceId) {
-          try {
-            const removed = await emptyBucket(target.s3, r.PhysicalResourceId);
-            if (removed > 0) emit({ code: 'warning', message: `emptied s3://${r.PhysicalResourceId}: ${removed} object version(s) removed` });
-          } catch (error) {
-            // A bucket already gone needs no emptying; any other failure is worth a word: its stack's delete will fail on it.
-            const failure = awsErrorInWords(error);
-            if (!failure) throw error;
-            if ((error as { name?: string }).name !== 'NoSuchBucket') emit({ code: 'warning', message: `could not empty s3://${r.PhysicalResourceId}: ${failure.message}` });
-          }
+/** One region's stacks of the project, deleted as deleteProject says. */
+async function deleteRegion({ context, target, emit, region }: RegionRun, options: DeleteOptions, labelled: boolean): Promise<DeleteReport> {
+  const cfn = target.cloudformation;
+  let existing = (await projectState(cfn, context)).filter((s) => s.stack);
+  options.secrets?.learn(await projectSecrets(context, target, outputsByStack(existing)));
+  // A stack busy in another operation (or one the local engine is finishing after a crash) is waited for.
+  if (existing.some((s) => !isTerminalStatus(s.stack!.StackStatus!))) {
+    for (const s of existing) await waitUntilIdle(target, s.stackName, emit);
+    existing = (await projectState(cfn, context)).filter((s) => s.stack);
+  }
+  if (existing.length === 0) return { ok: true, retained: [] };
+  const resources = new Map<string, LiveResource[]>();
+  const importedOutside = await awsStep('read what the stacks hold and who imports their exports (nothing was deleted)', async () => {
+    for (const s of existing) resources.set(s.id, await resourcesBelow(cfn, s.stackName));
+    // Nested stacks a failed create never got to make have no physical id.
+    const nestedIds = (id: string) => resources.get(id)!.flatMap((r) => (r.ResourceType === 'AWS::CloudFormation::Stack' && r.PhysicalResourceId ? [r.PhysicalResourceId] : []));
+    const leaving = new Set(existing.flatMap((s) => [s.stack!.StackId!, ...nestedIds(s.id)]));
+    const leavingNames = new Set([...existing.map((s) => s.stackName), ...existing.flatMap((s) => nestedIds(s.id).map((arn) => arn.split('/')[1]))]);
+    return importsFromOutside(cfn, leaving, leavingNames);
+  });
+  // An export another stack still imports would fail the delete halfway: it stops it first.
+  if (importedOutside) return { ok: false, refused: importedOutside, retained: [] };
+
+  /** What the DeletionPolicy keeps of the given project stacks. */
+  const retainedBy = (ids: string[]) =>
+    ids
+      .flatMap((id) => resources.get(id)!)
+      .filter((r) => KEPT.has(String(r.policy)) || r.policy === 'Snapshot')
+      .map((r) => `${r.stackName}/${r.LogicalResourceId} (${r.ResourceType}) ${r.PhysicalResourceId}${r.policy === 'Snapshot' ? ' [snapshot]' : ''}`);
+  const retained = retainedBy(existing.map((s) => s.id));
+  if (!options.yes) {
+    const question = `Delete ${existing.length} stack(s) of ${context.project.name}${labelled ? ` in ${region}` : ''} (${existing.map((s) => s.stackName).join(', ')})${retained.length > 0 ? `, keeping ${retained.length} retained resource(s)` : ''}? Type the project name to confirm:`;
+    const answer = options.askForName ? await options.askForName(question) : undefined;
+    if (options.signal?.aborted) return { ok: false, refused: 'interrupted before anything was deleted', retained: [], interrupted: true };
+    if (answer === undefined) return { ok: false, refused: 'confirmation needed: run again on a terminal, or with --yes', retained: [] };
+    if (answer.trim() !== context.project.name) return { ok: false, refused: `not confirmed (expected "${context.project.name}")`, retained: [] };
+  }
+  if (options.emptyBuckets) {
+    for (const r of [...resources.values()].flat()) {
+      if (r.ResourceType === 'AWS::S3::Bucket' && !KEPT.has(String(r.policy)) && r.PhysicalResourceId) {
+        try {
+          const removed = await emptyBucket(target.s3, r.PhysicalResourceId);
+          if (removed > 0) emit({ code: 'warning', message: `emptied s3://${r.PhysicalResourceId}: ${removed} object version(s) removed` });
+        } catch (error) {
+          // A bucket already gone needs no emptying; any other failure is worth a word: its stack's delete will fail on it.
+          const failure = awsErrorInWords(error);
+          if (!failure) throw error;
+          if ((error as { name?: string }).name !== 'NoSuchBucket') emit({ code: 'warning', message: `could not empty s3://${r.PhysicalResourceId}: ${failure.message}` });
         }
       }
     }
-
-    if (options.signal?.aborted) return { ok: false, refused: 'interrupted before anything was deleted', retained: [], interrupted: true };
-    emit({ code: 'phase', phase: 'delete', message: `deleting ${existing.length} stack(s) in reverse dependency order` });
-    const graph = projectStackGraph(context.project, context.environment);
-    const present = new Set(existing.map((s) => s.id));
-    const order = new Map([...reverseGraph(graph.dependencies)].filter(([id]) => present.has(id)));
-    const deleteOne = async (id: string): Promise<boolean> => {
-      const state = existing.find((s) => s.id === id)!;
-      const started = Date.now();
-      const stackContext = { stack: id, stackName: state.stackName };
-      emit({ code: 'stack-start', ...stackContext, operation: 'delete', resources: resources.get(id)!.filter((r) => r.stackName === state.stackName).length });
-      let result: StackEnd;
-      try {
-        const since = new Date();
-        const after = await newestEventId(cfn, state.stack!.StackId!);
-        await cfn.send(new DeleteStackCommand({ StackName: state.stack!.StackId }));
-        const watched = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, polling: target.polling, after }, emit);
-        result =
-          watched.status === 'DELETE_COMPLETE'
-            ? { outcome: 'succeeded', status: watched.status }
-            : { outcome: 'failed', status: watched.status, reason: watched.statusReason, firstFailure: watched.firstFailure, hint: deleteFailureHint(watched.status) };
-      } catch (error) {
-        const failure = failureInWords(error);
-        if (!failure) throw error;
-        result = { outcome: 'failed', reason: failure.message, hint: failure.hint };
-      }
-      emit(stackDone(stackContext, result, (Date.now() - started) / 1000));
-      return result.outcome === 'succeeded';
-    };
-    const running = runningSet();
-    reportInterrupt(options.signal, running.names, emit);
-    const outcomes = await runReadyQueue(order, (id) => running.track(context.stackName(id), () => deleteOne(id)), { concurrency: options.concurrency, signal: options.signal });
-    throwUnreported(outcomes);
-    for (const [id, outcome] of outcomes) {
-      if (outcome.status === 'not-started') emit(stackDone({ stack: id, stackName: context.stackName(id) }, { outcome: 'not-started' }, 0));
-    }
-    const deleted = [...outcomes].filter(([, o]) => o.status === 'succeeded').map(([id]) => id);
-    return { ok: deleted.length === outcomes.size, retained: retainedBy(deleted), ...(options.signal?.aborted ? { interrupted: true } : {}) };
-  } finally {
-    await target.close();
   }
+
+  if (options.signal?.aborted) return { ok: false, refused: 'interrupted before anything was deleted', retained: [], interrupted: true };
+  emit({ code: 'phase', phase: 'delete', message: `deleting ${existing.length} stack(s) in reverse dependency order` });
+  const graph = projectStackGraph(context.project, context.environment);
+  const present = new Set(existing.map((s) => s.id));
+  const order = new Map([...reverseGraph(graph.dependencies)].filter(([id]) => present.has(id)));
+  const deleteOne = async (id: string): Promise<boolean> => {
+    const state = existing.find((s) => s.id === id)!;
+    const started = Date.now();
+    const stackContext = { stack: id, stackName: state.stackName };
+    emit({ code: 'stack-start', ...stackContext, operation: 'delete', resources: resources.get(id)!.filter((r) => r.stackName === state.stackName).length });
+    let result: StackEnd;
+    try {
+      const since = new Date();
+      const after = await newestEventId(cfn, state.stack!.StackId!);
+      await cfn.send(new DeleteStackCommand({ StackName: state.stack!.StackId }));
+      const watched = await watchStack(cfn, state.stack!.StackId!, { ...stackContext, since, polling: target.polling, after }, emit);
+      result =
+        watched.status === 'DELETE_COMPLETE'
+          ? { outcome: 'succeeded', status: watched.status }
+          : { outcome: 'failed', status: watched.status, reason: watched.statusReason, firstFailure: watched.firstFailure, hint: deleteFailureHint(watched.status) };
+    } catch (error) {
+      const failure = failureInWords(error);
+      if (!failure) throw error;
+      result = { outcome: 'failed', reason: failure.message, hint: failure.hint };
+    }
+    emit(stackDone(stackContext, result, (Date.now() - started) / 1000));
+    return result.outcome === 'succeeded';
+  };
+  const running = runningSet();
+  reportInterrupt(options.signal, running.names, emit);
+  const outcomes = await runReadyQueue(order, (id) => running.track(context.stackName(id), () => deleteOne(id)), { concurrency: options.concurrency, signal: options.signal });
+  throwUnreported(outcomes);
+  for (const [id, outcome] of outcomes) {
+    if (outcome.status === 'not-started') emit(stackDone({ stack: id, stackName: context.stackName(id) }, { outcome: 'not-started' }, 0));
+  }
+  const deleted = [...outcomes].filter(([, o]) => o.status === 'succeeded').map(([id]) => id);
+  return { ok: deleted.length === outcomes.size, retained: retainedBy(deleted), ...(options.signal?.aborted ? { interrupted: true } : {}) };
 }

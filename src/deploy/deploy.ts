@@ -3,7 +3,13 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
-import { errorsOf, loadDeployContext, type DeployContext, type StackTargetOptions } from './context.ts';
+import { forEachConcurrently } from '../backup/concurrency.ts';
+import { orderByReferences, RegionOutputs, regionReferences, type RegionReference } from '../regions/cross-region.ts';
+import { declaredRegions, openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
+import { errorsOf, loadDeployContext, uniqueDiagnostics, type DeployContext, type StackTargetOptions } from './context.ts';
+import { isSuccessStatus, type EventSink } from './events.ts';
+import { describeStack, outputsDocument, outputsOf } from './inspect.ts';
+import type { Target } from './target.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
 import { checkWritable } from '../project/files.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
@@ -12,14 +18,12 @@ import { isNestedStackType } from '../spec/resource-facts.ts';
 import { validateProject } from '../validate/validate.ts';
 import { awsStep } from './aws-errors.ts';
 import type { BackupMode } from './backups.ts';
-import type { EventSink } from './events.ts';
 import { runHealthChecks } from './health.ts';
 import { reportInterrupt, runningSet } from './interrupt.ts';
 import { artifactsBucketName, packageProject, type PackagePlan } from './package.ts';
 import { runReadyQueue, throwUnreported, type NodeOutcome } from './scheduler.ts';
 import { assignedValue, stackSecrets, type UpstreamOutputs } from './secrets.ts';
 import { deployStack, stackDone, type Confirmation, type DataSafety, type StackDeployment, type StackResult } from './stack-deploy.ts';
-import { openTarget } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
 export interface DeployOptions extends StackTargetOptions {
@@ -35,13 +39,20 @@ export interface DeployOptions extends StackTargetOptions {
   allowReplace?: string[];
   /** Keep a failed stack as it failed (no rollback), for inspection; `stackpilot rollback` rolls it back later. */
   disableRollback?: boolean;
+  /** How many regions may deploy at once; default all. */
+  regionConcurrency?: number;
+  /** A failure in one region does not stop the others from starting new stacks. */
+  keepGoing?: boolean;
 }
 
 export interface DeployReport {
   ok: boolean;
   /** Validation errors that stopped the deploy before anything was touched. */
   diagnostics: Diagnostic[];
+  /** By stack id; with several regions by `id (region)`. */
   stacks: Map<string, StackResult | NodeOutcome>;
+  /** Each region's report, in the environment's order. */
+  regions: Map<string, RegionDeployReport>;
   outputsFile?: string;
   /** Stopped by an interrupt: stacks that were running finished, the rest did not start. */
   interrupted?: boolean;
@@ -80,7 +91,7 @@ function modelsByPath(project: Project, root: ProjectTemplate) {
   };
 }
 
-function writeOutputs(file: string, outputs: Record<string, Record<string, string>>): void {
+function writeOutputs(file: string, outputs: unknown): void {
   try {
     writeFileSync(`${file}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
     renameSync(`${file}.tmp`, file);
@@ -101,7 +112,10 @@ export function stackDeployment(context: DeployContext, plan: PackagePlan, tags:
   const packaged = plan.stacks.find((s) => s.stackId === id)!;
   const parameters: Parameter[] = [...(environment.stacks.get(id)?.values.values() ?? [])].map((a) => {
     const value = assignedValue(a, upstreamOutputs);
-    if (a.fromOutput && value === undefined) throw new StackpilotError('MissingOutput', `stack ${a.fromOutput.stack} has no output ${a.fromOutput.output} for ${id}'s ${a.key} (deploy ${a.fromOutput.stack} first)`);
+    if (a.fromOutput && value === undefined) {
+      const where = a.fromOutput.region === undefined ? '' : ` in ${a.fromOutput.region}`;
+      throw new StackpilotError('MissingOutput', `stack ${a.fromOutput.stack}${where} has no output ${a.fromOutput.output} for ${id}'s ${a.key} (deploy ${a.fromOutput.stack}${where} first)`);
+    }
     return value === undefined ? { ParameterKey: a.key, UsePreviousValue: true } : { ParameterKey: a.key, ParameterValue: value };
   });
   return {
@@ -121,98 +135,203 @@ export function projectTags(context: DeployContext): Tag[] {
   return Object.entries({ ...context.project.manifest?.tags, 'stackpilot:project': context.project.name, ...(context.environment.env ? { 'stackpilot:environment': context.environment.env } : {}) }).map(([Key, Value]) => ({ Key, Value }));
 }
 
+/** How one region's deploy ended. */
+export interface RegionDeployReport {
+  ok: boolean;
+  stacks: Map<string, StackResult | NodeOutcome>;
+  /** Its stacks' outputs, when every stack deployed. */
+  outputs?: Record<string, Record<string, string>>;
+  interrupted?: boolean;
+}
+
 /**
- * Validates, packages and deploys a project's stacks: each through a change set, in parallel as
- * far as their dependencies allow, upstream outputs passed to downstream parameters; then writes
- * the outputs and runs the manifest's health checks. Nothing is touched when validation fails.
+ * Validates, packages and deploys a project's stacks, in every region the environment covers
+ * (see src/regions/fanout.ts): each stack through a change set, in parallel as far as their
+ * dependencies allow, upstream outputs passed to downstream parameters; then writes the outputs
+ * and runs the manifest's health checks. Nothing is touched when validation fails.
  */
 export async function deployProject(path: string, options: DeployOptions, emit: EventSink): Promise<DeployReport> {
   emit({ code: 'phase', phase: 'validate', message: `validating ${path}` });
-  const context = loadDeployContext(path, options);
-  const { project, environment, region, stackName } = context;
+  const contexts = regionContexts(path, options);
+  const { project, environment } = contexts[0];
   const outputsFile = resolve(options.outputsFile ?? join(project.root, 'outputs.json'));
   // The outputs file is written here: it is masked even when no caller asked for the secrets.
   const secrets = options.secrets ?? new Redactor();
   checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
-  const diagnostics = errorsOf(validateProject(project));
-  if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map() };
+  const diagnostics = uniqueDiagnostics(contexts.flatMap((c) => errorsOf(validateProject(c.project))));
+  if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map(), regions: new Map() };
 
-  const target = await openTarget({ target: options.target, region, profile: options.profile, projectRoot: project.root, engine: options.engine });
+  const sequential = environment.env !== undefined && project.manifest?.environments[environment.env]?.regionOrder === 'sequential';
+  const references = regionReferences(contexts);
+  const running = contexts.map((c) => c.region);
+  const { order, outside } = orderByReferences(running, declaredRegions(contexts[0]) ?? running, references, { sequential });
+  const regions = await openRegions(contexts, options, emit, outside);
   try {
-    const plan = packageProject(project, artifactsBucketName(project.name, target.accountId, region), region);
-    if (plan.artifacts.length > 0) {
-      emit({ code: 'phase', phase: 'package', message: `uploading templates to s3://${plan.bucket}` });
-      const uploaded = await awsStep(`upload the nested templates to s3://${plan.bucket} (nothing was deployed)`, async () => {
-        await ensureArtifactsBucket(target.s3, plan.bucket, region);
-        return uploadArtifacts(target.s3, plan);
-      });
-      emit({ code: 'package', bucket: plan.bucket, ...uploaded });
-    }
-    if (options.signal?.aborted) {
-      for (const { id } of project.stacks) emit(stackDone({ stack: id, stackName: stackName(id) }, { outcome: 'not-started' }, 0));
-      return { ok: false, diagnostics: [], stacks: new Map(project.stacks.map(({ id }) => [id, { status: 'not-started' }])), interrupted: true };
-    }
-
-    emit({ code: 'phase', phase: 'deploy', message: `deploying to ${target.kind === 'local' ? 'the local engine' : `AWS account ${target.accountId}`} in ${region}` });
-    const results = new Map<string, StackResult>();
-    const graph = projectStackGraph(project, environment);
-    const confirmation: Confirmation = { always: target.kind === 'aws', yes: options.yes, ask: options.ask };
-    const tags = projectTags(context);
-    const safety: DataSafety = {
-      backup: options.backup ?? 'auto',
-      scope: { project: project.name, environment: environment.env ?? '', region, artifactsBucket: plan.bucket },
-      allowReplace: new Set(options.allowReplace),
-    };
-
-    const upstreamOutputs: UpstreamOutputs = (upstream) => results.get(upstream)?.outputs;
-
-    /**
-     * One stack, upstream outputs filled in (real values: only writers mask secrets); a missing
-     * one fails the stack like any other failure. Its secrets are learned before it shows anything.
-     */
-    const deployOne = async (id: string): Promise<StackResult> => {
-      let deployment: StackDeployment;
+    const board = new RegionOutputs();
+    await readOutsideOutputs(path, environment.env, references, regions.readers, board);
+    const stop = stopSignal(options.signal);
+    // A stack that fails stops new stacks in every region, unless --keep-going.
+    const onFailure = options.keepGoing === true ? () => {} : stop.abort;
+    const deployOrReport = async (run: RegionRun): Promise<RegionDeployReport> => {
       try {
-        deployment = stackDeployment(context, plan, tags, id, upstreamOutputs);
+        return await deployRegion(run, { ...options, secrets }, { signal: stop.signal, onFailure }, { board, references });
       } catch (error) {
-        if (!(error instanceof StackpilotError)) throw error;
-        const failed: StackResult = { outcome: 'failed', reason: error.message, ...(error.hint ? { hint: error.hint } : {}), outputs: {} };
-        emit(stackDone({ stack: id, stackName: stackName(id) }, failed, 0));
-        return failed;
+        // With one region it is the command's error (exit 3, as ever); with several, that region's failure.
+        if (!regions.labelled || !(error instanceof StackpilotError)) throw error;
+        onFailure();
+        run.emit({ code: 'warning', message: `${error.message}${error.hint ? ` (${error.hint})` : ''}` });
+        return regionNotStarted(run, false);
+      } finally {
+        board.settleRegion(run.region, run.context.project.stacks.map((stack) => stack.id));
       }
-      secrets.learn(await stackSecrets(context, target, id, upstreamOutputs));
-      return deployStack(target, { ...deployment, disableRollback: options.disableRollback === true }, confirmation, safety, emit, options.signal);
     };
+    // Regions another refers to go first (sequential keeps the manifest's order, checked above).
+    const ordered = sequential ? regions.runs : order.map((region) => regions.runs.find((run) => run.region === region)!);
+    const finished = await runRegions(ordered, deployOrReport, { sequential, concurrency: options.regionConcurrency ?? regions.runs.length, interrupted: () => options.signal?.aborted === true });
+    const reports = new Map(regions.runs.map((run) => [run.region, finished.get(run.region)!]));
+    const deployed = [...reports].filter(([, r]) => r.outputs !== undefined);
+    const interrupted = options.signal?.aborted === true;
+    const stacks = regions.labelled ? new Map([...reports].flatMap(([region, r]) => [...r.stacks].map(([id, s]) => [`${id} (${region})`, s] as const))) : reports.get(regions.runs[0].region)!.stacks;
+    const ok = [...reports.values()].every((r) => r.ok);
+    if (deployed.length === 0 || (!regions.labelled && !ok)) return { ok: false, diagnostics: [], stacks, regions: reports, ...(interrupted ? { interrupted } : {}) };
 
-    const running = runningSet();
-    reportInterrupt(options.signal, running.names, emit);
-    const outcomes = await runReadyQueue(
-      graph.dependencies,
-      async (id) => {
-        const result = await running.track(stackName(id), () => deployOne(id));
-        results.set(id, result);
-        return result.outcome === 'succeeded' || result.outcome === 'no-changes';
-      },
-      { concurrency: options.concurrency, signal: options.signal },
-    );
-    // Once the stacks still running have finished (none is left halfway).
-    throwUnreported(outcomes);
+    const written = outputsDocument(environment.env, deployed.map(([region, r]) => [region, r.outputs!]), regions.labelled);
+    writeOutputs(outputsFile, secrets.redactValue(written));
 
-    const stacks = new Map<string, StackResult | NodeOutcome>([...outcomes].map(([id, outcome]) => [id, results.get(id) ?? outcome]));
-    for (const [id, outcome] of outcomes) {
-      if (outcome.status === 'not-started') emit(stackDone({ stack: id, stackName: stackName(id) }, { outcome: 'not-started' }, 0));
+    let healthy = true;
+    for (const run of regions.runs) {
+      const outputs = reports.get(run.region)?.outputs;
+      if (outputs) healthy = (await runHealthChecks(project.manifest?.healthChecks ?? [], outputs, { local: run.target.kind === 'local' }, run.emit)) && healthy;
     }
-    const ok = [...results.values()].every((r) => r.outcome === 'succeeded' || r.outcome === 'no-changes') && results.size === outcomes.size;
-    if (!ok) return { ok, diagnostics: [], stacks, ...(options.signal?.aborted ? { interrupted: true } : {}) };
-
-    emit({ code: 'phase', phase: 'outputs', message: 'outputs' });
-    const outputs = Object.fromEntries([...results].map(([id, r]) => [id, r.outputs]));
-    for (const [id, r] of results) emit({ code: 'outputs', stack: id, stackName: stackName(id), outputs: r.outputs });
-    writeOutputs(outputsFile, secrets.redactValue(outputs));
-
-    const healthy = await runHealthChecks(project.manifest?.healthChecks ?? [], outputs, { local: target.kind === 'local' }, emit);
-    return { ok: healthy, diagnostics: [], stacks, outputsFile };
+    return { ok: ok && healthy, diagnostics: [], stacks, regions: reports, outputsFile, ...(interrupted ? { interrupted } : {}) };
   } finally {
-    await target.close();
+    await regions.close();
   }
+}
+
+/** Aborted by an interrupt, or by a failure in another region: no new stack starts in any region. */
+function stopSignal(interrupt: AbortSignal | undefined): { signal: AbortSignal; abort: () => void } {
+  const controller = new AbortController();
+  if (interrupt?.aborted) controller.abort();
+  interrupt?.addEventListener('abort', () => controller.abort(), { once: true });
+  return { signal: controller.signal, abort: () => controller.abort() };
+}
+
+/**
+ * Every region at once (up to `concurrency`), or with `sequential` each once the one before it
+ * succeeded (the first listed is the primary). Reports come back in the regions' order.
+ */
+async function runRegions(runs: RegionRun[], deploy: (run: RegionRun) => Promise<RegionDeployReport>, options: { sequential: boolean; concurrency: number; interrupted: () => boolean }): Promise<Map<string, RegionDeployReport>> {
+  const reports = new Map<string, RegionDeployReport>();
+  if (options.sequential) {
+    for (const run of runs) reports.set(run.region, [...reports.values()].every((r) => r.ok) ? await deploy(run) : regionNotStarted(run, options.interrupted()));
+  } else {
+    await forEachConcurrently(runs, async (run) => void reports.set(run.region, await deploy(run)), options.concurrency);
+  }
+  return new Map(runs.map((run) => [run.region, reports.get(run.region)!]));
+}
+
+/** A region none of whose stacks started: each reported as such. */
+function regionNotStarted({ context, emit }: RegionRun, interrupted: boolean): RegionDeployReport {
+  for (const { id } of context.project.stacks) emit(stackDone({ stack: id, stackName: context.stackName(id) }, { outcome: 'not-started' }, 0));
+  return { ok: false, stacks: new Map(context.project.stacks.map(({ id }) => [id, { status: 'not-started' }])), ...(interrupted ? { interrupted } : {}) };
+}
+
+/**
+ * The outputs that regions of this run take from regions outside it (--regions left them out):
+ * read as deployed, before anything is touched; a stack or output missing there is an error.
+ */
+async function readOutsideOutputs(path: string, env: string | undefined, references: RegionReference[], readers: Map<string, Target>, board: RegionOutputs): Promise<void> {
+  for (const r of references) {
+    const target = readers.get(r.to);
+    if (!target) continue;
+    const stackName = loadDeployContext(path, { env, region: r.to }).stackName(r.stack);
+    const stack = await awsStep(`read stack ${stackName} in ${r.to} (nothing was deployed)`, () => describeStack(target.cloudformation, stackName));
+    const usable = stack !== undefined && (isSuccessStatus(stack.StackStatus ?? '') || stack.StackStatus === 'UPDATE_ROLLBACK_COMPLETE');
+    const outputs = usable ? outputsOf(stack) : undefined;
+    if (outputs?.[r.output] === undefined) {
+      throw new StackpilotError('RegionOutputMissing', `${r.where}: ${r.key} of ${r.user} in ${r.from} needs output ${r.output} of ${r.stack} in ${r.to}, which ${outputs ? 'has no such output' : 'is not deployed there'}`, `Deploy ${r.to} first (--regions ${r.to}), or deploy both regions in one run. Nothing was deployed.`);
+    }
+    board.settle(r.to, r.stack, outputs);
+  }
+}
+
+/** One region's deploy: package to its own artifacts bucket, then its stacks by dependency, each once the other regions' stacks it takes outputs from have deployed. */
+async function deployRegion(run: RegionRun, options: DeployOptions & { secrets: Redactor }, stop: { signal: AbortSignal; onFailure: () => void }, across: { board: RegionOutputs; references: RegionReference[] }): Promise<RegionDeployReport> {
+  const { context, target, region, emit } = run;
+  const { project, environment, stackName } = context;
+  const { secrets } = options;
+  const notStarted = () => regionNotStarted(run, options.signal?.aborted === true);
+  if (stop.signal.aborted) return notStarted();
+  const plan = packageProject(project, artifactsBucketName(project.name, target.accountId, region), region);
+  if (plan.artifacts.length > 0) {
+    emit({ code: 'phase', phase: 'package', message: `uploading templates to s3://${plan.bucket}` });
+    const uploaded = await awsStep(`upload the nested templates to s3://${plan.bucket} (nothing was deployed)`, async () => {
+      await ensureArtifactsBucket(target.s3, plan.bucket, region);
+      return uploadArtifacts(target.s3, plan);
+    });
+    emit({ code: 'package', bucket: plan.bucket, ...uploaded });
+  }
+  if (stop.signal.aborted) return notStarted();
+
+  emit({ code: 'phase', phase: 'deploy', message: `deploying to ${target.kind === 'local' ? 'the local engine' : `AWS account ${target.accountId}`} in ${region}` });
+  const results = new Map<string, StackResult>();
+  const graph = projectStackGraph(project, environment);
+  const confirmation: Confirmation = { always: target.kind === 'aws', yes: options.yes, ask: options.ask };
+  const tags = projectTags(context);
+  const safety: DataSafety = {
+    backup: options.backup ?? 'auto',
+    scope: { project: project.name, environment: environment.env ?? '', region, artifactsBucket: plan.bucket },
+    allowReplace: new Set(options.allowReplace),
+  };
+
+  const otherRegions = new Map<string, Record<string, string> | undefined>();
+  const upstreamOutputs: UpstreamOutputs = (upstream, inRegion) => (inRegion === undefined ? results.get(upstream)?.outputs : otherRegions.get(`${inRegion}/${upstream}`));
+
+  /**
+   * One stack, upstream outputs filled in (real values: only writers mask secrets); a missing
+   * one fails the stack like any other failure. Its secrets are learned before it shows anything.
+   */
+  const deployOne = async (id: string): Promise<StackResult> => {
+    for (const r of across.references.filter((ref) => ref.from === region && ref.user === id)) otherRegions.set(`${r.to}/${r.stack}`, await across.board.waitFor(r.to, r.stack));
+    let deployment: StackDeployment;
+    try {
+      deployment = stackDeployment(context, plan, tags, id, upstreamOutputs);
+    } catch (error) {
+      if (!(error instanceof StackpilotError)) throw error;
+      const failed: StackResult = { outcome: 'failed', reason: error.message, ...(error.hint ? { hint: error.hint } : {}), outputs: {} };
+      emit(stackDone({ stack: id, stackName: stackName(id) }, failed, 0));
+      return failed;
+    }
+    secrets.learn(await stackSecrets(context, target, id, upstreamOutputs));
+    return deployStack(target, { ...deployment, disableRollback: options.disableRollback === true }, confirmation, safety, emit, options.signal);
+  };
+
+  const running = runningSet();
+  reportInterrupt(options.signal, running.names, emit);
+  const outcomes = await runReadyQueue(
+    graph.dependencies,
+    async (id) => {
+      const result = await running.track(stackName(id), () => deployOne(id));
+      results.set(id, result);
+      const succeeded = result.outcome === 'succeeded' || result.outcome === 'no-changes';
+      across.board.settle(region, id, succeeded ? result.outputs : undefined);
+      if (!succeeded) stop.onFailure();
+      return succeeded;
+    },
+    { concurrency: options.concurrency, signal: stop.signal },
+  );
+  // Once the stacks still running have finished (none is left halfway).
+  throwUnreported(outcomes);
+
+  const stacks = new Map<string, StackResult | NodeOutcome>([...outcomes].map(([id, outcome]) => [id, results.get(id) ?? outcome]));
+  for (const [id, outcome] of outcomes) {
+    if (outcome.status === 'not-started') emit(stackDone({ stack: id, stackName: stackName(id) }, { outcome: 'not-started' }, 0));
+  }
+  const ok = [...results.values()].every((r) => r.outcome === 'succeeded' || r.outcome === 'no-changes') && results.size === outcomes.size;
+  if (!ok) return { ok, stacks, ...(options.signal?.aborted ? { interrupted: true } : {}) };
+
+  emit({ code: 'phase', phase: 'outputs', message: 'outputs' });
+  for (const [id, r] of results) emit({ code: 'outputs', stack: id, stackName: stackName(id), outputs: r.outputs });
+  return { ok, stacks, outputs: Object.fromEntries([...results].map(([id, r]) => [id, r.outputs])) };
 }

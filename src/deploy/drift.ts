@@ -9,10 +9,11 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { StackpilotError } from '../errors.ts';
 import { awsStep, failureInWords } from './aws-errors.ts';
-import { loadDeployContext, type DeployContext, type StackTargetOptions } from './context.ts';
+import { inEveryRegion } from '../regions/fanout.ts';
+import type { DeployContext, StackTargetOptions } from './context.ts';
 import { describeStack, outputsByStack, projectState } from './inspect.ts';
 import { projectSecrets } from './secrets.ts';
-import { openTarget, type Target } from './target.ts';
+import type { Target } from './target.ts';
 import { pauses, type Polling } from './watch.ts';
 
 /** One property a resource's actual configuration differs in, from what its template sets. */
@@ -48,6 +49,8 @@ export interface StackDrift {
 export interface ProjectStackDrift {
   id: string;
   stackName: string;
+  /** Set when the check covers several regions. */
+  region?: string;
   deployed: boolean;
   stacks: StackDrift[];
 }
@@ -60,19 +63,17 @@ export const hasDrift = (drift: ProjectStackDrift[]) => drift.some((p) => p.stac
  * learned (for whatever writes the result to redact), `stack` checked to be one of its stacks.
  */
 export async function checkProjectDrift(path: string, options: StackTargetOptions & { stack?: string }): Promise<ProjectStackDrift[]> {
-  const context = loadDeployContext(path, options);
-  const ids = context.project.stacks.map((s) => s.id);
-  if (options.stack !== undefined && !ids.includes(options.stack)) {
-    throw new StackpilotError('UnknownStack', `${context.project.name} has no stack ${options.stack}`, `Its stacks: ${ids.join(', ')}.`);
-  }
-  const target = await openTarget({ target: options.target, region: context.region, profile: options.profile, projectRoot: context.project.root, engine: options.engine });
-  try {
+  const { results } = await inEveryRegion(path, options, () => {}, async ({ context, target, region, labelled }) => {
+    const ids = context.project.stacks.map((s) => s.id);
+    if (options.stack !== undefined && !ids.includes(options.stack)) {
+      throw new StackpilotError('UnknownStack', `${context.project.name} has no stack ${options.stack}`, `Its stacks: ${ids.join(', ')}.`);
+    }
     const states = await projectState(target.cloudformation, context);
     options.secrets?.learn(await projectSecrets(context, target, outputsByStack(states)));
-    return await awsStep(`detect drift on the stacks of ${context.project.name}`, () => projectDrift(target, context, options.stack));
-  } finally {
-    await target.close();
-  }
+    const drift = await awsStep(`detect drift on the stacks of ${context.project.name}${labelled ? ` in ${region}` : ''}`, () => projectDrift(target, context, options.stack));
+    return labelled ? drift.map((d) => ({ ...d, region })) : drift;
+  });
+  return [...results.values()].flat();
 }
 
 /**

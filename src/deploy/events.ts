@@ -46,7 +46,8 @@ export interface DriftedChange {
   properties: { path: string; expected: string; actual: string }[];
 }
 
-export type DeployEvent =
+/** Every event; `region` labels it when a command covers more than one region (see src/regions/fanout.ts). */
+export type DeployEvent = (
   | { code: 'phase'; phase: 'validate' | 'package' | 'deploy' | 'outputs' | 'health' | 'delete'; message: string }
   | { code: 'package'; bucket: string; uploaded: number; unchanged: number }
   | { code: 'stack-start'; stack: string; stackName: string; operation: StackOperation; resources: number }
@@ -87,7 +88,8 @@ export type DeployEvent =
   | { code: 'outputs'; stack: string; stackName: string; outputs: Record<string, string> }
   | { code: 'rollback-failures'; stack: string; stackName: string; failures: RollbackFailure[] }
   | { code: 'health'; check: string; ok: boolean; detail: string }
-  | { code: 'warning'; message: string };
+  | { code: 'warning'; message: string }
+) & { region?: string };
 
 export type DeployEventCode = DeployEvent['code'];
 

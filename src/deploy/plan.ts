@@ -5,7 +5,8 @@ import { environmentRegions, listStackParameters, type ListedParameter } from '.
 import { validateProject } from '../validate/validate.ts';
 import { StackpilotError } from '../errors.ts';
 import { awsStep, failureInWords } from './aws-errors.ts';
-import { loadDeployContext, type StackTargetOptions } from './context.ts';
+import { openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
+import { uniqueDiagnostics, type StackTargetOptions } from './context.ts';
 import { projectTags, stackDeployment } from './deploy.ts';
 import type { EventSink, PreviewedChange } from './events.ts';
 import { describeStack, outputsOf } from './inspect.ts';
@@ -16,7 +17,7 @@ import { artifactsBucketName, packageProject } from './package.ts';
 import { previewChangeSet } from './preview.ts';
 import { projectSecrets } from './secrets.ts';
 import { createChangeSet, discardChangeSet, missingExportInWords, NO_CHANGES, type StackDeployment } from './stack-deploy.ts';
-import { openTarget, type Target } from './target.ts';
+import type { Target } from './target.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
 export type PlanOptions = StackTargetOptions;
@@ -24,6 +25,8 @@ export type PlanOptions = StackTargetOptions;
 export interface StackPlan {
   id: string;
   stackName: string;
+  /** Set when the plan covers several regions. */
+  region?: string;
   /** `unknown`: not previewed yet (an upstream stack's outputs are not known); `failed`: could not be previewed. */
   action: 'create' | 'update' | 'no-changes' | 'unknown' | 'failed';
   changes: PreviewedChange[];
@@ -55,57 +58,70 @@ export interface PlanReport {
  * deploy reuses them); a stack that would be created leaves no trace.
  */
 export async function planProject(path: string, options: PlanOptions, emit: EventSink): Promise<PlanReport> {
-  const context = loadDeployContext(path, options);
-  const { project, environment, region } = context;
-  const diagnostics = validateProject(project);
+  const contexts = regionContexts(path, options);
+  const { project, environment } = contexts[0];
+  // Each region's view of the project (its overrides) is validated.
+  const diagnostics = uniqueDiagnostics(contexts.flatMap((c) => validateProject(c.project)));
   const graph = projectStackGraph(project, environment);
   const layers = deployLayers(graph);
-  const report: PlanReport = { diagnostics, layers, region, regions: environmentRegions(project, environment.env), stacks: [] };
+  const report: PlanReport = { diagnostics, layers, region: contexts[0].region, regions: environmentRegions(project, environment.env), stacks: [] };
   if (diagnostics.some((d) => d.severity === 'error')) return report;
 
-  const target = await openTarget({ target: options.target, region, profile: options.profile, projectRoot: project.root, engine: options.engine });
+  const regions = await openRegions(contexts, options, emit);
   try {
-    const plan = packageProject(project, artifactsBucketName(project.name, target.accountId, region), region);
-    if (plan.artifacts.length > 0) {
-      await awsStep(`upload the nested templates to s3://${plan.bucket} (nothing was planned)`, async () => {
-        await ensureArtifactsBucket(target.s3, plan.bucket, region);
-        await uploadArtifacts(target.s3, plan);
-      });
-    }
-    const outputs = await awsStep('read the outputs of the stacks deployed already (nothing was planned)', async () => {
-      const deployed = new Map<string, Record<string, string> | undefined>();
-      for (const id of layers.flat()) {
-        const stack = await describeStack(target.cloudformation, context.stackName(id));
-        deployed.set(id, stack ? outputsOf(stack) : undefined);
-      }
-      return deployed;
-    });
-    options.secrets?.learn(await projectSecrets(context, target, (id) => outputs.get(id)));
-    const tags = projectTags(context);
-    // An import of an export a project stack makes is no error before that stack is deployed.
-    const projectExports = environment ? stackInstances(project, environment).flatMap(exportsOf) : [];
-    const exportedByProject = (name: string) => projectExports.some((declaration) => namesMayMatch(declaration.name, [name]));
-    for (const id of layers.flat()) {
-      // An interrupt stops the plan between stacks: each one previewed has left nothing behind.
-      if (options.signal?.aborted) {
-        report.interrupted = true;
-        break;
-      }
-      const parameters = listStackParameters(project, environment, id);
-      let deployment;
-      try {
-        deployment = stackDeployment(context, plan, tags, id, (upstream) => outputs.get(upstream));
-      } catch (error) {
-        if (!(error instanceof StackpilotError)) throw error;
-        report.stacks.push({ id, stackName: context.stackName(id), action: 'unknown', changes: [], note: error.message, parameters });
-        continue;
-      }
-      report.stacks.push({ ...(await previewStack(target, deployment, exportedByProject, emit)), parameters });
+    const planned = await Promise.all(regions.runs.map((run) => planRegion(run, options, layers, regions.labelled)));
+    for (const region of planned) {
+      report.stacks.push(...region.stacks);
+      if (region.interrupted) report.interrupted = true;
     }
     return report;
   } finally {
-    await target.close();
+    await regions.close();
   }
+}
+
+/** The plan of one region's stacks, labelled with the region when the plan covers several. */
+async function planRegion({ context, target, region, emit }: RegionRun, options: PlanOptions, layers: string[][], labelled: boolean): Promise<{ stacks: StackPlan[]; interrupted?: boolean }> {
+  const { project, environment } = context;
+  const label = labelled ? { region } : {};
+  const stacks: StackPlan[] = [];
+  const plan = packageProject(project, artifactsBucketName(project.name, target.accountId, region), region);
+  if (plan.artifacts.length > 0) {
+    await awsStep(`upload the nested templates to s3://${plan.bucket} (nothing was planned)`, async () => {
+      await ensureArtifactsBucket(target.s3, plan.bucket, region);
+      await uploadArtifacts(target.s3, plan);
+    });
+  }
+  const outputs = await awsStep('read the outputs of the stacks deployed already (nothing was planned)', async () => {
+    const deployed = new Map<string, Record<string, string> | undefined>();
+    for (const id of layers.flat()) {
+      const stack = await describeStack(target.cloudformation, context.stackName(id));
+      deployed.set(id, stack ? outputsOf(stack) : undefined);
+    }
+    return deployed;
+  });
+  // Another region's outputs are not read: a stack that takes one is not previewed (its note says why).
+  const upstream = (id: string, inRegion?: string) => (inRegion === undefined ? outputs.get(id) : undefined);
+  options.secrets?.learn(await projectSecrets(context, target, upstream));
+  const tags = projectTags(context);
+  // An import of an export a project stack makes is no error before that stack is deployed.
+  const projectExports = environment ? stackInstances(project, environment).flatMap(exportsOf) : [];
+  const exportedByProject = (name: string) => projectExports.some((declaration) => namesMayMatch(declaration.name, [name]));
+  for (const id of layers.flat()) {
+    // An interrupt stops the plan between stacks: each one previewed has left nothing behind.
+    if (options.signal?.aborted) return { stacks, interrupted: true };
+    const parameters = listStackParameters(project, environment, id);
+    let deployment;
+    try {
+      deployment = stackDeployment(context, plan, tags, id, upstream);
+    } catch (error) {
+      if (!(error instanceof StackpilotError)) throw error;
+      stacks.push({ id, stackName: context.stackName(id), ...label, action: 'unknown', changes: [], note: error.message, parameters });
+      continue;
+    }
+    stacks.push({ ...(await previewStack(target, deployment, exportedByProject, emit)), ...label, parameters });
+  }
+  return { stacks };
 }
 
 /**

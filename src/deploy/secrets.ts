@@ -8,13 +8,13 @@ import type { DeployContext } from './context.ts';
  * given to its stacks and secure dynamic references its templates use.
  */
 
-/** Outputs of a deployed project stack, by stack id; undefined while it is not deployed. */
-export type UpstreamOutputs = (stack: string) => Record<string, string> | undefined;
+/** Outputs of a deployed project stack, by stack id (and region, for another region's); undefined while it is not deployed. */
+export type UpstreamOutputs = (stack: string, region?: string) => Record<string, string> | undefined;
 
 /** A parameter value as the stack gets it: as given, or another stack's output (undefined until that stack is deployed). */
 export function assignedValue(assignment: ParameterAssignment, upstreamOutputs: UpstreamOutputs): string | undefined {
   if (!assignment.fromOutput) return assignment.value;
-  return upstreamOutputs(assignment.fromOutput.stack)?.[assignment.fromOutput.output!];
+  return upstreamOutputs(assignment.fromOutput.stack, assignment.fromOutput.region)?.[assignment.fromOutput.output!];
 }
 
 /** The templates a project stack deploys: its own, and the nested ones below it. */

@@ -67,21 +67,45 @@ function targetClients(config: LocalClientConfig | { region: string; profile?: s
 const destroyAll = (clients: TargetClients) => Object.values(clients).forEach((client: { destroy(): void }) => client.destroy());
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
+  const [target] = await openTargets({ ...options, regions: [options.region] });
+  return target;
+}
+
+/**
+ * One target per region. On the local target they share one LocalAws (it holds the state lock,
+ * and serves every region: stacks, exports, tables and parameters kept per region, buckets
+ * account-wide), closed with the last target.
+ */
+export async function openTargets(options: Omit<TargetOptions, 'region'> & { regions: string[] }): Promise<Target[]> {
   if (options.target === 'local') {
-    const local = await LocalAws.open({ dataDir: join(options.projectRoot, '.stackpilot', 'local'), region: options.region, engine: options.engine });
-    const clients = targetClients(local.clientConfig(options.region));
-    return {
-      kind: 'local',
-      region: options.region,
-      accountId: local.accountId,
-      ...clients,
-      polling: { first: 25, max: 25 },
-      close: async () => {
-        destroyAll(clients);
-        await local.close();
-      },
-    };
+    const local = await LocalAws.open({ dataDir: join(options.projectRoot, '.stackpilot', 'local'), region: options.regions[0], engine: options.engine });
+    let open = options.regions.length;
+    return options.regions.map((region) => {
+      const clients = targetClients(local.clientConfig(region));
+      return {
+        kind: 'local',
+        region,
+        accountId: local.accountId,
+        ...clients,
+        polling: { first: 25, max: 25 },
+        close: async () => {
+          destroyAll(clients);
+          if (--open === 0) await local.close();
+        },
+      };
+    });
   }
+  const opened = await Promise.allSettled(options.regions.map((region) => openAwsTarget({ ...options, region })));
+  const targets = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const refused = opened.find((o) => o.status === 'rejected');
+  if (refused) {
+    await Promise.all(targets.map((t) => t.close()));
+    throw refused.reason;
+  }
+  return targets;
+}
+
+async function openAwsTarget(options: TargetOptions): Promise<Target> {
   // The standard credential chain (environment, shared config and SSO, instance roles), a named
   // profile when given, and adaptive retries so throttling slows the deploy down instead of failing it.
   const config = { region: options.region, profile: options.profile, retryMode: 'adaptive', maxAttempts: 10 };

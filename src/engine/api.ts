@@ -79,6 +79,8 @@ export interface FaultRule {
   logicalId?: string;
   type?: string;
   stackName?: string;
+  /** Fail only in this region's engine (one local account serves every region). */
+  region?: string;
   operation?: 'create' | 'update' | 'delete';
   /**
    * Fail only while the stack goes forward (a create, an update, its cleanup) or only while it

@@ -3,6 +3,7 @@ import type { Random } from './ids.ts';
 
 export interface FaultTarget {
   stackName: string;
+  region: string;
   logicalId: string;
   type: string;
   operation: 'create' | 'update' | 'delete';
@@ -18,6 +19,7 @@ export function injectedFault(rules: readonly FaultRule[] | undefined, target: F
     if (rule.logicalId !== undefined && rule.logicalId !== target.logicalId) continue;
     if (rule.type !== undefined && rule.type !== target.type) continue;
     if (rule.stackName !== undefined && rule.stackName !== target.stackName) continue;
+    if (rule.region !== undefined && rule.region !== target.region) continue;
     if (rule.operation !== undefined && rule.operation !== target.operation) continue;
     if (rule.phase !== undefined && rule.phase !== target.phase) continue;
     if (rule.probability !== undefined && random() >= rule.probability) continue;

@@ -36,6 +36,8 @@ const environmentSchema = z
   .object({
     region: region.optional(),
     regions: z.array(region).optional(),
+    /** parallel (the default): every region at once; sequential: each once the one before it succeeded. */
+    regionOrder: z.enum(['parallel', 'sequential']).optional(),
     parameters: parameters.optional(),
     parameterFiles: z.array(z.string()).optional(),
     stacks: record(id, z.object({ parameters: parameters.optional(), parameterFiles: z.array(z.string()).optional() }).strict()).optional(),

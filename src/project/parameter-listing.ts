@@ -45,7 +45,7 @@ function provenance(assignment: ParameterAssignment): Pick<ListedParameter, 'fro
 
 function shownValue(assignment: ParameterAssignment): string {
   if (assignment.value !== undefined) return assignment.value;
-  if (assignment.fromOutput) return `\${stacks.${assignment.fromOutput.stack}.outputs.${assignment.fromOutput.output}}`;
+  if (assignment.fromOutput) return `\${${assignment.fromOutput.region ? `regions.${assignment.fromOutput.region}.` : ''}stacks.${assignment.fromOutput.stack}.outputs.${assignment.fromOutput.output}}`;
   return '(previous value)';
 }
 

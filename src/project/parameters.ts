@@ -2,7 +2,7 @@ import { parameterValueToString } from '../template/parameter-constraints.ts';
 import { SourceMap, type Path } from '../template/source-map.ts';
 import type { ParameterFile } from './parameter-file.ts';
 import { overrideName, type ParameterOverride } from './parameter-overrides.ts';
-import { expandPlaceholders, type StackReference } from './placeholders.ts';
+import { expandPlaceholders, regionOutputReference, type StackReference } from './placeholders.ts';
 import type { Project } from './project.ts';
 
 /** Where a parameter value was written. */
@@ -17,7 +17,7 @@ export interface ParameterAssignment {
   key: string;
   /** The value, placeholders expanded; undefined when it comes from another stack's outputs or UsePreviousValue. */
   value?: string;
-  /** `${stacks.ID.outputs.KEY}`: known only once that stack is deployed. */
+  /** `${stacks.ID.outputs.KEY}` (or `${regions.R.stacks.ID.outputs.KEY}`): known only once that stack is deployed. */
   fromOutput?: StackReference;
   source: ValueSource;
   /** `stack` values name their stack; `shared` and `region` ones apply wherever the key is declared; `command-line` ones (--parameter) either. */
@@ -111,7 +111,11 @@ export function resolveEnvironment(project: Project, inputs: EnvironmentInputs):
   ];
   const region = inputs.region;
   const regional = region
-    ? (project.regionOverrides?.byRegion.get(region) ?? []).map((o): ParameterAssignment => ({ key: o.key, value: o.value, source: o.source, scope: 'region', region }))
+    ? (project.regionOverrides?.byRegion.get(region) ?? []).map((o): ParameterAssignment => {
+        // A region's value may be another region's output, known at deploy time.
+        const fromOutput = regionOutputReference(o.value);
+        return { key: o.key, value: fromOutput ? undefined : o.value, ...(fromOutput ? { fromOutput } : {}), source: o.source, scope: 'region', region };
+      })
     : [];
   const commandLine = (inputs.commandLine ?? []).map((o) => ({ stack: o.stack, assignment: { key: o.key, value: o.value, source: commandLineSource(o), scope: 'command-line' } satisfies ParameterAssignment }));
   const claimed = new Set<ParameterAssignment>();

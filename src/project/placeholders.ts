@@ -1,7 +1,8 @@
 /**
- * Manifest placeholders: `${project}`, `${env}`, `${region}`, `${stacks.ID.name}` and
- * `${stacks.ID.outputs.KEY}`. Outputs are only known at deploy time, so expansion leaves
- * them in place and reports them.
+ * Manifest placeholders: `${project}`, `${env}`, `${region}`, `${stacks.ID.name}`,
+ * `${stacks.ID.outputs.KEY}` and `${regions.REGION.stacks.ID.outputs.KEY}` (a stack's output in
+ * another region of the environment). Outputs are only known at deploy time, so expansion
+ * leaves them in place and reports them.
  */
 export interface PlaceholderValues {
   project: string;
@@ -15,6 +16,8 @@ export interface StackReference {
   stack: string;
   /** Set for `${stacks.ID.outputs.KEY}`. */
   output?: string;
+  /** Set for `${regions.REGION.stacks.ID.outputs.KEY}`: the stack in that region (see src/regions/cross-region.ts). */
+  region?: string;
 }
 
 export interface Expansion {
@@ -41,6 +44,12 @@ export function expandPlaceholders(text: string, values: PlaceholderValues): Exp
       if (v === undefined) unresolved.push(name);
       return v ?? whole;
     }
+    const regional = /^regions\.([a-z0-9-]+)\.stacks\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9]+)$/.exec(name);
+    if (regional) {
+      references.push({ region: regional[1], stack: regional[2], output: regional[3] });
+      deferred = true;
+      return whole;
+    }
     const stack = /^stacks\.([A-Za-z0-9_-]+)\.(name|outputs\.([A-Za-z0-9]+))$/.exec(name);
     if (stack) {
       if (stack[3] !== undefined) {
@@ -59,7 +68,12 @@ export function expandPlaceholders(text: string, values: PlaceholderValues): Exp
   return { text: out, references, deferred, unresolved };
 }
 
-/** The stacks a text refers to, without expanding it. */
+/** The stacks of the same region a text refers to (its dependencies), without expanding it. */
 export function stackReferences(text: string): StackReference[] {
-  return expandPlaceholders(text, { project: '' }).references;
+  return expandPlaceholders(text, { project: '' }).references.filter((r) => r.region === undefined);
+}
+
+/** A value's `${regions.REGION.stacks.ID.outputs.KEY}`, if it has one. */
+export function regionOutputReference(text: string): StackReference | undefined {
+  return expandPlaceholders(text, { project: '' }).references.find((r) => r.region !== undefined);
 }

@@ -197,7 +197,7 @@ describe('an output that repeats a NoEcho default', () => {
     const shown = [deployed, runCli(['outputs', dir, '--env', 'dev'], { env: { CI: 'true' } }), runCli(['outputs', dir, '--env', 'dev', '--format', 'json'], { env: { CI: 'true' } })];
     for (const run of shown) assert.equal((run.stdout + run.stderr).includes(secret), false, run.stdout);
     const written = readFileSync(join(dir, 'outputs.json'), 'utf8');
-    assert.deepEqual(JSON.parse(written), { app: { Token: '****', Described: 'token=****' } });
+    assert.deepEqual(JSON.parse(written), { environment: 'dev', region: 'us-east-1', app: { Token: '****', Described: 'token=****' } });
 
     const stack = await withProjectState(dir, ({ cloudformation }) => cloudformation.send(new DescribeStacksCommand({ StackName: 'quiet-dev-app' })));
     assert.deepEqual(Object.fromEntries((stack.Stacks?.[0].Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue])), { Token: secret, Described: `token=${secret}` });

@@ -13,6 +13,7 @@ import type { EventOf } from './lines.ts';
  *   `{"time": ..., "code": "resource", "stack": "storage", "stackName": "app-storage-dev",
  *     "logicalId": "Table", "resourceType": "AWS::DynamoDB::Table", "status": "CREATE_FAILED",
  *     "reason": "...", "timestamp": "2025-06-01T12:03:03.512Z", "nestedPath": []}`.
+ * - `region`: on every event when the command covers more than one region.
  * - Dates (a resource event's `timestamp`) are ISO 8601 strings; optional fields that are
  *   unset are left out, never null.
  * Readers should ignore codes and fields they do not know.
@@ -45,7 +46,7 @@ const DRIFTED_FIELDS = ['logicalId', 'resourceType', 'nestedPath', 'status', 'pr
 const ROLLBACK_FAILURE_FIELDS = ['logicalId', 'resourceType', 'reason', 'nestedPath', 'skipName'] as const satisfies readonly (keyof RollbackFailure)[];
 
 // A field added to an event type fails to compile here (naming it) until it is listed above.
-type UnlistedEventField = { [C in DeployEventCode]: Exclude<keyof EventOf<C>, 'code' | (typeof FIELDS)[C][number]> }[DeployEventCode];
+type UnlistedEventField = { [C in DeployEventCode]: Exclude<keyof EventOf<C>, 'code' | 'region' | (typeof FIELDS)[C][number]> }[DeployEventCode];
 type UnlistedChangeField = Exclude<keyof PreviewedChange, (typeof CHANGE_FIELDS)[number]>;
 type UnlistedDriftedField = Exclude<keyof DriftedChange, (typeof DRIFTED_FIELDS)[number]>;
 type UnlistedRollbackFailureField = Exclude<keyof RollbackFailure, (typeof ROLLBACK_FAILURE_FIELDS)[number]>;
@@ -60,7 +61,8 @@ function pick(source: object, keys: readonly string[]): Record<string, unknown> 
 }
 
 function declaredFields(event: DeployEvent): Record<string, unknown> {
-  const fields: Record<string, unknown> = { code: event.code, ...pick(event, FIELDS[event.code]) };
+  // `region` on every event of a command that covers several regions.
+  const fields: Record<string, unknown> = { code: event.code, ...pick(event, ['region']), ...pick(event, FIELDS[event.code]) };
   if (event.code === 'change-preview') fields.changes = event.changes.map((change) => pick(change, CHANGE_FIELDS));
   if (event.code === 'rollback-failures') fields.failures = event.failures.map((failure) => pick(failure, ROLLBACK_FAILURE_FIELDS));
   if (event.code === 'stack-done' && event.firstFailure) fields.firstFailure = pick(event.firstFailure, FAILURE_FIELDS);

@@ -102,8 +102,16 @@ export function resourceLine(event: EventOf<'resource'>, colors: Colors): string
   return [event.stackName, paintStatus(event.status, colors), event.resourceType, resourcePath(event.nestedPath, event.logicalId), ...reason].join('  ');
 }
 
-/** The lines of one event as the plain view prints them (the caller adds the time). */
+/** The lines of one event as the plain view prints them (the caller adds the time), each after its region when it has one. */
 export function eventLines(event: DeployEvent, colors: Colors): string[] {
+  const lines = unlabelledLines(event, colors);
+  return event.region ? lines.map((line) => `${regionLabel(event.region, colors)}${line}`) : lines;
+}
+
+/** `us-west-2  ` before a line of a command that covers several regions; nothing otherwise. */
+export const regionLabel = (region: string | undefined, colors: Colors): string => (region ? `${colors.cyan(region)}  ` : '');
+
+function unlabelledLines(event: DeployEvent, colors: Colors): string[] {
   switch (event.code) {
     case 'phase':
       return [`${colors.bold(`▶ ${event.phase}`)}: ${event.message}`];

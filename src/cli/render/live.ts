@@ -1,7 +1,7 @@
 import { isResourceDone, isResourceFailure, type DeployEvent, type StackOperation } from '../../deploy/events.ts';
 import type { Colors } from '../../validate/format/text.ts';
 import { formatColumns, truncateVisible } from './columns.ts';
-import { eventLines, type EventOf, formatSeconds, paintStatus, resourceLine, resourcePath, stackOutcome, stackOutcomeLines } from './lines.ts';
+import { eventLines, type EventOf, formatSeconds, paintStatus, regionLabel, resourceLine, resourcePath, stackOutcome, stackOutcomeLines } from './lines.ts';
 import type { DeployRenderer } from './index.ts';
 
 /**
@@ -52,9 +52,11 @@ export function createLiveRenderer({ stream, colors, now }: LiveOptions): Deploy
   let paused = 0;
   let timer: NodeJS.Timeout | undefined;
 
-  const rowFor = (stack: string, stackName: string): StackRow => {
-    let row = rows.get(stack);
-    if (!row) rows.set(stack, (row = { stackName, startedAt: now(), declared: 0, resources: new Map() }));
+  /** One row per stack and region: the same stack id in two regions is two rows. */
+  const rowFor = (event: { stack: string; stackName: string; region?: string }): StackRow => {
+    const key = `${event.region ?? ''}/${event.stack}`;
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = { stackName: `${regionLabel(event.region, colors)}${event.stackName}`, startedAt: now(), declared: 0, resources: new Map() }));
     return row;
   };
 
@@ -111,23 +113,23 @@ export function createLiveRenderer({ stream, colors, now }: LiveOptions): Deploy
   const apply = (event: DeployEvent) => {
     switch (event.code) {
       case 'stack-start': {
-        const row = rowFor(event.stack, event.stackName);
+        const row = rowFor(event);
         Object.assign(row, { operation: event.operation, declared: event.resources, startedAt: now() });
         return;
       }
       case 'resource': {
-        rowFor(event.stack, event.stackName).resources.set(resourcePath(event.nestedPath, event.logicalId), event.status);
-        if (isResourceFailure(event.status)) above.push(`${colors.red('✖')} ${resourceLine(event, colors)}`);
+        rowFor(event).resources.set(resourcePath(event.nestedPath, event.logicalId), event.status);
+        if (isResourceFailure(event.status)) above.push(`${colors.red('✖')} ${regionLabel(event.region, colors)}${resourceLine(event, colors)}`);
         return;
       }
       case 'stack-done':
-        rowFor(event.stack, event.stackName).done = event;
+        rowFor(event).done = event;
         // A failure no resource showed (an AWS call refused) stays on screen from now on.
-        if (event.outcome === 'failed' && !event.firstFailure && event.reason) above.push(...stackOutcomeLines(event, colors));
+        if (event.outcome === 'failed' && !event.firstFailure && event.reason) above.push(...eventLines(event, colors));
         return;
       case 'outputs': {
         const entries = Object.entries(event.outputs);
-        if (entries.length > 0) above.push(`Outputs of ${colors.bold(event.stackName)}`, ...formatColumns([[colors.dim('Key'), colors.dim('Value')], ...entries]).map((line) => `  ${line}`));
+        if (entries.length > 0) above.push(`${regionLabel(event.region, colors)}Outputs of ${colors.bold(event.stackName)}`, ...formatColumns([[colors.dim('Key'), colors.dim('Value')], ...entries]).map((line) => `  ${line}`));
         return;
       }
       default:
@@ -137,7 +139,7 @@ export function createLiveRenderer({ stream, colors, now }: LiveOptions): Deploy
 
   const summaryLines = (row: StackRow): string[] => {
     if (!row.done) return [`${colors.yellow('…')} ${row.stackName}  did not finish, ${progress(row)} resources`];
-    return stackOutcomeLines(row.done, colors, `${progress(row)} resources`);
+    return stackOutcomeLines({ ...row.done, stackName: row.stackName }, colors, `${progress(row)} resources`);
   };
 
   return {

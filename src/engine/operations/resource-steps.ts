@@ -22,7 +22,7 @@ export async function pace(op: StackOperation, logicalId: string, type: string, 
   // Hundreds of steps start at once: each waits its turn, so that requests being answered meanwhile are not held up.
   await EventLoopShare.process.turn();
   await simulateDuration(type, verb, op.runtime.options.timeScale);
-  const fault = injectedFault(op.runtime.options.faults, { stackName: op.stack.stackName, logicalId, type, operation: verb, phase: op.phase }, op.runtime.random);
+  const fault = injectedFault(op.runtime.options.faults, { stackName: op.stack.stackName, region: op.runtime.options.region, logicalId, type, operation: verb, phase: op.phase }, op.runtime.random);
   if (fault) throw new ProviderError(fault);
 }
 

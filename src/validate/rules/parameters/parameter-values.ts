@@ -1,4 +1,5 @@
 import type { ParameterAssignment } from '../../../project/parameters.ts';
+import { regionOutputReference } from '../../../project/placeholders.ts';
 import { checkParameterValue } from '../../../template/parameter-constraints.ts';
 import { type ProjectRule, userGuide } from '../../rule.ts';
 
@@ -62,6 +63,8 @@ export const parameterValues: ProjectRule = {
         if (targets.length === 0) {
           report(override.source, override.source.keyPath, `${override.key} (for ${region}) is not a parameter of any stack, so it is not applied`, { at: 'key', severity: 'warning' });
         }
+        // Another region's output is known only at deploy time.
+        if (regionOutputReference(override.value)) continue;
         for (const template of targets) {
           for (const problem of checkParameterValue(template.model.parameters.get(override.key)!, override.value)) report(override.source, override.source.valuePath, `${override.key} for ${region}: ${problem}`);
         }
