@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { deployProject } from '../../src/deploy/deploy.ts';
+import { planProject } from '../../src/deploy/plan.ts';
+import { writeProject } from '../helpers.ts';
+
+/** A table keyed `key`, with the policies given (none when omitted) and optional tags. */
+function table(id: string, key: string, policies: { deletion?: string; replace?: string } = {}, tag?: string): string {
+  return [
+    `  ${id}:`,
+    '    Type: AWS::DynamoDB::Table',
+    ...(policies.deletion ? [`    DeletionPolicy: ${policies.deletion}`] : []),
+    ...(policies.replace ? [`    UpdateReplacePolicy: ${policies.replace}`] : []),
+    '    Properties:',
+    '      BillingMode: PAY_PER_REQUEST',
+    `      AttributeDefinitions: [{ AttributeName: ${key}, AttributeType: S }]`,
+    `      KeySchema: [{ AttributeName: ${key}, KeyType: HASH }]`,
+    ...(tag ? [`      Tags: [{ Key: team, Value: ${tag} }]`] : []),
+    '',
+  ].join('\n');
+}
+
+const topic = (name: string) => `  Alerts:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: ${name}\n`;
+const child = '  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://templates.s3.amazonaws.com/child.yaml\n';
+
+/** Every row of the plan as `path action (replace) causes verdict`. */
+async function rows(dir: string): Promise<string[]> {
+  const report = await planProject(dir, { target: 'local' }, () => {});
+  return report.stacks[0].changes.map((c) => `${[...c.nestedPath, c.logicalId].join('/')} ${c.action}${c.replacement ? ` (replace: ${c.replacement})` : ''} [${c.causes.join(',')}] ${c.dataAtRisk ? 'at risk' : 'kept'}`).sort();
+}
+
+describe('the change preview: which rows delete data', () => {
+  it('follows each policy that keeps data, flags stateful resources only, names what forces a replacement, and looks into nested stacks', async () => {
+    const v1 =
+      'Resources:\n' +
+      table('KeptExceptOnCreate', 'id', { deletion: 'RetainExceptOnCreate' }) +
+      table('RemovedWithoutPolicy', 'id') +
+      table('ReplacedWithoutPolicy', 'id') +
+      table('ReplacedAndTagged', 'id', { deletion: 'Delete', replace: 'Delete' }, 'a') +
+      table('TaggedOnly', 'id', { deletion: 'Delete', replace: 'Delete' }, 'a') +
+      topic('alerts-a') +
+      child;
+    const v2 =
+      'Resources:\n' +
+      table('ReplacedWithoutPolicy', 'job_id') +
+      table('ReplacedAndTagged', 'job_id', { deletion: 'Delete', replace: 'Delete' }, 'b') +
+      table('TaggedOnly', 'id', { deletion: 'Delete', replace: 'Delete' }, 'b') +
+      topic('alerts-b') +
+      child;
+    const dir = writeProject({
+      'stackpilot.yaml': 'project: shop\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n',
+      'app.yaml': v1,
+      'child.yaml': `Resources:\n${table('Orders', 'id', { deletion: 'Delete', replace: 'Delete' })}`,
+    });
+    assert.equal((await deployProject(dir, { target: 'local', concurrency: 1, yes: false }, () => {})).ok, true);
+    writeFileSync(join(dir, 'app.yaml'), v2);
+    writeFileSync(join(dir, 'child.yaml'), `Resources:\n${table('Orders', 'order_id', { deletion: 'Delete', replace: 'Delete' })}`);
+
+    assert.deepEqual(await rows(dir), [
+      // A topic holds no data: replacing it loses none.
+      'Alerts Modify (replace: True) [TopicName] kept',
+      // The nested stack's own row says nothing: its resources' rows do, under its path.
+      'Child Modify (replace: False) [TemplateURL] kept',
+      'Child/Orders Modify (replace: True) [KeySchema] at risk',
+      'KeptExceptOnCreate Remove [] kept',
+      // No policy is CloudFormation's Delete.
+      'RemovedWithoutPolicy Remove [] at risk',
+      // Only the property that forces the replacement is its cause, not the tags changed with it.
+      'ReplacedAndTagged Modify (replace: True) [KeySchema] at risk',
+      'ReplacedWithoutPolicy Modify (replace: True) [KeySchema] at risk',
+      // An in-place change keeps the data; its causes are what changed.
+      'TaggedOnly Modify (replace: False) [Tags] kept',
+    ]);
+  });
+});
