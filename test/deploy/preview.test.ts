@@ -23,7 +23,10 @@ function table(id: string, key: string, policies: { deletion?: string; replace?:
 }
 
 const topic = (name: string) => `  Alerts:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: ${name}\n`;
-const child = '  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://templates.s3.amazonaws.com/child.yaml\n';
+const nested = (id: string) => `  ${id}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://templates.s3.amazonaws.com/child.yaml\n`;
+const child = nested('Child');
+/** A database whose removal CloudFormation snapshots first. */
+const database = '  Db:\n    Type: AWS::RDS::DBInstance\n    DeletionPolicy: Snapshot\n    UpdateReplacePolicy: Snapshot\n    Properties:\n      Engine: postgres\n      DBInstanceClass: db.t3.micro\n      AllocatedStorage: "20"\n      MasterUsername: app\n      ManageMasterUserPassword: true\n';
 
 /** Every row of the plan as `path action (replace) causes verdict`. */
 async function rows(dir: string): Promise<string[]> {
@@ -40,13 +43,18 @@ describe('the change preview: which rows delete data', () => {
       table('ReplacedWithoutPolicy', 'id') +
       table('ReplacedAndTagged', 'id', { deletion: 'Delete', replace: 'Delete' }, 'a') +
       table('TaggedOnly', 'id', { deletion: 'Delete', replace: 'Delete' }, 'a') +
+      table('RetainedFromNowOn', 'id', { deletion: 'Delete', replace: 'Delete' }) +
       topic('alerts-a') +
-      child;
+      database +
+      child +
+      nested('GoneChild');
     const v2 =
       'Resources:\n' +
       table('ReplacedWithoutPolicy', 'job_id') +
       table('ReplacedAndTagged', 'job_id', { deletion: 'Delete', replace: 'Delete' }, 'b') +
       table('TaggedOnly', 'id', { deletion: 'Delete', replace: 'Delete' }, 'b') +
+      // The replacement follows the policy the update brings, not the one deployed.
+      table('RetainedFromNowOn', 'job_id', { deletion: 'Delete', replace: 'Retain' }) +
       topic('alerts-b') +
       child;
     const dir = writeProject({
@@ -64,12 +72,17 @@ describe('the change preview: which rows delete data', () => {
       // The nested stack's own row says nothing: its resources' rows do, under its path.
       'Child Modify (replace: False) [TemplateURL] kept',
       'Child/Orders Modify (replace: True) [KeySchema] at risk',
+      // Snapshot keeps the data.
+      'Db Remove [] kept',
+      // A nested stack removed is judged by its own resources (which this change set does not list).
+      'GoneChild Remove [] kept',
       'KeptExceptOnCreate Remove [] kept',
       // No policy is CloudFormation's Delete.
       'RemovedWithoutPolicy Remove [] at risk',
       // Only the property that forces the replacement is its cause, not the tags changed with it.
       'ReplacedAndTagged Modify (replace: True) [KeySchema] at risk',
       'ReplacedWithoutPolicy Modify (replace: True) [KeySchema] at risk',
+      'RetainedFromNowOn Modify (replace: True) [KeySchema] kept',
       // An in-place change keeps the data; its causes are what changed.
       'TaggedOnly Modify (replace: False) [Tags] kept',
     ]);
