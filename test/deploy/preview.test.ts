@@ -90,7 +90,7 @@ describe('the change preview: which rows delete data', () => {
 
   it('counts a replacement that may happen (Conditional) as one, and reads every page of a large change set', async () => {
     const domain = (version: string, topics: number) =>
-      `Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    DeletionPolicy: Delete\n    UpdateReplacePolicy: Delete\n    Properties:\n      EngineVersion: ${version}\n` +
+      `Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    DeletionPolicy: Delete\n    UpdateReplacePolicy: Delete\n    Properties:\n      EngineVersion: ${version}\n      Tags: [{ Key: version, Value: '${version}' }]\n` +
       Array.from({ length: topics }, (_, i) => `  Topic${i}:\n    Type: AWS::SNS::Topic\n`).join('');
     const dir = writeProject({ 'stackpilot.yaml': 'project: shop\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'app.yaml': domain('OpenSearch_2.11', 0) });
     assert.equal((await deployProject(dir, { target: 'local', concurrency: 1, yes: false }, () => {})).ok, true);
