@@ -40,19 +40,20 @@ async function awsAs(server: LocalAwsServer, credentials: { accessKeyId: string;
   }
 }
 
+// One in-memory local AWS, served for every suite of this file: each uses names of its own.
+let local: LocalAws;
+let server: LocalAwsServer;
+
+before(async () => {
+  local = await LocalAws.open();
+  server = await serveLocalAws(local, { port: 0 });
+});
+after(async () => {
+  await server.close();
+  await local.close();
+});
+
 describe('the aws CLI against local serve', () => {
-  let local: LocalAws;
-  let server: LocalAwsServer;
-
-  before(async () => {
-    local = await LocalAws.open();
-    server = await serveLocalAws(local, { port: 0 });
-  });
-  after(async () => {
-    await server.close();
-    await local.close();
-  });
-
   it('creates and lists buckets, copies files up and presigns a link', async () => {
     await aws(server, 's3api', 'create-bucket', '--bucket', 'cli-bucket');
     const listed = JSON.parse(await aws(server, 's3api', 'list-buckets')) as { Buckets: { Name: string }[] };
@@ -110,18 +111,7 @@ describe('the aws CLI against local serve', () => {
 });
 
 describe('the aws CLI against local serve: CloudFormation as AWS answers it', () => {
-  let local: LocalAws;
-  let server: LocalAwsServer;
   const folder = temporaryFolder('cli-cfn');
-
-  before(async () => {
-    local = await LocalAws.open();
-    server = await serveLocalAws(local, { port: 0 });
-  });
-  after(async () => {
-    await server.close();
-    await local.close();
-  });
 
   const templateFile = (name: string, body: unknown) => {
     const path = join(folder, name);
