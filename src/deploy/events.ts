@@ -48,7 +48,7 @@ export interface DriftedChange {
 
 /** Every event; `region` labels it when a command covers more than one region (see src/regions/fanout.ts). */
 export type DeployEvent = (
-  | { code: 'phase'; phase: 'validate' | 'package' | 'deploy' | 'outputs' | 'health' | 'delete'; message: string }
+  | { code: 'phase'; phase: 'connect' | 'validate' | 'package' | 'deploy' | 'outputs' | 'health' | 'delete'; message: string }
   | { code: 'package'; bucket: string; uploaded: number; unchanged: number }
   | { code: 'stack-start'; stack: string; stackName: string; operation: StackOperation; resources: number }
   | { code: 'change-preview'; stack: string; stackName: string; changes: PreviewedChange[] }
