@@ -118,9 +118,19 @@ describe('a lock held by local serve', () => {
     assert.equal(existsSync(lock), false);
   });
 
-  it('refuses to record serving in a lock this process does not hold', () => {
-    const dir = lockOf({ pid: 1 });
+  it('refuses to record serving in a lock this process does not hold, even one naming its pid, or one taken from it', () => {
+    assert.throws(() => announceServing(lockOf({ pid: 1 }), serving), /does not hold/);
+    // A lock file naming this pid that this process never took (left by an earlier process with the same pid).
+    assert.throws(() => announceServing(lockOf({ pid: process.pid }), serving), /does not hold/);
+    // Taken, then replaced by another process's: its address must not go into that one.
+    const dir = dataDir();
+    const release = acquireStateLock(dir);
+    const replaced = JSON.stringify({ pid: 1, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' });
+    writeFileSync(join(dir, LOCK_FILE), replaced);
     assert.throws(() => announceServing(dir, serving), /does not hold/);
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), replaced);
+    release();
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), replaced, 'release leaves the other process\'s lock');
   });
 
   it('is found by other commands while its process lives on this machine', () => {
@@ -139,6 +149,7 @@ describe('a lock held by local serve', () => {
       { ...serving, url: 'http://evil.example:4566' },
       { ...serving, url: 'https://127.0.0.1:4566' },
       { ...serving, url: 'http://127.0.0.1:4566/path' },
+      { ...serving, url: 'http://evil.example/http://127.0.0.1:4566' },
       { ...serving, accountId: 42 },
       { ...serving, credentials: { accessKeyId: 'AKIATEAM' } },
       { url: serving.url, accountId: serving.accountId },
