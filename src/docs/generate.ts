@@ -36,7 +36,7 @@ export async function generateDocs(path: string, options: DocsOptions = {}): Pro
   const errors = project.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     const first = errors[0];
-    throw new StackpilotError('ProjectInvalid', `${first.file}:${first.line}:${first.column}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : ''}`, `Run \`stackpilot validate ${path}\`, fix the errors, then generate the docs again.`);
+    throw new StackpilotError('ProjectInvalid', `${first.file}:${first.line}:${first.column}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more ${errors.length > 2 ? 'errors' : 'error'})` : ''}`, `Run \`stackpilot validate ${path}\`, fix the errors, then generate the docs again.`);
   }
   const outDir = resolve(options.out ?? join(project.root, DEFAULT_OUT));
   const pages = stackPages(project);

@@ -8,6 +8,7 @@ import type { ParameterDeclaration, ResourceDeclaration } from '../template/mode
 import { parameterValueToString } from '../template/parameter-constraints.ts';
 import { projectRelative, type Deployment, type ImportSite } from './environments.ts';
 import { cell, code, showValue, table } from './markdown.ts';
+import { nestedOutputUsers } from './output-users.ts';
 import { parameterValues, secretParameters, type ParameterValue } from './parameter-values.ts';
 import type { StackPage } from './stack-pages.ts';
 
@@ -105,7 +106,9 @@ function mergeAcrossDeployments(values: ParameterValue[], deployments: number): 
 function outputsSection(page: StackPage, context: PageContext): string[] {
   const outputs = [...page.template.model.outputs.values()];
   if (outputs.length === 0) return [];
-  // One line per importing stack: its resources, and the deployments when not all of them.
+  const outputUsers = nestedOutputUsers(page);
+  // One line per stack that imports the output (its resources, and the deployments when not all
+  // of them) or, for a nested stack, reads it through the parent.
   const importers = (output: string) => {
     const sites = context.imports.get(`${page.file}#${output}`) ?? [];
     const lines = new Map<string, string[]>();
@@ -114,14 +117,20 @@ function outputsSection(page: StackPage, context: PageContext): string[] {
       const head = `[${cell(site.page.title)}](${pageLink(page.file, site.page.file)})`;
       lines.set(head, [...(lines.get(head) ?? []), `${cell(site.logicalId)}${everywhere ? '' : ` in ${cell(site.deployments.join(', '))}`}`]);
     }
-    return [...lines].map(([head, uses]) => `${head} (${uses.join(', ')})`).join('<br>');
+    for (const user of outputUsers.get(output) ?? []) {
+      const target = user.page ?? page.parent!;
+      const head = `[${cell(target.title)}](${pageLink(page.file, target.file)})`;
+      const use = user.page ? [] : [user.section === 'Outputs' ? `output ${cell(user.logicalId)}` : cell(user.logicalId)];
+      lines.set(head, [...(lines.get(head) ?? []), ...use]);
+    }
+    return [...lines].map(([head, uses]) => (uses.length > 0 ? `${head} (${uses.join(', ')})` : head)).join('<br>');
   };
   return [
     '',
     '## Outputs',
     '',
     ...table(
-      ['Output', 'Description', 'Value', 'Export', 'Imported by'],
+      ['Output', 'Description', 'Value', 'Export', 'Imported or used by'],
       outputs.map((o) => [code(o.name), cell(o.description ?? ''), code(showValue(o.value)), o.exportName === undefined ? '' : code(showValue(o.exportName)), importers(o.name)]),
     ),
   ];

@@ -14,6 +14,9 @@ export interface DocsDifference {
   extra: string[];
 }
 
+/** The name temporaryPathFor gives a page while it is written. */
+const LEFT_BY_KILLED_WRITE = /\.md\.\d+\.\d+\.tmp$/;
+
 /** Folders deeper than this under the output folder are not looked into: the reference is never that deep. */
 const MAX_DEPTH = 16;
 
@@ -93,7 +96,8 @@ export function writeDocs(outDir: string, files: Map<string, string>): DocsWrite
   }
   for (const file of difference.extra) {
     const path = join(outDir, file);
-    if (!readOrUndefined(path)?.startsWith(GENERATED_MARKER)) {
+    // A page's temporary file, left by a run that was killed while writing it, is ours too.
+    if (!LEFT_BY_KILLED_WRITE.test(file) && !readOrUndefined(path)?.startsWith(GENERATED_MARKER)) {
       result.foreign.push(file);
       continue;
     }

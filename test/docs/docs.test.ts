@@ -43,10 +43,16 @@ describe('stackpilot docs on the reference projects', () => {
     assert.ok(master.includes(`| \`VPCCidr\` | production (us-west-2) | \`10.1.0.0/16\` | [${regions}:${westLine}](../../../${regions}#L${westLine}), region us-west-2 |`), master);
   });
 
-  it('lists, beside an export, the stacks that import it', async () => {
+  it('lists, beside an export, the stacks that import it and the resources that do', async () => {
     const networking = (await generateDocs(join(REPO, 'examples', 'concert-platform'))).files.get('stacks/networking.md')!;
     const row = networking.split('\n').find((l) => l.startsWith('| `RedshiftSecurityGroupId` |'));
     assert.ok(row?.endsWith('| [storage](storage.md) (RedshiftWorkgroup) |'), row);
+  });
+
+  it("lists, beside a nested stack's output, the siblings and parent outputs that read it", async () => {
+    const database = (await generateDocs(join(REPO, 'examples', 'plot-palette'))).files.get('stacks/master/DatabaseStack.md')!;
+    const row = database.split('\n').find((l) => l.startsWith('| `JobsTableName` |'));
+    assert.ok(row?.endsWith('| [master/ComputeStack](ComputeStack.md)<br>[master/APIStack](APIStack.md)<br>[master](../master.md) (output JobsTableName) |'), row);
   });
 });
 
@@ -142,6 +148,14 @@ describe('stackpilot docs on a project of its own', () => {
     const orders = (await generateDocs(secretProject())).files.get('stacks/orders.md')!;
     assert.ok(orders.includes('| `Orders` | `AWS::DynamoDB::Table` | `Retain` | `Snapshot` | `stackpilot backup` |'), orders);
     assert.ok(orders.includes('| `Uploads` | `AWS::S3::Bucket` | not set | not set | `stackpilot backup` |'), orders);
+  });
+
+  it('adds the cost summary of each environment and region when one is given, and no such section otherwise', async () => {
+    const root = secretProject();
+    const costSummary = ({ env, region }: { env: string; region?: string }) => Promise.resolve(`Monthly total for ${env} in ${region}: 12.34 USD`);
+    const index = (await generateDocs(root, { costSummary })).files.get('index.md')!;
+    assert.ok(index.includes('## Cost summary\n\n### dev (eu-west-1)\n\nMonthly total for dev in eu-west-1: 12.34 USD\n\n### prod (eu-west-1)\n\nMonthly total for prod in eu-west-1: 12.34 USD\n'), index);
+    assert.doesNotMatch((await generateDocs(root)).files.get('index.md')!, /Cost summary/);
   });
 
   it('--check fails after a parameter file changes, and passes once the docs are generated again', () => {
