@@ -174,12 +174,13 @@ describe('stackpilot docs on a project of its own', () => {
     assert.equal(runCli(['docs', root, '--check']).code, 0);
   });
 
-  it('--check names an extra page; docs removes it, and leaves a file it did not write', () => {
+  it('--check names an extra page; docs removes it and what a killed run left, and leaves a file it did not write', () => {
     const root = secretProject();
     assert.equal(runCli(['docs', root]).code, 0);
     const reference = join(root, 'docs/reference');
     writeFileSync(join(reference, 'stacks/payments.md'), `${GENERATED_MARKER}\n\n# Stack \`payments\`\n`);
     writeFileSync(join(reference, 'notes.txt'), 'mine\n');
+    writeFileSync(join(reference, 'stacks/orders.md.4242.1.tmp'), 'half a page, left by a killed run');
 
     const check = runCli(['docs', root, '--check']);
     assert.equal(check.code, 1);
@@ -189,6 +190,8 @@ describe('stackpilot docs on a project of its own', () => {
     const write = runCli(['docs', root]);
     assert.equal(write.code, 0, write.stderr);
     assert.ok(!existsSync(join(reference, 'stacks/payments.md')));
+    assert.ok(!existsSync(join(reference, 'stacks/orders.md.4242.1.tmp')));
+    assert.equal(runCli(['docs', root, '--check']).code, 1, 'the file docs did not write is still extra');
     assert.equal(readFileSync(join(reference, 'notes.txt'), 'utf8'), 'mine\n');
   });
 
