@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from 'node:path';
-import { exportsOf, importsOf, namesMayMatch, stackInstances, type StackInstance } from '../project/exports.ts';
+import { importMatches, stackInstances, type StackInstance } from '../project/exports.ts';
 import { environmentInRegion, environmentRegions } from '../project/parameter-listing.ts';
 import type { ResolvedEnvironment } from '../project/parameters.ts';
 import type { Project } from '../project/project.ts';
@@ -56,21 +56,15 @@ export function importSites(deployments: Deployment[], pages: StackPage[]): Map<
   const sites = new Map<string, ImportSite[]>();
   for (const deployment of deployments) {
     const pageOf = new Map([...deployment.instances].map(([file, instance]) => [instance, pages.find((p) => p.file === file)!]));
-    const instances = [...deployment.instances.values()];
-    const exports = instances.flatMap(exportsOf);
-    for (const use of instances.flatMap(importsOf)) {
-      if (use.name.every((p) => p === null)) continue;
-      for (const declaration of exports) {
-        if (declaration.instance === use.instance || !namesMayMatch(declaration.name, use.name)) continue;
-        const key = `${pageOf.get(declaration.instance)!.file}#${declaration.output}`;
-        const page = pageOf.get(use.instance)!;
-        const logicalId = String(use.path[1]);
-        const list = sites.get(key) ?? [];
-        let site = list.find((s) => s.page === page && s.logicalId === logicalId);
-        if (!site) list.push((site = { page, logicalId, deployments: [] }));
-        if (!site.deployments.includes(deploymentLabel(deployment))) site.deployments.push(deploymentLabel(deployment));
-        sites.set(key, list);
-      }
+    for (const { use, declaration } of importMatches([...deployment.instances.values()])) {
+      const key = `${pageOf.get(declaration.instance)!.file}#${declaration.output}`;
+      const page = pageOf.get(use.instance)!;
+      const logicalId = String(use.path[1]);
+      const list = sites.get(key) ?? [];
+      let site = list.find((s) => s.page === page && s.logicalId === logicalId);
+      if (!site) list.push((site = { page, logicalId, deployments: [] }));
+      if (!site.deployments.includes(deploymentLabel(deployment))) site.deployments.push(deploymentLabel(deployment));
+      sites.set(key, list);
     }
   }
   return sites;

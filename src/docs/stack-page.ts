@@ -32,7 +32,7 @@ function fileLink(context: PageContext, page: StackPage, file: string, line?: nu
   const absolutePage = posix.join(context.outDir.split('\\').join('/'), page.file);
   const absoluteFile = posix.join(context.project.root.split('\\').join('/'), file);
   const target = posix.relative(posix.dirname(absolutePage), absoluteFile);
-  return `[${cell(line === undefined ? file : `${file}:${line}`)}](${encodeURI(target)}${line === undefined ? '' : `#L${line}`})`;
+  return `[${cell(line === undefined ? file : `${file}:${line}`)}](${encodeURI(target).replaceAll('(', '%28').replaceAll(')', '%29')}${line === undefined ? '' : `#L${line}`})`;
 }
 
 export function renderStackPage(page: StackPage, context: PageContext): string {
