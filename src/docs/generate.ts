@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { StackpilotError } from '../errors.ts';
 import { loadProject } from '../project/project.ts';
 import { redactText } from '../redaction.ts';
+import { shellWord } from '../shell-word.ts';
 import { importSites, projectDeployments, type Deployment } from './environments.ts';
 import { renderIndexPage, type CostSummary } from './index-page.ts';
 import { renderStackPage, type PageContext } from './stack-page.ts';
@@ -36,7 +37,7 @@ export async function generateDocs(path: string, options: DocsOptions = {}): Pro
   const errors = project.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     const first = errors[0];
-    throw new StackpilotError('ProjectInvalid', `${first.file}:${first.line}:${first.column}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more ${errors.length > 2 ? 'errors' : 'error'})` : ''}`, `Run \`stackpilot validate ${path}\`, fix the errors, then generate the docs again.`);
+    throw new StackpilotError('ProjectInvalid', `${first.file}:${first.line}:${first.column}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more ${errors.length > 2 ? 'errors' : 'error'})` : ''}`, `Run \`stackpilot validate ${shellWord(path)}\`, fix the errors, then generate the docs again.`);
   }
   const outDir = resolve(options.out ?? join(project.root, DEFAULT_OUT));
   const pages = stackPages(project);
