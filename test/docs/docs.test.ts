@@ -195,6 +195,18 @@ describe('stackpilot docs on a project of its own', () => {
     assert.equal(readFileSync(join(reference, 'notes.txt'), 'utf8'), 'mine\n');
   });
 
+  it('documents a folder of templates without a manifest: template defaults, and imports matched by name', async () => {
+    const root = writeProject({
+      'network.yaml': "Parameters:\n  Cidr: { Type: String, Default: 10.9.0.0/16 }\nResources:\n  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !Ref Cidr } }\nOutputs:\n  VpcId: { Value: !Ref Vpc, Export: { Name: shared-vpc-id } }\n",
+      'app/api.yaml': 'Resources:\n  Group:\n    Type: AWS::EC2::SecurityGroup\n    Properties: { GroupDescription: api, VpcId: !ImportValue shared-vpc-id }\n',
+    });
+    const docs = await generateDocs(root);
+    assert.deepEqual([...docs.files.keys()], ['index.md', 'stacks/app/api.md', 'stacks/network.md']);
+    const network = docs.files.get('stacks/network.md')!;
+    assert.ok(network.includes('| `Cidr` | default | `10.9.0.0/16` | template default |'), network);
+    assert.ok(network.includes('| `VpcId` |  | `!Ref Vpc` | `shared-vpc-id` | [app/api](app/api.md) (Group) |'), network);
+  });
+
   it('writes nothing for a project with errors, and says what to do (exit 3)', () => {
     const root = writeProject({ 'stackpilot.yaml': manifest, 'orders.yaml': secretTemplate, 'worker.yaml': workerTemplate });
     const r = runCli(['docs', root]);
