@@ -5,6 +5,7 @@ import { EXIT } from './exit-codes.ts';
 import { backupCommand, backupsCommand, restoreCommand } from './backup.ts';
 import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
+import { docsCommand } from './docs.ts';
 import { driftCommand } from './drift.ts';
 import { graphCommand } from './graph.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
@@ -39,6 +40,7 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(backupsCommand(secrets).exitOverride());
   program.addCommand(restoreCommand(secrets).exitOverride());
   program.addCommand(graphCommand().exitOverride());
+  program.addCommand(docsCommand(secrets).exitOverride());
   program.addCommand(localCommand().exitOverride());
   program.addCommand(regionsCommand(secrets).exitOverride());
   return program;

@@ -4,7 +4,8 @@ import { describeTemplate, type TemplateModel } from '../template/model.ts';
 import { parseTemplate } from '../template/parse.ts';
 import type { PreviewedChange } from './events.ts';
 
-const KEEPS_DATA = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
+/** DeletionPolicy / UpdateReplacePolicy values that keep a resource's data. */
+export const KEEPS_DATA: ReadonlySet<string> = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
 
 /** Whether the change deletes data: a stateful resource removed or replaced without Retain/Snapshot. */
 function deletesData(change: PreviewedChange, policies: { deletion?: unknown; replace?: unknown } | undefined): boolean {
