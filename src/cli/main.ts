@@ -6,6 +6,7 @@ import { backupCommand, backupsCommand, restoreCommand } from './backup.ts';
 import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
 import { driftCommand } from './drift.ts';
+import { fmtCommand } from './fmt.ts';
 import { graphCommand } from './graph.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
@@ -39,6 +40,7 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(backupsCommand(secrets).exitOverride());
   program.addCommand(restoreCommand(secrets).exitOverride());
   program.addCommand(graphCommand().exitOverride());
+  program.addCommand(fmtCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
   program.addCommand(regionsCommand(secrets).exitOverride());
   return program;
