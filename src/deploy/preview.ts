@@ -1,6 +1,6 @@
 import { DescribeChangeSetCommand, DescribeStacksCommand, GetTemplateCommand, type Change, type CloudFormationClient, type Parameter } from '@aws-sdk/client-cloudformation';
 import { resourceFacts } from '../spec/resource-facts.ts';
-import { describeTemplate, type TemplateModel } from '../template/model.ts';
+import { describeTemplate, type ParameterDeclaration, type TemplateModel } from '../template/model.ts';
 import { parseTemplate } from '../template/parse.ts';
 import { customNameFailure } from './custom-names.ts';
 import type { PreviewedChange } from './events.ts';
@@ -35,7 +35,7 @@ async function deployedParameters(cfn: CloudFormationClient, stackId: string): P
 }
 
 const parameterValues = (model: TemplateModel | undefined, given: Parameter[]): ParameterValues => ({
-  declarations: model?.parameters ?? new Map(),
+  declarations: model?.parameters ?? new Map<string, ParameterDeclaration>(),
   values: new Map(given.filter((p) => p.ParameterKey !== undefined).map((p) => [p.ParameterKey!, p.ParameterValue ?? ''])),
 });
 
