@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isScalar, parseAllDocuments, parseDocument, visit, type Scalar } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, parseDocument, visit, type Scalar, type ScalarTag, type Tags } from 'yaml';
 import { parseTemplate } from './parse.ts';
 import { KNOWN_TAGS } from './yaml-parser.ts';
 
@@ -27,13 +27,74 @@ export function formatTemplate(text: string, file: string): FormatResult {
   return formatted;
 }
 
+/**
+ * JSON re-indented token by token: strings and numbers stay as written (`1.0`, `1e3`, an
+ * account id past 2^53, `\u00e9`), which a parse and stringify would rewrite. The text has
+ * parsed without problems before it gets here.
+ */
 function formatJson(text: string): FormatResult {
-  return { text: `${JSON.stringify(JSON.parse(text), null, 2)}\n` };
+  let out = '';
+  let depth = 0;
+  const newline = () => `\n${'  '.repeat(depth)}`;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      out += text.slice(i, end + 1);
+      i = end + 1;
+    } else if (/\s/.test(c)) {
+      i++;
+    } else if (c === '{' || c === '[') {
+      let next = i + 1;
+      while (next < text.length && /\s/.test(text[next])) next++;
+      if (text[next] === (c === '{' ? '}' : ']')) {
+        out += c + text[next];
+        i = next + 1;
+      } else {
+        depth++;
+        out += c + newline();
+        i++;
+      }
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out += newline() + c;
+      i++;
+    } else if (c === ',') {
+      out += `,${newline()}`;
+      i++;
+    } else if (c === ':') {
+      out += ': ';
+      i++;
+    } else {
+      let end = i;
+      while (end < text.length && !/[\s,:{}[\]"]/.test(text[end])) end++;
+      out += text.slice(i, end);
+      i = end;
+    }
+  }
+  return { text: `${out}\n` };
 }
+
+/** A number as written: `012345678901` and `123456789012345678901` would not survive a round trip through a JS number. */
+class NumberAsWritten {
+  constructor(readonly text: string) {}
+}
+
+/** The schema's tags, numbers kept as written. */
+const formattingTags = (tags: Tags): Tags => [
+  ...tags.map((tag) =>
+    typeof tag === 'object' && (tag.tag === 'tag:yaml.org,2002:int' || tag.tag === 'tag:yaml.org,2002:float')
+      ? ({ ...(tag as ScalarTag), resolve: (text: string) => new NumberAsWritten(text), identify: (value: unknown) => value instanceof NumberAsWritten, stringify: (item: { value: unknown }) => (item.value as NumberAsWritten).text } satisfies ScalarTag)
+      : tag,
+  ),
+  ...KNOWN_TAGS,
+];
 
 function formatYaml(text: string): FormatResult {
   if (parseAllDocuments(text).length > 1) return { problem: 'it holds more than one YAML document' };
-  const doc = parseDocument(text, { customTags: KNOWN_TAGS });
+  const doc = parseDocument(text, { customTags: formattingTags });
   if (doc.errors.length > 0) return { problem: `it does not parse (${doc.errors[0].message})` };
   visit(doc, {
     Map: (_, node) => void (node.flow = node.items.length === 0),

@@ -85,6 +85,13 @@ describe('formatTemplate', () => {
     assert.equal(format(json, 't.json'), `{\n  "Resources": {\n    "B": {\n      "Type": "AWS::SNS::Topic"\n    },\n    "A": {\n      "Type": "AWS::SQS::Queue",\n      "Properties": {\n        "DelaySeconds": 5\n      }\n    }\n  },\n  "AWSTemplateFormatVersion": "2010-09-09"\n}\n`);
   });
 
+  it('keeps numbers and strings as written, where a round trip through a JS number would change them', () => {
+    const yaml = 'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      Account: 012345678901\n      Big: 123456789012345678901\n      Ratio: 1.50\n      Quoted: "012345678901"\n';
+    assert.equal(format(yaml), "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      Account: 012345678901\n      Big: 123456789012345678901\n      Ratio: 1.50\n      Quoted: '012345678901'\n");
+    const json = '{"Resources": {"Role": {"Properties": {"Big": 123456789012345678901, "Ratio": 1.0, "Name": "caf\\u00e9", "Tags": [ ], "Empty": {}}}}}';
+    assert.equal(format(json, 't.json'), '{\n  "Resources": {\n    "Role": {\n      "Properties": {\n        "Big": 123456789012345678901,\n        "Ratio": 1.0,\n        "Name": "caf\\u00e9",\n        "Tags": [],\n        "Empty": {}\n      }\n    }\n  }\n}\n');
+  });
+
   it('leaves a template that does not parse as it is, saying why', () => {
     const result = formatTemplate('Resources:\n  A: {Type: AWS::SNS::Topic\n', 'broken.yaml');
     assert.ok('problem' in result);
