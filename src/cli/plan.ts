@@ -72,14 +72,14 @@ included), 130 interrupted.`,
       const out = (line = '') => writers.out(`${line}\n`);
       const interrupts = trapInterrupts({ target: flags.target });
       const report = await planProject(path, { ...flags, parameters: parameter, signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
-      const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size);
+      const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size, report.suppressed);
       if (json || format === 'json') {
         out(planJson(report, summary));
         process.exitCode = planExitCode(report);
         return;
       }
       out(colors.bold('Validation'));
-      out(report.diagnostics.length === 0 ? `  ${colors.green('✔')} no findings` : formatText(report.diagnostics, summary, colors).replace(/^/gm, '  '));
+      out(report.diagnostics.length === 0 ? `  ${colors.green('✔')} no findings${summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : ''}` : formatText(report.diagnostics, summary, colors).replace(/^/gm, '  '));
       if (summary.errors > 0) {
         out('Nothing was planned: fix the errors above.');
         process.exitCode = EXIT.findings;

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { deployLayers, projectStackGraph } from '../graph/stack-graph.ts';
 import { exportsOf, namesMayMatch, stackInstances } from '../project/exports.ts';
 import { environmentRegions, listStackParameters, type ListedParameter } from '../project/parameter-listing.ts';
-import { validateProject } from '../validate/validate.ts';
+import { checkProject } from '../validate/validate.ts';
 import { StackpilotError } from '../errors.ts';
 import { awsStep, failureInWords } from './aws-errors.ts';
 import { openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
@@ -49,6 +49,8 @@ export interface ArtifactUpload {
 
 export interface PlanReport {
   diagnostics: Diagnostic[];
+  /** How many findings ignore lists suppress (see validate/suppressions.ts). */
+  suppressed?: number;
   /** Stacks in deploy order, as layers that may deploy at the same time. */
   layers: string[][];
   /** The region planned for, and every region the environment deploys to. */
@@ -70,10 +72,12 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
   const contexts = regionContexts(path, options);
   const { project, environment } = contexts[0];
   // Each region's view of the project (its overrides) is validated.
-  const diagnostics = uniqueDiagnostics(contexts.flatMap((c) => validateProject(c.project)));
+  const checked = contexts.map((c) => checkProject(c.project));
+  const diagnostics = uniqueDiagnostics(checked.flatMap((c) => c.diagnostics));
+  const suppressed = uniqueDiagnostics(checked.flatMap((c) => c.suppressed)).length;
   const graph = projectStackGraph(project, environment);
   const layers = deployLayers(graph);
-  const report: PlanReport = { diagnostics, layers, region: contexts[0].region, regions: environmentRegions(project, environment.env), stacks: [] };
+  const report: PlanReport = { diagnostics, ...(suppressed > 0 ? { suppressed } : {}), layers, region: contexts[0].region, regions: environmentRegions(project, environment.env), stacks: [] };
   if (diagnostics.some((d) => d.severity === 'error')) return report;
 
   const regions = await openRegions(contexts, options, emit);

@@ -47,9 +47,9 @@ function modification(row: PreviewedChange, deployed: TemplateModel | undefined,
   const old = deployed?.resources.get(row.logicalId);
   const now = incoming?.resources.get(row.logicalId);
   if (!old || !now) return {};
-  const properties = propertyChanges(old.properties, now.properties, parameters);
   const before = resolve(old.properties, parameters.before) as Record<string, unknown>;
   const after = resolve(now.properties, parameters.after) as Record<string, unknown>;
+  const properties = propertyChanges(before, after);
   const willFail = row.replacement === 'True' ? customNameFailure(row.resourceType, resourceFacts().resource(row.resourceType), before, after) : undefined;
   return { properties, ...(willFail ? { willFail } : {}) };
 }

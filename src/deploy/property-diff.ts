@@ -27,10 +27,10 @@ export interface ParameterValues {
 /** Past this many changed leaves a resource's list is cut: a hostile template cannot flood the plan. */
 const MAX_CHANGES = 200;
 
-/** The changed properties of a resource between its deployed and incoming properties, parameters resolved where known. */
-export function propertyChanges(before: Record<string, unknown>, after: Record<string, unknown>, parameters: { before: ParameterValues; after: ParameterValues }): PropertyChange[] {
+/** The changed properties of a resource between its deployed and incoming properties (each resolved by resolve()). */
+export function propertyChanges(before: Record<string, unknown>, after: Record<string, unknown>): PropertyChange[] {
   const changes: PropertyChange[] = [];
-  compare('', resolve(before, parameters.before), resolve(after, parameters.after), changes);
+  compare('', before, after, changes);
   return changes.length > MAX_CHANGES ? [...changes.slice(0, MAX_CHANGES), { path: `… ${changes.length - MAX_CHANGES} more` }] : changes;
 }
 

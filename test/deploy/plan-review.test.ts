@@ -69,7 +69,7 @@ describe('plan: property-level differences', () => {
 
 describe('plan --format json', () => {
   it('prints one document in the documented shape: stacks, changes with their properties, parameters with provenance', async () => {
-    const dir = writeProject({ 'stackpilot.yaml': MANIFEST, 'data.yaml': template({ mode: 'PROVISIONED', visibility: 30, tag: 'red', value: 'plain' }) });
+    const dir = writeProject({ 'stackpilot.yaml': `${MANIFEST}validate:\n  ignore: [SP3101, SP2002]\n`, 'data.yaml': template({ mode: 'PROVISIONED', visibility: 30, tag: 'red', value: 'plain' }) });
     assert.equal((await deploy(dir)).ok, true);
     writeFileSync(join(dir, 'data.yaml'), template({ mode: 'PROVISIONED', visibility: 45, tag: 'red', value: 'plain' }));
     const cli = runCli(['plan', dir, '--format', 'json']);
@@ -77,6 +77,8 @@ describe('plan --format json', () => {
     const plan = JSON.parse(cli.stdout) as Record<string, unknown> & { stacks: Record<string, unknown>[] };
     assert.deepEqual(Object.keys(plan), ['version', 'region', 'regions', 'validation', 'order', 'artifacts', 'stacks', 'interrupted']);
     assert.equal(plan.version, 1);
+    const validation = plan.validation as { summary: { suppressed: number }; diagnostics: unknown[] };
+    assert.deepEqual([validation.summary.suppressed, validation.diagnostics], [4, []], 'the manifest suppresses two tables\' SP3101 and two parameters\' SP2002');
     assert.deepEqual(plan.order, [['data']]);
     const [stack] = plan.stacks;
     assert.deepEqual([stack.id, stack.stackName, stack.action], ['data', 'shop-dev-data', 'update']);
