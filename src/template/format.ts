@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isScalar, parseAllDocuments, parseDocument, visit, type Scalar, type ScalarTag, type Tags } from 'yaml';
+import { isMap, isScalar, parseDocument, visit, type Scalar, type ScalarTag, type Tags } from 'yaml';
 import { parseTemplate } from './parse.ts';
 import { KNOWN_TAGS } from './yaml-parser.ts';
 
@@ -93,7 +93,6 @@ const formattingTags = (tags: Tags): Tags => [
 ];
 
 function formatYaml(text: string): FormatResult {
-  if (parseAllDocuments(text).length > 1) return { problem: 'it holds more than one YAML document' };
   const doc = parseDocument(text, { customTags: formattingTags });
   if (doc.errors.length > 0) return { problem: `it does not parse (${doc.errors[0].message})` };
   visit(doc, {
@@ -126,7 +125,12 @@ function scalarStyle(node: Scalar): Scalar['type'] {
   return readsAsString(node.value) ? 'PLAIN' : 'QUOTE_SINGLE';
 }
 
+/** Words YAML 1.1 reads as booleans or null; any other text that starts with a letter and holds no `:`/`#` is a string in both versions. */
+const YAML11_WORDS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+
 function readsAsString(value: string): boolean {
+  // Most values (names, types, ARNs, Sub strings) are plainly text: reading each as a document is the slow way.
+  if (/^[A-Za-z][\w./${}()@+=, -]*$/.test(value) && !/\s$/.test(value)) return !YAML11_WORDS.test(value);
   const doc = parseDocument(value, { version: '1.1', logLevel: 'silent' });
   return doc.errors.length === 0 && doc.warnings.length === 0 && isScalar(doc.contents) && doc.contents.value === value && doc.directives.docStart === null;
 }
