@@ -67,6 +67,22 @@ describe('plan: property-level differences', () => {
   });
 });
 
+describe('plan: property differences in a nested stack', () => {
+  it('compares the nested stack\'s deployed template with its new one, the parent\'s parameters passed down', async () => {
+    const child = (size: number) => `Parameters:\n  Stage: { Type: String }\nResources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub jobs-\${Stage}\n      MaximumMessageSize: ${size}\n`;
+    const dir = writeProject({
+      'stackpilot.yaml': 'project: nest\nstacks:\n  app: { template: parent.yaml }\nenvironments:\n  dev: {}\n',
+      'parent.yaml': 'Resources:\n  Work:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://templates.s3.amazonaws.com/child.yaml\n      Parameters: { Stage: dev }\n',
+      'child.yaml': child(1024),
+    });
+    assert.equal((await deploy(dir)).ok, true);
+    writeFileSync(join(dir, 'child.yaml'), child(2048));
+    const report = await planProject(dir, { target: 'local' }, () => {});
+    const jobs = report.stacks[0].changes.find((c) => c.logicalId === 'Jobs');
+    assert.deepEqual([jobs?.nestedPath, jobs?.properties], [['Work'], [{ path: 'MaximumMessageSize', before: '1024', after: '2048' }]]);
+  });
+});
+
 describe('plan --format json', () => {
   it('prints one document in the documented shape: stacks, changes with their properties, parameters with provenance', async () => {
     const dir = writeProject({ 'stackpilot.yaml': `${MANIFEST}validate:\n  ignore: [SP3101, SP2002]\n`, 'data.yaml': template({ mode: 'PROVISIONED', visibility: 30, tag: 'red', value: 'plain' }) });
