@@ -6,7 +6,7 @@ import { formatSarif } from '../validate/format/sarif.ts';
 import { summarize } from '../validate/format/summary.ts';
 import { formatText } from '../validate/format/text.ts';
 import { RULES } from '../validate/rules/index.ts';
-import { BUILT_IN_RULES, validatePath } from '../validate/validate.ts';
+import { BUILT_IN_RULES, validatePath, type SuppressedDiagnostic } from '../validate/validate.ts';
 import { EXIT } from './exit-codes.ts';
 import { colorsFor } from './terminal.ts';
 import { VERSION } from './version.ts';
@@ -62,7 +62,7 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
     return EXIT.usage;
   }
   const diagnostics: Diagnostic[] = [];
-  const suppressed: Diagnostic[] = [];
+  const suppressed: SuppressedDiagnostic[] = [];
   let files = 0;
   let ioProblem = false;
   for (const path of paths) {
@@ -79,7 +79,7 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
   }
   const summary = summarize(diagnostics, files, suppressed.length);
   if (flags.format === 'json') process.stdout.write(formatJson(diagnostics, summary, suppressed) + '\n');
-  else if (flags.format === 'sarif') process.stdout.write(formatSarif(diagnostics, [...RULES, ...BUILT_IN_RULES], VERSION) + '\n');
+  else if (flags.format === 'sarif') process.stdout.write(formatSarif(diagnostics, [...RULES, ...BUILT_IN_RULES], VERSION, suppressed) + '\n');
   else if (files > 0 || diagnostics.length > 0) {
     const colors = colorsFor(process.stdout);
     if (flags.showSuppressed && suppressed.length > 0) process.stdout.write(`${colors.bold('Suppressed')}\n${formatText(suppressed, summarize(suppressed, files), colors).replace(/\n[^\n]*$/, '')}\n\n`);

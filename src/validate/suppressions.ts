@@ -15,9 +15,12 @@ import type { Path, SourceMap } from '../template/source-map.ts';
 
 export const IGNORE_RULE = { id: 'SP1003', title: 'Suppression of a rule that does not exist', severity: 'warning' } as const;
 
+/** Where a suppression is written, as SARIF names it: in the template (`inSource`) or in the manifest (`external`). */
+export type SuppressionKind = 'inSource' | 'external';
+
 export interface Suppressions {
-  /** Whether a finding of `rule` in `file` (at `path` in it, when known) is suppressed. */
-  covers(rule: string, file: string, path?: Path): boolean;
+  /** Whether a finding of `rule` in `file` (at `path` in it, when known) is suppressed, and by what. */
+  covers(rule: string, file: string, path?: Path): SuppressionKind | undefined;
   /** Problems of the ignore lists themselves. */
   findings: Diagnostic[];
 }
@@ -75,9 +78,10 @@ export function readSuppressions(project: Project, knownRules: ReadonlySet<strin
   return {
     findings,
     covers(rule, file, path) {
-      if (everywhere.has(rule) || inTemplate.get(file)?.has(rule)) return true;
-      if (inFiles.some((f) => f.rule === rule && (file === f.shown || file.startsWith(`${f.shown}/`)))) return true;
-      return path !== undefined && path[0] === 'Resources' && typeof path[1] === 'string' && (inResource.get(file)?.get(path[1])?.has(rule) ?? false);
+      if (inTemplate.get(file)?.has(rule)) return 'inSource';
+      if (path !== undefined && path[0] === 'Resources' && typeof path[1] === 'string' && inResource.get(file)?.get(path[1])?.has(rule)) return 'inSource';
+      if (everywhere.has(rule) || inFiles.some((f) => f.rule === rule && (file === f.shown || file.startsWith(`${f.shown}/`)))) return 'external';
+      return undefined;
     },
   };
 }

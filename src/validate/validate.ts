@@ -4,7 +4,7 @@ import { resourceFacts } from '../spec/resource-facts.ts';
 import type { Path } from '../template/source-map.ts';
 import { finding, type Rule } from './rule.ts';
 import { RULES } from './rules/index.ts';
-import { IGNORE_RULE, readSuppressions } from './suppressions.ts';
+import { IGNORE_RULE, readSuppressions, type SuppressionKind } from './suppressions.ts';
 
 /** Transforms whose effect is known: they add resources but leave the rest of the template as written. */
 const AWS_TRANSFORMS = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions', 'AWS::CodeDeployBlueGreen', 'AWS::SecretsManager-2020-07-23', 'AWS::Include']);
@@ -22,11 +22,14 @@ export const BUILT_IN_RULES: { id: string; title: string; severity: Diagnostic['
   IGNORE_RULE,
 ];
 
+/** A suppressed finding, with where its suppression is written. */
+export type SuppressedDiagnostic = Diagnostic & { suppression: SuppressionKind };
+
 export interface CheckedProject {
   /** The findings that count, sorted by file and position, duplicates removed. */
   diagnostics: Diagnostic[];
   /** The findings the templates or the manifest suppress (see suppressions.ts), sorted alike. */
-  suppressed: Diagnostic[];
+  suppressed: SuppressedDiagnostic[];
 }
 
 export interface ValidationResult extends CheckedProject {
@@ -43,8 +46,12 @@ export function checkProject(project: Project, rules: Rule[] = RULES): CheckedPr
   const facts = resourceFacts();
   const suppressions = readSuppressions(project, new Set([...RULES, ...BUILT_IN_RULES].map((r) => r.id)));
   const found: Diagnostic[] = [];
-  const suppressed: Diagnostic[] = [];
-  const keep = (d: Diagnostic, path?: Path) => (suppressions.covers(d.rule, d.file, path) ? suppressed : found).push(d);
+  const suppressed: SuppressedDiagnostic[] = [];
+  const keep = (d: Diagnostic, path?: Path) => {
+    const suppression = suppressions.covers(d.rule, d.file, path);
+    if (suppression) suppressed.push({ ...d, suppression });
+    else found.push(d);
+  };
   for (const d of project.diagnostics) keep(d);
   for (const d of suppressions.findings) found.push(d);
   for (const template of project.templates.values()) {
@@ -75,7 +82,7 @@ export function checkProject(project: Project, rules: Rule[] = RULES): CheckedPr
   return { diagnostics: sortedUnique(found), suppressed: sortedUnique(suppressed) };
 }
 
-function sortedUnique(diagnostics: Diagnostic[]): Diagnostic[] {
+function sortedUnique<D extends Diagnostic>(diagnostics: D[]): D[] {
   const unique = new Map(diagnostics.map((d) => [`${d.file}:${d.line}:${d.column}:${d.rule}:${d.message}`, d]));
   return [...unique.values()].sort(compareDiagnostics);
 }

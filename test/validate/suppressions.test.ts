@@ -61,6 +61,7 @@ describe('suppressing findings', () => {
     });
     const result = validatePath(dir);
     assert.deepEqual(rulesOf(result.suppressed), ['app.yaml SP2002 Parameter', 'old.yaml SP2002 Parameter', 'old.yaml SP3102 Admin']);
+    assert.deepEqual(new Set(result.suppressed.map((d) => d.suppression)), new Set(['external']), 'written outside the templates');
     assert.deepEqual(rulesOf(result.diagnostics), ['app.yaml SP3101 Invoices', 'app.yaml SP3101 Orders', 'app.yaml SP3102 Admin', 'old.yaml SP3101 Invoices', 'old.yaml SP3101 Orders']);
   });
 
@@ -94,5 +95,9 @@ describe('suppressing findings', () => {
     const json = JSON.parse(runCli(['validate', file, '--format', 'json']).stdout) as { summary: Record<string, number>; suppressed: { rule: string }[] };
     assert.deepEqual(json.summary, { files: 1, errors: 0, warnings: 1, infos: 0, suppressed: 3 });
     assert.deepEqual(json.suppressed.map((d) => d.rule), ['SP2002', 'SP3101', 'SP3101']);
+
+    // Code-scanning UIs show a result with suppressions as suppressed, not as an open alert.
+    const sarif = JSON.parse(runCli(['validate', file, '--format', 'sarif']).stdout) as { runs: { results: { ruleId: string; suppressions?: { kind: string }[] }[] }[] };
+    assert.deepEqual(sarif.runs[0].results.map((r) => `${r.ruleId} ${r.suppressions?.[0].kind ?? 'open'}`).sort(), ['SP2002 inSource', 'SP3101 inSource', 'SP3101 inSource', 'SP3102 open']);
   });
 });
