@@ -32,7 +32,8 @@ export function readSuppressions(project: Project, knownRules: ReadonlySet<strin
   const inTemplate = new Map<string, RuleSet>();
   const inResource = new Map<string, Map<string, RuleSet>>();
   const everywhere: RuleSet = new Set();
-  const inFiles: { rule: string; shown: string }[] = [];
+  /** Per rule, the files and folders (as findings show them) the manifest suppresses it in. */
+  const inFiles = new Map<string, string[]>();
 
   const warn = (file: string, map: SourceMap, path: Path, message: string) =>
     findings.push({ file, ...map.locate(path), severity: IGNORE_RULE.severity, rule: IGNORE_RULE.id, message });
@@ -71,8 +72,13 @@ export function readSuppressions(project: Project, knownRules: ReadonlySet<strin
       if (manifest) warn(manifest.file, manifest.map, ['validate', 'ignore', i, ...(typeof entry === 'string' ? [] : ['rule'])], unknown(rule));
       return;
     }
-    if (typeof entry === 'string') everywhere.add(rule);
-    else inFiles.push({ rule, shown: project.display(join(project.root, entry.path)).replace(/\/+$/, '') });
+    if (typeof entry === 'string') {
+      everywhere.add(rule);
+      return;
+    }
+    const places = inFiles.get(rule) ?? [];
+    places.push(project.display(join(project.root, entry.path)).replace(/\/+$/, ''));
+    inFiles.set(rule, places);
   });
 
   return {
@@ -80,7 +86,7 @@ export function readSuppressions(project: Project, knownRules: ReadonlySet<strin
     covers(rule, file, path) {
       if (inTemplate.get(file)?.has(rule)) return 'inSource';
       if (path !== undefined && path[0] === 'Resources' && typeof path[1] === 'string' && inResource.get(file)?.get(path[1])?.has(rule)) return 'inSource';
-      if (everywhere.has(rule) || inFiles.some((f) => f.rule === rule && (file === f.shown || file.startsWith(`${f.shown}/`)))) return 'external';
+      if (everywhere.has(rule) || inFiles.get(rule)?.some((shown) => file === shown || file.startsWith(`${shown}/`))) return 'external';
       return undefined;
     },
   };
