@@ -7,6 +7,7 @@ import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
 import { docsCommand } from './docs.ts';
 import { driftCommand } from './drift.ts';
+import { fmtCommand } from './fmt.ts';
 import { graphCommand } from './graph.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
@@ -41,6 +42,7 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(restoreCommand(secrets).exitOverride());
   program.addCommand(graphCommand().exitOverride());
   program.addCommand(docsCommand(secrets).exitOverride());
+  program.addCommand(fmtCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
   program.addCommand(regionsCommand(secrets).exitOverride());
   return program;

@@ -65,6 +65,8 @@ export const manifestSchema = z
     healthChecks: z.array(healthCheckSchema).optional(),
     /** `protect` for every stack that does not say otherwise. */
     protect: z.boolean().optional(),
+    /** Findings the team accepts: a rule everywhere, or in one file or folder (see docs/rules.md, "Suppressing a finding"). */
+    validate: z.object({ ignore: z.array(z.union([z.string(), z.object({ rule: z.string(), path: z.string().min(1) }).strict()])).optional() }).strict().optional(),
   })
   .strict();
 
