@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import type { CostEstimate } from '../cost/estimate.ts';
+import type { ParameterOverride } from '../project/parameter-overrides.ts';
 import type { Redactor } from '../redaction.ts';
 import { EXIT } from './exit-codes.ts';
+import { withParameterOption } from './options.ts';
 import { comparisonTable, costTable } from './render/cost.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
 
@@ -11,12 +13,13 @@ interface CostFlags {
   format: 'table' | 'json' | 'markdown';
   compare?: string;
   prices?: string;
+  parameter: ParameterOverride[];
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 
 export function costCommand(secrets: Redactor): Command {
-  return new Command('cost')
+  return withParameterOption(new Command('cost'))
     .summary('estimate what a project costs a month, from its templates and bundled prices')
     .description(
       `Estimates the monthly cost of every stack of a project (nested stacks included) in one
@@ -30,6 +33,7 @@ comes from the manifest's usage: figures (top level, then the environment's; see
 docs/manifest.md), else from documented defaults; every line that depends on one names it.
 A resource type without a price is listed as not estimated, never counted as zero.
 
+--parameter KEY=VALUE (STACK.KEY=VALUE for one stack) prices a value other than the project's.
 Regions: --region, else every region the environment deploys to.
 --prices FILE merges a JSON or YAML file shaped like data/prices.json over the bundled prices.
 --compare ENV|REGION puts a second estimate beside the first: another environment, or the
@@ -54,12 +58,13 @@ problem (unknown environment, unreadable or malformed --prices file).`,
       const { bundledPrices, readPriceOverrides, withOverrides } = await import('../cost/prices.ts');
       const { renderCostMarkdown } = await import('../cost/markdown.ts');
       const prices = flags.prices ? withOverrides(bundledPrices(), readPriceOverrides(flags.prices), flags.prices) : bundledPrices();
-      const estimate = estimateProjectCost(path, { env: flags.env, region: flags.region, prices });
+      const parameters = flags.parameter;
+      const estimate = estimateProjectCost(path, { env: flags.env, region: flags.region, prices, parameters });
       let other: CostEstimate | undefined;
       if (flags.compare !== undefined) {
         other = REGION.test(flags.compare)
-          ? estimateProjectCost(path, { env: flags.env, region: flags.compare, prices })
-          : estimateProjectCost(path, { env: flags.compare, region: flags.region, prices });
+          ? estimateProjectCost(path, { env: flags.env, region: flags.compare, prices, parameters })
+          : estimateProjectCost(path, { env: flags.compare, region: flags.region, prices, parameters });
       }
       const writers = redactingWriters(secrets);
       const colors = colorsFor(process.stdout);

@@ -1,6 +1,7 @@
 import { loadDeployContext, type DeployContext } from '../deploy/context.ts';
 import { StackpilotError } from '../errors.ts';
 import { environmentInRegion, environmentRegions } from '../project/parameter-listing.ts';
+import type { ParameterOverride } from '../project/parameter-overrides.ts';
 import type { ResolvedEnvironment } from '../project/parameters.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
 import type { TemplateModel } from '../template/model.ts';
@@ -109,6 +110,8 @@ export interface CostOptions {
   prices?: PriceBook;
   /** Usage figures above the manifest's. */
   usage?: UsageInput;
+  /** --parameter values, above every other source. */
+  parameters?: ParameterOverride[];
 }
 
 /**
@@ -116,7 +119,7 @@ export interface CostOptions {
  * evaluated with that environment's parameters and conditions, in each region it deploys to.
  */
 export function estimateProjectCost(path: string, options: CostOptions = {}): CostEstimate {
-  const context = loadDeployContext(path, { env: options.env, region: options.region });
+  const context = loadDeployContext(path, { env: options.env, region: options.region, parameters: options.parameters });
   const { project, environment } = context;
   const errors = project.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {

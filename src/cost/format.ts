@@ -18,6 +18,11 @@ export function signedMoney(amount: number): string {
   return `${amount >= 0 ? '+' : ''}${money(amount)}`;
 }
 
+/** A line's description with its figures: `node hours (2 × cache.t3.micro)`. */
+export function describeLine(line: CostLine): string {
+  return line.detail ? `${line.description} (${line.detail})` : line.description;
+}
+
 export function quantity(amount: number): string {
   return amount.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }

@@ -10,7 +10,10 @@ export interface CostLine {
   type: string;
   /** The price book's service name (`AWS Fargate`). */
   service: string;
+  /** What is priced, the same whatever the figures (lines are matched on it across environments). */
   description: string;
+  /** The figures behind the quantity (`2 × cache.t3.micro`), shown beside the description. */
+  detail?: string;
   quantity: number;
   unit: string;
   unitPrice: number;
@@ -52,6 +55,7 @@ export interface LineDraft {
   price: string;
   quantity: number;
   description: string;
+  detail?: string;
   /** Usage keys the quantity comes from (named on the line). */
   usage?: UsageKey[];
   /** Other assumptions, in words. */
@@ -77,6 +81,7 @@ export function priceDrafts(resource: EvaluatedResource, drafts: LineDraft[], co
       type: resource.type,
       service: context.prices.services[draft.service].name,
       description: draft.description,
+      ...(draft.detail !== undefined ? { detail: draft.detail } : {}),
       quantity: billable,
       unit: price.unit,
       unitPrice: price.price,

@@ -11,7 +11,7 @@ const stream: Estimator = (resource, { usage }) => {
   }
   const shards = figure(resource.properties.ShardCount, 1, 'ShardCount', notes);
   return [
-    { service: 'kinesis', price: 'shard-hour', quantity: shards * HOURS_PER_MONTH, description: `${shards} shard${shards === 1 ? '' : 's'}`, notes },
+    { service: 'kinesis', price: 'shard-hour', quantity: shards * HOURS_PER_MONTH, description: 'shard hours', detail: `${shards} shard${shards === 1 ? '' : 's'}`, notes },
     { service: 'kinesis', price: 'put-units', quantity: usage.get('kinesisPutUnitsPerMonth') / 1e6, description: 'PUT payload units', usage: ['kinesisPutUnitsPerMonth'] },
   ];
 };
@@ -34,7 +34,7 @@ const glueJob: Estimator = (resource, { usage }) => {
     dpus = workers * each;
   } else dpus = figure(properties.MaxCapacity ?? properties.AllocatedCapacity, pythonShell ? 0.0625 : 10, 'MaxCapacity', notes);
   const hours = usage.get('glueJobHoursPerMonth');
-  return [{ service: 'glue', price: 'dpu-hour', quantity: dpus * hours, description: `${dpus} DPU × ${hours} job hours`, usage: ['glueJobHoursPerMonth'], notes }];
+  return [{ service: 'glue', price: 'dpu-hour', quantity: dpus * hours, description: 'job DPU-hours', detail: `${dpus} DPU × ${hours} h`, usage: ['glueJobHoursPerMonth'], notes }];
 };
 
 const crawler: Estimator = (_, { usage }) => [{ service: 'glue', price: 'crawler-dpu-hour', quantity: usage.get('glueCrawlerDpuHoursPerMonth'), description: 'crawler DPU-hours', usage: ['glueCrawlerDpuHoursPerMonth'] }];

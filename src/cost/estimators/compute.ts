@@ -9,7 +9,7 @@ const lambdaFunction: Estimator = (resource, { usage }) => {
   const gbSeconds = (invocations * usage.get('lambdaAverageDurationMs')) / 1000 * (memoryMb / 1024);
   const drafts: LineDraft[] = [
     { service: 'lambda', price: 'requests', quantity: invocations / 1e6, description: 'requests', usage: ['lambdaInvocationsPerMonth'] },
-    { service: 'lambda', price: arm ? 'arm-gb-second' : 'gb-second', quantity: gbSeconds, description: `compute (${memoryMb} MB, ${arm ? 'arm64' : 'x86_64'})`, usage: ['lambdaInvocationsPerMonth', 'lambdaAverageDurationMs'], notes },
+    { service: 'lambda', price: arm ? 'arm-gb-second' : 'gb-second', quantity: gbSeconds, description: 'compute', detail: `${memoryMb} MB, ${arm ? 'arm64' : 'x86_64'}`, usage: ['lambdaInvocationsPerMonth', 'lambdaAverageDurationMs'], notes },
   ];
   if (textOf(objectOf(resource.properties.TracingConfig).Mode) === 'Active') {
     drafts.push({ service: 'xray', price: 'traces-recorded', quantity: (invocations * usage.get('xraySampledShare')) / 1e6, description: 'X-Ray traces recorded', usage: ['lambdaInvocationsPerMonth', 'xraySampledShare'] });
@@ -62,8 +62,8 @@ function fargateDrafts(size: TaskSize, taskHours: number, spot: number, what: st
   for (const [kind, share, label] of parts) {
     const hours = taskHours * share;
     const shared = [...size.notes, ...notes];
-    drafts.push({ service: 'fargate', price: `${kind}vcpu-hour`, quantity: hours * size.vcpu, description: `${label} vCPU (${size.vcpu} vCPU × ${round(hours)} ${what})`, usage, notes: shared });
-    drafts.push({ service: 'fargate', price: `${kind}gb-hour`, quantity: hours * size.memoryGb, description: `${label} memory (${size.memoryGb} GB × ${round(hours)} ${what})`, usage, notes: shared });
+    drafts.push({ service: 'fargate', price: `${kind}vcpu-hour`, quantity: hours * size.vcpu, description: `${label} vCPU`, detail: `${size.vcpu} vCPU × ${round(hours)} ${what}`, usage, notes: shared });
+    drafts.push({ service: 'fargate', price: `${kind}gb-hour`, quantity: hours * size.memoryGb, description: `${label} memory`, detail: `${size.memoryGb} GB × ${round(hours)} ${what}`, usage, notes: shared });
   }
   return drafts;
 }
@@ -108,7 +108,7 @@ const sagemakerEndpoint: Estimator = (resource, context) => {
     if (!type) return 'a production variant without a known InstanceType (serverless inference is not estimated)';
     const notes: string[] = [];
     const count = figure(variant.InitialInstanceCount, 1, 'InitialInstanceCount', notes);
-    drafts.push({ service: 'sagemaker', price: `instance:${type}`, quantity: count * context.usage.get('sagemakerHoursPerMonth'), description: `${count} × ${type} instance hours`, usage: ['sagemakerHoursPerMonth'], notes });
+    drafts.push({ service: 'sagemaker', price: `instance:${type}`, quantity: count * context.usage.get('sagemakerHoursPerMonth'), description: 'instance hours', detail: `${count} × ${type}`, usage: ['sagemakerHoursPerMonth'], notes });
   }
   return drafts;
 };

@@ -14,8 +14,8 @@ const dynamodbTable: Estimator = (resource, { usage }) => {
     const total = (key: string) => throughputs.reduce((sum, t, i) => sum + figure(t[key], i === 0 ? 5 : 0, `${i === 0 ? '' : 'index '}${key}`, notes, 'none given'), 0);
     const writes = total('WriteCapacityUnits');
     const reads = total('ReadCapacityUnits');
-    drafts.push({ service: 'dynamodb', price: 'wcu-hour', quantity: writes * HOURS_PER_MONTH, description: `${writes} provisioned WCU`, notes });
-    drafts.push({ service: 'dynamodb', price: 'rcu-hour', quantity: reads * HOURS_PER_MONTH, description: `${reads} provisioned RCU`, notes });
+    drafts.push({ service: 'dynamodb', price: 'wcu-hour', quantity: writes * HOURS_PER_MONTH, description: 'provisioned writes', detail: `${writes} WCU`, notes });
+    drafts.push({ service: 'dynamodb', price: 'rcu-hour', quantity: reads * HOURS_PER_MONTH, description: 'provisioned reads', detail: `${reads} RCU`, notes });
   }
   drafts.push({ service: 'dynamodb', price: 'storage', quantity: usage.get('dynamodbStorageGb'), description: 'storage', usage: ['dynamodbStorageGb'] });
   const pitr = objectOf(properties.PointInTimeRecoverySpecification).PointInTimeRecoveryEnabled;
@@ -32,7 +32,7 @@ const bucket: Estimator = (_, { usage }) => [
 function cacheNodes(nodeType: unknown, nodes: number, notes: string[]): LineDraft[] | string {
   const type = textOf(nodeType);
   if (!type) return 'its CacheNodeType is known only after deploy';
-  return [{ service: 'elasticache', price: `node:${type}`, quantity: nodes * HOURS_PER_MONTH, description: `${nodes} × ${type} node hours`, notes }];
+  return [{ service: 'elasticache', price: `node:${type}`, quantity: nodes * HOURS_PER_MONTH, description: 'node hours', detail: `${nodes} × ${type}`, notes }];
 }
 
 const replicationGroup: Estimator = (resource) => {
@@ -53,7 +53,7 @@ const redshiftWorkgroup: Estimator = (resource, { usage }) => {
   const notes: string[] = [];
   const rpus = figure(resource.properties.BaseCapacity, 128, 'BaseCapacity', notes);
   const hours = usage.get('redshiftActiveHoursPerMonth');
-  return [{ service: 'redshift-serverless', price: 'rpu-hour', quantity: rpus * hours, description: `${rpus} RPUs × ${hours} active hours`, usage: ['redshiftActiveHoursPerMonth'], notes }];
+  return [{ service: 'redshift-serverless', price: 'rpu-hour', quantity: rpus * hours, description: 'RPU hours', detail: `${rpus} RPUs × ${hours} active hours`, usage: ['redshiftActiveHoursPerMonth'], notes }];
 };
 
 const redshiftNamespace: Estimator = (_, { usage }) => [{ service: 'redshift-serverless', price: 'storage', quantity: usage.get('redshiftStorageGb'), description: 'managed storage', usage: ['redshiftStorageGb'] }];

@@ -17,7 +17,7 @@ const vpcEndpoint: Estimator = (resource, { usage }) => {
   const azs = Array.isArray(subnets) ? subnets.length : 2;
   const notes = Array.isArray(subnets) ? [] : ['subnets known only after deploy: 2 AZs assumed'];
   return [
-    { service: 'vpc-endpoint', price: 'interface-hour', quantity: HOURS_PER_MONTH * azs, description: `interface endpoint hours (${azs} AZ${azs === 1 ? '' : 's'})`, notes },
+    { service: 'vpc-endpoint', price: 'interface-hour', quantity: HOURS_PER_MONTH * azs, description: 'interface endpoint hours', detail: `${azs} AZ${azs === 1 ? '' : 's'}`, notes },
     { service: 'vpc-endpoint', price: 'gb-processed', quantity: usage.get('vpcEndpointGbProcessed'), description: 'data processed', usage: ['vpcEndpointGbProcessed'] },
   ];
 };

@@ -17,7 +17,7 @@ const logGroup: Estimator = (resource, { usage }) => {
 const alarm: Estimator = (resource) => {
   const metrics = listOf(resource.properties.Metrics).map(objectOf).filter((m) => m.MetricStat !== undefined).length;
   const count = Math.max(1, metrics);
-  return [{ service: 'cloudwatch', price: 'alarm', quantity: count, description: `standard alarm (${count} metric${count === 1 ? '' : 's'})` }];
+  return [{ service: 'cloudwatch', price: 'alarm', quantity: count, description: 'standard alarm', detail: `${count} metric${count === 1 ? '' : 's'}` }];
 };
 
 const dashboard: Estimator = () => [{ service: 'cloudwatch', price: 'dashboard', quantity: 1, description: 'dashboard', notes: ["the account's first 3 dashboards are free: not applied"] }];

@@ -26,7 +26,7 @@ const webAcl: Estimator = (resource, { usage }) => {
   const rules = listOf(resource.properties.Rules).length;
   return [
     { service: 'waf', price: 'web-acl', quantity: 1, description: 'web ACL' },
-    { service: 'waf', price: 'rule', quantity: rules, description: `${rules} rule${rules === 1 ? '' : 's'}` },
+    { service: 'waf', price: 'rule', quantity: rules, description: 'rules', detail: `${rules}` },
     { service: 'waf', price: 'requests', quantity: usage.get('wafRequestsPerMonth') / 1e6, description: 'requests inspected', usage: ['wafRequestsPerMonth'] },
   ];
 };
