@@ -7,6 +7,7 @@ import { formatText } from '../validate/format/text.ts';
 import { EXIT } from './exit-codes.ts';
 import { commandToCarryOn, trapInterrupts } from './interrupts.ts';
 import { withParameterOption, withTargetOptions, type TargetFlags } from './options.ts';
+import { costDeltaInWords } from '../cost/delta.ts';
 import { previewTable } from './render/lines.ts';
 import { parameterLines } from './render/parameters.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
@@ -78,6 +79,7 @@ included), 130 interrupted.`,
         const note = stack.note && (stack.action === 'failed' ? `: ${colors.red(stack.note)}` : colors.dim(`: ${stack.note}`));
         out(`${stack.region ? `${colors.cyan(stack.region)}  ` : ''}${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
         if (stack.hint) out(`  ${stack.hint}`);
+        if (stack.cost) out(`  ${colors.bold('Cost')} ${costDeltaInWords(stack.cost)}`);
         for (const line of parameterLines(stack.parameters ?? [], colors, stack.region ?? (report.regions.length > 1 ? report.region : undefined))) out(line);
         if (stack.changes.length > 0) for (const line of previewTable(stack.changes, colors)) out(line);
         for (const notice of stack.notices ?? []) out(`  ${colors.yellow('⚠')} ${notice}`);

@@ -7,6 +7,7 @@ import { isNestedStackType } from '../spec/resource-facts.ts';
 import type { TemplateModel } from '../template/model.ts';
 import { checkBudgets, readBudget, type BudgetCheck, type BudgetDeclaration } from './budgets.ts';
 import { ESTIMATORS } from './estimators/index.ts';
+import { sum } from './format.ts';
 import { evaluateTemplate, type StackValues } from './evaluate.ts';
 import { priceDrafts, type CostLine, type EstimateContext, type NotEstimated } from './lines.ts';
 import { bundledPrices, isFreeType, type PriceBook } from './prices.ts';
@@ -79,13 +80,13 @@ export function estimateStacks(stacks: StackInput[], region: string, usage: Usag
     }
   };
   for (const stack of stacks) walk(stack, 0);
-  estimate.lines.push(...bedrockLines(region, usage, prices, estimate));
   estimate.monthly = sum(estimate.lines);
   return estimate;
 }
 
 /** Bedrock tokens belong to no resource: they come from the usage assumptions alone, in each region estimated. */
-function bedrockLines(region: string, usage: Usage, prices: PriceBook, estimate: RegionEstimate): CostLine[] {
+function addBedrockLines(estimate: RegionEstimate, usage: Usage, prices: PriceBook): RegionEstimate {
+  const { region } = estimate;
   const lines: CostLine[] = [];
   for (const model of usage.bedrock) {
     const resource = { logicalId: model.model, type: 'Bedrock tokens', properties: {} };
@@ -98,10 +99,10 @@ function bedrockLines(region: string, usage: Usage, prices: PriceBook, estimate:
     if ('notEstimated' in priced) estimate.notEstimated.push({ region, stack: '(usage)', resource: model.model, type: 'Bedrock tokens', reason: priced.notEstimated });
     else lines.push(...priced.lines);
   }
-  return lines;
+  estimate.lines.push(...lines);
+  estimate.monthly = sum(estimate.lines);
+  return estimate;
 }
-
-export const sum = (lines: { monthly: number }[]) => lines.reduce((total, line) => total + line.monthly, 0);
 
 export interface CostOptions {
   env?: string;
@@ -130,7 +131,7 @@ export function estimateProjectCost(path: string, options: CostOptions = {}): Co
   const usage = projectUsage(context, options.usage);
   const declared = environmentRegions(project, environment.env);
   const regions = options.region ? [options.region] : declared.length > 0 ? declared : [context.region];
-  const estimates = regions.map((region) => estimateStacks(projectStackInputs(context, environmentInRegion(project, environment, region), region), region, usage, prices));
+  const estimates = regions.map((region) => addBedrockLines(estimateStacks(projectStackInputs(context, environmentInRegion(project, environment, region), region), region, usage, prices), usage, prices));
   const monthly = estimates.reduce((total, r) => total + r.monthly, 0);
   return {
     project: project.name,

@@ -1,6 +1,9 @@
 import type { CostLine } from './lines.ts';
 import type { CostEstimate, RegionEstimate } from './estimate.ts';
 
+/** The monthly total of some lines. */
+export const sum = (lines: { monthly: number }[]) => lines.reduce((total, line) => total + line.monthly, 0);
+
 /** `$1,234.56`; `-$3.10` below zero. */
 export function money(amount: number): string {
   const rounded = Math.round(amount * 100) / 100;
@@ -43,7 +46,7 @@ export function groupLines(region: RegionEstimate): { stack: string; monthly: nu
   }
   return [...stacks].map(([stack, services]) => ({
     stack,
-    monthly: [...services.values()].flat().reduce((total, line) => total + line.monthly, 0),
+    monthly: sum([...services.values()].flat()),
     services: [...services].map(([service, lines]) => ({ service, lines })),
   }));
 }

@@ -1,0 +1,26 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { DeployContext } from '../deploy/context.ts';
+import { StackpilotError } from '../errors.ts';
+import { deployedStackInput } from './deployed.ts';
+import { costDelta, type StackCostDelta } from './delta.ts';
+import { estimateStacks, projectStackInputs, projectUsage } from './estimate.ts';
+import { bundledPrices } from './prices.ts';
+
+/**
+ * One project stack's cost delta for plan: the deployed template and parameters against the
+ * project's, in the plan's region, with the bundled prices and the manifest's usage. A stack that
+ * cannot be estimated gives no delta rather than stopping the plan.
+ */
+export async function planCostDelta(cfn: CloudFormationClient, context: DeployContext, stackId: string): Promise<StackCostDelta | undefined> {
+  try {
+    const prices = bundledPrices();
+    const usage = projectUsage(context);
+    const region = context.region;
+    const after = estimateStacks(projectStackInputs(context, context.environment, region, stackId), region, usage, prices);
+    const deployed = await deployedStackInput(cfn, context.stackName(stackId), stackId, region);
+    return costDelta(deployed && estimateStacks([deployed], region, usage, prices), after);
+  } catch (error) {
+    if (error instanceof StackpilotError) return undefined;
+    throw error;
+  }
+}
