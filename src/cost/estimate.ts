@@ -56,7 +56,7 @@ export function estimateStacks(stacks: StackInput[], region: string, usage: Usag
     for (const resource of evaluated.resources) {
       const skip = (reason: string) => estimate.notEstimated.push({ region, stack: input.path, resource: resource.logicalId, type: resource.type, reason });
       if (isNestedStackType(resource.type)) {
-        const child = depth < MAX_NESTING ? input.nested(resource.logicalId, evaluated.nestedParameters.get(resource.logicalId) ?? new Map()) : undefined;
+        const child = depth < MAX_NESTING ? input.nested(resource.logicalId, evaluated.nestedParameters.get(resource.logicalId) ?? new Map<string, string | undefined>()) : undefined;
         if (child) walk(child, depth + 1);
         else skip(depth < MAX_NESTING ? 'its template is not part of the project' : `nested more than ${MAX_NESTING} levels deep`);
         continue;
