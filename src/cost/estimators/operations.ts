@@ -4,9 +4,11 @@ import { listOf, numberOf, objectOf } from './values.ts';
 /** Stored log data at steady state: a month's events kept for the retention period (never-expiring groups: a year assumed). */
 const logGroup: Estimator = (resource, { usage }) => {
   const ingested = usage.get('logIngestedGbPerGroup');
-  const days = numberOf(resource.properties.RetentionInDays);
+  const retention = resource.properties.RetentionInDays;
+  const days = numberOf(retention);
   const keptDays = days ?? 365;
-  const notes = [days === undefined ? 'no RetentionInDays (never expires): a year of logs kept assumed' : `kept ${days} day${days === 1 ? '' : 's'}`];
+  const unset = 'no RetentionInDays (never expires): a year of logs kept assumed';
+  const notes = [days !== undefined ? `RetentionInDays ${days}` : retention === undefined ? unset : 'RetentionInDays known only after deploy: a year of logs kept assumed'];
   return [
     { service: 'cloudwatch', price: 'logs-ingested', quantity: ingested, description: 'log ingestion', usage: ['logIngestedGbPerGroup'] },
     { service: 'cloudwatch', price: 'logs-stored', quantity: (ingested * keptDays) / 30, description: 'log storage', usage: ['logIngestedGbPerGroup'], notes },
