@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CostEstimate } from '../cost/estimate.ts';
+import { StackpilotError } from '../errors.ts';
 import type { ParameterOverride } from '../project/parameter-overrides.ts';
 import type { Redactor } from '../redaction.ts';
 import { EXIT } from './exit-codes.ts';
@@ -44,8 +45,8 @@ Budgets: each AWS::Budgets::Budget the project declares is compared with the who
 Formats: table (default), json (the estimate as one document: project, env, currency, prices,
 regions[] with lines[], notEstimated[], monthly; monthly; budgets[]; usage[]), markdown.
 
-Exit codes: 0 estimated, 1 the estimate is above a budget's amount (100 %), 3 usage or I/O
-problem (unknown environment, unreadable or malformed --prices file).`,
+Exit codes: 0 estimated, 1 the estimate is above a budget's amount (100 %), 2 the project
+has errors (a template that cannot be read: run stackpilot validate), 3 usage or I/O problem (unknown environment, unreadable or malformed --prices file).`,
     )
     .argument('[path]', 'project folder, manifest, folder of templates or template', '.')
     .option('-e, --env <name>', 'environment to estimate (required when the manifest has several)')
@@ -59,7 +60,15 @@ problem (unknown environment, unreadable or malformed --prices file).`,
       const { renderCostMarkdown } = await import('../cost/markdown.ts');
       const prices = flags.prices ? withOverrides(bundledPrices(), readPriceOverrides(flags.prices), flags.prices) : bundledPrices();
       const parameters = flags.parameter;
-      const estimate = estimateProjectCost(path, { env: flags.env, region: flags.region, prices, parameters });
+      let estimate: CostEstimate;
+      try {
+        estimate = estimateProjectCost(path, { env: flags.env, region: flags.region, prices, parameters });
+      } catch (error) {
+        if (!(error instanceof StackpilotError) || error.code !== 'ProjectInvalid') throw error;
+        process.stderr.write(secrets.redact(`error: ${error.message}\n  ${error.hint ?? ''}\n`));
+        process.exitCode = EXIT.findings;
+        return;
+      }
       let other: CostEstimate | undefined;
       if (flags.compare !== undefined) {
         other = REGION.test(flags.compare)

@@ -122,7 +122,9 @@ export interface CostOptions {
 export function estimateProjectCost(path: string, options: CostOptions = {}): CostEstimate {
   const context = loadDeployContext(path, { env: options.env, region: options.region, parameters: options.parameters });
   const { project, environment } = context;
-  const errors = project.diagnostics.filter((d) => d.severity === 'error');
+  // A template that cannot be read would count as empty: the estimate stops instead.
+  const problems = [...project.diagnostics, ...[...project.templates.values()].flatMap((t) => t.problems)];
+  const errors = problems.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     const first = errors[0];
     throw new StackpilotError('ProjectInvalid', `${first.file}:${first.line}:${first.column}: ${first.message}`, 'Run stackpilot validate to see every problem, and correct them.');

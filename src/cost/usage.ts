@@ -94,11 +94,18 @@ export function resolveUsage(layers: { usage?: UsageInput; source: string }[]): 
     for (const [model, figures] of Object.entries(usage.bedrock ?? {})) bedrock.set(model, { model, ...figures, source });
   }
   const entry = (key: UsageKey) => chosen.get(key)!;
+  // Formatted once per key: an estimate asks for the same words on many lines.
+  const words = new Map<UsageKey, string>();
   return {
     get: (key) => entry(key).value,
     assumption: (key) => {
-      const { value, about, source } = entry(key);
-      return `${key} = ${value.toLocaleString('en-US')}: ${about} (${source})`;
+      let text = words.get(key);
+      if (text === undefined) {
+        const { value, about, source } = entry(key);
+        text = `${key} = ${value.toLocaleString('en-US')}: ${about} (${source})`;
+        words.set(key, text);
+      }
+      return text;
     },
     bedrock: [...bedrock.values()],
     all: () => [...chosen.values()],

@@ -92,3 +92,16 @@ describe('stackpilot cost', () => {
     assert.match(run.stderr, /no environment "qa"/);
   });
 });
+
+describe('stackpilot cost on a project with errors', () => {
+  it('stops with exit code 2 and the place of the problem rather than pricing an unreadable template as empty', () => {
+    const dir = writeProject({
+      'stackpilot.yaml': 'project: shop\nregion: us-east-1\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n',
+      'app.yaml': 'Resources:\n  Nat:\n    Type: AWS::EC2::NatGateway\n    Properties: { SubnetId: [\n',
+    });
+    const run = runCli(['cost', dir, '--env', 'dev']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^error: .*app\.yaml:\d+:\d+: /m);
+    assert.equal(run.stdout, '');
+  });
+});
