@@ -39,6 +39,10 @@ template Default, then the manifest's values and parameter files, then the regio
 overrides, then --parameter KEY=VALUE (STACK.KEY=VALUE for one stack). A --parameter no
 template declares is a usage error (exit 3).
 
+Cost: each stack a deploy would create or update gets the change to its monthly estimate, the
+deployed template and parameters against the project's (see stackpilot cost), naming the
+resources that add, remove or change cost.
+
 --json prints the whole plan as one JSON document (diagnostics, region, regions, layers, and
 per stack its action, changes, notices and parameters) instead of text.
 

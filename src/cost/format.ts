@@ -30,6 +30,11 @@ export function quantity(amount: number): string {
   return amount.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
+/** A line's quantity with its unit: `730 hour`, `5 × 1M read request units` for a unit that is itself a count. */
+export function quantityWithUnit(line: CostLine): string {
+  return `${quantity(line.quantity)}${/^\d/.test(line.unit) ? ' ×' : ''} ${line.unit}`;
+}
+
 /** The assumptions of an estimate numbered once each, and each line's numbers, for footnotes. */
 export function numberAssumptions(lines: CostLine[]): { notes: string[]; of: (line: CostLine) => number[] } {
   const numbers = new Map<string, number>();

@@ -73,7 +73,8 @@ export function priceDrafts(resource: EvaluatedResource, drafts: LineDraft[], co
     if (!price) return { notEstimated: `no ${draft.service} price "${draft.price}" for ${context.region} in the price book` };
     const billable = Math.max(0, draft.quantity - (price.free ?? 0));
     const assumptions = [...(draft.usage ?? []).map((key) => context.usage.assumption(key)), ...(draft.notes ?? [])];
-    if (price.free) assumptions.push(`the first ${price.free.toLocaleString('en-US')} ${price.unit} a month are free`);
+    const free = price.free ? `${draft.quantity.toLocaleString('en-US')} ${price.unit}, the first ${price.free.toLocaleString('en-US')} free` : undefined;
+    const detail = [draft.detail, free].filter(Boolean).join('; ');
     lines.push({
       region: context.region,
       stack: context.stack,
@@ -81,7 +82,7 @@ export function priceDrafts(resource: EvaluatedResource, drafts: LineDraft[], co
       type: resource.type,
       service: context.prices.services[draft.service].name,
       description: draft.description,
-      ...(draft.detail !== undefined ? { detail: draft.detail } : {}),
+      ...(detail !== '' ? { detail } : {}),
       quantity: billable,
       unit: price.unit,
       unitPrice: price.price,

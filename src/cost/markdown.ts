@@ -1,5 +1,5 @@
 import type { CostEstimate } from './estimate.ts';
-import { describeLine, estimateTitle, groupLines, money, numberAssumptions, quantity, unitMoney } from './format.ts';
+import { describeLine, estimateTitle, groupLines, money, numberAssumptions, quantityWithUnit, unitMoney } from './format.ts';
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
@@ -15,7 +15,7 @@ export function renderCostMarkdown(estimate: CostEstimate): string {
       for (const { service, lines } of stack.services) {
         for (const line of lines) {
           const notes = numbering.of(line).map((n) => `[${n}]`).join(' ');
-          out.push(`| ${cell(stack.stack)} | ${cell(service)} | ${cell(line.resource)} | ${cell(describeLine(line))} | ${quantity(line.quantity)} ${cell(line.unit)} | ${unitMoney(line.unitPrice)} | ${money(line.monthly)} | ${notes} |`);
+          out.push(`| ${cell(stack.stack)} | ${cell(service)} | ${cell(line.resource)} | ${cell(describeLine(line))} | ${cell(quantityWithUnit(line))} | ${unitMoney(line.unitPrice)} | ${money(line.monthly)} | ${notes} |`);
         }
       }
       out.push(`| **${cell(stack.stack)}** | | | | | | **${money(stack.monthly)}** | |`);

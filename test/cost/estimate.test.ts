@@ -180,3 +180,19 @@ describe('cost estimate: parameters, usage and unpriced types', () => {
     assert.ok(lineOf(prod, 'app Assets: GET requests').assumptions.some((a) => a.startsWith('s3GetRequestsPerMonth = 1,000,000: ') && a.endsWith('(default)')));
   });
 });
+
+describe('cost estimate: values known only after deploy', () => {
+  it('falls back to a stated assumption on the line, for a parameter that is another stack\'s output', () => {
+    const project = writeProject({
+      'stackpilot.yaml': 'project: shop\nregion: us-east-1\nstacks:\n  sizing: { template: sizing.yaml }\n  app: { template: app.yaml, parameters: { TaskCount: "${stacks.sizing.outputs.Count}" } }\nenvironments:\n  dev: {}\n',
+      'sizing.yaml': "Resources:\n  Marker: { Type: AWS::SSM::Parameter, Properties: { Type: String, Value: '3' } }\nOutputs:\n  Count: { Value: !GetAtt Marker.Value }\n",
+      'app.yaml': CACHE_AND_TASKS,
+    });
+    const estimate = estimateProjectCost(project, { env: 'dev' });
+    const vcpu = lineOf(estimate, 'app Service: Fargate vCPU');
+    assert.ok(vcpu.assumptions.includes('DesiredCount known only after deploy: 1 assumed'), vcpu.assumptions.join('\n'));
+    // 1 task × 730 h × 0.5 vCPU × $0.04048
+    assert.equal(cents(vcpu.monthly), cents(730 * 0.5 * 0.04048));
+    assert.deepEqual(estimate.regions[0].notEstimated.map((n) => n.resource), ['Queue']);
+  });
+});

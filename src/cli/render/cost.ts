@@ -1,6 +1,6 @@
 import type { Colors } from '../../validate/format/text.ts';
 import type { CostEstimate } from '../../cost/estimate.ts';
-import { compareEstimates, describeLine, estimateTitle, groupLines, money, numberAssumptions, quantity, signedMoney, unitMoney } from '../../cost/format.ts';
+import { compareEstimates, describeLine, estimateTitle, groupLines, money, numberAssumptions, quantityWithUnit, signedMoney, unitMoney } from '../../cost/format.ts';
 import { formatColumns } from './columns.ts';
 
 /** An estimate as a terminal table: per region, lines grouped by stack and service, totals, then notes. */
@@ -17,7 +17,7 @@ export function costTable(estimate: CostEstimate, colors: Colors): string[] {
         entries.push(`    ${service}`);
         for (const line of lines) {
           const notes = numbering.of(line).map((n) => `[${n}]`).join('');
-          entries.push([`      ${line.resource}`, describeLine(line), `${quantity(line.quantity)} ${line.unit}`, `× ${unitMoney(line.unitPrice)}`, money(line.monthly), colors.dim(notes)]);
+          entries.push([`      ${line.resource}`, describeLine(line), quantityWithUnit(line), `× ${unitMoney(line.unitPrice)}`, money(line.monthly), colors.dim(notes)]);
         }
       }
       entries.push(['', '', '', `${stack.stack} total`, colors.bold(money(stack.monthly)), '']);

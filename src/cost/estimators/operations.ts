@@ -1,5 +1,5 @@
 import type { Estimator } from '../lines.ts';
-import { listOf, numberOf, objectOf } from './values.ts';
+import { listOf, numberOf, objectOf, textOf } from './values.ts';
 
 /** Stored log data at steady state: a month's events kept for the retention period (never-expiring groups: a year assumed). */
 const logGroup: Estimator = (resource, { usage }) => {
@@ -34,10 +34,14 @@ const key: Estimator = (_, { usage }) => [
   { service: 'kms', price: 'requests', quantity: usage.get('kmsRequestsPerMonth') / 10_000, description: 'requests', usage: ['kmsRequestsPerMonth'] },
 ];
 
+/** Standard parameters cost nothing; advanced ones are not priced here. */
+const ssmParameter: Estimator = (resource) => (textOf(resource.properties.Tier) === 'Advanced' ? 'advanced parameters are not priced' : []);
+
 export const operationsEstimators: Record<string, Estimator> = {
   'AWS::Logs::LogGroup': logGroup,
   'AWS::CloudWatch::Alarm': alarm,
   'AWS::CloudWatch::Dashboard': dashboard,
   'AWS::SecretsManager::Secret': secret,
   'AWS::KMS::Key': key,
+  'AWS::SSM::Parameter': ssmParameter,
 };
