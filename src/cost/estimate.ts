@@ -53,6 +53,7 @@ export function estimateStacks(stacks: StackInput[], region: string, usage: Usag
   const walk = (input: StackInput, depth: number) => {
     const evaluated = evaluateTemplate(input.model, input.values);
     const context: EstimateContext = { region, stack: input.path, resources: evaluated.resources, usage, prices };
+    for (const { resource, reason } of evaluated.undecided) estimate.notEstimated.push({ region, stack: input.path, resource: resource.logicalId, type: resource.type, reason });
     for (const resource of evaluated.resources) {
       const skip = (reason: string) => estimate.notEstimated.push({ region, stack: input.path, resource: resource.logicalId, type: resource.type, reason });
       if (isNestedStackType(resource.type)) {

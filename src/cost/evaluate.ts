@@ -1,5 +1,7 @@
 import { conditionResolver } from '../engine/evaluate/conditions.ts';
 import { evaluate, NO_VALUE, type EvaluationScope } from '../engine/evaluate/intrinsics.ts';
+import { partitionOf, urlSuffixOf } from '../engine/resources/value-forms.ts';
+import { isNestedStackType } from '../spec/resource-facts.ts';
 import { isObject } from '../template/intrinsics.ts';
 import type { TemplateModel } from '../template/model.ts';
 import { parameterKind, parameterValueToString, splitListValue } from '../template/parameter-constraints.ts';
@@ -27,6 +29,8 @@ export interface StackValues {
 export interface EvaluatedStack {
   /** Active resources (their Condition holds), properties evaluated. */
   resources: EvaluatedResource[];
+  /** Resources whose Condition cannot be evaluated offline, and why: neither counted nor dropped unseen. */
+  undecided: { resource: EvaluatedResource; reason: string }[];
   /** The Parameters property of each nested stack resource, evaluated. */
   nestedParameters: Map<string, Map<string, string | undefined>>;
 }
@@ -45,8 +49,8 @@ export function evaluateTemplate(model: TemplateModel, values: StackValues): Eva
       region: values.region,
       stackName: values.stackName,
       stackId: unknown('AWS::StackId'),
-      partition: values.region.startsWith('cn-') ? 'aws-cn' : values.region.includes('-gov-') ? 'aws-us-gov' : 'aws',
-      urlSuffix: values.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com',
+      partition: partitionOf(values.region),
+      urlSuffix: urlSuffixOf(values.region),
       notificationARNs: [],
     },
     parameters,
@@ -56,21 +60,31 @@ export function evaluateTemplate(model: TemplateModel, values: StackValues): Eva
     getAtt: (logicalId, attribute) => unknown(`${logicalId}.${attribute}`),
     importValue: (name) => unknown(`import ${name}`),
   };
-  const active = (condition: string | undefined) => {
-    if (condition === undefined) return true;
-    try {
-      return scope.condition(condition);
-    } catch {
-      return false;
-    }
-  };
+  const unknownParameters = [...parameters].filter(([, value]) => !isKnown(value)).map(([name]) => name);
   const resources: EvaluatedResource[] = [];
+  const undecided: EvaluatedStack['undecided'] = [];
   const nestedParameters = new Map<string, Map<string, string | undefined>>();
   for (const resource of model.resources.values()) {
-    if (!active(resource.condition)) continue;
+    const notes: string[] = [];
+    if (resource.condition !== undefined) {
+      let holds: boolean;
+      try {
+        holds = scope.condition(resource.condition);
+      } catch (error) {
+        undecided.push({ resource: { logicalId: resource.logicalId, type: resource.type, properties: {} }, reason: `its Condition ${resource.condition} cannot be evaluated: ${(error as Error).message}` });
+        continue;
+      }
+      const hinges = conditionInputs(model.conditions, resource.condition).filter((name) => unknownParameters.includes(name));
+      if (hinges.length > 0 && !holds) {
+        undecided.push({ resource: { logicalId: resource.logicalId, type: resource.type, properties: {} }, reason: `its Condition ${resource.condition} depends on ${hinges.join(', ')}, known only after deploy` });
+        continue;
+      }
+      if (hinges.length > 0) notes.push(`Condition ${resource.condition} depends on ${hinges.join(', ')}, known only after deploy: taken as true`);
+      if (!holds) continue;
+    }
     const properties = evaluateEach(resource.properties, scope);
-    resources.push({ logicalId: resource.logicalId, type: resource.type, properties });
-    if (resource.type === 'AWS::CloudFormation::Stack') {
+    resources.push({ logicalId: resource.logicalId, type: resource.type, properties, ...(notes.length > 0 ? { notes } : {}) });
+    if (isNestedStackType(resource.type)) {
       const given = new Map<string, string | undefined>();
       for (const [key, value] of Object.entries(isObject(properties.Parameters) ? properties.Parameters : {})) {
         const text = Array.isArray(value) ? value.join(',') : parameterValueToString(value);
@@ -79,7 +93,23 @@ export function evaluateTemplate(model: TemplateModel, values: StackValues): Eva
       nestedParameters.set(resource.logicalId, given);
     }
   }
-  return { resources, nestedParameters };
+  return { resources, undecided, nestedParameters };
+}
+
+/** The parameters a condition reads, through the conditions it names (each condition read once). */
+function conditionInputs(conditions: ReadonlyMap<string, unknown>, name: string): string[] {
+  const parameters = new Set<string>();
+  const seen = new Set<string>();
+  const pending = [name];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const text = JSON.stringify(conditions.get(next) ?? null);
+    for (const match of text.matchAll(/\{"Ref":"([^"]+)"\}/g)) parameters.add(match[1]);
+    for (const match of text.matchAll(/\{"Condition":"([^"]+)"\}/g)) pending.push(match[1]);
+  }
+  return [...parameters];
 }
 
 /** Each property on its own: one that cannot be evaluated offline (an unknown list) is unknown, the rest still count. */

@@ -36,6 +36,8 @@ export interface EvaluatedResource {
   logicalId: string;
   type: string;
   properties: Record<string, unknown>;
+  /** What its evaluation assumed (a Condition that depends on a value known only after deploy). */
+  notes?: string[];
 }
 
 /** What an estimator is given besides its resource: the stack's other resources, the region, usage and prices. */
@@ -72,7 +74,7 @@ export function priceDrafts(resource: EvaluatedResource, drafts: LineDraft[], co
     const price = unitPrice(context.prices, draft.service, draft.price, context.region);
     if (!price) return { notEstimated: `no ${draft.service} price "${draft.price}" for ${context.region} in the price book` };
     const billable = Math.max(0, draft.quantity - (price.free ?? 0));
-    const assumptions = [...(draft.usage ?? []).map((key) => context.usage.assumption(key)), ...(draft.notes ?? [])];
+    const assumptions = [...(draft.usage ?? []).map((key) => context.usage.assumption(key)), ...(draft.notes ?? []), ...(resource.notes ?? [])];
     const free = price.free ? `${draft.quantity.toLocaleString('en-US')} ${price.unit}, the first ${price.free.toLocaleString('en-US')} free` : undefined;
     const detail = [draft.detail, free].filter(Boolean).join('; ');
     lines.push({

@@ -196,3 +196,31 @@ describe('cost estimate: values known only after deploy', () => {
     assert.deepEqual(estimate.regions[0].notEstimated.map((n) => n.resource), ['Queue']);
   });
 });
+
+describe('cost estimate: conditions on values known only after deploy', () => {
+  it('lists a resource whose Condition fails on such a value as not estimated, and notes one it takes as created', () => {
+    const project = writeProject({
+      'stackpilot.yaml': 'project: shop\nregion: us-east-1\nstacks:\n  mode: { template: mode.yaml }\n  net: { template: net.yaml, parameters: { Mode: "${stacks.mode.outputs.Mode}" } }\nenvironments:\n  dev: {}\n',
+      'mode.yaml': "Resources:\n  Topic: { Type: AWS::SNS::Topic }\nOutputs:\n  Mode: { Value: !GetAtt Topic.TopicName }\n",
+      'net.yaml': `Parameters:
+  Mode: { Type: String }
+Conditions:
+  WithNat: !Equals [!Ref Mode, nat]
+  WithoutNat: !Not [{ Condition: WithNat }]
+Resources:
+  Nat:
+    Type: AWS::EC2::NatGateway
+    Condition: WithNat
+    Properties: { SubnetId: subnet-1 }
+  Address:
+    Type: AWS::EC2::EIP
+    Condition: WithoutNat
+`,
+    });
+    const estimate = estimateProjectCost(project, { env: 'dev' });
+    const nat = estimate.regions[0].notEstimated.find((n) => n.resource === 'Nat');
+    assert.equal(nat?.reason, 'its Condition WithNat depends on Mode, known only after deploy');
+    const address = lineOf(estimate, 'net Address: public IPv4 address hours');
+    assert.ok(address.assumptions.includes('Condition WithoutNat depends on Mode, known only after deploy: taken as true'), address.assumptions.join('\n'));
+  });
+});
