@@ -52,7 +52,7 @@ function clusterSpotShare(context: EstimateContext, clusterRef?: unknown): numbe
   return cluster ? spotShare(cluster.properties.DefaultCapacityProviderStrategy) : undefined;
 }
 
-function fargateDrafts(size: TaskSize, taskHours: number, spot: number, what: string, usage: LineDraft['usage'], notes: string[]): LineDraft[] {
+function fargateDrafts(size: TaskSize, taskHours: number, spot: number, usage: LineDraft['usage'], notes: string[]): LineDraft[] {
   const drafts: LineDraft[] = [];
   const prefix = size.arm ? 'arm-' : '';
   const parts: [string, number, string][] = [];
@@ -62,8 +62,8 @@ function fargateDrafts(size: TaskSize, taskHours: number, spot: number, what: st
   for (const [kind, share, label] of parts) {
     const hours = taskHours * share;
     const shared = [...size.notes, ...notes];
-    drafts.push({ service: 'fargate', price: `${kind}vcpu-hour`, quantity: hours * size.vcpu, description: `${label} vCPU`, detail: `${size.vcpu} vCPU × ${round(hours)} ${what}`, usage, notes: shared });
-    drafts.push({ service: 'fargate', price: `${kind}gb-hour`, quantity: hours * size.memoryGb, description: `${label} memory`, detail: `${size.memoryGb} GB × ${round(hours)} ${what}`, usage, notes: shared });
+    drafts.push({ service: 'fargate', price: `${kind}vcpu-hour`, quantity: hours * size.vcpu, description: `${label} vCPU`, detail: `${size.vcpu} vCPU × ${round(hours)} task-hours`, usage, notes: shared });
+    drafts.push({ service: 'fargate', price: `${kind}gb-hour`, quantity: hours * size.memoryGb, description: `${label} memory`, detail: `${size.memoryGb} GB × ${round(hours)} task-hours`, usage, notes: shared });
   }
   return drafts;
 }
@@ -78,7 +78,7 @@ const ecsService: Estimator = (resource, context) => {
   const count = figure(properties.DesiredCount, 1, 'DesiredCount', notes);
   const definition = context.resources.find((r) => r.logicalId === refTarget(properties.TaskDefinition));
   const spot = launchType === 'FARGATE' ? 0 : (spotShare(properties.CapacityProviderStrategy) ?? clusterSpotShare(context, properties.Cluster) ?? 0);
-  return fargateDrafts(taskSize(definition), count * HOURS_PER_MONTH, spot, 'task-hours', undefined, [`${count} task${count === 1 ? '' : 's'} running all month`, ...notes]);
+  return fargateDrafts(taskSize(definition), count * HOURS_PER_MONTH, spot, undefined, [`${count} task${count === 1 ? '' : 's'} running all month`, ...notes]);
 };
 
 /** A Fargate task definition no service runs: tasks started on demand (RunTask), for the assumed hours. */
@@ -87,7 +87,7 @@ const taskDefinition: Estimator = (resource, context) => {
   if (runByService || !listOf(resource.properties.RequiresCompatibilities).includes('FARGATE')) return [];
   const spot = clusterSpotShare(context) ?? 0;
   const notes = spot > 0 ? ["run on the cluster's default capacity provider strategy"] : [];
-  return fargateDrafts(taskSize(resource), context.usage.get('taskHoursPerMonth'), spot, 'task-hours', ['taskHoursPerMonth'], notes);
+  return fargateDrafts(taskSize(resource), context.usage.get('taskHoursPerMonth'), spot, ['taskHoursPerMonth'], notes);
 };
 
 const ecsCluster: Estimator = (resource, { usage }) => {
