@@ -34,9 +34,9 @@ describe('cost estimate: Plot Palette production against development', () => {
     assert.deepEqual(onlyDevelopment, []);
     // 30 metrics × $0.30 (cloudwatch metric, us-east-1)
     assert.equal(cents(lineOf(production, 'master/ComputeStack Cluster: Container Insights metrics').monthly), 9.0);
-    // 20M input tokens × $0.99 + 5M output tokens × $0.99 a million
-    assert.equal(cents(lineOf(production, '(usage) meta.llama3-1-70b: input tokens').monthly), 19.8);
-    assert.equal(cents(lineOf(production, '(usage) meta.llama3-1-70b: output tokens').monthly), 4.95);
+    // 5M input tokens and 1M output tokens at $0.99 a million
+    assert.equal(cents(lineOf(production, '(usage) meta.llama3-1-70b: input tokens').monthly), 4.95);
+    assert.equal(cents(lineOf(production, '(usage) meta.llama3-1-70b: output tokens').monthly), 0.99);
   });
 
   it('prices the lines both have from each environment\'s values, checked against hand-computed figures', () => {
@@ -48,9 +48,9 @@ describe('cost estimate: Plot Palette production against development', () => {
       // LogRetentionDays 30 (production.json) vs 1 (development.json): 1 GB a month kept that long, $0.03 a GB-month.
       ['master/ComputeStack WorkerLogGroup: log storage', 1 * 0.03, (1 / 30) * 0.03],
       ['master/APIStack JobsLogGroup: log storage', 1 * 0.03, (1 / 30) * 0.03],
-      // Claude 3.5 Sonnet: 40M/10M tokens vs 2M/0.5M at $3 and $15 a million.
-      ['(usage) anthropic.claude-3-5-sonnet: input tokens', 40 * 3, 2 * 3],
-      ['(usage) anthropic.claude-3-5-sonnet: output tokens', 10 * 15, 0.5 * 15],
+      // Claude 3.5 Sonnet: 10M/2M tokens vs 2M/0.5M at $3 and $15 a million.
+      ['(usage) anthropic.claude-3-5-sonnet: input tokens', 10 * 3, 2 * 3],
+      ['(usage) anthropic.claude-3-5-sonnet: output tokens', 2 * 15, 0.5 * 15],
       // The same in both: 4 on-demand tables, 1M writes at $0.625 a million, PITR on 1 GB at $0.20; S3 at 50 GB (top-level usage) × $0.023.
       ['master/DatabaseStack JobsTable: on-demand writes', 0.625, 0.625],
       ['master/DatabaseStack CostTrackingTable: point-in-time recovery', 0.2, 0.2],
