@@ -3,6 +3,7 @@ import { StackpilotError } from '../errors.ts';
 import { Redactor } from '../redaction.ts';
 import { EXIT } from './exit-codes.ts';
 import { backupCommand, backupsCommand, restoreCommand } from './backup.ts';
+import { costCommand } from './cost.ts';
 import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
 import { docsCommand } from './docs.ts';
@@ -45,6 +46,7 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(fmtCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
   program.addCommand(regionsCommand(secrets).exitOverride());
+  program.addCommand(costCommand(secrets).exitOverride());
   return program;
 }
 

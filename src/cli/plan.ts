@@ -8,6 +8,7 @@ import { formatText } from '../validate/format/text.ts';
 import { EXIT } from './exit-codes.ts';
 import { commandToCarryOn, trapInterrupts } from './interrupts.ts';
 import { withParameterOption, withTargetOptions, type TargetFlags } from './options.ts';
+import { costDeltaInWords } from '../cost/delta.ts';
 import { previewTable } from './render/lines.ts';
 import { parameterLines } from './render/parameters.ts';
 import { propertyChangeLines } from './render/property-changes.ts';
@@ -40,6 +41,10 @@ override it is, template default, command line); NoEcho values as ****. Later so
 template Default, then the manifest's values and parameter files, then the region's
 overrides, then --parameter KEY=VALUE (STACK.KEY=VALUE for one stack). A --parameter no
 template declares is a usage error (exit 3).
+
+Cost: each stack a deploy would create or update gets the change to its monthly estimate, the
+deployed template and parameters against the project's (see stackpilot cost), naming the
+resources that add, remove or change cost.
 
 A modified resource's properties are compared, deployed template against the new one
 (parameters resolved where known), and each difference shown as \`~ BillingMode: PROVISIONED →
@@ -94,6 +99,7 @@ included), 130 interrupted.`,
         const note = stack.note && (stack.action === 'failed' ? `: ${colors.red(stack.note)}` : colors.dim(`: ${stack.note}`));
         out(`${stack.region ? `${colors.cyan(stack.region)}  ` : ''}${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
         if (stack.hint) out(`  ${stack.hint}`);
+        if (stack.cost) out(`  ${colors.bold('Cost')} ${costDeltaInWords(stack.cost)}`);
         for (const line of parameterLines(stack.parameters ?? [], colors, stack.region ?? (report.regions.length > 1 ? report.region : undefined))) out(line);
         if (stack.changes.length > 0) for (const line of [...previewTable(stack.changes, colors), ...propertyChangeLines(stack.changes, colors)]) out(line);
         for (const notice of stack.notices ?? []) out(`  ${colors.yellow('⚠')} ${notice}`);

@@ -14,6 +14,7 @@ import type { PlanReport } from './plan.ts';
  *   "artifacts": [{region, bucket, uploaded, unchanged}],   // the only thing a plan writes
  *   "stacks": [{
  *     id, stackName, region?, action: "create"|"update"|"no-changes"|"unknown"|"failed", note?, hint?, notices: [],
+ *     "cost"?: {before?, after, change, resources: [{stack, resource, kind, change}]},   // monthly estimate, USD (see src/cost/delta.ts)
  *     "parameters": [{key, value, secret, from, file?, line?, column?, region?, source}],   // NoEcho values as ****
  *     "changes": [{action, logicalId, nestedPath, resourceType, replacement?, causes, dataAtRisk, willFail?,
  *                  "properties": [{path, before?, after?}]}]   // Modify only; secrets as ****
@@ -37,6 +38,7 @@ export function planJson(report: PlanReport, summary: Summary): string {
       ...(s.note ? { note: s.note } : {}),
       ...(s.hint ? { hint: s.hint } : {}),
       notices: s.notices ?? [],
+      ...(s.cost ? { cost: s.cost } : {}),
       parameters: (s.parameters ?? []).map(({ key, value, secret, from, file, line, column, region, source }) => ({ key, value, secret, from, file, line, column, region, source })),
       changes: s.changes.map((c) => ({
         action: c.action,

@@ -14,6 +14,8 @@ import { dataLossNotices } from './backups.ts';
 import { liveStacks } from './live-resources.ts';
 import { deniedChanges, denialsInWords } from './protection.ts';
 import { artifactsBucketName, packageProject } from './package.ts';
+import type { StackCostDelta } from '../cost/delta.ts';
+import { planCostDelta } from '../cost/plan-delta.ts';
 import { previewChangeSet } from './preview.ts';
 import { projectSecrets } from './secrets.ts';
 import { createChangeSet, discardChangeSet, missingExportInWords, NO_CHANGES, type StackDeployment } from './stack-deploy.ts';
@@ -38,6 +40,8 @@ export interface StackPlan {
   notices?: string[];
   /** The values its parameters get, each with where it came from (NoEcho ones masked). */
   parameters?: ListedParameter[];
+  /** How a deploy would change its monthly cost estimate (see src/cost/plan-delta.ts). */
+  cost?: StackCostDelta;
 }
 
 export interface ArtifactUpload {
@@ -133,7 +137,9 @@ async function planRegion({ context, target, region, emit }: RegionRun, options:
       stacks.push({ id, stackName: context.stackName(id), ...label, action: 'unknown', changes: [], note: error.message, parameters });
       continue;
     }
-    stacks.push({ ...(await previewStack(target, deployment, exportedByProject, emit)), ...label, parameters });
+    const preview = await previewStack(target, deployment, exportedByProject, emit);
+    const cost = preview.action === 'create' || preview.action === 'update' ? await planCostDelta(target.cloudformation, context, id) : undefined;
+    stacks.push({ ...preview, ...label, parameters, ...(cost ? { cost } : {}) });
   }
   return { stacks, ...withArtifacts };
 }
