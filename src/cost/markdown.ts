@@ -1,5 +1,5 @@
 import type { CostEstimate } from './estimate.ts';
-import { describeLine, estimateTitle, groupLines, money, numberAssumptions, quantityWithUnit, unitMoney } from './format.ts';
+import { describeLine, estimateTitle, groupLines, money, numberAssumptions, quantityWithUnit, sum, unitMoney } from './format.ts';
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
@@ -37,4 +37,25 @@ export function renderCostMarkdown(estimate: CostEstimate): string {
     else out.push(`- Budget ${budget.stack} ${budget.resource}: the estimate is ${budget.percent.toFixed(1)}% of ${money(budget.monthlyAmount)}${budget.crossed.length > 0 ? `, above its ${budget.crossed.join(', ')}% alert${budget.crossed.length > 1 ? 's' : ''}` : ''}`);
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * An estimate in brief, for a page that is not about cost (the generated reference's index):
+ * the total, each stack's monthly figure by service, what was not estimated and the budgets.
+ * `stackpilot cost` gives every line with its quantity, price and assumptions.
+ */
+export function renderCostSummaryMarkdown(estimate: CostEstimate): string {
+  const out = [`**${money(estimate.monthly)} a month** (USD, on-demand list prices of ${estimate.prices.asOf}; \`stackpilot cost\` lists every line with its quantity, unit price and assumptions).`, ''];
+  out.push('| Region | Stack | Service | Monthly |', '|---|---|---|---:|');
+  for (const region of estimate.regions) {
+    for (const stack of groupLines(region)) {
+      for (const { service, lines } of stack.services) out.push(`| ${region.region} | ${cell(stack.stack)} | ${cell(service)} | ${money(sum(lines))} |`);
+    }
+  }
+  const notEstimated = estimate.regions.flatMap((r) => r.notEstimated);
+  if (notEstimated.length > 0) out.push('', `Not estimated: ${[...new Set(notEstimated.map((n) => `${n.resource} (${n.type})`))].sort().join(', ')}.`);
+  for (const budget of estimate.budgets) {
+    if (budget.percent !== undefined && budget.monthlyAmount !== undefined) out.push('', `Budget ${cell(budget.resource)}: the estimate is ${budget.percent.toFixed(1)}% of ${money(budget.monthlyAmount)}.`);
+  }
+  return `${out.join('\n')}\n`;
 }

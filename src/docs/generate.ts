@@ -1,4 +1,6 @@
 import { join, resolve } from 'node:path';
+import { estimateProjectCost } from '../cost/estimate.ts';
+import { renderCostSummaryMarkdown } from '../cost/markdown.ts';
 import { StackpilotError } from '../errors.ts';
 import { loadProject } from '../project/project.ts';
 import { redactText } from '../redaction.ts';
@@ -12,10 +14,10 @@ export interface DocsOptions {
   /** Output folder; `PATH/docs/reference` when omitted. */
   out?: string;
   /**
-   * The cost summary per environment and region, for index.md's "Cost summary" section (left
-   * out without it). Meant for src/cost's estimateProjectCost + renderCostMarkdown.
+   * The cost summary per environment and region, for index.md's "Cost summary" section: by
+   * default the project's estimate from the bundled prices (src/cost); false leaves it out.
    */
-  costSummary?: CostSummary;
+  costSummary?: CostSummary | false;
 }
 
 export interface GeneratedDocs {
@@ -44,8 +46,9 @@ export async function generateDocs(path: string, options: DocsOptions = {}): Pro
   const deployments = projectDeployments(project, pages);
   const context: PageContext = { project, deployments, imports: importSites(deployments, pages), outDir };
   const costs = new Map<Deployment, string>();
-  for (const deployment of options.costSummary ? deployments : []) {
-    const markdown = await options.costSummary!({ env: deployment.env, region: deployment.region });
+  const costSummary = options.costSummary === false ? undefined : (options.costSummary ?? estimatedCost(path));
+  for (const deployment of costSummary ? deployments : []) {
+    const markdown = await costSummary!({ env: deployment.env, region: deployment.region });
     if (markdown !== undefined) costs.set(deployment, markdown);
   }
   const secrets = secretValues(pages, deployments);
@@ -54,6 +57,11 @@ export async function generateDocs(path: string, options: DocsOptions = {}): Pro
   add('index.md', renderIndexPage(pages, context, costs));
   for (const page of pages) add(page.file, renderStackPage(page, context));
   return { outDir, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}
+
+/** The estimate `stackpilot cost` gives for an environment and region, in brief. */
+function estimatedCost(path: string): CostSummary {
+  return ({ env, region }) => Promise.resolve(renderCostSummaryMarkdown(estimateProjectCost(path, { env, region })));
 }
 
 /**

@@ -150,12 +150,19 @@ describe('stackpilot docs on a project of its own', () => {
     assert.ok(orders.includes('| `Uploads` | `AWS::S3::Bucket` | not set | not set | `stackpilot backup` |'), orders);
   });
 
-  it('adds the cost summary of each environment and region when one is given, and no such section otherwise', async () => {
+  it('adds the cost summary of each environment and region, the one given or the estimate, and none when told not to', async () => {
     const root = secretProject();
     const costSummary = ({ env, region }: { env: string; region?: string }) => Promise.resolve(`Monthly total for ${env} in ${region}: 12.34 USD`);
     const index = (await generateDocs(root, { costSummary })).files.get('index.md')!;
     assert.ok(index.includes('## Cost summary\n\n### dev (eu-west-1)\n\nMonthly total for dev in eu-west-1: 12.34 USD\n\n### prod (eu-west-1)\n\nMonthly total for prod in eu-west-1: 12.34 USD\n'), index);
-    assert.doesNotMatch((await generateDocs(root)).files.get('index.md')!, /Cost summary/);
+    assert.doesNotMatch((await generateDocs(root, { costSummary: false })).files.get('index.md')!, /Cost summary/);
+    // By default, the estimate of stackpilot cost from the bundled prices, per environment and region.
+    const estimated = (await generateDocs(join(REPO, 'examples', 'plot-palette'))).files.get('index.md')!;
+    for (const deployment of ['development (us-east-1)', 'production (us-east-1)', 'production (us-west-2)']) {
+      const section = estimated.slice(estimated.indexOf(`### ${deployment}\n`));
+      assert.match(section, /^### [^\n]+\n\n\*\*\$[\d,]+\.\d\d a month\*\*/, deployment);
+    }
+    assert.match(estimated, /\| us-west-2 \| master\/ComputeStack \| AWS Fargate \| \$[\d,]+\.\d\d \|/);
   });
 
   it('--check fails after a parameter file changes, and passes once the docs are generated again', () => {
