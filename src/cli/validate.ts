@@ -4,7 +4,7 @@ import { StackpilotError } from '../errors.ts';
 import { formatJson } from '../validate/format/json.ts';
 import { formatSarif } from '../validate/format/sarif.ts';
 import { summarize } from '../validate/format/summary.ts';
-import { formatText } from '../validate/format/text.ts';
+import { findingsFail, formatText } from '../validate/format/text.ts';
 import { RULES } from '../validate/rules/index.ts';
 import { BUILT_IN_RULES, validatePath } from '../validate/validate.ts';
 import { EXIT } from './exit-codes.ts';
@@ -23,7 +23,8 @@ export function validateCommand(): Command {
   return new Command('validate')
     .summary('check templates, parameter files and a project manifest offline')
     .description(
-      `Checks each PATH as its own project, offline, and reports every finding at file:line:col.
+      `Checks each PATH as its own project, offline, and reports every finding at file:line:col
+(relative to the current folder, as tsc and eslint print it, so terminals and editors link it).
 
 PATH is one of:
   a template (YAML or JSON)            checked alone; --parameters checks a parameter file against it
@@ -69,9 +70,9 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
   const summary = summarize(diagnostics, files);
   if (flags.format === 'json') process.stdout.write(formatJson(diagnostics, summary) + '\n');
   else if (flags.format === 'sarif') process.stdout.write(formatSarif(diagnostics, [...RULES, ...BUILT_IN_RULES], VERSION) + '\n');
-  else if (files > 0 || diagnostics.length > 0) process.stdout.write(formatText(diagnostics, summary, colorsFor(process.stdout)) + '\n');
+  else if (files > 0 || diagnostics.length > 0) process.stdout.write(formatText(diagnostics, summary, colorsFor(process.stdout), { strict: flags.strict }) + '\n');
 
   if (ioProblem) return EXIT.usage;
-  if (summary.errors > 0 || (flags.strict && summary.warnings > 0)) return EXIT.findings;
+  if (findingsFail(summary, flags.strict)) return EXIT.findings;
   return EXIT.ok;
 }

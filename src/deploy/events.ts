@@ -46,6 +46,17 @@ export interface DriftedChange {
   properties: { path: string; expected: string; actual: string }[];
 }
 
+/** A validation warning of a deploy that goes ahead (errors stop it before anything is touched). */
+export interface ValidationWarning {
+  file: string;
+  line: number;
+  column: number;
+  rule: string;
+  message: string;
+  /** A stateful resource whose data a delete or a replacement would lose (SP3101). */
+  dataSafety: boolean;
+}
+
 /** Every event; `region` labels it when a command covers more than one region (see src/regions/fanout.ts). */
 export type DeployEvent = (
   | { code: 'phase'; phase: 'validate' | 'package' | 'deploy' | 'outputs' | 'health' | 'delete'; message: string }
@@ -87,7 +98,10 @@ export type DeployEvent = (
     }
   | { code: 'outputs'; stack: string; stackName: string; outputs: Record<string, string> }
   | { code: 'rollback-failures'; stack: string; stackName: string; failures: RollbackFailure[] }
-  | { code: 'health'; check: string; ok: boolean; detail: string }
+  /** Validation found warnings only: the deploy goes ahead, and shows them first. */
+  | { code: 'validation-warnings'; warnings: ValidationWarning[] }
+  /** `ok` null when the check was skipped (`skipped` says why): neither passed nor failed. */
+  | { code: 'health'; check: string; ok: boolean | null; detail: string; skipped?: string }
   | { code: 'warning'; message: string }
 ) & { region?: string };
 
