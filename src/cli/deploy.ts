@@ -37,8 +37,18 @@ function collectLogicalId(value: string, previous: string[]): string[] {
 function whereItStands(result: StackResult): string {
   if (result.outcome === 'not-started') return 'not started';
   if (result.outcome === 'failed') return `failed${result.status ? ` (${result.status})` : ''}`;
-  if (result.outcome === 'awaiting-confirmation') return `awaiting confirmation${result.status ? ` (${result.status})` : ''}`;
+  if (result.outcome === 'awaiting-confirmation') return `stopped for confirmation${result.status ? ` (${result.status})` : ''}`;
+  if (result.outcome === 'cancelled') return 'cancelled by you, nothing changed';
   return result.status ?? result.outcome;
+}
+
+/**
+ * After a deploy that stopped for confirmation with nobody to ask: which stacks, and the flag
+ * that goes ahead (each stack's line above says why it needs confirmation).
+ */
+function confirmationSummary(waiting: string[]): string {
+  if (waiting.length === 0) return '';
+  return `Stopped for confirmation, nothing changed: ${waiting.join(', ')}. Run the same command with --yes to go ahead, or on a terminal to be asked.\n`;
 }
 
 /** With several regions: per region, what deployed, what failed and what did not start. */
@@ -46,7 +56,7 @@ function regionSummary(regions: Map<string, RegionDeployReport>): string {
   const lines = [...regions].map(([region, report]) => {
     const results = [...report.stacks.values()].map((r) => ('outcome' in r ? r.outcome : r.status));
     const count = (outcomes: string[]) => results.filter((o) => outcomes.includes(o)).length;
-    return `  ${region}: ${report.ok ? 'ok' : 'failed'}, ${count(['succeeded', 'no-changes'])} deployed, ${count(['failed', 'awaiting-confirmation'])} failed, ${count(['not-started'])} not started\n`;
+    return `  ${region}: ${report.ok ? 'ok' : 'failed'}, ${count(['succeeded', 'no-changes'])} deployed, ${count(['failed', 'awaiting-confirmation', 'cancelled'])} failed, ${count(['not-started'])} not started\n`;
   });
   return `regions:\n${lines.join('')}`;
 }
@@ -70,8 +80,10 @@ chain (or --profile) in --region (default: the environment's, then the manifest'
 
 Confirmation: on aws every change preview is confirmed before it is executed; on local only
 changes that delete stored data are (and replacing a stack left by a failed create). On a
-terminal you are asked; --yes answers yes; without either, the deploy stops before executing
-and says how to continue.
+terminal you are asked; --yes answers yes; without either, the stack stops before anything
+changes, and deploy says which stacks stopped, why each needs confirmation (the resources whose
+data it deletes, the failed create it replaces) and that --yes goes ahead. Answering no cancels
+that stack: nothing changed.
 
 Protecting data: before a change set that deletes stored data (a DynamoDB table or S3 bucket
 removed or replaced without Retain/Snapshot) runs, the confirmation names what is backed up
@@ -111,9 +123,9 @@ once: the local engine finishes (or rolls back) what was running the next time a
 the project; on AWS, CloudFormation carries on by itself.
 
 Exit codes: 0 deployed (or nothing to change), 1 a stack failed (its backup failed, or its
-protection denied a change) or is awaiting confirmation, 2 validation errors (nothing was
-touched), 3 usage or I/O problem (an AWS call that fails before any stack included: nothing was
-deployed), 130 interrupted. With several regions, 1 when any region failed.`,
+protection denied a change), stopped for confirmation, or was cancelled at the question,
+2 validation errors (nothing was touched), 3 usage or I/O problem (an AWS call that fails
+before any stack included: nothing was deployed), 130 interrupted. With several regions, 1 when any region failed.`,
     )
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
@@ -135,7 +147,9 @@ deployed), 130 interrupted. With several regions, 1 when any region failed.`,
       const interrupts = trapInterrupts({ target: flags.target });
       // A question must not be drawn over by the live view: it pauses while the person answers.
       const questions = terminalQuestions(interrupts.signal);
+      const waiting: string[] = [];
       const emit = (event: DeployEvent) => {
+        if (event.code === 'stack-done' && event.outcome === 'awaiting-confirmation') waiting.push(`${event.stackName}${event.region ? ` (${event.region})` : ''}`);
         renderer.handle(event);
         log?.handle(event);
       };
@@ -159,6 +173,7 @@ deployed), 130 interrupted. With several regions, 1 when any region failed.`,
         // Standard output holds only JSON lines with --json.
         const say = flags.json ? err : out;
         if (report.regions.size > 1) say(regionSummary(report.regions));
+        say(confirmationSummary(waiting));
         if (report.outputsFile) say(`outputs written to ${report.outputsFile}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {

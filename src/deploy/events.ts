@@ -85,8 +85,12 @@ export type DeployEvent = (
       code: 'stack-done';
       stack: string;
       stackName: string;
-      /** needs-action: the stack is not healthy, and another command (or a wait) is what it needs: the hint says which. */
-      outcome: 'succeeded' | 'no-changes' | 'failed' | 'not-started' | 'awaiting-confirmation' | 'needs-action';
+      /**
+       * needs-action: the stack is not healthy, and another command (or a wait) is what it needs: the hint says which.
+       * awaiting-confirmation: stopped before a change that needs confirmation, with nobody to ask (`reason` says why it needs it);
+       * cancelled: the person asked answered no. Nothing changed in either.
+       */
+      outcome: 'succeeded' | 'no-changes' | 'failed' | 'not-started' | 'awaiting-confirmation' | 'cancelled' | 'needs-action';
       status?: string;
       /** The first resource that failed, and why: what a person needs first. */
       firstFailure?: { logicalId: string; reason: string; nestedPath: string[] };

@@ -40,7 +40,9 @@ export function stackOutcome(event: StackDone, colors: Colors): { mark: string; 
     case 'needs-action':
       return { mark: colors.yellow('!'), text: `${colors.yellow('needs action')}${event.status ? ` (${paintStatus(event.status, colors)})` : ''}`, ...(event.reason ? { why: event.reason } : {}), ...hint };
     case 'awaiting-confirmation':
-      return { mark: colors.yellow('?'), text: 'change set ready, awaiting confirmation', ...(event.reason ? { why: event.reason } : {}), ...hint };
+      return { mark: colors.yellow('?'), text: colors.yellow('stopped for confirmation'), ...(event.reason ? { why: event.reason } : {}), ...hint };
+    case 'cancelled':
+      return { mark: colors.yellow('–'), text: colors.yellow('cancelled by you, nothing changed') };
     case 'not-started':
       return { mark: colors.dim('–'), text: colors.dim('not started') };
     case 'failed': {
