@@ -7,6 +7,7 @@ import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
 import { driftCommand } from './drift.ts';
 import { graphCommand } from './graph.ts';
+import { withHelpLayout } from './help.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
 import { planCommand } from './plan.ts';
@@ -41,7 +42,7 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(graphCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
   program.addCommand(regionsCommand(secrets).exitOverride());
-  return program;
+  return withHelpLayout(program);
 }
 
 export async function main(argv: string[], secrets = new Redactor()): Promise<number> {

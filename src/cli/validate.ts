@@ -35,7 +35,8 @@ PATH is one of:
 With a manifest, --env checks that environment's parameter values; without it, every environment's.
 Rules are listed in docs/rules.md.
 
-Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found, 3 usage or I/O problem.`,
+Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found (or warnings, with
+--strict), 3 usage or I/O problem.`,
     )
     .argument('<path...>', 'templates, folders or projects to check')
     .option('-e, --env <name>', 'environment of the manifest whose parameter values to check (default: all)')
