@@ -19,6 +19,7 @@ interface DeployFlags extends TargetFlags {
   outputsFile?: string;
   logFile?: string;
   json?: boolean;
+  showOutputs?: boolean;
   disableRollback?: boolean;
   backup: 'auto' | 'always' | 'never';
   allowReplace: string[];
@@ -71,8 +72,7 @@ through a change set: created or updated as its state says, started the moment t
 depends on are done (up to --concurrency at once), upstream outputs passed to downstream
 parameters as the manifest says. --parameter KEY=VALUE (STACK.KEY=VALUE for one stack) gives a
 value above every other source (see plan --help); a key no template declares is a usage error.
-Outputs are printed and written to outputs.json; the
-manifest's health checks run last.
+Outputs are written to outputs.json; the manifest's health checks run last.
 
 Targets: --target local (the default) deploys to the embedded local engine, state in
 PATH/.stackpilot/local, and needs nothing else; --target aws uses the standard AWS credential
@@ -97,8 +97,14 @@ removing its stateful resources; a change that would do so stops the stack befor
 unless --allow-replace names the resource (Logical, or Child.Logical when nested): for this
 deploy the policy lets it through (after its backup), and the full policy is back afterwards.
 
-Progress: a live view on a terminal, plain lines when not a terminal or CI is set, JSON lines
-with --json. --log-file keeps a timestamped log.
+Progress: a live view on a terminal (a line per stack: resources done of the total the change
+set gives, nested stacks included, or a count alone until the total is known), plain lines when
+not a terminal or CI is set, JSON lines with --json. A stack with nothing to do says "no changes".
+After the summary come the outputs of the stacks that changed (every stack's with
+--show-outputs; JSON lines always carry them all), then the health checks: a check that cannot
+run (a URL on the local target) shows as skipped (-), neither passed nor failed. Validation
+warnings are shown before anything is deployed, data-safety ones (a table or bucket without
+DeletionPolicy/UpdateReplacePolicy) always listed. --log-file keeps a timestamped log.
 
 Secrets (NoEcho parameter values, secure dynamic references) are shown as **** in everything
 stackpilot writes: progress, --json, the log file, outputs.json, error messages. Stacks still
@@ -132,6 +138,7 @@ before any stack included: nothing was deployed), 130 interrupted. With several 
     .option('-o, --outputs-file <file>', 'where to write outputs (default: PATH/outputs.json)')
     .option('--log-file <file>', 'append a timestamped log of the deploy')
     .option('--json', 'print progress as JSON lines')
+    .option('--show-outputs', 'print the outputs of every stack, not only of those that changed')
     .addOption(new Option('--backup <mode>', 'back up tables and buckets before a change deletes their data: auto (those at risk), always (all, in each stack that changes), never').choices(['auto', 'always', 'never']).default('auto'))
     .option('--allow-replace <logical-id>', 'let a protected resource (protect: true) be replaced or removed in this deploy; repeatable; Child.Logical when nested', collectLogicalId, [])
     .option('--disable-rollback', 'keep a stack whose change fails as it failed, for inspection (see stackpilot rollback)')
@@ -142,7 +149,7 @@ before any stack included: nothing was deployed), 130 interrupted. With several 
       // Opened first: a log that cannot be written stops the deploy before anything is shown or touched.
       const log = flags.logFile ? openDeployLog(flags.logFile, { secrets }) : undefined;
       const colors = colorsFor(process.stdout);
-      const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors, secrets });
+      const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors, secrets, showOutputs: flags.showOutputs === true });
       const { out, err } = redactingWriters(secrets);
       const interrupts = trapInterrupts({ target: flags.target });
       // A question must not be drawn over by the live view: it pauses while the person answers.
