@@ -60,8 +60,9 @@ export function expectedResources(changes: PreviewedChange[]): number | undefine
 export function createLiveRenderer({ stream, colors, now, showsOutputs }: LiveOptions): DeployRenderer {
   const rows = new Map<string, StackRow>();
   const above: string[] = [];
-  /** Outputs and health checks: printed after the summary, where a deploy's story ends. */
-  const after: string[] = [];
+  /** Outputs, then health checks: printed after the summary, where a deploy's story ends. */
+  const outputTables: string[] = [];
+  const healthLines: string[] = [];
   let outputsHidden = 0;
   let drawnLines = 0;
   let lastDraw = -Infinity;
@@ -163,11 +164,11 @@ export function createLiveRenderer({ stream, colors, now, showsOutputs }: LiveOp
       case 'outputs': {
         const entries = Object.entries(event.outputs);
         if (!showsOutputs(event)) outputsHidden += entries.length > 0 ? 1 : 0;
-        else if (entries.length > 0) after.push(`${regionLabel(event.region, colors)}Outputs of ${colors.bold(event.stackName)}`, ...formatColumns([[colors.dim('Key'), colors.dim('Value')], ...entries]).map((line) => `  ${line}`));
+        else if (entries.length > 0) outputTables.push(`${regionLabel(event.region, colors)}Outputs of ${colors.bold(event.stackName)}`, ...formatColumns([[colors.dim('Key'), colors.dim('Value')], ...entries]).map((line) => `  ${line}`));
         return;
       }
       case 'health':
-        after.push(...eventLines(event, colors));
+        healthLines.push(...eventLines(event, colors));
         return;
       case 'phase':
         // The outputs and health lines speak for themselves, after the summary.
@@ -188,7 +189,7 @@ export function createLiveRenderer({ stream, colors, now, showsOutputs }: LiveOp
 
   const ending = (): string[] => {
     const unchanged = outputsHidden > 0 ? [colors.dim(`Outputs of ${outputsHidden === 1 ? 'the stack' : `${outputsHidden} stacks`} with no changes not shown: stackpilot outputs prints them (or deploy --show-outputs)`)] : [];
-    return [...after.splice(0), ...unchanged];
+    return [...outputTables, ...unchanged, ...healthLines];
   };
 
   return {
