@@ -38,7 +38,7 @@ export interface RendererOptions {
  * with --show-outputs. A deploy with nothing to do then ends in a few lines, not every table
  * again (JSON lines and the log keep every event).
  */
-export function outputsShown(showAll: boolean): { track(event: DeployEvent): void; shows(event: EventOf<'outputs'>): boolean } {
+export function outputsShown(showAll: boolean): { track: (event: DeployEvent) => void; shows: (event: EventOf<'outputs'>) => boolean } {
   const changed = new Set<string>();
   const key = (event: { region?: string; stack: string }) => `${event.region ?? ''}/${event.stack}`;
   return {
