@@ -19,6 +19,7 @@ interface DeployFlags extends TargetFlags {
   outputsFile?: string;
   logFile?: string;
   json?: boolean;
+  showOutputs?: boolean;
   disableRollback?: boolean;
   backup: 'auto' | 'always' | 'never';
   allowReplace: string[];
@@ -37,8 +38,18 @@ function collectLogicalId(value: string, previous: string[]): string[] {
 function whereItStands(result: StackResult): string {
   if (result.outcome === 'not-started') return 'not started';
   if (result.outcome === 'failed') return `failed${result.status ? ` (${result.status})` : ''}`;
-  if (result.outcome === 'awaiting-confirmation') return `awaiting confirmation${result.status ? ` (${result.status})` : ''}`;
+  if (result.outcome === 'awaiting-confirmation') return `stopped for confirmation${result.status ? ` (${result.status})` : ''}`;
+  if (result.outcome === 'cancelled') return 'cancelled by you, nothing changed';
   return result.status ?? result.outcome;
+}
+
+/**
+ * After a deploy that stopped for confirmation with nobody to ask: which stacks, and the flag
+ * that goes ahead (each stack's line above says why it needs confirmation).
+ */
+function confirmationSummary(waiting: string[]): string {
+  if (waiting.length === 0) return '';
+  return `Stopped for confirmation, nothing changed: ${waiting.join(', ')}. Run the same command with --yes to go ahead, or on a terminal to be asked.\n`;
 }
 
 /** With several regions: per region, what deployed, what failed and what did not start. */
@@ -46,7 +57,7 @@ function regionSummary(regions: Map<string, RegionDeployReport>): string {
   const lines = [...regions].map(([region, report]) => {
     const results = [...report.stacks.values()].map((r) => ('outcome' in r ? r.outcome : r.status));
     const count = (outcomes: string[]) => results.filter((o) => outcomes.includes(o)).length;
-    return `  ${region}: ${report.ok ? 'ok' : 'failed'}, ${count(['succeeded', 'no-changes'])} deployed, ${count(['failed', 'awaiting-confirmation'])} failed, ${count(['not-started'])} not started\n`;
+    return `  ${region}: ${report.ok ? 'ok' : 'failed'}, ${count(['succeeded', 'no-changes'])} deployed, ${count(['failed', 'awaiting-confirmation', 'cancelled'])} failed, ${count(['not-started'])} not started\n`;
   });
   return `regions:\n${lines.join('')}`;
 }
@@ -61,8 +72,7 @@ through a change set: created or updated as its state says, started the moment t
 depends on are done (up to --concurrency at once), upstream outputs passed to downstream
 parameters as the manifest says. --parameter KEY=VALUE (STACK.KEY=VALUE for one stack) gives a
 value above every other source (see plan --help); a key no template declares is a usage error.
-Outputs are printed and written to outputs.json; the
-manifest's health checks run last.
+Outputs are written to outputs.json; the manifest's health checks run last.
 
 Targets: --target local (the default) deploys to the embedded local engine, state in
 PATH/.stackpilot/local, and needs nothing else; --target aws uses the standard AWS credential
@@ -70,8 +80,10 @@ chain (or --profile) in --region (default: the environment's, then the manifest'
 
 Confirmation: on aws every change preview is confirmed before it is executed; on local only
 changes that delete stored data are (and replacing a stack left by a failed create). On a
-terminal you are asked; --yes answers yes; without either, the deploy stops before executing
-and says how to continue.
+terminal you are asked; --yes answers yes; without either, the stack stops before anything
+changes, and deploy says which stacks stopped, why each needs confirmation (the resources whose
+data it deletes, the failed create it replaces) and that --yes goes ahead. Answering no cancels
+that stack: nothing changed.
 
 Protecting data: before a change set that deletes stored data (a DynamoDB table or S3 bucket
 removed or replaced without Retain/Snapshot) runs, the confirmation names what is backed up
@@ -85,8 +97,14 @@ removing its stateful resources; a change that would do so stops the stack befor
 unless --allow-replace names the resource (Logical, or Child.Logical when nested): for this
 deploy the policy lets it through (after its backup), and the full policy is back afterwards.
 
-Progress: a live view on a terminal, plain lines when not a terminal or CI is set, JSON lines
-with --json. --log-file keeps a timestamped log.
+Progress: a live view on a terminal (a line per stack: resources done of the total the change
+set gives, nested stacks included, or a count alone until the total is known), plain lines when
+not a terminal or CI is set, JSON lines with --json. A stack with nothing to do says "no changes".
+After the summary come the outputs of the stacks that changed (every stack's with
+--show-outputs; JSON lines always carry them all), then the health checks: a check that cannot
+run (a URL on the local target) shows as skipped (-), neither passed nor failed. Validation
+warnings are shown before anything is deployed, data-safety ones (a table or bucket without
+DeletionPolicy/UpdateReplacePolicy) always listed. --log-file keeps a timestamped log.
 
 Secrets (NoEcho parameter values, secure dynamic references) are shown as **** in everything
 stackpilot writes: progress, --json, the log file, outputs.json, error messages. Stacks still
@@ -115,15 +133,16 @@ once: the local engine finishes (or rolls back) what was running the next time a
 the project; on AWS, CloudFormation carries on by itself.
 
 Exit codes: 0 deployed (or nothing to change), 1 a stack failed (its backup failed, or its
-protection denied a change) or is awaiting confirmation, 2 validation errors (nothing was
-touched), 3 usage or I/O problem (an AWS call that fails before any stack included: nothing was
-deployed), 130 interrupted. With several regions, 1 when any region failed.`,
+protection denied a change), stopped for confirmation, or was cancelled at the question,
+2 validation errors (nothing was touched), 3 usage or I/O problem (an AWS call that fails
+before any stack included: nothing was deployed), 130 interrupted. With several regions, 1 when any region failed.`,
     )
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
     .option('-o, --outputs-file <file>', 'where to write outputs (default: PATH/outputs.json)')
     .option('--log-file <file>', 'append a timestamped log of the deploy')
     .option('--json', 'print progress as JSON lines')
+    .option('--show-outputs', 'print the outputs of every stack, not only of those that changed')
     .addOption(new Option('--backup <mode>', 'back up tables and buckets before a change deletes their data: auto (those at risk), always (all, in each stack that changes), never').choices(['auto', 'always', 'never']).default('auto'))
     .option('--allow-replace <logical-id>', 'let a protected resource (protect: true) be replaced or removed in this deploy; repeatable; Child.Logical when nested', collectLogicalId, [])
     .option('--disable-rollback', 'keep a stack whose change fails as it failed, for inspection (see stackpilot rollback)')
@@ -134,12 +153,14 @@ deployed), 130 interrupted. With several regions, 1 when any region failed.`,
       // Opened first: a log that cannot be written stops the deploy before anything is shown or touched.
       const log = flags.logFile ? openDeployLog(flags.logFile, { secrets }) : undefined;
       const colors = colorsFor(process.stdout);
-      const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors, secrets });
+      const renderer = createRenderer({ mode: chooseMode({ json: flags.json === true, stream: process.stdout, env: process.env }), stream: process.stdout, colors, secrets, showOutputs: flags.showOutputs === true });
       const { out, err } = redactingWriters(secrets);
       const interrupts = trapInterrupts({ target: flags.target });
       // A question must not be drawn over by the live view: it pauses while the person answers.
       const questions = terminalQuestions(interrupts.signal);
+      const waiting: string[] = [];
       const emit = (event: DeployEvent) => {
+        if (event.code === 'stack-done' && event.outcome === 'awaiting-confirmation') waiting.push(`${event.stackName}${event.region ? ` (${event.region})` : ''}`);
         renderer.handle(event);
         log?.handle(event);
       };
@@ -163,6 +184,7 @@ deployed), 130 interrupted. With several regions, 1 when any region failed.`,
         // Standard output holds only JSON lines with --json.
         const say = flags.json ? err : out;
         if (report.regions.size > 1) say(regionSummary(report.regions));
+        say(confirmationSummary(waiting));
         if (report.outputsFile) say(`outputs written to ${report.outputsFile}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { Redactor } from '../redaction.ts';
 import { EXIT } from './exit-codes.ts';
 import { withTargetOptions, type TargetFlags } from './options.ts';
+import { statusLines } from './render/status.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
 
 /**
@@ -28,23 +29,12 @@ async function open(path: string, flags: TargetFlags, secrets: Redactor) {
 export function statusCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('status'))
     .summary('show each stack of the project as it stands, nested stacks included')
-    .description('Shows each stack of the project in the target (the local engine by default): its status, when it last changed, its nested stacks, and resources whose data is gone (drift DELETED; the local engine looks for its data every time it starts). An environment with regions: is shown in every region (--region, --regions narrow it), each line starting with its region.\n\nExit codes: 0 all stacks exist and are healthy, 1 a stack is missing or failed, or data it owns is gone, 3 usage or I/O problem (an AWS call that fails included).')
+    .description('Shows each stack of the project in the target (the local engine by default): its status, when it last changed, its nested stacks, and resources whose data is gone (drift DELETED; the local engine looks for its data every time it starts). An environment with regions: is shown in every region (--region, --regions narrow it), each line starting with its region.\n\nColumns line up however long the names; a status that needs explaining gets a line under its stack: UPDATE_ROLLBACK_COMPLETE (marked !) means the last update failed and was rolled back, and the stack is usable, as it was before that update.\n\nExit codes: 0 every stack exists and is usable (UPDATE_ROLLBACK_COMPLETE included), 1 a stack is missing, failed or busy, or data it owns is gone, 3 usage or I/O problem (an AWS call that fails included).')
     .action(async (path: string, flags: TargetFlags) => {
-      const { regions, states } = await open(path, flags, secrets);
+      const { labelled, regions, states } = await open(path, flags, secrets);
       const { out, err } = redactingWriters(secrets);
-      const colors = colorsFor(process.stdout);
-      let healthy = true;
-      for (const { label, states: inRegion } of regions) {
-        for (const s of inRegion) {
-          const status = s.stack?.StackStatus ?? 'NOT_DEPLOYED';
-          const good = /_COMPLETE$/.test(status) && !/ROLLBACK|DELETE/.test(status) && s.gone.length === 0;
-          healthy &&= good;
-          const when = s.stack ? (s.stack.LastUpdatedTime ?? s.stack.CreationTime)?.toISOString() : '';
-          out(`${label}${good ? colors.green('✔') : colors.red('✖')} ${s.stackName.padEnd(44)} ${status.padEnd(28)} ${when ?? ''}\n`);
-          for (const n of s.nested) out(`${label}    ${n.stackName.padEnd(42)} ${n.status}\n`);
-          for (const g of s.gone) out(`${label}    ${colors.red('✖')} data gone: ${g.stackName}/${g.logicalId} (${g.type} ${g.physicalId})\n`);
-        }
-      }
+      const { lines, healthy } = statusLines(regions.map(({ region, states: inRegion }) => ({ ...(labelled ? { region } : {}), states: inRegion })), colorsFor(process.stdout));
+      for (const line of lines) out(`${line}\n`);
       if (states.some((s) => s.gone.length > 0)) {
         err(
           flags.target === 'local'

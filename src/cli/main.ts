@@ -10,6 +10,7 @@ import { docsCommand } from './docs.ts';
 import { driftCommand } from './drift.ts';
 import { fmtCommand } from './fmt.ts';
 import { graphCommand } from './graph.ts';
+import { withHelpLayout } from './help.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
 import { planCommand } from './plan.ts';
@@ -47,7 +48,7 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(localCommand().exitOverride());
   program.addCommand(regionsCommand(secrets).exitOverride());
   program.addCommand(costCommand(secrets).exitOverride());
-  return program;
+  return withHelpLayout(program);
 }
 
 export async function main(argv: string[], secrets = new Redactor()): Promise<number> {

@@ -4,7 +4,7 @@ import { StackpilotError } from '../errors.ts';
 import { formatJson } from '../validate/format/json.ts';
 import { formatSarif } from '../validate/format/sarif.ts';
 import { summarize } from '../validate/format/summary.ts';
-import { formatText } from '../validate/format/text.ts';
+import { findingsFail, formatText } from '../validate/format/text.ts';
 import { RULES } from '../validate/rules/index.ts';
 import { BUILT_IN_RULES, validatePath, type SuppressedDiagnostic } from '../validate/validate.ts';
 import { EXIT } from './exit-codes.ts';
@@ -24,7 +24,8 @@ export function validateCommand(): Command {
   return new Command('validate')
     .summary('check templates, parameter files and a project manifest offline')
     .description(
-      `Checks each PATH as its own project, offline, and reports every finding at file:line:col.
+      `Checks each PATH as its own project, offline, and reports every finding at file:line:col
+(relative to the current folder, as tsc and eslint print it, so terminals and editors link it).
 
 PATH is one of:
   a template (YAML or JSON)            checked alone; --parameters checks a parameter file against it
@@ -42,7 +43,8 @@ stackpilot.yaml (everywhere, or in one file or folder). Suppressed findings are 
 summary (\`2 suppressed\`), never in the exit code; --show-suppressed lists them. An id no rule
 has is a warning (SP1003).
 
-Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found, 3 usage or I/O problem.`,
+Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found (or warnings, with
+--strict), 3 usage or I/O problem.`,
     )
     .argument('<path...>', 'templates, folders or projects to check')
     .option('-e, --env <name>', 'environment of the manifest whose parameter values to check (default: all)')
@@ -83,10 +85,10 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
   else if (files > 0 || diagnostics.length > 0) {
     const colors = colorsFor(process.stdout);
     if (flags.showSuppressed && suppressed.length > 0) process.stdout.write(`${colors.bold('Suppressed')}\n${formatText(suppressed, summarize(suppressed, files), colors).replace(/\n[^\n]*$/, '')}\n\n`);
-    process.stdout.write(formatText(diagnostics, summary, colors) + '\n');
+    process.stdout.write(formatText(diagnostics, summary, colors, { strict: flags.strict }) + '\n');
   }
 
   if (ioProblem) return EXIT.usage;
-  if (summary.errors > 0 || (flags.strict && summary.warnings > 0)) return EXIT.findings;
+  if (findingsFail(summary, flags.strict)) return EXIT.findings;
   return EXIT.ok;
 }

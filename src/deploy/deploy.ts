@@ -15,6 +15,7 @@ import { checkWritable } from '../project/files.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { Redactor } from '../redaction.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
+import { statefulRetention } from '../validate/rules/resources/stateful-retention.ts';
 import { validateProject } from '../validate/validate.ts';
 import { awsStep } from './aws-errors.ts';
 import type { BackupMode } from './backups.ts';
@@ -47,7 +48,7 @@ export interface DeployOptions extends StackTargetOptions {
 
 export interface DeployReport {
   ok: boolean;
-  /** Validation errors that stopped the deploy before anything was touched. */
+  /** Validation errors that stopped the deploy before anything was touched, and the warnings beside them. */
   diagnostics: Diagnostic[];
   /** By stack id; with several regions by `id (region)`. */
   stacks: Map<string, StackResult | NodeOutcome>;
@@ -158,8 +159,10 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   // The outputs file is written here: it is masked even when no caller asked for the secrets.
   const secrets = options.secrets ?? new Redactor();
   checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
-  const diagnostics = uniqueDiagnostics(contexts.flatMap((c) => errorsOf(validateProject(c.project))));
-  if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map(), regions: new Map() };
+  const findings = uniqueDiagnostics(contexts.flatMap((c) => validateProject(c.project))).filter((d) => d.severity !== 'info');
+  if (errorsOf(findings).length > 0) return { ok: false, diagnostics: findings, stacks: new Map(), regions: new Map() };
+  const warnings = findings.map(({ file, line, column, rule, message }) => ({ file, line, column, rule, message, dataSafety: rule === statefulRetention.id }));
+  if (warnings.length > 0) emit({ code: 'validation-warnings', warnings });
 
   const sequential = environment.env !== undefined && project.manifest?.environments[environment.env]?.regionOrder === 'sequential';
   const references = regionReferences(contexts);

@@ -51,6 +51,17 @@ export interface DriftedChange {
   properties: { path: string; expected: string; actual: string }[];
 }
 
+/** A validation warning of a deploy that goes ahead (errors stop it before anything is touched). */
+export interface ValidationWarning {
+  file: string;
+  line: number;
+  column: number;
+  rule: string;
+  message: string;
+  /** A stateful resource whose data a delete or a replacement would lose (SP3101). */
+  dataSafety: boolean;
+}
+
 /** Every event; `region` labels it when a command covers more than one region (see src/regions/fanout.ts). */
 export type DeployEvent = (
   | { code: 'phase'; phase: 'connect' | 'validate' | 'package' | 'deploy' | 'outputs' | 'health' | 'delete'; message: string }
@@ -79,8 +90,12 @@ export type DeployEvent = (
       code: 'stack-done';
       stack: string;
       stackName: string;
-      /** needs-action: the stack is not healthy, and another command (or a wait) is what it needs: the hint says which. */
-      outcome: 'succeeded' | 'no-changes' | 'failed' | 'not-started' | 'awaiting-confirmation' | 'needs-action';
+      /**
+       * needs-action: the stack is not healthy, and another command (or a wait) is what it needs: the hint says which.
+       * awaiting-confirmation: stopped before a change that needs confirmation, with nobody to ask (`reason` says why it needs it);
+       * cancelled: the person asked answered no. Nothing changed in either.
+       */
+      outcome: 'succeeded' | 'no-changes' | 'failed' | 'not-started' | 'awaiting-confirmation' | 'cancelled' | 'needs-action';
       status?: string;
       /** The first resource that failed, and why: what a person needs first. */
       firstFailure?: { logicalId: string; reason: string; nestedPath: string[] };
@@ -92,7 +107,10 @@ export type DeployEvent = (
     }
   | { code: 'outputs'; stack: string; stackName: string; outputs: Record<string, string> }
   | { code: 'rollback-failures'; stack: string; stackName: string; failures: RollbackFailure[] }
-  | { code: 'health'; check: string; ok: boolean; detail: string }
+  /** Validation found warnings only: the deploy goes ahead, and shows them first. */
+  | { code: 'validation-warnings'; warnings: ValidationWarning[] }
+  /** `ok` null when the check was skipped (`skipped` says why): neither passed nor failed. */
+  | { code: 'health'; check: string; ok: boolean | null; detail: string; skipped?: string }
   | { code: 'warning'; message: string }
 ) & { region?: string };
 

@@ -8,7 +8,7 @@ const OUTPUT_PLACEHOLDER = /\$\{stacks\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9]+
 /**
  * The manifest's checks after a deploy: an output is present, an endpoint answers. On the local
  * target endpoints exist only in name (they are AWS hostnames), so URL checks are reported as
- * skipped rather than failed.
+ * skipped (`ok: null`), neither passed nor failed.
  */
 export async function runHealthChecks(checks: HealthCheck[], outputs: Record<string, Record<string, string>>, options: { local: boolean; timeoutMs?: number }, emit: EventSink): Promise<boolean> {
   let healthy = true;
@@ -33,7 +33,8 @@ export async function runHealthChecks(checks: HealthCheck[], outputs: Record<str
       continue;
     }
     if (options.local) {
-      emit({ code: 'health', check: `url ${url}`, ok: true, detail: 'skipped on the local target: the endpoint exists only in AWS' });
+      const why = 'on the local target the endpoint exists only in AWS';
+      emit({ code: 'health', check: `url ${url}`, ok: null, detail: `skipped: ${why}`, skipped: why });
       continue;
     }
     try {

@@ -11,7 +11,13 @@ import { pauses, watchStack, type WatchResult } from './watch.ts';
 export const ROLLBACK_FAILED_HINT =
   'The rollback failed too: `stackpilot rollback` lists the resources it could not bring back; fix them and run it again, or skip them (`stackpilot rollback --skip NestedStack.LogicalId`), then deploy again.';
 
-export const CONFIRM_HINT = 'Run the deploy again on a terminal to be asked, or with --yes.';
+export const CONFIRM_HINT = 'Nothing was changed. Run the deploy again with --yes to go ahead, or on a terminal to be asked.';
+
+/** How a question nobody could answer, or a person answered no, ends a stack's deploy: nothing changed either way. */
+export function unconfirmed(answer: false | 'nobody', why: string, status: string | undefined): StackResult {
+  if (answer === false) return { outcome: 'cancelled', status, reason: 'cancelled by you, nothing changed', outputs: {} };
+  return { outcome: 'awaiting-confirmation', status, reason: `${why}; no terminal to ask on`, hint: CONFIRM_HINT, outputs: {} };
+}
 
 /** Asks a person (unless --yes or nothing needs asking): yes, no, or nobody to ask. */
 export type Confirm = (question: string, needed: boolean) => Promise<boolean | 'nobody'>;
@@ -82,7 +88,7 @@ async function replaceFailedCreate(target: Target, existing: Stack, context: Sta
   const kept = await keptByFailedCreate(target.cloudformation, existing.StackId!, context.stackName);
   const keptWords = kept.length > 0 ? `; its rollback kept ${kept.length} resource(s) by their DeletionPolicy, whose names the new create needs: ${kept.map((k) => `${k.path} (${k.type} ${k.physicalId})`).join(', ')}` : '';
   const answer = await confirm(`${context.stackName} is in ${existing.StackStatus} after a failed create and can only be deleted${keptWords}. Delete ${kept.length > 0 ? 'them and ' : ''}it, and create it again?`, true);
-  if (answer !== true) return { result: { outcome: 'awaiting-confirmation', status: existing.StackStatus, reason: 'a stack that failed to create must be deleted before it is created again', hint: CONFIRM_HINT, outputs: {} } };
+  if (answer !== true) return { result: unconfirmed(answer, `it failed to create (${existing.StackStatus}): replacing it deletes it${kept.length > 0 ? ` and what its rollback kept (${kept.map((k) => k.path).join(', ')})` : ''}, then creates it again`, existing.StackStatus) };
   const deleted = await deleteAndWait(target, existing, context, emit);
   if (deleted.status !== 'DELETE_COMPLETE') {
     return { result: { outcome: 'failed', status: deleted.status, firstFailure: deleted.firstFailure, reason: deleted.statusReason, hint: `The stack left by the failed create could not be deleted: delete ${context.stackName} once what stops it is gone, then deploy again.`, outputs: {} } };

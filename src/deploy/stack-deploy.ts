@@ -18,7 +18,7 @@ import { describeStack, outputsOf } from './inspect.ts';
 import { liveStacks, type LiveStack } from './live-resources.ts';
 import { previewChangeSet } from './preview.ts';
 import { applyProtection, deniedChanges, denialsInWords, hasProtectionPolicy } from './protection.ts';
-import { CONFIRM_HINT, recoverStack, ROLLBACK_FAILED_HINT, type Confirm } from './recover-stack.ts';
+import { recoverStack, ROLLBACK_FAILED_HINT, unconfirmed, type Confirm } from './recover-stack.ts';
 import type { Target } from './target.ts';
 import { newestEventId, pauses, watchStack, type WatchResult } from './watch.ts';
 
@@ -58,8 +58,8 @@ export interface Confirmation {
 }
 
 export interface StackResult {
-  /** not-started: an interrupt came before it changed anything. */
-  outcome: 'succeeded' | 'no-changes' | 'failed' | 'awaiting-confirmation' | 'not-started';
+  /** not-started: an interrupt came before it changed anything; cancelled: a person answered no. */
+  outcome: 'succeeded' | 'no-changes' | 'failed' | 'awaiting-confirmation' | 'cancelled' | 'not-started';
   status?: string;
   reason?: string;
   /** What to do about a stack that did not deploy. */
@@ -138,6 +138,13 @@ function confirmationQuestion(stackName: string, changes: PreviewedChange[], bac
   if (atRisk.length === 0) return backups.length > 0 ? `${stackName}: ${execute}` : `Execute the change set for ${stackName}?`;
   const unguarded = mode === 'never' ? ', with no backup (--backup never)' : '';
   return `${stackName}: ${atRisk.length} change(s) delete stored data (${atRisk.map((c) => resourcePath(c.nestedPath, c.logicalId)).join(', ')})${unguarded}. ${execute}`;
+}
+
+/** Why a change set waits for a person: the stored data it deletes (by resource), or that every change on AWS is confirmed. */
+function whyConfirm(changes: PreviewedChange[], target: Target['kind']): string {
+  const atRisk = changes.filter((c) => c.dataAtRisk);
+  if (atRisk.length > 0) return `it deletes the stored data of ${atRisk.map((c) => `${resourcePath(c.nestedPath, c.logicalId)} (${c.resourceType}, ${c.action === 'Remove' ? 'removed' : 'replaced'})`).join(', ')}`;
+  return `${target === 'aws' ? 'on AWS every change set is confirmed before it runs' : 'its change set needs confirmation'} (${changes.length} change${changes.length === 1 ? '' : 's'}, previewed above)`;
 }
 
 /** Puts a protected stack's full policy in place, nested stacks' too (a stack left with no resources has nothing to protect). */
@@ -254,8 +261,8 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   const answer = await confirm(confirmationQuestion(d.stackName, changes, backups, safety.backup), confirmation.always || atRisk.length > 0);
   if (answer !== true || signal?.aborted) {
     await discard();
-    if (signal?.aborted) return interrupted();
-    return { outcome: 'awaiting-confirmation', status: existing?.StackStatus ?? 'not created', reason: answer === 'nobody' ? 'confirmation needed, and no terminal to ask on' : 'not confirmed', ...(answer === 'nobody' ? { hint: CONFIRM_HINT } : {}), outputs: {} };
+    if (signal?.aborted || answer === true) return interrupted();
+    return unconfirmed(answer, whyConfirm(changes, target.kind), existing?.StackStatus ?? 'not created');
   }
 
   // Each backup complete before anything changes; one that fails (or an interrupt) leaves the stack as it is.

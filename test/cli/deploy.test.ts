@@ -12,7 +12,7 @@ const project = () =>
   });
 
 describe('stackpilot deploy', () => {
-  it('deploys to the local engine with plain progress lines in CI, writes outputs, and reports no changes the second time', () => {
+  it('deploys to the local engine with plain progress lines in CI, writes outputs, and reports no changes the second time, without reprinting outputs unless --show-outputs', () => {
     const dir = project();
     const first = runCli(['deploy', dir], { env: { CI: 'true' } });
     assert.equal(first.code, 0, first.stderr);
@@ -22,9 +22,13 @@ describe('stackpilot deploy', () => {
     const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
     assert.match(outputs.queue.QueueArn, /^arn:aws:sqs:eu-west-1:123456789012:/);
     assert.match(outputs.app.TopicArn, /^arn:aws:sns:eu-west-1:/);
+    assert.match(first.stdout, /shop-dev-queue {2}QueueArn = arn:aws:sqs:/, 'the outputs of the stacks it created');
     const second = runCli(['deploy', dir], { env: { CI: 'true' } });
     assert.equal(second.code, 0);
     assert.match(second.stdout, /✔ shop-dev-queue {2}no changes/);
+    assert.doesNotMatch(second.stdout, /QueueArn =|TopicArn =/, 'nothing changed: no outputs reprinted');
+    const shown = runCli(['deploy', dir, '--show-outputs'], { env: { CI: 'true' } });
+    assert.match(shown.stdout, /shop-dev-queue {2}QueueArn = arn:aws:sqs:/, '--show-outputs prints them all');
   });
 
   it('keeps a timestamped log with --log-file', () => {

@@ -20,19 +20,24 @@ describe('stackpilot validate', () => {
     assert.equal(r.stdout.trim(), '✔ 0 errors, 0 warnings in 1 file');
   });
 
-  it('passes warnings, unless --strict', () => {
-    assert.equal(stackpilot(['validate', at('warning.yaml')]).code, 0);
-    assert.equal(stackpilot(['validate', '--strict', at('warning.yaml')]).code, 2);
+  it('passes warnings, unless --strict, whose summary then agrees with the exit code', () => {
+    const lenient = stackpilot(['validate', at('warning.yaml')]);
+    assert.equal(lenient.code, 0);
+    assert.match(lenient.stdout, /^✔ 0 errors, 1 warning in 1 file$/m);
+    const strict = stackpilot(['validate', '--strict', at('warning.yaml')]);
+    assert.equal(strict.code, 2);
+    assert.match(strict.stdout, /^✖ 0 errors, 1 warning in 1 file \(--strict: warnings fail\)$/m);
   });
 
-  it('exits 2 on errors and prints them grouped by file, at file:line:col, without colour off a terminal', () => {
-    const r = stackpilot(['validate', at('broken.yaml'), at('clean.yaml')]);
+  it('exits 2 on errors and starts every finding line with file:line:col (relative to the current folder, as tsc does), without colour off a terminal', () => {
+    const r = runCli(['validate', 'broken.yaml', at('clean.yaml')], { cwd: dir });
     assert.equal(r.code, 2);
     const lines = r.stdout.split('\n');
-    assert.equal(lines[0], at('broken.yaml'));
-    assert.match(lines[1], /^ {2}6:7 +error +SP3002 {2}AWS::SNS::Topic has no property TopicNam \(did you mean TopicName\?\)$/);
+    assert.match(lines[0], /^broken\.yaml:6:7 {2}error {2}SP3002 {2}AWS::SNS::Topic has no property TopicNam \(did you mean TopicName\?\)$/);
     assert.match(r.stdout, /✖ 1 error, 0 warnings in 2 files/);
     assert.doesNotMatch(r.stdout, /\x1b\[/);
+    const elsewhere = runCli(['validate', at('broken.yaml')], { cwd: writeProject({}) });
+    assert.match(elsewhere.stdout.split('\n')[0], new RegExp(`^${at('broken.yaml').replace(/[.\\]/g, '\\$&')}:6:7 `), 'a file outside the current folder keeps its full path');
   });
 
   it('reads malformed JSON as a finding (exit 2), not an I/O problem', () => {

@@ -2,7 +2,7 @@ import type { DeployEvent } from '../../deploy/events.ts';
 import type { Redactor } from '../../redaction.ts';
 import type { Colors } from '../../validate/format/text.ts';
 import { jsonLine } from './json-lines.ts';
-import { eventLines } from './lines.ts';
+import { eventLines, type EventOf } from './lines.ts';
 import { createLiveRenderer } from './live.ts';
 
 export { openDeployLog } from './log-file.ts';
@@ -29,6 +29,24 @@ export interface RendererOptions {
   secrets: Redactor;
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   now?: () => number;
+  /** Every stack's outputs, not only those of the stacks that changed (deploy --show-outputs). */
+  showOutputs?: boolean;
+}
+
+/**
+ * Which outputs events the text views show: those of stacks that changed in this run, or all
+ * with --show-outputs. A deploy with nothing to do then ends in a few lines, not every table
+ * again (JSON lines and the log keep every event).
+ */
+export function outputsShown(showAll: boolean): { track: (event: DeployEvent) => void; shows: (event: EventOf<'outputs'>) => boolean } {
+  const changed = new Set<string>();
+  const key = (event: { region?: string; stack: string }) => `${event.region ?? ''}/${event.stack}`;
+  return {
+    track: (event) => {
+      if (event.code === 'stack-done' && event.outcome === 'succeeded') changed.add(key(event));
+    },
+    shows: (event) => showAll || changed.has(key(event)),
+  };
 }
 
 /**
@@ -42,12 +60,24 @@ export function createRenderer(options: RendererOptions): DeployRenderer {
 
 function rendererFor(options: RendererOptions): DeployRenderer {
   const { stream, colors, now = Date.now } = options;
+  const outputs = outputsShown(options.showOutputs === true);
   switch (options.mode) {
-    case 'live':
-      return createLiveRenderer({ stream, colors, now });
+    case 'live': {
+      const live = createLiveRenderer({ stream, colors, now, showsOutputs: outputs.shows });
+      return {
+        ...live,
+        handle: (event) => {
+          outputs.track(event);
+          live.handle(event);
+        },
+      };
+    }
     case 'plain':
       return {
-        handle: (event) => stream.write(plainLines(event, colors, now())),
+        handle: (event) => {
+          outputs.track(event);
+          if (event.code !== 'outputs' || outputs.shows(event)) stream.write(plainLines(event, colors, now()));
+        },
         whilePaused: (work) => work(),
         finish: () => {},
       };

@@ -1,4 +1,4 @@
-import type { DeployEvent, DeployEventCode, DriftedChange, PreviewedChange, RollbackFailure } from '../../deploy/events.ts';
+import type { DeployEvent, DeployEventCode, DriftedChange, PreviewedChange, RollbackFailure, ValidationWarning } from '../../deploy/events.ts';
 import type { EventOf } from './lines.ts';
 
 /**
@@ -15,7 +15,8 @@ import type { EventOf } from './lines.ts';
  *     "reason": "...", "timestamp": "2025-06-01T12:03:03.512Z", "nestedPath": []}`.
  * - `region`: on every event when the command covers more than one region.
  * - Dates (a resource event's `timestamp`) are ISO 8601 strings; optional fields that are
- *   unset are left out, never null.
+ *   unset are left out, never null. One exception, on purpose: a health check that was skipped
+ *   has `"ok": null` and `"skipped": "<why>"` (neither passed nor failed).
  * Readers should ignore codes and fields they do not know.
  *
  * Only the fields the event types declare are written: should an event object carry more at run
@@ -37,22 +38,26 @@ const FIELDS = {
   'stack-done': ['stack', 'stackName', 'outcome', 'status', 'firstFailure', 'reason', 'hint', 'seconds'],
   outputs: ['stack', 'stackName', 'outputs'],
   'rollback-failures': ['stack', 'stackName', 'failures'],
-  health: ['check', 'ok', 'detail'],
+  'validation-warnings': ['warnings'],
+  health: ['check', 'ok', 'detail', 'skipped'],
   warning: ['message'],
 } as const satisfies { [C in DeployEventCode]: readonly Exclude<keyof EventOf<C>, 'code'>[] };
 const CHANGE_FIELDS = ['action', 'logicalId', 'resourceType', 'replacement', 'causes', 'nestedPath', 'dataAtRisk', 'properties', 'willFail'] as const satisfies readonly (keyof PreviewedChange)[];
 const FAILURE_FIELDS = ['logicalId', 'reason', 'nestedPath'] as const;
 const DRIFTED_FIELDS = ['logicalId', 'resourceType', 'nestedPath', 'status', 'properties'] as const satisfies readonly (keyof DriftedChange)[];
+const WARNING_FIELDS = ['file', 'line', 'column', 'rule', 'message', 'dataSafety'] as const satisfies readonly (keyof ValidationWarning)[];
 const ROLLBACK_FAILURE_FIELDS = ['logicalId', 'resourceType', 'reason', 'nestedPath', 'skipName'] as const satisfies readonly (keyof RollbackFailure)[];
 
 // A field added to an event type fails to compile here (naming it) until it is listed above.
 type UnlistedEventField = { [C in DeployEventCode]: Exclude<keyof EventOf<C>, 'code' | 'region' | (typeof FIELDS)[C][number]> }[DeployEventCode];
 type UnlistedChangeField = Exclude<keyof PreviewedChange, (typeof CHANGE_FIELDS)[number]>;
 type UnlistedDriftedField = Exclude<keyof DriftedChange, (typeof DRIFTED_FIELDS)[number]>;
+type UnlistedWarningField = Exclude<keyof ValidationWarning, (typeof WARNING_FIELDS)[number]>;
 type UnlistedRollbackFailureField = Exclude<keyof RollbackFailure, (typeof ROLLBACK_FAILURE_FIELDS)[number]>;
 true satisfies [UnlistedEventField] extends [never] ? true : UnlistedEventField;
 true satisfies [UnlistedChangeField] extends [never] ? true : UnlistedChangeField;
 true satisfies [UnlistedDriftedField] extends [never] ? true : UnlistedDriftedField;
+true satisfies [UnlistedWarningField] extends [never] ? true : UnlistedWarningField;
 true satisfies [UnlistedRollbackFailureField] extends [never] ? true : UnlistedRollbackFailureField;
 
 function pick(source: object, keys: readonly string[]): Record<string, unknown> {
@@ -64,6 +69,7 @@ function declaredFields(event: DeployEvent): Record<string, unknown> {
   // `region` on every event of a command that covers several regions.
   const fields: Record<string, unknown> = { code: event.code, ...pick(event, ['region']), ...pick(event, FIELDS[event.code]) };
   if (event.code === 'change-preview') fields.changes = event.changes.map((change) => ({ ...pick(change, CHANGE_FIELDS), ...(change.properties ? { properties: change.properties.map((p) => pick(p, ['path', 'before', 'after'])) } : {}) }));
+  if (event.code === 'validation-warnings') fields.warnings = event.warnings.map((warning) => pick(warning, WARNING_FIELDS));
   if (event.code === 'rollback-failures') fields.failures = event.failures.map((failure) => pick(failure, ROLLBACK_FAILURE_FIELDS));
   if (event.code === 'stack-done' && event.firstFailure) fields.firstFailure = pick(event.firstFailure, FAILURE_FIELDS);
   if (event.code === 'drift-warning') fields.resources = event.resources.map((resource) => ({ ...pick(resource, DRIFTED_FIELDS), properties: resource.properties.map((p) => pick(p, ['path', 'expected', 'actual'])) }));

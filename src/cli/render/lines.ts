@@ -1,5 +1,5 @@
 import { BACKUP_KINDS, isResourceFailure, resourcePath, type DeployEvent, type PreviewedChange } from '../../deploy/events.ts';
-import type { Colors } from '../../validate/format/text.ts';
+import { findingLine, type Colors } from '../../validate/format/text.ts';
 import { formatColumns } from './columns.ts';
 
 /**
@@ -40,7 +40,9 @@ export function stackOutcome(event: StackDone, colors: Colors): { mark: string; 
     case 'needs-action':
       return { mark: colors.yellow('!'), text: `${colors.yellow('needs action')}${event.status ? ` (${paintStatus(event.status, colors)})` : ''}`, ...(event.reason ? { why: event.reason } : {}), ...hint };
     case 'awaiting-confirmation':
-      return { mark: colors.yellow('?'), text: 'change set ready, awaiting confirmation', ...(event.reason ? { why: event.reason } : {}), ...hint };
+      return { mark: colors.yellow('?'), text: colors.yellow('stopped for confirmation'), ...(event.reason ? { why: event.reason } : {}), ...hint };
+    case 'cancelled':
+      return { mark: colors.yellow('–'), text: colors.yellow('cancelled by you, nothing changed') };
     case 'not-started':
       return { mark: colors.dim('–'), text: colors.dim('not started') };
     case 'failed': {
@@ -102,6 +104,26 @@ export function resourceLine(event: EventOf<'resource'>, colors: Colors): string
   return [event.stackName, paintStatus(event.status, colors), event.resourceType, resourcePath(event.nestedPath, event.logicalId), ...reason].join('  ');
 }
 
+/** Beyond the data-safety warnings (always listed), how many others a deploy lists before counting the rest. */
+const OTHER_WARNINGS_SHOWN = 5;
+
+/**
+ * A deploy's validation warnings: a count, the data-safety ones (data a delete or replacement
+ * would lose) each listed, then the others up to a few, each at its `file:line:col`.
+ */
+function validationWarningLines(event: EventOf<'validation-warnings'>, colors: Colors): string[] {
+  const safety = event.warnings.filter((w) => w.dataSafety);
+  const others = event.warnings.filter((w) => !w.dataSafety);
+  const shown = [...safety, ...others.slice(0, OTHER_WARNINGS_SHOWN)];
+  const hidden = event.warnings.length - shown.length;
+  const about = safety.length > 0 ? `, ${colors.yellow(`${safety.length} about data safety`)}` : '';
+  return [
+    `${colors.yellow('⚠')} validation: ${plural(event.warnings.length, 'warning')}${about} (the deploy goes ahead; stackpilot validate lists them all)`,
+    ...shown.map((w) => `  ${findingLine({ ...w, severity: 'warning' }, colors)}`),
+    ...(hidden > 0 ? [colors.dim(`  … and ${plural(hidden, 'more warning')}`)] : []),
+  ];
+}
+
 /** The lines of one event as the plain view prints them (the caller adds the time), each after its region when it has one. */
 export function eventLines(event: DeployEvent, colors: Colors): string[] {
   const lines = unlabelledLines(event, colors);
@@ -143,7 +165,11 @@ function unlabelledLines(event: DeployEvent, colors: Colors): string[] {
         ...formatColumns(event.failures.map((f) => [resourcePath(f.nestedPath, f.logicalId), f.resourceType, colors.red(f.reason), colors.dim(`--skip ${f.skipName}`)])).map((line) => `  ${line}`),
       ];
     case 'health':
+      // A skipped check neither passed nor failed: `-`, never a tick.
+      if (event.ok === null) return [`${colors.dim('-')} ${event.check}  ${colors.dim(`skipped: ${event.skipped ?? event.detail}`)}`];
       return [`${event.ok ? colors.green('✔') : colors.red('✖')} ${event.check}  ${event.detail}`];
+    case 'validation-warnings':
+      return validationWarningLines(event, colors);
     case 'warning':
       return [`${colors.yellow('⚠ warning')}: ${event.message}`];
   }

@@ -54,4 +54,15 @@ describe('json renderer', () => {
     const { reason, hint } = JSON.parse(refused.text()) as Record<string, unknown>;
     assert.deepEqual({ reason, hint }, { reason: 'CloudFormation CreateChangeSet failed: ValidationError: Parameters: [VpcId] must have values', hint: 'AWS refused the call: correct what the message names and run again.' });
   });
+
+  it('writes a skipped health check as "ok": null with why it was skipped, and a deploy\'s validation warnings field for field', () => {
+    const out = collectingStream();
+    const json = createRenderer({ secrets: new Redactor(), mode: 'json', stream: out, colors: pc.createColors(false), now: () => T0 });
+    json.handle({ code: 'health', check: 'url https://api.example.com/health', ok: null, detail: 'skipped: on the local target the endpoint exists only in AWS', skipped: 'on the local target the endpoint exists only in AWS' });
+    json.handle({ code: 'validation-warnings', warnings: [{ file: 'templates/db.yaml', line: 12, column: 3, rule: 'SP3101', message: 'Jobs holds data', dataSafety: true }] });
+    const [health, warnings] = out.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(health.ok, null);
+    assert.equal(health.skipped, 'on the local target the endpoint exists only in AWS');
+    assert.deepEqual(warnings.warnings, [{ file: 'templates/db.yaml', line: 12, column: 3, rule: 'SP3101', message: 'Jobs holds data', dataSafety: true }]);
+  });
 });

@@ -68,7 +68,7 @@ describe('plain renderer', () => {
     assert.equal(coloured.replace(/\x1b\[\d+m/g, ''), plain);
   });
 
-  it('shows the other outcomes, empty previews and failed health checks', () => {
+  it('shows the other outcomes, empty previews, failed health checks and skipped ones as skipped (never a tick)', () => {
     const stack = { stack: 'tracing', stackName: 'concert-platform-tracing-development' };
     const text = renderPlain(
       [
@@ -77,6 +77,7 @@ describe('plain renderer', () => {
         { code: 'stack-done', ...stack, outcome: 'not-started', seconds: 0 },
         { code: 'stack-done', ...stack, outcome: 'awaiting-confirmation', seconds: 5 },
         { code: 'health', check: 'GET ApiUrl/health', ok: false, detail: '503 after 3 tries' },
+        { code: 'health', check: 'url https://api.example.com/health', ok: null, detail: 'skipped: on the local target the endpoint exists only in AWS', skipped: 'on the local target the endpoint exists only in AWS' },
         { code: 'outputs', ...stack, outputs: {} },
       ],
       false,
@@ -85,8 +86,9 @@ describe('plain renderer', () => {
       '[12:03:04] concert-platform-tracing-development  change preview: no changes',
       '[12:03:04] ✔ concert-platform-tracing-development  no changes',
       '[12:03:04] – concert-platform-tracing-development  not started',
-      '[12:03:04] ? concert-platform-tracing-development  change set ready, awaiting confirmation',
+      '[12:03:04] ? concert-platform-tracing-development  stopped for confirmation',
       '[12:03:04] ✖ GET ApiUrl/health  503 after 3 tries',
+      '[12:03:04] - url https://api.example.com/health  skipped: on the local target the endpoint exists only in AWS',
       '',
     ]);
   });
@@ -96,15 +98,15 @@ describe('plain renderer', () => {
     const text = renderPlain(
       [
         REFUSED,
-        { code: 'stack-done', ...stack, outcome: 'awaiting-confirmation', reason: 'confirmation needed, and no terminal to ask on', hint: 'Run the deploy again on a terminal to be asked, or with --yes.', seconds: 1 },
+        { code: 'stack-done', ...stack, outcome: 'awaiting-confirmation', reason: 'it deletes the stored data of Jobs (AWS::DynamoDB::Table, replaced); no terminal to ask on', hint: 'Nothing was changed. Run the deploy again with --yes to go ahead, or on a terminal to be asked.', seconds: 1 },
       ],
       false,
     );
     assert.deepEqual(text.split('\n'), [
       `[12:03:04] ✖ ${C}  failed in 0s; CloudFormation CreateChangeSet failed: ValidationError: Parameters: [VpcId] must have values`,
       '[12:03:04]   AWS refused the call: correct what the message names and run again.',
-      '[12:03:04] ? concert-platform-tracing-development  change set ready, awaiting confirmation; confirmation needed, and no terminal to ask on',
-      '[12:03:04]   Run the deploy again on a terminal to be asked, or with --yes.',
+      '[12:03:04] ? concert-platform-tracing-development  stopped for confirmation; it deletes the stored data of Jobs (AWS::DynamoDB::Table, replaced); no terminal to ask on',
+      '[12:03:04]   Nothing was changed. Run the deploy again with --yes to go ahead, or on a terminal to be asked.',
       '',
     ]);
   });
