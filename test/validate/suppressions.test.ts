@@ -84,7 +84,7 @@ describe('suppressing findings', () => {
     const file = join(dir, 'app.yaml');
     const text = runCli(['validate', file, '--strict']);
     assert.equal(text.code, 2, 'the one warning left fails --strict');
-    assert.match(text.stdout, /✔ 0 errors, 1 warning, 3 suppressed in 1 file$/m);
+    assert.match(text.stdout, /✖ 0 errors, 1 warning, 3 suppressed in 1 file \(--strict: warnings fail\)$/m);
     assert.doesNotMatch(text.stdout, /SP3101/);
 
     const shown = runCli(['validate', file, '--show-suppressed']);
