@@ -19,6 +19,7 @@ import { nestedOutputs } from './project/nested-outputs.ts';
 import { nestedParameters } from './project/nested-parameters.ts';
 import { regionAvailability } from './project/region-availability.ts';
 import { stackCycles } from './project/stack-cycles.ts';
+import { allowedValuesRule } from './resources/allowed-values.ts';
 import { iamWildcard } from './resources/iam-wildcard.ts';
 import { propertyValueTypes } from './resources/property-value-types.ts';
 import { requiredProperties } from './resources/required-properties.ts';
@@ -49,6 +50,7 @@ export const RULES: Rule[] = [
   resourceProperties,
   requiredProperties,
   propertyValueTypes,
+  allowedValuesRule,
   statefulRetention,
   iamWildcard,
   s3PublicAccess,
