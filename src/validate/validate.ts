@@ -24,9 +24,15 @@ export interface ValidationResult {
   diagnostics: Diagnostic[];
 }
 
+export interface CheckOptions {
+  /** The day to check for (YYYY-MM-DD), by default today (UTC): runtimes and services AWS retires by date. */
+  today?: string;
+}
+
 /** Runs every rule over a loaded project: findings sorted by file and position, duplicates removed. */
-export function validateProject(project: Project, rules: Rule[] = RULES): Diagnostic[] {
+export function validateProject(project: Project, rules: Rule[] = RULES, options: CheckOptions = {}): Diagnostic[] {
   const facts = resourceFacts();
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
   const found: Diagnostic[] = [...project.diagnostics];
   for (const template of project.templates.values()) {
     for (const problem of template.problems) found.push(problem); // push(...long) would overflow the stack
@@ -41,6 +47,7 @@ export function validateProject(project: Project, rules: Rule[] = RULES): Diagno
         facts,
         transformed,
         macros,
+        today,
         report: (path, message, options = {}) => found.push(finding(rule, template.file, template.map.locate(path, options.at), message, options.severity)),
       });
     }
@@ -58,7 +65,7 @@ export function validateProject(project: Project, rules: Rule[] = RULES): Diagno
 }
 
 /** Loads and validates the project at a path (a template, a folder, or a manifest project). */
-export function validatePath(path: string, options: LoadOptions = {}): ValidationResult {
+export function validatePath(path: string, options: LoadOptions & CheckOptions = {}): ValidationResult {
   const project = loadProject(path, options);
-  return { project, diagnostics: validateProject(project) };
+  return { project, diagnostics: validateProject(project, RULES, options) };
 }

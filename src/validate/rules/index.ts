@@ -20,6 +20,8 @@ import { nestedParameters } from './project/nested-parameters.ts';
 import { regionAvailability } from './project/region-availability.ts';
 import { stackCycles } from './project/stack-cycles.ts';
 import { allowedValuesRule } from './resources/allowed-values.ts';
+import { lambdaRuntime } from './resources/lambda-runtime.ts';
+import { retiredService } from './resources/retired-service.ts';
 import { iamWildcard } from './resources/iam-wildcard.ts';
 import { propertyValueTypes } from './resources/property-value-types.ts';
 import { requiredProperties } from './resources/required-properties.ts';
@@ -51,6 +53,8 @@ export const RULES: Rule[] = [
   requiredProperties,
   propertyValueTypes,
   allowedValuesRule,
+  lambdaRuntime,
+  retiredService,
   statefulRetention,
   iamWildcard,
   s3PublicAccess,

@@ -6,6 +6,9 @@ import { closest } from './property-issues.ts';
 /** Values shown in a message at most; longer lists are cut (the did-you-mean still searches them all). */
 const SHOWN_VALUES = 8;
 
+/** Enum properties AWS reads in any case (type/definition/property). */
+const ANY_CASE = new Set(['AWS::ElasticLoadBalancing::LoadBalancer/Listeners/Protocol', 'AWS::ElasticLoadBalancing::LoadBalancer/Listeners/InstanceProtocol']);
+
 /**
  * A literal value of an enum property is one AWS accepts (DynamoDB BillingMode, S3
  * StorageClass, ECS NetworkMode...), case included: the services compare enums exactly.
@@ -20,6 +23,7 @@ export const allowedValuesRule: TemplateRule = {
     for (const literal of literalValues(ctx)) {
       const allowed = allowedValues(literal.type, literal.definition, literal.property);
       if (!allowed || allowed.includes(literal.value)) continue;
+      if (ANY_CASE.has(`${literal.type}/${literal.definition}/${literal.property}`) && allowed.some((v) => v.toLowerCase() === literal.value.toLowerCase())) continue;
       const owner = literal.definition === '' ? literal.type : `${literal.type}.${literal.definition}`;
       const suggestion = closest(literal.value, allowed);
       const listed = allowed.length <= SHOWN_VALUES ? allowed.join(', ') : `${allowed.slice(0, SHOWN_VALUES).join(', ')}, ... (${allowed.length} values)`;

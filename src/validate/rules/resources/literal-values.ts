@@ -36,7 +36,7 @@ export function literalValues(ctx: TemplateCheck): LiteralValue[] {
       if (typeof value === 'string' || typeof value === 'number') {
         found.push({ type: resource.type, definition, property, value: String(value), path });
       } else if (Array.isArray(value)) {
-        const element = type?.kind === 'list' ? type.element : undefined;
+        const element = listElement(type);
         value.forEach((item, i) => visit(item, element, definition, property, [...path, i]));
       } else if (isObject(value)) {
         const shape = shapeOf(type);
@@ -54,6 +54,13 @@ export function literalValues(ctx: TemplateCheck): LiteralValue[] {
     }
   }
   return found;
+}
+
+/** The element type of a list type, or of the one list member of a union (`[KeySchema]|Json`). */
+function listElement(type: PropertyType | undefined): PropertyType | undefined {
+  if (type?.kind === 'list') return type.element;
+  if (type?.kind === 'union') return type.types.find((t) => t.kind === 'list')?.element;
+  return undefined;
 }
 
 /** The shape a mapping value takes: the type itself, a list's element, or the one shape of a union. */
