@@ -59,8 +59,9 @@ export function literalValues(ctx: TemplateCheck): LiteralValue[] {
 /** The element type of a list type, or of the one list member of a union (`[KeySchema]|Json`). */
 function listElement(type: PropertyType | undefined): PropertyType | undefined {
   if (type?.kind === 'list') return type.element;
-  if (type?.kind === 'union') return type.types.find((t) => t.kind === 'list')?.element;
-  return undefined;
+  if (type?.kind !== 'union') return undefined;
+  const list = type.types.find((t) => t.kind === 'list');
+  return list?.kind === 'list' ? list.element : undefined;
 }
 
 /** The shape a mapping value takes: the type itself, a list's element, or the one shape of a union. */
