@@ -47,6 +47,8 @@ const NOT_PLAIN_CLOUDFORMATION: Record<string, string> = {
   'IoT/iotanalytics.yaml': 'AWS::IoTAnalytics::* (SP3008), as the .json version',
   'IoT/amzn2-greengrass-cfn-pkg.json': 'AWS::Greengrass::* (SP3008): Greengrass V1 is past its 2026-10-01 shutdown date',
   'IoT/amzn2-greengrass-cfn-pkg.yaml': 'AWS::Greengrass::* (SP3008), as the .json version',
+  'Solutions/DirectoryServiceSettings/templates/DIRECTORY_SETTINGS.cfn.json': 'SNS KmsMasterKeyId aws/sns, where SNS takes alias/aws/sns (SP3006)',
+  'Solutions/DirectoryServiceSettings/templates/DIRECTORY_SETTINGS.cfn.yaml': 'the same aws/sns as the .json version',
 };
 
 /** The day the corpus is checked for: lifecycle findings (runtimes, retired services) depend on it. */

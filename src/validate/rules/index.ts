@@ -20,6 +20,7 @@ import { nestedParameters } from './project/nested-parameters.ts';
 import { regionAvailability } from './project/region-availability.ts';
 import { stackCycles } from './project/stack-cycles.ts';
 import { allowedValuesRule } from './resources/allowed-values.ts';
+import { kmsKeyReference } from './resources/kms-key-reference.ts';
 import { lambdaRuntime } from './resources/lambda-runtime.ts';
 import { retiredService } from './resources/retired-service.ts';
 import { iamWildcard } from './resources/iam-wildcard.ts';
@@ -53,6 +54,7 @@ export const RULES: Rule[] = [
   requiredProperties,
   propertyValueTypes,
   allowedValuesRule,
+  kmsKeyReference,
   lambdaRuntime,
   retiredService,
   statefulRetention,

@@ -22,3 +22,17 @@ describe('SP3005 property value AWS does not accept', () => {
     assert.deepEqual(ruleFindings(rules('SP3005', 'good.yaml'), 'SP3005'), []);
   });
 });
+
+describe('SP3006 KMS key reference AWS rejects', () => {
+  it('reports AWS managed keys written without alias/, saying what to write', () => {
+    assert.deepEqual(ruleFindings(rules('SP3006', 'bad.yaml'), 'SP3006'), [
+      '7:23 KmsMasterKeyId "aws/sns" is not a KMS key id, ARN or alias: write alias/aws/sns for the AWS managed key',
+      '13:23 KmsMasterKeyId "aws/sqs" is not a KMS key id, ARN or alias: write alias/aws/sqs for the AWS managed key',
+      '19:17 KmsKeyId "aws/logs" is not a KMS key id, ARN or alias: write alias/aws/logs for the AWS managed key',
+    ]);
+  });
+
+  it('accepts aliases, alias and key ARNs, values made by Sub, and aws/ values of other properties', () => {
+    assert.deepEqual(ruleFindings(rules('SP3006', 'good.yaml'), 'SP3006'), []);
+  });
+});
