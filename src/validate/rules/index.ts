@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.ts';
 import { conditionNames } from './functions/condition-names.ts';
+import { dynamicReferences } from './functions/dynamic-references.ts';
 import { dependsOn } from './functions/depends-on.ts';
 import { findInMapKeys } from './functions/findinmap-keys.ts';
 import { functionShape } from './functions/function-shape.ts';
@@ -45,6 +46,7 @@ export const RULES: Rule[] = [
   conditionNames,
   dependsOn,
   resourceCycles,
+  dynamicReferences,
   parameterDeclarations,
   unusedParameter,
   noEchoDefault,
