@@ -3,6 +3,7 @@ import { loadProject, type LoadOptions, type Project } from '../project/project.
 import { resourceFacts } from '../spec/resource-facts.ts';
 import { finding, type Rule } from './rule.ts';
 import { RULES } from './rules/index.ts';
+import { rainFollowOn } from './rules/structure/rain-directives.ts';
 
 /** Transforms whose effect is known: they add resources but leave the rest of the template as written. */
 const AWS_TRANSFORMS = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions', 'AWS::CodeDeployBlueGreen', 'AWS::SecretsManager-2020-07-23', 'AWS::Include']);
@@ -39,6 +40,7 @@ export function validateProject(project: Project, rules: Rule[] = RULES, options
     if (!template.body) continue;
     const transformed = template.model.transforms.length > 0;
     const macros = template.model.transforms.some((t) => !AWS_TRANSFORMS.has(t));
+    const followsRain = rainFollowOn(template.body);
     for (const rule of rules) {
       if (rule.scope !== 'template') continue;
       rule.check({
@@ -48,7 +50,9 @@ export function validateProject(project: Project, rules: Rule[] = RULES, options
         transformed,
         macros,
         today,
-        report: (path, message, options = {}) => found.push(finding(rule, template.file, template.map.locate(path, options.at), message, options.severity)),
+        report: (path, message, options = {}) => {
+          if (!followsRain(rule.id, path, message)) found.push(finding(rule, template.file, template.map.locate(path, options.at), message, options.severity));
+        },
       });
     }
   }

@@ -31,6 +31,7 @@ import { resourceProperties } from './resources/resource-properties.ts';
 import { resourceType } from './resources/resource-type.ts';
 import { s3PublicAccess } from './resources/s3-public-access.ts';
 import { statefulRetention } from './resources/stateful-retention.ts';
+import { rainDirectivesRule } from './structure/rain-directives.ts';
 import { templateSections } from './structure/template-sections.ts';
 import { transformNoted } from './structure/transform-noted.ts';
 
@@ -38,6 +39,7 @@ import { transformNoted } from './structure/transform-noted.ts';
 export const RULES: Rule[] = [
   templateSections,
   transformNoted,
+  rainDirectivesRule,
   functionShape,
   refTarget,
   getAttTargetRule,
