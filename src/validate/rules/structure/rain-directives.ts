@@ -1,6 +1,6 @@
 import { rainDirectives, type RainDirective } from '../../../template/rain.ts';
 import type { Path } from '../../../template/source-map.ts';
-import type { TemplateRule } from '../../rule.ts';
+import { type TemplateRule, userGuide } from '../../rule.ts';
 
 const RULE_ID = 'SP1003';
 
@@ -10,7 +10,8 @@ export const rainDirectivesRule: TemplateRule = {
   id: RULE_ID,
   title: 'Rain directive: package the template first',
   severity: 'error',
-  docs: 'https://aws-cloudformation.github.io/rain/rain_pkg.html',
+  // What CloudFormation reads; `rain pkg` itself is documented in github.com/aws-cloudformation/rain.
+  docs: userGuide('template-anatomy.html'),
   check({ template, report }) {
     for (const directive of rainDirectives(template.body)) {
       const what = directive.module ? `Resource ${directive.module} is a Rain module (${directive.name})` : `${directive.name} is a Rain directive`;
