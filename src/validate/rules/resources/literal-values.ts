@@ -14,12 +14,17 @@ export interface LiteralValue {
   path: Path;
 }
 
+/** One walk per template, shared by the rules that check literal values (SP3005, SP3006, SP3007). */
+const cache = new WeakMap<object, LiteralValue[]>();
+
 /**
  * Every literal scalar of a template's resource properties, list items and `Fn::If` branches
  * included: values made by a function (`!Ref`, `!Sub`...) are known only at deploy time and
  * left out. Resources a macro or SAM may rewrite are left out too.
  */
 export function literalValues(ctx: TemplateCheck): LiteralValue[] {
+  const cached = cache.get(ctx.template);
+  if (cached) return cached;
   const found: LiteralValue[] = [];
   for (const resource of ctx.model.resources.values()) {
     if (ctx.macros || isCustomResourceType(resource.type) || (ctx.transformed && resource.type.startsWith('AWS::Serverless::'))) continue;
@@ -53,6 +58,7 @@ export function literalValues(ctx: TemplateCheck): LiteralValue[] {
       walk(resource.properties, facts.properties, '', ['Resources', resource.logicalId, 'Properties']);
     }
   }
+  cache.set(ctx.template, found);
   return found;
 }
 
