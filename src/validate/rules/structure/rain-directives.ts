@@ -37,8 +37,13 @@ export function rainFollowOn(body: Record<string, unknown> | undefined): (rule: 
     if (directives.some((d) => within(path, d))) return true;
     if (modules.length === 0 || !REFERENCE_RULES.has(rule)) return false;
     const names = message.match(/[A-Za-z][A-Za-z0-9]*/g) ?? [];
-    return names.some((name) => modules.some((m) => name.startsWith(m)));
+    return names.some((name) => modules.some((m) => isModuleResource(name, m)));
   };
+}
+
+/** Rain names a module's resources module id + logical id (`Network` + `VPC`): `Ref` is not a resource of module `Re`. */
+function isModuleResource(name: string, module: string): boolean {
+  return name === module || (name.startsWith(module) && /[A-Z0-9]/.test(name.charAt(module.length)));
 }
 
 function within(path: Path, directive: RainDirective): boolean {
