@@ -28,7 +28,7 @@ function syntheticProject(dir: string): { graph: Map<string, string[]>; ideal: M
     for (let r = 0; r < count; r++) {
       const type = TYPES[Math.floor(random() * TYPES.length)];
       const properties: Record<string, unknown> =
-        type === 'AWS::SSM::Parameter' ? { Type: 'String', Value: id } : type === 'AWS::Lambda::Function' ? { Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/bench', Code: { ZipFile: 'exports.handler = async () => 1;' } } : {};
+        type === 'AWS::SSM::Parameter' ? { Type: 'String', Value: id } : type === 'AWS::Lambda::Function' ? { Runtime: 'nodejs24.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/bench', Code: { ZipFile: 'exports.handler = async () => 1;' } } : {};
       chain += operationDelayMs(type, 'create', TIME_SCALE) / 1000;
       resources[`R${r}`] = { Type: type, Properties: properties, ...(r > 0 ? { DependsOn: `R${r - 1}` } : {}), ...(type === 'AWS::S3::Bucket' ? { DeletionPolicy: 'Delete' } : {}) };
     }

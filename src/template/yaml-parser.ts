@@ -33,6 +33,15 @@ export const SHORT_FORM_TAGS: Record<string, string> = {
   '!RefAll': 'Fn::RefAll',
   '!ValueOf': 'Fn::ValueOf',
   '!ValueOfAll': 'Fn::ValueOfAll',
+  // Rain's directives, read as the JSON form Rain also takes (`{"Rain::Embed": file}`): `rain pkg`
+  // replaces them before deploying, and the validator reports each once (SP1004).
+  '!Rain::Embed': 'Rain::Embed',
+  '!Rain::Include': 'Rain::Include',
+  '!Rain::Env': 'Rain::Env',
+  '!Rain::S3Http': 'Rain::S3Http',
+  '!Rain::S3': 'Rain::S3',
+  '!Rain::Module': 'Rain::Module',
+  '!Rain::Constant': 'Rain::Constant',
 };
 
 export interface YamlOptions {

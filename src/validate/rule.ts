@@ -29,6 +29,8 @@ export interface TemplateCheck {
   transformed: boolean;
   /** Whether a macro (a transform other than AWS's own) may rewrite anything in it. */
   macros: boolean;
+  /** The day the check is for (YYYY-MM-DD, UTC): lifecycle rules compare AWS's dates with it. */
+  today: string;
   /** A plain function (rules take it out of the context), not a method. */
   report: (path: Path, message: string, options?: ReportOptions) => void;
 }

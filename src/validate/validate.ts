@@ -4,6 +4,7 @@ import { resourceFacts } from '../spec/resource-facts.ts';
 import type { Path } from '../template/source-map.ts';
 import { finding, type Rule } from './rule.ts';
 import { RULES } from './rules/index.ts';
+import { rainFollowOn } from './rules/structure/rain-directives.ts';
 import { IGNORE_RULE, readSuppressions, type SuppressionKind } from './suppressions.ts';
 
 /** Transforms whose effect is known: they add resources but leave the rest of the template as written. */
@@ -36,14 +37,20 @@ export interface ValidationResult extends CheckedProject {
   project: Project;
 }
 
+export interface CheckOptions {
+  /** The day to check for (YYYY-MM-DD), by default today (UTC): runtimes and services AWS retires by date. */
+  today?: string;
+}
+
 /** Runs every rule over a loaded project: findings sorted by file and position, duplicates removed, suppressed ones left out. */
-export function validateProject(project: Project, rules: Rule[] = RULES): Diagnostic[] {
-  return checkProject(project, rules).diagnostics;
+export function validateProject(project: Project, rules: Rule[] = RULES, options: CheckOptions = {}): Diagnostic[] {
+  return checkProject(project, rules, options).diagnostics;
 }
 
 /** Runs every rule over a loaded project, the findings its ignore lists suppress set apart. */
-export function checkProject(project: Project, rules: Rule[] = RULES): CheckedProject {
+export function checkProject(project: Project, rules: Rule[] = RULES, options: CheckOptions = {}): CheckedProject {
   const facts = resourceFacts();
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
   const suppressions = readSuppressions(project, new Set([...RULES, ...BUILT_IN_RULES].map((r) => r.id)));
   const found: Diagnostic[] = [];
   const suppressed: SuppressedDiagnostic[] = [];
@@ -59,6 +66,7 @@ export function checkProject(project: Project, rules: Rule[] = RULES): CheckedPr
     if (!template.body) continue;
     const transformed = template.model.transforms.length > 0;
     const macros = template.model.transforms.some((t) => !AWS_TRANSFORMS.has(t));
+    const followsRain = rainFollowOn(template.body);
     for (const rule of rules) {
       if (rule.scope !== 'template') continue;
       rule.check({
@@ -67,7 +75,10 @@ export function checkProject(project: Project, rules: Rule[] = RULES): CheckedPr
         facts,
         transformed,
         macros,
-        report: (path, message, options = {}) => keep(finding(rule, template.file, template.map.locate(path, options.at), message, options.severity), path),
+        today,
+        report: (path, message, options = {}) => {
+          if (!followsRain(rule.id, path, message)) keep(finding(rule, template.file, template.map.locate(path, options.at), message, options.severity), path);
+        },
       });
     }
   }
@@ -88,7 +99,7 @@ function sortedUnique<D extends Diagnostic>(diagnostics: D[]): D[] {
 }
 
 /** Loads and validates the project at a path (a template, a folder, or a manifest project). */
-export function validatePath(path: string, options: LoadOptions = {}): ValidationResult {
+export function validatePath(path: string, options: LoadOptions & CheckOptions = {}): ValidationResult {
   const project = loadProject(path, options);
-  return { project, ...checkProject(project) };
+  return { project, ...checkProject(project, RULES, options) };
 }

@@ -89,9 +89,14 @@ Conditions:
     assert.equal(indent.problems[0].rule, 'SP0001');
     assert.equal(indent.problems[0].line, 4);
 
-    const tag = yaml('Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Rain::Embed name.txt\n');
-    assert.deepEqual(tag.problems.map((p) => `${p.rule} ${p.line}:${p.column} ${p.message}`), ['SP0003 5:18 Unknown tag !Rain::Embed']);
+    const tag = yaml('Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Base64Decode name.txt\n');
+    assert.deepEqual(tag.problems.map((p) => `${p.rule} ${p.line}:${p.column} ${p.message}`), ['SP0003 5:18 Unknown tag !Base64Decode']);
     assert.deepEqual((tag.body!.Resources as any).A.Properties.TopicName, 'name.txt', 'the rest of the template is still read');
+
+    // Rain's directives read as Rain's JSON form, for the validator to report once each (SP1004).
+    const rain = yaml('Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Rain::Embed name.txt\n');
+    assert.deepEqual(rain.problems, []);
+    assert.deepEqual({ ...(rain.body!.Resources as any).A.Properties.TopicName }, { 'Rain::Embed': 'name.txt' });
   });
 
   it('reads a template that is not a mapping as a finding', () => {

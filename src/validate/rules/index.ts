@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.ts';
 import { conditionNames } from './functions/condition-names.ts';
+import { dynamicReferences } from './functions/dynamic-references.ts';
 import { dependsOn } from './functions/depends-on.ts';
 import { findInMapKeys } from './functions/findinmap-keys.ts';
 import { functionShape } from './functions/function-shape.ts';
@@ -19,6 +20,10 @@ import { nestedOutputs } from './project/nested-outputs.ts';
 import { nestedParameters } from './project/nested-parameters.ts';
 import { regionAvailability } from './project/region-availability.ts';
 import { stackCycles } from './project/stack-cycles.ts';
+import { allowedValuesRule } from './resources/allowed-values.ts';
+import { kmsKeyReference } from './resources/kms-key-reference.ts';
+import { lambdaRuntime } from './resources/lambda-runtime.ts';
+import { retiredService } from './resources/retired-service.ts';
 import { iamWildcard } from './resources/iam-wildcard.ts';
 import { propertyValueTypes } from './resources/property-value-types.ts';
 import { requiredProperties } from './resources/required-properties.ts';
@@ -26,6 +31,7 @@ import { resourceProperties } from './resources/resource-properties.ts';
 import { resourceType } from './resources/resource-type.ts';
 import { s3PublicAccess } from './resources/s3-public-access.ts';
 import { statefulRetention } from './resources/stateful-retention.ts';
+import { rainDirectivesRule } from './structure/rain-directives.ts';
 import { templateSections } from './structure/template-sections.ts';
 import { transformNoted } from './structure/transform-noted.ts';
 
@@ -33,6 +39,7 @@ import { transformNoted } from './structure/transform-noted.ts';
 export const RULES: Rule[] = [
   templateSections,
   transformNoted,
+  rainDirectivesRule,
   functionShape,
   refTarget,
   getAttTargetRule,
@@ -41,6 +48,7 @@ export const RULES: Rule[] = [
   conditionNames,
   dependsOn,
   resourceCycles,
+  dynamicReferences,
   parameterDeclarations,
   unusedParameter,
   noEchoDefault,
@@ -49,6 +57,10 @@ export const RULES: Rule[] = [
   resourceProperties,
   requiredProperties,
   propertyValueTypes,
+  allowedValuesRule,
+  kmsKeyReference,
+  lambdaRuntime,
+  retiredService,
   statefulRetention,
   iamWildcard,
   s3PublicAccess,

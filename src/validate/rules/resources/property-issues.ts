@@ -156,7 +156,7 @@ function isNoValue(value: unknown): boolean {
 }
 
 /** The known name closest to a misspelt one, when it is close enough to be a likely typo. */
-function closest(name: string, candidates: string[]): string | undefined {
+export function closest(name: string, candidates: string[]): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
