@@ -8,6 +8,7 @@ import { formatText } from '../validate/format/text.ts';
 import { RULES } from '../validate/rules/index.ts';
 import { BUILT_IN_RULES, validatePath } from '../validate/validate.ts';
 import { EXIT } from './exit-codes.ts';
+import { jsonFailure } from './json-error.ts';
 import { colorsFor } from './terminal.ts';
 import { VERSION } from './version.ts';
 
@@ -54,7 +55,7 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
   }
   const diagnostics: Diagnostic[] = [];
   let files = 0;
-  let ioProblem = false;
+  let ioProblem: StackpilotError | undefined;
   for (const path of paths) {
     try {
       const result = validatePath(path, { env: flags.env, parametersFile: flags.parameters, region: flags.region });
@@ -62,12 +63,12 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
       files += result.project.files.size;
     } catch (error) {
       if (!(error instanceof StackpilotError)) throw error;
-      ioProblem = true;
+      ioProblem ??= error;
       process.stderr.write(`error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}\n`);
     }
   }
   const summary = summarize(diagnostics, files);
-  if (flags.format === 'json') process.stdout.write(formatJson(diagnostics, summary) + '\n');
+  if (flags.format === 'json') process.stdout.write(formatJson(diagnostics, summary, ioProblem && jsonFailure(ioProblem)) + '\n');
   else if (flags.format === 'sarif') process.stdout.write(formatSarif(diagnostics, [...RULES, ...BUILT_IN_RULES], VERSION) + '\n');
   else if (files > 0 || diagnostics.length > 0) process.stdout.write(formatText(diagnostics, summary, colorsFor(process.stdout)) + '\n');
 

@@ -1,10 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
 import { describeTemplate, type TemplateModel } from '../template/model.ts';
 import { isTemplateFile, parseTemplate, type Template } from '../template/parse.ts';
 import type { Path, SourceMap } from '../template/source-map.ts';
+import { discoverPath } from './discovery.ts';
 import { isFile, readText } from './files.ts';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.ts';
 import { findNestedStacks, type NestedStackLink } from './nested-stacks.ts';
@@ -71,14 +72,6 @@ function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
-function statOrThrow(path: string, shown: string) {
-  try {
-    return statSync(path);
-  } catch {
-    throw new StackpilotError('PathNotFound', `${shown}: no such file or directory`, 'Check the path: give a template, a folder of templates, or a project folder with stackpilot.yaml.');
-  }
-}
-
 /** YAML, JSON and .template files below a folder, skipping dependency, build and hidden folders. */
 export function listTemplateFiles(dir: string): string[] {
   const found: string[] = [];
@@ -97,15 +90,18 @@ export function listTemplateFiles(dir: string): string[] {
 
 /**
  * Reads a project from a path: a single template, a folder of templates (one project), or a
- * folder (or manifest file) with `stackpilot.yaml`. Problems in the files become findings;
- * only a path that cannot be read at all throws.
+ * folder (or manifest file) with `stackpilot.yaml`; a folder inside a project stands for that
+ * project (see discovery.ts). Problems in the files become findings; only a path that cannot be
+ * read at all throws.
  */
 export function loadProject(inputPath: string, options: LoadOptions = {}): Project {
-  const absoluteInput = resolve(inputPath);
-  const stat = statOrThrow(absoluteInput, inputPath);
+  const found = discoverPath(inputPath);
+  const { stat, path: absoluteInput } = found;
   const manifestPath = stat.isDirectory() ? join(absoluteInput, MANIFEST_FILE) : basename(absoluteInput) === MANIFEST_FILE ? absoluteInput : undefined;
   const root = stat.isDirectory() ? absoluteInput : dirname(absoluteInput);
-  const shownRoot = stat.isDirectory() ? inputPath : dirname(inputPath);
+  // Paths are shown as the person gave them: `../parameters/dev.json` from inside the project.
+  const givenRoot = stat.isDirectory() ? inputPath : dirname(inputPath);
+  const shownRoot = found.discovered ? toPosix(join(inputPath, relative(resolve(inputPath), root))) : givenRoot;
   const display = (p: string) => (p === absoluteInput && !stat.isDirectory() ? toPosix(inputPath) : toPosix(join(shownRoot, relative(root, p))));
 
   const project: Project = {

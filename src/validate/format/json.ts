@@ -3,9 +3,10 @@ import type { Summary } from './summary.ts';
 
 /**
  * The documented JSON interface of `stackpilot validate --format json`:
- * `{"diagnostics": [{file, line, column, endLine, endColumn, severity, rule, message}], "summary": {files, errors, warnings, infos}}`.
+ * `{"diagnostics": [{file, line, column, endLine, endColumn, severity, rule, message}], "summary": {files, errors, warnings, infos}}`,
+ * with `"ok": false, "error": {code, message, hint}` first when a path could not be read (see src/cli/json-error.ts).
  */
-export function formatJson(diagnostics: Diagnostic[], summary: Summary): string {
+export function formatJson(diagnostics: Diagnostic[], summary: Summary, failure?: object): string {
   const rows = diagnostics.map(({ file, line, column, endLine, endColumn, severity, rule, message }) => ({ file, line, column, endLine, endColumn, severity, rule, message }));
-  return JSON.stringify({ diagnostics: rows, summary }, null, 2);
+  return JSON.stringify({ ...failure, diagnostics: rows, summary }, null, 2);
 }
