@@ -4,6 +4,7 @@ import type { RegionDeployReport } from '../deploy/deploy.ts';
 import type { ParameterOverride } from '../project/parameter-overrides.ts';
 import type { StackResult } from '../deploy/stack-deploy.ts';
 import type { Redactor } from '../redaction.ts';
+import { diagnosticRows } from '../validate/format/json.ts';
 import { formatText } from '../validate/format/text.ts';
 import { summarize } from '../validate/format/summary.ts';
 import { terminalQuestions } from './ask.ts';
@@ -25,6 +26,7 @@ interface DeployFlags extends TargetFlags {
   regionConcurrency?: number;
   keepGoing?: boolean;
   parameter: ParameterOverride[];
+  parameters?: string;
 }
 
 /** --allow-replace, repeatable: a logical id, or `Child.Logical` for a nested stack's resource. */
@@ -142,7 +144,7 @@ deployed), 130 interrupted. With several regions, 1 when any region failed.`,
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, regionConcurrency: flags.regionConcurrency, keepGoing: flags.keepGoing === true, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, parameters: flags.parameter, outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, stackName: flags.stackName, regionConcurrency: flags.regionConcurrency, keepGoing: flags.keepGoing === true, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, parameters: flags.parameter, parametersFile: flags.parameters, outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
           emit,
         );
         renderer.finish();
@@ -152,7 +154,13 @@ deployed), 130 interrupted. With several regions, 1 when any region failed.`,
           return;
         }
         if (report.diagnostics.length > 0) {
-          out(`${formatText(report.diagnostics, summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size), colors)}\nNothing was deployed: fix the errors above (stackpilot validate shows them all).\n`);
+          const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size);
+          if (flags.json) {
+            const failure = { ok: false, error: { code: 'ValidationFailed', message: `${summary.errors} validation error(s): nothing was deployed`, hint: 'Fix the findings listed (stackpilot validate shows them all).' } };
+            out(`${JSON.stringify({ ...failure, diagnostics: diagnosticRows(report.diagnostics) })}\n`);
+          } else {
+            out(`${formatText(report.diagnostics, summary, colors)}\nNothing was deployed: fix the errors above (stackpilot validate shows them all).\n`);
+          }
           process.exitCode = EXIT.findings;
           return;
         }

@@ -9,6 +9,7 @@ export interface TargetFlags {
   profile?: string;
   region?: string;
   regions?: string[];
+  stackName?: string;
 }
 
 export function withTargetOptions(command: Command): Command {
@@ -18,7 +19,8 @@ export function withTargetOptions(command: Command): Command {
     .addOption(new Option('-t, --target <target>', 'the embedded local engine, or AWS').choices(['local', 'aws']).default('local'))
     .option('--profile <name>', 'AWS profile (aws target; else the standard credential chain)')
     .option('-r, --region <region>', 'one region (default: every region of the environment\'s regions:, else its region, then the manifest\'s, then us-east-1)')
-    .option('--regions <a,b>', 'several of the environment\'s regions, comma-separated', regionList);
+    .option('--regions <a,b>', 'several of the environment\'s regions, comma-separated', regionList)
+    .option('--stack-name <name>', 'the stack\'s name, for a single template (default: the file\'s name; a folder\'s stacks are <folder>-<file>)');
 }
 
 /** --regions a,b: region names, each checked against the environment's regions when it is loaded. */
@@ -44,7 +46,9 @@ function collectParameterOverride(value: string, previous: ParameterOverride[]):
   }
 }
 
-/** The flag that gives a parameter its value for one run, above files, manifest and region overrides. */
+/** The flags that give parameters their values for one run: --parameter above files, manifest and region overrides; --parameters FILE for a template or folder. */
 export function withParameterOption(command: Command): Command {
-  return command.option('--parameter <key=value>', 'a parameter value above every other source; repeatable; STACK.KEY=VALUE for one stack', collectParameterOverride, []);
+  return command
+    .option('--parameter <key=value>', 'a parameter value above every other source; repeatable; STACK.KEY=VALUE for one stack', collectParameterOverride, [])
+    .option('--parameters <file>', 'parameter file for a single template or a folder of templates: [{"ParameterKey": ..., "ParameterValue": ...}] or {"Key": "Value"}');
 }

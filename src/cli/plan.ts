@@ -13,6 +13,7 @@ import { colorsFor, redactingWriters } from './terminal.ts';
 
 interface PlanFlags extends TargetFlags {
   parameter: ParameterOverride[];
+  parameters?: string;
   json?: boolean;
 }
 
@@ -49,13 +50,13 @@ did), 2 validation errors, 3 usage or I/O problem (an AWS call that failed befor
 included), 130 interrupted.`,
     )
     .option('--json', 'print the plan as one JSON document')
-    .action(async (path: string, { parameter, json, ...flags }: PlanFlags) => {
+    .action(async (path: string, { parameter, parameters, json, ...flags }: PlanFlags) => {
       const { planProject } = await import('../deploy/plan.ts');
       const colors = colorsFor(process.stdout);
       const writers = redactingWriters(secrets);
       const out = (line = '') => writers.out(`${line}\n`);
       const interrupts = trapInterrupts({ target: flags.target });
-      const report = await planProject(path, { ...flags, parameters: parameter, signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
+      const report = await planProject(path, { ...flags, parameters: parameter, parametersFile: parameters, signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
       if (json) {
         out(JSON.stringify(report, null, 2));
         process.exitCode = planExitCode(report);

@@ -7,6 +7,10 @@ import type { Summary } from './summary.ts';
  * with `"ok": false, "error": {code, message, hint}` first when a path could not be read (see src/cli/json-error.ts).
  */
 export function formatJson(diagnostics: Diagnostic[], summary: Summary, failure?: object): string {
-  const rows = diagnostics.map(({ file, line, column, endLine, endColumn, severity, rule, message }) => ({ file, line, column, endLine, endColumn, severity, rule, message }));
-  return JSON.stringify({ ...failure, diagnostics: rows, summary }, null, 2);
+  return JSON.stringify({ ...failure, diagnostics: diagnosticRows(diagnostics), summary }, null, 2);
+}
+
+/** Findings as the JSON interface gives them. */
+export function diagnosticRows(diagnostics: Diagnostic[]) {
+  return diagnostics.map(({ file, line, column, endLine, endColumn, severity, rule, message }) => ({ file, line, column, endLine, endColumn, severity, rule, message }));
 }
