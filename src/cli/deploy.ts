@@ -10,11 +10,11 @@ import { summarize } from '../validate/format/summary.ts';
 import { terminalQuestions } from './ask.ts';
 import { EXIT } from './exit-codes.ts';
 import { interruptedSummary, trapInterrupts } from './interrupts.ts';
-import { positiveInteger, withParameterOption, withTargetOptions, type TargetFlags } from './options.ts';
+import { positiveInteger, stackSettingsOf, withParameterOption, withStackSettingOptions, withTargetOptions, type StackSettingFlags, type TargetFlags } from './options.ts';
 import { chooseMode, createRenderer, openDeployLog } from './render/index.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
 
-interface DeployFlags extends TargetFlags {
+interface DeployFlags extends TargetFlags, StackSettingFlags {
   yes?: boolean;
   concurrency: number;
   outputsFile?: string;
@@ -54,7 +54,7 @@ function regionSummary(regions: Map<string, RegionDeployReport>): string {
 }
 
 export function deployCommand(secrets: Redactor): Command {
-  return withParameterOption(withTargetOptions(new Command('deploy')))
+  return withStackSettingOptions(withParameterOption(withTargetOptions(new Command('deploy'))))
     .summary('deploy a project\'s stacks through change sets, in parallel by dependency')
     .description(
       `Validates the project, uploads nested templates to an artifacts bucket (created when
@@ -65,6 +65,17 @@ parameters as the manifest says. --parameter KEY=VALUE (STACK.KEY=VALUE for one 
 value above every other source (see plan --help); a key no template declares is a usage error.
 Outputs are printed and written to outputs.json; the
 manifest's health checks run last.
+
+Projects: PATH is a project folder (stackpilot.yaml; a folder inside one finds it, as git
+does), a folder of templates (stacks named <folder>-<file>) or one template (its stack named
+after the file, or --stack-name). Without a manifest, values come from --parameters FILE
+(CloudFormation's [{"ParameterKey", "ParameterValue"}] list or a {"Key": "Value"} object) and
+--parameter; a parameter left without a value is a validation error (exit 2).
+
+Stack settings for every stack of the run, above the manifest: --tag KEY=VALUE (repeatable),
+--capabilities (instead of those the templates call for), --role-arn (CloudFormation's service
+role, kept by later deploys), --notification-arn (repeatable) and --termination-protection or
+--no-termination-protection (applied once the stack is deployed).
 
 Targets: --target local (the default) deploys to the embedded local engine, state in
 PATH/.stackpilot/local, and needs nothing else; --target aws uses the standard AWS credential
@@ -144,7 +155,7 @@ deployed), 130 interrupted. With several regions, 1 when any region failed.`,
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, stackName: flags.stackName, regionConcurrency: flags.regionConcurrency, keepGoing: flags.keepGoing === true, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, parameters: flags.parameter, parametersFile: flags.parameters, outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, stackName: flags.stackName, regionConcurrency: flags.regionConcurrency, keepGoing: flags.keepGoing === true, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, parameters: flags.parameter, parametersFile: flags.parameters, settings: stackSettingsOf(flags), outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
           emit,
         );
         renderer.finish();

@@ -6,19 +6,19 @@ import { summarize } from '../validate/format/summary.ts';
 import { formatText } from '../validate/format/text.ts';
 import { EXIT } from './exit-codes.ts';
 import { commandToCarryOn, trapInterrupts } from './interrupts.ts';
-import { withParameterOption, withTargetOptions, type TargetFlags } from './options.ts';
+import { stackSettingsOf, withParameterOption, withStackSettingOptions, withTargetOptions, type StackSettingFlags, type TargetFlags } from './options.ts';
 import { previewTable } from './render/lines.ts';
 import { parameterLines } from './render/parameters.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
 
-interface PlanFlags extends TargetFlags {
+interface PlanFlags extends TargetFlags, StackSettingFlags {
   parameter: ParameterOverride[];
   parameters?: string;
   json?: boolean;
 }
 
 export function planCommand(secrets: Redactor): Command {
-  return withParameterOption(withTargetOptions(new Command('plan')))
+  return withStackSettingOptions(withParameterOption(withTargetOptions(new Command('plan'))))
     .summary('show what a deploy would do, from real change sets, without executing anything')
     .description(
       `Validates the project, prints the stack graph and the order a deploy follows, and for each
@@ -39,6 +39,10 @@ template Default, then the manifest's values and parameter files, then the regio
 overrides, then --parameter KEY=VALUE (STACK.KEY=VALUE for one stack). A --parameter no
 template declares is a usage error (exit 3).
 
+PATH, --stack-name, --parameters FILE and the stack settings (--tag, --capabilities,
+--role-arn, --notification-arn) are read as deploy reads them (see deploy --help): the change
+sets are the ones deploy would create.
+
 --json prints the whole plan as one JSON document (diagnostics, region, regions, layers, and
 per stack its action, changes, notices and parameters) instead of text.
 
@@ -50,13 +54,13 @@ did), 2 validation errors, 3 usage or I/O problem (an AWS call that failed befor
 included), 130 interrupted.`,
     )
     .option('--json', 'print the plan as one JSON document')
-    .action(async (path: string, { parameter, parameters, json, ...flags }: PlanFlags) => {
+    .action(async (path: string, { parameter, parameters, json, capabilities, tag, roleArn, notificationArn, terminationProtection, ...flags }: PlanFlags) => {
       const { planProject } = await import('../deploy/plan.ts');
       const colors = colorsFor(process.stdout);
       const writers = redactingWriters(secrets);
       const out = (line = '') => writers.out(`${line}\n`);
       const interrupts = trapInterrupts({ target: flags.target });
-      const report = await planProject(path, { ...flags, parameters: parameter, parametersFile: parameters, signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
+      const report = await planProject(path, { ...flags, parameters: parameter, parametersFile: parameters, settings: stackSettingsOf({ capabilities, tag, roleArn, notificationArn, terminationProtection }), signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
       if (json) {
         out(JSON.stringify(report, null, 2));
         process.exitCode = planExitCode(report);

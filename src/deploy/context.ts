@@ -4,6 +4,7 @@ import type { ResolvedEnvironment } from '../project/parameters.ts';
 import type { ParameterOverride } from '../project/parameter-overrides.ts';
 import { loadProject, type Project } from '../project/project.ts';
 import type { Redactor } from '../redaction.ts';
+import type { StackSettings } from './stack-settings.ts';
 import type { TargetOptions } from './target.ts';
 
 /** A project with one environment and region chosen: what every command that touches stacks starts from. */
@@ -33,6 +34,8 @@ export interface StackTargetOptions {
   parametersFile?: string;
   /** --stack-name (a single template). */
   stackName?: string;
+  /** --capabilities, --tag, --role-arn, --notification-arn, --termination-protection: plan and deploy. */
+  settings?: StackSettings;
   /** Learns the run's secrets (NoEcho values, secure dynamic references) as the command finds them, for whatever writes to redact. */
   secrets?: Redactor;
 }

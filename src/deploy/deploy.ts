@@ -24,6 +24,7 @@ import { artifactsBucketName, packageProject, type PackagePlan } from './package
 import { runReadyQueue, throwUnreported, type NodeOutcome } from './scheduler.ts';
 import { assignedValue, stackSecrets, type UpstreamOutputs } from './secrets.ts';
 import { deployStack, stackDone, type Confirmation, type DataSafety, type StackDeployment, type StackResult } from './stack-deploy.ts';
+import { tagsLaterWinning, type StackSettings } from './stack-settings.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
 export interface DeployOptions extends StackTargetOptions {
@@ -105,7 +106,7 @@ function writeOutputs(file: string, outputs: unknown): void {
  * What CloudFormation needs to deploy one project stack: its packaged template, its parameter
  * values (outputs of upstream stacks filled in), capabilities and tags.
  */
-export function stackDeployment(context: DeployContext, plan: PackagePlan, tags: Tag[], id: string, upstreamOutputs: UpstreamOutputs): StackDeployment {
+export function stackDeployment(context: DeployContext, plan: PackagePlan, tags: Tag[], id: string, upstreamOutputs: UpstreamOutputs, settings: StackSettings = {}): StackDeployment {
   const { project, environment } = context;
   const stack = project.stacks.find((s) => s.id === id)!;
   const template = project.templates.get(stack.template)!;
@@ -123,10 +124,13 @@ export function stackDeployment(context: DeployContext, plan: PackagePlan, tags:
     stackName: context.stackName(id),
     ...(packaged.url ? { templateUrl: packaged.url } : { templateBody: packaged.body }),
     parameters,
-    capabilities: stack.capabilities.length > 0 ? (stack.capabilities as Capability[]) : requiredCapabilities(project, template),
-    tags: [...tags, ...Object.entries(project.manifest?.stacks[id]?.tags ?? {}).map(([Key, Value]) => ({ Key, Value }))],
+    capabilities: settings.capabilities ?? (stack.capabilities.length > 0 ? (stack.capabilities as Capability[]) : requiredCapabilities(project, template)),
+    tags: tagsLaterWinning(tags, Object.entries(project.manifest?.stacks[id]?.tags ?? {}).map(([Key, Value]) => ({ Key, Value })), settings.tags ?? []),
     incomingAt: modelsByPath(project, template),
     protect: project.manifest?.stacks[id]?.protect ?? project.manifest?.protect ?? false,
+    ...(settings.roleArn !== undefined ? { roleArn: settings.roleArn } : {}),
+    ...(settings.notificationArns !== undefined ? { notificationArns: settings.notificationArns } : {}),
+    ...(settings.terminationProtection !== undefined ? { terminationProtection: settings.terminationProtection } : {}),
   };
 }
 
@@ -296,7 +300,7 @@ async function deployRegion(run: RegionRun, options: DeployOptions & { secrets: 
     for (const r of across.references.filter((ref) => ref.from === region && ref.user === id)) otherRegions.set(`${r.to}/${r.stack}`, await across.board.waitFor(r.to, r.stack));
     let deployment: StackDeployment;
     try {
-      deployment = stackDeployment(context, plan, tags, id, upstreamOutputs);
+      deployment = stackDeployment(context, plan, tags, id, upstreamOutputs, options.settings);
     } catch (error) {
       if (!(error instanceof StackpilotError)) throw error;
       const failed: StackResult = { outcome: 'failed', reason: error.message, ...(error.hint ? { hint: error.hint } : {}), outputs: {} };
