@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { relative } from 'node:path';
 import type { DeployEvent } from '../deploy/events.ts';
 import type { RegionDeployReport } from '../deploy/deploy.ts';
 import type { ParameterOverride } from '../project/parameter-overrides.ts';
@@ -63,8 +64,12 @@ through a change set: created or updated as its state says, started the moment t
 depends on are done (up to --concurrency at once), upstream outputs passed to downstream
 parameters as the manifest says. --parameter KEY=VALUE (STACK.KEY=VALUE for one stack) gives a
 value above every other source (see plan --help); a key no template declares is a usage error.
-Outputs are printed and written to outputs.json; the
-manifest's health checks run last.
+Outputs are printed and written, one file per target, environment and region, to
+PATH/.stackpilot/outputs/<target>/<environment>/<region>.json (a template's file is named by its
+stack, a folder's by the folder), each saying its environment, region, account and when it was
+written; stackpilot outputs --saved reads them back. --outputs-file FILE writes one file instead
+(with several regions, under "regions"). An outputs.json an earlier version wrote is left as it
+was. The manifest's health checks run last.
 
 Projects: PATH is a project folder (stackpilot.yaml; a folder inside one finds it, as git
 does), a folder of templates (stacks named <folder>-<file>) or one template (its stack named
@@ -102,7 +107,7 @@ Progress: a live view on a terminal, plain lines when not a terminal or CI is se
 with --json. --log-file keeps a timestamped log.
 
 Secrets (NoEcho parameter values, secure dynamic references) are shown as **** in everything
-stackpilot writes: progress, --json, the log file, outputs.json, error messages. Stacks still
+stackpilot writes: progress, --json, the log file, the outputs files, error messages. Stacks still
 pass them to each other unmasked.
 
 A stack that does not deploy is reported with the reason (its first failed resource, or the
@@ -130,7 +135,7 @@ deployed), 130 interrupted. With several regions, 1 when any region failed.`,
     )
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
-    .option('-o, --outputs-file <file>', 'where to write outputs (default: PATH/outputs.json)')
+    .option('-o, --outputs-file <file>', 'write the outputs of every region to this one file (default: one per region, PATH/.stackpilot/outputs/<target>/<env>/<region>.json)')
     .option('--log-file <file>', 'append a timestamped log of the deploy')
     .option('--json', 'print progress as JSON lines')
     .addOption(new Option('--backup <mode>', 'back up tables and buckets before a change deletes their data: auto (those at risk), always (all, in each stack that changes), never').choices(['auto', 'always', 'never']).default('auto'))
@@ -178,7 +183,7 @@ deployed), 130 interrupted. With several regions, 1 when any region failed.`,
         // Standard output holds only JSON lines with --json.
         const say = flags.json ? err : out;
         if (report.regions.size > 1) say(regionSummary(report.regions));
-        if (report.outputsFile) say(`outputs written to ${report.outputsFile}\n`);
+        for (const file of report.outputsFiles ?? []) say(`outputs written to ${relative(process.cwd(), file) || file}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {
         interrupts.release();

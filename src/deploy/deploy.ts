@@ -1,5 +1,4 @@
 import type { Capability, Parameter, Tag } from '@aws-sdk/client-cloudformation';
-import { writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
@@ -8,10 +7,11 @@ import { orderByReferences, RegionOutputs, regionReferences, type RegionReferenc
 import { declaredRegions, openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
 import { errorsOf, loadDeployContext, uniqueDiagnostics, type DeployContext, type StackTargetOptions } from './context.ts';
 import { isSuccessStatus, type EventSink } from './events.ts';
-import { describeStack, outputsDocument, outputsOf } from './inspect.ts';
+import { describeStack, outputsOf } from './inspect.ts';
+import { checkOutputsCreatable, LEGACY_OUTPUTS_FILE, outputsDocument, savedOutputsFile, writeOutputsFile, type OutputsHeader } from './outputs-file.ts';
 import type { Target } from './target.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
-import { checkWritable } from '../project/files.ts';
+import { checkWritable, isFile } from '../project/files.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { Redactor } from '../redaction.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
@@ -32,7 +32,7 @@ export interface DeployOptions extends StackTargetOptions {
   concurrency: number;
   yes: boolean;
   ask?: Confirmation['ask'];
-  /** Where outputs are written; default `outputs.json` in the project folder. */
+  /** --outputs-file: one file for every region; default one per region under `.stackpilot/outputs/` (see outputs-file.ts). */
   outputsFile?: string;
   /** Backups before change sets that delete data (see backups.ts); default auto. */
   backup?: BackupMode;
@@ -54,7 +54,8 @@ export interface DeployReport {
   stacks: Map<string, StackResult | NodeOutcome>;
   /** Each region's report, in the environment's order. */
   regions: Map<string, RegionDeployReport>;
-  outputsFile?: string;
+  /** The outputs files written: --outputs-file, or one per region deployed (see outputs-file.ts). */
+  outputsFiles?: string[];
   /** Stopped by an interrupt: stacks that were running finished, the rest did not start. */
   interrupted?: boolean;
 }
@@ -90,16 +91,6 @@ function modelsByPath(project: Project, root: ProjectTemplate) {
     }
     return template.model;
   };
-}
-
-function writeOutputs(file: string, outputs: unknown): void {
-  try {
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
-    renameSync(`${file}.tmp`, file);
-  } catch (error) {
-    // Checked before the deploy; a disk that fills up since is still no reason for a stack trace.
-    throw new StackpilotError('FileUnwritable', `the stacks are deployed, but the outputs file ${file} could not be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'stackpilot outputs --format json prints the same outputs.');
-  }
 }
 
 /**
@@ -158,10 +149,11 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   emit({ code: 'phase', phase: 'validate', message: `validating ${path}` });
   const contexts = regionContexts(path, options);
   const { project, environment } = contexts[0];
-  const outputsFile = resolve(options.outputsFile ?? join(project.root, 'outputs.json'));
+  const outputsFile = options.outputsFile === undefined ? undefined : resolve(options.outputsFile);
   // The outputs file is written here: it is masked even when no caller asked for the secrets.
   const secrets = options.secrets ?? new Redactor();
-  checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
+  if (outputsFile) checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
+  else for (const c of contexts) checkOutputsCreatable(savedOutputsFile(c, options.target, c.region));
   const diagnostics = uniqueDiagnostics(contexts.flatMap((c) => errorsOf(validateProject(c.project))));
   if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map(), regions: new Map() };
 
@@ -199,18 +191,41 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const ok = [...reports.values()].every((r) => r.ok);
     if (deployed.length === 0 || (!regions.labelled && !ok)) return { ok: false, diagnostics: [], stacks, regions: reports, ...(interrupted ? { interrupted } : {}) };
 
-    const written = outputsDocument(environment.env, deployed.map(([region, r]) => [region, r.outputs!]), regions.labelled);
-    writeOutputs(outputsFile, secrets.redactValue(written));
+    const header = { ...(environment.env !== undefined ? { environment: environment.env } : {}), account: regions.runs[0].target.accountId, target: options.target, writtenAt: new Date().toISOString() };
+    const outputsFiles = writeDeployOutputs(outputsFile, header, deployed, regions.runs, secrets, emit);
 
     let healthy = true;
     for (const run of regions.runs) {
       const outputs = reports.get(run.region)?.outputs;
       if (outputs) healthy = (await runHealthChecks(project.manifest?.healthChecks ?? [], outputs, { local: run.target.kind === 'local' }, run.emit)) && healthy;
     }
-    return { ok: ok && healthy, diagnostics: [], stacks, regions: reports, outputsFile, ...(interrupted ? { interrupted } : {}) };
+    return { ok: ok && healthy, diagnostics: [], stacks, regions: reports, outputsFiles, ...(interrupted ? { interrupted } : {}) };
   } finally {
     await regions.close();
   }
+}
+
+/**
+ * Writes the outputs (secrets masked): to --outputs-file in the shape of the run (several regions
+ * under `regions`), else each region to its own file. An outputs.json an earlier version wrote
+ * in the project folder is left as it is, and a warning says where outputs go now.
+ */
+function writeDeployOutputs(outputsFile: string | undefined, header: OutputsHeader, deployed: [string, RegionDeployReport][], runs: RegionRun[], secrets: Redactor, emit: EventSink): string[] {
+  const byRegion = deployed.map(([region, r]): [string, Record<string, Record<string, string>>] => [region, r.outputs!]);
+  if (outputsFile) {
+    writeOutputsFile(outputsFile, secrets.redactValue(outputsDocument(header, byRegion, runs.length > 1)));
+    return [outputsFile];
+  }
+  const written = byRegion.map(([region, stacks]) => {
+    const file = savedOutputsFile(runs.find((run) => run.region === region)!.context, header.target, region);
+    writeOutputsFile(file, secrets.redactValue(outputsDocument(header, [[region, stacks]], false)));
+    return file;
+  });
+  const legacy = join(runs[0].context.project.root, LEGACY_OUTPUTS_FILE);
+  if (isFile(legacy)) {
+    emit({ code: 'warning', message: `outputs are now kept per environment and region (${written.join(', ')}); ${legacy}, written by an earlier stackpilot, is left as it was: delete it once nothing reads it, or keep writing it with --outputs-file` });
+  }
+  return written;
 }
 
 /** Aborted by an interrupt, or by a failure in another region: no new stack starts in any region. */
