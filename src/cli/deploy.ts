@@ -120,8 +120,9 @@ Regions: an environment with regions: in stackpilot.yaml deploys to every one of
 independent copy (its own artifacts bucket, uploads and change sets), all at once (up to
 --region-concurrency), or one after the other with regionOrder: sequential. Every line starts
 with its region. --region narrows to one region, --regions a,b to several. A failure in one
-region stops new stacks in every region (running ones finish), unless --keep-going. The outputs
-file then holds {"environment": ..., "regions": {"<region>": {"<stack>": {...}}}}.
+region stops new stacks in every region (running ones finish), unless --keep-going. Each region
+gets its own outputs file; --outputs-file then holds {"environment", ..., "regions": {"<region>":
+{"<stack>": {...}}}}.
 
 Interrupts: Ctrl-C (or SIGTERM) starts nothing new and lets the stacks being deployed finish,
 then says where each stack stands and the command that carries on. A second Ctrl-C stops at
