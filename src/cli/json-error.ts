@@ -1,4 +1,4 @@
-import type { StackpilotError } from '../errors.ts';
+import { StackpilotError } from '../errors.ts';
 
 /**
  * The one shape every command's JSON output gives a failure in (with --json, --format json):
@@ -17,4 +17,17 @@ export function jsonFailure(error: StackpilotError): JsonFailure {
 /** The options of a command asked for JSON output: --json, or --format json. */
 export function asksForJson(options: Record<string, unknown>): boolean {
   return options.json === true || options.format === 'json';
+}
+
+/**
+ * Whether a command line asks for JSON, read from the words themselves: for a usage error,
+ * found before the flags were parsed (--json, --format json, -f json, --format=json).
+ */
+export function argvAsksForJson(argv: readonly string[]): boolean {
+  return argv.some((word, i) => word === '--json' || word === '--format=json' || ((word === '--format' || word === '-f') && argv[i + 1] === 'json'));
+}
+
+/** A usage error (bad flag, missing argument) in the JSON failure shape. */
+export function usageFailure(message: string): JsonFailure {
+  return jsonFailure(new StackpilotError('UsageError', message.replace(/^error: /, ''), 'Run the command with --help for its usage.'));
 }

@@ -7,7 +7,7 @@ import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
 import { driftCommand } from './drift.ts';
 import { graphCommand } from './graph.ts';
-import { asksForJson, jsonFailure } from './json-error.ts';
+import { argvAsksForJson, asksForJson, jsonFailure, usageFailure } from './json-error.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
 import { planCommand } from './plan.ts';
@@ -58,7 +58,9 @@ export async function main(argv: string[], secrets = new Redactor()): Promise<nu
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here too, successfully.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      if (argvAsksForJson(argv)) process.stdout.write(secrets.redact(`${JSON.stringify(usageFailure(error.message))}\n`));
+      return EXIT.usage;
     }
     if (error instanceof StackpilotError) {
       // A message can quote a value the run was given (an AWS error about a parameter).

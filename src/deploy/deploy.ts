@@ -8,10 +8,10 @@ import { declaredRegions, openRegions, regionContexts, type RegionRun } from '..
 import { errorsOf, loadDeployContext, uniqueDiagnostics, type DeployContext, type StackTargetOptions } from './context.ts';
 import { isSuccessStatus, type EventSink } from './events.ts';
 import { describeStack, outputsOf } from './inspect.ts';
-import { checkOutputsCreatable, LEGACY_OUTPUTS_FILE, outputsDocument, savedOutputsFile, writeOutputsFile, type OutputsHeader } from './outputs-file.ts';
+import { LEGACY_OUTPUTS_FILE, outputsDocument, savedOutputsFile, writeOutputsFile, type OutputsHeader } from './outputs-file.ts';
 import type { Target } from './target.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
-import { checkWritable, isFile } from '../project/files.ts';
+import { checkCreatable, checkWritable, isFile } from '../project/files.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { Redactor } from '../redaction.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
@@ -153,7 +153,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   // The outputs file is written here: it is masked even when no caller asked for the secrets.
   const secrets = options.secrets ?? new Redactor();
   if (outputsFile) checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
-  else for (const c of contexts) checkOutputsCreatable(savedOutputsFile(c, options.target, c.region));
+  else for (const c of contexts) checkCreatable(savedOutputsFile(c, options.target, c.region), 'the outputs file', 'Make the project folder writable, or choose another file with --outputs-file. Nothing was deployed.');
   const diagnostics = uniqueDiagnostics(contexts.flatMap((c) => errorsOf(validateProject(c.project))));
   if (diagnostics.length > 0) return { ok: false, diagnostics, stacks: new Map(), regions: new Map() };
 

@@ -1,5 +1,5 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
 import type { DeployContext } from './context.ts';
 
@@ -57,23 +57,6 @@ export function outputsDocument(header: OutputsHeader, regions: [string, Record<
   if (labelled) return { ...describes(), regions: Object.fromEntries(regions) };
   const [[region, stacks]] = regions;
   return { ...describes(region), ...stacks };
-}
-
-/**
- * Checks, before a deploy, that its default outputs files can be made: the nearest folder that
- * exists on the way to them is a writable folder (nothing is created before the deploy).
- */
-export function checkOutputsCreatable(file: string): void {
-  let folder = dirname(resolve(file));
-  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
-  let why: string | undefined;
-  try {
-    if (!statSync(folder).isDirectory()) why = `${folder} is not a folder`;
-    else accessSync(folder, constants.W_OK);
-  } catch {
-    why ??= `the folder ${folder} is not writable`;
-  }
-  if (why) throw new StackpilotError('FileUnwritable', `cannot write the outputs file ${file}: ${why}`, 'Make the project folder writable, or choose another file with --outputs-file. Nothing was deployed.');
 }
 
 /** Writes an outputs document whole or not at all (a temporary file renamed over it), its folder made when missing. */

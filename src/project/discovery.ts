@@ -1,6 +1,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { StackpilotError } from '../errors.ts';
+import { isFile } from './files.ts';
 import { MANIFEST_FILE } from './manifest.ts';
 
 /** How far up discovery looks: deeper than any real checkout, and a bound on odd mounts. */
@@ -32,20 +33,12 @@ export function statOrThrow(path: string, shown: string): Stats {
 export function enclosingProject(folder: string): string | undefined {
   let current = resolve(folder);
   for (let level = 0; level < MAX_LEVELS; level++) {
-    if (isManifest(join(current, MANIFEST_FILE))) return current;
+    if (isFile(join(current, MANIFEST_FILE))) return current;
     const parent = dirname(current);
     if (parent === current) return undefined;
     current = parent;
   }
   return undefined;
-}
-
-function isManifest(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Resolves what a command's PATH stands for (see DiscoveredPath); throws PathNotFound for a path that does not exist. */

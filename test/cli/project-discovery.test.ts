@@ -59,4 +59,16 @@ describe('a path that does not exist', () => {
       assert.match(parsed.error.hint ?? '', /Check the path/);
     }
   });
+
+  it('gives a usage error the same JSON shape when JSON was asked for', () => {
+    const dir = temporaryFolder();
+    for (const command of [['outputs', '--format', 'json', '--no-such-flag'], ['deploy', '--json', '--tag', 'aws:reserved=1']]) {
+      const run = runCli(command, { cwd: dir });
+      assert.equal(run.code, 3, command.join(' '));
+      const parsed = JSON.parse(run.stdout) as { ok: boolean; error: { code: string; message: string } };
+      assert.equal(parsed.ok, false);
+      assert.equal(parsed.error.code, 'UsageError');
+      assert.match(parsed.error.message, /--no-such-flag|--tag aws:reserved/);
+    }
+  });
 });
