@@ -39,7 +39,7 @@ Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found, 3 usage
     )
     .argument('<path...>', 'templates, folders or projects to check')
     .option('-e, --env <name>', 'environment of the manifest whose parameter values to check (default: all)')
-    .option('-p, --parameters <file>', 'parameter file to check against a single template (array or key/value form)')
+    .option('-p, --parameters <file>', 'parameter file to check against a single template or a folder of templates (array or key/value form)')
     .option('-r, --region <region>', 'apply the manifest\'s overrides for this region')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('--strict', 'exit 2 on warnings too')
