@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { REPO } from './measure.ts';
 import { benchDrift } from './drift.bench.ts';
 import { benchBackup } from './backup.bench.ts';
+import { benchCost } from './cost.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchFuzz } from './fuzz.bench.ts';
 import { benchLocalAws } from './local-aws.bench.ts';
@@ -35,6 +36,7 @@ const PARTS: [string, () => unknown][] = [
   ['drift', benchDrift],
   ['backup', benchBackup],
   ['regions', benchRegions],
+  ['cost', benchCost],
 ];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !PARTS.some(([part]) => part === name));

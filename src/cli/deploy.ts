@@ -110,6 +110,10 @@ Secrets (NoEcho parameter values, secure dynamic references) are shown as **** i
 stackpilot writes: progress, --json, the log file, the outputs files, error messages. Stacks still
 pass them to each other unmasked.
 
+A change set that would fail halfway is refused before it runs, the stack left as it was: a
+replacement of a resource whose custom name (TableName, BucketName...) stays the same, with
+CloudFormation's reason (plan shows it as "will fail").
+
 A stack that does not deploy is reported with the reason (its first failed resource, or the
 AWS call that failed) and what to do; the stacks that wait for it are not started. A stack
 left by an earlier failure or interrupt is taken care of first (see the README).

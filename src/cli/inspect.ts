@@ -13,7 +13,9 @@ async function open(path: string, flags: TargetFlags, secrets: Redactor) {
   const { inEveryRegion } = await import('../regions/fanout.ts');
   const { outputsByStack, projectState } = await import('../deploy/inspect.ts');
   const { projectSecrets } = await import('../deploy/secrets.ts');
-  const { labelled, results } = await inEveryRegion(path, flags, () => {}, async ({ context, target }) => {
+  // The one event before the stacks are read: that a running `local serve` answers for the state.
+  const notice = (event: { code: string; message?: string }) => void (event.code === 'phase' && process.stderr.write(`${event.message}\n`));
+  const { labelled, results } = await inEveryRegion(path, flags, notice, async ({ context, target }) => {
     const states = await projectState(target.cloudformation, context);
     const outputs = outputsByStack(states);
     secrets.learn(await projectSecrets(context, target, outputs));

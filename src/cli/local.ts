@@ -68,7 +68,9 @@ than the flag, as other users can read command lines in the process list.
 S3 uploads are streamed to disk, up to 5 GiB an object (S3's limit for one PUT);
 other request bodies are refused beyond 16 MiB.
 
-Stops on Ctrl-C. One process at a time owns the state: a second one is refused.
+While it runs, stackpilot's own commands on the same state (deploy, plan, status,
+delete, backup...) send their requests to it and say so; a second \`local serve\`
+and \`local reset\` are refused. Stops on Ctrl-C.
 
 Exit codes: 0 stopped, 3 usage or I/O problem (a port in use, the state owned by another
 process).`,
@@ -82,9 +84,10 @@ process).`,
     )
     .action(async (path: string, flags: { port: number; dataDir?: string; allowHost?: string[]; credentials?: LocalCredentials }) => {
       // Loaded on demand: validate and graph start without the emulator and the AWS SDK.
-      const { LocalAws } = await import('../emulator/local-aws.ts');
+      const { LocalAws, LOCAL_CREDENTIALS } = await import('../emulator/local-aws.ts');
       const { serveLocalAws } = await import('../emulator/http-server.ts');
       const { collectWhenIdle } = await import('../emulator/idle-collector.ts');
+      const { announceServing } = await import('../emulator/state-lock.ts');
       const dataDir = localDataDir(path, flags);
       const allowHost = flags.allowHost ?? [];
       const aws = await LocalAws.open({ dataDir });
@@ -97,6 +100,8 @@ process).`,
         throw listenProblem(error as NodeJS.ErrnoException & { address?: string }, flags.port);
       }
       const stopCollecting = collectWhenIdle(server.server);
+      // deploy, status, delete... of the same state now send their requests here instead of being refused.
+      announceServing(dataDir, { url: server.url, accountId: aws.accountId, credentials: flags.credentials ?? LOCAL_CREDENTIALS });
       process.stdout.write(`stackpilot local AWS on ${server.url} (state: ${dataDir}, account ${aws.accountId}, region ${aws.region})\n`);
       const signers = flags.credentials ? `signed with access key ${flags.credentials.accessKeyId}` : 'signed (any access key)';
       const names = allowHost.length > 0 ? `, ${allowHost.join(', ')}` : '';

@@ -3,9 +3,12 @@ import { StackpilotError } from '../errors.ts';
 import { Redactor } from '../redaction.ts';
 import { EXIT } from './exit-codes.ts';
 import { backupCommand, backupsCommand, restoreCommand } from './backup.ts';
+import { costCommand } from './cost.ts';
 import { deleteCommand } from './delete.ts';
 import { deployCommand } from './deploy.ts';
+import { docsCommand } from './docs.ts';
 import { driftCommand } from './drift.ts';
+import { fmtCommand } from './fmt.ts';
 import { graphCommand } from './graph.ts';
 import { argvAsksForJson, asksForJson, jsonFailure, usageFailure } from './json-error.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
@@ -40,8 +43,11 @@ export function buildProgram(secrets: Redactor): Command {
   program.addCommand(backupsCommand(secrets).exitOverride());
   program.addCommand(restoreCommand(secrets).exitOverride());
   program.addCommand(graphCommand().exitOverride());
+  program.addCommand(docsCommand(secrets).exitOverride());
+  program.addCommand(fmtCommand().exitOverride());
   program.addCommand(localCommand().exitOverride());
   program.addCommand(regionsCommand(secrets).exitOverride());
+  program.addCommand(costCommand(secrets).exitOverride());
   return program;
 }
 

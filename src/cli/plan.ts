@@ -1,5 +1,6 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { ParameterOverride } from '../project/parameter-overrides.ts';
+import { planJson } from '../deploy/plan-json.ts';
 import type { PlanReport } from '../deploy/plan.ts';
 import type { Redactor } from '../redaction.ts';
 import { summarize } from '../validate/format/summary.ts';
@@ -7,14 +8,17 @@ import { formatText } from '../validate/format/text.ts';
 import { EXIT } from './exit-codes.ts';
 import { commandToCarryOn, trapInterrupts } from './interrupts.ts';
 import { stackSettingsOf, withParameterOption, withStackSettingOptions, withTargetOptions, type StackSettingFlags, type TargetFlags } from './options.ts';
+import { costDeltaInWords } from '../cost/delta.ts';
 import { previewTable } from './render/lines.ts';
 import { parameterLines } from './render/parameters.ts';
+import { propertyChangeLines } from './render/property-changes.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
 
 interface PlanFlags extends TargetFlags, StackSettingFlags {
   parameter: ParameterOverride[];
   parameters?: string;
   json?: boolean;
+  format: 'text' | 'json';
 }
 
 export function planCommand(secrets: Redactor): Command {
@@ -43,32 +47,49 @@ PATH, --stack-name, --parameters FILE and the stack settings (--tag, --capabilit
 --role-arn, --notification-arn) are read as deploy reads them (see deploy --help): the change
 sets are the ones deploy would create.
 
---json prints the whole plan as one JSON document (diagnostics, region, regions, layers, and
-per stack its action, changes, notices and parameters) instead of text.
+Cost: each stack a deploy would create or update gets the change to its monthly estimate, the
+deployed template and parameters against the project's (see stackpilot cost), naming the
+resources that add, remove or change cost.
+
+A modified resource's properties are compared, deployed template against the new one
+(parameters resolved where known), and each difference shown as \`~ BillingMode: PROVISIONED →
+PAY_PER_REQUEST\` (\`+\` added, \`-\` removed; nested values by path, \`Tags[0].Value\`); NoEcho
+parameters and dynamic references as ****. A replacement of a resource whose custom name
+(TableName, BucketName, FunctionName, RoleName...) stays the same is marked "will fail" with
+CloudFormation's reason: a deploy refuses it before executing anything.
+
+Nested templates are uploaded to the artifacts bucket (created if missing), as a deploy would
+(change sets read them from there); nothing else is created or changed.
+
+--format json (or --json) prints the plan as one JSON document, a stable interface documented
+in src/deploy/plan-json.ts: version, validation, order, artifacts, and per stack its action,
+notices, parameters (with where each value came from) and changes (action, replacement,
+causes, dataAtRisk, willFail, property differences).
 
 Ctrl-C (or SIGTERM) stops the plan once the stack being previewed has cleaned up after itself;
 a second stops at once (the next plan or deploy removes what a change set left).
 
 Exit codes: 0 planned, 1 a stack could not be previewed (its change set failed, or an AWS call
-did), 2 validation errors, 3 usage or I/O problem (an AWS call that failed before any stack
+did) or a change would fail, 2 validation errors, 3 usage or I/O problem (an AWS call that failed before any stack
 included), 130 interrupted.`,
     )
-    .option('--json', 'print the plan as one JSON document')
-    .action(async (path: string, { parameter, parameters, json, capabilities, tag, roleArn, notificationArn, terminationProtection, ...flags }: PlanFlags) => {
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--json', 'the same as --format json')
+    .action(async (path: string, { parameter, parameters, json, format, capabilities, tag, roleArn, notificationArn, terminationProtection, ...flags }: PlanFlags) => {
       const { planProject } = await import('../deploy/plan.ts');
       const colors = colorsFor(process.stdout);
       const writers = redactingWriters(secrets);
       const out = (line = '') => writers.out(`${line}\n`);
       const interrupts = trapInterrupts({ target: flags.target });
       const report = await planProject(path, { ...flags, parameters: parameter, parametersFile: parameters, settings: stackSettingsOf({ capabilities, tag, roleArn, notificationArn, terminationProtection }), signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
-      if (json) {
-        out(JSON.stringify(report, null, 2));
+      const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size, report.suppressed);
+      if (json || format === 'json') {
+        out(planJson(report, summary));
         process.exitCode = planExitCode(report);
         return;
       }
-      const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size);
       out(colors.bold('Validation'));
-      out(report.diagnostics.length === 0 ? `  ${colors.green('✔')} no findings` : formatText(report.diagnostics, summary, colors).replace(/^/gm, '  '));
+      out(report.diagnostics.length === 0 ? `  ${colors.green('✔')} no findings${summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : ''}` : formatText(report.diagnostics, summary, colors).replace(/^/gm, '  '));
       if (summary.errors > 0) {
         out('Nothing was planned: fix the errors above.');
         process.exitCode = EXIT.findings;
@@ -83,9 +104,14 @@ included), 130 interrupted.`,
         const note = stack.note && (stack.action === 'failed' ? `: ${colors.red(stack.note)}` : colors.dim(`: ${stack.note}`));
         out(`${stack.region ? `${colors.cyan(stack.region)}  ` : ''}${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
         if (stack.hint) out(`  ${stack.hint}`);
+        if (stack.cost) out(`  ${colors.bold('Cost')} ${costDeltaInWords(stack.cost)}`);
         for (const line of parameterLines(stack.parameters ?? [], colors, stack.region ?? (report.regions.length > 1 ? report.region : undefined))) out(line);
-        if (stack.changes.length > 0) for (const line of previewTable(stack.changes, colors)) out(line);
+        if (stack.changes.length > 0) for (const line of [...previewTable(stack.changes, colors), ...propertyChangeLines(stack.changes, colors)]) out(line);
         for (const notice of stack.notices ?? []) out(`  ${colors.yellow('⚠')} ${notice}`);
+      }
+      for (const upload of report.artifacts ?? []) {
+        out();
+        out(colors.dim(`Nested templates: ${upload.uploaded} uploaded, ${upload.unchanged} already in s3://${upload.bucket} (the only thing a plan writes)`));
       }
       if (report.interrupted) {
         const previewed = new Set(report.stacks.map((s) => s.id));
@@ -98,5 +124,5 @@ included), 130 interrupted.`,
 function planExitCode(report: PlanReport): number {
   if (report.diagnostics.some((d) => d.severity === 'error')) return EXIT.findings;
   if (report.interrupted) return EXIT.interrupted;
-  return report.stacks.some((s) => s.action === 'failed') ? EXIT.failed : EXIT.ok;
+  return report.stacks.some((s) => s.action === 'failed' || s.changes.some((c) => c.willFail)) ? EXIT.failed : EXIT.ok;
 }

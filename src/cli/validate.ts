@@ -6,7 +6,7 @@ import { formatSarif } from '../validate/format/sarif.ts';
 import { summarize } from '../validate/format/summary.ts';
 import { formatText } from '../validate/format/text.ts';
 import { RULES } from '../validate/rules/index.ts';
-import { BUILT_IN_RULES, validatePath } from '../validate/validate.ts';
+import { BUILT_IN_RULES, validatePath, type SuppressedDiagnostic } from '../validate/validate.ts';
 import { EXIT } from './exit-codes.ts';
 import { jsonFailure } from './json-error.ts';
 import { colorsFor } from './terminal.ts';
@@ -18,6 +18,7 @@ interface ValidateFlags {
   region?: string;
   format: 'text' | 'json' | 'sarif';
   strict?: boolean;
+  showSuppressed?: boolean;
 }
 
 export function validateCommand(): Command {
@@ -35,6 +36,13 @@ PATH is one of:
 With a manifest, --env checks that environment's parameter values; without it, every environment's.
 Rules are listed in docs/rules.md.
 
+A finding the team accepts is suppressed by an ignore list: \`Metadata: {stackpilot: {ignore:
+[SP3101]}}\` on a resource (that rule's findings in the resource) or at the template's top level
+(in the whole template), or \`validate: {ignore: [SP2002, {rule: SP3102, path: legacy/}]}\` in
+stackpilot.yaml (everywhere, or in one file or folder). Suppressed findings are counted in the
+summary (\`2 suppressed\`), never in the exit code; --show-suppressed lists them. An id no rule
+has is a warning (SP1003).
+
 Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found, 3 usage or I/O problem.`,
     )
     .argument('<path...>', 'templates, folders or projects to check')
@@ -43,6 +51,7 @@ Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found, 3 usage
     .option('-r, --region <region>', 'apply the manifest\'s overrides for this region')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('--strict', 'exit 2 on warnings too')
+    .option('--show-suppressed', 'list the findings ignore lists suppress (under Suppressed, before the others)')
     .action((paths: string[], flags: ValidateFlags) => {
       process.exitCode = runValidate(paths, flags);
     });
@@ -54,12 +63,14 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
     return EXIT.usage;
   }
   const diagnostics: Diagnostic[] = [];
+  const suppressed: SuppressedDiagnostic[] = [];
   let files = 0;
   let ioProblem: StackpilotError | undefined;
   for (const path of paths) {
     try {
       const result = validatePath(path, { env: flags.env, parametersFile: flags.parameters, region: flags.region });
       diagnostics.push(...result.diagnostics);
+      suppressed.push(...result.suppressed);
       files += result.project.files.size;
     } catch (error) {
       if (!(error instanceof StackpilotError)) throw error;
@@ -67,10 +78,14 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
       process.stderr.write(`error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}\n`);
     }
   }
-  const summary = summarize(diagnostics, files);
-  if (flags.format === 'json') process.stdout.write(formatJson(diagnostics, summary, ioProblem && jsonFailure(ioProblem)) + '\n');
-  else if (flags.format === 'sarif') process.stdout.write(formatSarif(diagnostics, [...RULES, ...BUILT_IN_RULES], VERSION) + '\n');
-  else if (files > 0 || diagnostics.length > 0) process.stdout.write(formatText(diagnostics, summary, colorsFor(process.stdout)) + '\n');
+  const summary = summarize(diagnostics, files, suppressed.length);
+  if (flags.format === 'json') process.stdout.write(formatJson(diagnostics, summary, suppressed, ioProblem && jsonFailure(ioProblem)) + '\n');
+  else if (flags.format === 'sarif') process.stdout.write(formatSarif(diagnostics, [...RULES, ...BUILT_IN_RULES], VERSION, suppressed) + '\n');
+  else if (files > 0 || diagnostics.length > 0) {
+    const colors = colorsFor(process.stdout);
+    if (flags.showSuppressed && suppressed.length > 0) process.stdout.write(`${colors.bold('Suppressed')}\n${formatText(suppressed, summarize(suppressed, files), colors).replace(/\n[^\n]*$/, '')}\n\n`);
+    process.stdout.write(formatText(diagnostics, summary, colors) + '\n');
+  }
 
   if (ioProblem) return EXIT.usage;
   if (summary.errors > 0 || (flags.strict && summary.warnings > 0)) return EXIT.findings;

@@ -5,6 +5,7 @@
  */
 
 import type { BackupKind } from '../backup/backup.ts';
+import type { PropertyChange } from './property-diff.ts';
 
 /** What a stack is doing: deploy's create and update, delete, `rollback` and `cancel` (an update stopped, then rolled back). */
 export type StackOperation = 'create' | 'update' | 'delete' | 'rollback' | 'cancel';
@@ -33,6 +34,10 @@ export interface PreviewedChange {
   nestedPath: string[];
   /** The resource holds data that this change deletes (Remove or replacement of a stateful resource without Retain/Snapshot). */
   dataAtRisk: boolean;
+  /** For Modify: the properties that change, old and new values (secrets masked), from the deployed and incoming templates. */
+  properties?: PropertyChange[];
+  /** Why executing this change would fail, known before anything runs (a custom-named resource to replace). */
+  willFail?: string;
 }
 
 /** A resource changed or deleted outside CloudFormation that an update is about to touch. */
@@ -48,7 +53,7 @@ export interface DriftedChange {
 
 /** Every event; `region` labels it when a command covers more than one region (see src/regions/fanout.ts). */
 export type DeployEvent = (
-  | { code: 'phase'; phase: 'validate' | 'package' | 'deploy' | 'outputs' | 'health' | 'delete'; message: string }
+  | { code: 'phase'; phase: 'connect' | 'validate' | 'package' | 'deploy' | 'outputs' | 'health' | 'delete'; message: string }
   | { code: 'package'; bucket: string; uploaded: number; unchanged: number }
   | { code: 'stack-start'; stack: string; stackName: string; operation: StackOperation; resources: number }
   | { code: 'change-preview'; stack: string; stackName: string; changes: PreviewedChange[] }

@@ -2,18 +2,20 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { deployLayers, projectStackGraph } from '../graph/stack-graph.ts';
 import { exportsOf, namesMayMatch, stackInstances } from '../project/exports.ts';
 import { environmentRegions, listStackParameters, type ListedParameter } from '../project/parameter-listing.ts';
-import { validateProject } from '../validate/validate.ts';
+import { checkProject } from '../validate/validate.ts';
 import { StackpilotError } from '../errors.ts';
 import { awsStep, failureInWords } from './aws-errors.ts';
 import { openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
 import { uniqueDiagnostics, type StackTargetOptions } from './context.ts';
 import { projectTags, stackDeployment } from './deploy.ts';
-import type { EventSink, PreviewedChange } from './events.ts';
+import { resourcePath, type EventSink, type PreviewedChange } from './events.ts';
 import { describeStack, outputsOf } from './inspect.ts';
 import { dataLossNotices } from './backups.ts';
 import { liveStacks } from './live-resources.ts';
 import { deniedChanges, denialsInWords } from './protection.ts';
 import { artifactsBucketName, packageProject } from './package.ts';
+import type { StackCostDelta } from '../cost/delta.ts';
+import { planCostDelta } from '../cost/plan-delta.ts';
 import { previewChangeSet } from './preview.ts';
 import { projectSecrets } from './secrets.ts';
 import { createChangeSet, discardChangeSet, missingExportInWords, NO_CHANGES, type StackDeployment } from './stack-deploy.ts';
@@ -38,16 +40,29 @@ export interface StackPlan {
   notices?: string[];
   /** The values its parameters get, each with where it came from (NoEcho ones masked). */
   parameters?: ListedParameter[];
+  /** How a deploy would change its monthly cost estimate (see src/cost/plan-delta.ts). */
+  cost?: StackCostDelta;
+}
+
+export interface ArtifactUpload {
+  region: string;
+  bucket: string;
+  uploaded: number;
+  unchanged: number;
 }
 
 export interface PlanReport {
   diagnostics: Diagnostic[];
+  /** How many findings ignore lists suppress (see validate/suppressions.ts). */
+  suppressed?: number;
   /** Stacks in deploy order, as layers that may deploy at the same time. */
   layers: string[][];
   /** The region planned for, and every region the environment deploys to. */
   region: string;
   regions: string[];
   stacks: StackPlan[];
+  /** The nested templates uploaded to each region's artifacts bucket: the only thing a plan writes. */
+  artifacts?: ArtifactUpload[];
   /** Stopped by an interrupt before every stack was previewed. */
   interrupted?: boolean;
 }
@@ -61,10 +76,12 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
   const contexts = regionContexts(path, options);
   const { project, environment } = contexts[0];
   // Each region's view of the project (its overrides) is validated.
-  const diagnostics = uniqueDiagnostics(contexts.flatMap((c) => validateProject(c.project)));
+  const checked = contexts.map((c) => checkProject(c.project));
+  const diagnostics = uniqueDiagnostics(checked.flatMap((c) => c.diagnostics));
+  const suppressed = uniqueDiagnostics(checked.flatMap((c) => c.suppressed)).length;
   const graph = projectStackGraph(project, environment);
   const layers = deployLayers(graph);
-  const report: PlanReport = { diagnostics, layers, region: contexts[0].region, regions: environmentRegions(project, environment.env), stacks: [] };
+  const report: PlanReport = { diagnostics, ...(suppressed > 0 ? { suppressed } : {}), layers, region: contexts[0].region, regions: environmentRegions(project, environment.env), stacks: [] };
   if (diagnostics.some((d) => d.severity === 'error')) return report;
 
   const regions = await openRegions(contexts, options, emit);
@@ -72,6 +89,7 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
     const planned = await Promise.all(regions.runs.map((run) => planRegion(run, options, layers, regions.labelled)));
     for (const region of planned) {
       report.stacks.push(...region.stacks);
+      if (region.artifacts) (report.artifacts ??= []).push(region.artifacts);
       if (region.interrupted) report.interrupted = true;
     }
     return report;
@@ -81,17 +99,17 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
 }
 
 /** The plan of one region's stacks, labelled with the region when the plan covers several. */
-async function planRegion({ context, target, region, emit }: RegionRun, options: PlanOptions, layers: string[][], labelled: boolean): Promise<{ stacks: StackPlan[]; interrupted?: boolean }> {
+async function planRegion({ context, target, region, emit }: RegionRun, options: PlanOptions, layers: string[][], labelled: boolean): Promise<{ stacks: StackPlan[]; artifacts?: ArtifactUpload; interrupted?: boolean }> {
   const { project, environment } = context;
   const label = labelled ? { region } : {};
   const stacks: StackPlan[] = [];
   const plan = packageProject(project, artifactsBucketName(project.name, target.accountId, region), region);
-  if (plan.artifacts.length > 0) {
-    await awsStep(`upload the nested templates to s3://${plan.bucket} (nothing was planned)`, async () => {
-      await ensureArtifactsBucket(target.s3, plan.bucket, region);
-      await uploadArtifacts(target.s3, plan);
-    });
-  }
+  // Change sets of nested stacks read their templates from S3: the one write a plan makes.
+  const artifacts = plan.artifacts.length === 0 ? undefined : await awsStep(`upload the nested templates to s3://${plan.bucket} (nothing was planned)`, async () => {
+    await ensureArtifactsBucket(target.s3, plan.bucket, region);
+    return { region, bucket: plan.bucket, ...(await uploadArtifacts(target.s3, plan)) };
+  });
+  const withArtifacts = artifacts ? { artifacts } : {};
   const outputs = await awsStep('read the outputs of the stacks deployed already (nothing was planned)', async () => {
     const deployed = new Map<string, Record<string, string> | undefined>();
     for (const id of layers.flat()) {
@@ -109,7 +127,7 @@ async function planRegion({ context, target, region, emit }: RegionRun, options:
   const exportedByProject = (name: string) => projectExports.some((declaration) => namesMayMatch(declaration.name, [name]));
   for (const id of layers.flat()) {
     // An interrupt stops the plan between stacks: each one previewed has left nothing behind.
-    if (options.signal?.aborted) return { stacks, interrupted: true };
+    if (options.signal?.aborted) return { stacks, ...withArtifacts, interrupted: true };
     const parameters = listStackParameters(project, environment, id);
     let deployment;
     try {
@@ -119,9 +137,11 @@ async function planRegion({ context, target, region, emit }: RegionRun, options:
       stacks.push({ id, stackName: context.stackName(id), ...label, action: 'unknown', changes: [], note: error.message, parameters });
       continue;
     }
-    stacks.push({ ...(await previewStack(target, deployment, exportedByProject, emit)), ...label, parameters });
+    const preview = await previewStack(target, deployment, exportedByProject, emit);
+    const cost = preview.action === 'create' || preview.action === 'update' ? await planCostDelta(target.cloudformation, context, id) : undefined;
+    stacks.push({ ...preview, ...label, parameters, ...(cost ? { cost } : {}) });
   }
-  return { stacks };
+  return { stacks, ...withArtifacts };
 }
 
 /**
@@ -154,6 +174,7 @@ async function previewStack(target: Target, deployment: StackDeployment, exporte
       const changes = await previewChangeSet(cfn, changeSet.changeSetId, deployment.incomingAt);
       emit({ code: 'change-preview', stack: id, stackName, changes });
       const notices = dataLossNotices(stackName, changes, 'auto');
+      for (const change of changes.filter((c) => c.willFail)) notices.push(`${resourcePath(change.nestedPath, change.logicalId)} will fail: ${change.willFail} A deploy stops before executing.`);
       if (deployment.protect && type === 'UPDATE') {
         const denials = deniedChanges(changes, await liveStacks(cfn, existing!.StackId!), new Set());
         if (denials.length > 0) notices.push(`${denialsInWords(denials).reason}: deploy stops before executing unless --allow-replace lets it through`);

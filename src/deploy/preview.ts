@@ -1,10 +1,13 @@
-import { DescribeChangeSetCommand, GetTemplateCommand, type Change, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DescribeChangeSetCommand, DescribeStacksCommand, GetTemplateCommand, type Change, type CloudFormationClient, type Parameter } from '@aws-sdk/client-cloudformation';
 import { resourceFacts } from '../spec/resource-facts.ts';
-import { describeTemplate, type TemplateModel } from '../template/model.ts';
+import { describeTemplate, type ParameterDeclaration, type TemplateModel } from '../template/model.ts';
 import { parseTemplate } from '../template/parse.ts';
+import { customNameFailure } from './custom-names.ts';
 import type { PreviewedChange } from './events.ts';
+import { propertyChanges, resolve, type ParameterValues } from './property-diff.ts';
 
-const KEEPS_DATA = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
+/** DeletionPolicy / UpdateReplacePolicy values that keep a resource's data. */
+export const KEEPS_DATA: ReadonlySet<string> = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
 
 /** Whether the change deletes data: a stateful resource removed or replaced without Retain/Snapshot. */
 function deletesData(change: PreviewedChange, policies: { deletion?: unknown; replace?: unknown } | undefined): boolean {
@@ -24,6 +27,34 @@ async function deployedModel(cfn: CloudFormationClient, stackId: string): Promis
   }
 }
 
+async function deployedParameters(cfn: CloudFormationClient, stackId: string): Promise<Parameter[]> {
+  try {
+    return (await cfn.send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0]?.Parameters ?? [];
+  } catch {
+    return [];
+  }
+}
+
+const parameterValues = (model: TemplateModel | undefined, given: Parameter[]): ParameterValues => ({
+  declarations: model?.parameters ?? new Map<string, ParameterDeclaration>(),
+  values: new Map(given.filter((p) => p.ParameterKey !== undefined).map((p) => [p.ParameterKey!, p.ParameterValue ?? ''])),
+});
+
+/**
+ * What a modified resource's properties become, and whether its replacement would fail (a
+ * custom name kept): from the deployed template and the incoming one, parameters resolved.
+ */
+function modification(row: PreviewedChange, deployed: TemplateModel | undefined, incoming: TemplateModel | undefined, parameters: { before: ParameterValues; after: ParameterValues }): Pick<PreviewedChange, 'properties' | 'willFail'> {
+  const old = deployed?.resources.get(row.logicalId);
+  const now = incoming?.resources.get(row.logicalId);
+  if (!old || !now) return {};
+  const before = resolve(old.properties, parameters.before) as Record<string, unknown>;
+  const after = resolve(now.properties, parameters.after) as Record<string, unknown>;
+  const properties = propertyChanges(before, after);
+  const willFail = row.replacement === 'True' ? customNameFailure(row.resourceType, resourceFacts().resource(row.resourceType), before, after) : undefined;
+  return { properties, ...(willFail ? { willFail } : {}) };
+}
+
 /**
  * A change set's rows, nested change sets' rows included, each marked when it deletes data. The
  * policies that decide it come from the template being deployed (replacement) or the one deployed
@@ -40,13 +71,18 @@ export async function previewChangeSet(
   let token: string | undefined;
   const changes: Change[] = [];
   let stackId: string | undefined;
+  let incomingParameters: Parameter[] = [];
   do {
     const page = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, NextToken: token }));
     changes.push(...(page.Changes ?? []));
     stackId = page.StackId;
+    incomingParameters = page.Parameters ?? incomingParameters;
     token = page.NextToken;
   } while (token);
-  const current = changes.some((c) => c.ResourceChange?.Action === 'Remove') && stackId ? await deployedModel(cfn, stackId) : undefined;
+  const deployedNeeded = changes.some((c) => c.ResourceChange?.Action === 'Remove' || c.ResourceChange?.Action === 'Modify');
+  const current = deployedNeeded && stackId ? await deployedModel(cfn, stackId) : undefined;
+  const incoming = incomingAt(nestedPath);
+  const parameters = current && stackId ? { before: parameterValues(current, await deployedParameters(cfn, stackId)), after: parameterValues(incoming, incomingParameters) } : undefined;
   for (const change of changes) {
     const rc = change.ResourceChange;
     if (!rc) continue;
@@ -61,9 +97,10 @@ export async function previewChangeSet(
       nestedPath,
       dataAtRisk: false,
     };
-    const model = row.action === 'Remove' ? current : incomingAt(nestedPath);
+    const model = row.action === 'Remove' ? current : incoming;
     const declared = model?.resources.get(row.logicalId);
     row.dataAtRisk = deletesData(row, declared && { deletion: declared.deletionPolicy, replace: declared.updateReplacePolicy });
+    if (row.action === 'Modify' && parameters && row.resourceType !== 'AWS::CloudFormation::Stack') Object.assign(row, modification(row, current, incoming, parameters));
     rows.push(row);
     if (rc.ChangeSetId && rc.ResourceType === 'AWS::CloudFormation::Stack') {
       rows.push(...(await previewChangeSet(cfn, rc.ChangeSetId, incomingAt, [...nestedPath, row.logicalId])));

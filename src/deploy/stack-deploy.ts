@@ -74,6 +74,9 @@ export interface StackResult {
   outputs: Record<string, string>;
 }
 
+/** What to do about a change that would fail (a custom-named resource to replace). */
+export const WILL_FAIL_HINT = 'Nothing was changed. Give the resource a new name (or remove the name property and let CloudFormation name it), or undo the change that forces its replacement.';
+
 export const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
 
 async function deployedOutputs(target: Target, stackId: string): Promise<Record<string, string>> {
@@ -249,8 +252,14 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   }
   const changes = await previewChangeSet(target.cloudformation, changeSetId, d.incomingAt);
   emit({ code: 'change-preview', ...context, changes });
-  if (existing) await warnOfDrift(target, context, stackId, changes, emit);
   const discard = () => discardChangeSet(target, changeSetId, type === 'CREATE' ? stackId : undefined);
+  // Executing would fail halfway and roll back: refused before anything changes.
+  const doomed = changes.find((c) => c.willFail);
+  if (doomed) {
+    await discard();
+    return { outcome: 'failed', status: existing?.StackStatus, reason: `${resourcePath(doomed.nestedPath, doomed.logicalId)}: ${doomed.willFail}`, hint: WILL_FAIL_HINT, outputs: {} };
+  }
+  if (existing) await warnOfDrift(target, context, stackId, changes, emit);
   const atRisk = changes.filter((c) => c.dataAtRisk);
   for (const message of dataLossNotices(d.stackName, changes, safety.backup)) emit({ code: 'warning', message });
   if (existing && (atRisk.length > 0 || safety.backup === 'always')) live ??= await liveStacks(target.cloudformation, stackId);

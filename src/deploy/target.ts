@@ -7,6 +7,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { join } from 'node:path';
 import type { EngineOptions } from '../engine/api.ts';
 import { LocalAws, type LocalClientConfig } from '../emulator/local-aws.ts';
+import { servingProcess, type ServingAddress } from '../emulator/state-lock.ts';
 import { StackpilotError } from '../errors.ts';
 import { awsErrorInWords, nameFailedCalls } from './aws-errors.ts';
 import type { Polling } from './watch.ts';
@@ -36,6 +37,8 @@ export interface Target extends TargetClients {
   kind: 'local' | 'aws';
   region: string;
   accountId: string;
+  /** Local target only: the `stackpilot local serve` process this target's requests go to, when one holds the state. */
+  servedBy?: { url: string; pid: number };
   /** How long to wait between polls of a stack or change set in progress. */
   polling: Polling;
   close(): Promise<void>;
@@ -54,7 +57,9 @@ function namingFailedCalls<C extends { middlewareStack: { add(middleware: typeof
   return client;
 }
 
-function targetClients(config: LocalClientConfig | { region: string; profile?: string; retryMode: string; maxAttempts: number }): TargetClients {
+type ServedClientConfig = Pick<LocalClientConfig, 'region' | 'endpoint' | 'credentials' | 'forcePathStyle'>;
+
+function targetClients(config: LocalClientConfig | ServedClientConfig | { region: string; profile?: string; retryMode: string; maxAttempts: number }): TargetClients {
   return {
     cloudformation: namingFailedCalls(new CloudFormationClient(config)),
     s3: namingFailedCalls(new S3Client(config)),
@@ -78,7 +83,15 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
  */
 export async function openTargets(options: Omit<TargetOptions, 'region'> & { regions: string[] }): Promise<Target[]> {
   if (options.target === 'local') {
-    const local = await LocalAws.open({ dataDir: join(options.projectRoot, '.stackpilot', 'local'), region: options.regions[0], engine: options.engine });
+    const dataDir = join(options.projectRoot, '.stackpilot', 'local');
+    let local: LocalAws;
+    try {
+      local = await LocalAws.open({ dataDir, region: options.regions[0], engine: options.engine });
+    } catch (error) {
+      const served = error instanceof StackpilotError && error.code === 'LocalStateLocked' ? servingProcess(dataDir) : undefined;
+      if (!served) throw error;
+      return servedTargets(served, options);
+    }
     let open = options.regions.length;
     return options.regions.map((region) => {
       const clients = targetClients(local.clientConfig(region));
@@ -103,6 +116,28 @@ export async function openTargets(options: Omit<TargetOptions, 'region'> & { reg
     throw refused.reason;
   }
   return targets;
+}
+
+/**
+ * Targets whose requests go over HTTP to the `stackpilot local serve` that holds the local state,
+ * signed with the key pair it accepts: a user keeps a local AWS up and deploys into it.
+ */
+function servedTargets(served: ServingAddress & { pid: number }, options: Omit<TargetOptions, 'region'> & { regions: string[] }): Target[] {
+  if (options.engine?.faults !== undefined || options.engine?.timeScale !== undefined) {
+    throw new StackpilotError('LocalStateLocked', `The local state is served by process ${served.pid} (stackpilot local serve at ${served.url}), whose engine this command cannot give faults or durations to`, `Stop process ${served.pid} first.`);
+  }
+  return options.regions.map((region) => {
+    const clients = targetClients({ region, endpoint: served.url, credentials: served.credentials, forcePathStyle: true });
+    return {
+      kind: 'local',
+      region,
+      accountId: served.accountId,
+      servedBy: { url: served.url, pid: served.pid },
+      ...clients,
+      polling: { first: 25, max: 25 },
+      close: async () => destroyAll(clients),
+    };
+  });
 }
 
 async function openAwsTarget(options: TargetOptions): Promise<Target> {

@@ -2,12 +2,21 @@ import { linkSync, lstatSync, readFileSync, unlinkSync, writeFileSync } from 'no
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StackpilotError } from '../errors.ts';
-import { LOCAL_STATE_DAMAGED, LOCK_FILE, STATE_FILE_MODE, makeStateFolder } from './state-files.ts';
+import { LOCAL_STATE_DAMAGED, LOCK_FILE, STATE_FILE_MODE, makeStateFolder, writeJsonAtomic } from './state-files.ts';
 
 interface LockOwner {
   pid: number;
   hostname: string;
   since: string;
+  /** Set by `local serve` once it listens: where other commands reach the state it holds. */
+  serving?: ServingAddress;
+}
+
+/** How a `local serve` holding the state is reached: its URL, the key pair it accepts, its account. */
+export interface ServingAddress {
+  url: string;
+  accountId: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
 export { LOCK_FILE };
@@ -71,6 +80,42 @@ function tryCreateLock(path: string): boolean {
   } finally {
     removeLockFile(draft);
   }
+}
+
+/**
+ * Records in a lock this process holds that it serves the state at `serving`, so that commands
+ * refused the lock can send their requests there instead. The lock stays owner-only (0600) like
+ * all state, so the key pair it may hold is readable by this user alone.
+ */
+export function announceServing(dataDir: string, serving: ServingAddress): void {
+  const path = join(dataDir, LOCK_FILE);
+  const owner = readOwner(path);
+  if (!heldLocks.has(path) || owner?.pid !== process.pid) throw new Error(`announceServing: this process does not hold ${path}`);
+  writeJsonAtomic(path, { ...owner, serving });
+}
+
+/**
+ * The `local serve` that holds a state folder's lock, when one does on this machine and is
+ * alive; undefined otherwise (no lock, a stale one, another kind of holder).
+ */
+export function servingProcess(dataDir: string): (ServingAddress & { pid: number }) | undefined {
+  const path = join(dataDir, LOCK_FILE);
+  const owner = readOwner(path);
+  const serving = owner?.serving;
+  if (!owner || !isServingAddress(serving) || owner.hostname !== hostname() || owner.pid === process.pid || !isProcessAlive(owner.pid)) return undefined;
+  return { ...serving, pid: owner.pid };
+}
+
+// The lock is a file on disk: a field of the wrong shape is no address to send requests to.
+function isServingAddress(value: unknown): value is ServingAddress {
+  const address = value as Partial<ServingAddress> | undefined;
+  return (
+    typeof address?.url === 'string' &&
+    /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(address.url) &&
+    typeof address.accountId === 'string' &&
+    typeof address.credentials?.accessKeyId === 'string' &&
+    typeof address.credentials.secretAccessKey === 'string'
+  );
 }
 
 function removeLockFile(path: string): void {

@@ -190,6 +190,8 @@ export class ChangeSets {
   describe(input: CFN.DescribeChangeSetCommandInput): Reply<CFN.DescribeChangeSetCommandOutput> {
     const record = this.find(input.ChangeSetName, input.StackName);
     const noEcho = new Set(record.parameters.filter((p) => p.noEcho).map((p) => p.key));
+    // A large change set comes in pages of Changes, as on AWS: a reader that takes one page misses rows.
+    const changes = pageOf(record.changes as CFN.Change[], input.NextToken);
     return {
       ChangeSetName: record.changeSetName,
       ChangeSetId: record.changeSetId,
@@ -206,7 +208,8 @@ export class ChangeSets {
       RollbackConfiguration: {},
       Capabilities: record.capabilities as CFN.Capability[],
       ...(record.tags.length > 0 ? { Tags: record.tags } : {}),
-      Changes: record.changes as CFN.Change[],
+      Changes: changes.items,
+      ...nextTokenOf(changes),
       IncludeNestedStacks: record.includeNestedStacks,
       ...(record.parentChangeSetId ? { ParentChangeSetId: record.parentChangeSetId, RootChangeSetId: record.rootChangeSetId } : {}),
     };

@@ -1,4 +1,4 @@
-import { exportsOf, importsOf, namesMayMatch, stackInstances } from '../project/exports.ts';
+import { importMatches, stackInstances } from '../project/exports.ts';
 import type { ResolvedEnvironment } from '../project/parameters.ts';
 import type { Project, ProjectStack } from '../project/project.ts';
 import { dependencyLayers, type DependencyGraph } from './graph.ts';
@@ -29,15 +29,8 @@ export function projectStackGraph(project: Project, environment: ResolvedEnviron
   };
   for (const stack of project.stacks) for (const dep of stack.dependsOn) add(stack.id, dep.id, 'dependsOn');
   if (environment) {
-    const instances = stackInstances(project, environment);
-    const exports = instances.flatMap(exportsOf);
-    for (const use of instances.flatMap(importsOf)) {
-      if (use.name.every((p) => p === null)) continue;
-      for (const declaration of exports) {
-        if (declaration.instance.stackId !== use.instance.stackId && namesMayMatch(declaration.name, use.name)) {
-          add(use.instance.stackId, declaration.instance.stackId, `imports ${declaration.output}`);
-        }
-      }
+    for (const { use, declaration } of importMatches(stackInstances(project, environment))) {
+      if (declaration.instance.stackId !== use.instance.stackId) add(use.instance.stackId, declaration.instance.stackId, `imports ${declaration.output}`);
     }
   }
   return { stacks, dependencies, reasons };

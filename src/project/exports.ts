@@ -162,3 +162,12 @@ export function importsOf(instance: StackInstance): ImportUse[] {
   }
   return uses;
 }
+
+/** Each import paired with each export of another stack instance whose name it may be, as far as names are known before deploying. */
+export function importMatches(instances: StackInstance[]): { use: ImportUse; declaration: ExportDeclaration }[] {
+  const exports = instances.flatMap(exportsOf);
+  return instances
+    .flatMap(importsOf)
+    .filter((use) => use.name.some((p) => p !== null))
+    .flatMap((use) => exports.filter((declaration) => declaration.instance !== use.instance && namesMayMatch(declaration.name, use.name)).map((declaration) => ({ use, declaration })));
+}

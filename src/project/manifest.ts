@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.ts';
+import { usageSchema } from '../cost/usage.ts';
 import { dictionary } from '../emulator/state-files.ts';
 import { isObject } from '../template/intrinsics.ts';
 import type { SourceMap } from '../template/source-map.ts';
@@ -42,6 +43,8 @@ const environmentSchema = z
     parameterFiles: z.array(z.string()).optional(),
     stacks: record(id, z.object({ parameters: parameters.optional(), parameterFiles: z.array(z.string()).optional() }).strict()).optional(),
     tags: record(z.string(), z.string()).optional(),
+    /** Usage figures for cost estimates, over the top-level ones. */
+    usage: usageSchema.optional(),
   })
   .strict();
 
@@ -65,6 +68,10 @@ export const manifestSchema = z
     healthChecks: z.array(healthCheckSchema).optional(),
     /** `protect` for every stack that does not say otherwise. */
     protect: z.boolean().optional(),
+    /** Findings the team accepts: a rule everywhere, or in one file or folder (see docs/rules.md, "Suppressing a finding"). */
+    validate: z.object({ ignore: z.array(z.union([z.string(), z.object({ rule: z.string(), path: z.string().min(1) }).strict()])).optional() }).strict().optional(),
+    /** What templates cannot say about a month of use, for `stackpilot cost` (see docs/manifest.md). */
+    usage: usageSchema.optional(),
   })
   .strict();
 

@@ -77,6 +77,8 @@ export function regionContexts(path: string, choice: RegionChoice): DeployContex
 export async function openRegions(contexts: DeployContext[], options: Pick<StackTargetOptions, 'target' | 'profile' | 'engine'>, emit: EventSink, read: string[] = []): Promise<OpenRegions> {
   const regions = contexts.map((c) => c.region);
   const targets = await openTargets({ target: options.target, profile: options.profile, projectRoot: contexts[0].project.root, engine: options.engine, regions: [...regions, ...read] });
+  const served = targets[0].servedBy;
+  if (served) emit({ code: 'phase', phase: 'connect', message: `the local state is held by \`stackpilot local serve\` (process ${served.pid}): sending requests to it at ${served.url}` });
   const labelled = contexts.length > 1;
   const runs = contexts.map((context, i): RegionRun => ({ region: context.region, context, target: targets[i], emit: labelled ? regionEmitter(emit, context.region) : emit, labelled }));
   const readers = new Map(read.map((region, i) => [region, targets[regions.length + i]]));

@@ -45,23 +45,37 @@ const show = (v: string) => JSON.stringify(v);
  * is acceptable. `secret` hides the value itself (NoEcho parameters).
  */
 export function checkParameterValue(decl: ParameterDeclaration, value: string, secret = decl.noEcho): string[] {
+  return [...awsShapeProblems(decl, value, secret), ...constraintProblems(decl, value, secret)];
+}
+
+/**
+ * How `value` misses the shape of the parameter's AWS-specific type (`AWS::EC2::Subnet::Id`,
+ * `AWS::SSM::Parameter::Name`, their lists): AWS checks these only when a stack is created or
+ * updated with the value, so a Default every deploy overrides is no error by itself.
+ */
+export function awsShapeProblems(decl: ParameterDeclaration, value: string, secret = decl.noEcho): string[] {
+  const kind = parameterKind(decl.type);
+  if (!kind || (kind.item !== 'aws' && kind.item !== 'ssm')) return [];
+  const label = itemLabel(kind, secret);
+  return (kind.list ? splitListValue(value) : [value]).flatMap((item) => {
+    if (kind.item === 'aws') return AWS_VALUE_PATTERNS.get(kind.awsType!)!.test(item) ? [] : [`${label(item)} is not a valid ${kind.awsType}`];
+    return SSM_PARAMETER_NAME.test(item) ? [] : [`${label(item)} is not an SSM parameter name (type ${decl.type})`];
+  });
+}
+
+/** How `value` breaks the constraints the parameter declares itself (or its Number type). */
+export function constraintProblems(decl: ParameterDeclaration, value: string, secret: boolean | undefined): string[] {
   const problems: string[] = [];
   const kind = parameterKind(decl.type);
   if (!kind) return problems; // the parameter's own declaration is reported elsewhere
   const items = kind.list ? splitListValue(value) : [value];
-  const label = (item: string) => (secret ? 'the value' : kind.list ? `item ${show(item)}` : show(item));
+  const label = itemLabel(kind, secret);
   const hint = decl.constraintDescription ? ` (${decl.constraintDescription})` : '';
 
   for (const item of items) {
     if (kind.item === 'number' && (item.trim() === '' || Number.isNaN(Number(item)))) {
       problems.push(`${label(item)} is not a number (type ${decl.type})`);
       continue;
-    }
-    if (kind.item === 'aws' && kind.awsType && !AWS_VALUE_PATTERNS.get(kind.awsType)!.test(item)) {
-      problems.push(`${label(item)} is not a valid ${kind.awsType}`);
-    }
-    if (kind.item === 'ssm' && !SSM_PARAMETER_NAME.test(item)) {
-      problems.push(`${label(item)} is not an SSM parameter name (type ${decl.type})`);
     }
     if (decl.allowedValues && !decl.allowedValues.some((allowed) => parameterValueToString(allowed) === item)) {
       const choices = decl.allowedValues.map(valueText).join(', ');
@@ -86,6 +100,8 @@ export function checkParameterValue(decl: ParameterDeclaration, value: string, s
   }
   return problems;
 }
+
+const itemLabel = (kind: ParameterKind, secret: boolean | undefined) => (item: string) => (secret ? 'the value' : kind.list ? `item ${show(item)}` : show(item));
 
 /** A template value as text for a message: scalars and lists as CloudFormation reads them, anything else as JSON. */
 export function valueText(value: unknown): string {

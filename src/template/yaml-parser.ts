@@ -42,7 +42,7 @@ export interface YamlOptions {
 
 // Declaring the short forms as tags the parser knows keeps their nodes (and tag names) as
 // they are, and spares a warning object per `!Ref`.
-const KNOWN_TAGS: Tags = Object.keys(SHORT_FORM_TAGS).flatMap((tag) => [
+export const KNOWN_TAGS: Tags = Object.keys(SHORT_FORM_TAGS).flatMap((tag) => [
   { tag, resolve: (value: string) => value },
   { tag, collection: 'seq' as const, nodeClass: YAMLSeq, resolve: (value: unknown) => value },
   { tag, collection: 'map' as const, nodeClass: YAMLMap, resolve: (value: unknown) => value },

@@ -1,8 +1,10 @@
 import { compareDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { loadProject, type LoadOptions, type Project } from '../project/project.ts';
 import { resourceFacts } from '../spec/resource-facts.ts';
+import type { Path } from '../template/source-map.ts';
 import { finding, type Rule } from './rule.ts';
 import { RULES } from './rules/index.ts';
+import { IGNORE_RULE, readSuppressions, type SuppressionKind } from './suppressions.ts';
 
 /** Transforms whose effect is known: they add resources but leave the rest of the template as written. */
 const AWS_TRANSFORMS = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions', 'AWS::CodeDeployBlueGreen', 'AWS::SecretsManager-2020-07-23', 'AWS::Include']);
@@ -17,19 +19,43 @@ export const BUILT_IN_RULES: { id: string; title: string; severity: Diagnostic['
   { id: 'SP0006', title: 'YAML aliases past their limits', severity: 'error' },
   { id: 'SP5006', title: 'Nested template not in the project', severity: 'error' },
   { id: 'SP5010', title: 'Manifest (stackpilot.yaml)', severity: 'error' },
+  IGNORE_RULE,
 ];
 
-export interface ValidationResult {
-  project: Project;
+/** A suppressed finding, with where its suppression is written. */
+export type SuppressedDiagnostic = Diagnostic & { suppression: SuppressionKind };
+
+export interface CheckedProject {
+  /** The findings that count, sorted by file and position, duplicates removed. */
   diagnostics: Diagnostic[];
+  /** The findings the templates or the manifest suppress (see suppressions.ts), sorted alike. */
+  suppressed: SuppressedDiagnostic[];
 }
 
-/** Runs every rule over a loaded project: findings sorted by file and position, duplicates removed. */
+export interface ValidationResult extends CheckedProject {
+  project: Project;
+}
+
+/** Runs every rule over a loaded project: findings sorted by file and position, duplicates removed, suppressed ones left out. */
 export function validateProject(project: Project, rules: Rule[] = RULES): Diagnostic[] {
+  return checkProject(project, rules).diagnostics;
+}
+
+/** Runs every rule over a loaded project, the findings its ignore lists suppress set apart. */
+export function checkProject(project: Project, rules: Rule[] = RULES): CheckedProject {
   const facts = resourceFacts();
-  const found: Diagnostic[] = [...project.diagnostics];
+  const suppressions = readSuppressions(project, new Set([...RULES, ...BUILT_IN_RULES].map((r) => r.id)));
+  const found: Diagnostic[] = [];
+  const suppressed: SuppressedDiagnostic[] = [];
+  const keep = (d: Diagnostic, path?: Path) => {
+    const suppression = suppressions.covers(d.rule, d.file, path);
+    if (suppression) suppressed.push({ ...d, suppression });
+    else found.push(d);
+  };
+  for (const d of project.diagnostics) keep(d);
+  for (const d of suppressions.findings) found.push(d);
   for (const template of project.templates.values()) {
-    for (const problem of template.problems) found.push(problem); // push(...long) would overflow the stack
+    for (const problem of template.problems) keep(problem); // push(...long) would overflow the stack
     if (!template.body) continue;
     const transformed = template.model.transforms.length > 0;
     const macros = template.model.transforms.some((t) => !AWS_TRANSFORMS.has(t));
@@ -41,7 +67,7 @@ export function validateProject(project: Project, rules: Rule[] = RULES): Diagno
         facts,
         transformed,
         macros,
-        report: (path, message, options = {}) => found.push(finding(rule, template.file, template.map.locate(path, options.at), message, options.severity)),
+        report: (path, message, options = {}) => keep(finding(rule, template.file, template.map.locate(path, options.at), message, options.severity), path),
       });
     }
   }
@@ -50,15 +76,19 @@ export function validateProject(project: Project, rules: Rule[] = RULES): Diagno
     rule.check({
       project,
       facts,
-      report: (source, path, message, options = {}) => found.push(finding(rule, source.file, source.map.locate(path, options.at), message, options.severity)),
+      report: (source, path, message, options = {}) => keep(finding(rule, source.file, source.map.locate(path, options.at), message, options.severity), path),
     });
   }
-  const unique = new Map(found.map((d) => [`${d.file}:${d.line}:${d.column}:${d.rule}:${d.message}`, d]));
+  return { diagnostics: sortedUnique(found), suppressed: sortedUnique(suppressed) };
+}
+
+function sortedUnique<D extends Diagnostic>(diagnostics: D[]): D[] {
+  const unique = new Map(diagnostics.map((d) => [`${d.file}:${d.line}:${d.column}:${d.rule}:${d.message}`, d]));
   return [...unique.values()].sort(compareDiagnostics);
 }
 
 /** Loads and validates the project at a path (a template, a folder, or a manifest project). */
 export function validatePath(path: string, options: LoadOptions = {}): ValidationResult {
   const project = loadProject(path, options);
-  return { project, diagnostics: validateProject(project) };
+  return { project, ...checkProject(project) };
 }

@@ -53,8 +53,8 @@ describe('a single template as a project', () => {
     assert.equal(plan.code, 2, plan.stdout);
     assert.match(plan.stdout, /Colour is not a parameter of bucket\.yaml/);
     const good = runCli(['plan', 'bucket.yaml', '--parameters', 'extra.json', '--parameter', 'Env=flag', '--json'], { cwd: dir });
-    const parsed = JSON.parse(good.stdout) as { diagnostics: { message: string }[] };
-    assert.ok(parsed.diagnostics.some((d) => /Colour/.test(d.message)));
+    const parsed = JSON.parse(good.stdout) as { validation: { diagnostics: { message: string }[] } };
+    assert.ok(parsed.validation.diagnostics.some((d) => /Colour/.test(d.message)));
   });
 
   it('refuses --stack-name where it cannot apply, and --parameters for a manifest project (exit 3)', () => {

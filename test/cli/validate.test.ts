@@ -53,8 +53,8 @@ describe('stackpilot validate', () => {
     const r = stackpilot(['validate', '--format', 'json', at('broken.yaml'), at('warning.yaml')]);
     assert.equal(r.code, 2);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(out), ['diagnostics', 'summary']);
-    assert.deepEqual(out.summary, { files: 2, errors: 1, warnings: 1, infos: 0 });
+    assert.deepEqual(Object.keys(out), ['diagnostics', 'summary', 'suppressed']);
+    assert.deepEqual(out.summary, { files: 2, errors: 1, warnings: 1, infos: 0, suppressed: 0 });
     assert.deepEqual(out.diagnostics[0], {
       file: at('broken.yaml'),
       line: 6,

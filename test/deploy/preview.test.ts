@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { CloudFormationClient, CreateChangeSetCommand, waitUntilChangeSetCreateComplete } from '@aws-sdk/client-cloudformation';
 import { deployProject } from '../../src/deploy/deploy.ts';
 import { planProject } from '../../src/deploy/plan.ts';
+import { previewChangeSet } from '../../src/deploy/preview.ts';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { writeProject } from '../helpers.ts';
 
 /** A table keyed `key`, with the policies given (none when omitted) and optional tags. */
@@ -102,5 +105,31 @@ describe('the change preview: which rows delete data', () => {
       all.filter((row) => !row.startsWith('Topic')),
       ['Search Modify (replace: Conditional) [EngineVersion] at risk'],
     );
+  });
+
+  it('counts a removal as data at risk when the deployed template, and so its policy, cannot be read', async () => {
+    const dir = writeProject({ 'stackpilot.yaml': 'project: shop\nstacks:\n  app: { template: app.yaml, name: shop-app }\nenvironments:\n  dev: {}\n', 'app.yaml': `Resources:\n${table('Orders', 'id', { deletion: 'Retain' })}${topic('alerts')}` });
+    assert.equal((await deployProject(dir, { target: 'local', concurrency: 1, yes: false }, () => {})).ok, true);
+    const local = await LocalAws.open({ dataDir: join(dir, '.stackpilot', 'local') });
+    const cfn = new CloudFormationClient(local.clientConfig());
+    try {
+      const { Id } = await cfn.send(new CreateChangeSetCommand({ StackName: 'shop-app', ChangeSetName: 'drop', TemplateBody: `Resources:\n${topic('alerts')}` }));
+      await waitUntilChangeSetCreateComplete({ client: cfn, maxWaitTime: 60, minDelay: 0.01, maxDelay: 0.05 }, { ChangeSetName: Id });
+      const read = await previewChangeSet(cfn, Id!, () => undefined);
+      assert.deepEqual(read.map((c) => [c.logicalId, c.action, c.dataAtRisk]), [['Orders', 'Remove', false]], 'Retain keeps the table when the policy is known');
+      // GetTemplate refused (throttled, or no permission): the Retain is unknown, so the verdict errs on the side of the data.
+      cfn.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'GetTemplateCommand') throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      const unread = await previewChangeSet(cfn, Id!, () => undefined);
+      assert.deepEqual(unread.map((c) => [c.logicalId, c.action, c.dataAtRisk]), [['Orders', 'Remove', true]]);
+    } finally {
+      cfn.destroy();
+      await local.close();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StackpilotError } from '../../src/errors.ts';
-import { LOCK_FILE, acquireStateLock } from '../../src/emulator/state-lock.ts';
+import { LOCK_FILE, acquireStateLock, announceServing, servingProcess, type ServingAddress } from '../../src/emulator/state-lock.ts';
 import { temporaryFolder } from '../helpers.ts';
 
 const dataDir = () => join(temporaryFolder('lock'), '.stackpilot', 'local');
@@ -91,5 +91,71 @@ describe('the lock of a local state folder', () => {
     assert.equal(error.code, 'LocalStateLocked');
     assert.match(error.message, /in use by process 1 \(on /);
     assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), lock);
+  });
+
+});
+
+describe('a lock held by local serve', () => {
+  const serving: ServingAddress = { url: 'http://127.0.0.1:4566', accountId: '123456789012', credentials: { accessKeyId: 'AKIATEAM', secretAccessKey: 'team-secret' } };
+  const lockOf = (owner: object) => {
+    const dir = dataDir();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ hostname: hostname(), since: '2020-01-01T00:00:00.000Z', ...owner }));
+    return dir;
+  };
+
+  it('records where it serves in the lock it holds, owner-only, and the lock still goes on release', () => {
+    const dir = dataDir();
+    const release = acquireStateLock(dir);
+    announceServing(dir, serving);
+    const lock = join(dir, LOCK_FILE);
+    const owner = JSON.parse(readFileSync(lock, 'utf8')) as { pid: number; serving: ServingAddress };
+    assert.deepEqual([owner.pid, owner.serving], [process.pid, serving]);
+    assert.equal(statSync(lock).mode & 0o777, 0o600);
+    // Its own process is no client of it: it has the state in hand.
+    assert.equal(servingProcess(dir), undefined);
+    release();
+    assert.equal(existsSync(lock), false);
+  });
+
+  it('refuses to record serving in a lock this process does not hold, even one naming its pid, or one taken from it', () => {
+    assert.throws(() => announceServing(lockOf({ pid: 1 }), serving), /does not hold/);
+    // A lock file naming this pid that this process never took (left by an earlier process with the same pid).
+    assert.throws(() => announceServing(lockOf({ pid: process.pid }), serving), /does not hold/);
+    // Taken, then replaced by another process's: its address must not go into that one.
+    const dir = dataDir();
+    const release = acquireStateLock(dir);
+    const replaced = JSON.stringify({ pid: 1, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' });
+    writeFileSync(join(dir, LOCK_FILE), replaced);
+    assert.throws(() => announceServing(dir, serving), /does not hold/);
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), replaced);
+    release();
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), replaced, 'release leaves the other process\'s lock');
+  });
+
+  it('is found by other commands while its process lives on this machine', () => {
+    assert.deepEqual(servingProcess(lockOf({ pid: 1, serving })), { ...serving, pid: 1 });
+  });
+
+  it('is not found when its process is gone, on another machine, or holds no serving address', () => {
+    assert.equal(servingProcess(lockOf({ pid: 2 ** 22 + 12345, serving })), undefined);
+    assert.equal(servingProcess(lockOf({ pid: 1, serving, hostname: `${hostname()}-other` })), undefined);
+    assert.equal(servingProcess(lockOf({ pid: 1 })), undefined);
+    assert.equal(servingProcess(dataDir()), undefined);
+  });
+
+  it('sends nothing to an address of the wrong shape: another host, or credentials missing', () => {
+    for (const bad of [
+      { ...serving, url: 'http://evil.example:4566' },
+      { ...serving, url: 'https://127.0.0.1:4566' },
+      { ...serving, url: 'http://127.0.0.1:4566/path' },
+      { ...serving, url: 'http://evil.example/http://127.0.0.1:4566' },
+      { ...serving, accountId: 42 },
+      { ...serving, credentials: { accessKeyId: 'AKIATEAM' } },
+      { url: serving.url, accountId: serving.accountId },
+    ]) {
+      assert.equal(servingProcess(lockOf({ pid: 1, serving: bad })), undefined, JSON.stringify(bad));
+    }
+    for (const url of ['http://localhost:4566', 'http://[::1]:4566']) assert.equal(servingProcess(lockOf({ pid: 1, serving: { ...serving, url } }))?.url, url);
   });
 });

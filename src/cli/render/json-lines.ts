@@ -40,7 +40,7 @@ const FIELDS = {
   health: ['check', 'ok', 'detail'],
   warning: ['message'],
 } as const satisfies { [C in DeployEventCode]: readonly Exclude<keyof EventOf<C>, 'code'>[] };
-const CHANGE_FIELDS = ['action', 'logicalId', 'resourceType', 'replacement', 'causes', 'nestedPath', 'dataAtRisk'] as const satisfies readonly (keyof PreviewedChange)[];
+const CHANGE_FIELDS = ['action', 'logicalId', 'resourceType', 'replacement', 'causes', 'nestedPath', 'dataAtRisk', 'properties', 'willFail'] as const satisfies readonly (keyof PreviewedChange)[];
 const FAILURE_FIELDS = ['logicalId', 'reason', 'nestedPath'] as const;
 const DRIFTED_FIELDS = ['logicalId', 'resourceType', 'nestedPath', 'status', 'properties'] as const satisfies readonly (keyof DriftedChange)[];
 const ROLLBACK_FAILURE_FIELDS = ['logicalId', 'resourceType', 'reason', 'nestedPath', 'skipName'] as const satisfies readonly (keyof RollbackFailure)[];
@@ -63,7 +63,7 @@ function pick(source: object, keys: readonly string[]): Record<string, unknown> 
 function declaredFields(event: DeployEvent): Record<string, unknown> {
   // `region` on every event of a command that covers several regions.
   const fields: Record<string, unknown> = { code: event.code, ...pick(event, ['region']), ...pick(event, FIELDS[event.code]) };
-  if (event.code === 'change-preview') fields.changes = event.changes.map((change) => pick(change, CHANGE_FIELDS));
+  if (event.code === 'change-preview') fields.changes = event.changes.map((change) => ({ ...pick(change, CHANGE_FIELDS), ...(change.properties ? { properties: change.properties.map((p) => pick(p, ['path', 'before', 'after'])) } : {}) }));
   if (event.code === 'rollback-failures') fields.failures = event.failures.map((failure) => pick(failure, ROLLBACK_FAILURE_FIELDS));
   if (event.code === 'stack-done' && event.firstFailure) fields.firstFailure = pick(event.firstFailure, FAILURE_FIELDS);
   if (event.code === 'drift-warning') fields.resources = event.resources.map((resource) => ({ ...pick(resource, DRIFTED_FIELDS), properties: resource.properties.map((p) => pick(p, ['path', 'expected', 'actual'])) }));

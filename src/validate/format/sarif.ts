@@ -1,10 +1,15 @@
 import type { Diagnostic } from '../../diagnostics.ts';
 import type { RuleInfo } from '../rule.ts';
+import type { SuppressedDiagnostic } from '../validate.ts';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
-/** SARIF 2.1.0 for code-scanning UIs: one run, the rules that fired, one result per finding. */
-export function formatSarif(diagnostics: Diagnostic[], rules: (Pick<RuleInfo, 'id' | 'title' | 'severity'> & { docs?: string })[], version: string): string {
+/**
+ * SARIF 2.1.0 for code-scanning UIs: one run, the rules that fired, one result per finding;
+ * suppressed findings carry `suppressions` (inSource: the template's ignore list; external: the manifest's).
+ */
+export function formatSarif(active: Diagnostic[], rules: (Pick<RuleInfo, 'id' | 'title' | 'severity'> & { docs?: string })[], version: string, suppressed: SuppressedDiagnostic[] = []): string {
+  const diagnostics: (Diagnostic & Partial<Pick<SuppressedDiagnostic, 'suppression'>>)[] = [...active, ...suppressed];
   const fired = new Set(diagnostics.map((d) => d.rule));
   const used = rules.filter((r) => fired.has(r.id));
   const index = new Map(used.map((r, i) => [r.id, i]));
@@ -31,6 +36,7 @@ export function formatSarif(diagnostics: Diagnostic[], rules: (Pick<RuleInfo, 'i
           ...(index.has(d.rule) ? { ruleIndex: index.get(d.rule) } : {}),
           level: LEVEL[d.severity],
           message: { text: d.message },
+          ...(d.suppression ? { suppressions: [{ kind: d.suppression }] } : {}),
           locations: [
             {
               physicalLocation: {

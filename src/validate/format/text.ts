@@ -22,7 +22,7 @@ export function formatText(diagnostics: Diagnostic[], summary: Summary, colors: 
     lines.push(`  ${colors.dim(where)} ${paint[d.severity](d.severity.padEnd(7))} ${colors.dim(d.rule)}  ${d.message}`);
   }
   if (lines.length > 0) lines.push('');
-  const counts = [plural(summary.errors, 'error'), plural(summary.warnings, 'warning'), ...(summary.infos > 0 ? [plural(summary.infos, 'note')] : [])].join(', ');
+  const counts = [plural(summary.errors, 'error'), plural(summary.warnings, 'warning'), ...(summary.infos > 0 ? [plural(summary.infos, 'note')] : []), ...(summary.suppressed > 0 ? [`${summary.suppressed} suppressed`] : [])].join(', ');
   const mark = summary.errors > 0 ? colors.red('✖') : colors.green('✔');
   lines.push(`${mark} ${counts} in ${plural(summary.files, 'file')}`);
   return lines.join('\n');

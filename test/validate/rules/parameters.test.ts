@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ruleFindings } from '../../helpers.ts';
+import { findings, ruleFindings, writeProject } from '../../helpers.ts';
 import { projectFindings, rules, severities } from './support.ts';
 
 describe('SP2001 parameter type and default', () => {
@@ -11,16 +11,54 @@ describe('SP2001 parameter type and default', () => {
       '12:14 The Default of RetentionSeconds breaks its own constraints: "30" is less than MinValue 60',
       '15:21 The AllowedPattern of QueuePrefix is not a valid regular expression: missing closing ]: `[a-z`',
       '17:11 Parameter DelaySeconds has an unknown Type "Integer"',
-      '20:14 The Default of VpcId breaks its own constraints: "vpc-main" is not a valid AWS::EC2::VPC::Id',
+      '20:14 The Default of VpcId would fail wherever a stack is deployed with it: "vpc-main" is not a valid AWS::EC2::VPC::Id (AWS checks it only when a stack is created or updated with it, so a placeholder every deploy overrides is fine)',
       '24:14 The Default of Owner breaks its own constraints: "platform-team" is longer than MaxLength 5 (at most 5 characters)',
       '28:14 The Default of Tags must be a string or a number',
       '31:14 The Default of Zones must be a string or a number, not a list: write the items separated by commas',
     ]);
-    assert.ok(severities(path, 'SP2001').every((s) => s === 'error'));
+    assert.deepEqual(severities(path, 'SP2001'), ['error', 'error', 'error', 'error', 'warning', 'error', 'error', 'error']);
   });
 
   it('accepts valid types (lists, AWS and SSM types) and defaults within their constraints', () => {
     assert.deepEqual(ruleFindings(rules('SP2001', 'good.yaml'), 'SP2001'), []);
+  });
+});
+
+describe('placeholder Defaults of AWS-specific parameter types', () => {
+  const template = [
+    'Parameters:',
+    '  SubnetIds:',
+    '    Type: List<AWS::EC2::Subnet::Id>',
+    '    Default: subnet-1,subnet-2',
+    '  ImageParameter:',
+    '    Type: AWS::SSM::Parameter::Name',
+    '    Default: "set per environment"',
+    'Resources:',
+    '  Group:',
+    '    Type: AWS::EC2::SecurityGroup',
+    '    Properties:',
+    '      GroupDescription: !Join [",", !Ref SubnetIds]',
+    '      Tags: [{ Key: image, Value: !Ref ImageParameter }]',
+    '',
+  ].join('\n');
+  const project = (environments: string) => writeProject({ 'stackpilot.yaml': `project: net\nstacks:\n  net: { template: net.yaml }\nenvironments:\n${environments}`, 'net.yaml': template });
+  const errors = (dir: string) => findings(dir).filter((d) => d.severity === 'error').map((d) => `${d.rule} ${d.line}:${d.column} ${d.message}`);
+
+  it('are only a warning when every environment gives the parameters a value', () => {
+    const dir = project('  staging: { parameters: { SubnetIds: "subnet-0a1b2c3d,subnet-4e5f6a7b", ImageParameter: /images/staging } }\n');
+    assert.deepEqual(errors(dir), []);
+    assert.deepEqual(
+      findings(dir).filter((d) => d.rule === 'SP2001').map((d) => `${d.severity} ${d.line}:${d.column}`),
+      ['warning 4:14', 'warning 4:14', 'warning 7:14'],
+    );
+  });
+
+  it('are an error, at the Default, naming the environments that deploy them', () => {
+    const dir = project('  staging: { stacks: { net: { parameters: { SubnetIds: "subnet-0a1b2c3d", ImageParameter: /images/staging } } } }\n  dev: {}\n  test: { parameters: { ImageParameter: /images/test } }\n');
+    assert.deepEqual(errors(dir), [
+      'SP2010 4:14 Environments dev, test deploy the Default of SubnetIds, which AWS will reject: item "subnet-1" is not a valid AWS::EC2::Subnet::Id; item "subnet-2" is not a valid AWS::EC2::Subnet::Id. Give SubnetIds a value for them (a parameter file, the manifest, or --parameter)',
+      'SP2010 7:14 Environment dev deploys the Default of ImageParameter, which AWS will reject: "set per environment" is not an SSM parameter name (type AWS::SSM::Parameter::Name). Give ImageParameter a value for it (a parameter file, the manifest, or --parameter)',
+    ]);
   });
 });
 

@@ -1,9 +1,12 @@
 import { isObject } from '../../../template/intrinsics.ts';
-import { checkParameterValue, parameterKind, parameterValueToString } from '../../../template/parameter-constraints.ts';
+import { awsShapeProblems, constraintProblems, parameterKind, parameterValueToString } from '../../../template/parameter-constraints.ts';
 import { compileUserPattern } from '../../../template/user-pattern.ts';
 import { type TemplateRule, userGuide } from '../../rule.ts';
 
-/** A parameter's Type is one CloudFormation knows, and its Default satisfies its own constraints. */
+/**
+ * A parameter's Type is one CloudFormation knows, and its Default satisfies its own constraints;
+ * a Default that misses its AWS-specific type's shape is a warning (see awsShapeProblems).
+ */
 export const parameterDeclarations: TemplateRule = {
   scope: 'template',
   id: 'SP2001',
@@ -36,8 +39,12 @@ export const parameterDeclarations: TemplateRule = {
         report(['Parameters', decl.name, 'Default'], `The Default of ${decl.name} must be a string or a number${list}`);
         continue;
       }
-      for (const problem of checkParameterValue(decl, value, false)) {
+      for (const problem of constraintProblems(decl, value, false)) {
         report(['Parameters', decl.name, 'Default'], `The Default of ${decl.name} breaks its own constraints: ${problem}`);
+      }
+      // A placeholder that every deploy overrides is fine on AWS: SP2010 reports the environments that deploy it.
+      for (const problem of awsShapeProblems(decl, value, false)) {
+        report(['Parameters', decl.name, 'Default'], `The Default of ${decl.name} would fail wherever a stack is deployed with it: ${problem} (AWS checks it only when a stack is created or updated with it, so a placeholder every deploy overrides is fine)`, { severity: 'warning' });
       }
     }
   },

@@ -1,6 +1,6 @@
 import type { ParameterAssignment } from '../../../project/parameters.ts';
 import { regionOutputReference } from '../../../project/placeholders.ts';
-import { checkParameterValue } from '../../../template/parameter-constraints.ts';
+import { awsShapeProblems, checkParameterValue, parameterValueToString } from '../../../template/parameter-constraints.ts';
 import { type ProjectRule, userGuide } from '../../rule.ts';
 
 const isDynamicReference = (value: string) => /\{\{resolve:[a-z-]+:/.test(value);
@@ -17,6 +17,8 @@ export const parameterValues: ProjectRule = {
   docs: userGuide('parameters-section-structure.html'),
   check({ project, report }) {
     const checked = new Set<ParameterAssignment>();
+    // Per template and parameter, the environments that deploy a Default AWS would reject.
+    const deployedPlaceholders = new Map<string, { template: string; name: string; problems: string[]; envs: string[] }>();
     for (const environment of project.environments) {
       const where = environment.env ? ` (environment ${environment.env})` : '';
       for (const [id, stack] of environment.stacks) {
@@ -57,12 +59,27 @@ export const parameterValues: ProjectRule = {
           const [source, path] = missingValueLocation(project, id, environment.env);
           report(source, path, `No value for ${missing.join(', ')} of ${template.file}${where}: these parameters have no Default`);
         }
+        if (environment.env === undefined) continue;
+        for (const decl of declared.values()) {
+          const value = Array.isArray(decl.default) ? undefined : parameterValueToString(decl.default);
+          if (value === undefined || stack.values.has(decl.name)) continue;
+          const problems = awsShapeProblems(decl, value, false);
+          if (problems.length === 0) continue;
+          const key = JSON.stringify([stack.template, decl.name]);
+          const entry = deployedPlaceholders.get(key) ?? { template: stack.template, name: decl.name, problems, envs: [] };
+          entry.envs.push(environment.env);
+          deployedPlaceholders.set(key, entry);
+        }
       }
       for (const assignment of environment.unclaimed) {
         if (checked.has(assignment)) continue;
         checked.add(assignment);
         report(assignment.source, assignment.source.keyPath, `${assignment.key} is not a parameter of any stack of the project`, { at: 'key' });
       }
+    }
+    for (const { template, name, problems, envs } of deployedPlaceholders.values()) {
+      const which = envs.length === 1 ? `Environment ${envs[0]} deploys` : `Environments ${envs.join(', ')} deploy`;
+      report(project.templates.get(template)!, ['Parameters', name, 'Default'], `${which} the Default of ${name}, which AWS will reject: ${problems.join('; ')}. Give ${name} a value for ${envs.length === 1 ? 'it' : 'them'} (a parameter file, the manifest, or --parameter)`);
     }
     for (const [region, overrides] of project.regionOverrides?.byRegion ?? []) {
       for (const override of overrides) {
