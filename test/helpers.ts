@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -121,4 +121,16 @@ export async function runCliAsync(args: string[], options: CliOptions = {}): Pro
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   return { code, stdout, stderr };
+}
+
+/**
+ * The outputs a deploy saved (see src/deploy/outputs-file.ts): of `scope` (the environment; a
+ * template's stack, a folder's name) in `region`, on the local target unless said.
+ */
+export function savedOutputs(dir: string, scope: string, region = 'us-east-1', target = 'local'): Record<string, Record<string, string>> {
+  return JSON.parse(readFileSync(savedOutputsPath(dir, scope, region, target), 'utf8')) as Record<string, Record<string, string>>;
+}
+
+export function savedOutputsPath(dir: string, scope: string, region = 'us-east-1', target = 'local'): string {
+  return join(dir, '.stackpilot', 'outputs', target, scope, `${region}.json`);
 }

@@ -7,7 +7,7 @@ import { EXIT } from './exit-codes.ts';
 import { withTargetOptions, type TargetFlags } from './options.ts';
 import { redactingWriters } from './terminal.ts';
 
-const targetOptions = (flags: TargetFlags) => ({ env: flags.env, target: flags.target, region: flags.region, regions: flags.regions, profile: flags.profile });
+const targetOptions = (flags: TargetFlags) => ({ env: flags.env, target: flags.target, region: flags.region, regions: flags.regions, profile: flags.profile, stackName: flags.stackName });
 
 export function backupCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('backup'))

@@ -56,7 +56,7 @@ delete, 3 usage or I/O problem (an AWS call that fails before any stack is delet
         renderer.handle(event);
       };
       try {
-        const report = await deleteProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, yes: flags.yes === true, askForName: questions && ((text) => renderer.whilePaused(async () => (await questions.text(secrets.redact(text))) ?? '')), concurrency: flags.concurrency, emptyBuckets: flags.emptyBuckets === true, signal: interrupts.signal, secrets }, emit);
+        const report = await deleteProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, stackName: flags.stackName, yes: flags.yes === true, askForName: questions && ((text) => renderer.whilePaused(async () => (await questions.text(secrets.redact(text))) ?? '')), concurrency: flags.concurrency, emptyBuckets: flags.emptyBuckets === true, signal: interrupts.signal, secrets }, emit);
         renderer.finish();
         for (const kept of report.retained) (flags.json ? err : out)(`kept by its DeletionPolicy: ${kept}\n`);
         if (report.interrupted) {

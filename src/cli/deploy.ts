@@ -1,19 +1,21 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { relative } from 'node:path';
 import type { DeployEvent } from '../deploy/events.ts';
 import type { RegionDeployReport } from '../deploy/deploy.ts';
 import type { ParameterOverride } from '../project/parameter-overrides.ts';
 import type { StackResult } from '../deploy/stack-deploy.ts';
 import type { Redactor } from '../redaction.ts';
+import { diagnosticRows } from '../validate/format/json.ts';
 import { formatText } from '../validate/format/text.ts';
 import { summarize } from '../validate/format/summary.ts';
 import { terminalQuestions } from './ask.ts';
 import { EXIT } from './exit-codes.ts';
 import { interruptedSummary, trapInterrupts } from './interrupts.ts';
-import { positiveInteger, withParameterOption, withTargetOptions, type TargetFlags } from './options.ts';
+import { positiveInteger, stackSettingsOf, withParameterOption, withStackSettingOptions, withTargetOptions, type StackSettingFlags, type TargetFlags } from './options.ts';
 import { chooseMode, createRenderer, openDeployLog } from './render/index.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
 
-interface DeployFlags extends TargetFlags {
+interface DeployFlags extends TargetFlags, StackSettingFlags {
   yes?: boolean;
   concurrency: number;
   outputsFile?: string;
@@ -26,6 +28,7 @@ interface DeployFlags extends TargetFlags {
   regionConcurrency?: number;
   keepGoing?: boolean;
   parameter: ParameterOverride[];
+  parameters?: string;
 }
 
 /** --allow-replace, repeatable: a logical id, or `Child.Logical` for a nested stack's resource. */
@@ -63,7 +66,7 @@ function regionSummary(regions: Map<string, RegionDeployReport>): string {
 }
 
 export function deployCommand(secrets: Redactor): Command {
-  return withParameterOption(withTargetOptions(new Command('deploy')))
+  return withStackSettingOptions(withParameterOption(withTargetOptions(new Command('deploy'))))
     .summary('deploy a project\'s stacks through change sets, in parallel by dependency')
     .description(
       `Validates the project, uploads nested templates to an artifacts bucket (created when
@@ -72,7 +75,23 @@ through a change set: created or updated as its state says, started the moment t
 depends on are done (up to --concurrency at once), upstream outputs passed to downstream
 parameters as the manifest says. --parameter KEY=VALUE (STACK.KEY=VALUE for one stack) gives a
 value above every other source (see plan --help); a key no template declares is a usage error.
-Outputs are written to outputs.json; the manifest's health checks run last.
+Outputs are printed and written, one file per target, environment and region, to
+PATH/.stackpilot/outputs/<target>/<environment>/<region>.json (a template's file is named by its
+stack, a folder's by the folder), each saying its environment, region, account and when it was
+written; stackpilot outputs --saved reads them back. --outputs-file FILE writes one file instead
+(with several regions, under "regions"). An outputs.json an earlier version wrote is left as it
+was. The manifest's health checks run last.
+
+Projects: PATH is a project folder (stackpilot.yaml; a folder inside one finds it, as git
+does), a folder of templates (stacks named <folder>-<file>) or one template (its stack named
+after the file, or --stack-name). Without a manifest, values come from --parameters FILE
+(CloudFormation's [{"ParameterKey", "ParameterValue"}] list or a {"Key": "Value"} object) and
+--parameter; a parameter left without a value is a validation error (exit 2).
+
+Stack settings for every stack of the run, above the manifest: --tag KEY=VALUE (repeatable),
+--capabilities (instead of those the templates call for), --role-arn (CloudFormation's service
+role, kept by later deploys), --notification-arn (repeatable) and --termination-protection or
+--no-termination-protection (applied once the stack is deployed).
 
 Targets: --target local (the default) deploys to the embedded local engine, state in
 PATH/.stackpilot/local, and needs nothing else; --target aws uses the standard AWS credential
@@ -107,7 +126,7 @@ warnings are shown before anything is deployed, data-safety ones (a table or buc
 DeletionPolicy/UpdateReplacePolicy) always listed. --log-file keeps a timestamped log.
 
 Secrets (NoEcho parameter values, secure dynamic references) are shown as **** in everything
-stackpilot writes: progress, --json, the log file, outputs.json, error messages. Stacks still
+stackpilot writes: progress, --json, the log file, the outputs files, error messages. Stacks still
 pass them to each other unmasked.
 
 A change set that would fail halfway is refused before it runs, the stack left as it was: a
@@ -124,8 +143,9 @@ Regions: an environment with regions: in stackpilot.yaml deploys to every one of
 independent copy (its own artifacts bucket, uploads and change sets), all at once (up to
 --region-concurrency), or one after the other with regionOrder: sequential. Every line starts
 with its region. --region narrows to one region, --regions a,b to several. A failure in one
-region stops new stacks in every region (running ones finish), unless --keep-going. The outputs
-file then holds {"environment": ..., "regions": {"<region>": {"<stack>": {...}}}}.
+region stops new stacks in every region (running ones finish), unless --keep-going. Each region
+gets its own outputs file; --outputs-file then holds {"environment", ..., "regions": {"<region>":
+{"<stack>": {...}}}}.
 
 Interrupts: Ctrl-C (or SIGTERM) starts nothing new and lets the stacks being deployed finish,
 then says where each stack stands and the command that carries on. A second Ctrl-C stops at
@@ -139,7 +159,7 @@ before any stack included: nothing was deployed), 130 interrupted. With several 
     )
     .option('-y, --yes', 'execute without asking for confirmation')
     .option('-c, --concurrency <n>', 'how many stacks may deploy at once', positiveInteger, 4)
-    .option('-o, --outputs-file <file>', 'where to write outputs (default: PATH/outputs.json)')
+    .option('-o, --outputs-file <file>', 'write the outputs of every region to this one file (default: one per region, PATH/.stackpilot/outputs/<target>/<env>/<region>.json)')
     .option('--log-file <file>', 'append a timestamped log of the deploy')
     .option('--json', 'print progress as JSON lines')
     .option('--show-outputs', 'print the outputs of every stack, not only of those that changed')
@@ -167,7 +187,7 @@ before any stack included: nothing was deployed), 130 interrupted. With several 
       try {
         const report = await deployProject(
           path,
-          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, regionConcurrency: flags.regionConcurrency, keepGoing: flags.keepGoing === true, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, parameters: flags.parameter, outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
+          { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, stackName: flags.stackName, regionConcurrency: flags.regionConcurrency, keepGoing: flags.keepGoing === true, yes: flags.yes === true, ask: questions && ((text) => renderer.whilePaused(() => questions.yesNo(secrets.redact(text)))), concurrency: flags.concurrency, backup: flags.backup, allowReplace: flags.allowReplace, parameters: flags.parameter, parametersFile: flags.parameters, settings: stackSettingsOf(flags), outputsFile: flags.outputsFile, disableRollback: flags.disableRollback === true, signal: interrupts.signal, secrets },
           emit,
         );
         renderer.finish();
@@ -177,7 +197,13 @@ before any stack included: nothing was deployed), 130 interrupted. With several 
           return;
         }
         if (report.diagnostics.length > 0) {
-          out(`${formatText(report.diagnostics, summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size), colors)}\nNothing was deployed: fix the errors above (stackpilot validate shows them all).\n`);
+          const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size);
+          if (flags.json) {
+            const failure = { ok: false, error: { code: 'ValidationFailed', message: `${summary.errors} validation error(s): nothing was deployed`, hint: 'Fix the findings listed (stackpilot validate shows them all).' } };
+            out(`${JSON.stringify({ ...failure, diagnostics: diagnosticRows(report.diagnostics) })}\n`);
+          } else {
+            out(`${formatText(report.diagnostics, summary, colors)}\nNothing was deployed: fix the errors above (stackpilot validate shows them all).\n`);
+          }
           process.exitCode = EXIT.findings;
           return;
         }
@@ -185,7 +211,7 @@ before any stack included: nothing was deployed), 130 interrupted. With several 
         const say = flags.json ? err : out;
         if (report.regions.size > 1) say(regionSummary(report.regions));
         say(confirmationSummary(waiting));
-        if (report.outputsFile) say(`outputs written to ${report.outputsFile}\n`);
+        for (const file of report.outputsFiles ?? []) say(`outputs written to ${relative(process.cwd(), file) || file}\n`);
         process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
       } finally {
         interrupts.release();

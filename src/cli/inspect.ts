@@ -20,7 +20,7 @@ async function open(path: string, flags: TargetFlags, secrets: Redactor) {
     const states = await projectState(target.cloudformation, context);
     const outputs = outputsByStack(states);
     secrets.learn(await projectSecrets(context, target, outputs));
-    return { context, states, outputs };
+    return { context, states, outputs, account: target.accountId };
   });
   const regions = [...results].map(([region, found]) => ({ region, label: labelled ? `${region}  ` : '', ...found }));
   return { labelled, regions, states: regions.flatMap((r) => r.states) };
@@ -46,24 +46,67 @@ export function statusCommand(secrets: Redactor): Command {
     });
 }
 
+/** One region's outputs as `outputs` shows them: each project stack, with its outputs when it has any to show. */
+interface RegionOutputs {
+  region: string;
+  label: string;
+  stacks: { id: string; stackName: string; outputs?: Record<string, string> }[];
+}
+
+/** The live stacks' outputs in each region (their secrets learned first), and what they describe. */
+async function liveOutputs(path: string, flags: TargetFlags, secrets: Redactor) {
+  const { labelled, regions } = await open(path, flags, secrets);
+  const found: RegionOutputs[] = regions.map(({ region, label, states, outputs }) => ({ region, label, stacks: states.map((s) => ({ id: s.id, stackName: s.stackName, ...(s.stack ? { outputs: outputs(s.id) ?? {} } : {}) })) }));
+  const header = { ...(regions[0].context.environment.env !== undefined ? { environment: regions[0].context.environment.env } : {}), account: regions[0].account, target: flags.target };
+  return { labelled, found, header, missing: (r: RegionOutputs, s: RegionOutputs['stacks'][number]) => `${r.label}${s.stackName} is not deployed` };
+}
+
+/** The outputs the last deploy saved, read offline (no AWS call, no local engine). */
+async function savedOutputs(path: string, flags: TargetFlags) {
+  const { regionContexts } = await import('../regions/fanout.ts');
+  const { readSavedProjectOutputs } = await import('../deploy/outputs-file.ts');
+  const contexts = regionContexts(path, flags);
+  const labelled = contexts.length > 1;
+  const saved = readSavedProjectOutputs(contexts, flags.target);
+  const found: RegionOutputs[] = saved.map(({ region, stacks }, i) => ({ region, label: labelled ? `${region}  ` : '', stacks: contexts[i].project.stacks.map(({ id }) => ({ id, stackName: contexts[i].stackName(id), ...(stacks.has(id) ? { outputs: stacks.get(id) } : {}) })) }));
+  const first = saved.find((r) => r.document)?.document;
+  const text = (key: string) => (typeof first?.[key] === 'string' ? first[key] : undefined);
+  const environment = contexts[0].environment.env;
+  const header = { ...(environment !== undefined ? { environment } : {}), account: text('account') ?? 'unknown', target: flags.target, ...(!labelled && text('writtenAt') ? { writtenAt: text('writtenAt') } : {}) };
+  const files = new Map(saved.map((r) => [r.region, r.file]));
+  return { labelled, found, header, missing: (r: RegionOutputs, s: RegionOutputs['stacks'][number]) => `${r.label}${s.stackName}: no saved outputs in ${files.get(r.region)} (deploy it, or leave out --saved to read the live stack)` };
+}
+
 export function outputsCommand(secrets: Redactor): Command {
   return withTargetOptions(new Command('outputs'))
     .summary('print the outputs of the project\'s stacks')
-    .description('Prints the outputs of each deployed stack of the project, as a table or as JSON (`{"environment": ..., "region": ..., "stack": {"Output": "value"}}`, the shape deploy writes to outputs.json). An environment with regions: covers every region (--region R picks one): the JSON is then `{"environment": ..., "regions": {"<region>": {"stack": {...}}}}` and each table row starts with its region.\n\nExit codes: 0 printed, 1 a stack is not deployed, 3 usage or I/O problem (an AWS call that fails included).')
+    .description(
+      `Prints the outputs of each stack of the project, as a table or as JSON: by default read from the
+live stacks in the target; with --saved, offline, from the files the last deploy wrote
+(PATH/.stackpilot/outputs/<target>/<environment>/<region>.json; see deploy --help).
+The JSON is the shape deploy writes: {"environment", "region", "account", "target", "stack":
+{"Output": "value"}} (and "writtenAt" with --saved). An environment with regions: covers every
+region (--region R picks one): the JSON is then {"environment", ..., "regions": {"<region>":
+{"stack": {...}}}} and each table row starts with its region. Secrets show as ****.
+
+Exit codes: 0 printed, 1 a stack is not deployed (or, with --saved, has no saved outputs), 3
+usage or I/O problem (an AWS call that fails included).`,
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (path: string, flags: TargetFlags & { format: 'table' | 'json' }) => {
-      const { labelled, regions, states } = await open(path, flags, secrets);
+    .option('--saved', 'read the outputs the last deploy saved, offline, instead of the live stacks')
+    .action(async (path: string, flags: TargetFlags & { format: 'table' | 'json'; saved?: boolean }) => {
+      const { labelled, found, header, missing } = flags.saved ? await savedOutputs(path, flags) : await liveOutputs(path, flags, secrets);
       const { out, err } = redactingWriters(secrets);
-      const byStack = ({ states: inRegion, outputs }: (typeof regions)[number]) => Object.fromEntries(inRegion.filter((s) => s.stack).map((s) => [s.id, outputs(s.id) ?? {}]));
       if (flags.format === 'json') {
-        const { outputsDocument } = await import('../deploy/inspect.ts');
-        out(`${JSON.stringify(outputsDocument(regions[0].context.environment.env, regions.map((r) => [r.region, byStack(r)]), labelled), null, 2)}\n`);
+        const { outputsDocument } = await import('../deploy/outputs-file.ts');
+        const byStack = (r: RegionOutputs) => Object.fromEntries(r.stacks.flatMap((s) => (s.outputs ? [[s.id, s.outputs]] : [])));
+        out(`${JSON.stringify(outputsDocument(header, found.map((r) => [r.region, byStack(r)]), labelled), null, 2)}\n`);
       } else {
-        const rows = regions.flatMap(({ label, states: inRegion, outputs }) => inRegion.filter((s) => s.stack).flatMap((s) => Object.entries(outputs(s.id)!).map(([key, value]) => [`${label}${s.stackName}`, key, value])));
+        const rows = found.flatMap(({ label, stacks }) => stacks.flatMap((s) => Object.entries(s.outputs ?? {}).map(([key, value]) => [`${label}${s.stackName}`, key, value])));
         const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length), 5));
         for (const r of rows) out(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}\n`);
-        for (const { label, states: inRegion } of regions) for (const s of inRegion.filter((state) => !state.stack)) err(`${label}${s.stackName} is not deployed\n`);
       }
-      process.exitCode = states.every((s) => s.stack) ? EXIT.ok : EXIT.failed;
+      for (const r of found) for (const s of r.stacks.filter((stack) => !stack.outputs)) err(`${missing(r, s)}\n`);
+      process.exitCode = found.every((r) => r.stacks.every((s) => s.outputs)) ? EXIT.ok : EXIT.failed;
     });
 }

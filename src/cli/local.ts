@@ -1,14 +1,18 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LocalAwsServer } from '../emulator/http-server.ts';
 import type { LocalCredentials } from '../emulator/request-authentication.ts';
 import { StackpilotError } from '../errors.ts';
+import { projectFolder } from '../project/discovery.ts';
 import { terminalQuestions } from './ask.ts';
 import { EXIT } from './exit-codes.ts';
 
-/** The state folder a `local` command works on: --data-dir, or the project's `.stackpilot/local`. */
+/**
+ * The state folder a `local` command works on: --data-dir, or `.stackpilot/local` of the project
+ * PATH is in (a path that does not exist is an error: no state is made up for it).
+ */
 function localDataDir(path: string, flags: { dataDir?: string }): string {
-  return resolve(flags.dataDir ?? resolve(path, '.stackpilot', 'local'));
+  return resolve(flags.dataDir ?? join(projectFolder(path), '.stackpilot', 'local'));
 }
 
 function port(value: string): number {

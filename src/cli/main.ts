@@ -11,6 +11,7 @@ import { driftCommand } from './drift.ts';
 import { fmtCommand } from './fmt.ts';
 import { graphCommand } from './graph.ts';
 import { withHelpLayout } from './help.ts';
+import { argvAsksForJson, asksForJson, jsonFailure, usageFailure } from './json-error.ts';
 import { outputsCommand, statusCommand } from './inspect.ts';
 import { localCommand } from './local.ts';
 import { planCommand } from './plan.ts';
@@ -52,17 +53,26 @@ export function buildProgram(secrets: Redactor): Command {
 }
 
 export async function main(argv: string[], secrets = new Redactor()): Promise<number> {
+  // Known once the flags are parsed: a failure is then also told as JSON on standard output.
+  let json = false;
   try {
-    await buildProgram(secrets).parseAsync(argv, { from: 'user' });
+    await buildProgram(secrets)
+      .hook('preAction', (_program, command) => {
+        json = asksForJson(command.opts());
+      })
+      .parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here too, successfully.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      if (argvAsksForJson(argv)) process.stdout.write(secrets.redact(`${JSON.stringify(usageFailure(error.message))}\n`));
+      return EXIT.usage;
     }
     if (error instanceof StackpilotError) {
       // A message can quote a value the run was given (an AWS error about a parameter).
       process.stderr.write(secrets.redact(`error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}\n`));
+      if (json) process.stdout.write(secrets.redact(`${JSON.stringify(jsonFailure(error))}\n`));
       return EXIT.usage;
     }
     throw error;

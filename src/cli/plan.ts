@@ -7,21 +7,22 @@ import { summarize } from '../validate/format/summary.ts';
 import { formatText } from '../validate/format/text.ts';
 import { EXIT } from './exit-codes.ts';
 import { commandToCarryOn, trapInterrupts } from './interrupts.ts';
-import { withParameterOption, withTargetOptions, type TargetFlags } from './options.ts';
+import { stackSettingsOf, withParameterOption, withStackSettingOptions, withTargetOptions, type StackSettingFlags, type TargetFlags } from './options.ts';
 import { costDeltaInWords } from '../cost/delta.ts';
 import { previewTable } from './render/lines.ts';
 import { parameterLines } from './render/parameters.ts';
 import { propertyChangeLines } from './render/property-changes.ts';
 import { colorsFor, redactingWriters } from './terminal.ts';
 
-interface PlanFlags extends TargetFlags {
+interface PlanFlags extends TargetFlags, StackSettingFlags {
   parameter: ParameterOverride[];
+  parameters?: string;
   json?: boolean;
   format: 'text' | 'json';
 }
 
 export function planCommand(secrets: Redactor): Command {
-  return withParameterOption(withTargetOptions(new Command('plan')))
+  return withStackSettingOptions(withParameterOption(withTargetOptions(new Command('plan'))))
     .summary('show what a deploy would do, from real change sets, without executing anything')
     .description(
       `Validates the project, prints the stack graph and the order a deploy follows, and for each
@@ -41,6 +42,10 @@ override it is, template default, command line); NoEcho values as ****. Later so
 template Default, then the manifest's values and parameter files, then the region's
 overrides, then --parameter KEY=VALUE (STACK.KEY=VALUE for one stack). A --parameter no
 template declares is a usage error (exit 3).
+
+PATH, --stack-name, --parameters FILE and the stack settings (--tag, --capabilities,
+--role-arn, --notification-arn) are read as deploy reads them (see deploy --help): the change
+sets are the ones deploy would create.
 
 Cost: each stack a deploy would create or update gets the change to its monthly estimate, the
 deployed template and parameters against the project's (see stackpilot cost), naming the
@@ -70,13 +75,13 @@ included), 130 interrupted.`,
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--json', 'the same as --format json')
-    .action(async (path: string, { parameter, json, format, ...flags }: PlanFlags) => {
+    .action(async (path: string, { parameter, parameters, json, format, capabilities, tag, roleArn, notificationArn, terminationProtection, ...flags }: PlanFlags) => {
       const { planProject } = await import('../deploy/plan.ts');
       const colors = colorsFor(process.stdout);
       const writers = redactingWriters(secrets);
       const out = (line = '') => writers.out(`${line}\n`);
       const interrupts = trapInterrupts({ target: flags.target });
-      const report = await planProject(path, { ...flags, parameters: parameter, signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
+      const report = await planProject(path, { ...flags, parameters: parameter, parametersFile: parameters, settings: stackSettingsOf({ capabilities, tag, roleArn, notificationArn, terminationProtection }), signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
       const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size, report.suppressed);
       if (json || format === 'json') {
         out(planJson(report, summary));

@@ -91,7 +91,7 @@ ${exitCodes('an unknown --stack, a --skip that names no resource whose rollback 
     .action(async (path: string, flags: RollbackFlags) => {
       const { rollbackProject } = await import('../deploy/rollback.ts');
       await runRecovery(secrets, flags, (signal, ask, emit) =>
-        rollbackProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, ...(flags.stack !== undefined ? { stack: flags.stack } : {}), skip: flags.skip ?? [], yes: flags.yes === true, ...(ask ? { ask } : {}), signal, secrets }, emit),
+        rollbackProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, stackName: flags.stackName, ...(flags.stack !== undefined ? { stack: flags.stack } : {}), skip: flags.skip ?? [], yes: flags.yes === true, ...(ask ? { ask } : {}), signal, secrets }, emit),
       );
     });
 }
@@ -118,7 +118,7 @@ ${exitCodes('an unknown --stack')}`,
     .action(async (path: string, flags: RecoveryFlags) => {
       const { cancelProject } = await import('../deploy/cancel.ts');
       await runRecovery(secrets, flags, (signal, _ask, emit) =>
-        cancelProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, ...(flags.stack !== undefined ? { stack: flags.stack } : {}), signal, secrets }, emit),
+        cancelProject(path, { env: flags.env, target: flags.target, profile: flags.profile, region: flags.region, regions: flags.regions, stackName: flags.stackName, ...(flags.stack !== undefined ? { stack: flags.stack } : {}), signal, secrets }, emit),
       );
     });
 }

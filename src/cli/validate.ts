@@ -8,6 +8,7 @@ import { findingsFail, formatText } from '../validate/format/text.ts';
 import { RULES } from '../validate/rules/index.ts';
 import { BUILT_IN_RULES, validatePath, type SuppressedDiagnostic } from '../validate/validate.ts';
 import { EXIT } from './exit-codes.ts';
+import { jsonFailure } from './json-error.ts';
 import { colorsFor } from './terminal.ts';
 import { VERSION } from './version.ts';
 
@@ -48,7 +49,7 @@ Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found (or warn
     )
     .argument('<path...>', 'templates, folders or projects to check')
     .option('-e, --env <name>', 'environment of the manifest whose parameter values to check (default: all)')
-    .option('-p, --parameters <file>', 'parameter file to check against a single template (array or key/value form)')
+    .option('-p, --parameters <file>', 'parameter file to check against a single template or a folder of templates (array or key/value form)')
     .option('-r, --region <region>', 'apply the manifest\'s overrides for this region')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('--strict', 'exit 2 on warnings too')
@@ -66,7 +67,7 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
   const diagnostics: Diagnostic[] = [];
   const suppressed: SuppressedDiagnostic[] = [];
   let files = 0;
-  let ioProblem = false;
+  let ioProblem: StackpilotError | undefined;
   for (const path of paths) {
     try {
       const result = validatePath(path, { env: flags.env, parametersFile: flags.parameters, region: flags.region });
@@ -75,12 +76,12 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
       files += result.project.files.size;
     } catch (error) {
       if (!(error instanceof StackpilotError)) throw error;
-      ioProblem = true;
+      ioProblem ??= error;
       process.stderr.write(`error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}\n`);
     }
   }
   const summary = summarize(diagnostics, files, suppressed.length);
-  if (flags.format === 'json') process.stdout.write(formatJson(diagnostics, summary, suppressed) + '\n');
+  if (flags.format === 'json') process.stdout.write(formatJson(diagnostics, summary, suppressed, ioProblem && jsonFailure(ioProblem)) + '\n');
   else if (flags.format === 'sarif') process.stdout.write(formatSarif(diagnostics, [...RULES, ...BUILT_IN_RULES], VERSION, suppressed) + '\n');
   else if (files > 0 || diagnostics.length > 0) {
     const colors = colorsFor(process.stdout);

@@ -1,5 +1,4 @@
 import type { Capability, Parameter, Tag } from '@aws-sdk/client-cloudformation';
-import { writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
@@ -8,10 +7,11 @@ import { orderByReferences, RegionOutputs, regionReferences, type RegionReferenc
 import { declaredRegions, openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
 import { errorsOf, loadDeployContext, uniqueDiagnostics, type DeployContext, type StackTargetOptions } from './context.ts';
 import { isSuccessStatus, type EventSink } from './events.ts';
-import { describeStack, outputsDocument, outputsOf } from './inspect.ts';
+import { describeStack, outputsOf } from './inspect.ts';
+import { LEGACY_OUTPUTS_FILE, outputsDocument, savedOutputsFile, writeOutputsFile, type OutputsHeader } from './outputs-file.ts';
 import type { Target } from './target.ts';
 import { projectStackGraph } from '../graph/stack-graph.ts';
-import { checkWritable } from '../project/files.ts';
+import { checkCreatable, checkWritable, isFile } from '../project/files.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { Redactor } from '../redaction.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
@@ -25,6 +25,7 @@ import { artifactsBucketName, packageProject, type PackagePlan } from './package
 import { runReadyQueue, throwUnreported, type NodeOutcome } from './scheduler.ts';
 import { assignedValue, stackSecrets, type UpstreamOutputs } from './secrets.ts';
 import { deployStack, stackDone, type Confirmation, type DataSafety, type StackDeployment, type StackResult } from './stack-deploy.ts';
+import { tagsLaterWinning, type StackSettings } from './stack-settings.ts';
 import { ensureArtifactsBucket, uploadArtifacts } from './upload.ts';
 
 export interface DeployOptions extends StackTargetOptions {
@@ -32,7 +33,7 @@ export interface DeployOptions extends StackTargetOptions {
   concurrency: number;
   yes: boolean;
   ask?: Confirmation['ask'];
-  /** Where outputs are written; default `outputs.json` in the project folder. */
+  /** --outputs-file: one file for every region; default one per region under `.stackpilot/outputs/` (see outputs-file.ts). */
   outputsFile?: string;
   /** Backups before change sets that delete data (see backups.ts); default auto. */
   backup?: BackupMode;
@@ -54,7 +55,8 @@ export interface DeployReport {
   stacks: Map<string, StackResult | NodeOutcome>;
   /** Each region's report, in the environment's order. */
   regions: Map<string, RegionDeployReport>;
-  outputsFile?: string;
+  /** The outputs files written: --outputs-file, or one per region deployed (see outputs-file.ts). */
+  outputsFiles?: string[];
   /** Stopped by an interrupt: stacks that were running finished, the rest did not start. */
   interrupted?: boolean;
 }
@@ -92,21 +94,11 @@ function modelsByPath(project: Project, root: ProjectTemplate) {
   };
 }
 
-function writeOutputs(file: string, outputs: unknown): void {
-  try {
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
-    renameSync(`${file}.tmp`, file);
-  } catch (error) {
-    // Checked before the deploy; a disk that fills up since is still no reason for a stack trace.
-    throw new StackpilotError('FileUnwritable', `the stacks are deployed, but the outputs file ${file} could not be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'stackpilot outputs --format json prints the same outputs.');
-  }
-}
-
 /**
  * What CloudFormation needs to deploy one project stack: its packaged template, its parameter
  * values (outputs of upstream stacks filled in), capabilities and tags.
  */
-export function stackDeployment(context: DeployContext, plan: PackagePlan, tags: Tag[], id: string, upstreamOutputs: UpstreamOutputs): StackDeployment {
+export function stackDeployment(context: DeployContext, plan: PackagePlan, tags: Tag[], id: string, upstreamOutputs: UpstreamOutputs, settings: StackSettings = {}): StackDeployment {
   const { project, environment } = context;
   const stack = project.stacks.find((s) => s.id === id)!;
   const template = project.templates.get(stack.template)!;
@@ -124,10 +116,13 @@ export function stackDeployment(context: DeployContext, plan: PackagePlan, tags:
     stackName: context.stackName(id),
     ...(packaged.url ? { templateUrl: packaged.url } : { templateBody: packaged.body }),
     parameters,
-    capabilities: stack.capabilities.length > 0 ? (stack.capabilities as Capability[]) : requiredCapabilities(project, template),
-    tags: [...tags, ...Object.entries(project.manifest?.stacks[id]?.tags ?? {}).map(([Key, Value]) => ({ Key, Value }))],
+    capabilities: settings.capabilities ?? (stack.capabilities.length > 0 ? (stack.capabilities as Capability[]) : requiredCapabilities(project, template)),
+    tags: tagsLaterWinning(tags, Object.entries(project.manifest?.stacks[id]?.tags ?? {}).map(([Key, Value]) => ({ Key, Value })), settings.tags ?? []),
     incomingAt: modelsByPath(project, template),
     protect: project.manifest?.stacks[id]?.protect ?? project.manifest?.protect ?? false,
+    ...(settings.roleArn !== undefined ? { roleArn: settings.roleArn } : {}),
+    ...(settings.notificationArns !== undefined ? { notificationArns: settings.notificationArns } : {}),
+    ...(settings.terminationProtection !== undefined ? { terminationProtection: settings.terminationProtection } : {}),
   };
 }
 
@@ -155,10 +150,11 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   emit({ code: 'phase', phase: 'validate', message: `validating ${path}` });
   const contexts = regionContexts(path, options);
   const { project, environment } = contexts[0];
-  const outputsFile = resolve(options.outputsFile ?? join(project.root, 'outputs.json'));
+  const outputsFile = options.outputsFile === undefined ? undefined : resolve(options.outputsFile);
   // The outputs file is written here: it is masked even when no caller asked for the secrets.
   const secrets = options.secrets ?? new Redactor();
-  checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
+  if (outputsFile) checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
+  else for (const c of contexts) checkCreatable(savedOutputsFile(c, options.target, c.region), 'the outputs file', 'Make the project folder writable, or choose another file with --outputs-file. Nothing was deployed.');
   const findings = uniqueDiagnostics(contexts.flatMap((c) => validateProject(c.project))).filter((d) => d.severity !== 'info');
   if (errorsOf(findings).length > 0) return { ok: false, diagnostics: findings, stacks: new Map(), regions: new Map() };
   const warnings = findings.map(({ file, line, column, rule, message }) => ({ file, line, column, rule, message, dataSafety: rule === statefulRetention.id }));
@@ -198,18 +194,41 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
     const ok = [...reports.values()].every((r) => r.ok);
     if (deployed.length === 0 || (!regions.labelled && !ok)) return { ok: false, diagnostics: [], stacks, regions: reports, ...(interrupted ? { interrupted } : {}) };
 
-    const written = outputsDocument(environment.env, deployed.map(([region, r]) => [region, r.outputs!]), regions.labelled);
-    writeOutputs(outputsFile, secrets.redactValue(written));
+    const header = { ...(environment.env !== undefined ? { environment: environment.env } : {}), account: regions.runs[0].target.accountId, target: options.target, writtenAt: new Date().toISOString() };
+    const outputsFiles = writeDeployOutputs(outputsFile, header, deployed, regions.runs, secrets, emit);
 
     let healthy = true;
     for (const run of regions.runs) {
       const outputs = reports.get(run.region)?.outputs;
       if (outputs) healthy = (await runHealthChecks(project.manifest?.healthChecks ?? [], outputs, { local: run.target.kind === 'local' }, run.emit)) && healthy;
     }
-    return { ok: ok && healthy, diagnostics: [], stacks, regions: reports, outputsFile, ...(interrupted ? { interrupted } : {}) };
+    return { ok: ok && healthy, diagnostics: [], stacks, regions: reports, outputsFiles, ...(interrupted ? { interrupted } : {}) };
   } finally {
     await regions.close();
   }
+}
+
+/**
+ * Writes the outputs (secrets masked): to --outputs-file in the shape of the run (several regions
+ * under `regions`), else each region to its own file. An outputs.json an earlier version wrote
+ * in the project folder is left as it is, and a warning says where outputs go now.
+ */
+function writeDeployOutputs(outputsFile: string | undefined, header: OutputsHeader, deployed: [string, RegionDeployReport][], runs: RegionRun[], secrets: Redactor, emit: EventSink): string[] {
+  const byRegion = deployed.map(([region, r]): [string, Record<string, Record<string, string>>] => [region, r.outputs!]);
+  if (outputsFile) {
+    writeOutputsFile(outputsFile, secrets.redactValue(outputsDocument(header, byRegion, runs.length > 1)));
+    return [outputsFile];
+  }
+  const written = byRegion.map(([region, stacks]) => {
+    const file = savedOutputsFile(runs.find((run) => run.region === region)!.context, header.target, region);
+    writeOutputsFile(file, secrets.redactValue(outputsDocument(header, [[region, stacks]], false)));
+    return file;
+  });
+  const legacy = join(runs[0].context.project.root, LEGACY_OUTPUTS_FILE);
+  if (isFile(legacy)) {
+    emit({ code: 'warning', message: `outputs are now kept per environment and region (${written.join(', ')}); ${legacy}, written by an earlier stackpilot, is left as it was: delete it once nothing reads it, or keep writing it with --outputs-file` });
+  }
+  return written;
 }
 
 /** Aborted by an interrupt, or by a failure in another region: no new stack starts in any region. */
@@ -299,7 +318,7 @@ async function deployRegion(run: RegionRun, options: DeployOptions & { secrets: 
     for (const r of across.references.filter((ref) => ref.from === region && ref.user === id)) otherRegions.set(`${r.to}/${r.stack}`, await across.board.waitFor(r.to, r.stack));
     let deployment: StackDeployment;
     try {
-      deployment = stackDeployment(context, plan, tags, id, upstreamOutputs);
+      deployment = stackDeployment(context, plan, tags, id, upstreamOutputs, options.settings);
     } catch (error) {
       if (!(error instanceof StackpilotError)) throw error;
       const failed: StackResult = { outcome: 'failed', reason: error.message, ...(error.hint ? { hint: error.hint } : {}), outputs: {} };

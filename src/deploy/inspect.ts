@@ -27,17 +27,6 @@ export function outputsOf(stack: Stack): Record<string, string> {
   return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? '']));
 }
 
-/**
- * The outputs file's shape (what deploy writes, `outputs --format json` prints): by stack, the
- * environment and region beside; with several regions `{"environment", "regions": {region: {stack: ...}}}`.
- */
-export function outputsDocument(environment: string | undefined, regions: [string, Record<string, Record<string, string>>][], labelled: boolean): Record<string, unknown> {
-  const env = environment !== undefined ? { environment } : {};
-  if (labelled) return { ...env, regions: Object.fromEntries(regions) };
-  const [[region, stacks]] = regions;
-  return { ...env, region, ...stacks };
-}
-
 /** The outputs of the project stacks of one region as they stand, by stack id. */
 export function outputsByStack(states: StackState[]): UpstreamOutputs {
   const deployed = new Map(states.flatMap((s) => (s.stack ? [[s.id, outputsOf(s.stack)] as const] : [])));

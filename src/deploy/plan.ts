@@ -131,7 +131,7 @@ async function planRegion({ context, target, region, emit }: RegionRun, options:
     const parameters = listStackParameters(project, environment, id);
     let deployment;
     try {
-      deployment = stackDeployment(context, plan, tags, id, upstream);
+      deployment = stackDeployment(context, plan, tags, id, upstream, options.settings);
     } catch (error) {
       if (!(error instanceof StackpilotError)) throw error;
       stacks.push({ id, stackName: context.stackName(id), ...label, action: 'unknown', changes: [], note: error.message, parameters });

@@ -4,6 +4,8 @@ import {
   DeleteStackCommand,
   DescribeChangeSetCommand,
   ExecuteChangeSetCommand,
+  UpdateTerminationProtectionCommand,
+  type CloudFormationClient,
   type Capability,
   type Parameter,
   type Tag,
@@ -37,6 +39,10 @@ export interface StackDeployment {
   disableRollback?: boolean;
   /** `protect: true`: a stack policy keeps its stateful resources from replacement and removal. */
   protect: boolean;
+  /** --role-arn, --notification-arn, --termination-protection (see stack-settings.ts). */
+  roleArn?: string;
+  notificationArns?: string[];
+  terminationProtection?: boolean;
 }
 
 /** How a deploy keeps stored data: backups before change sets that would delete it, and protection. */
@@ -104,6 +110,8 @@ export async function createChangeSet(target: Target, d: StackDeployment, type: 
       Parameters: d.parameters,
       Capabilities: d.capabilities,
       Tags: d.tags,
+      ...(d.roleArn ? { RoleARN: d.roleArn } : {}),
+      ...(d.notificationArns ? { NotificationARNs: d.notificationArns } : {}),
       IncludeNestedStacks: true,
       Description: 'Created by stackpilot',
     }),
@@ -121,6 +129,12 @@ export async function createChangeSet(target: Target, d: StackDeployment, type: 
   const withValues = await target.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, IncludePropertyValues: true }));
   const missing = MISSING_EXPORT.exec(withValues.StatusReason ?? '');
   return { changeSetId: changeSetId!, stackId: stackId!, ...(missing ? { missingExport: { logicalId: missing[1], exportName: missing[2] } } : {}) };
+}
+
+/** Puts a deployed stack's termination protection where --[no-]termination-protection asked, when it is not there already. */
+async function applyTerminationProtection(cfn: CloudFormationClient, stackId: string, wanted: boolean | undefined, current: boolean | undefined): Promise<void> {
+  if (wanted === undefined || wanted === (current ?? false)) return;
+  await cfn.send(new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: wanted }));
 }
 
 /** Deletes a change set that will not be executed, and the REVIEW_IN_PROGRESS stack a CREATE one made: nothing is left behind. */
@@ -230,7 +244,11 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   const type = existing ? 'UPDATE' : 'CREATE';
   const { changeSetId, stackId, failure, missingExport } = await createChangeSet(target, d, type);
   if (failure !== undefined) {
-    if (NO_CHANGES.test(failure)) return { outcome: 'no-changes', status: existing?.StackStatus, outputs: await deployedOutputs(target, d.stackName) };
+    if (NO_CHANGES.test(failure)) {
+      // A change to the protection alone makes no change set: it is applied all the same.
+      if (existing) await applyTerminationProtection(target.cloudformation, existing.StackId!, d.terminationProtection, existing.EnableTerminationProtection);
+      return { outcome: 'no-changes', status: existing?.StackStatus, outputs: await deployedOutputs(target, d.stackName) };
+    }
     return { outcome: 'failed', reason: `the change set failed: ${failure}`, hint: 'Correct what the reason names (in the template or its parameters) and deploy again.', outputs: {} };
   }
 
@@ -290,5 +308,6 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   if (!isSuccessStatus(result.status)) {
     return { outcome: 'failed', status: result.status, reason: result.statusReason, hint: afterFailedChange(result.status), ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}), outputs: {} };
   }
+  await applyTerminationProtection(target.cloudformation, stackId, d.terminationProtection, existing?.EnableTerminationProtection);
   return { outcome: 'succeeded', status: result.status, outputs: await deployedOutputs(target, stackId) };
 }

@@ -2,7 +2,7 @@ import type * as CFN from '@aws-sdk/client-cloudformation';
 import { EngineError, type Reply } from './api.ts';
 import { changeSetArn } from './ids.ts';
 import type { ParameterRecord } from './evaluate/parameters.ts';
-import { checkStackName, tagsOf, UPDATABLE, type StackLifecycle, type StackSettings } from './operations/lifecycle.ts';
+import { checkRoleArn, checkStackName, tagsOf, UPDATABLE, type StackLifecycle, type StackSettings } from './operations/lifecycle.ts';
 import { planChanges } from './operations/plan.ts';
 import { nextTokenOf, pageOf } from './pages.ts';
 import type { PreparedTemplate } from './prepared-template.ts';
@@ -40,6 +40,7 @@ export class ChangeSets {
     const text = input.UsePreviousTemplate ? stack?.templateBody ?? '' : await templateText(input, runtime.options.clients.s3);
     const template = runtime.template(text);
     const capabilities = input.Capabilities ?? [];
+    const roleARN = checkRoleArn(input.RoleARN);
     const parameters = await lifecycle.checkInputs(template, input.Parameters, type === 'UPDATE' ? stack!.parameters : undefined, capabilities);
     const tags = input.Tags ? tagsOf(input.Tags) : stack?.tags ?? [];
     if (!stack) {
@@ -62,6 +63,7 @@ export class ChangeSets {
       parameters,
       capabilities,
       notificationARNs: input.NotificationARNs ?? stack.notificationARNs,
+      ...(roleARN !== undefined ? { roleARN } : {}),
       tags,
       changes: [],
       includeNestedStacks: input.IncludeNestedStacks ?? false,
@@ -265,11 +267,11 @@ export class ChangeSets {
     this.runtime.background(async () => {
       if (record.changeSetType === 'CREATE') {
         // A stack created through a change set has a LastUpdatedTime, as on AWS.
-        Object.assign(stack, { templateBody: record.templateBody, parameters: record.parameters, capabilities: record.capabilities, tags: record.tags, notificationARNs: record.notificationARNs, disableRollback, lastUpdatedTime: this.runtime.now() });
+        Object.assign(stack, { templateBody: record.templateBody, parameters: record.parameters, capabilities: record.capabilities, tags: record.tags, notificationARNs: record.notificationARNs, disableRollback, lastUpdatedTime: this.runtime.now(), ...(record.roleARN !== undefined ? { roleARN: record.roleARN } : {}) });
         if (template.model.description !== undefined) stack.description = template.model.description;
         await this.lifecycle.runCreation(stack, template, input.ClientRequestToken);
       } else {
-        await this.lifecycle.runUpdate(stack, template, record.parameters, { capabilities: record.capabilities, tags: record.tags, notificationARNs: record.notificationARNs, disableRollback }, input.ClientRequestToken);
+        await this.lifecycle.runUpdate(stack, template, record.parameters, { capabilities: record.capabilities, tags: record.tags, notificationARNs: record.notificationARNs, disableRollback, ...(record.roleARN !== undefined ? { roleARN: record.roleARN } : {}) }, input.ClientRequestToken);
       }
       const succeeded = stack.status === 'CREATE_COMPLETE' || stack.status === 'UPDATE_COMPLETE';
       for (const c of family) c.executionStatus = succeeded ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';

@@ -8,7 +8,7 @@ import { markMissingData } from './data-plane-check.ts';
 import { DriftDetections } from './operations/drift-detection.ts';
 import { checkResourcesToSkip, refuseNestedStack } from './resources-to-skip.ts';
 import { resumeInterrupted } from './operations/interrupted.ts';
-import { checkNewStackName, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
+import { checkNewStackName, checkRoleArn, StackLifecycle, tagsOf, UPDATABLE } from './operations/lifecycle.ts';
 import { newestFirstPageOf, nextTokenOf, pageOf } from './pages.ts';
 import { EngineRuntime } from './runtime.ts';
 import { StackStore } from './stack-store.ts';
@@ -97,7 +97,7 @@ export class Engine implements CloudFormationApi {
       notificationARNs: input.NotificationARNs ?? [],
       disableRollback: input.DisableRollback ?? input.OnFailure === 'DO_NOTHING',
       timeoutInMinutes: input.TimeoutInMinutes,
-      roleARN: input.RoleARN,
+      roleARN: checkRoleArn(input.RoleARN),
       terminationProtection: input.EnableTerminationProtection,
     };
     const stack = reviewed ? this.changeSets.createReviewed(reviewed, template, parameters, settings) : this.lifecycle.newStack(name, template, parameters, settings, 'CREATE_IN_PROGRESS');
@@ -119,7 +119,7 @@ export class Engine implements CloudFormationApi {
       ? await stackPolicyText({ body: input.StackPolicyDuringUpdateBody, url: input.StackPolicyDuringUpdateURL }, 'StackPolicyDuringUpdate', s3)
       : undefined;
     if (sameUpdate(this.runtime, stack, template, parameters, tags)) throw validation('No updates are to be performed.');
-    const settings = { capabilities, tags, notificationARNs: input.NotificationARNs, disableRollback: input.DisableRollback ?? stack.disableRollback, newPolicy, policyDuringUpdate };
+    const settings = { capabilities, tags, notificationARNs: input.NotificationARNs, roleARN: checkRoleArn(input.RoleARN), disableRollback: input.DisableRollback ?? stack.disableRollback, newPolicy, policyDuringUpdate };
     this.runtime.background(() => this.lifecycle.runUpdate(stack, template, parameters, settings, input.ClientRequestToken));
     return { StackId: stack.stackId };
   }

@@ -133,6 +133,8 @@ export interface ChangeSetRecord {
   parameters: ParameterRecord[];
   capabilities: string[];
   notificationARNs: string[];
+  /** RoleARN: the stack's service role once executed (none given keeps the stack's). */
+  roleARN?: string;
   tags: { Key: string; Value: string }[];
   /** The Changes list, as DescribeChangeSet returns it (SDK shape, JSON-safe). */
   changes: unknown[];

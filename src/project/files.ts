@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StackpilotError } from '../errors.ts';
 import { MAX_FILE_BYTES } from '../template/limits.ts';
@@ -68,5 +68,16 @@ function whyUnwritable(path: string): string | undefined {
  */
 export function checkWritable(path: string, what: string, hint: string): void {
   const why = whyUnwritable(path);
+  if (why) throw new StackpilotError('FileUnwritable', `cannot write ${what} ${path}: ${why}`, hint);
+}
+
+/**
+ * As checkWritable, for a file whose folders are made when it is written: the nearest folder
+ * that exists on the way to it must be a writable folder (nothing is created to find out).
+ */
+export function checkCreatable(path: string, what: string, hint: string): void {
+  let missing = resolve(path);
+  while (!existsSync(dirname(missing)) && dirname(missing) !== dirname(dirname(missing))) missing = dirname(missing);
+  const why = whyUnwritable(missing);
   if (why) throw new StackpilotError('FileUnwritable', `cannot write ${what} ${path}: ${why}`, hint);
 }

@@ -1,10 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { StackpilotError } from '../errors.ts';
 import { describeTemplate, type TemplateModel } from '../template/model.ts';
 import { isTemplateFile, parseTemplate, type Template } from '../template/parse.ts';
 import type { Path, SourceMap } from '../template/source-map.ts';
+import { discoverPath } from './discovery.ts';
 import { isFile, readText } from './files.ts';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.ts';
 import { findNestedStacks, type NestedStackLink } from './nested-stacks.ts';
@@ -52,13 +53,17 @@ export interface Project {
   files: Set<string>;
   /** Turns an absolute path into the path shown in findings. */
   display(absolutePath: string): string;
+  /** See LoadOptions.valuesRequired. */
+  valuesRequired: boolean;
 }
 
 export interface LoadOptions {
   /** Environment of the manifest to check; all of them when omitted. */
   env?: string;
-  /** A parameter file for a single template. */
+  /** --parameters: a parameter file for a single template or a folder of templates (a manifest lists its own). */
   parametersFile?: string;
+  /** For plan and deploy: a parameter without a Default needs a value even when none was given at all. */
+  valuesRequired?: boolean;
   region?: string;
   /** --parameter values, above every other source; each must name a declared parameter. */
   parameters?: ParameterOverride[];
@@ -69,14 +74,6 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.stackpilot', 'dis
 
 function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
-}
-
-function statOrThrow(path: string, shown: string) {
-  try {
-    return statSync(path);
-  } catch {
-    throw new StackpilotError('PathNotFound', `${shown}: no such file or directory`, 'Check the path: give a template, a folder of templates, or a project folder with stackpilot.yaml.');
-  }
 }
 
 /** YAML, JSON and .template files below a folder, skipping dependency, build and hidden folders. */
@@ -97,15 +94,18 @@ export function listTemplateFiles(dir: string): string[] {
 
 /**
  * Reads a project from a path: a single template, a folder of templates (one project), or a
- * folder (or manifest file) with `stackpilot.yaml`. Problems in the files become findings;
- * only a path that cannot be read at all throws.
+ * folder (or manifest file) with `stackpilot.yaml`; a folder inside a project stands for that
+ * project (see discovery.ts). Problems in the files become findings; only a path that cannot be
+ * read at all throws.
  */
 export function loadProject(inputPath: string, options: LoadOptions = {}): Project {
-  const absoluteInput = resolve(inputPath);
-  const stat = statOrThrow(absoluteInput, inputPath);
+  const found = discoverPath(inputPath);
+  const { stat, path: absoluteInput } = found;
   const manifestPath = stat.isDirectory() ? join(absoluteInput, MANIFEST_FILE) : basename(absoluteInput) === MANIFEST_FILE ? absoluteInput : undefined;
   const root = stat.isDirectory() ? absoluteInput : dirname(absoluteInput);
-  const shownRoot = stat.isDirectory() ? inputPath : dirname(inputPath);
+  // Paths are shown as the person gave them: `../parameters/dev.json` from inside the project.
+  const givenRoot = stat.isDirectory() ? inputPath : dirname(inputPath);
+  const shownRoot = found.discovered ? toPosix(join(inputPath, relative(resolve(inputPath), root))) : givenRoot;
   const display = (p: string) => (p === absoluteInput && !stat.isDirectory() ? toPosix(inputPath) : toPosix(join(shownRoot, relative(root, p))));
 
   const project: Project = {
@@ -119,6 +119,7 @@ export function loadProject(inputPath: string, options: LoadOptions = {}): Proje
     diagnostics: [],
     files: new Set(),
     display,
+    valuesRequired: options.valuesRequired === true,
   };
 
   const loadTemplate = (path: string): ProjectTemplate => {
@@ -134,6 +135,9 @@ export function loadProject(inputPath: string, options: LoadOptions = {}): Proje
 
   if (manifestPath && isFile(manifestPath)) {
     project.kind = 'manifest';
+    if (options.parametersFile !== undefined) {
+      throw new StackpilotError('ParametersFileWithManifest', `--parameters ${options.parametersFile}: a project with stackpilot.yaml takes its parameter files from the manifest`, 'List the file under the environment\'s parameterFiles in stackpilot.yaml, or give single values with --parameter KEY=VALUE.');
+    }
     loadManifestProject(project, manifestPath, options, loadTemplate);
   } else if (stat.isDirectory()) {
     project.kind = 'directory';
@@ -154,18 +158,23 @@ export function loadProject(inputPath: string, options: LoadOptions = {}): Proje
     loadTemplate(absoluteInput);
     project.stacks.push({ id: basename(absoluteInput).replace(TEMPLATE_EXTENSIONS, ''), template: absoluteInput, dependsOn: [], capabilities: [] });
     project.nested = findNestedStacks(project, loadTemplate, { reportMissing: 'none' });
-    if (options.parametersFile) {
-      const file = readParameterFileAt(project, resolve(options.parametersFile), toPosix(options.parametersFile));
-      for (const d of file.diagnostics) project.diagnostics.push(d);
-      project.environments.push(resolveEnvironment(project, { parameterFiles: new Map([[project.stacks[0].id, [file]]]), commandLine: options.parameters }));
-    }
   }
-  if (project.environments.length === 0 && project.kind !== 'manifest') {
-    project.environments.push(resolveEnvironment(project, { commandLine: options.parameters }));
-  }
+  if (project.kind !== 'manifest') project.environments.push(resolveWithoutManifest(project, options));
   // A manifest that cannot be read has no stacks to check against: validation says why.
   if (options.parameters && (project.kind !== 'manifest' || project.manifest)) checkParameterOverrides(project, options.parameters);
   return project;
+}
+
+/**
+ * A template's or a folder's one set of values: --parameters FILE (the template's own values, or
+ * for a folder values for whichever stacks declare each key) and --parameter above it.
+ */
+function resolveWithoutManifest(project: Project, options: LoadOptions): ResolvedEnvironment {
+  if (options.parametersFile === undefined) return resolveEnvironment(project, { commandLine: options.parameters });
+  const file = readParameterFileAt(project, resolve(options.parametersFile), toPosix(options.parametersFile));
+  for (const d of file.diagnostics) project.diagnostics.push(d);
+  const files = project.kind === 'template' ? { parameterFiles: new Map([[project.stacks[0].id, [file]]]) } : { sharedParameterFiles: [file] };
+  return resolveEnvironment(project, { ...files, commandLine: options.parameters });
 }
 
 /** The templates below a folder: candidate files whose content is (or was meant to be) a template. */

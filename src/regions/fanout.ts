@@ -1,8 +1,7 @@
-import { loadDeployContext, type DeployContext, type StackTargetOptions } from '../deploy/context.ts';
+import { loadDeployContext, type DeployContext, type ProjectChoice, type StackTargetOptions } from '../deploy/context.ts';
 import type { EventSink } from '../deploy/events.ts';
 import { openTargets, type Target } from '../deploy/target.ts';
 import { StackpilotError } from '../errors.ts';
-import type { ParameterOverride } from '../project/parameter-overrides.ts';
 
 /**
  * Region fan-out: an environment that declares `regions:` covers all of them in every command;
@@ -11,14 +10,9 @@ import type { ParameterOverride } from '../project/parameter-overrides.ts';
  * LocalAws, which holds the state lock).
  */
 
-export interface RegionChoice {
-  env?: string;
-  /** --region: one region. */
-  region?: string;
+export interface RegionChoice extends ProjectChoice {
   /** --regions: several. */
   regions?: string[];
-  /** --parameter overrides, applied in every region. */
-  parameters?: ParameterOverride[];
 }
 
 /** One region of a command: its project view, its clients, and its events (labelled when the command covers several regions). */
@@ -69,10 +63,11 @@ export function declaredRegions(context: DeployContext): string[] | undefined {
 
 /** A DeployContext for each region the command covers, in the environment's order. */
 export function regionContexts(path: string, choice: RegionChoice): DeployContext[] {
-  const first = loadDeployContext(path, { env: choice.env, region: choice.regions?.[0] ?? choice.region, parameters: choice.parameters });
+  const project = { parameters: choice.parameters, parametersFile: choice.parametersFile, stackName: choice.stackName };
+  const first = loadDeployContext(path, { ...project, env: choice.env, region: choice.regions?.[0] ?? choice.region });
   const regions = chooseRegions(first.environment.env, declaredRegions(first), first.region, choice);
   // `first` is reused only when it was resolved for that region (its overrides applied).
-  return regions.map((region) => (region === first.environment.region ? first : loadDeployContext(path, { env: first.environment.env, region, parameters: choice.parameters })));
+  return regions.map((region) => (region === first.environment.region ? first : loadDeployContext(path, { ...project, env: first.environment.env, region })));
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, writeProject } from '../helpers.ts';
+import { runCli, savedOutputs, writeProject } from '../helpers.ts';
 
 const project = () =>
   writeProject({
@@ -19,7 +19,7 @@ describe('stackpilot deploy', () => {
     assert.match(first.stdout, /^\[\d\d:\d\d:\d\d\] shop-dev-queue {2}CREATE_COMPLETE {2}AWS::SQS::Queue {2}Orders$/m);
     assert.match(first.stdout, /✔ shop-dev-app {2}CREATE_COMPLETE/);
     assert.doesNotMatch(first.stdout, /\x1b\[/, 'no colour or cursor movement in CI');
-    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
+    const outputs = savedOutputs(dir, 'dev', 'eu-west-1');
     assert.match(outputs.queue.QueueArn, /^arn:aws:sqs:eu-west-1:123456789012:/);
     assert.match(outputs.app.TopicArn, /^arn:aws:sns:eu-west-1:/);
     assert.match(first.stdout, /shop-dev-queue {2}QueueArn = arn:aws:sqs:/, 'the outputs of the stacks it created');

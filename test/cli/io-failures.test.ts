@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
-import { copyExample, runCli, runCliAsync, spawnCli, writeProject } from '../helpers.ts';
+import { copyExample, runCli, runCliAsync, savedOutputsPath, spawnCli, writeProject } from '../helpers.ts';
 
 /**
  * Ordinary I/O problems: each is a clear message (what, where, what to do) with exit code 3,
@@ -61,7 +61,7 @@ describe('ordinary I/O problems', () => {
     const status = runCli(['status', dir, '--env', 'development']);
     assert.equal(status.code, 0, status.stdout);
     assert.equal(status.stdout.match(/CREATE_COMPLETE/g)?.length, 10, 'the master and its nine nested stacks');
-    assert.ok(existsSync(join(dir, 'outputs.json')));
+    assert.ok(existsSync(savedOutputsPath(dir, 'development')));
 
     const head = spawnCli(['status', dir, '--env', 'development']);
     let headErrors = '';

@@ -23,7 +23,7 @@ describe('stackpilot commands over the regions of an environment', () => {
     assert.notEqual(both.regions['us-east-1'].master.ApiEndpoint, undefined);
     const west = runCli(['outputs', dir, '--env', 'production', '--region', 'us-west-2', '--format', 'json']);
     assert.equal(west.code, 0, west.stderr);
-    assert.deepEqual(Object.keys(JSON.parse(west.stdout)), ['environment', 'region', 'master'], 'one region: the single-region shape');
+    assert.deepEqual(Object.keys(JSON.parse(west.stdout)), ['environment', 'region', 'account', 'target', 'master'], 'one region: the single-region shape');
     assert.equal(JSON.parse(west.stdout).region, 'us-west-2');
     const unknown = runCli(['outputs', dir, '--env', 'production', '--regions', 'us-west-2,eu-west-1']);
     assert.equal(unknown.code, 3);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main.ts';
 import { Redactor } from '../../src/redaction.ts';
-import { runCli, writeProject, type CliRun } from '../helpers.ts';
+import { runCli, savedOutputs, savedOutputsPath, type CliRun, writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
 
 /** A NoEcho value given in a parameter file, and a secret a template reaches by dynamic reference. */
@@ -138,7 +138,7 @@ describe('secrets never leave in what stackpilot writes', () => {
     run(['plan', '--env', 'broken']);
 
     for (const [command, result] of runs) assert.deepEqual(traces(result.stdout + result.stderr), [], command);
-    const written = { log: readFileSync(log, 'utf8'), 'outputs.json': readFileSync(join(dir, 'outputs.json'), 'utf8') };
+    const written = { log: readFileSync(log, 'utf8'), 'outputs.json': readFileSync(savedOutputsPath(dir, 'stable'), 'utf8') };
     for (const [file, text] of Object.entries(written)) assert.deepEqual(traces(text), [], file);
 
     // What is shown instead, and where.
@@ -147,7 +147,9 @@ describe('secrets never leave in what stackpilot writes', () => {
       app: { Plain: '****', Encoded: '****', EncodedLonger: undefined, Joined: 'x-****', Split: '****', Echoed: '****' },
       down: { Imported: '****' },
     });
-    assert.deepEqual(JSON.parse(json.stdout), outputs, 'stackpilot outputs --format json prints what deploy wrote');
+    const { writtenAt, ...described } = outputs as Record<string, unknown>;
+    assert.ok(writtenAt);
+    assert.deepEqual(JSON.parse(json.stdout), described, 'stackpilot outputs --format json prints what deploy wrote (but when)');
     assert.match(table.stdout, /^vault-stable-app +Joined +x-\*\*\*\*$/m);
     const reasons = failing.stdout.trim().split('\n').map((line) => JSON.parse(line)).flatMap((e) => (e.code === 'stack-done' && e.firstFailure ? [`${e.stack}: ${e.firstFailure.reason}`] : []));
     assert.deepEqual(reasons.sort(), [
@@ -196,8 +198,9 @@ describe('an output that repeats a NoEcho default', () => {
     assert.equal(deployed.code, 0, deployed.stderr);
     const shown = [deployed, runCli(['outputs', dir, '--env', 'dev'], { env: { CI: 'true' } }), runCli(['outputs', dir, '--env', 'dev', '--format', 'json'], { env: { CI: 'true' } })];
     for (const run of shown) assert.equal((run.stdout + run.stderr).includes(secret), false, run.stdout);
-    const written = readFileSync(join(dir, 'outputs.json'), 'utf8');
-    assert.deepEqual(JSON.parse(written), { environment: 'dev', region: 'us-east-1', app: { Token: '****', Described: 'token=****' } });
+    const { writtenAt, ...written } = savedOutputs(dir, 'dev') as Record<string, unknown>;
+    assert.match(String(writtenAt), /^\d{4}-\d\d-\d\dT/);
+    assert.deepEqual(written, { environment: 'dev', region: 'us-east-1', account: '123456789012', target: 'local', app: { Token: '****', Described: 'token=****' } });
 
     const stack = await withProjectState(dir, ({ cloudformation }) => cloudformation.send(new DescribeStacksCommand({ StackName: 'quiet-dev-app' })));
     assert.deepEqual(Object.fromEntries((stack.Stacks?.[0].Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue])), { Token: secret, Described: `token=${secret}` });

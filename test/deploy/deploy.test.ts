@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { deleteProject } from '../../src/deploy/delete.ts';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
-import { copyExample, writeProject } from '../helpers.ts';
+import { copyExample, savedOutputs, writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
 
 async function deploy(path: string, options: Partial<DeployOptions> = {}) {
@@ -21,7 +21,7 @@ describe('stackpilot deploy on the local engine', () => {
     const { report, events } = await deploy(dir, { env: 'development' });
     assert.equal(report.ok, true);
     assert.deepEqual(events.filter((e) => e.code === 'package').map((e) => e.code === 'package' && e.uploaded), [9]);
-    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
+    const outputs = savedOutputs(dir, 'development');
     for (const key of ['ApiEndpoint', 'UserPoolId', 'UserPoolClientId', 'FrontendUrl', 'BucketName', 'ECSClusterName']) assert.ok(outputs.master[key], key);
     const health = events.flatMap((e) => (e.code === 'health' ? [`${e.ok} ${e.check}`] : []));
     assert.deepEqual(health.slice(0, 2), ['true output master.ApiEndpoint', 'true output master.FrontendUrl'], 'the manifest\'s health checks ran');
@@ -45,7 +45,7 @@ describe('stackpilot deploy on the local engine', () => {
     const dir = copyExample('collab-platform');
     const { report } = await deploy(dir, { env: 'dev' });
     assert.equal(report.ok, true);
-    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
+    const outputs = savedOutputs(dir, 'dev');
     assert.ok(outputs.main.ApplicationUrl && outputs.main.WebSocketUrl);
     await withProjectState(dir, async ({ cloudformation: cfn }) => {
       const stacks = (await cfn.send(new ListStacksCommand({}))).StackSummaries!.filter((s) => s.StackStatus === 'CREATE_COMPLETE');

@@ -9,7 +9,7 @@ import type { DeployEvent, RollbackFailure } from '../../src/deploy/events.ts';
 import { rollbackProject, type RollbackOptions } from '../../src/deploy/rollback.ts';
 import type { FaultRule } from '../../src/engine/api.ts';
 import { StackpilotError } from '../../src/errors.ts';
-import { copyExample, writeProject } from '../helpers.ts';
+import { copyExample, savedOutputs, writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
 
 async function deploy(path: string, options: Partial<DeployOptions> = {}) {
@@ -67,7 +67,7 @@ describe('stackpilot rollback', () => {
   it('lists a resource whose rollback failed, refuses an unknown --skip, asks before skipping, and --skip completes the rollback with the data intact', async () => {
     const dir = shopProject();
     assert.equal((await deploy(dir)).report.ok, true);
-    const table = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8')).app.OrdersTable as string;
+    const table = savedOutputs(dir, 'dev').app.OrdersTable;
     await withProjectState(dir, ({ dynamodb }) => putOrder(dynamodb, table));
     // Alerts updates, Jobs fails; putting Alerts back fails too.
     const faults: FaultRule[] = [

@@ -1,12 +1,10 @@
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { deployProject, type DeployReport } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
-import { writeProject } from '../helpers.ts';
+import { savedOutputs, writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
 
 const SECRET = 'Sup3rS3cretValue!';
@@ -18,8 +16,12 @@ async function deploy(dir: string): Promise<{ report: DeployReport; events: Depl
   return { report, events };
 }
 
-/** Works with the project's local data planes through the SDK, as any client would. */
-const readOutputs = (dir: string) => JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
+/** The saved outputs of dev, but when they were written. */
+function readOutputs(dir: string) {
+  const outputs = savedOutputs(dir, 'dev');
+  delete outputs.writtenAt;
+  return outputs;
+}
 
 describe('NoEcho values a template carries into a failure', () => {
   it('are masked in the failure reasons a deploy reports: an invalid table name, a mapping key, a CIDR block', async () => {
@@ -71,7 +73,7 @@ describe('outputs that carry a NoEcho value', () => {
   it('are masked in outputs.json however the value is carried: Ref, ImportValue, Base64, Join, Split', () => {
     const outputs = readOutputs(dir);
     const { EncodedLonger, ...rest } = outputs.app;
-    assert.deepEqual({ ...outputs, app: rest }, { environment: 'dev', region: 'us-east-1', app: { Plain: '****', Encoded: '****', Joined: 'x-****', Split: '****' }, down: { Imported: '****' } });
+    assert.deepEqual({ ...outputs, app: rest }, { environment: 'dev', region: 'us-east-1', account: '123456789012', target: 'local', app: { Plain: '****', Encoded: '****', Joined: 'x-****', Split: '****' }, down: { Imported: '****' } });
     assert.match(EncodedLonger, /\*\*\*\*/);
     assert.equal(Buffer.from(EncodedLonger.replace('****', ''), 'base64').toString().includes(SECRET), false, 'the Base64 of a longer text holding it is masked too');
     assert.equal(JSON.stringify(outputs).includes(SECRET_BASE64.slice(0, 12)), false);
@@ -107,6 +109,6 @@ describe('secure dynamic references', () => {
     assert.equal(report.ok, true);
     const reported = events.find((e) => e.code === 'outputs');
     assert.equal(reported?.code === 'outputs' && reported.outputs.Echoed, SECRET, 'the nested stack was given the resolved value');
-    assert.deepEqual(readOutputs(dir), { environment: 'dev', region: 'us-east-1', main: { Echoed: '****' } });
+    assert.deepEqual(readOutputs(dir), { environment: 'dev', region: 'us-east-1', account: '123456789012', target: 'local', main: { Echoed: '****' } });
   });
 });

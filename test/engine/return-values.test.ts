@@ -209,7 +209,7 @@ describe('the examples on the local engine', () => {
     const dir = copyExample('concert-platform');
     const report = await deployProject(dir, { target: 'local', concurrency: 4, yes: false, env: 'development', engine: { timeScale: 0.002 } }, () => {});
     assert.equal(report.ok, true);
-    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const outputs = JSON.parse(readFileSync(report.outputsFiles![0], 'utf8')) as Record<string, Record<string, string>>;
     assert.match(outputs.compute.ApiEndpoint, /^https:\/\/[a-z0-9]{10}\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/development$/);
   });
 
@@ -220,7 +220,7 @@ describe('the examples on the local engine', () => {
     const dir = copyExample('collab-platform');
     const report = await deployProject(dir, { target: 'local', concurrency: 4, yes: false, env: 'dev' }, () => {});
     assert.equal(report.ok, true);
-    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const outputs = JSON.parse(readFileSync(report.outputsFiles![0], 'utf8')) as Record<string, Record<string, string>>;
     assert.match(outputs.main.WebSocketApiEndpoint, /^wss:\/\/[a-z0-9]{10}\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/dev$/);
   });
 });

@@ -26,7 +26,7 @@ describe('the Plot Palette backend library against the deployed example', () => 
     const dir = copyExample('plot-palette');
     const report = await deployProject(dir, { target: 'local', env: 'development', concurrency: 4, yes: false }, () => {});
     assert.equal(report.ok, true, 'plot-palette deploys');
-    outputs = JSON.parse(readFileSync(report.outputsFile!, 'utf8')).master;
+    outputs = JSON.parse(readFileSync(report.outputsFiles![0], 'utf8')).master;
     local = await LocalAws.open({ dataDir: join(dir, '.stackpilot', 'local') });
     server = await serveLocalAws(local, { port: 0 });
   });

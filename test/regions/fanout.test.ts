@@ -1,6 +1,6 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
@@ -10,7 +10,7 @@ import { openTarget } from '../../src/deploy/target.ts';
 import { backUpProject, listProjectBackups } from '../../src/backup/project-backups.ts';
 import { parseManifest } from '../../src/project/manifest.ts';
 import { chooseRegions } from '../../src/regions/fanout.ts';
-import { copyExample, writeProject } from '../helpers.ts';
+import { copyExample, savedOutputs, savedOutputsPath, writeProject } from '../helpers.ts';
 
 async function deploy(path: string, options: Partial<DeployOptions> = {}) {
   const events: DeployEvent[] = [];
@@ -44,10 +44,13 @@ describe('regions: one deploy covers every region of the environment', () => {
     assert.equal(await masterParameter(dir, 'us-east-1', 'VPCCidr'), '10.0.0.0/16');
     assert.equal(await masterParameter(dir, 'us-west-2', 'VPCCidr'), '10.1.0.0/16');
     assert.equal(await masterParameter(dir, 'us-west-2', 'BedrockModels'), 'anthropic.claude-3-5-sonnet');
-    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
-    assert.equal(outputs.environment, 'production');
-    assert.deepEqual(Object.keys(outputs.regions), ['us-east-1', 'us-west-2']);
-    for (const region of ['us-east-1', 'us-west-2']) assert.ok(outputs.regions[region].master.ApiEndpoint, region);
+    // Each region's outputs in a file of its own, saying what it describes.
+    for (const region of ['us-east-1', 'us-west-2']) {
+      const outputs = savedOutputs(dir, 'production', region) as Record<string, unknown> & { master: Record<string, string> };
+      assert.equal(outputs.environment, 'production');
+      assert.equal(outputs.region, region);
+      assert.ok(outputs.master.ApiEndpoint, region);
+    }
     const health = events.flatMap((e) => (e.code === 'health' && e.check === 'output master.ApiEndpoint' ? [`${e.region} ${e.ok}`] : []));
     assert.deepEqual(health.sort(), ['us-east-1 true', 'us-west-2 true'], 'health checks run per region');
 
@@ -64,8 +67,8 @@ describe('regions: one deploy covers every region of the environment', () => {
     assert.equal(report.regions.get('us-east-1')?.ok, true);
     assert.equal(report.regions.get('us-west-2')?.ok, false);
     assert.deepEqual(outcomes(events).sort(), ['us-east-1 master succeeded', 'us-west-2 master failed']);
-    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
-    assert.deepEqual(Object.keys(outputs.regions), ['us-east-1'], 'the region that deployed has its outputs written');
+    assert.ok(savedOutputs(dir, 'production', 'us-east-1').master.ApiEndpoint, 'the region that deployed has its outputs written');
+    assert.equal(existsSync(savedOutputsPath(dir, 'production', 'us-west-2')), false, 'the region that failed has none');
 
     const again = await deploy(dir);
     assert.equal(again.report.ok, true);
@@ -77,7 +80,7 @@ describe('regions: one deploy covers every region of the environment', () => {
     const { report, events } = await deploy(dir, { regions: ['us-west-2'] });
     assert.equal(report.ok, true);
     assert.deepEqual(outcomes(events), ['undefined master succeeded'], 'one region: no labels');
-    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
+    const outputs = savedOutputs(dir, 'production', 'us-west-2') as Record<string, unknown> & { master: Record<string, string> };
     assert.equal(outputs.region, 'us-west-2');
     assert.equal(outputs.environment, 'production');
     assert.ok(outputs.master.ApiEndpoint);
@@ -171,10 +174,10 @@ describe('regions: cross-region output references', () => {
     const eastDone = events.findIndex((e) => e.code === 'stack-done' && e.region === 'us-east-1');
     const westStart = events.findIndex((e) => e.code === 'stack-start' && e.region === 'us-west-2');
     assert.ok(eastDone >= 0 && westStart > eastDone, 'us-west-2 waited for us-east-1\'s core');
-    const outputs = JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8'));
-    assert.match(outputs.regions['us-east-1'].core.TopicArn, /^arn:aws:sns:us-east-1:/);
-    assert.equal(outputs.regions['us-west-2'].core.Primary, outputs.regions['us-east-1'].core.TopicArn);
-    assert.equal(outputs.regions['us-east-1'].core.Primary, 'none');
+    const [eastOutputs, westOutputs] = ['us-east-1', 'us-west-2'].map((region) => savedOutputs(dir, 'production', region));
+    assert.match(eastOutputs.core.TopicArn, /^arn:aws:sns:us-east-1:/);
+    assert.equal(westOutputs.core.Primary, eastOutputs.core.TopicArn);
+    assert.equal(eastOutputs.core.Primary, 'none');
 
     const west = await deploy(dir, { regions: ['us-west-2'] });
     assert.equal(west.report.ok, true);

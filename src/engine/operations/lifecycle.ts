@@ -56,6 +56,19 @@ export function checkNewStackName(name: string | undefined): string {
   return name;
 }
 
+/**
+ * A service role (RoleARN) as AWS checks it: its length first, then that it names an IAM role
+ * (AWS also assumes it; the local engine has no roles to assume, so any well-formed one will do).
+ */
+export function checkRoleArn(roleArn: string | undefined): string | undefined {
+  if (roleArn === undefined) return undefined;
+  if (roleArn.length < 20 || roleArn.length > 2048) {
+    throw validation(`1 validation error detected: Value '${roleArn.slice(0, 2048)}' at 'roleARN' failed to satisfy constraint: Member must have length ${roleArn.length < 20 ? 'greater than or equal to 20' : 'less than or equal to 2048'}`);
+  }
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(roleArn)) throw validation(`Role ${roleArn} is invalid or cannot be assumed`);
+  return roleArn;
+}
+
 /** A nested stack's statuses in which its parent's rollback rolls it back too. */
 const ROLLS_BACK_WITH_PARENT = new Set(['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_FAILED', 'UPDATE_ROLLBACK_FAILED']);
 
@@ -157,6 +170,8 @@ export class StackLifecycle implements NestedStackHost {
     if (settings.capabilities) stack.capabilities = settings.capabilities;
     if (settings.tags) stack.tags = settings.tags;
     if (settings.notificationARNs) stack.notificationARNs = settings.notificationARNs;
+    // As on AWS: a change without a role keeps the one the stack has.
+    if (settings.roleARN !== undefined) stack.roleARN = settings.roleARN;
     if (settings.disableRollback !== undefined) stack.disableRollback = settings.disableRollback;
   }
 

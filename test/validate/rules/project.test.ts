@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { findings, ruleFindings } from '../../helpers.ts';
+import { findings, ruleFindings, temporaryFolder } from '../../helpers.ts';
 import { projectFindings, rules, severities } from './support.ts';
 
 describe('SP5001 nested stack parameters', () => {
@@ -107,7 +108,10 @@ describe('SP5005 circular dependency between stacks', () => {
   });
 
   it('reports stacks of a bare folder that import each other, at the first template', () => {
-    assert.deepEqual(projectFindings(rules('SP5005', 'imports', 'templates'), 'SP5005'), [
+    // Inside its project the folder stands for the project (found as git finds a repository): alone, it is a bare folder.
+    const bare = temporaryFolder();
+    cpSync(rules('SP5005', 'imports', 'templates'), bare, { recursive: true });
+    assert.deepEqual(projectFindings(bare, 'SP5005'), [
       'app.yaml 1:1 Circular dependency between stacks app, network: none of them can be deployed first',
     ]);
   });

@@ -45,10 +45,17 @@ export const parameterValues: ProjectRule = {
           if (assignment.value === undefined || isDynamicReference(assignment.value)) continue;
           for (const problem of checkParameterValue(decl, assignment.value)) report(source, source.valuePath, `${key}: ${problem}`);
         }
-        // Without a manifest, required values are checked only when values were given at all.
-        if (project.kind !== 'manifest' && stack.assignments.length === 0) continue;
+        // Without a manifest, validate checks required values only when values were given at all;
+        // plan and deploy need them whatever was given.
+        if (project.kind !== 'manifest' && !project.valuesRequired && stack.assignments.length === 0) continue;
         const missing = [...declared.values()].filter((d) => d.default === undefined && !stack.values.has(d.name)).map((d) => d.name);
-        if (missing.length > 0) {
+        if (missing.length > 0 && project.kind !== 'manifest' && !stack.assignments.some((a) => a.scope !== 'command-line')) {
+          // No file to add the values to: each parameter's declaration, and the flags that give values.
+          for (const name of missing) {
+            const key = project.kind === 'directory' ? `${id}.${name}` : name;
+            report(template, ['Parameters', name], `No value for parameter ${name} of ${template.file}: it has no Default; give one with --parameter ${key}=VALUE or in a --parameters file`, { at: 'key' });
+          }
+        } else if (missing.length > 0) {
           const [source, path] = missingValueLocation(project, id, environment.env);
           report(source, path, `No value for ${missing.join(', ')} of ${template.file}${where}: these parameters have no Default`);
         }
