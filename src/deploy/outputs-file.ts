@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../emulator/state-files.ts';
 import { StackpilotError } from '../errors.ts';
 import type { DeployContext } from './context.ts';
 
@@ -59,12 +60,10 @@ export function outputsDocument(header: OutputsHeader, regions: [string, Record<
   return { ...describes(region), ...stacks };
 }
 
-/** Writes an outputs document whole or not at all (a temporary file renamed over it), its folder made when missing. */
+/** Writes an outputs document whole or not at all, owner-only like the rest of `.stackpilot/`, its folder made when missing. */
 export function writeOutputsFile(file: string, document: unknown): void {
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(document, null, 2)}\n`);
-    renameSync(`${file}.tmp`, file);
+    writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`);
   } catch (error) {
     // Checked before the deploy; a disk that fills up since is still no reason for a stack trace.
     throw new StackpilotError('FileUnwritable', `the stacks are deployed, but the outputs file ${file} could not be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'stackpilot outputs --format json prints the same outputs.');
