@@ -67,19 +67,32 @@ export interface IntrinsicCall {
  * function only where CloudFormation reads it as one (inside the Conditions section).
  */
 export function forEachIntrinsic(value: unknown, path: Path, visit: (call: IntrinsicCall) => void, conditionIsIntrinsic = false): void {
-  const stack: [unknown, Path][] = [[value, path]];
+  // Each node keeps only its key and its parent's link: a path is spelled out for calls alone,
+  // not copied for every value of the template.
+  const stack: [unknown, PathLink | undefined][] = [[value, undefined]];
   while (stack.length > 0) {
-    const [node, at] = stack.pop()!;
+    const [node, link] = stack.pop()!;
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], [...at, i]]);
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], { up: link, key: i }]);
       continue;
     }
     if (!isObject(node)) continue;
     const fn = intrinsicName(node, conditionIsIntrinsic);
-    if (fn !== undefined) visit({ fn, argument: node[fn], path: at });
+    if (fn !== undefined) visit({ fn, argument: node[fn], path: spellPath(path, link) });
     const keys = Object.keys(node);
-    for (let i = keys.length - 1; i >= 0; i--) stack.push([node[keys[i]], [...at, keys[i]]]);
+    for (let i = keys.length - 1; i >= 0; i--) stack.push([node[keys[i]], { up: link, key: keys[i] }]);
   }
+}
+
+interface PathLink {
+  up: PathLink | undefined;
+  key: string | number;
+}
+
+function spellPath(base: Path, link: PathLink | undefined): Path {
+  const keys: (string | number)[] = [];
+  for (let at = link; at; at = at.up) keys.push(at.key);
+  return [...base, ...keys.reverse()];
 }
 
 export type SubPart = { literal: string } | { variable: string };
