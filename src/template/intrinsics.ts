@@ -139,13 +139,26 @@ export function getAttTarget(argument: unknown): [string, string | undefined] | 
   return undefined;
 }
 
+export interface Reference {
+  name: string;
+  path: Path;
+  via: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub';
+}
+
 /**
  * The logical ids (resources or parameters) a value refers to through Ref, GetAtt and Sub,
  * each with the path of the reference. Pseudo parameters are left out.
  */
-export function references(value: unknown, path: Path = []): { name: string; path: Path; via: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' }[] {
-  const found: { name: string; path: Path; via: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' }[] = [];
-  forEachIntrinsic(value, path, ({ fn, argument, path: at }) => {
+export function references(value: unknown, path: Path = []): Reference[] {
+  const calls: IntrinsicCall[] = [];
+  forEachIntrinsic(value, path, (call) => calls.push(call));
+  return referencesOf(calls);
+}
+
+/** The references among intrinsic calls (as references() finds them), in the calls' order. */
+export function referencesOf(calls: readonly IntrinsicCall[]): Reference[] {
+  const found: Reference[] = [];
+  for (const { fn, argument, path: at } of calls) {
     if (fn === 'Ref' && typeof argument === 'string' && !PSEUDO_PARAMETERS.has(argument)) {
       found.push({ name: argument, path: [...at, 'Ref'], via: 'Ref' });
     } else if (fn === 'Fn::GetAtt') {
@@ -153,7 +166,7 @@ export function references(value: unknown, path: Path = []): { name: string; pat
       if (target) found.push({ name: target[0], path: [...at, 'Fn::GetAtt'], via: 'Fn::GetAtt' });
     } else if (fn === 'Fn::Sub') {
       const text = typeof argument === 'string' ? argument : Array.isArray(argument) && typeof argument[0] === 'string' ? argument[0] : undefined;
-      if (text === undefined) return;
+      if (text === undefined) continue;
       const local = Array.isArray(argument) && isObject(argument[1]) ? argument[1] : {};
       for (const variable of subVariables(text)) {
         const name = variable.split('.')[0];
@@ -161,7 +174,7 @@ export function references(value: unknown, path: Path = []): { name: string; pat
         found.push({ name, path: [...at, 'Fn::Sub'], via: 'Fn::Sub' });
       }
     }
-  });
+  }
   return found;
 }
 
