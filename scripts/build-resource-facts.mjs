@@ -1,6 +1,6 @@
 // Reduces @aws-cdk/aws-service-spec's database (tens of MB once inflated) to the few facts
 // stackpilot needs per resource type, so loading them stays cheap at start-up.
-// Output: generated/resource-facts.json, read by src/spec/resource-facts.ts.
+// Output: generated/resource-facts.jsonl, read by src/spec/resource-facts.ts.
 import { readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -80,12 +80,17 @@ for (const resource of db.schema.resource.entities) {
   resources[resource.cloudFormationType] = entry;
 }
 
-// Each entry stays a JSON string inside the index, parsed only when a template uses it:
-// parsing all 1,800 types up front would cost more than validating a template.
-const lazyResources = Object.fromEntries(Object.keys(resources).sort().map((k) => [k, JSON.stringify(resources[k])]));
-const lazyShapes = shapes.map((shape) => JSON.stringify(shape));
-const out = join(root, 'generated', 'resource-facts.json');
+// One JSON entry a line, parsed only when a template uses it, behind a first line that says where
+// each starts (in bytes after that line): the reader slices what it needs from the file's bytes,
+// where parsing the whole 2.3 MB (as one JSON of JSON strings) cost 11 ms and its garbage
+// at every start.
+const types = Object.keys(resources).sort();
+const entries = [...types.map((type) => JSON.stringify(resources[type])), ...shapes.map((shape) => JSON.stringify(shape))];
+const offsets = [0];
+for (const entry of entries) offsets.push(offsets.at(-1) + Buffer.byteLength(entry) + 1);
+const header = JSON.stringify({ version: specVersion, types, shapes: shapes.length, offsets });
+const out = join(root, 'generated', 'resource-facts.jsonl');
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(`${out}.tmp`, JSON.stringify({ version: specVersion, resources: lazyResources, shapes: lazyShapes }));
+writeFileSync(`${out}.tmp`, `${header}\n${entries.join('\n')}\n`);
 renameSync(`${out}.tmp`, out);
-console.log(`resource facts: ${Object.keys(resources).length} types, ${shapes.length} shapes -> ${out}`);
+console.log(`resource facts: ${types.length} types, ${shapes.length} shapes -> ${out}`);

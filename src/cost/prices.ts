@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { StackpilotError } from '../errors.ts';
 import { dictionary } from '../emulator/state-files.ts';
 import { findPackageFile } from '../spec/package-files.ts';

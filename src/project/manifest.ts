@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Diagnostic } from '../diagnostics.ts';
 import { usageSchema } from '../cost/usage.ts';
 import { dictionary } from '../emulator/state-files.ts';

@@ -53,13 +53,15 @@ interface RawProperty {
   x?: 'yes' | 'maybe';
 }
 
-interface RawIndex {
+/** The file's first line: each entry's byte offset after it, resource types (sorted) first, then shapes. */
+interface FactsHeader {
   version: string;
-  resources: Record<string, string>;
-  shapes: string[];
+  types: string[];
+  shapes: number;
+  offsets: number[];
 }
 
-const FACTS_FILE = join('generated', 'resource-facts.json');
+const FACTS_FILE = join('generated', 'resource-facts.jsonl');
 
 function findFactsFile(): string {
   const found = findPackageFile(FACTS_FILE);
@@ -136,19 +138,32 @@ function withDocumentedUpdates(type: string, properties: Record<string, Property
 export class ResourceFactsIndex {
   private readonly resourceCache = new Map<string, ResourceFacts>();
   private readonly shapeCache = new Map<number, ShapeFacts>();
+  /** Entry number by type: a Map, as the names come from templates. */
+  private readonly typeEntries: Map<string, number>;
 
-  constructor(private readonly raw: RawIndex) {}
+  /** `entries`: the file's bytes after its first line, sliced and parsed one entry at a time. */
+  constructor(
+    private readonly header: FactsHeader,
+    private readonly entries: Buffer,
+  ) {
+    this.typeEntries = new Map(header.types.map((type, index) => [type, index]));
+  }
 
   get specVersion(): string {
-    return this.raw.version;
+    return this.header.version;
+  }
+
+  private entry(index: number): unknown {
+    return JSON.parse(this.entries.toString('utf8', this.header.offsets[index], this.header.offsets[index + 1]));
   }
 
   resource(type: string): ResourceFacts | undefined {
     // Only types of the specification are cached: every other name a template makes up would stay.
-    if (!Object.hasOwn(this.raw.resources, type)) return undefined;
+    const index = this.typeEntries.get(type);
+    if (index === undefined) return undefined;
     let facts = this.resourceCache.get(type);
     if (!facts) {
-      const r = JSON.parse(this.raw.resources[type]) as { p: Record<string, RawProperty>; a: string[]; id: string[]; s?: 1; arn?: string; ref?: string; tags?: string };
+      const r = this.entry(index) as { p: Record<string, RawProperty>; a: string[]; id: string[]; s?: 1; arn?: string; ref?: string; tags?: string };
       facts = {
         type,
         properties: withDocumentedUpdates(type, parseProperties(r.p)),
@@ -167,7 +182,7 @@ export class ResourceFactsIndex {
   shape(index: number): ShapeFacts {
     let shape = this.shapeCache.get(index);
     if (!shape) {
-      const s = JSON.parse(this.raw.shapes[index]) as { n: string; p: Record<string, RawProperty> };
+      const s = this.entry(this.header.types.length + index) as { n: string; p: Record<string, RawProperty> };
       shape = { name: s.n, properties: parseProperties(s.p) };
       this.shapeCache.set(index, shape);
     }
@@ -175,15 +190,19 @@ export class ResourceFactsIndex {
   }
 
   resourceTypes(): string[] {
-    return Object.keys(this.raw.resources);
+    return [...this.header.types];
   }
 }
 
 let loaded: ResourceFactsIndex | undefined;
 
-/** The resource facts, loaded once per process. */
+/** The resource facts, loaded once per process: the first line parsed, the rest kept as bytes. */
 export function resourceFacts(): ResourceFactsIndex {
-  loaded ??= new ResourceFactsIndex(JSON.parse(readFileSync(findFactsFile(), 'utf8')) as RawIndex);
+  if (!loaded) {
+    const bytes = readFileSync(findFactsFile());
+    const newline = bytes.indexOf(0x0a);
+    loaded = new ResourceFactsIndex(JSON.parse(bytes.toString('utf8', 0, newline)) as FactsHeader, bytes.subarray(newline + 1));
+  }
   return loaded;
 }
 

@@ -67,19 +67,32 @@ export interface IntrinsicCall {
  * function only where CloudFormation reads it as one (inside the Conditions section).
  */
 export function forEachIntrinsic(value: unknown, path: Path, visit: (call: IntrinsicCall) => void, conditionIsIntrinsic = false): void {
-  const stack: [unknown, Path][] = [[value, path]];
+  // Each node keeps only its key and its parent's link: a path is spelled out for calls alone,
+  // not copied for every value of the template.
+  const stack: [unknown, PathLink | undefined][] = [[value, undefined]];
   while (stack.length > 0) {
-    const [node, at] = stack.pop()!;
+    const [node, link] = stack.pop()!;
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], [...at, i]]);
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], { up: link, key: i }]);
       continue;
     }
     if (!isObject(node)) continue;
     const fn = intrinsicName(node, conditionIsIntrinsic);
-    if (fn !== undefined) visit({ fn, argument: node[fn], path: at });
+    if (fn !== undefined) visit({ fn, argument: node[fn], path: spellPath(path, link) });
     const keys = Object.keys(node);
-    for (let i = keys.length - 1; i >= 0; i--) stack.push([node[keys[i]], [...at, keys[i]]]);
+    for (let i = keys.length - 1; i >= 0; i--) stack.push([node[keys[i]], { up: link, key: keys[i] }]);
   }
+}
+
+interface PathLink {
+  up: PathLink | undefined;
+  key: string | number;
+}
+
+function spellPath(base: Path, link: PathLink | undefined): Path {
+  const keys: (string | number)[] = [];
+  for (let at = link; at; at = at.up) keys.push(at.key);
+  return [...base, ...keys.reverse()];
 }
 
 export type SubPart = { literal: string } | { variable: string };
@@ -126,13 +139,26 @@ export function getAttTarget(argument: unknown): [string, string | undefined] | 
   return undefined;
 }
 
+export interface Reference {
+  name: string;
+  path: Path;
+  via: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub';
+}
+
 /**
  * The logical ids (resources or parameters) a value refers to through Ref, GetAtt and Sub,
  * each with the path of the reference. Pseudo parameters are left out.
  */
-export function references(value: unknown, path: Path = []): { name: string; path: Path; via: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' }[] {
-  const found: { name: string; path: Path; via: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub' }[] = [];
-  forEachIntrinsic(value, path, ({ fn, argument, path: at }) => {
+export function references(value: unknown, path: Path = []): Reference[] {
+  const calls: IntrinsicCall[] = [];
+  forEachIntrinsic(value, path, (call) => calls.push(call));
+  return referencesOf(calls);
+}
+
+/** The references among intrinsic calls (as references() finds them), in the calls' order. */
+export function referencesOf(calls: readonly IntrinsicCall[]): Reference[] {
+  const found: Reference[] = [];
+  for (const { fn, argument, path: at } of calls) {
     if (fn === 'Ref' && typeof argument === 'string' && !PSEUDO_PARAMETERS.has(argument)) {
       found.push({ name: argument, path: [...at, 'Ref'], via: 'Ref' });
     } else if (fn === 'Fn::GetAtt') {
@@ -140,7 +166,7 @@ export function references(value: unknown, path: Path = []): { name: string; pat
       if (target) found.push({ name: target[0], path: [...at, 'Fn::GetAtt'], via: 'Fn::GetAtt' });
     } else if (fn === 'Fn::Sub') {
       const text = typeof argument === 'string' ? argument : Array.isArray(argument) && typeof argument[0] === 'string' ? argument[0] : undefined;
-      if (text === undefined) return;
+      if (text === undefined) continue;
       const local = Array.isArray(argument) && isObject(argument[1]) ? argument[1] : {};
       for (const variable of subVariables(text)) {
         const name = variable.split('.')[0];
@@ -148,7 +174,7 @@ export function references(value: unknown, path: Path = []): { name: string; pat
         found.push({ name, path: [...at, 'Fn::Sub'], via: 'Fn::Sub' });
       }
     }
-  });
+  }
   return found;
 }
 

@@ -15,24 +15,44 @@ export interface RainDirective {
   module?: string;
 }
 
-/** Every Rain directive of a template body, in document order. */
-export function rainDirectives(body: Record<string, unknown> | undefined): RainDirective[] {
-  const found: RainDirective[] = [];
-  const visit = (value: unknown, path: Path): void => {
+const found = new WeakMap<Record<string, unknown>, RainDirective[]>();
+
+/**
+ * Every Rain directive of a template body, in document order: found once per body, as both the
+ * Rain rule and the filter of the other rules' findings (rainFollowOn) ask for them.
+ */
+export function rainDirectives(body: Record<string, unknown> | undefined): readonly RainDirective[] {
+  if (!body) return [];
+  let directives = found.get(body);
+  if (!directives) found.set(body, (directives = findRainDirectives(body)));
+  return directives;
+}
+
+function findRainDirectives(body: Record<string, unknown>): RainDirective[] {
+  const directives: RainDirective[] = [];
+  // One path, grown and shrunk along the walk: copied only where a directive is found.
+  const path: (string | number)[] = [];
+  const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(item, [...path, i]));
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        visit(value[i]);
+        path.pop();
+      }
       return;
     }
     if (!isObject(value)) return;
     for (const [key, child] of Object.entries(value)) {
       if (!RAIN_DIRECTIVE.test(key)) {
-        visit(child, [...path, key]);
+        path.push(key);
+        visit(child);
+        path.pop();
         continue;
       }
       const isModule = key === 'Rain::Module' && path.length === 3 && path[0] === 'Resources' && path[2] === 'Type';
-      found.push({ name: key, path: [...path, key], replaces: isModule ? path.slice(0, 2) : path, ...(isModule ? { module: path[1] as string } : {}) });
+      directives.push({ name: key, path: [...path, key], replaces: isModule ? path.slice(0, 2) : [...path], ...(isModule ? { module: path[1] as string } : {}) });
     }
   };
-  if (body) visit(body, []);
-  return found;
+  visit(body);
+  return directives;
 }

@@ -1,4 +1,4 @@
-import { Composer, CST, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, Lexer, Parser, YAMLMap, YAMLSeq, type Alias, type Document, type Node, type Tags } from 'yaml';
+import { Composer, CST, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, Lexer, Parser, Schema, YAMLMap, YAMLSeq, type Alias, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
 import { dictionary } from '../emulator/state-files.ts';
 import { tooDeepMessage, tooManyValuesMessage, type ParsedDocument, type ParseProblem } from './json-parser.ts';
 import { MAX_ALIAS_EXPANSION, MAX_DOCUMENT_VALUES, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from './limits.ts';
@@ -56,6 +56,30 @@ export const KNOWN_TAGS: Tags = Object.keys(SHORT_FORM_TAGS).flatMap((tag) => [
   { tag, collection: 'seq' as const, nodeClass: YAMLSeq, resolve: (value: unknown) => value },
   { tag, collection: 'map' as const, nodeClass: YAMLMap, resolve: (value: unknown) => value },
 ]);
+
+const STRING_TAG = 'tag:yaml.org,2002:str';
+
+/**
+ * The schema a document is read with, built once: yaml builds one per document otherwise, at a
+ * cost that grows with the square of the short-form tags. For a plain scalar yaml tries each
+ * tag in turn and, when no core tag claims it (most of a template), ends on a string after
+ * passing all the short forms: a string tag that claims whatever is left, placed after the core
+ * tags and before the short forms, ends it there with the same string.
+ */
+function readingSchema(customTags: Tags): Schema {
+  return new Schema({
+    schema: 'core',
+    resolveKnownTags: true,
+    customTags: (coreTags) => {
+      const string = coreTags.find((tag): tag is ScalarTag => typeof tag === 'object' && tag.tag === STRING_TAG && !tag.collection);
+      const rest: Tags = string ? [{ ...string, default: true, test: /(?:)/ }] : [];
+      return [...coreTags, ...rest, ...customTags];
+    },
+  });
+}
+
+const TEMPLATE_SCHEMA = readingSchema(KNOWN_TAGS);
+const PLAIN_SCHEMA = readingSchema([]);
 
 /** Input past a limit: reading stops, and the document is not read at all. */
 class LimitExceeded extends Error {
@@ -150,7 +174,7 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
   if (deep) return { value: undefined, map, problems: [deep] };
 
   // Duplicate keys are found below: yaml's own check compares every key with every other.
-  const composer = new Composer({ schema: 'core', uniqueKeys: false, customTags: options.cloudFormationTags ? KNOWN_TAGS : [] });
+  const composer = new Composer({ schema: options.cloudFormationTags ? TEMPLATE_SCHEMA : PLAIN_SCHEMA, uniqueKeys: false });
   let doc: Document.Parsed | undefined;
   // yaml makes an Error per syntax problem, and broken input can have one every few bytes: without stack traces they stay small.
   const stackTraceLimit = Error.stackTraceLimit;

@@ -1,5 +1,5 @@
 import { findCycles } from '../../../graph/graph.ts';
-import { references } from '../../../template/intrinsics.ts';
+import { intrinsicCalls, referencesOf } from '../../../template/intrinsics.ts';
 import { type TemplateRule, templateReference } from '../../rule.ts';
 
 /** Resources that depend on each other in a circle (through Ref, GetAtt, Sub or DependsOn) can never be created. */
@@ -10,14 +10,22 @@ export const resourceCycles: TemplateRule = {
   severity: 'error',
   docs: templateReference('aws-attribute-dependson.html'),
   check({ template, model, report }) {
-    const resources = template.body!.Resources as Record<string, unknown> | undefined;
+    // From the calls of the Resources section, found once for all rules: each resource's references by attribute.
+    const referenced = new Map<string | number, Map<string | number, string[]>>();
+    for (const { name, path } of referencesOf(intrinsicCalls(template.body!, 'Resources'))) {
+      if (path.length < 4) continue; // a call in place of a resource or of Resources is not one of its attributes
+      let byAttribute = referenced.get(path[1]);
+      if (!byAttribute) referenced.set(path[1], (byAttribute = new Map<string | number, string[]>()));
+      let names = byAttribute.get(path[2]);
+      if (!names) byAttribute.set(path[2], (names = []));
+      names.push(name);
+    }
     const graph = new Map<string, string[]>();
     for (const resource of model.resources.values()) {
-      const raw = resources?.[resource.logicalId] as Record<string, unknown>;
       const deps = new Set(resource.dependsOn);
       // Properties, Metadata and policies all create dependencies; the resource's own Condition does not.
       for (const key of ['Properties', 'Metadata', 'CreationPolicy', 'UpdatePolicy']) {
-        for (const ref of references(raw?.[key])) if (model.resources.has(ref.name)) deps.add(ref.name);
+        for (const name of referenced.get(resource.logicalId)?.get(key) ?? []) if (model.resources.has(name)) deps.add(name);
       }
       graph.set(resource.logicalId, [...deps]);
     }

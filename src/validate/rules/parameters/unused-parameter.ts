@@ -1,4 +1,4 @@
-import { references } from '../../../template/intrinsics.ts';
+import { intrinsicCalls, referencesOf } from '../../../template/intrinsics.ts';
 import { type TemplateRule, userGuide } from '../../rule.ts';
 
 /** A declared parameter that nothing uses is likely a leftover or a typo. */
@@ -13,7 +13,7 @@ export const unusedParameter: TemplateRule = {
     const body = template.body!;
     const used = new Set<string>();
     for (const section of ['Resources', 'Outputs', 'Conditions', 'Rules', 'Metadata']) {
-      for (const ref of references(body[section])) used.add(ref.name);
+      for (const ref of referencesOf(intrinsicCalls(body, section))) used.add(ref.name);
     }
     for (const name of model.parameters.keys()) {
       if (!used.has(name)) report(['Parameters', name], `Parameter ${name} is declared but never used`, { at: 'key' });
