@@ -16,7 +16,7 @@ export const MODULES = {
   'exports': { mutate: ['src/engine/exports.ts'], tests: ['test/engine/exports.test.ts', 'test/engine/output-values.test.ts'] },
   'parameters': { mutate: ['src/project/parameters.ts'], tests: ['test/project/project.test.ts', 'test/validate/rules/parameters.test.ts', 'test/project/parameter-sources.test.ts'] },
   'redaction': { mutate: ['src/redaction.ts'], tests: ['test/redaction.test.ts', 'test/deploy/secrets.test.ts'] },
-  'preview': { mutate: ['src/deploy/preview.ts'], tests: ['test/deploy/plan.test.ts', 'test/deploy/preview.test.ts'] },
+  'preview': { mutate: ['src/deploy/preview.ts'], tests: ['test/deploy/plan.test.ts', 'test/deploy/preview.test.ts', 'test/deploy/plan-review.test.ts'] },
   'stack-deploy': { mutate: ['src/deploy/stack-deploy.ts'], tests: ['test/deploy/deploy.test.ts', 'test/deploy/failed-create.test.ts'] },
   's3-store': { mutate: ['src/emulator/s3/s3-store.ts'], tests: ['test/emulator/s3.test.ts', 'test/emulator/persistence.test.ts'] },
   'providers': {
