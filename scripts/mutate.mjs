@@ -9,6 +9,8 @@ import { join, relative } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 
 const root = join(import.meta.dirname, '..');
+// A mutant is killed by its first failing test: the test runner stops there (scripts/test.mjs).
+process.env.STACKPILOT_TEST_BAIL = '1';
 
 /** Module name -> the source it mutates and the test files (substrings for scripts/test.mjs) that guard it. */
 export const MODULES = {

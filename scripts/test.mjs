@@ -1,12 +1,16 @@
 // Runs every *.test.ts under test/ and examples/ (the reference projects' own code) with
 // node:test through tsx (Node 20's --test takes no globs).
 // Extra arguments narrow the run: `npm test -- test/cli` or `npm test -- engine`.
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// STACKPILOT_TEST_BAIL=1 stops at the first failing test (mutation runs only need to know that one failed).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const root = join(import.meta.dirname, '..');
 const filters = process.argv.slice(2);
+const bail = process.env.STACKPILOT_TEST_BAIL === '1';
 const files = [];
 const walk = (dir) => {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -23,7 +27,54 @@ if (selected.length === 0) {
   console.error(`no test file matches ${filters.join(' ')}`);
   process.exit(1);
 }
-// The SDK's notice that its 2027 releases need Node 22 says nothing about the code under test.
-const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env };
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected], { cwd: root, stdio: 'inherit', env });
-process.exit(run.status ?? 1);
+
+// The run's own temporary folder: whatever a test leaves behind is found here, and a run that
+// is killed half-way (a mutant's timeout, Ctrl-C) leaves nothing in the system's folder.
+const scratch = mkdtempSync(join(tmpdir(), 'stackpilot-suite-'));
+// tsx keeps its compile cache under the temporary folder: the run points at the shared one, so it stays warm.
+const tsxCache = `tsx-${process.geteuid?.() ?? 'user'}`;
+mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
+symlinkSync(join(tmpdir(), tsxCache), join(scratch, tsxCache));
+const env = {
+  ...process.env,
+  // The SDK's notice that its 2027 releases need Node 22 says nothing about the code under test.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  TMPDIR: scratch,
+};
+const reporter = bail ? 'tap' : 'spec';
+// Its own process group, so a bail stops the test files' processes and whatever they started.
+const run = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, ...selected], {
+  cwd: root,
+  env,
+  detached: true,
+  stdio: ['ignore', bail ? 'pipe' : 'inherit', 'inherit'],
+});
+let bailed = false;
+if (bail) {
+  createInterface({ input: run.stdout }).on('line', (line) => {
+    process.stdout.write(line + '\n');
+    if (!bailed && /^\s*not ok /.test(line)) {
+      bailed = true;
+      process.kill(-(run.pid ?? 0), 'SIGKILL');
+    }
+  });
+}
+const stopGroup = () => {
+  try {
+    process.kill(-(run.pid ?? 0), 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+};
+process.on('SIGINT', () => { stopGroup(); process.exit(130); });
+process.on('SIGTERM', () => { stopGroup(); process.exit(143); });
+
+const status = await new Promise((resolve) => run.on('close', (code) => resolve(bailed ? 1 : (code ?? 1))));
+const leftovers = readdirSync(scratch).filter((name) => name !== tsxCache);
+rmSync(scratch, { recursive: true, force: true });
+if (leftovers.length > 0 && status === 0 && !bail) {
+  console.error(`the tests left ${leftovers.length} temporary folder(s) behind: ${leftovers.slice(0, 10).join(', ')}`);
+  console.error('each test removes what it makes (temporaryFolder() in test/helpers.ts does it on exit)');
+  process.exit(1);
+}
+process.exit(status);
