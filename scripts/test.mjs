@@ -49,23 +49,25 @@ const run = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-report
   detached: true,
   stdio: ['ignore', bail ? 'pipe' : 'inherit', 'inherit'],
 });
+// Never kill(-0): that would be this process's own group.
+const stopGroup = () => {
+  if (run.pid === undefined) return;
+  try {
+    process.kill(-run.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+};
 let bailed = false;
 if (bail) {
   createInterface({ input: run.stdout }).on('line', (line) => {
     process.stdout.write(line + '\n');
     if (!bailed && /^\s*not ok /.test(line)) {
       bailed = true;
-      process.kill(-(run.pid ?? 0), 'SIGKILL');
+      stopGroup();
     }
   });
 }
-const stopGroup = () => {
-  try {
-    process.kill(-(run.pid ?? 0), 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-};
 process.on('SIGINT', () => { stopGroup(); process.exit(130); });
 process.on('SIGTERM', () => { stopGroup(); process.exit(143); });
 
