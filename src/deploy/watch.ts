@@ -76,7 +76,9 @@ export async function watchStack(
   };
 
   const poll = async () => {
-    for (const [arn, where] of [...watched]) {
+    // The live map, not a copy: a nested stack found in this poll is read in this poll too, so
+    // one found on the last poll (a fast operation, or a deep stack) still has its events reported.
+    for (const [arn, where] of watched) {
       const { nestedPath } = where;
       const events = await newEventsOf(arn, where);
       for (const event of events.reverse()) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CloudFormationClient, type DescribeStackEventsCommandOutput } from '@aws-sdk/client-cloudformation';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DeployEvent } from '../../src/deploy/events.ts';
 import { newestEventId, watchStack } from '../../src/deploy/watch.ts';
 import { deploy, openEngine, REGION, stackOf, type Harness } from '../engine/engine-harness.ts';
@@ -69,5 +70,38 @@ describe('the deploy watcher', () => {
     const read = pages.reduce((sum, p) => sum + p.events, 0);
     const polls = pages.filter((p) => !p.followed).length;
     assert.ok(read <= 360 + polls * 100, `read ${read} events in ${polls} polls: the old history stays unread`);
+  });
+});
+
+describe('the deploy watcher and nested stacks', () => {
+  let h: Harness;
+  before(async () => {
+    h = await openEngine();
+  });
+  after(() => h.close());
+
+  it('reports the resources of nested stacks it finds on its last poll, at every depth', async () => {
+    const s3 = h.aws.clients.s3;
+    await s3.send(new CreateBucketCommand({ Bucket: 'templates' }));
+    const nested = (key: string) => ({ Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: `https://templates.s3.us-east-1.amazonaws.com/${key}` } });
+    await s3.send(new PutObjectCommand({ Bucket: 'templates', Key: 'leaf.json', Body: JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue' } } }) }));
+    await s3.send(new PutObjectCommand({ Bucket: 'templates', Key: 'middle.json', Body: JSON.stringify({ Resources: { Leaf: nested('leaf.json') } }) }));
+    const since = new Date();
+    assert.equal(await deploy(h.engine, 'nested', { Resources: { Middle: nested('middle.json') } }), 'CREATE_COMPLETE');
+    // Watching an operation that has already ended: everything is found on the last poll,
+    // as when a fast operation ends between two polls.
+    const client = new CloudFormationClient(h.aws.clientConfig(REGION));
+    const events: DeployEvent[] = [];
+    try {
+      const { StackId } = await stackOf(h.engine, 'nested');
+      const result = await watchStack(client, StackId!, { stack: 'nested', stackName: 'nested', since, polling: { first: 1, max: 5 } }, (e) => events.push(e));
+      assert.equal(result.status, 'CREATE_COMPLETE');
+    } finally {
+      client.destroy();
+    }
+    const reported = events.map((e) => (e.code === 'resource' ? `${[...e.nestedPath, e.logicalId].join('/')} ${e.status}` : e.code));
+    for (const line of ['Middle CREATE_COMPLETE', 'Middle/Leaf CREATE_COMPLETE', 'Middle/Leaf/Queue CREATE_IN_PROGRESS', 'Middle/Leaf/Queue CREATE_COMPLETE']) {
+      assert.ok(reported.includes(line), `${line} is reported; got ${reported.join(', ')}`);
+    }
   });
 });
