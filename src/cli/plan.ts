@@ -45,7 +45,9 @@ template declares is a usage error (exit 3).
 
 PATH, --stack-name, --parameters FILE and the stack settings (--tag, --capabilities,
 --role-arn, --notification-arn) are read as deploy reads them (see deploy --help): the change
-sets are the ones deploy would create.
+sets are the ones deploy would create. --[no-]termination-protection that would change a
+stack's protection is shown as \`Termination protection off → on\`, also on a stack whose
+template has no changes (deploy applies it outside the change set).
 
 Cost: each stack a deploy would create or update gets the change to its monthly estimate, the
 deployed template and parameters against the project's (see stackpilot cost), naming the
@@ -63,8 +65,8 @@ Nested templates are uploaded to the artifacts bucket (created if missing), as a
 
 --format json (or --json) prints the plan as one JSON document, a stable interface documented
 in src/deploy/plan-json.ts: version, validation, order, artifacts, and per stack its action,
-notices, parameters (with where each value came from) and changes (action, replacement,
-causes, dataAtRisk, willFail, property differences).
+notices, parameters (with where each value came from), settingChanges and changes (action,
+replacement, causes, dataAtRisk, willFail, property differences).
 
 Ctrl-C (or SIGTERM) stops the plan once the stack being previewed has cleaned up after itself;
 a second stops at once (the next plan or deploy removes what a change set left).
@@ -105,6 +107,7 @@ included), 130 interrupted.`,
         out(`${stack.region ? `${colors.cyan(stack.region)}  ` : ''}${colors.bold(stack.stackName)}  ${what}${note ?? ''}`);
         if (stack.hint) out(`  ${stack.hint}`);
         if (stack.cost) out(`  ${colors.bold('Cost')} ${costDeltaInWords(stack.cost)}`);
+        for (const change of stack.settingChanges ?? []) out(`  ${colors.bold('Termination protection')} ${onOff(change.before)} → ${onOff(change.after)}`);
         for (const line of parameterLines(stack.parameters ?? [], colors, stack.region ?? (report.regions.length > 1 ? report.region : undefined))) out(line);
         if (stack.changes.length > 0) for (const line of [...previewTable(stack.changes, colors), ...propertyChangeLines(stack.changes, colors)]) out(line);
         for (const notice of stack.notices ?? []) out(`  ${colors.yellow('⚠')} ${notice}`);
@@ -120,6 +123,8 @@ included), 130 interrupted.`,
       process.exitCode = planExitCode(report);
     });
 }
+
+const onOff = (on: boolean) => (on ? 'on' : 'off');
 
 function planExitCode(report: PlanReport): number {
   if (report.diagnostics.some((d) => d.severity === 'error')) return EXIT.findings;

@@ -15,6 +15,7 @@ import type { PlanReport } from './plan.ts';
  *   "stacks": [{
  *     id, stackName, region?, action: "create"|"update"|"no-changes"|"unknown"|"failed", note?, hint?, notices: [],
  *     "cost"?: {before?, after, change, resources: [{stack, resource, kind, change}]},   // monthly estimate, USD (see src/cost/delta.ts)
+ *     "settingChanges"?: [{setting: "terminationProtection", before, after}],   // applied outside the change set
  *     "parameters": [{key, value, secret, from, file?, line?, column?, region?, source}],   // NoEcho values as ****
  *     "changes": [{action, logicalId, nestedPath, resourceType, replacement?, causes, dataAtRisk, willFail?,
  *                  "properties": [{path, before?, after?}]}]   // Modify only; secrets as ****
@@ -39,6 +40,7 @@ export function planJson(report: PlanReport, summary: Summary): string {
       ...(s.hint ? { hint: s.hint } : {}),
       notices: s.notices ?? [],
       ...(s.cost ? { cost: s.cost } : {}),
+      ...(s.settingChanges ? { settingChanges: s.settingChanges } : {}),
       parameters: (s.parameters ?? []).map(({ key, value, secret, from, file, line, column, region, source }) => ({ key, value, secret, from, file, line, column, region, source })),
       changes: s.changes.map((c) => ({
         action: c.action,

@@ -42,6 +42,20 @@ export interface StackPlan {
   parameters?: ListedParameter[];
   /** How a deploy would change its monthly cost estimate (see src/cost/plan-delta.ts). */
   cost?: StackCostDelta;
+  /** Stack settings a deploy changes outside the change set (termination protection), also when the template has no changes. */
+  settingChanges?: SettingChange[];
+}
+
+export interface SettingChange {
+  setting: 'terminationProtection';
+  before: boolean;
+  after: boolean;
+}
+
+/** What a deploy does to the stack's termination protection, when the command asks for a change (as applyTerminationProtection does it). */
+function terminationProtectionChange(wanted: boolean | undefined, current: boolean | undefined): SettingChange[] {
+  const before = current ?? false;
+  return wanted === undefined || wanted === before ? [] : [{ setting: 'terminationProtection', before, after: wanted }];
 }
 
 export interface ArtifactUpload {
@@ -161,6 +175,8 @@ async function previewStack(target: Target, deployment: StackDeployment, exporte
     const type = usable ? 'UPDATE' : 'CREATE';
     const changeSet = await createChangeSet(target, deployment, type);
     if (type === 'CREATE') created = changeSet.stackId;
+    const settingChanges = terminationProtectionChange(deployment.terminationProtection, usable ? existing.EnableTerminationProtection : undefined);
+    const withSettings = settingChanges.length > 0 ? { settingChanges } : {};
     let plan: StackPlan;
     const missing = changeSet.missingExport;
     if (missing && !exportedByProject(missing.exportName)) {
@@ -168,7 +184,7 @@ async function previewStack(target: Target, deployment: StackDeployment, exporte
       await discardChangeSet(target, changeSet.changeSetId, undefined);
     } else if (changeSet.failure !== undefined) {
       plan = NO_CHANGES.test(changeSet.failure)
-        ? { id, stackName, action: 'no-changes', changes: [] }
+        ? { id, stackName, action: 'no-changes', changes: [], ...withSettings }
         : { id, stackName, action: 'failed', changes: [], note: `the change set failed: ${changeSet.failure}`, hint: 'Correct what the reason names (in the template or its parameters): a deploy would fail the same way.' };
     } else {
       const changes = await previewChangeSet(cfn, changeSet.changeSetId, deployment.incomingAt);
@@ -179,7 +195,7 @@ async function previewStack(target: Target, deployment: StackDeployment, exporte
         const denials = deniedChanges(changes, await liveStacks(cfn, existing!.StackId!), new Set());
         if (denials.length > 0) notices.push(`${denialsInWords(denials).reason}: deploy stops before executing unless --allow-replace lets it through`);
       }
-      plan = { id, stackName, action: type === 'CREATE' ? 'create' : 'update', changes, ...(notices.length > 0 ? { notices } : {}) };
+      plan = { id, stackName, action: type === 'CREATE' ? 'create' : 'update', changes, ...(notices.length > 0 ? { notices } : {}), ...withSettings };
       await discardChangeSet(target, changeSet.changeSetId, undefined);
     }
     // A CREATE change set leaves a stack in REVIEW_IN_PROGRESS: a plan leaves nothing behind.

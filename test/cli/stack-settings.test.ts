@@ -22,7 +22,8 @@ const describeLedger = (dir: string) => withProjectState(dir, async ({ cloudform
 describe('stack settings from the command line: --tag, --role-arn, --notification-arn, --termination-protection', () => {
   it('reach the stack (DescribeStacks shows them), and termination protection blocks delete with AWS\'s error until turned off', async () => {
     const dir = project();
-    const deploy = runCli(['deploy', '--yes', '--tag', 'team=payments', '--tag', 'cost-centre=42', '--role-arn', ROLE, '--notification-arn', TOPIC_ARN, '--termination-protection'], { cwd: dir, env: { CI: 'true' } });
+    const settings = ['--tag', 'team=payments', '--tag', 'cost-centre=42', '--role-arn', ROLE, '--notification-arn', TOPIC_ARN];
+    const deploy = runCli(['deploy', '--yes', ...settings, '--termination-protection'], { cwd: dir, env: { CI: 'true' } });
     assert.equal(deploy.code, 0, deploy.stderr + deploy.stdout);
     const stack = await describeLedger(dir);
     assert.equal(stack.RoleARN, ROLE);
@@ -36,6 +37,17 @@ describe('stack settings from the command line: --tag, --role-arn, --notificatio
     const refused = runCli(['delete', '--yes'], { cwd: dir, env: { CI: 'true' } });
     assert.equal(refused.code, 1, refused.stderr + refused.stdout);
     assert.match(refused.stdout + refused.stderr, /Stack \[ledger-queue\] cannot be deleted while TerminationProtection is enabled/);
+
+    // The plan shows the change a deploy would make outside its change set, and that nothing else changes.
+    const plan = runCli(['plan', ...settings, '--no-termination-protection', '--format', 'json'], { cwd: dir, env: { CI: 'true' } });
+    assert.equal(plan.code, 0, plan.stderr + plan.stdout);
+    const [planned] = (JSON.parse(plan.stdout) as { stacks: { action: string; settingChanges?: unknown }[] }).stacks;
+    assert.equal(planned.action, 'no-changes', 'the same settings: the template has no changes');
+    assert.deepEqual(planned.settingChanges, [{ setting: 'terminationProtection', before: true, after: false }]);
+    const planText = runCli(['plan', ...settings, '--no-termination-protection'], { cwd: dir, env: { CI: 'true' } });
+    assert.match(planText.stdout, /ledger-queue {2}no changes\n {2}Termination protection on → off/);
+    const kept = runCli(['plan', ...settings, '--termination-protection', '--format', 'json'], { cwd: dir, env: { CI: 'true' } });
+    assert.equal((JSON.parse(kept.stdout) as { stacks: { settingChanges?: unknown }[] }).stacks[0].settingChanges, undefined, 'protection already on: no change to show');
 
     // Nothing else changes: no change set runs, and the protection still goes.
     const off = runCli(['deploy', '--yes', '--no-termination-protection'], { cwd: dir, env: { CI: 'true' } });
