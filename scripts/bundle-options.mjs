@@ -17,6 +17,9 @@ export function cliBundleOptions(outdir) {
     format: 'cjs',
     // import() becomes require(): a script compiled by node:vm has no loader for import().
     supported: { 'dynamic-import': false },
+    // Without the default "module" condition, packages resolve to their CommonJS builds: the AWS SDK's
+    // (one file per package) starts ~7 ms faster than its ES build (a module, and its namespace, per file).
+    conditions: [],
     // The sources find their package files from their own location.
     define: { 'import.meta.url': '__bundleUrl' },
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
