@@ -6,6 +6,23 @@ import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * commander loads node:child_process (and with it dgram, sockets...: ~3 ms) at start-up for
+ * executable subcommands, which stackpilot has none of: it gets it on first use instead.
+ */
+const commanderWithoutChildProcess = {
+  name: 'commander-without-child-process',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(
+        "const childProcess = require('node:child_process');",
+        "const childProcess = { get spawn() { return require('node:child_process').spawn; } };",
+      ),
+      loader: 'js',
+    }));
+  },
+};
+
 export function cliBundleOptions(outdir) {
   return {
     entryPoints: { cli: new URL('../src/cli/bin.ts', import.meta.url).pathname },
@@ -23,6 +40,7 @@ export function cliBundleOptions(outdir) {
     // The sources find their package files from their own location.
     define: { 'import.meta.url': '__bundleUrl' },
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [commanderWithoutChildProcess],
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
