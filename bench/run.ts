@@ -16,7 +16,7 @@ import { benchSsmWrites } from './ssm-writes.bench.ts';
 import { benchValidate } from './validate.bench.ts';
 import { benchWatch } from './watch.bench.ts';
 
-if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
+if (!existsSync(join(REPO, 'dist', 'cli.cjs'))) {
   console.error('bench: build the CLI first (npm run build)');
   process.exit(1);
 }

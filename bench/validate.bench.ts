@@ -37,7 +37,7 @@ export function benchValidate(): void {
   const bareCpu = median(bareRuns.map((r) => r.cpuSeconds));
   const ratio = coldCpu / bareCpu;
   console.log('validate: one cold CLI run on a single template (median of 7 fresh processes)');
-  console.log(`  CPU time    ${(coldCpu * 1000).toFixed(0)} ms   (node -e 0: ${(bareCpu * 1000).toFixed(0)} ms; ${ratio.toFixed(1)}x, goal <= 2x: ${passOrFail(ratio, 2)})`);
+  console.log(`  CPU time    ${(coldCpu * 1000).toFixed(0)} ms   (node -e 0: ${(bareCpu * 1000).toFixed(0)} ms; ${ratio.toFixed(2)}x, goal <= 2x: ${passOrFail(ratio, 2)})`);
   console.log(`  wall time   ${(cold * 1000).toFixed(0)} ms   (target < 400 ms: ${verdict(cold, 0.4)})`);
   console.log(`  peak RSS    ${Math.max(...coldRuns.map((r) => r.peakRssMb)).toFixed(0)} MB`);
 }

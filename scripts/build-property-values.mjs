@@ -78,6 +78,12 @@ for (const file of patchFiles) {
   }
 }
 
+/** JSON with one type a line, which src/validate/rules/resources/allowed-values-data.ts reads a type at a time. */
+function propertyValuesJson({ types, ...about }) {
+  const lines = Object.entries(types).map(([type, definitions]) => `${JSON.stringify(type)}:${JSON.stringify(definitions)}`);
+  return `${JSON.stringify(about).slice(0, -1)},"types":{\n${lines.join(',\n')}\n}}\n`;
+}
+
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'property-values.json');
 const sorted = [...values.keys()].sort();
 const data = {
@@ -85,6 +91,6 @@ const data = {
   date,
   types: Object.fromEntries(sorted.map((type) => [type, Object.fromEntries([...values.get(type)].sort().map(([d, p]) => [d, Object.fromEntries([...p].sort())]))])),
 };
-writeFileSync(`${out}.tmp`, `${JSON.stringify(data)}\n`);
+writeFileSync(`${out}.tmp`, propertyValuesJson(data));
 renameSync(`${out}.tmp`, out);
 console.log(`property values: ${sorted.length} types, ${[...values.values()].reduce((n, d) => n + [...d.values()].reduce((m, p) => m + p.size, 0), 0)} enum properties -> ${out}`);

@@ -1,3 +1,4 @@
 import type { BuildOptions } from 'esbuild';
 
 export function cliBundleOptions(outdir: string): BuildOptions;
+export function bundleCli(outdir: string): Promise<string>;

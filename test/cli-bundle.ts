@@ -1,7 +1,6 @@
-import { build } from 'esbuild';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliBundleOptions } from '../scripts/bundle-options.mjs';
+import { bundleCli } from '../scripts/bundle-options.mjs';
 import { REPO } from './helpers.ts';
 
 let bundled: Promise<string> | undefined;
@@ -16,8 +15,7 @@ export function bundledCli(): Promise<string> {
     const outdir = join(REPO, 'node_modules', '.cache', `stackpilot-cli-${process.pid}`);
     mkdirSync(outdir, { recursive: true });
     process.on('exit', () => rmSync(outdir, { recursive: true, force: true }));
-    await build(cliBundleOptions(outdir));
-    return join(outdir, 'cli.js');
+    return bundleCli(outdir);
   })();
   return bundled;
 }

@@ -47,19 +47,20 @@ export const USAGE_DEFAULTS = {
 
 export type UsageKey = keyof typeof USAGE_DEFAULTS;
 
-const count = z.number().nonnegative().finite();
-const tokens = z.object({ inputTokensPerMonth: count, outputTokensPerMonth: count }).strict();
+/** `usage:` in stackpilot.yaml (top level, and per environment over it): see docs/manifest.md. Built when a manifest is read. */
+export function buildUsageSchema() {
+  const count = z.number().nonnegative().finite();
+  const tokens = z.object({ inputTokensPerMonth: count, outputTokensPerMonth: count }).strict();
+  return z
+    .object({
+      ...(Object.fromEntries(Object.keys(USAGE_DEFAULTS).map((key) => [key, count.optional()])) as Record<UsageKey, z.ZodOptional<typeof count>>),
+      /** Bedrock tokens a month per model id prefix (`anthropic.claude-3-5-sonnet`), in each region estimated. */
+      bedrock: z.record(z.string(), tokens).transform((entries) => dictionary<z.output<typeof tokens>>(entries)).optional(),
+    })
+    .strict();
+}
 
-/** `usage:` in stackpilot.yaml (top level, and per environment over it): see docs/manifest.md. */
-export const usageSchema = z
-  .object({
-    ...(Object.fromEntries(Object.keys(USAGE_DEFAULTS).map((key) => [key, count.optional()])) as Record<UsageKey, z.ZodOptional<typeof count>>),
-    /** Bedrock tokens a month per model id prefix (`anthropic.claude-3-5-sonnet`), in each region estimated. */
-    bedrock: z.record(z.string(), tokens).transform((entries) => dictionary<z.output<typeof tokens>>(entries)).optional(),
-  })
-  .strict();
-
-export type UsageInput = z.output<typeof usageSchema>;
+export type UsageInput = z.output<ReturnType<typeof buildUsageSchema>>;
 
 /** One assumption as a line states it: its figure and where it came from. */
 export interface UsageAssumption {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Diagnostic } from '../diagnostics.ts';
-import { usageSchema } from '../cost/usage.ts';
+import { buildUsageSchema } from '../cost/usage.ts';
 import { dictionary } from '../emulator/state-files.ts';
 import { isObject } from '../template/intrinsics.ts';
 import type { SourceMap } from '../template/source-map.ts';
@@ -12,73 +12,85 @@ export const MANIFEST_FILE = 'stackpilot.yaml';
 /** A record keyed by names from the file, read into a prototype-free object (see dictionary()). */
 const record = <K extends z.core.$ZodRecordKey, V extends z.ZodType>(key: K, value: V) => z.record(key, value).transform((entries) => dictionary<z.output<V>>(entries));
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const parameterValue = z.union([scalar, z.array(scalar)]);
-const parameters = record(z.string(), parameterValue);
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, - and _');
-const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, 'expected an AWS region such as us-east-1');
+/**
+ * The manifest's schemas, built on first use: building zod schemas costs milliseconds at start-up,
+ * which checking a lone template (no manifest) never needs.
+ */
+function buildSchemas() {
+  const usage = buildUsageSchema();
+  const scalar = z.union([z.string(), z.number(), z.boolean()]);
+  const parameterValue = z.union([scalar, z.array(scalar)]);
+  const parameters = record(z.string(), parameterValue);
+  const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, - and _');
+  const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, 'expected an AWS region such as us-east-1');
 
-const stackSchema = z
-  .object({
-    template: z.string().min(1),
-    name: z.string().min(1).optional(),
-    dependsOn: z.array(id).optional(),
-    parameters: parameters.optional(),
-    parameterFiles: z.array(z.string()).optional(),
-    capabilities: z.array(z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'])).optional(),
-    tags: record(z.string(), z.string()).optional(),
-    region: region.optional(),
-    /** Deny replacing or removing the stack's stateful resources (a stack policy). */
-    protect: z.boolean().optional(),
-  })
-  .strict();
+  const stackSchema = z
+    .object({
+      template: z.string().min(1),
+      name: z.string().min(1).optional(),
+      dependsOn: z.array(id).optional(),
+      parameters: parameters.optional(),
+      parameterFiles: z.array(z.string()).optional(),
+      capabilities: z.array(z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'])).optional(),
+      tags: record(z.string(), z.string()).optional(),
+      region: region.optional(),
+      /** Deny replacing or removing the stack's stateful resources (a stack policy). */
+      protect: z.boolean().optional(),
+    })
+    .strict();
 
-const environmentSchema = z
-  .object({
-    region: region.optional(),
-    regions: z.array(region).optional(),
-    /** parallel (the default): every region at once; sequential: each once the one before it succeeded. */
-    regionOrder: z.enum(['parallel', 'sequential']).optional(),
-    parameters: parameters.optional(),
-    parameterFiles: z.array(z.string()).optional(),
-    stacks: record(id, z.object({ parameters: parameters.optional(), parameterFiles: z.array(z.string()).optional() }).strict()).optional(),
-    tags: record(z.string(), z.string()).optional(),
-    /** Usage figures for cost estimates, over the top-level ones. */
-    usage: usageSchema.optional(),
-  })
-  .strict();
+  const environmentSchema = z
+    .object({
+      region: region.optional(),
+      regions: z.array(region).optional(),
+      /** parallel (the default): every region at once; sequential: each once the one before it succeeded. */
+      regionOrder: z.enum(['parallel', 'sequential']).optional(),
+      parameters: parameters.optional(),
+      parameterFiles: z.array(z.string()).optional(),
+      stacks: record(id, z.object({ parameters: parameters.optional(), parameterFiles: z.array(z.string()).optional() }).strict()).optional(),
+      tags: record(z.string(), z.string()).optional(),
+      /** Usage figures for cost estimates, over the top-level ones. */
+      usage: usage.optional(),
+    })
+    .strict();
 
-const regionOverrideSchema = z.object({ parameters: parameters.optional() }).strict();
+  const regionOverrideSchema = z.object({ parameters: parameters.optional() }).strict();
 
-const healthCheckSchema = z.union([
-  z.object({ output: z.string().regex(/^[^.]+\.[^.]+$/, 'expected STACK.OUTPUT') }).strict(),
-  z.object({ url: z.string().min(1), expectStatus: z.number().int().optional() }).strict(),
-]);
+  const healthCheckSchema = z.union([
+    z.object({ output: z.string().regex(/^[^.]+\.[^.]+$/, 'expected STACK.OUTPUT') }).strict(),
+    z.object({ url: z.string().min(1), expectStatus: z.number().int().optional() }).strict(),
+  ]);
 
-export const manifestSchema = z
-  .object({
-    project: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and -'),
-    region: region.optional(),
-    templates: z.string().optional(),
-    stacks: record(id, stackSchema).refine((s) => Object.keys(s).length > 0, 'declare at least one stack'),
-    environments: record(id, environmentSchema).refine((e) => Object.keys(e).length > 0, 'declare at least one environment'),
-    // Region names are checked by readRegionOverrides, which points at the name (the union here would only say "Invalid input").
-    regions: z.union([z.string(), record(z.string(), regionOverrideSchema)]).optional(),
-    tags: record(z.string(), z.string()).optional(),
-    healthChecks: z.array(healthCheckSchema).optional(),
-    /** `protect` for every stack that does not say otherwise. */
-    protect: z.boolean().optional(),
-    /** Findings the team accepts: a rule everywhere, or in one file or folder (see docs/rules.md, "Suppressing a finding"). */
-    validate: z.object({ ignore: z.array(z.union([z.string(), z.object({ rule: z.string(), path: z.string().min(1) }).strict()])).optional() }).strict().optional(),
-    /** What templates cannot say about a month of use, for `stackpilot cost` (see docs/manifest.md). */
-    usage: usageSchema.optional(),
-  })
-  .strict();
+  const manifest = z
+    .object({
+      project: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and -'),
+      region: region.optional(),
+      templates: z.string().optional(),
+      stacks: record(id, stackSchema).refine((s) => Object.keys(s).length > 0, 'declare at least one stack'),
+      environments: record(id, environmentSchema).refine((e) => Object.keys(e).length > 0, 'declare at least one environment'),
+      // Region names are checked by readRegionOverrides, which points at the name (the union here would only say "Invalid input").
+      regions: z.union([z.string(), record(z.string(), regionOverrideSchema)]).optional(),
+      tags: record(z.string(), z.string()).optional(),
+      healthChecks: z.array(healthCheckSchema).optional(),
+      /** `protect` for every stack that does not say otherwise. */
+      protect: z.boolean().optional(),
+      /** Findings the team accepts: a rule everywhere, or in one file or folder (see docs/rules.md, "Suppressing a finding"). */
+      validate: z.object({ ignore: z.array(z.union([z.string(), z.object({ rule: z.string(), path: z.string().min(1) }).strict()])).optional() }).strict().optional(),
+      /** What templates cannot say about a month of use, for `stackpilot cost` (see docs/manifest.md). */
+      usage: usage.optional(),
+    })
+    .strict();
 
-export type Manifest = z.infer<typeof manifestSchema>;
-export type ManifestStack = z.infer<typeof stackSchema>;
-export type ManifestEnvironment = z.infer<typeof environmentSchema>;
-export type ParameterValueInput = z.infer<typeof parameterValue>;
+  return { manifest, stack: stackSchema, environment: environmentSchema, parameterValue };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+
+export type Manifest = z.infer<Schemas['manifest']>;
+export type ManifestStack = z.infer<Schemas['stack']>;
+export type ManifestEnvironment = z.infer<Schemas['environment']>;
+export type ParameterValueInput = z.infer<Schemas['parameterValue']>;
 
 export interface ManifestRead {
   manifest?: Manifest;
@@ -97,7 +109,7 @@ export function parseManifest(text: string, file: string): ManifestRead {
   }
   if (diagnostics.length > 0) return { map: parsed.map, diagnostics };
   // reportInput: a value of the wrong type is told apart from a missing one.
-  const result = manifestSchema.safeParse(parsed.value ?? {}, { reportInput: true });
+  const result = (schemas ??= buildSchemas()).manifest.safeParse(parsed.value ?? {}, { reportInput: true });
   if (result.success) return { manifest: result.data, map: parsed.map, diagnostics };
   for (const issue of result.error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ruleFindings } from '../../helpers.ts';
+import { allowedValues } from '../../../src/validate/rules/resources/allowed-values-data.ts';
+import { REPO, ruleFindings } from '../../helpers.ts';
 import { rules } from './support.ts';
 
 describe('SP3005 property value AWS does not accept', () => {
@@ -20,6 +23,22 @@ describe('SP3005 property value AWS does not accept', () => {
 
   it('accepts listed values, values made by functions, properties AWS reads in any case, and custom resources', () => {
     assert.deepEqual(ruleFindings(rules('SP3005', 'good.yaml'), 'SP3005'), []);
+  });
+
+  it('knows every value of the data file, though it reads the file a type at a time', () => {
+    const { types } = JSON.parse(readFileSync(join(REPO, 'data', 'property-values.json'), 'utf8')) as { types: Record<string, Record<string, Record<string, string[]>>> };
+    let properties = 0;
+    for (const [type, definitions] of Object.entries(types)) {
+      for (const [definition, values] of Object.entries(definitions)) {
+        for (const [property, accepted] of Object.entries(values)) {
+          assert.deepEqual(allowedValues(type, definition, property), accepted, `${type} ${definition} ${property}`);
+          properties++;
+        }
+      }
+    }
+    assert.ok(properties > 1500, `${properties} properties`);
+    assert.equal(allowedValues('AWS::S3::Bucket', 'constructor', 'name'), undefined);
+    assert.equal(allowedValues('toString', '', 'x'), undefined);
   });
 });
 
