@@ -32,10 +32,10 @@ const outside = (): never => {
 };
 
 /**
- * Tabs, carriage returns, other control characters, byte order marks and Unicode line breaks,
+ * Carriage returns, control characters other than tabs (see countTabs), byte order marks and Unicode line breaks,
  * and lines that start a directive or a document marker: yaml has rules of its own for each.
  */
-const LEFT_TO_YAML = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|^(?:---|\.\.\.|%)/m;
+const LEFT_TO_YAML = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|^(?:---|\.\.\.|%)/m;
 
 /** Collections nested deeper than this are left to yaml, which reports them (MAX_NESTING_DEPTH). */
 const DEPTH_LIMIT = MAX_NESTING_DEPTH - 2;
@@ -84,12 +84,16 @@ class CommonYamlReader {
   /** How the last plain scalar scanned ended, and where. */
   private plainEnd = PlainEnd.Line;
   private plainStop = 0;
+  /** Tabs in the text, and those read inside block scalars' text: any other tab leaves the text to yaml. */
+  private readonly tabs: number;
+  private tabsRead = 0;
 
   constructor(
     private readonly text: string,
     private readonly shortForms: ReadonlyMap<string, string> | undefined,
   ) {
     this.map = new SourceMap(text);
+    this.tabs = text.includes('\t') ? text.split('\t').length - 1 : 0;
   }
 
   document(): ParsedDocument {
@@ -97,7 +101,7 @@ class CommonYamlReader {
     if (this.nextIndent === -1) outside();
     this.i = this.next;
     const value = this.blockCollection(this.nextIndent, this.map.root, 1);
-    if (this.nextIndent !== -1) outside();
+    if (this.nextIndent !== -1 || this.tabsRead !== this.tabs) outside();
     return { value, map: this.map, problems: [] };
   }
 
@@ -243,11 +247,7 @@ class CommonYamlReader {
     const { text } = this;
     const at = this.skipSpaces(this.i);
     const c = text.charCodeAt(at);
-    if (at >= text.length || c === NEWLINE || c === HASH) {
-      const value = this.valueOnNextLines(this.restOfLine(at), ownerIndent, inMapping, position, depth);
-      this.place(position);
-      return value;
-    }
+    if (at >= text.length || c === NEWLINE || c === HASH) return this.valueOnNextLines(this.restOfLine(at), ownerIndent, inMapping, position, depth);
     if (c !== 33) return this.leafValue(at, ownerIndent, undefined, position, depth); // not a `!` tag
     const tagEnd = this.tagEnd(at);
     const fn = this.shortForms?.get(text.slice(at, tagEnd));
@@ -280,14 +280,18 @@ class CommonYamlReader {
     return shortFormCall(fn, argument);
   }
 
-  /** A block collection on the lines after a key (or `-`) with nothing after it. */
+  /** The value on the lines after a key (or `-`) with nothing after it. */
   private valueOnNextLines(lineEnd: number, ownerIndent: number, inMapping: boolean, position: PositionNode, depth: number): unknown {
     this.scanGap(lineEnd);
     const indent = this.nextIndent;
     // A sequence may sit at its key's own column (`Key:\n- a`); anything else must be indented deeper.
     if (indent < ownerIndent || (indent === ownerIndent && !(inMapping && this.isSequenceItem(this.next)))) outside();
     this.i = this.next;
-    return this.blockCollection(indent, position, depth);
+    if (this.isSequenceItem(this.next) || this.keyAhead(this.next)) return this.blockCollection(indent, position, depth);
+    // A scalar, a flow collection or a tagged value on a line of its own (not a block scalar: its header sets its indentation).
+    const c = this.text.charCodeAt(this.next);
+    if (c === 124 || c === 62) outside();
+    return this.blockValue(ownerIndent, inMapping, position, depth);
   }
 
   /**
@@ -517,19 +521,26 @@ class CommonYamlReader {
 
   /**
    * A literal or folded block scalar whose header is at `at`, in a collection at column
-   * `ownerIndent`. Explicit indentation, keep chomping (`+`), leading blank lines and trailing
-   * lines of spaces are left to yaml.
+   * `ownerIndent`. Keep chomping (`+`), leading blank lines and trailing lines of spaces are
+   * left to yaml.
    */
   private blockScalar(at: number, ownerIndent: number): string {
     const { text } = this;
     const literal = text.charCodeAt(at) === 124;
+    let strip = false;
+    let explicitIndent = 0;
     let j = at + 1;
-    const strip = text.charCodeAt(j) === 45;
-    if (strip) j++;
+    for (; ; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 45 && !strip) strip = true;
+      else if (c >= 49 && c <= 57 && explicitIndent === 0) explicitIndent = c - 48;
+      else break;
+    }
     if (text.charCodeAt(j) !== SPACE && text.charCodeAt(j) !== NEWLINE) outside();
     const contentStart = this.restOfLine(j);
     const lines: BlockScalarLine[] = [];
-    let contentIndent = -1;
+    // With an indentation indicator, the text is indented that much past the collection.
+    let contentIndent = explicitIndent === 0 ? -1 : ownerIndent + explicitIndent;
     let end = contentStart;
     let blankFrom = 0;
     let line = contentStart;
@@ -540,27 +551,36 @@ class CommonYamlReader {
       const stop = lineEnd === -1 ? text.length : lineEnd;
       if (first === stop) {
         // A line of spaces only: content if more text follows, left to yaml if it trails deeper than the text.
-        if (contentIndent === -1) outside();
+        if (lines.length === 0) outside();
         lines.push({ indent, start: first, end: first });
       } else {
-        if (contentIndent === -1) {
-          contentIndent = indent;
-          if (indent <= ownerIndent) outside();
-        } else if (indent < contentIndent) break;
+        if (contentIndent === -1) contentIndent = indent;
+        if (indent < contentIndent || (lines.length === 0 && indent <= ownerIndent)) break;
+        this.countTabs(first, stop);
         lines.push({ indent, start: first, end: stop });
         end = lineEnd === -1 ? text.length : lineEnd + 1;
         blankFrom = lines.length;
       }
       line = lineEnd === -1 ? text.length : lineEnd + 1;
     }
-    if (contentIndent === -1) outside();
+    if (blankFrom === 0) outside();
     for (let k = blankFrom; k < lines.length; k++) if (lines[k].indent > contentIndent) outside();
     lines.length = blankFrom;
     this.count();
     this.nodeStart = at;
     this.nodeEnd = end;
     this.nodeTrail = end;
-    return blockScalarValue(text, lines, literal, strip);
+    return blockScalarValue(text, lines, contentIndent, literal, strip);
+  }
+
+  /**
+   * Counts the tabs in a block scalar's line of text: the only place the reader takes them,
+   * and not first on a line (where folding treats them apart).
+   */
+  private countTabs(first: number, stop: number): void {
+    if (this.tabs === 0) return;
+    if (this.text.charCodeAt(first) === 9) outside();
+    for (let t = this.text.indexOf('\t', first); t !== -1 && t < stop; t = this.text.indexOf('\t', t + 1)) this.tabsRead++;
   }
 
   /** A flow collection at `this.i` (its brackets' range is the node's); `blockIndent` is the column its lines must pass. */
@@ -583,6 +603,8 @@ class CommonYamlReader {
           const key = this.flowKey(blockIndent);
           if (Object.hasOwn(mapping, key)) outside();
           mapping[key] = this.flowNode(childPosition(position, key, [keyStart, this.plainStop]), depth + 1, blockIndent);
+        } else if (this.flowPairAhead()) {
+          list.push(this.flowPair(childPosition(position, list.length), depth + 1, blockIndent));
         } else {
           list.push(this.flowNode(childPosition(position, list.length), depth + 1, blockIndent));
         }
@@ -599,6 +621,26 @@ class CommonYamlReader {
     this.nodeEnd = this.i;
     this.place(position);
     return mapping ?? list;
+  }
+
+  /** Whether a flow sequence's item at `this.i` is a mapping of one pair (`[a, Key: value]`) with a plain key. */
+  private flowPairAhead(): boolean {
+    if (!this.plainStart(this.i, true)) return false;
+    this.scanPlain(this.i, true);
+    return this.plainEnd === PlainEnd.Colon;
+  }
+
+  /** A mapping of one pair inside a flow sequence: it runs from its key to its value's end. */
+  private flowPair(position: PositionNode, depth: number, blockIndent: number): Record<string, unknown> {
+    if (depth > DEPTH_LIMIT) outside();
+    this.count();
+    const start = this.i;
+    const key = this.flowKey(blockIndent);
+    const pair = dictionary<unknown>();
+    pair[key] = this.flowNode(childPosition(position, key, [start, this.plainStop]), depth + 1, blockIndent);
+    position.start = start;
+    position.end = this.nodeEnd;
+    return pair;
   }
 
   /** A key of a flow mapping and its `: `; `plainStop` is left at the key's end. */

@@ -98,11 +98,11 @@ export interface BlockScalarLine {
 
 /**
  * The value of a literal (`|`) or folded (`>`) block scalar whose first line holds text, as
- * yaml's resolveBlockScalar folds it. `lines` runs to the last line with text; `strip` is the
- * `-` chomping indicator (without it, one line break ends the value).
+ * yaml's resolveBlockScalar folds it. `lines` runs to the last line with text, `trimIndent` is
+ * the indentation its lines lose; `strip` is the `-` chomping indicator (without it, one line
+ * break ends the value).
  */
-export function blockScalarValue(text: string, lines: BlockScalarLine[], literal: boolean, strip: boolean): string {
-  const trimIndent = lines[0].indent;
+export function blockScalarValue(text: string, lines: BlockScalarLine[], trimIndent: number, literal: boolean, strip: boolean): string {
   let value = '';
   let separator = '';
   let previousMoreIndented = false;
