@@ -1,8 +1,9 @@
 import { dictionary } from '../emulator/state-files.ts';
 import type { ParsedDocument } from './json-parser.ts';
-import { MAX_DOCUMENT_VALUES, MAX_NESTING_DEPTH } from './limits.ts';
+import { MAX_NESTING_DEPTH } from './limits.ts';
 import { childPosition, SourceMap, type PositionNode } from './source-map.ts';
-import { blockScalarValue, doubleQuotedValue, plainScalarValue, type BlockScalarLine } from './yaml-scalars.ts';
+import { plainScalarValue } from './yaml-scalars.ts';
+import { HASH, NEWLINE, outside, OUTSIDE_SUBSET, SPACE, YamlTextScanner } from './yaml-text-scanner.ts';
 
 /**
  * A fast reader for the YAML that templates are written in: block mappings and sequences,
@@ -13,7 +14,7 @@ import { blockScalarValue, doubleQuotedValue, plainScalarValue, type BlockScalar
  * anything yaml would report) it gives up, and yaml reads the document instead.
  *
  * Positions follow yaml's ranges exactly, including where a collection ends: after its last
- * value's line, plus the comment lines yaml counts with it (see endLeaf and popTail).
+ * value's line, plus the comment lines yaml counts with it (see absorbIndentedComments and endCollection).
  */
 export function readCommonYaml(text: string, shortFormFunctions: ReadonlyMap<string, string> | undefined): ParsedDocument | undefined {
   if (LEFT_TO_YAML.test(text)) return undefined;
@@ -25,55 +26,19 @@ export function readCommonYaml(text: string, shortFormFunctions: ReadonlyMap<str
   }
 }
 
-/** Thrown where the text leaves the subset; one instance, so that giving up costs no stack trace. */
-const OUTSIDE_SUBSET = new Error('outside the YAML subset read fast');
-const outside = (): never => {
-  throw OUTSIDE_SUBSET;
-};
-
 /**
- * Carriage returns, control characters other than tabs (see countTabs), byte order marks and Unicode line breaks,
- * and lines that start a directive or a document marker: yaml has rules of its own for each.
+ * Carriage returns, control characters other than tabs (see countTabs), byte order marks and
+ * Unicode line breaks, and lines that start a directive or a document marker: yaml has rules of
+ * its own for each.
  */
 const LEFT_TO_YAML = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|^(?:---|\.\.\.|%)/m;
 
 /** Collections nested deeper than this are left to yaml, which reports them (MAX_NESTING_DEPTH). */
 const DEPTH_LIMIT = MAX_NESTING_DEPTH - 2;
 
-const SPACE = 32;
-const NEWLINE = 10;
-const HASH = 35;
-const COLON = 58;
-
-/** How a plain scalar's text on one line ended. */
-const enum PlainEnd {
-  Line,
-  Comment,
-  Colon,
-  FlowIndicator,
-}
-
-const isFlowIndicator = (c: number) => c === 44 || c === 91 || c === 93 || c === 123 || c === 125; // , [ ] { }
-/** Where a plain scalar's text on a line stops: a line break, a comment, a mapping's `:` (or a flow indicator in a flow). */
-const PLAIN_STOPS_IN_BLOCK = /\n| #|:(?=[ \n]|$)/g;
-const PLAIN_STOPS_IN_FLOW = /[\n,[\]{}]| #|:(?=[ \n,[\]{}]|$)/g;
-/** Characters that cannot start a plain scalar, or start one only in ways left to yaml. */
-const NOT_PLAIN_START = new Set([...',[]{}#&*!|>\'"%@`?'].map((c) => c.charCodeAt(0)));
-
-class CommonYamlReader {
+/** The structural half of the fast reader: block and flow collections, tags, and where yaml ends each node. */
+class CommonYamlReader extends YamlTextScanner {
   private readonly map: SourceMap;
-  private i = 0;
-  private values = 0;
-  /** The range of the value read last, as yaml gives it: [start, end, trail]. */
-  private nodeStart = 0;
-  private nodeEnd = 0;
-  private nodeTrail = 0;
-  /** After a value: where the next line with content starts, and its indentation (-1 at the end of the text). */
-  private next = 0;
-  private nextIndent = -1;
-  /** The comment lines between the value and `next`: indentation and end of each, in pairs. */
-  private readonly comments: number[] = [];
-  private blankLines = 0;
   /**
    * The comment lines yaml keeps aside after a collection's last value, which stay with the
    * first enclosing collection indented no deeper than one of them: the deepest one's
@@ -81,19 +46,13 @@ class CommonYamlReader {
    */
   private tailIndent = -1;
   private tailEnd = 0;
-  /** How the last plain scalar scanned ended, and where. */
-  private plainEnd = PlainEnd.Line;
-  private plainStop = 0;
-  /** Tabs in the text, and those read inside block scalars' text: any other tab leaves the text to yaml. */
-  private readonly tabs: number;
-  private tabsRead = 0;
 
   constructor(
-    private readonly text: string,
+    text: string,
     private readonly shortForms: ReadonlyMap<string, string> | undefined,
   ) {
+    super(text);
     this.map = new SourceMap(text);
-    this.tabs = text.includes('\t') ? text.split('\t').length - 1 : 0;
   }
 
   document(): ParsedDocument {
@@ -103,15 +62,6 @@ class CommonYamlReader {
     const value = this.blockCollection(this.nextIndent, this.map.root, 1);
     if (this.nextIndent !== -1 || this.tabsRead !== this.tabs) outside();
     return { value, map: this.map, problems: [] };
-  }
-
-  private count(): void {
-    if (++this.values > MAX_DOCUMENT_VALUES) outside();
-  }
-
-  private place(position: PositionNode): void {
-    position.start = this.nodeStart;
-    position.end = this.nodeEnd;
   }
 
   /** A block mapping or sequence starting at `this.i`, at column `indent`. */
@@ -187,13 +137,6 @@ class CommonYamlReader {
     }
   }
 
-  private isSequenceItem(at: number): boolean {
-    const { text } = this;
-    if (text.charCodeAt(at) !== 45) return false; // -
-    const c = text.charCodeAt(at + 1);
-    return c === SPACE || c === NEWLINE || at + 1 >= text.length;
-  }
-
   /** A mapping key at `this.i` (plain or quoted, on one line), then its `:`; `plainStop` is left at the key's end. */
   private readKey(): string {
     const { text } = this;
@@ -208,7 +151,7 @@ class CommonYamlReader {
     } else {
       if (!this.plainStart(start, false)) outside();
       const end = this.scanPlain(start, false);
-      if (this.plainEnd !== PlainEnd.Colon) outside();
+      if (this.plainEnd !== 'colon') outside();
       key = String(plainScalarValue(text.slice(start, end)));
       after = this.plainStop;
       this.plainStop = end;
@@ -216,27 +159,6 @@ class CommonYamlReader {
     if (!this.colonAt(after, false) || this.plainStop - start > 1000) outside();
     this.i = after + 1;
     return key;
-  }
-
-  /** Whether a mapping key starts at `at`: a plain or quoted scalar on this line followed by `: `. */
-  private keyAhead(at: number): boolean {
-    const { text } = this;
-    const c = text.charCodeAt(at);
-    if (c === 34 || c === 39) {
-      const end = c === 39 ? this.singleQuoteEnd(at) : this.doubleQuoteEnd(at);
-      return end !== -1 && this.colonAt(this.skipSpaces(end + 1), false);
-    }
-    if (!this.plainStart(at, false)) return false;
-    this.scanPlain(at, false);
-    return this.plainEnd === PlainEnd.Colon;
-  }
-
-  /** Whether a `:` at `at` is a mapping indicator: followed by a space or a line break (or a flow indicator in a flow). */
-  private colonAt(at: number, flow: boolean): boolean {
-    const { text } = this;
-    if (text.charCodeAt(at) !== COLON) return false;
-    const c = text.charCodeAt(at + 1);
-    return c === SPACE || c === NEWLINE || at + 1 >= text.length || (flow && isFlowIndicator(c));
   }
 
   /**
@@ -337,32 +259,6 @@ class CommonYamlReader {
   }
 
   /**
-   * A plain scalar in a block, over as many lines as it runs (folded as yaml folds them); sets
-   * the node's start and end, scans the gap after it, and leaves `plainStop` at the end of its last line.
-   */
-  private multiLinePlain(at: number, ownerIndent: number): string {
-    const { text } = this;
-    let end = this.scanPlain(at, false);
-    if (this.plainEnd === PlainEnd.Colon) outside();
-    let source = text.slice(at, end);
-    let lineEnd = this.restOfLine(end);
-    this.scanGap(lineEnd);
-    while (this.plainEnd === PlainEnd.Line && this.comments.length === 0 && this.nextIndent > ownerIndent) {
-      const line = this.next;
-      if (!this.plainStart(line, false) || text.charCodeAt(line) === 45) outside();
-      end = this.scanPlain(line, false);
-      if (this.plainEnd !== PlainEnd.Line) outside();
-      source += (this.blankLines === 0 ? ' ' : '\n'.repeat(this.blankLines)) + text.slice(line, end);
-      lineEnd = this.restOfLine(end);
-      this.scanGap(lineEnd);
-    }
-    this.nodeStart = at;
-    this.nodeEnd = end;
-    this.plainStop = lineEnd;
-    return source;
-  }
-
-  /**
    * Where a value ending its line at `lineEnd` ends in yaml's terms: after that line and the
    * comment lines right after it indented deeper than its collection. The comment lines past
    * those are kept aside (tailIndent) for the enclosing collections.
@@ -384,203 +280,6 @@ class CommonYamlReader {
     this.tailIndent = -1;
     for (let k = from; k < comments.length; k += 2) this.tailIndent = Math.max(this.tailIndent, comments[k]);
     this.tailEnd = this.next;
-  }
-
-  /**
-   * Blank and comment lines from `lineStart`: records the comments, the count of blank lines
-   * and where the next line with content starts (`next`, `nextIndent`).
-   */
-  private scanGap(lineStart: number): void {
-    const { text, comments } = this;
-    comments.length = 0;
-    this.blankLines = 0;
-    let line = lineStart;
-    for (;;) {
-      const at = this.skipSpaces(line);
-      if (at >= text.length) {
-        this.next = text.length;
-        this.nextIndent = -1;
-        return;
-      }
-      const c = text.charCodeAt(at);
-      if (c === NEWLINE) {
-        this.blankLines++;
-        line = at + 1;
-      } else if (c === HASH) {
-        const end = text.indexOf('\n', at);
-        comments.push(at - line, end === -1 ? text.length : end + 1);
-        line = end === -1 ? text.length : end + 1;
-      } else {
-        this.next = at;
-        this.nextIndent = at - line;
-        return;
-      }
-    }
-  }
-
-  private skipSpaces(at: number): number {
-    while (this.text.charCodeAt(at) === SPACE) at++;
-    return at;
-  }
-
-  /** After a value: spaces and a comment to the end of the line; where the next line starts. */
-  private restOfLine(at: number): number {
-    const { text } = this;
-    const from = at;
-    at = this.skipSpaces(at);
-    if (at >= text.length) return text.length;
-    const c = text.charCodeAt(at);
-    if (c === NEWLINE) return at + 1;
-    // A comment needs a space before it (a value's own `#` was read with the value).
-    if (c !== HASH || (at === from && text.charCodeAt(at - 1) !== SPACE)) outside();
-    const end = text.indexOf('\n', at);
-    return end === -1 ? text.length : end + 1;
-  }
-
-  private plainStart(at: number, flow: boolean): boolean {
-    const { text } = this;
-    const c = text.charCodeAt(at);
-    if (NOT_PLAIN_START.has(c) || c === SPACE || c === NEWLINE || at >= text.length) return false;
-    if (c !== 45 && c !== COLON) return true;
-    // `-` and `:` start a plain scalar when text follows them (`-1`, `:lambda:path`).
-    const d = text.charCodeAt(at + 1);
-    return !(d === SPACE || d === NEWLINE || at + 1 >= text.length || (flow && isFlowIndicator(d)));
-  }
-
-  /**
-   * Scans a plain scalar's text on one line from `at`: returns where its text ends (trailing
-   * spaces left out) and sets how it ended (`plainEnd`) and where the scan stopped (`plainStop`).
-   */
-  private scanPlain(at: number, flow: boolean): number {
-    const { text } = this;
-    // A regular expression finds where the text stops faster than a loop over its characters.
-    const stops = flow ? PLAIN_STOPS_IN_FLOW : PLAIN_STOPS_IN_BLOCK;
-    stops.lastIndex = at;
-    const stop = stops.exec(text);
-    const j = stop ? stop.index : text.length;
-    const c = text.charCodeAt(j);
-    this.plainEnd = !stop || c === NEWLINE ? PlainEnd.Line : c === COLON ? PlainEnd.Colon : c === SPACE ? PlainEnd.Comment : PlainEnd.FlowIndicator;
-    this.plainStop = this.plainEnd === PlainEnd.Comment ? j + 1 : j;
-    let end = j;
-    while (end > at && text.charCodeAt(end - 1) === SPACE) end--;
-    return end;
-  }
-
-  private tagEnd(at: number): number {
-    const { text } = this;
-    let j = at + 1;
-    for (; j < text.length; j++) {
-      const c = text.charCodeAt(j);
-      if (c === SPACE || c === NEWLINE) return j;
-      if (isFlowIndicator(c)) outside();
-    }
-    return j;
-  }
-
-  /** A quoted scalar on one line at `at`; leaves `this.i` after its closing quote. */
-  private quoted(at: number): string {
-    const { text } = this;
-    if (text.charCodeAt(at) === 39) {
-      const end = this.singleQuoteEnd(at);
-      if (end === -1) outside();
-      this.i = end + 1;
-      const body = text.slice(at + 1, end);
-      return body.includes("''") ? body.replaceAll("''", "'") : body;
-    }
-    const end = this.doubleQuoteEnd(at);
-    if (end === -1) outside();
-    this.i = end + 1;
-    const body = text.slice(at + 1, end);
-    return body.includes('\\') ? (doubleQuotedValue(body) ?? outside()) : body;
-  }
-
-  /** The closing quote of a single-quoted scalar at `at`, or -1 when it is not on the same line. */
-  private singleQuoteEnd(at: number): number {
-    const { text } = this;
-    for (let j = at + 1; j < text.length; j++) {
-      const c = text.charCodeAt(j);
-      if (c === NEWLINE) return -1;
-      if (c === 39) {
-        if (text.charCodeAt(j + 1) !== 39) return j;
-        j++;
-      }
-    }
-    return -1;
-  }
-
-  private doubleQuoteEnd(at: number): number {
-    const { text } = this;
-    for (let j = at + 1; j < text.length; j++) {
-      const c = text.charCodeAt(j);
-      if (c === NEWLINE) return -1;
-      if (c === 34) return j;
-      if (c === 92) j++;
-    }
-    return -1;
-  }
-
-  /**
-   * A literal or folded block scalar whose header is at `at`, in a collection at column
-   * `ownerIndent`. Keep chomping (`+`), leading blank lines and trailing lines of spaces are
-   * left to yaml.
-   */
-  private blockScalar(at: number, ownerIndent: number): string {
-    const { text } = this;
-    const literal = text.charCodeAt(at) === 124;
-    let strip = false;
-    let explicitIndent = 0;
-    let j = at + 1;
-    for (; ; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 45 && !strip) strip = true;
-      else if (c >= 49 && c <= 57 && explicitIndent === 0) explicitIndent = c - 48;
-      else break;
-    }
-    if (text.charCodeAt(j) !== SPACE && text.charCodeAt(j) !== NEWLINE) outside();
-    const contentStart = this.restOfLine(j);
-    const lines: BlockScalarLine[] = [];
-    // With an indentation indicator, the text is indented that much past the collection.
-    let contentIndent = explicitIndent === 0 ? -1 : ownerIndent + explicitIndent;
-    let end = contentStart;
-    let blankFrom = 0;
-    let line = contentStart;
-    while (line < text.length) {
-      const first = this.skipSpaces(line);
-      const indent = first - line;
-      const lineEnd = text.indexOf('\n', first);
-      const stop = lineEnd === -1 ? text.length : lineEnd;
-      if (first === stop) {
-        // A line of spaces only: content if more text follows, left to yaml if it trails deeper than the text.
-        if (lines.length === 0) outside();
-        lines.push({ indent, start: first, end: first });
-      } else {
-        if (contentIndent === -1) contentIndent = indent;
-        if (indent < contentIndent || (lines.length === 0 && indent <= ownerIndent)) break;
-        this.countTabs(first, stop);
-        lines.push({ indent, start: first, end: stop });
-        end = lineEnd === -1 ? text.length : lineEnd + 1;
-        blankFrom = lines.length;
-      }
-      line = lineEnd === -1 ? text.length : lineEnd + 1;
-    }
-    if (blankFrom === 0) outside();
-    for (let k = blankFrom; k < lines.length; k++) if (lines[k].indent > contentIndent) outside();
-    lines.length = blankFrom;
-    this.count();
-    this.nodeStart = at;
-    this.nodeEnd = end;
-    this.nodeTrail = end;
-    return blockScalarValue(text, lines, contentIndent, literal, strip);
-  }
-
-  /**
-   * Counts the tabs in a block scalar's line of text: the only place the reader takes them,
-   * and not first on a line (where folding treats them apart).
-   */
-  private countTabs(first: number, stop: number): void {
-    if (this.tabs === 0) return;
-    if (this.text.charCodeAt(first) === 9) outside();
-    for (let t = this.text.indexOf('\t', first); t !== -1 && t < stop; t = this.text.indexOf('\t', t + 1)) this.tabsRead++;
   }
 
   /** A flow collection at `this.i` (its brackets' range is the node's); `blockIndent` is the column its lines must pass. */
@@ -627,7 +326,7 @@ class CommonYamlReader {
   private flowPairAhead(): boolean {
     if (!this.plainStart(this.i, true)) return false;
     this.scanPlain(this.i, true);
-    return this.plainEnd === PlainEnd.Colon;
+    return this.plainEnd === 'colon';
   }
 
   /** A mapping of one pair inside a flow sequence: it runs from its key to its value's end. */
@@ -656,7 +355,7 @@ class CommonYamlReader {
     } else {
       if (!this.plainStart(start, true)) outside();
       const end = this.scanPlain(start, true);
-      if (this.plainEnd !== PlainEnd.Colon) outside();
+      if (this.plainEnd !== 'colon') outside();
       key = String(plainScalarValue(text.slice(start, end)));
       this.i = this.plainStop;
       this.plainStop = end;
@@ -702,7 +401,7 @@ class CommonYamlReader {
     else {
       if (!this.plainStart(at, true)) outside();
       const end = this.scanPlain(at, true);
-      if (this.plainEnd === PlainEnd.Colon || this.plainEnd === PlainEnd.Comment) outside();
+      if (this.plainEnd === 'colon' || this.plainEnd === 'comment') outside();
       const source = text.slice(at, end);
       value = tagged ? source : plainScalarValue(source);
       this.i = end;
@@ -711,23 +410,6 @@ class CommonYamlReader {
     this.nodeEnd = this.i;
     this.place(position);
     return value;
-  }
-
-  /** Spaces and line breaks inside a flow collection; its lines must be indented past `blockIndent`, and comments are left to yaml. */
-  private flowSpace(blockIndent: number): void {
-    const { text } = this;
-    for (;;) {
-      const c = text.charCodeAt(this.i);
-      if (c === SPACE) this.i++;
-      else if (c === NEWLINE) {
-        const line = this.i + 1;
-        const at = this.skipSpaces(line);
-        if (at >= text.length) outside();
-        if (text.charCodeAt(at) !== NEWLINE && at - line <= blockIndent) outside();
-        this.i = at;
-      } else if (c === HASH || this.i >= text.length) outside();
-      else return;
-    }
   }
 }
 
