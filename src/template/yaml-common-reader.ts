@@ -78,7 +78,7 @@ class CommonYamlReader extends YamlTextScanner {
     for (;;) {
       this.count();
       const keyStart = this.i;
-      const key = this.readKey();
+      const key = this.mappingKey(false);
       if (Object.hasOwn(mapping, key)) outside();
       mapping[key] = this.blockValue(indent, true, childPosition(position, key, [keyStart, this.plainStop]), depth + 1);
       if (this.nextIndent !== indent) break;
@@ -135,30 +135,6 @@ class CommonYamlReader extends YamlTextScanner {
       this.nodeTrail = this.tailEnd;
       this.tailIndent = -1;
     }
-  }
-
-  /** A mapping key at `this.i` (plain or quoted, on one line), then its `:`; `plainStop` is left at the key's end. */
-  private readKey(): string {
-    const { text } = this;
-    const start = this.i;
-    const c = text.charCodeAt(start);
-    let key: string;
-    let after: number;
-    if (c === 34 || c === 39) {
-      key = this.quoted(start);
-      after = this.skipSpaces(this.i);
-      this.plainStop = this.i;
-    } else {
-      if (!this.plainStart(start, false)) outside();
-      const end = this.scanPlain(start, false);
-      if (this.plainEnd !== 'colon') outside();
-      key = String(plainScalarValue(text.slice(start, end)));
-      after = this.plainStop;
-      this.plainStop = end;
-    }
-    if (!this.colonAt(after, false) || this.plainStop - start > 1000) outside();
-    this.i = after + 1;
-    return key;
   }
 
   /**
@@ -344,30 +320,12 @@ class CommonYamlReader extends YamlTextScanner {
 
   /** A key of a flow mapping and its `: `; `plainStop` is left at the key's end. */
   private flowKey(blockIndent: number): string {
-    const { text } = this;
-    const start = this.i;
     this.count();
-    const c = text.charCodeAt(start);
-    let key: string;
-    if (c === 34 || c === 39) {
-      key = this.quoted(start);
-      this.plainStop = this.i;
-    } else {
-      if (!this.plainStart(start, true)) outside();
-      const end = this.scanPlain(start, true);
-      if (this.plainEnd !== 'colon') outside();
-      key = String(plainScalarValue(text.slice(start, end)));
-      this.i = this.plainStop;
-      this.plainStop = end;
-    }
-    const keyEnd = this.plainStop;
-    this.i = this.skipSpaces(this.i);
-    if (!this.colonAt(this.i, false)) outside();
-    this.i++;
+    const key = this.mappingKey(true);
     this.flowSpace(blockIndent);
-    this.plainStop = keyEnd;
     return key;
   }
+
 
   /** A value inside a flow collection, at `this.i`. */
   private flowNode(position: PositionNode, depth: number, blockIndent: number): unknown {
@@ -414,7 +372,7 @@ class CommonYamlReader extends YamlTextScanner {
 }
 
 /** `!Fn argument` as CloudFormation's long form `{"Fn::X": argument}` (`!GetAtt a.b` as a list). */
-function shortFormCall(fn: string, argument: unknown): Record<string, unknown> {
+export function shortFormCall(fn: string, argument: unknown): Record<string, unknown> {
   if (fn === 'Fn::GetAtt' && typeof argument === 'string') {
     const dot = argument.indexOf('.');
     argument = dot === -1 ? [argument] : [argument.slice(0, dot), argument.slice(dot + 1)];

@@ -3,7 +3,7 @@ import { dictionary } from '../emulator/state-files.ts';
 import { tooDeepMessage, tooManyValuesMessage, type ParsedDocument, type ParseProblem } from './json-parser.ts';
 import { MAX_ALIAS_EXPANSION, MAX_DOCUMENT_VALUES, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from './limits.ts';
 import { childPosition, SourceMap, type PositionNode } from './source-map.ts';
-import { readCommonYaml } from './yaml-common-reader.ts';
+import { readCommonYaml, shortFormCall } from './yaml-common-reader.ts';
 
 /** CloudFormation's YAML short forms and the long JSON form each becomes. */
 export const SHORT_FORM_TAGS: Record<string, string> = {
@@ -286,14 +286,7 @@ export function parseYamlFully(text: string, options: YamlOptions = { cloudForma
       inner.start = range[0];
       inner.end = range[1];
       if (isCollection(node) && depth + 1 > MAX_NESTING_DEPTH) throw limit('too-deep', tooDeepMessage(), node);
-      let argument = convertUntagged(node, inner, depth + 1);
-      if (fn === 'Fn::GetAtt' && typeof argument === 'string') {
-        const dot = argument.indexOf('.');
-        argument = dot === -1 ? [argument] : [argument.slice(0, dot), argument.slice(dot + 1)];
-      }
-      const call = dictionary<unknown>();
-      call[fn] = argument;
-      return call;
+      return shortFormCall(fn, convertUntagged(node, inner, depth + 1));
     } finally {
       ancestors.delete(node);
     }

@@ -1,6 +1,6 @@
 import type { PositionNode } from './source-map.ts';
 import { MAX_DOCUMENT_VALUES } from './limits.ts';
-import { blockScalarValue, doubleQuotedValue, type BlockScalarLine } from './yaml-scalars.ts';
+import { blockScalarValue, doubleQuotedValue, plainScalarValue, type BlockScalarLine } from './yaml-scalars.ts';
 
 /** Thrown where the text leaves the subset the fast reader takes; one instance, so that giving up costs no stack trace. */
 export const OUTSIDE_SUBSET = new Error('outside the YAML subset read fast');
@@ -326,5 +326,32 @@ export class YamlTextScanner {
     this.nodeEnd = end;
     this.plainStop = lineEnd;
     return source;
+  }
+
+  /**
+   * A mapping key at `this.i` (plain or quoted, on one line) and the `:` after it, which
+   * `this.i` is left past; `plainStop` is left at the key's end.
+   */
+  protected mappingKey(flow: boolean): string {
+    const { text } = this;
+    const start = this.i;
+    const c = text.charCodeAt(start);
+    let key: string;
+    if (c === 34 || c === 39) {
+      key = this.quoted(start);
+      this.plainStop = this.i;
+    } else {
+      if (!this.plainStart(start, flow)) outside();
+      const end = this.scanPlain(start, flow);
+      if (this.plainEnd !== 'colon') outside();
+      // A plain key is read as a value, then written as text (`1e3:` is the key "1000").
+      key = String(plainScalarValue(text.slice(start, end)));
+      this.i = this.plainStop;
+      this.plainStop = end;
+    }
+    this.i = this.skipSpaces(this.i);
+    if (!this.colonAt(this.i, false) || this.plainStop - start > 1000) outside();
+    this.i++;
+    return key;
   }
 }
