@@ -13,6 +13,10 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
 /** A plain (unquoted, untagged) scalar's value: null, a boolean, a number, or the text itself. */
 export function plainScalarValue(source: string): unknown {
+  const first = source.charCodeAt(0);
+  // Only text starting with a digit, a sign or a dot can be a number: the rest is text, as most of a template is.
+  if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46) return numberOrText(source);
+  if (source.length > 5) return source;
   switch (source) {
     case '~':
     case 'null':
@@ -28,9 +32,11 @@ export function plainScalarValue(source: string): unknown {
     case 'FALSE':
       return false;
   }
-  const first = source.charCodeAt(0);
-  // Only text starting with a digit, a sign or a dot can be a number: the rest is text, as most of a template is.
-  if (!((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46)) return source;
+  return source;
+}
+
+/** A plain scalar starting like a number: an integer (octal, decimal, hex), a float, infinity or NaN, or else text. */
+function numberOrText(source: string): unknown {
   if (INT_OCTAL.test(source)) return parseInt(source.substring(2), 8);
   if (INT_DECIMAL.test(source)) return parseInt(source, 10);
   if (INT_HEX.test(source)) return parseInt(source.substring(2), 16);

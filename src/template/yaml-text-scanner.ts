@@ -37,8 +37,9 @@ export class YamlTextScanner {
   /** After a value: where the next line with content starts, and its indentation (-1 at the end of the text). */
   protected next = 0;
   protected nextIndent = -1;
-  /** The comment lines between the value and `next`: indentation and end of each, in pairs. */
+  /** The comment lines between the value and `next`: indentation and end of each, in pairs, up to `commentsEnd` (the array is reused). */
   protected readonly comments: number[] = [];
+  protected commentsEnd = 0;
   protected blankLines = 0;
   /** How the last plain scalar scanned ended, and where. */
   protected plainEnd: PlainEnd = 'line';
@@ -81,7 +82,7 @@ export class YamlTextScanner {
    */
   protected scanGap(lineStart: number): void {
     const { text, comments } = this;
-    comments.length = 0;
+    this.commentsEnd = 0;
     this.blankLines = 0;
     let line = lineStart;
     for (;;) {
@@ -97,7 +98,8 @@ export class YamlTextScanner {
         line = at + 1;
       } else if (c === HASH) {
         const end = text.indexOf('\n', at);
-        comments.push(at - line, end === -1 ? text.length : end + 1);
+        comments[this.commentsEnd++] = at - line;
+        comments[this.commentsEnd++] = end === -1 ? text.length : end + 1;
         line = end === -1 ? text.length : end + 1;
       } else {
         this.next = at;
@@ -313,7 +315,7 @@ export class YamlTextScanner {
     let source = text.slice(at, end);
     let lineEnd = this.restOfLine(end);
     this.scanGap(lineEnd);
-    while (this.plainEnd === 'line' && this.comments.length === 0 && this.nextIndent > ownerIndent) {
+    while (this.plainEnd === 'line' && this.commentsEnd === 0 && this.nextIndent > ownerIndent) {
       const line = this.next;
       if (!this.plainStart(line, false) || text.charCodeAt(line) === 45) outside();
       end = this.scanPlain(line, false);
