@@ -3,6 +3,7 @@ import { dictionary } from '../emulator/state-files.ts';
 import { tooDeepMessage, tooManyValuesMessage, type ParsedDocument, type ParseProblem } from './json-parser.ts';
 import { MAX_ALIAS_EXPANSION, MAX_DOCUMENT_VALUES, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from './limits.ts';
 import { childPosition, SourceMap, type PositionNode } from './source-map.ts';
+import { readCommonYaml, shortFormCall } from './yaml-common-reader.ts';
 
 /** CloudFormation's YAML short forms and the long JSON form each becomes. */
 export const SHORT_FORM_TAGS: Record<string, string> = {
@@ -56,6 +57,8 @@ export const KNOWN_TAGS: Tags = Object.keys(SHORT_FORM_TAGS).flatMap((tag) => [
   { tag, collection: 'seq' as const, nodeClass: YAMLSeq, resolve: (value: unknown) => value },
   { tag, collection: 'map' as const, nodeClass: YAMLMap, resolve: (value: unknown) => value },
 ]);
+
+const SHORT_FORM_FUNCTIONS: ReadonlyMap<string, string> = new Map(Object.entries(SHORT_FORM_TAGS));
 
 const STRING_TAG = 'tag:yaml.org,2002:str';
 
@@ -166,6 +169,11 @@ function resolveAliases(doc: Document): { targets: Map<Alias, Node | undefined>;
  * aliases and what aliases expand to are bounded (src/template/limits.ts).
  */
 export function parseYaml(text: string, options: YamlOptions = { cloudFormationTags: true }): ParsedDocument {
+  return readCommonYaml(text, options.cloudFormationTags ? SHORT_FORM_FUNCTIONS : undefined) ?? parseYamlFully(text, options);
+}
+
+/** Reads any YAML with the yaml package: what parseYaml does with text the fast reader leaves to it. */
+export function parseYamlFully(text: string, options: YamlOptions = { cloudFormationTags: true }): ParsedDocument {
   const map = new SourceMap(text);
   const problems: ParseProblem[] = [];
   const tokens = syntaxTree(text);
@@ -278,14 +286,7 @@ export function parseYaml(text: string, options: YamlOptions = { cloudFormationT
       inner.start = range[0];
       inner.end = range[1];
       if (isCollection(node) && depth + 1 > MAX_NESTING_DEPTH) throw limit('too-deep', tooDeepMessage(), node);
-      let argument = convertUntagged(node, inner, depth + 1);
-      if (fn === 'Fn::GetAtt' && typeof argument === 'string') {
-        const dot = argument.indexOf('.');
-        argument = dot === -1 ? [argument] : [argument.slice(0, dot), argument.slice(dot + 1)];
-      }
-      const call = dictionary<unknown>();
-      call[fn] = argument;
-      return call;
+      return shortFormCall(fn, convertUntagged(node, inner, depth + 1));
     } finally {
       ancestors.delete(node);
     }
