@@ -87,8 +87,9 @@ console.log(`service lifecycle: ${Object.keys(services).length} types -> ${servi
 
 // Deprecated properties: type -> [{ path ('A/B/*/C'), status, since?, instead?, reason? }]. The registry's
 // pointers are `/properties/A/B/*/C` (B a property of A's object, `*` each item of a list); the
-// schemas say such a property is still accepted. Paths the schema no longer has are dropped (an
-// unknown property is SP3002's). The facts AWS documents and the schemas do not hold, by hand:
+// schemas say such a property is still accepted. Paths the schema no longer has, or has
+// read-only, are dropped (SP3002 reports them as unknown). The facts AWS documents and the
+// schemas do not hold, by hand:
 const EC2_CLASSIC = { since: '2023-08-15', reason: 'the retirement of EC2-Classic, where cache security groups live' };
 const IOT_ANALYTICS = { since: services['AWS::IoTAnalytics::Channel']?.date, reason: 'the shutdown of AWS IoT Analytics' };
 const KNOWN = new Map(Object.entries({
@@ -136,7 +137,9 @@ for (const [, type, hash] of provider.matchAll(/^\s+"([A-Za-z0-9]+::[A-Za-z0-9]+
   const schema = JSON.parse(git('show', `${schemas}:src/cfnlint/data/schemas/resources/${hash}.json`));
   for (const pointer of schema.deprecatedProperties ?? []) {
     const segments = pointer.split('/').slice(2);
-    if (!pointer.startsWith('/properties/') || !schemaNode(schema, segments)) continue;
+    // A read-only property is not one a template sets (SP3002 reports it as unknown).
+    const readOnly = (schema.readOnlyProperties ?? []).some((p) => `${pointer}/`.startsWith(`${p.replaceAll('/*', '')}/`));
+    if (!pointer.startsWith('/properties/') || readOnly || !schemaNode(schema, segments)) continue;
     const key = `${type} ${segments.join('/')}`;
     used.add(key);
     (deprecated[type] ??= []).push({ path: segments.join('/'), status: 'deprecated', ...KNOWN.get(key) });
