@@ -52,6 +52,13 @@ export function writeProject(files: Record<string, string>): string {
   return dir;
 }
 
+/**
+ * The day tests validate and deploy the examples for, so they do not start failing on the day
+ * AWS deprecates a runtime the examples use (nodejs22.x on 2027-04-30, python3.12 on 2028-10-31):
+ * test/examples/examples.test.ts says what validate reports after those days.
+ */
+export const EXAMPLES_DAY = '2026-11-30';
+
 /** A copy of a reference project in a temporary folder, so local state and outputs stay out of the repository. */
 export function copyExample(name: string): string {
   const dir = writeProject({});
