@@ -124,6 +124,6 @@ describe('stackpilot deploy on the local engine', () => {
     const { report } = await deploy(dir);
     assert.equal(report.ok, false);
     assert.equal(report.diagnostics[0].rule, 'SP3002');
-    assert.throws(() => readFileSync(join(dir, '.stackpilot', 'local', 'local.lock')), 'the local engine was never opened');
+    assert.throws(() => readFileSync(join(dir, '.stackpilot', 'local', 'local.lock')), { code: 'ENOENT' }, 'the local engine was never opened');
   });
 });
