@@ -5,7 +5,11 @@
 //   LmbdRuntimeLifecycle.json, "dates from AWS docs");
 // - data/service-lifecycle.json: resource types of AWS services in maintenance, sunset or shut
 //   down, with the date (src/cfnlint/data/schemas/patches/extensions/all/<type>/lifecycle.json,
-//   from AWS's sunset and full-shutdown service lists).
+//   from AWS's sunset and full-shutdown service lists);
+// - data/deprecated-properties.json: properties the registry schemas mark deprecated
+//   (`deprecatedProperties`, as cfn-lint ships the us-east-1 schemas: src/cfnlint/data/schemas/
+//   resources/<hash>.json), plus the facts below that the schemas do not carry: which of them AWS
+//   no longer accepts (and since when), and what to use instead.
 // Usage, with a clone (or bare git dir) of github.com/aws-cloudformation/cfn-lint:
 //   node scripts/build-lifecycle-data.mjs <clone> [runtimes-commit] [schemas-commit]
 import { execFileSync } from 'node:child_process';
@@ -20,6 +24,7 @@ const RUNTIMES_FILE = 'src/cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.jso
 /** The last commit with committed schemas and their patches (as scripts/build-region-types.mjs). */
 const SCHEMAS_COMMIT = '602229535a34035f5b31c8d280e6c3773657e0f0';
 const PATCHES = 'src/cfnlint/data/schemas/patches/extensions/all';
+const DEPRECATED_DOC = 'https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html';
 const RUNTIMES_DOC = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html';
 const SERVICES_DOC = 'https://docs.aws.amazon.com/general/latest/gr/sunset_services.html';
 
@@ -79,3 +84,72 @@ const servicesOut = write('service-lifecycle.json', {
   types: Object.fromEntries(Object.entries(services).sort(([a], [b]) => a.localeCompare(b))),
 });
 console.log(`service lifecycle: ${Object.keys(services).length} types -> ${servicesOut}`);
+
+// Deprecated properties: type -> [{ path ('A/B/*/C'), status, since?, instead?, reason? }]. The registry's
+// pointers are `/properties/A/B/*/C` (B a property of A's object, `*` each item of a list); the
+// schemas say such a property is still accepted. Paths the schema no longer has, or has
+// read-only, are dropped (SP3002 reports them as unknown). The facts AWS documents and the
+// schemas do not hold, by hand:
+const EC2_CLASSIC = { since: '2023-08-15', reason: 'the retirement of EC2-Classic, where cache security groups live' };
+const IOT_ANALYTICS = { since: services['AWS::IoTAnalytics::Channel']?.date, reason: 'the shutdown of AWS IoT Analytics' };
+const KNOWN = new Map(Object.entries({
+  'AWS::AppSync::DataSource ElasticsearchConfig': { instead: 'OpenSearchServiceConfig' },
+  'AWS::Athena::WorkGroup WorkGroupConfigurationUpdates': { instead: 'WorkGroupConfiguration' },
+  'AWS::AutoScaling::AutoScalingGroup NotificationConfiguration': { instead: 'NotificationConfigurations' },
+  'AWS::CloudFront::Distribution DistributionConfig/CustomOrigin': { instead: 'DistributionConfig/Origins' },
+  'AWS::CloudFront::Distribution DistributionConfig/S3Origin': { instead: 'DistributionConfig/Origins' },
+  'AWS::EC2::EIPAssociation EIP': { instead: 'AllocationId' },
+  'AWS::ElastiCache::CacheCluster CacheSecurityGroupNames': { status: 'rejected', ...EC2_CLASSIC, instead: 'VpcSecurityGroupIds' },
+  'AWS::ElastiCache::ReplicationGroup CacheSecurityGroupNames': { status: 'rejected', ...EC2_CLASSIC, instead: 'SecurityGroupIds' },
+  'AWS::GameLift::Fleet LogPaths': { instead: 'RuntimeConfiguration' },
+  'AWS::GameLift::Fleet ServerLaunchParameters': { instead: 'RuntimeConfiguration' },
+  'AWS::GameLift::Fleet ServerLaunchPath': { instead: 'RuntimeConfiguration' },
+  'AWS::Interconnect::Connection RemoteOwnerAccount': { instead: 'RemoteAccount' },
+  'AWS::IoT::TopicRule TopicRulePayload/Actions/*/IotAnalytics': { status: 'rejected', ...IOT_ANALYTICS },
+  'AWS::IoT::TopicRule TopicRulePayload/ErrorAction/IotAnalytics': { status: 'rejected', ...IOT_ANALYTICS },
+  // AWS's Location service model: "Deprecated. No longer allowed." since 2022-02-01.
+  'AWS::Location::GeofenceCollection PricingPlanDataSource': { status: 'rejected', since: '2022-02-01' },
+  'AWS::Location::Tracker PricingPlanDataSource': { status: 'rejected', since: '2022-02-01' },
+  'AWS::Neptune::DBInstance DBSnapshotIdentifier': { instead: 'SnapshotIdentifier of AWS::Neptune::DBCluster' },
+  'AWS::SSO::InstanceAccessControlAttributeConfiguration InstanceAccessControlAttributeConfiguration': { instead: 'AccessControlAttributes' },
+  'AWS::XRay::SamplingRule SamplingRuleRecord': { instead: 'SamplingRule' },
+  'AWS::XRay::SamplingRule SamplingRuleUpdate': { instead: 'SamplingRule' },
+}));
+
+/** The schema node a pointer's segments lead to (following `$ref`s), or undefined. */
+function schemaNode(schema, segments) {
+  const resolve = (node) => {
+    for (let depth = 0; node?.$ref && depth < 32; depth++) node = schema.definitions?.[node.$ref.replace('#/definitions/', '')];
+    return node;
+  };
+  let node = { properties: schema.properties };
+  for (const segment of segments) {
+    node = resolve(node);
+    node = segment === '*' ? node?.items : node?.properties?.[segment];
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+const deprecated = {};
+const used = new Set();
+for (const [, type, hash] of provider.matchAll(/^\s+"([A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)": "([0-9a-f]+)",?$/gm)) {
+  const schema = JSON.parse(git('show', `${schemas}:src/cfnlint/data/schemas/resources/${hash}.json`));
+  for (const pointer of schema.deprecatedProperties ?? []) {
+    const segments = pointer.split('/').slice(2);
+    // A read-only property is not one a template sets (SP3002 reports it as unknown).
+    const readOnly = (schema.readOnlyProperties ?? []).some((p) => `${pointer}/`.startsWith(`${p.replaceAll('/*', '')}/`));
+    if (!pointer.startsWith('/properties/') || readOnly || !schemaNode(schema, segments)) continue;
+    const key = `${type} ${segments.join('/')}`;
+    used.add(key);
+    (deprecated[type] ??= []).push({ path: segments.join('/'), status: 'deprecated', ...KNOWN.get(key) });
+  }
+}
+const unused = [...KNOWN.keys()].filter((key) => !used.has(key));
+if (unused.length > 0) throw new Error(`facts for properties the schemas do not mark deprecated: ${unused.join(', ')}`);
+const deprecatedOut = write('deprecated-properties.json', {
+  source: `${SOURCE_REPOSITORY}@${schemas} src/cfnlint/data/schemas/resources (deprecatedProperties: ${DEPRECATED_DOC}), with rejections and successors from AWS's documentation (scripts/build-lifecycle-data.mjs)`,
+  date: dateOf(schemas),
+  types: Object.fromEntries(Object.entries(deprecated).sort(([a], [b]) => a.localeCompare(b))),
+});
+console.log(`deprecated properties: ${Object.values(deprecated).flat().length} in ${Object.keys(deprecated).length} types -> ${deprecatedOut}`);

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,26 @@ export const CORPUS = join(REPO, 'test', 'corpus', 'aws-cloudformation-templates
 
 export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);
+}
+
+/**
+ * Asserts that each item is in the list (or each part in the text), in this order: a missing
+ * item fails naming it, where comparing `indexOf` results would pass on a -1.
+ */
+export function assertInOrder(text: string, ...parts: string[]): void;
+export function assertInOrder<T>(list: readonly T[], ...items: T[]): void;
+export function assertInOrder(within: string | readonly unknown[], ...items: unknown[]): void {
+  const find = (item: unknown, from: number) => (typeof within === 'string' ? within.indexOf(String(item), from) : within.indexOf(item, from));
+  const shown = typeof within === 'string' ? within : within.join('\n');
+  let from = 0;
+  for (const item of items) {
+    const at = find(item, from);
+    if (at === -1) {
+      const problem = find(item, 0) === -1 ? 'missing' : 'out of order';
+      throw new assert.AssertionError({ message: `${problem}: ${String(item)}\n${shown}`, actual: within, expected: items });
+    }
+    from = at + (typeof within === 'string' ? String(item).length : 1);
+  }
 }
 
 /** Every finding for a path (template, folder or project). */
@@ -51,6 +72,13 @@ export function writeProject(files: Record<string, string>): string {
   }
   return dir;
 }
+
+/**
+ * The day tests validate and deploy the examples for, so they do not start failing on the day
+ * AWS deprecates a runtime the examples use (nodejs22.x on 2027-04-30, python3.12 on 2028-10-31):
+ * test/examples/examples.test.ts says what validate reports after those days.
+ */
+export const EXAMPLES_DAY = '2026-11-30';
 
 /** A copy of a reference project in a temporary folder, so local state and outputs stay out of the repository. */
 export function copyExample(name: string): string {

@@ -3,6 +3,7 @@ import { StackpilotError } from '../errors.ts';
 import type { Capability, Tag } from '@aws-sdk/client-cloudformation';
 import { CAPABILITIES, checkNotificationArn, checkRoleArn, parseCapabilities, parseTag, type StackSettings } from '../deploy/stack-settings.ts';
 import { parseParameterOverride, type ParameterOverride } from '../project/parameter-overrides.ts';
+import { parseCheckDay } from '../validate/check-day.ts';
 
 /** The flags every command that reaches stacks shares: which project, environment, target and region. */
 export interface TargetFlags {
@@ -46,6 +47,11 @@ function asFlagValue<T>(read: () => T): T {
     if (error instanceof StackpilotError) throw new InvalidArgumentError(`${error.message}. ${error.hint ?? ''}`.trim());
     throw error;
   }
+}
+
+/** --as-of YYYY-MM-DD: the day lifecycle dates are judged by. */
+export function checkDay(value: string): string {
+  return asFlagValue(() => parseCheckDay(value));
 }
 
 /** --parameter, repeatable: `KEY=VALUE`, or `STACK.KEY=VALUE` for one stack. */

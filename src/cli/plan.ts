@@ -7,7 +7,7 @@ import { summarize } from '../validate/format/summary.ts';
 import { formatText } from '../validate/format/text.ts';
 import { EXIT } from './exit-codes.ts';
 import { commandToCarryOn, trapInterrupts } from './interrupts.ts';
-import { stackSettingsOf, withParameterOption, withStackSettingOptions, withTargetOptions, type StackSettingFlags, type TargetFlags } from './options.ts';
+import { checkDay, stackSettingsOf, withParameterOption, withStackSettingOptions, withTargetOptions, type StackSettingFlags, type TargetFlags } from './options.ts';
 import { costDeltaInWords } from '../cost/delta.ts';
 import { previewTable } from './render/lines.ts';
 import { parameterLines } from './render/parameters.ts';
@@ -19,6 +19,7 @@ interface PlanFlags extends TargetFlags, StackSettingFlags {
   parameters?: string;
   json?: boolean;
   format: 'text' | 'json';
+  asOf?: string;
 }
 
 export function planCommand(secrets: Redactor): Command {
@@ -60,6 +61,9 @@ parameters and dynamic references as ****. A replacement of a resource whose cus
 (TableName, BucketName, FunctionName, RoleName...) stays the same is marked "will fail" with
 CloudFormation's reason: a deploy refuses it before executing anything.
 
+Validation judges lifecycle dates (Lambda runtimes, AWS services and properties AWS retires) as
+of today, UTC; --as-of YYYY-MM-DD as of another day (see validate --help).
+
 Nested templates are uploaded to the artifacts bucket (created if missing), as a deploy would
 (change sets read them from there); nothing else is created or changed.
 
@@ -77,13 +81,14 @@ included), 130 interrupted.`,
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--json', 'the same as --format json')
-    .action(async (path: string, { parameter, parameters, json, format, capabilities, tag, roleArn, notificationArn, terminationProtection, ...flags }: PlanFlags) => {
+    .option('--as-of <YYYY-MM-DD>', 'validate lifecycle dates (runtimes, services, properties AWS retires) as of this day (default: today, UTC)', checkDay)
+    .action(async (path: string, { parameter, parameters, json, format, asOf, capabilities, tag, roleArn, notificationArn, terminationProtection, ...flags }: PlanFlags) => {
       const { planProject } = await import('../deploy/plan.ts');
       const colors = colorsFor(process.stdout);
       const writers = redactingWriters(secrets);
       const out = (line = '') => writers.out(`${line}\n`);
       const interrupts = trapInterrupts({ target: flags.target });
-      const report = await planProject(path, { ...flags, parameters: parameter, parametersFile: parameters, settings: stackSettingsOf({ capabilities, tag, roleArn, notificationArn, terminationProtection }), signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
+      const report = await planProject(path, { ...flags, today: asOf, parameters: parameter, parametersFile: parameters, settings: stackSettingsOf({ capabilities, tag, roleArn, notificationArn, terminationProtection }), signal: interrupts.signal, secrets }, () => {}).finally(() => interrupts.release());
       const summary = summarize(report.diagnostics, new Set(report.diagnostics.map((d) => d.file)).size, report.suppressed);
       if (json || format === 'json') {
         out(planJson(report, summary));

@@ -9,6 +9,7 @@ import { RULES } from '../validate/rules/index.ts';
 import { BUILT_IN_RULES, validatePath, type SuppressedDiagnostic } from '../validate/validate.ts';
 import { EXIT } from './exit-codes.ts';
 import { jsonFailure } from './json-error.ts';
+import { checkDay } from './options.ts';
 import { colorsFor } from './terminal.ts';
 import { VERSION } from './version.ts';
 
@@ -19,6 +20,7 @@ interface ValidateFlags {
   format: 'text' | 'json' | 'sarif';
   strict?: boolean;
   showSuppressed?: boolean;
+  asOf?: string;
 }
 
 export function validateCommand(): Command {
@@ -44,6 +46,11 @@ stackpilot.yaml (everywhere, or in one file or folder). Suppressed findings are 
 summary (\`2 suppressed\`), never in the exit code; --show-suppressed lists them. An id no rule
 has is a warning (SP1003).
 
+Dates: Lambda runtimes (SP3007), AWS services (SP3008) and properties (SP3009) AWS retires on a
+given day are judged as of today (UTC): a warning once deprecated, an error once AWS refuses them.
+--as-of YYYY-MM-DD judges them as of another day: a pinned day keeps a CI check from changing
+with the calendar; a later one shows what will stop deploying.
+
 Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found (or warnings, with
 --strict), 3 usage or I/O problem.`,
     )
@@ -53,6 +60,7 @@ Exit codes: 0 no errors (warnings pass unless --strict), 2 errors found (or warn
     .option('-r, --region <region>', 'apply the manifest\'s overrides for this region')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('--strict', 'exit 2 on warnings too')
+    .option('--as-of <YYYY-MM-DD>', 'judge lifecycle dates (runtimes, services, properties AWS retires) as of this day (default: today, UTC)', checkDay)
     .option('--show-suppressed', 'list the findings ignore lists suppress (under Suppressed, before the others)')
     .action((paths: string[], flags: ValidateFlags) => {
       process.exitCode = runValidate(paths, flags);
@@ -70,7 +78,7 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
   let ioProblem: StackpilotError | undefined;
   for (const path of paths) {
     try {
-      const result = validatePath(path, { env: flags.env, parametersFile: flags.parameters, region: flags.region });
+      const result = validatePath(path, { env: flags.env, parametersFile: flags.parameters, region: flags.region, today: flags.asOf });
       diagnostics.push(...result.diagnostics);
       suppressed.push(...result.suppressed);
       files += result.project.files.size;

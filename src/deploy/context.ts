@@ -30,6 +30,8 @@ export interface StackTargetOptions {
   signal?: AbortSignal;
   /** --parameter values, above every other source of parameter values. */
   parameters?: ParameterOverride[];
+  /** The day validation judges lifecycle dates by (YYYY-MM-DD; default today, UTC): plan's --as-of. */
+  today?: string;
   /** --parameters FILE (a single template or a folder). */
   parametersFile?: string;
   /** --stack-name (a single template). */

@@ -15,6 +15,7 @@ import { checkCreatable, checkWritable, isFile } from '../project/files.ts';
 import type { Project, ProjectTemplate } from '../project/project.ts';
 import { Redactor } from '../redaction.ts';
 import { isNestedStackType } from '../spec/resource-facts.ts';
+import { RULES } from '../validate/rules/index.ts';
 import { statefulRetention } from '../validate/rules/resources/stateful-retention.ts';
 import { validateProject } from '../validate/validate.ts';
 import { awsStep } from './aws-errors.ts';
@@ -155,7 +156,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   const secrets = options.secrets ?? new Redactor();
   if (outputsFile) checkWritable(outputsFile, 'the outputs file', 'Create the folder, or choose another file with --outputs-file. Nothing was deployed.');
   else for (const c of contexts) checkCreatable(savedOutputsFile(c, options.target, c.region), 'the outputs file', 'Make the project folder writable, or choose another file with --outputs-file. Nothing was deployed.');
-  const findings = uniqueDiagnostics(contexts.flatMap((c) => validateProject(c.project))).filter((d) => d.severity !== 'info');
+  const findings = uniqueDiagnostics(contexts.flatMap((c) => validateProject(c.project, RULES, { today: options.today }))).filter((d) => d.severity !== 'info');
   if (errorsOf(findings).length > 0) return { ok: false, diagnostics: findings, stacks: new Map(), regions: new Map() };
   const warnings = findings.map(({ file, line, column, rule, message }) => ({ file, line, column, rule, message, dataSafety: rule === statefulRetention.id }));
   if (warnings.length > 0) emit({ code: 'validation-warnings', warnings });

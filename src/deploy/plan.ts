@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { deployLayers, projectStackGraph } from '../graph/stack-graph.ts';
 import { exportsOf, namesMayMatch, stackInstances } from '../project/exports.ts';
 import { environmentRegions, listStackParameters, type ListedParameter } from '../project/parameter-listing.ts';
+import { RULES } from '../validate/rules/index.ts';
 import { checkProject } from '../validate/validate.ts';
 import { StackpilotError } from '../errors.ts';
 import { awsStep, failureInWords } from './aws-errors.ts';
@@ -90,7 +91,7 @@ export async function planProject(path: string, options: PlanOptions, emit: Even
   const contexts = regionContexts(path, options);
   const { project, environment } = contexts[0];
   // Each region's view of the project (its overrides) is validated.
-  const checked = contexts.map((c) => checkProject(c.project));
+  const checked = contexts.map((c) => checkProject(c.project, RULES, { today: options.today }));
   const diagnostics = uniqueDiagnostics(checked.flatMap((c) => c.diagnostics));
   const suppressed = uniqueDiagnostics(checked.flatMap((c) => c.suppressed)).length;
   const graph = projectStackGraph(project, environment);

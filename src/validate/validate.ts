@@ -2,6 +2,7 @@ import { compareDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { loadProject, type LoadOptions, type Project } from '../project/project.ts';
 import { resourceFacts } from '../spec/resource-facts.ts';
 import type { Path } from '../template/source-map.ts';
+import { todayUtc } from './check-day.ts';
 import { finding, type Rule } from './rule.ts';
 import { RULES } from './rules/index.ts';
 import { rainFollowOn } from './rules/structure/rain-directives.ts';
@@ -50,7 +51,7 @@ export function validateProject(project: Project, rules: Rule[] = RULES, options
 /** Runs every rule over a loaded project, the findings its ignore lists suppress set apart. */
 export function checkProject(project: Project, rules: Rule[] = RULES, options: CheckOptions = {}): CheckedProject {
   const facts = resourceFacts();
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const today = options.today ?? todayUtc();
   const suppressions = readSuppressions(project, new Set([...RULES, ...BUILT_IN_RULES].map((r) => r.id)));
   const found: Diagnostic[] = [];
   const suppressed: SuppressedDiagnostic[] = [];

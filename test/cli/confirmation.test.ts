@@ -8,7 +8,7 @@ import { createRenderer } from '../../src/cli/render/index.ts';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
 import { Redactor } from '../../src/redaction.ts';
-import { runCli, writeProject } from '../helpers.ts';
+import { assertInOrder, runCli, writeProject } from '../helpers.ts';
 
 const table = (key: string) => `Resources:
   Entries:
@@ -71,7 +71,7 @@ describe('a deploy that stops for confirmation', () => {
     assert.match(r.stdout, /^\[\d\d:\d\d:\d\d\] {3}data\.yaml:2:3 {2}warning {2}SP3101 {2}Entries \(AWS::DynamoDB::Table\) holds data/m);
     assert.doesNotMatch(r.stdout, /0 warnings/);
     assert.match(r.stdout, /stopped for confirmation; it deletes the stored data of Entries \(AWS::DynamoDB::Table, replaced\); no terminal to ask on/);
-    assert.ok(r.stdout.indexOf('SP3101') < r.stdout.indexOf('stopped for confirmation'), 'the warning comes before the stop');
+    assertInOrder(r.stdout, 'SP3101', 'stopped for confirmation');
   });
 
   it('answered no, says cancelled by you and nothing changed, and leaves the table as it was', async () => {

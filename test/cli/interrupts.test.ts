@@ -71,8 +71,12 @@ describe('interrupts', () => {
     const dir = copyExample('concert-platform');
     const run = await interruptAt(['deploy', dir, ...CONCERT], (e) => e.code === 'phase' && e.phase === 'validate');
     assert.equal(run.code, 130, run.stderr);
-    assert.ok(run.events.filter((e) => e.code === 'stack-done').every((e) => e.outcome === 'not-started' || e.outcome === 'succeeded'));
-    assert.ok((await statuses(dir, 'development')).every((status) => status === 'NOT_DEPLOYED' || status === 'CREATE_COMPLETE'), 'no change set or stack left in review');
+    const done = run.events.filter((e) => e.code === 'stack-done');
+    assert.deepEqual(done.map((e) => e.stack).sort(), ['chatbot', 'compute', 'monitoring', 'networking', 'storage', 'tracing'], 'each stack is accounted for');
+    assert.ok(done.every((e) => e.outcome === 'not-started' || e.outcome === 'succeeded'), done.map((e) => `${String(e.stack)} ${String(e.outcome)}`).join(', '));
+    const after = await statuses(dir, 'development');
+    assert.equal(after.length, 6, 'status lists every stack');
+    assert.ok(after.every((status) => status === 'NOT_DEPLOYED' || status === 'CREATE_COMPLETE'), `no change set or stack left in review: ${after.join(', ')}`);
   });
 
   it('a second Ctrl-C stops at once, and the next command finds loadable state it can carry on from', async () => {

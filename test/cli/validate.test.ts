@@ -117,3 +117,52 @@ describe('stackpilot validate', () => {
     assert.match(r.stderr, /no environment "prod"\n {2}Choose one of: dev\./);
   });
 });
+
+describe('stackpilot validate --as-of / plan --as-of: the day lifecycle dates are judged by', () => {
+  // nodejs22.x: deprecated 2027-04-30, creating functions blocked from 2027-06-01 (data/lambda-runtimes.json).
+  const dir = writeProject({
+    'stackpilot.yaml': 'project: dated\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: { region: us-east-1 }\n',
+    'app.yaml': [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      'Resources:',
+      '  Handler:',
+      '    Type: AWS::Lambda::Function',
+      '    Properties:',
+      '      Runtime: nodejs22.x',
+      '      Handler: index.handler',
+      '      Role: arn:aws:iam::123456789012:role/handler',
+      "      Code: { ZipFile: 'exports.handler = async () => 1' }",
+      '',
+    ].join('\n'),
+  });
+
+  it('passes before the deprecation, warns after it and fails once AWS blocks the runtime', () => {
+    const before = stackpilot(['validate', dir, '--as-of', '2027-04-29']);
+    assert.deepEqual([before.code, before.stdout.trim()], [0, '✔ 0 errors, 0 warnings in 2 files']);
+    const deprecated = stackpilot(['validate', dir, '--as-of', '2027-04-30']);
+    assert.equal(deprecated.code, 0);
+    assert.match(deprecated.stdout, /app\.yaml:6:16 {2}warning {2}SP3007 {2}Lambda runtime nodejs22\.x is deprecated since 2027-04-30/);
+    const blocked = stackpilot(['validate', dir, '--as-of', '2027-06-01']);
+    assert.equal(blocked.code, 2);
+    assert.match(blocked.stdout, /app\.yaml:6:16 {2}error {2}SP3007 {2}Lambda runtime nodejs22\.x is deprecated: AWS has blocked creating functions with it since 2027-06-01/);
+  });
+
+  it('refuses a day that is not YYYY-MM-DD or not on the calendar, as a usage error that checks nothing', () => {
+    for (const day of ['2027-02-30', '30/06/2027', 'tomorrow', '2027-6-30']) {
+      const r = stackpilot(['validate', dir, '--as-of', day]);
+      assert.equal(r.code, 3, day);
+      assert.equal(r.stdout, '', day);
+      assert.match(r.stderr, new RegExp(`"${day.replaceAll('/', '\\/')}" is not a day\\. Give it as YYYY-MM-DD, such as 2027-06-30\\.`), day);
+    }
+  });
+
+  it('gives plan the same day: it plans before the block and stops at the validation error after it', () => {
+    const open = runCli(['plan', '.', '--as-of', '2027-05-31'], { cwd: dir, env: { CI: 'true' } });
+    assert.equal(open.code, 0, open.stderr);
+    assert.match(open.stdout, /warning {2}SP3007 {2}Lambda runtime nodejs22\.x is deprecated since 2027-04-30/);
+    assert.match(open.stdout, /^dated-dev-app {2}create$/m);
+    const blocked = runCli(['plan', '.', '--as-of', '2027-06-01'], { cwd: dir, env: { CI: 'true' } });
+    assert.equal(blocked.code, 2, blocked.stderr);
+    assert.match(blocked.stdout, /Nothing was planned: fix the errors above\./);
+  });
+});

@@ -19,6 +19,7 @@ describe('bundled prices (data/prices.json)', () => {
   });
 
   it('names the AWS pricing page and the date of every service\'s prices', () => {
+    assert.ok(Object.keys(book.services).length > 10, 'the book holds the services the estimators price');
     for (const [service, entry] of Object.entries(book.services)) {
       assert.match(entry.source, /^https:\/\/aws\.amazon\.com\/[a-z0-9/-]+\/pricing\/$/, service);
       assert.match(entry.asOf, /^\d{4}-\d{2}-\d{2}$/, service);

@@ -6,12 +6,12 @@ import { describe, it } from 'node:test';
 import { deleteProject } from '../../src/deploy/delete.ts';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
-import { copyExample, savedOutputs, writeProject } from '../helpers.ts';
+import { copyExample, EXAMPLES_DAY, savedOutputs, writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
 
 async function deploy(path: string, options: Partial<DeployOptions> = {}) {
   const events: DeployEvent[] = [];
-  const report = await deployProject(path, { target: 'local', concurrency: 4, yes: false, ...options }, (e) => events.push(e));
+  const report = await deployProject(path, { target: 'local', concurrency: 4, yes: false, today: EXAMPLES_DAY, ...options }, (e) => events.push(e));
   return { report, events };
 }
 
@@ -124,6 +124,6 @@ describe('stackpilot deploy on the local engine', () => {
     const { report } = await deploy(dir);
     assert.equal(report.ok, false);
     assert.equal(report.diagnostics[0].rule, 'SP3002');
-    assert.throws(() => readFileSync(join(dir, '.stackpilot', 'local', 'local.lock')), 'the local engine was never opened');
+    assert.throws(() => readFileSync(join(dir, '.stackpilot', 'local', 'local.lock')), { code: 'ENOENT' }, 'the local engine was never opened');
   });
 });

@@ -9,7 +9,7 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { deployProject } from '../../src/deploy/deploy.ts';
 import { checkProjectDrift, hasDrift } from '../../src/deploy/drift.ts';
 import type { DeployEvent } from '../../src/deploy/events.ts';
-import { copyExample, writeProject } from '../helpers.ts';
+import { assertInOrder, copyExample, writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
 
 const data = `Parameters:
@@ -100,7 +100,8 @@ describe('drift of a deployed project', () => {
       ['Invoices: /VersioningConfiguration/Status Enabled -> Suspended', 'Jobs: /BillingMode PROVISIONED -> PAY_PER_REQUEST'],
     );
     const order = events.map((e) => e.code);
-    assert.ok(order.indexOf('change-preview') < order.indexOf('drift-warning') && order.indexOf('drift-warning') < order.indexOf('stack-start'), 'the warning comes after the preview, before the update starts');
+    // The warning comes after the preview, before the update starts.
+    assertInOrder(order, 'change-preview', 'drift-warning', 'stack-start');
 
     // The update reset what it touched; the parameters it left alone keep their drift.
     assert.deepEqual(driftLines(await checkProjectDrift(dir, { target: 'local' })), ['data DRIFTED', '  Mode/Value: live -> maintenance', 'data/Settings DRIFTED', '  Flag/Value: on -> off']);

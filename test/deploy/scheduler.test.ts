@@ -47,7 +47,7 @@ describe('the ready queue', () => {
     await c.settle('chatbot');
     await c.settle('tracing');
     const outcomes = await done;
-    assert.ok([...outcomes.values()].every((o) => o.status === 'succeeded'));
+    assert.deepEqual([...outcomes].map(([id, o]) => `${id} ${o.status}`).sort(), ['chatbot', 'compute', 'monitoring', 'network', 'storage', 'tracing'].map((id) => `${id} succeeded`));
   });
 
   it('starts nothing new after a failure, lets running stacks finish, and reports the rest as not started', async () => {

@@ -9,8 +9,12 @@ import { copyExample, REPO, runCli, writeProject } from '../helpers.ts';
 
 const EXAMPLES = ['plot-palette', 'concert-platform', 'collab-platform'];
 
-/** The 1-based line of a file that holds `text` first. */
-const lineOf = (file: string, text: string) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+/** The 1-based line of a file that holds `text` first (a text the file lacks fails, rather than giving line 0). */
+function lineOf(file: string, text: string): number {
+  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.notEqual(index, -1, `${file} holds ${text}`);
+  return index + 1;
+}
 
 describe('stackpilot docs on the reference projects', () => {
   for (const example of EXAMPLES) {
@@ -24,6 +28,7 @@ describe('stackpilot docs on the reference projects', () => {
       const here = await generateDocs(join(REPO, 'examples', example));
       const there = await generateDocs(copy);
       assert.deepEqual([...there.files], [...here.files]);
+      assert.ok(there.files.size > 0, 'docs were generated');
       for (const [file, content] of there.files) {
         assert.ok(!content.includes('\r'), `${file} has a CR`);
         assert.ok(!content.includes(copy) && !content.includes(REPO), `${file} holds an absolute path`);

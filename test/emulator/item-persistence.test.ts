@@ -84,7 +84,9 @@ describe('SSM parameters and secrets on disk, one file each', () => {
     for (const service of ['ssm', 'secretsmanager']) {
       const folder = join(dataDir, service, 'us-east-1');
       assert.equal(statSync(folder).mode & 0o777, 0o700);
-      for (const name of readdirSync(folder)) {
+      const names = readdirSync(folder);
+      assert.ok(names.length > 0, `${service} keeps its items in ${folder}`);
+      for (const name of names) {
         assert.equal(statSync(join(folder, name)).mode & 0o777, 0o600, name);
         const text = readFileSync(join(folder, name), 'utf8');
         for (const value of clear) assert.ok(!text.includes(value), `${service}/${name} holds ${value} in the clear`);

@@ -60,8 +60,9 @@ function entriesUnder(root: string): { path: string; folder: boolean; mode: numb
 function assertNoSecretInTheClear(root: string, secrets: string[] = SECRETS): void {
   const forms = secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]).map((text) => Buffer.from(text));
   forms.push(SECRET_BINARY, Buffer.from(SECRET_BINARY.toString('base64')));
-  for (const entry of entriesUnder(root)) {
-    if (entry.folder) continue;
+  const files = entriesUnder(root).filter((entry) => !entry.folder);
+  assert.ok(files.length > 0, `no file under ${root}: nothing to search`);
+  for (const entry of files) {
     const content = readFileSync(entry.path);
     for (const form of forms) assert.ok(!content.includes(form), `${entry.path} holds ${JSON.stringify(form.toString())} in the clear`);
   }

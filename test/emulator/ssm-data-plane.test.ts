@@ -162,7 +162,8 @@ describe('SSM data-plane calls through the SDK', () => {
     assert.deepEqual(second.Parameters?.map((p) => [p.Version, p.Value]), [[3, 't3']]);
     assert.equal(second.NextToken, undefined);
     const hidden = await ssm.send(new GetParameterHistoryCommand({ Name }));
-    assert.ok(hidden.Parameters?.every((p) => !['t1', 't2', 't3'].includes(p.Value!) && p.Type === 'SecureString' && p.KeyId === 'alias/aws/ssm'));
+    assert.deepEqual(hidden.Parameters?.map((p) => p.Version), [1, 2, 3]);
+    assert.ok(hidden.Parameters.every((p) => !['t1', 't2', 't3'].includes(p.Value!) && p.Type === 'SecureString' && p.KeyId === 'alias/aws/ssm'));
     await assert.rejects(ssm.send(new GetParameterHistoryCommand({ Name: '/history/missing' })), { name: 'ParameterNotFound' });
     await assert.rejects(ssm.send(new GetParameterHistoryCommand({ Name, MaxResults: 51 })), { name: 'ValidationException' });
   });

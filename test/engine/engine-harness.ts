@@ -1,4 +1,3 @@
-import assert from 'node:assert/strict';
 import { temporaryFolder } from '../helpers.ts';
 import type { FaultRule } from '../../src/engine/api.ts';
 import { seededRandom } from '../../src/engine/ids.ts';
@@ -103,15 +102,3 @@ export async function update(engine: CloudFormationOverSdk, name: string, templa
   return statusOf(engine, name);
 }
 
-/** Asserts that every expected line is present, in this order (a missing line fails, never compares as -1). */
-export function assertInOrder(lines: readonly string[], ...expected: string[]): void {
-  let from = 0;
-  for (const line of expected) {
-    const at = lines.indexOf(line, from);
-    if (at === -1) {
-      const anywhere = lines.indexOf(line);
-      throw new assert.AssertionError({ message: anywhere === -1 ? `missing: ${line}\n${lines.join('\n')}` : `out of order: ${line}\n${lines.join('\n')}`, actual: lines, expected });
-    }
-    from = at + 1;
-  }
-}

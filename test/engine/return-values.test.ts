@@ -12,7 +12,7 @@ import { templatesInFolder } from '../../src/project/project.ts';
 import { isCustomResourceType, isNestedStackType, resourceFacts, type PropertyType } from '../../src/spec/resource-facts.ts';
 import { describeTemplate } from '../../src/template/model.ts';
 import { parseTemplate } from '../../src/template/parse.ts';
-import { copyExample, CORPUS, REPO } from '../helpers.ts';
+import { copyExample, CORPUS, EXAMPLES_DAY, REPO } from '../helpers.ts';
 
 /**
  * The "Return values" of every type the examples and the deployable corpus templates use, as the
@@ -218,7 +218,7 @@ describe('the examples on the local engine', () => {
     // ApiEndpoint of a WebSocket API is wss://{api-id}.execute-api.{region}.amazonaws.com
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html).
     const dir = copyExample('collab-platform');
-    const report = await deployProject(dir, { target: 'local', concurrency: 4, yes: false, env: 'dev' }, () => {});
+    const report = await deployProject(dir, { target: 'local', concurrency: 4, yes: false, env: 'dev', today: EXAMPLES_DAY }, () => {});
     assert.equal(report.ok, true);
     const outputs = JSON.parse(readFileSync(report.outputsFiles![0], 'utf8')) as Record<string, Record<string, string>>;
     assert.match(outputs.main.WebSocketApiEndpoint, /^wss:\/\/[a-z0-9]{10}\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/dev$/);

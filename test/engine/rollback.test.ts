@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { assertInOrder, deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, update, type CloudFormationOverSdk, type Harness } from './engine-harness.ts';
+import { assertInOrder } from '../helpers.ts';
+import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, update, type CloudFormationOverSdk, type Harness } from './engine-harness.ts';
 
 const table = (key: string) => ({
   Type: 'AWS::DynamoDB::Table',

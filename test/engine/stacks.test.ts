@@ -58,7 +58,7 @@ describe('stack lifecycle', () => {
       'Bucket DELETE_IN_PROGRESS', 'Bucket DELETE_COMPLETE',
       'orders DELETE_COMPLETE',
     ]);
-    await assert.rejects(h.aws.clients.s3.send(new HeadBucketCommand({ Bucket: ids.Bucket })), 'the bucket is gone from S3');
+    await assert.rejects(h.aws.clients.s3.send(new HeadBucketCommand({ Bucket: ids.Bucket })), { name: 'NotFound' }, 'the bucket is gone from S3');
     await assert.rejects(h.engine.describeStacks({ StackName: 'orders' }), /Stack with id orders does not exist/);
     assert.equal((await stackOf(h.engine, StackId!)).StackStatus, 'DELETE_COMPLETE', 'a deleted stack is describable by id');
     const { StackSummaries } = await h.engine.listStacks({ StackStatusFilter: ['DELETE_COMPLETE'] });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DescribeTableCommand, GetItemCommand, ListBackupsCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { assertInOrder, deploy, eventLines, openEngine, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
+import { assertInOrder } from '../helpers.ts';
+import { deploy, eventLines, openEngine, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
 
 const keyed = (key: string, extra: Record<string, unknown> = {}, policies: Record<string, string> = {}) => ({
   Type: 'AWS::DynamoDB::Table',

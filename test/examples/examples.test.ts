@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deployLayers, projectStackGraph } from '../../src/graph/stack-graph.ts';
 import { loadProject } from '../../src/project/project.ts';
+import { RULES } from '../../src/validate/rules/index.ts';
 import { validateProject } from '../../src/validate/validate.ts';
-import { REPO } from '../helpers.ts';
+import { EXAMPLES_DAY, REPO } from '../helpers.ts';
 import { importMatches, nestedOutputReads, nestedWiring, parameterProblems } from './wiring.ts';
 
 const example = (name: string) => join(REPO, 'examples', name);
-const findingsOf = (name: string, env?: string) => validateProject(loadProject(example(name), { env })).map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.rule} ${d.message}`);
+const findingsOf = (name: string, env?: string, today = EXAMPLES_DAY) => validateProject(loadProject(example(name), { env }), RULES, { today }).map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.rule} ${d.message}`);
 
 describe('examples/plot-palette: a master stack over nine nested stacks', () => {
   const project = loadProject(example('plot-palette'));
@@ -117,5 +118,29 @@ describe('examples/collab-platform: nested stacks sized by an environment mappin
     assert.deepEqual(Object.keys(main.model.mappings.EnvironmentConfig as object).sort(), ['dev', 'prod', 'staging']);
     assert.deepEqual(main.model.parameters.get('EnvironmentName')!.allowedValues, ['dev', 'staging', 'prod']);
     assert.deepEqual(parameterProblems(project), []);
+  });
+});
+
+describe('the examples after AWS deprecates their Lambda runtimes (the tests above validate them as of EXAMPLES_DAY)', () => {
+  /** Each finding as `file:line severity rule runtime`, file relative to the example. */
+  const runtimeFindings = (name: string, env: string | undefined, today: string) =>
+    findingsOf(name, env, today).map((f) => {
+      const [, file, line, severity, rule, runtime] = /examples\/[^/]+\/(\S+?):(\d+):\d+ (\w+) (\w+) Lambda runtime (\S+) /.exec(f) ?? [f];
+      return `${file}:${line} ${severity} ${rule} ${runtime}`;
+    });
+
+  it('collab-platform: a warning per nodejs22.x function from 2027-04-30, an error (the deploy would fail) from 2027-06-01', () => {
+    const at = (severity: string) => [92, 174, 250].map((line) => `templates/websocket.yaml:${line} ${severity} SP3007 nodejs22.x`);
+    assert.deepEqual(runtimeFindings('collab-platform', 'dev', '2027-04-29'), []);
+    assert.deepEqual(runtimeFindings('collab-platform', 'dev', '2027-04-30'), at('warning'));
+    assert.deepEqual(runtimeFindings('collab-platform', 'dev', '2027-06-01'), at('error'));
+  });
+
+  it('plot-palette and concert-platform: a warning per python3.12 function from 2028-10-31, an error from 2028-11-30', () => {
+    assert.deepEqual(runtimeFindings('plot-palette', 'development', '2028-10-30'), []);
+    assert.deepEqual(runtimeFindings('plot-palette', 'development', '2028-10-31'), [126, 200].map((line) => `infrastructure/cloudformation/api-stack.yaml:${line} warning SP3007 python3.12`));
+    const concert = runtimeFindings('concert-platform', undefined, '2028-11-30');
+    assert.equal(concert.length, 8);
+    assert.deepEqual(new Set(concert.map((f) => f.replace(/^\S+ /, ''))), new Set(['error SP3007 python3.12']));
   });
 });

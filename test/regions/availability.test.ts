@@ -91,6 +91,7 @@ describe('the bundled region data', () => {
     assert.match(data.date, /^\d{4}-\d{2}-\d{2}$/);
     assert.ok(data.regions.includes('us-east-1') && data.regions.includes('eu-west-1') && data.regions.length >= 30, data.regions.join(' '));
     assert.ok(data.typeCount > 1000);
+    assert.ok(Object.keys(data.missing).length > 100, 'types some regions lack are listed');
     for (const [type, list] of Object.entries(data.missing)) {
       const regions = list.replace(/^\+ /, '').split(' ');
       assert.ok(regions.length > 0 && regions.every((r) => data.regions.includes(r)), `${type}: ${list}`);

@@ -54,7 +54,7 @@ const NOT_PLAIN_CLOUDFORMATION: Record<string, string> = {
 /** The day the corpus is checked for: lifecycle findings (runtimes, retired services) depend on it. */
 const CHECK_DAY = '2026-11-30';
 
-/** Warnings of the lifecycle and value checks (SP3005-SP3008), by file: each a real problem on AWS at CHECK_DAY. */
+/** Warnings of the lifecycle, deprecation and value checks (SP3005-SP3009), by file: each a real problem on AWS at CHECK_DAY. */
 const DATED_WARNINGS: Record<string, string> = {
   'Config/Config.json': 'nodejs20.x, deprecated since 2026-04-30',
   'Config/Config.yaml': 'nodejs20.x',
@@ -69,7 +69,7 @@ const DATED_WARNINGS: Record<string, string> = {
   'Solutions/CloudFrontCustomOriginLambda@Edge/CloudFront.json': 'nodejs20.x',
   'Solutions/CloudFrontCustomOriginLambda@Edge/CloudFront.yaml': 'nodejs20.x',
 };
-const DATED_RULES = new Set(['SP3005', 'SP3006', 'SP3007', 'SP3008']);
+const DATED_RULES = new Set(['SP3005', 'SP3006', 'SP3007', 'SP3008', 'SP3009']);
 
 describe('the public template corpus', () => {
   const templates = templatesInFolder(CORPUS);

@@ -21,6 +21,7 @@ import { nestedParameters } from './project/nested-parameters.ts';
 import { regionAvailability } from './project/region-availability.ts';
 import { stackCycles } from './project/stack-cycles.ts';
 import { allowedValuesRule } from './resources/allowed-values.ts';
+import { deprecatedProperty } from './resources/deprecated-property.ts';
 import { kmsKeyReference } from './resources/kms-key-reference.ts';
 import { lambdaRuntime } from './resources/lambda-runtime.ts';
 import { retiredService } from './resources/retired-service.ts';
@@ -61,6 +62,7 @@ export const RULES: Rule[] = [
   kmsKeyReference,
   lambdaRuntime,
   retiredService,
+  deprecatedProperty,
   statefulRetention,
   iamWildcard,
   s3PublicAccess,

@@ -64,3 +64,31 @@ describe('SP3008 resource type of a retired AWS service', () => {
     ]);
   });
 });
+
+describe('SP3009 deprecated or rejected property', () => {
+  const rejected = rules('SP3009', 'rejected.yaml');
+
+  it('reports properties AWS no longer accepts as errors at the property, in lists and Fn::If branches, with what to use instead', () => {
+    assert.deepEqual(findingsOn(rejected, 'SP3009', '2026-11-30'), [
+      '14:13 error TopicRulePayload.Actions[1].IotAnalytics of AWS::IoT::TopicRule is no longer accepted by AWS (since 2025-12-15, with the shutdown of AWS IoT Analytics): remove it',
+      '19:13 error TopicRulePayload.ErrorAction.IotAnalytics of AWS::IoT::TopicRule is no longer accepted by AWS (since 2025-12-15, with the shutdown of AWS IoT Analytics): remove it',
+      '31:7 error CacheSecurityGroupNames of AWS::ElastiCache::CacheCluster is no longer accepted by AWS (since 2023-08-15, with the retirement of EC2-Classic, where cache security groups live): use VpcSecurityGroupIds instead',
+      '37:7 error PricingPlanDataSource of AWS::Location::Tracker is no longer accepted by AWS (since 2022-02-01): remove it',
+    ]);
+  });
+
+  it('warns, with the date, before AWS stops accepting a property', () => {
+    assert.deepEqual(findingsOn(rejected, 'SP3009', '2025-06-01'), [
+      '14:13 warning TopicRulePayload.Actions[1].IotAnalytics of AWS::IoT::TopicRule is deprecated: AWS stops accepting it on 2025-12-15, with the shutdown of AWS IoT Analytics: remove it',
+      '19:13 warning TopicRulePayload.ErrorAction.IotAnalytics of AWS::IoT::TopicRule is deprecated: AWS stops accepting it on 2025-12-15, with the shutdown of AWS IoT Analytics: remove it',
+      '31:7 error CacheSecurityGroupNames of AWS::ElastiCache::CacheCluster is no longer accepted by AWS (since 2023-08-15, with the retirement of EC2-Classic, where cache security groups live): use VpcSecurityGroupIds instead',
+      '37:7 error PricingPlanDataSource of AWS::Location::Tracker is no longer accepted by AWS (since 2022-02-01): remove it',
+    ]);
+  });
+
+  it('only warns of a property CloudFormation still accepts, and says nothing of the same name on another type or of its replacement', () => {
+    assert.deepEqual(findingsOn(rules('SP3009', 'deprecated.yaml'), 'SP3009', '2026-11-30'), [
+      '13:7 warning NotificationConfiguration of AWS::AutoScaling::AutoScalingGroup is deprecated (CloudFormation still accepts it): use NotificationConfigurations instead',
+    ]);
+  });
+});

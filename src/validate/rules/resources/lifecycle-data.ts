@@ -14,6 +14,17 @@ export interface ServiceLifecycle {
   date?: string;
 }
 
+/** A property the registry marks deprecated: `path` is its names from the resource down, joined by `/`, `*` standing for each item of a list. */
+export interface DeprecatedProperty {
+  path: string;
+  /** Deprecated: CloudFormation still accepts it. Rejected: AWS refuses it from `since` on. */
+  status: 'deprecated' | 'rejected';
+  since?: string;
+  reason?: string;
+  /** What to use instead, where AWS says. */
+  instead?: string;
+}
+
 interface LifecycleFile<T> {
   source: string;
   date: string;
@@ -23,6 +34,7 @@ interface LifecycleFile<T> {
 
 let runtimes: Map<string, RuntimeLifecycle> | undefined;
 let services: Map<string, ServiceLifecycle> | undefined;
+let deprecated: Map<string, DeprecatedProperty[]> | undefined;
 
 /** The lifecycle of a Lambda runtime identifier (data/lambda-runtimes.json, from scripts/build-lifecycle-data.mjs). */
 export function runtimeLifecycle(runtime: string): RuntimeLifecycle | undefined {
@@ -34,4 +46,10 @@ export function runtimeLifecycle(runtime: string): RuntimeLifecycle | undefined 
 export function serviceLifecycle(type: string): ServiceLifecycle | undefined {
   services ??= new Map(Object.entries(readDataFile<LifecycleFile<ServiceLifecycle>>('data/service-lifecycle.json').types ?? {}));
   return services.get(type);
+}
+
+/** The deprecated properties of a resource type (data/deprecated-properties.json), none for most. */
+export function deprecatedProperties(type: string): DeprecatedProperty[] {
+  deprecated ??= new Map(Object.entries(readDataFile<LifecycleFile<DeprecatedProperty[]>>('data/deprecated-properties.json').types ?? {}));
+  return deprecated.get(type) ?? [];
 }
