@@ -1,7 +1,8 @@
 // Mutation testing of the modules where a bug loses data or lies to the user (issue 18).
 // Each module's mutants run against that module's own test files only, so a run fits in
 // minutes. `npm run mutate` runs every module; `npm run mutate -- state-lock exports` some;
-// `npm run mutate -- operations:lifecycle.ts` one source file of a module (a sub-run).
+// `npm run mutate -- operations:lifecycle.ts` one source file of a module (a sub-run),
+// `operations:create,delete` several.
 // Every run records its results per source file (reports/mutation/<module>/<file>-score.json and
 // -survivors.txt), and a module's score adds up the latest record of each of its files, so
 // sub-runs of a module too big for one sitting add up to its score, by the same formula.
@@ -78,12 +79,15 @@ function tapEnvironment() {
   return scratch;
 }
 
+/** `only`: the module's source files to mutate (`lifecycle` or `lifecycle.ts`), all of them when undefined. */
 async function mutateModule(name, only) {
   const module = MODULES[name];
-  const sources = sourcesOf(module).filter((source) => only === undefined || basename(source) === only || basename(source) === `${only}.ts`);
-  if (sources.length === 0) throw new Error(`module ${name} has no source file ${only}; its files: ${sourcesOf(module).map((s) => basename(s)).join(', ')}`);
+  const wanted = (source) => only === undefined || only.some((file) => basename(source) === file || basename(source) === `${file}.ts`);
+  const sources = sourcesOf(module).filter(wanted);
+  const unknownFiles = (only ?? []).filter((file) => !sourcesOf(module).some((source) => basename(source) === file || basename(source) === `${file}.ts`));
+  if (unknownFiles.length > 0) throw new Error(`module ${name} has no source file ${unknownFiles.join(', ')}; its files: ${sourcesOf(module).map((s) => basename(s)).join(', ')}`);
   mkdirSync(join(reports, name), { recursive: true });
-  const reportFile = only === undefined ? join('reports', 'mutation', `${name}.json`) : join('reports', 'mutation', name, `${basename(sources[0], '.ts')}.json`);
+  const reportFile = only === undefined ? join('reports', 'mutation', `${name}.json`) : join('reports', 'mutation', name, `${sources.map((source) => basename(source, '.ts')).join('+')}.json`);
   const runner = module.runner === 'tap'
     ? { testRunner: 'tap', tap: { testFiles: module.tests, nodeArgs: ['--import', 'tsx'], forceBail: true }, coverageAnalysis: 'perTest' }
     : { testRunner: 'command', commandRunner: { command: `node scripts/test.mjs ${module.tests.join(' ')}` }, coverageAnalysis: 'off' };
@@ -139,9 +143,10 @@ function combineModule(name) {
   return score;
 }
 
+// `operations:create,delete` mutates two files of operations in one run (one start-up, one initial test run).
 const asked = process.argv.slice(2).map((arg) => {
-  const [name, only] = arg.split(':');
-  return { name, only };
+  const [name, files] = arg.split(':');
+  return { name, only: files?.split(',') };
 });
 const unknown = asked.filter(({ name }) => !(name in MODULES));
 if (unknown.length > 0) {
