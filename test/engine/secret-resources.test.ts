@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { deploy, eventLines, openEngine, physicalIds, update, type Harness } from './engine-harness.ts';
 
 // AWS::SecretsManager::Secret, GenerateSecretString as GetRandomPassword reads its options:
@@ -29,7 +29,7 @@ describe('secrets a stack makes', () => {
 
   it('follows the length, the excluded kinds and characters, and puts the password in the JSON template', async () => {
     const options = { PasswordLength: 40, ExcludePunctuation: true, ExcludeUppercase: 'true', ExcludeCharacters: 'abcdef0123', IncludeSpace: true, RequireEachIncludedType: true, SecretStringTemplate: '{"username":"admin"}', GenerateStringKey: 'password' };
-    assert.equal(await deploy(h.engine, 'shaped-secret', secret({ Name: 'shaped', Description: 'the database login', GenerateSecretString: options })), 'CREATE_COMPLETE');
+    assert.equal(await deploy(h.engine, 'shaped-secret', secret({ Name: 'shaped', Description: 'the database login', KmsKeyId: 'alias/logins', GenerateSecretString: options })), 'CREATE_COMPLETE');
     const document = JSON.parse(await valueOf('shaped')) as Record<string, string>;
     assert.deepEqual(Object.keys(document), ['username', 'password']);
     assert.equal(document.username, 'admin');
@@ -38,7 +38,7 @@ describe('secrets a stack makes', () => {
     assert.doesNotMatch(password, /[A-Zabcdef0-3]/);
     assert.doesNotMatch(password, PUNCTUATION);
     for (const kind of [/[g-z]/, /[4-9]/, / /]) assert.match(password, kind, 'RequireEachIncludedType: one of each kind left');
-    assert.equal((await described('shaped')).Description, 'the database login');
+    assert.deepEqual([(await described('shaped')).Description, (await described('shaped')).KmsKeyId], ['the database login', 'alias/logins']);
   });
 
   it('fails the create with the reason when the generation options cannot work', async () => {
@@ -52,6 +52,15 @@ describe('secrets a stack makes', () => {
     for (const [stack, options, reason] of cases) {
       assert.equal(await deploy(h.engine, stack, secret({ GenerateSecretString: options })), 'ROLLBACK_COMPLETE', stack);
       assert.equal(await failure(stack), `Secret CREATE_FAILED ${reason}`, stack);
+    }
+  });
+
+  it('puts one character of each kind in a password just long enough for all four', async () => {
+    for (let i = 0; i < 3; i++) {
+      assert.equal(await deploy(h.engine, `four-${i}`, secret({ Name: `four-${i}`, GenerateSecretString: { PasswordLength: 4 } })), 'CREATE_COMPLETE');
+      const value = await valueOf(`four-${i}`);
+      assert.equal(value.length, 4);
+      for (const kind of [/[a-z]/, /[A-Z]/, /[0-9]/, PUNCTUATION]) assert.match(value, kind);
     }
   });
 
@@ -87,5 +96,11 @@ describe('secrets a stack makes', () => {
     await h.engine.settled();
     await assert.rejects(described('gone'), { name: 'ResourceNotFoundException' });
     assert.equal(await deploy(h.engine, 'gone-again', secret({ Name: 'gone', SecretString: 's' })), 'CREATE_COMPLETE', 'deleted without a recovery window: the name is free at once');
+
+    await h.aws.clients.secretsManager.send(new DeleteSecretCommand({ SecretId: 'gone', ForceDeleteWithoutRecovery: true }));
+    const { StackId } = (await h.engine.describeStacks({ StackName: 'gone-again' })).Stacks![0];
+    await h.engine.deleteStack({ StackName: 'gone-again' });
+    await h.engine.settled();
+    assert.equal((await h.engine.describeStacks({ StackName: StackId })).Stacks![0].StackStatus, 'DELETE_COMPLETE', 'a secret already deleted by hand does not fail the delete');
   });
 });
