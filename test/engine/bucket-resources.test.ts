@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  DeleteBucketCommand,
   GetBucketCorsCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -8,6 +9,7 @@ import {
   GetBucketVersioningCommand,
   GetObjectCommand,
   GetPublicAccessBlockCommand,
+  HeadBucketCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { deploy, eventLines, openEngine, update, type Harness } from './engine-harness.ts';
@@ -116,5 +118,17 @@ describe('a bucket configured by its properties', () => {
     const lines = await eventLines(h.engine, 'archive-copy', true);
     assert.ok(lines.includes('Bucket CREATE_FAILED configured-archive already exists'), lines.join('\n'));
     assert.equal(await (await s3().send(new GetObjectCommand({ Bucket: 'configured-archive', Key: 'logs/a.txt' }))).Body!.transformToString(), 'kept');
+  });
+
+  it('deletes an empty bucket with its stack, and one already deleted by hand does not fail the delete', async () => {
+    for (const [stack, name, byHand] of [['empty', 'empty-bucket', false], ['by-hand', 'by-hand-bucket', true]] as const) {
+      assert.equal(await deploy(h.engine, stack, { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: name } } } }), 'CREATE_COMPLETE');
+      if (byHand) await s3().send(new DeleteBucketCommand({ Bucket: name }));
+      const { StackId } = (await h.engine.describeStacks({ StackName: stack })).Stacks![0];
+      await h.engine.deleteStack({ StackName: stack });
+      await h.engine.settled();
+      assert.equal((await h.engine.describeStacks({ StackName: StackId })).Stacks![0].StackStatus, 'DELETE_COMPLETE', stack);
+      await missing(s3().send(new HeadBucketCommand({ Bucket: name })), 'NotFound');
+    }
   });
 });
