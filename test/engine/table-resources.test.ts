@@ -8,22 +8,23 @@ import {
   ListBackupsCommand,
   ListTagsOfResourceCommand,
   PutItemCommand,
+  UpdateTableCommand,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { deploy, eventLines, openEngine, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
+import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
 
 // AWS::DynamoDB::Table: indexes, streams, encryption, TTL, recovery and tags as its properties say:
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html
 const attributes = [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }, { AttributeName: 'email', AttributeType: 'S' }];
 const table = (properties: Record<string, unknown>, policies: Record<string, string> = {}) => ({
   Resources: { Table: { Type: 'AWS::DynamoDB::Table', ...policies, Properties: { AttributeDefinitions: attributes, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], ...properties } } },
-  Outputs: { Arn: { Value: { 'Fn::GetAtt': ['Table', 'Arn'] } } },
+  Outputs: { Arn: { Value: { 'Fn::GetAtt': ['Table', 'Arn'] } }, ...(properties.StreamSpecification ? { StreamArn: { Value: { 'Fn::GetAtt': ['Table', 'StreamArn'] } } } : {}) },
 });
 const byEmail = (projection: Record<string, unknown>, throughput?: number) => ({
   IndexName: 'by-email',
   KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
   Projection: projection,
-  ...(throughput ? { ProvisionedThroughput: { ReadCapacityUnits: throughput, WriteCapacityUnits: throughput } } : {}),
+  ...(throughput ? { ProvisionedThroughput: { ReadCapacityUnits: throughput, WriteCapacityUnits: throughput + 1 } } : {}),
 });
 
 describe('a table configured by its properties', () => {
@@ -36,7 +37,7 @@ describe('a table configured by its properties', () => {
   const tags = async (name: string) => ((await ddb().send(new ListTagsOfResourceCommand({ ResourceArn: (await describeTable(name)).TableArn! }))).Tags ?? []).sort((a, b) => a.Key!.localeCompare(b.Key!));
   const ttl = async (name: string) => (await ddb().send(new DescribeTimeToLiveCommand({ TableName: name }))).TimeToLiveDescription;
   const recovery = async (name: string) => (await ddb().send(new DescribeContinuousBackupsCommand({ TableName: name }))).ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus;
-  const indexes = (description: TableDescription) => (description.GlobalSecondaryIndexes ?? []).map((g) => [g.IndexName, g.Projection?.ProjectionType, g.Projection?.NonKeyAttributes, g.ProvisionedThroughput?.ReadCapacityUnits]);
+  const indexes = (description: TableDescription) => (description.GlobalSecondaryIndexes ?? []).map((g) => [g.IndexName, g.Projection?.ProjectionType, g.Projection?.NonKeyAttributes, g.ProvisionedThroughput?.ReadCapacityUnits, g.ProvisionedThroughput?.WriteCapacityUnits]);
 
   it('creates the table with its indexes, stream, encryption, TTL, recovery and tags', async () => {
     const properties = {
@@ -55,7 +56,7 @@ describe('a table configured by its properties', () => {
     const described = await describeTable(name);
     assert.deepEqual([described.ProvisionedThroughput?.ReadCapacityUnits, described.ProvisionedThroughput?.WriteCapacityUnits], [2, 3]);
     assert.deepEqual(described.KeySchema, [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]);
-    assert.deepEqual(indexes(described), [['by-email', 'INCLUDE', ['name'], 4]]);
+    assert.deepEqual(indexes(described), [['by-email', 'INCLUDE', ['name'], 4, 5]]);
     assert.deepEqual(described.LocalSecondaryIndexes?.map((l) => [l.IndexName, l.KeySchema?.[1].AttributeName, l.Projection?.ProjectionType]), [['by-email-local', 'email', 'KEYS_ONLY']]);
     assert.deepEqual(described.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
     assert.equal(described.SSEDescription?.Status, 'ENABLED');
@@ -63,8 +64,8 @@ describe('a table configured by its properties', () => {
     assert.deepEqual(await ttl(name), { AttributeName: 'expires', TimeToLiveStatus: 'ENABLED' });
     assert.equal(await recovery(name), 'ENABLED');
     assert.deepEqual(await tags(name), [{ Key: 'team', Value: 'orders' }, { Key: 'tier', Value: '1' }]);
-    const { Outputs } = await stackOf(h.engine, 'orders');
-    assert.equal(Outputs![0].OutputValue, described.TableArn, 'Fn::GetAtt Arn is the table\'s ARN');
+    const outputs = await outputsOf(h.engine, 'orders');
+    assert.deepEqual(outputs, { Arn: described.TableArn, StreamArn: described.LatestStreamArn }, 'Fn::GetAtt Arn and StreamArn are the table\'s');
   });
 
   // Index additions and removals are left out: the local DynamoDB (dynalite) accepts them in UpdateTable and ignores them.
@@ -93,7 +94,9 @@ describe('a table configured by its properties', () => {
     assert.deepEqual(await tags(name), [{ Key: 'owner', Value: 'ana' }, { Key: 'team', Value: 'billing' }]);
     assert.equal((await ddb().send(new GetItemCommand({ TableName: name, Key: { pk: { S: 'o-1' }, sk: { S: 'a' } } }))).Item?.email.S, 'ana@example.com');
 
-    assert.equal(await update(h.engine, 'orders', table({ ...base, TimeToLiveSpecification: { AttributeName: 'expires', Enabled: 'true' } })), 'UPDATE_COMPLETE');
+    assert.equal(await update(h.engine, 'orders', table({ ...base, ProvisionedThroughput: { ReadCapacityUnits: 6, WriteCapacityUnits: 7 }, TimeToLiveSpecification: { AttributeName: 'expires', Enabled: 'true' } })), 'UPDATE_COMPLETE');
+    const throughput = (await describeTable(name)).ProvisionedThroughput;
+    assert.deepEqual([throughput?.ReadCapacityUnits, throughput?.WriteCapacityUnits], [6, 7], 'a throughput change alone reaches the table');
     assert.equal((await describeTable(name)).StreamSpecification, undefined, 'a dropped StreamSpecification turns the stream off');
     assert.deepEqual(await ttl(name), { AttributeName: 'expires', TimeToLiveStatus: 'ENABLED' });
     assert.deepEqual(await tags(name), []);
@@ -106,9 +109,27 @@ describe('a table configured by its properties', () => {
     const name = (await physicalIds(h.engine, 'events')).Table;
     const described = await describeTable(name);
     assert.equal(described.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
-    assert.deepEqual(indexes(described), [['by-email', 'KEYS_ONLY', undefined, 0]]);
+    assert.deepEqual(indexes(described), [['by-email', 'KEYS_ONLY', undefined, 0, 0]]);
     assert.equal(await update(h.engine, 'events', table({ BillingMode: 'PAY_PER_REQUEST', GlobalSecondaryIndexes: [byEmail({ ProjectionType: 'KEYS_ONLY' })] })), 'UPDATE_COMPLETE');
     assert.equal((await ttl(name))?.TimeToLiveStatus, 'DISABLED');
+  });
+
+  it('deletes a table without a backup unless its policy is Snapshot, and keeps one its owner protected against deletion', async () => {
+    assert.equal(await deploy(h.engine, 'plain', table({ TableName: 'plain', BillingMode: 'PAY_PER_REQUEST', GlobalSecondaryIndexes: [byEmail({ ProjectionType: 'KEYS_ONLY' })] })), 'CREATE_COMPLETE');
+    await h.engine.deleteStack({ StackName: 'plain' });
+    await h.engine.settled();
+    await assert.rejects(describeTable('plain'), { name: 'ResourceNotFoundException' });
+    assert.deepEqual((await ddb().send(new ListBackupsCommand({ TableName: 'plain' }))).BackupSummaries ?? [], [], 'DeletionPolicy Delete makes no backup');
+
+    assert.equal(await deploy(h.engine, 'guarded', table({ TableName: 'guarded', BillingMode: 'PAY_PER_REQUEST', GlobalSecondaryIndexes: [byEmail({ ProjectionType: 'KEYS_ONLY' })] })), 'CREATE_COMPLETE');
+    await ddb().send(new PutItemCommand({ TableName: 'guarded', Item: { pk: { S: 'keep' }, sk: { S: '1' } } }));
+    await ddb().send(new UpdateTableCommand({ TableName: 'guarded', DeletionProtectionEnabled: true }));
+    await h.engine.deleteStack({ StackName: 'guarded' });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, 'guarded')).StackStatus, 'DELETE_FAILED');
+    const lines = await eventLines(h.engine, 'guarded', true);
+    assert.ok(lines.some((l) => l.startsWith('Table DELETE_FAILED') && l.includes('protected against deletion')), lines.join('\n'));
+    assert.ok((await ddb().send(new GetItemCommand({ TableName: 'guarded', Key: { pk: { S: 'keep' }, sk: { S: '1' } } }))).Item, 'the protected table keeps its items');
   });
 
   it('rolls back a Snapshot table whose create failed: there is no table to back up', async () => {
