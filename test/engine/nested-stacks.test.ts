@@ -99,6 +99,13 @@ describe('nested stacks', () => {
     assert.deepEqual(await outputsOf(h.engine, child.StackId!), { Zones: 'a+b' });
     assert.deepEqual(child.Tags, [{ Key: 'team', Value: 'net' }]);
     assert.equal(child.TimeoutInMinutes, 15);
+
+    const bare = { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/leaf.json' } } } };
+    await upload('leaf.json', { ...leaf(), Parameters: { Prefix: { Type: 'String', Default: 'bare' } } });
+    assert.equal(await deploy(h.engine, 'bare', bare), 'CREATE_COMPLETE', 'a nested stack without Parameters takes its defaults');
+    const bareChild = await stackOf(h.engine, (await physicalIds(h.engine, 'bare')).Child);
+    assert.deepEqual([bareChild.TimeoutInMinutes, bareChild.Tags ?? []], [undefined, []]);
+    await upload('leaf.json', leaf());
   });
 
   it('fails the nested stack resource, with the reason, when its template cannot be read', async () => {
