@@ -90,6 +90,33 @@ describe('nested stacks', () => {
     for (const child of children) assert.equal(child.StackStatus, 'DELETE_COMPLETE', child.StackName);
   });
 
+  it('hands the child its list parameters comma-joined, its Tags and TimeoutInMinutes', async () => {
+    await upload('zones.json', { Parameters: { Zones: { Type: 'CommaDelimitedList' } }, Resources: { Topic: { Type: 'AWS::SNS::Topic' } }, Outputs: { Zones: { Value: { 'Fn::Join': ['+', { Ref: 'Zones' }] } } } });
+    const parent = { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/zones.json', Parameters: { Zones: ['a', 'b'] }, Tags: [{ Key: 'team', Value: 'net' }], TimeoutInMinutes: '15' } } } };
+    assert.equal(await deploy(h.engine, 'zoned', parent), 'CREATE_COMPLETE');
+    const child = await stackOf(h.engine, (await physicalIds(h.engine, 'zoned')).Child);
+    assert.deepEqual(child.Parameters, [{ ParameterKey: 'Zones', ParameterValue: 'a,b' }]);
+    assert.deepEqual(await outputsOf(h.engine, child.StackId!), { Zones: 'a+b' });
+    assert.deepEqual(child.Tags, [{ Key: 'team', Value: 'net' }]);
+    assert.equal(child.TimeoutInMinutes, 15);
+
+    const bare = { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/leaf.json' } } } };
+    await upload('leaf.json', { ...leaf(), Parameters: { Prefix: { Type: 'String', Default: 'bare' } } });
+    assert.equal(await deploy(h.engine, 'bare', bare), 'CREATE_COMPLETE', 'a nested stack without Parameters takes its defaults');
+    const bareChild = await stackOf(h.engine, (await physicalIds(h.engine, 'bare')).Child);
+    assert.deepEqual([bareChild.TimeoutInMinutes, bareChild.Tags ?? []], [undefined, []]);
+    await upload('leaf.json', leaf());
+  });
+
+  it('fails the nested stack resource, with the reason, when its template cannot be read', async () => {
+    const parent = (properties: Record<string, unknown>) => ({ Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: properties } } });
+    assert.equal(await deploy(h.engine, 'no-url', parent({ Parameters: {} })), 'ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'no-url', true)).includes('Child CREATE_FAILED Property TemplateURL cannot be empty.'));
+    assert.equal(await deploy(h.engine, 'missing-template', parent({ TemplateURL: 'https://templates.s3.amazonaws.com/absent.json' })), 'ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'missing-template', true);
+    assert.ok(lines.includes('Child CREATE_FAILED S3 error: Access Denied or not found: unable to read https://templates.s3.amazonaws.com/absent.json (NoSuchKey)'), lines.join('\n'));
+  });
+
   it('deleting the root deletes its nested stacks', async () => {
     const middleId = (await physicalIds(h.engine, 'app')).Middle;
     const leafId = (await physicalIds(h.engine, middleId)).Leaf;

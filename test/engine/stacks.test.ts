@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, statusOf, type Harness } from './engine-harness.ts';
+import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, statusOf, update, type Harness } from './engine-harness.ts';
 
 describe('stack lifecycle', () => {
   let h: Harness;
@@ -257,7 +257,17 @@ describe('stack lifecycle', () => {
       },
     });
     assert.equal(await deploy(h.engine, 'custom', template('Rows')), 'CREATE_COMPLETE');
-    assert.match((await physicalIds(h.engine, 'custom')).Seed, /^custom-Seed-[A-Z0-9]{12}$/);
+    const seed = (await physicalIds(h.engine, 'custom')).Seed;
+    assert.match(seed, /^custom-Seed-[A-Z0-9]{12}$/);
+    const topicName = async () => (await h.engine.describeStackResource({ StackName: 'custom', LogicalResourceId: 'Topic' })).StackResourceDetail!.PhysicalResourceId!;
+    const firstTopic = await topicName();
+    const rows20 = template('Rows');
+    (rows20.Resources.Seed.Properties as Record<string, string>).Rows = '20';
+    assert.equal(await update(h.engine, 'custom', rows20), 'UPDATE_COMPLETE');
+    assert.equal((await physicalIds(h.engine, 'custom')).Seed, seed, 'an in-place update keeps the physical id');
+    assert.equal(await topicName(), firstTopic);
+    const { StackEvents } = await h.engine.describeStackEvents({ StackName: 'custom' });
+    assert.ok(StackEvents!.some((e) => e.LogicalResourceId === 'Topic' && e.ResourceStatus === 'UPDATE_COMPLETE'), 'the GetAtt of the updated property reached the topic');
     assert.equal(await deploy(h.engine, 'custom-bad', template('Missing')), 'ROLLBACK_COMPLETE');
     const lines = await eventLines(h.engine, 'custom-bad', true);
     assert.ok(lines.some((l) => l.startsWith("Topic CREATE_FAILED CustomResource attribute error: Vendor response doesn't contain Missing key")), lines.join('\n'));

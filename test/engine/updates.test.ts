@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DescribeTableCommand, GetItemCommand, ListBackupsCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { assertInOrder } from '../helpers.ts';
-import { deploy, eventLines, openEngine, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
+import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
 
 const keyed = (key: string, extra: Record<string, unknown> = {}, policies: Record<string, string> = {}) => ({
   Type: 'AWS::DynamoDB::Table',
@@ -32,6 +32,18 @@ describe('stack updates', () => {
     const lines = (await eventLines(h.engine, 'inplace')).slice(8);
     assert.deepEqual(lines.filter((l) => l.startsWith('Topic')), ['Topic UPDATE_IN_PROGRESS', 'Topic UPDATE_COMPLETE']);
     assert.deepEqual(lines.filter((l) => l.startsWith('inplace')), ['inplace UPDATE_IN_PROGRESS', 'inplace UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'inplace UPDATE_COMPLETE']);
+  });
+
+  it('an attribute read from a property follows its in-place update; the others stay', async () => {
+    const ide = (name: string) => ({
+      Resources: { Ide: { Type: 'AWS::Cloud9::EnvironmentEC2', Properties: { Name: name, InstanceType: 't3.small', ImageId: 'amazonlinux-2023-x86_64' } } },
+      Outputs: { Name: { Value: { 'Fn::GetAtt': ['Ide', 'Name'] } }, Arn: { Value: { 'Fn::GetAtt': ['Ide', 'Arn'] } } },
+    });
+    assert.equal(await deploy(h.engine, 'ide', ide('first')), 'CREATE_COMPLETE');
+    const before = await outputsOf(h.engine, 'ide');
+    assert.equal(before.Name, 'first');
+    assert.equal(await update(h.engine, 'ide', ide('second')), 'UPDATE_COMPLETE');
+    assert.deepEqual(await outputsOf(h.engine, 'ide'), { Name: 'second', Arn: before.Arn });
   });
 
   it('an update that changes nothing is refused', async () => {

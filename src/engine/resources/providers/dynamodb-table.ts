@@ -74,7 +74,8 @@ export const dynamoDbTableProvider: ResourceProvider = {
       await ddb.send(new DeleteTableCommand({ TableName: request.physicalId }));
       await waitForDeletion(ddb, request.physicalId);
     } catch (error) {
-      if (errorName(error) === 'ResourceNotFoundException') return;
+      // CreateBackup names a missing table TableNotFoundException: a table never made (its create failed) has nothing to keep.
+      if (errorName(error) === 'ResourceNotFoundException' || errorName(error) === 'TableNotFoundException') return;
       throw error;
     }
   },

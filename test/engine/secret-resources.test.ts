@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { deploy, eventLines, openEngine, physicalIds, update, type Harness } from './engine-harness.ts';
+
+// AWS::SecretsManager::Secret, GenerateSecretString as GetRandomPassword reads its options:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html
+const secret = (properties: Record<string, unknown>) => ({ Resources: { Secret: { Type: 'AWS::SecretsManager::Secret', Properties: properties } } });
+const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/;
+
+describe('secrets a stack makes', () => {
+  let h: Harness;
+  before(async () => (h = await openEngine()));
+  after(() => h.close());
+
+  const valueOf = async (id: string) => (await h.aws.clients.secretsManager.send(new GetSecretValueCommand({ SecretId: id }))).SecretString!;
+  const described = (id: string) => h.aws.clients.secretsManager.send(new DescribeSecretCommand({ SecretId: id }));
+  const failure = async (stack: string) => (await eventLines(h.engine, stack, true)).find((l) => l.startsWith('Secret CREATE_FAILED'));
+
+  it('generates a password of 32 characters with every kind of character unless told otherwise', async () => {
+    assert.equal(await deploy(h.engine, 'plain-secret', secret({ GenerateSecretString: {} })), 'CREATE_COMPLETE');
+    const id = (await physicalIds(h.engine, 'plain-secret')).Secret;
+    assert.match((await described(id)).Name!, /^plain-secret-Secret-[A-Za-z0-9]{12}$/, 'a secret without Name is named after its stack and logical id');
+    const value = await valueOf(id);
+    assert.equal(value.length, 32);
+    for (const kind of [/[a-z]/, /[A-Z]/, /[0-9]/, PUNCTUATION]) assert.match(value, kind);
+    assert.doesNotMatch(value, / /, 'no space unless IncludeSpace');
+  });
+
+  it('follows the length, the excluded kinds and characters, and puts the password in the JSON template', async () => {
+    const options = { PasswordLength: 40, ExcludePunctuation: true, ExcludeUppercase: 'true', ExcludeCharacters: 'abcdef0123', IncludeSpace: true, RequireEachIncludedType: true, SecretStringTemplate: '{"username":"admin"}', GenerateStringKey: 'password' };
+    assert.equal(await deploy(h.engine, 'shaped-secret', secret({ Name: 'shaped', Description: 'the database login', KmsKeyId: 'alias/logins', GenerateSecretString: options })), 'CREATE_COMPLETE');
+    const document = JSON.parse(await valueOf('shaped')) as Record<string, string>;
+    assert.deepEqual(Object.keys(document), ['username', 'password']);
+    assert.equal(document.username, 'admin');
+    const password = document.password;
+    assert.equal(password.length, 40);
+    assert.doesNotMatch(password, /[A-Zabcdef0-3]/);
+    assert.doesNotMatch(password, PUNCTUATION);
+    for (const kind of [/[g-z]/, /[4-9]/, / /]) assert.match(password, kind, 'RequireEachIncludedType: one of each kind left');
+    assert.deepEqual([(await described('shaped')).Description, (await described('shaped')).KmsKeyId], ['the database login', 'alias/logins']);
+  });
+
+  it('fails the create with the reason when the generation options cannot work', async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['no-key', { SecretStringTemplate: '{}' }, 'GenerateStringKey is required with SecretStringTemplate'],
+      ['bad-json', { SecretStringTemplate: '{user', GenerateStringKey: 'password' }, 'SecretStringTemplate is not valid JSON'],
+      ['nothing-left', { ExcludeLowercase: true, ExcludeUppercase: true, ExcludeNumbers: true, ExcludePunctuation: true }, 'GenerateSecretString excludes every character'],
+      ['too-long', { PasswordLength: 4097 }, 'PasswordLength must be between 1 and 4096'],
+      ['too-short', { PasswordLength: 0 }, 'PasswordLength must be between 1 and 4096'],
+    ];
+    for (const [stack, options, reason] of cases) {
+      assert.equal(await deploy(h.engine, stack, secret({ GenerateSecretString: options })), 'ROLLBACK_COMPLETE', stack);
+      assert.equal(await failure(stack), `Secret CREATE_FAILED ${reason}`, stack);
+    }
+  });
+
+  it('puts one character of each kind in a password just long enough for all four', async () => {
+    for (let i = 0; i < 3; i++) {
+      assert.equal(await deploy(h.engine, `four-${i}`, secret({ Name: `four-${i}`, GenerateSecretString: { PasswordLength: 4 } })), 'CREATE_COMPLETE');
+      const value = await valueOf(`four-${i}`);
+      assert.equal(value.length, 4);
+      for (const kind of [/[a-z]/, /[A-Z]/, /[0-9]/, PUNCTUATION]) assert.match(value, kind);
+    }
+  });
+
+  it('a password of one character, and of a single kind, is still made', async () => {
+    assert.equal(await deploy(h.engine, 'tiny-secret', secret({ Name: 'tiny', GenerateSecretString: { PasswordLength: 1 } })), 'CREATE_COMPLETE');
+    assert.equal((await valueOf('tiny')).length, 1);
+    assert.equal(await deploy(h.engine, 'digits-secret', secret({ Name: 'digits', GenerateSecretString: { PasswordLength: 12, ExcludeLowercase: true, ExcludeUppercase: true, ExcludePunctuation: true } })), 'CREATE_COMPLETE');
+    assert.match(await valueOf('digits'), /^[0-9]{12}$/);
+  });
+
+  it('keeps a generated value through updates that do not touch it, and replaces it when the value properties change', async () => {
+    const generated = { GenerateSecretString: { PasswordLength: 24, ExcludePunctuation: true } };
+    assert.equal(await deploy(h.engine, 'kept-secret', secret({ Name: 'kept', Description: 'one', ...generated })), 'CREATE_COMPLETE');
+    const first = await valueOf('kept');
+    assert.equal(await update(h.engine, 'kept-secret', secret({ Name: 'kept', Description: 'two', KmsKeyId: 'alias/kept', ...generated })), 'UPDATE_COMPLETE');
+    assert.equal(await valueOf('kept'), first, 'a description change keeps the password');
+    assert.deepEqual([(await described('kept')).Description, (await described('kept')).KmsKeyId], ['two', 'alias/kept']);
+    assert.equal(await update(h.engine, 'kept-secret', secret({ Name: 'kept', Description: 'two', KmsKeyId: 'alias/kept', GenerateSecretString: { PasswordLength: 30, ExcludePunctuation: true } })), 'UPDATE_COMPLETE');
+    const regenerated = await valueOf('kept');
+    assert.equal(regenerated.length, 30, 'new generation options make a new password');
+    assert.equal(await update(h.engine, 'kept-secret', secret({ Name: 'kept', Description: 'two', KmsKeyId: 'alias/kept', SecretString: 'given' })), 'UPDATE_COMPLETE');
+    assert.equal(await valueOf('kept'), 'given');
+  });
+
+  it('refuses a name that is taken, and deletes the secret with its stack', async () => {
+    await h.aws.clients.secretsManager.send(new CreateSecretCommand({ Name: 'taken', SecretString: 'mine' }));
+    assert.equal(await deploy(h.engine, 'taker', secret({ Name: 'taken', SecretString: 'theirs' })), 'ROLLBACK_COMPLETE');
+    assert.equal(await failure('taker'), 'Secret CREATE_FAILED The operation failed because the secret taken already exists.');
+    assert.equal(await valueOf('taken'), 'mine', 'the existing secret is untouched');
+
+    assert.equal(await deploy(h.engine, 'gone-secret', secret({ Name: 'gone', SecretString: 's' })), 'CREATE_COMPLETE');
+    await h.engine.deleteStack({ StackName: 'gone-secret' });
+    await h.engine.settled();
+    await assert.rejects(described('gone'), { name: 'ResourceNotFoundException' });
+    assert.equal(await deploy(h.engine, 'gone-again', secret({ Name: 'gone', SecretString: 's' })), 'CREATE_COMPLETE', 'deleted without a recovery window: the name is free at once');
+
+    await h.aws.clients.secretsManager.send(new DeleteSecretCommand({ SecretId: 'gone', ForceDeleteWithoutRecovery: true }));
+    const { StackId } = (await h.engine.describeStacks({ StackName: 'gone-again' })).Stacks![0];
+    await h.engine.deleteStack({ StackName: 'gone-again' });
+    await h.engine.settled();
+    assert.equal((await h.engine.describeStacks({ StackName: StackId })).Stacks![0].StackStatus, 'DELETE_COMPLETE', 'a secret already deleted by hand does not fail the delete');
+  });
+});
