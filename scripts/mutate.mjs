@@ -16,7 +16,7 @@ process.env.STACKPILOT_TEST_BAIL = '1';
 export const MODULES = {
   'state-lock': { mutate: ['src/emulator/state-lock.ts'], tests: ['test/emulator/persistence.test.ts', 'test/emulator/state-lock.test.ts'] },
   'exports': { mutate: ['src/engine/exports.ts'], tests: ['test/engine/exports.test.ts', 'test/engine/output-values.test.ts'] },
-  'parameters': { mutate: ['src/project/parameters.ts'], tests: ['test/project/project.test.ts', 'test/validate/rules/parameters.test.ts', 'test/project/parameter-sources.test.ts'] },
+  'parameters': { mutate: ['src/project/parameters.ts'], tests: ['test/project/project.test.ts', 'test/validate/rules/parameters.test.ts', 'test/project/parameter-sources.test.ts', 'test/project/parameter-precedence.test.ts'] },
   'redaction': { mutate: ['src/redaction.ts'], tests: ['test/redaction.test.ts', 'test/deploy/secrets.test.ts'] },
   'preview': { mutate: ['src/deploy/preview.ts'], tests: ['test/deploy/plan.test.ts', 'test/deploy/preview.test.ts', 'test/deploy/plan-review.test.ts'] },
   'stack-deploy': { mutate: ['src/deploy/stack-deploy.ts'], tests: ['test/deploy/deploy.test.ts', 'test/deploy/failed-create.test.ts'] },
@@ -59,7 +59,7 @@ async function mutateModule(name) {
   const results = await stryker.runMutationTest();
   const detected = results.filter((r) => DETECTED.has(r.status)).length;
   const undetected = results.filter((r) => UNDETECTED.has(r.status));
-  const survivors = undetected.map((r) => `${relative(root, r.fileName)}:${r.location.start.line}:${r.location.start.column + 1} ${r.mutatorName} ${r.status}: ${(r.replacement ?? '').replace(/\s+/g, ' ').slice(0, 120)}`);
+  const survivors = undetected.map((r) => `${relative(root, r.fileName)}:${r.location.start.line}:${r.location.start.column} ${r.mutatorName} ${r.status}: ${(r.replacement ?? '').replace(/\s+/g, ' ').slice(0, 120)}`);
   writeFileSync(join(root, 'reports', 'mutation', `${name}-survivors.txt`), survivors.join('\n') + '\n');
   const total = detected + undetected.length;
   const score = { name, detected, survived: undetected.length, ignored: results.length - total, score: total === 0 ? 100 : (100 * detected) / total, at: new Date().toISOString() };
