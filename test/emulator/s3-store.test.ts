@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { StackpilotError } from '../../src/errors.ts';
+import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { S3Store } from '../../src/emulator/s3/s3-store.ts';
 import { temporaryFolder } from '../helpers.ts';
 
@@ -101,5 +103,66 @@ describe('the S3 state on disk, read at open', () => {
     await store.settled();
     assert.deepEqual(store.bucketNames(), [BUCKET]);
     assert.equal(existsSync(aside), false);
+  });
+});
+
+/** Runs `work` with an S3 client on the local state in `dataDir`, closing it after. */
+async function withS3<T>(dataDir: string, work: (s3: S3Client) => Promise<T>): Promise<T> {
+  const local = await LocalAws.open({ dataDir });
+  try {
+    return await work(new S3Client(local.clientConfig()));
+  } finally {
+    await local.close();
+  }
+}
+
+const text = async (s3: S3Client, Key: string, Range?: string) => (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key, Range }))).Body?.transformToString();
+
+describe('objects on disk, across close and reopen', () => {
+  it('keeps the last write of a key, its ranges, empty and copied objects, and nothing of what was overwritten or deleted', async () => {
+    const dataDir = join(temporaryFolder('s3-disk'), '.stackpilot', 'local');
+    await withS3(dataDir, async (s3) => {
+      await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: 'draft, to be replaced' }));
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: 'id,total\n1,42\n' }));
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'empty.csv', Body: '' }));
+      await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'copy.csv', CopySource: `${BUCKET}/${KEY}` }));
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'gone.csv', Body: 'deleted' }));
+      await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'gone.csv' }));
+    });
+    await withS3(dataDir, async (s3) => {
+      assert.deepEqual((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents?.map((o) => [o.Key, o.Size]), [['copy.csv', 14], [KEY, 14], ['empty.csv', 0]]);
+      assert.deepEqual([await text(s3, KEY), await text(s3, KEY, 'bytes=9-12'), await text(s3, 'empty.csv'), await text(s3, 'copy.csv')], ['id,total\n1,42\n', '1,42', '', 'id,total\n1,42\n']);
+    });
+    // The replaced draft and the deleted object are gone from the disk, not only from the listings.
+    const s3Folder = join(dataDir, 's3', BUCKET, 'objects');
+    const bodies = readdirSync(s3Folder, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.body'));
+    assert.deepEqual(bodies.map((name) => readFileSync(join(s3Folder, name), 'utf8')).sort(), ['', 'id,total\n1,42\n', 'id,total\n1,42\n']);
+  });
+
+  it('keeps each version of a versioned key, and drops only the one deleted by its id', async () => {
+    const dataDir = join(temporaryFolder('s3-disk'), '.stackpilot', 'local');
+    const ids = await withS3(dataDir, async (s3) => {
+      await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+      await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
+      const put = async (Body: string) => (await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body }))).VersionId!;
+      const [v1, v2, v3] = [await put('one'), await put('two'), await put('three')];
+      await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: KEY, VersionId: v2 }));
+      const marker = (await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: KEY }))).VersionId!;
+      return { v1, v3, marker };
+    });
+    await withS3(dataDir, async (s3) => {
+      const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET }));
+      assert.deepEqual(listed.Versions?.map((v) => v.VersionId), [ids.v3, ids.v1]);
+      assert.deepEqual(listed.DeleteMarkers?.map((m) => [m.VersionId, m.IsLatest]), [[ids.marker, true]]);
+      const read = async (VersionId: string) => (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY, VersionId }))).Body?.transformToString();
+      assert.deepEqual([await read(ids.v1), await read(ids.v3)], ['one', 'three']);
+      for (const VersionId of [ids.v1, ids.v3, ids.marker]) await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: KEY, VersionId }));
+    });
+    await withS3(dataDir, async (s3) => {
+      const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET }));
+      assert.deepEqual([listed.Versions ?? [], listed.DeleteMarkers ?? []], [[], []], 'every version deleted: the key is gone after reopen');
+    });
+    assert.deepEqual(readdirSync(join(dataDir, 's3', BUCKET, 'objects')), [], 'and so is its folder');
   });
 });
