@@ -23,11 +23,11 @@ process.env.STACKPILOT_TEST_BAIL = '1';
 export const MODULES = {
   'state-lock': { mutate: ['src/emulator/state-lock.ts'], tests: ['test/emulator/persistence.test.ts', 'test/emulator/state-lock.test.ts'] },
   'exports': { mutate: ['src/engine/exports.ts'], tests: ['test/engine/exports.test.ts', 'test/engine/output-values.test.ts'] },
-  'parameters': { mutate: ['src/project/parameters.ts'], tests: ['test/project/project.test.ts', 'test/validate/rules/parameters.test.ts', 'test/project/parameter-sources.test.ts'] },
+  'parameters': { mutate: ['src/project/parameters.ts'], tests: ['test/project/project.test.ts', 'test/validate/rules/parameters.test.ts', 'test/project/parameter-sources.test.ts', 'test/project/parameter-precedence.test.ts'] },
   'redaction': { mutate: ['src/redaction.ts'], tests: ['test/redaction.test.ts', 'test/deploy/secrets.test.ts'] },
   'preview': { mutate: ['src/deploy/preview.ts'], tests: ['test/deploy/plan.test.ts', 'test/deploy/preview.test.ts', 'test/deploy/plan-review.test.ts'] },
   'stack-deploy': { mutate: ['src/deploy/stack-deploy.ts'], tests: ['test/deploy/deploy.test.ts', 'test/deploy/failed-create.test.ts'] },
-  's3-store': { mutate: ['src/emulator/s3/s3-store.ts'], tests: ['test/emulator/s3.test.ts', 'test/emulator/persistence.test.ts'] },
+  's3-store': { mutate: ['src/emulator/s3/s3-store.ts'], tests: ['test/emulator/s3.test.ts', 'test/emulator/persistence.test.ts', 'test/emulator/s3-store.test.ts', 'test/emulator/s3-deleted-buckets.test.ts', 'test/emulator/request-bodies.test.ts'] },
   // The engine's modules run on the tap runner (see tapEnvironment): a mutant runs only the test files that reach it.
   'providers': {
     mutate: ['src/engine/resources/providers/*.ts'],
@@ -119,7 +119,7 @@ async function mutateModule(name, only) {
     const mine = results.filter((r) => relative(root, r.fileName) === source);
     const detected = mine.filter((r) => DETECTED.has(r.status)).length;
     const undetected = mine.filter((r) => UNDETECTED.has(r.status));
-    const survivors = undetected.map((r) => `${source}:${r.location.start.line}:${r.location.start.column + 1} ${r.mutatorName} ${r.status}: ${(r.replacement ?? '').replace(/\s+/g, ' ').slice(0, 120)}`);
+    const survivors = undetected.map((r) => `${source}:${r.location.start.line}:${r.location.start.column} ${r.mutatorName} ${r.status}: ${(r.replacement ?? '').replace(/\s+/g, ' ').slice(0, 120)}`);
     writeFileSync(`${recordOf(name, source)}-survivors.txt`, survivors.map((line) => `${line}\n`).join(''));
     writeFileSync(`${recordOf(name, source)}-score.json`, JSON.stringify({ source, detected, survived: undetected.length, ignored: mine.length - detected - undetected.length, at }));
   }

@@ -79,7 +79,12 @@ describe('plan: property differences in a nested stack', () => {
     writeFileSync(join(dir, 'child.yaml'), child(2048));
     const report = await planProject(dir, { target: 'local' }, () => {});
     const jobs = report.stacks[0].changes.find((c) => c.logicalId === 'Jobs');
-    assert.deepEqual([jobs?.nestedPath, jobs?.properties], [['Work'], [{ path: 'MaximumMessageSize', before: '1024', after: '2048' }]]);
+    // Changed in place, the named queue keeps its name: no replacement, so nothing to fail.
+    assert.deepEqual([jobs?.nestedPath, jobs?.properties, jobs?.willFail], [['Work'], [{ path: 'MaximumMessageSize', before: '1024', after: '2048' }], undefined]);
+    // The nested stack's own row lists no differences (its resources' rows do): its deployed
+    // TemplateURL is the uploaded copy's, never the one in the project's template.
+    const work = report.stacks[0].changes.find((c) => c.logicalId === 'Work');
+    assert.deepEqual([work?.causes, work?.properties], [['TemplateURL'], undefined]);
   });
 });
 

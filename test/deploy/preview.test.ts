@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CloudFormationClient, CreateChangeSetCommand, waitUntilChangeSetCreateComplete } from '@aws-sdk/client-cloudformation';
 import { deployProject } from '../../src/deploy/deploy.ts';
+import type { PreviewedChange } from '../../src/deploy/events.ts';
 import { planProject } from '../../src/deploy/plan.ts';
 import { previewChangeSet } from '../../src/deploy/preview.ts';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
@@ -31,10 +32,17 @@ const child = nested('Child');
 /** A database whose removal CloudFormation snapshots first. */
 const database = '  Db:\n    Type: AWS::RDS::DBInstance\n    DeletionPolicy: Snapshot\n    UpdateReplacePolicy: Snapshot\n    Properties:\n      Engine: postgres\n      DBInstanceClass: db.t3.micro\n      AllocatedStorage: "20"\n      MasterUsername: app\n      ManageMasterUserPassword: true\n';
 
-/** Every row of the plan as `path action (replace) causes verdict`. */
+/** The plan's rows of the project's first stack. */
+async function changes(dir: string): Promise<PreviewedChange[]> {
+  return (await planProject(dir, { target: 'local' }, () => {})).stacks[0].changes;
+}
+
+/** A row as `path action (replace) causes verdict`. */
+const rowText = (c: PreviewedChange) => `${[...c.nestedPath, c.logicalId].join('/')} ${c.action}${c.replacement ? ` (replace: ${c.replacement})` : ''} [${c.causes.join(',')}] ${c.dataAtRisk ? 'at risk' : 'kept'}`;
+
+/** Every row of the plan, as rowText, sorted. */
 async function rows(dir: string): Promise<string[]> {
-  const report = await planProject(dir, { target: 'local' }, () => {});
-  return report.stacks[0].changes.map((c) => `${[...c.nestedPath, c.logicalId].join('/')} ${c.action}${c.replacement ? ` (replace: ${c.replacement})` : ''} [${c.causes.join(',')}] ${c.dataAtRisk ? 'at risk' : 'kept'}`).sort();
+  return (await changes(dir)).map(rowText).sort();
 }
 
 describe('the change preview: which rows delete data', () => {
@@ -99,12 +107,18 @@ describe('the change preview: which rows delete data', () => {
     assert.equal((await deployProject(dir, { target: 'local', concurrency: 1, yes: false }, () => {})).ok, true);
     // 100 topics added: 101 changes, more than one page of DescribeChangeSet (100).
     writeFileSync(join(dir, 'app.yaml'), domain('OpenSearch_2.13', 100));
-    const all = await rows(dir);
+    const plan = await changes(dir);
+    const all = plan.map(rowText);
     assert.equal(all.length, 101);
     assert.deepEqual(
       all.filter((row) => !row.startsWith('Topic')),
       ['Search Modify (replace: Conditional) [EngineVersion] at risk'],
     );
+    // The resources added beside it do not hide what changes in the modified one.
+    assert.deepEqual(plan.find((c) => c.logicalId === 'Search')?.properties, [
+      { path: 'EngineVersion', before: 'OpenSearch_2.11', after: 'OpenSearch_2.13' },
+      { path: 'Tags[0].Value', before: 'OpenSearch_2.11', after: 'OpenSearch_2.13' },
+    ]);
   });
 
   it('counts a removal as data at risk when the deployed template, and so its policy, cannot be read', async () => {

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { buildSync } from 'esbuild';
 import { StackpilotError } from '../../src/errors.ts';
 import { LOCK_FILE, acquireStateLock, announceServing, servingProcess, type ServingAddress } from '../../src/emulator/state-lock.ts';
-import { temporaryFolder } from '../helpers.ts';
+import { REPO, temporaryFolder } from '../helpers.ts';
 
 const dataDir = () => join(temporaryFolder('lock'), '.stackpilot', 'local');
 
@@ -93,6 +95,23 @@ describe('the lock of a local state folder', () => {
     assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), lock);
   });
 
+  it('keeps a lock held by a live process of a user this one may not signal, in a folder both users write', () => {
+    // Run as root, signal 0 reaches any process: the taker then runs as nobody, whose signal to
+    // this process fails with EPERM. It starts in the folder, a path it may not walk to, so it
+    // reads the lock code from its input and names the state folder relative to where it is.
+    const folder = temporaryFolder('lock');
+    const dir = join(folder, '.stackpilot', 'local');
+    mkdirSync(dir, { recursive: true });
+    for (const shared of [folder, join(folder, '.stackpilot'), dir]) chmodSync(shared, 0o777);
+    const lock = JSON.stringify({ pid: process.pid, hostname: hostname(), since: '2020-01-01T00:00:00.000Z' });
+    writeFileSync(join(dir, LOCK_FILE), lock, { mode: 0o644 });
+    const code = buildSync({ entryPoints: [join(REPO, 'src/emulator/state-lock.ts')], bundle: true, platform: 'node', format: 'iife', globalName: 'stateLock', write: false }).outputFiles[0].text;
+    const take = "try { stateLock.acquireStateLock('.stackpilot/local'); console.log('taken'); } catch (error) { console.log(error.code); }";
+    const otherUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const taker = spawnSync(process.execPath, ['-'], { cwd: folder, ...otherUser, input: `${code}\n${take}`, encoding: 'utf8' });
+    assert.equal(taker.stdout.trim(), 'LocalStateLocked', taker.stderr);
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), lock);
+  });
 });
 
 describe('a lock held by local serve', () => {

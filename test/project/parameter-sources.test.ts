@@ -99,6 +99,22 @@ regions:
     assert.deepEqual(stacks.get('db')!.assignments, []);
   });
 
+  it('keeps a region override that is another region\'s output as that reference, its value known only at deploy', () => {
+    const dir = writeProject({
+      'stackpilot.yaml': `project: relay
+stacks:
+  core: { template: core.yaml }
+environments:
+  production: {}
+regions:
+  us-west-2: { parameters: { PrimaryTopic: '\${regions.us-east-1.stacks.core.outputs.TopicArn}' } }
+`,
+      'core.yaml': template('PrimaryTopic'),
+    });
+    const [assignment] = loadProject(dir, { env: 'production', region: 'us-west-2' }).environments[0].stacks.get('core')!.assignments;
+    assert.deepEqual([assignment.value, assignment.fromOutput, assignment.scope, assignment.region], [undefined, { stack: 'core', output: 'TopicArn', region: 'us-east-1' }, 'region', 'us-west-2']);
+  });
+
   it('resolves a stack name built through five other stacks\' names, and gives up beyond', () => {
     const chain = ['s1', 's2', 's3', 's4', 's5', 's6', 's7'];
     const stacks = chain.map((id, i) => `  ${id}: { template: t.yaml${i + 1 < chain.length ? `, name: '\${stacks.${chain[i + 1]}.name}-x'` : ''} }`).join('\n');
