@@ -9,6 +9,16 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const root = join(import.meta.dirname, '..');
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM'; // alive, another user's
+  }
+}
+
 const filters = process.argv.slice(2);
 const bail = process.env.STACKPILOT_TEST_BAIL === '1';
 const files = [];
@@ -28,9 +38,14 @@ if (selected.length === 0) {
   process.exit(1);
 }
 
-// The run's own temporary folder: whatever a test leaves behind is found here, and a run that
-// is killed half-way (a mutant's timeout, Ctrl-C) leaves nothing in the system's folder.
-const scratch = mkdtempSync(join(tmpdir(), 'stackpilot-suite-'));
+// The run's own temporary folder: whatever a test leaves behind is found here, and is removed
+// with it, also after Ctrl-C. A run killed outright (kill -9, a mutant's timeout) cannot remove
+// its folder: the next run removes those whose process is gone (the folder's name carries it).
+for (const name of readdirSync(tmpdir())) {
+  const pid = /^stackpilot-suite-(\d+)-/.exec(name)?.[1];
+  if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+}
+const scratch = mkdtempSync(join(tmpdir(), `stackpilot-suite-${process.pid}-`));
 // tsx keeps its compile cache under the temporary folder: the run points at the shared one, so it stays warm.
 const tsxCache = `tsx-${process.geteuid?.() ?? 'user'}`;
 mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
