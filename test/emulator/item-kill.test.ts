@@ -35,7 +35,11 @@ after(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-/** Runs the writer until it has answered `count` rounds, then kills it (SIGKILL) in the middle of the next. */
+/**
+ * Runs the writer until it has answered `count` rounds, then kills it (SIGKILL) in the middle of a
+ * later one, and returns the last round it answered: the writer does not wait for this reader, so
+ * it may have answered a few more by the time the kill lands (all of which must be kept).
+ */
 async function writeThenKill(dataDir: string, count: number): Promise<number> {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, '--input-type=module', '-e', WRITER], {
     cwd: REPO,
@@ -48,10 +52,7 @@ async function writeThenKill(dataDir: string, count: number): Promise<number> {
   let answered = 0;
   for await (const line of createInterface({ input: child.stdout })) {
     answered = Number(line);
-    if (answered >= count) {
-      child.kill('SIGKILL');
-      break;
-    }
+    if (answered >= count && !child.killed) child.kill('SIGKILL');
   }
   await exited;
   assert.ok(answered >= count, `the writer stopped before it was killed: ${stderr}`);
