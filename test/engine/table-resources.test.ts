@@ -8,6 +8,7 @@ import {
   ListBackupsCommand,
   ListTagsOfResourceCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateTableCommand,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
@@ -68,7 +69,6 @@ describe('a table configured by its properties', () => {
     assert.deepEqual(outputs, { Arn: described.TableArn, StreamArn: described.LatestStreamArn }, 'Fn::GetAtt Arn and StreamArn are the table\'s');
   });
 
-  // Index additions and removals are left out: the local DynamoDB (dynalite) accepts them in UpdateTable and ignores them.
   it('updates stream, TTL, recovery and tags in place, keeping the items', async () => {
     const name = (await physicalIds(h.engine, 'orders')).Table;
     await ddb().send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'o-1' }, sk: { S: 'a' }, email: { S: 'ana@example.com' } } }));
@@ -112,6 +112,30 @@ describe('a table configured by its properties', () => {
     assert.deepEqual(indexes(described), [['by-email', 'KEYS_ONLY', undefined, 0, 0]]);
     assert.equal(await update(h.engine, 'events', table({ BillingMode: 'PAY_PER_REQUEST', GlobalSecondaryIndexes: [byEmail({ ProjectionType: 'KEYS_ONLY' })] })), 'UPDATE_COMPLETE');
     assert.equal((await ttl(name))?.TimeToLiveStatus, 'DISABLED');
+  });
+
+  it('adds, changes and removes a global index in place: the same table, its items in the index', async () => {
+    const onDemand = { TableName: 'catalog', BillingMode: 'PAY_PER_REQUEST' };
+    // Without the index, `email` is no key attribute: DynamoDB refuses its definition.
+    const keysOnly = { ...onDemand, AttributeDefinitions: attributes.slice(0, 2) };
+    assert.equal(await deploy(h.engine, 'catalog', table(keysOnly)), 'CREATE_COMPLETE');
+    for (const [pk, email] of [['c-1', 'ana@example.com'], ['c-2', 'bo@example.com']]) {
+      await ddb().send(new PutItemCommand({ TableName: 'catalog', Item: { pk: { S: pk }, sk: { S: 'profile' }, email: { S: email }, name: { S: pk.toUpperCase() } } }));
+    }
+    const byAddress = async (email: string) =>
+      (await ddb().send(new QueryCommand({ TableName: 'catalog', IndexName: 'by-email', KeyConditionExpression: 'email = :e', ExpressionAttributeValues: { ':e': { S: email } } }))).Items ?? [];
+
+    assert.equal(await update(h.engine, 'catalog', table({ ...onDemand, GlobalSecondaryIndexes: [byEmail({ ProjectionType: 'KEYS_ONLY' })] })), 'UPDATE_COMPLETE');
+    assert.deepEqual(indexes(await describeTable('catalog')), [['by-email', 'KEYS_ONLY', undefined, 0, 0]]);
+    assert.deepEqual((await byAddress('bo@example.com')).map((item) => [item.pk.S, item.name?.S]), [['c-2', undefined]], 'the index holds the items the table had');
+
+    assert.equal(await update(h.engine, 'catalog', table({ ...onDemand, GlobalSecondaryIndexes: [byEmail({ ProjectionType: 'ALL' })] })), 'UPDATE_COMPLETE');
+    assert.deepEqual((await byAddress('bo@example.com')).map((item) => [item.pk.S, item.name?.S]), [['c-2', 'C-2']], 'a changed projection rebuilds the index');
+
+    assert.equal(await update(h.engine, 'catalog', table(keysOnly)), 'UPDATE_COMPLETE');
+    assert.deepEqual(indexes(await describeTable('catalog')), []);
+    await assert.rejects(byAddress('bo@example.com'), { name: 'ValidationException' });
+    assert.equal((await ddb().send(new GetItemCommand({ TableName: 'catalog', Key: { pk: { S: 'c-1' }, sk: { S: 'profile' } } }))).Item?.email.S, 'ana@example.com');
   });
 
   it('deletes a table without a backup unless its policy is Snapshot, and keeps one its owner protected against deletion', async () => {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import { damagedState, makeStateFolder, tightenStateModes, type StateRepair } from '../state-files.ts';
 import type { LocalReply } from '../wire.ts';
+import { applyIndexChange, type IndexChange, type TableEntry } from './global-indexes.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -21,6 +22,8 @@ interface DynaliteStoreInternals {
   tableDb: {
     awsAccountId: string;
     awsRegion: string;
+    /** dynalite's per-table lock, which its own table actions take. */
+    lock(name: string, work: (release: <T>(callback: Callback<T>) => Callback<T>) => void): void;
     get(name: string, callback: Callback<TableEntry>): void;
     put(name: string, table: TableEntry, callback: Callback): void;
     del(name: string, callback: Callback): void;
@@ -30,17 +33,19 @@ interface DynaliteStoreInternals {
   deleteIndexDb(kind: 'Local' | 'Global', table: string, index: string, callback: Callback): void;
 }
 
-type Callback<T = void> = (error: Error | null | undefined, value?: T) => void;
-
-interface TableEntry {
-  TableName: string;
-  TableStatus: string;
-  GlobalSecondaryIndexes?: { IndexName: string; IndexStatus?: string }[];
-  LocalSecondaryIndexes?: { IndexName: string }[];
+/** dynalite's own index upkeep, as its item writes use it. */
+interface DynaliteDatabase {
+  create: (options: object) => DynaliteStoreInternals;
+  updateIndexes: (store: DynaliteStoreInternals, table: TableEntry, existingItem: null, item: object, callback: Callback) => void;
 }
+
+type Callback<T = void> = (error: Error | null | undefined, value?: T) => void;
 
 const settle = <T>(work: (callback: Callback<T>) => void) =>
   new Promise<T | undefined>((resolve, reject) => work((error, value) => (error ? reject(error) : resolve(value))));
+
+/** Items written to a new index at once while it is filled. */
+const FILL_BATCH = 100;
 
 // A fixed, well-formed signature: dynalite checks that SigV4 headers are present, not their value.
 const INTERNAL_AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
@@ -54,6 +59,7 @@ export class DynaliteTableStore {
   private constructor(
     private readonly listener: RequestListener,
     private readonly internals: DynaliteStoreInternals,
+    private readonly database: DynaliteDatabase,
     private readonly path: string | undefined,
   ) {}
 
@@ -63,7 +69,7 @@ export class DynaliteTableStore {
    */
   static async open(path: string | undefined, region: string, accountId: string, repair?: Required<StateRepair>): Promise<DynaliteTableStore> {
     const dynalite = require('dynalite') as (options: object) => Server;
-    const database = require('dynalite/db/index.js') as { create: (options: object) => DynaliteStoreInternals };
+    const database = require('dynalite/db/index.js') as DynaliteDatabase;
     // dynalite keeps its store private; capture it as it is made, to set the ARN account and
     // region (it would read them from the environment) and to close LevelDB later.
     const create = database.create;
@@ -87,7 +93,7 @@ export class DynaliteTableStore {
       await checkReadable(internals.db, path, region, repair);
       tightenStateModes(path);
     }
-    const store = new DynaliteTableStore(server.listeners('request')[0] as RequestListener, internals, path);
+    const store = new DynaliteTableStore(server.listeners('request')[0] as RequestListener, internals, database, path);
     await store.finishInterruptedTransitions();
     return store;
   }
@@ -142,6 +148,51 @@ export class DynaliteTableStore {
     return lines;
   }
 
+  /** dynalite's record of a table, undefined when there is none. */
+  async tableEntry(tableName: string): Promise<TableEntry | undefined> {
+    return settle<TableEntry>((callback) => this.internals.tableDb.get(tableName, callback));
+  }
+
+  /**
+   * Creates or deletes a global secondary index (UpdateTable's Create or Delete, checked by
+   * applyIndexChange), under dynalite's table lock. A new index is recorded CREATING, filled from
+   * the table's items, then ACTIVE: a kill while it fills leaves it CREATING, and the next open
+   * fills it again. Items written meanwhile reach the index through dynalite's own upkeep.
+   */
+  async changeGlobalIndex(tableName: string, change: IndexChange): Promise<void> {
+    const { tableDb } = this.internals;
+    await new Promise<void>((resolve, reject) =>
+      tableDb.lock(tableName, (release) => {
+        const done = release<void>((error) => (error ? reject(error) : resolve()));
+        const work = async () => {
+          const table = await settle<TableEntry>((callback) => tableDb.get(tableName, callback));
+          if (!table) throw new Error(`table ${tableName} vanished during UpdateTable`);
+          const next = applyIndexChange(table, change);
+          await settle((callback) => tableDb.put(tableName, next, callback));
+          if ('delete' in change) await settle((callback) => this.internals.deleteIndexDb('Global', tableName, change.delete, callback));
+          else await this.fillGlobalIndex(next, change.create.IndexName);
+        };
+        work().then(() => done(null), (error: unknown) => done(error instanceof Error ? error : new Error(String(error))));
+      }),
+    );
+  }
+
+  /** Writes every item of the table into a CREATING index, then marks it ACTIVE. */
+  private async fillGlobalIndex(table: TableEntry, indexName: string): Promise<void> {
+    const index = table.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === indexName);
+    if (!index) return;
+    // What an earlier, interrupted fill wrote is dropped first: those items may have changed since.
+    await settle((callback) => this.internals.deleteIndexDb('Global', table.TableName, indexName, callback));
+    const onlyThisIndex: TableEntry = { ...table, LocalSecondaryIndexes: undefined, GlobalSecondaryIndexes: [index] };
+    const items = await this.tableItemLines(table.TableName);
+    for (let start = 0; start < items.length; start += FILL_BATCH) {
+      const batch = items.slice(start, start + FILL_BATCH).map((line) => JSON.parse(line) as object);
+      await Promise.all(batch.map((item) => settle((callback) => this.database.updateIndexes(this.internals, onlyThisIndex, null, item, callback))));
+    }
+    index.IndexStatus = 'ACTIVE';
+    await settle((callback) => this.internals.tableDb.put(table.TableName, table, callback));
+  }
+
   /**
    * dynalite moves a table from CREATING, UPDATING or DELETING to its next state on a timer; a
    * process killed before the timer fired leaves the table stuck there for good (a table being
@@ -159,7 +210,12 @@ export class DynaliteTableStore {
     } while (start);
     for (const name of names) {
       const table = await settle<TableEntry>((done) => tableDb.get(name, done));
-      if (!table || table.TableStatus === 'ACTIVE') continue;
+      if (!table) continue;
+      if (table.TableStatus === 'ACTIVE') {
+        // An index added by UpdateTable whose fill a kill interrupted.
+        for (const index of table.GlobalSecondaryIndexes ?? []) if (index.IndexStatus === 'CREATING') await this.fillGlobalIndex(table, index.IndexName);
+        continue;
+      }
       if (table.TableStatus === 'DELETING') {
         await settle((done) => this.internals.deleteItemDb(name, done));
         await settle((done) => this.internals.deleteTagDb(name, done));

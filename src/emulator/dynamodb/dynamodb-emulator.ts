@@ -3,6 +3,7 @@ import { stateSubfolders } from '../state-files.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from '../wire.ts';
 import { createBackup, deleteBackup, describeBackup, listBackups, restoreTableFromBackup } from './backups.ts';
 import { DynamoRegion } from './dynamodb-region.ts';
+import { applyIndexChange, takeIndexChanges, type IndexChange } from './global-indexes.ts';
 import { checkDeletable, describeContinuousBackups, describeTableSettings, describeTimeToLive, recordTableSettings, updateContinuousBackups, updateTimeToLive } from './table-settings.ts';
 
 const JSON_10 = 'application/x-amz-json-1.0';
@@ -104,19 +105,23 @@ export class DynamoDbEmulator implements ServiceEmulator {
 
   private async updateTable(region: DynamoRegion, request: LocalRequest, input: Input): Promise<LocalReply> {
     const tableName = String(input.TableName ?? '');
-    const { SSESpecification, StreamSpecification, DeletionProtectionEnabled, ...rest } = input;
+    const { SSESpecification, StreamSpecification, DeletionProtectionEnabled, ...tableInput } = input;
     const changesSettings = SSESpecification !== undefined || StreamSpecification !== undefined || DeletionProtectionEnabled !== undefined;
+    const { changes: indexChanges, rest } = takeIndexChanges(tableInput);
+    // Checked against the table before anything changes, so a refused index leaves the table as it was.
+    if (indexChanges.length > 0) await checkIndexChanges(region, tableName, indexChanges, rest.BillingMode);
     // dynalite rejects an UpdateTable with nothing it knows to change; answer those here.
     const changesTable = Object.keys(rest).some((name) => name !== 'TableName');
     let reply: LocalReply | undefined;
-    if (changesTable || !changesSettings) {
+    if (changesTable || (!changesSettings && indexChanges.length === 0)) {
       reply = await region.tables.forward(request.headers, Buffer.from(JSON.stringify(rest)));
       if (reply.status !== 200) return reply;
     } else {
       await region.describeTable(tableName);
     }
+    for (const change of indexChanges) await region.tables.changeGlobalIndex(tableName, change);
     if (changesSettings) recordTableSettings(region, input);
-    if (reply) return this.withTableSettings(region, reply, 'TableDescription');
+    if (reply && indexChanges.length === 0) return this.withTableSettings(region, reply, 'TableDescription');
     const table = await region.describeTable(tableName);
     return jsonReply(200, { TableDescription: { ...table, ...describeTableSettings(region, table) } }, JSON_10);
   }
@@ -129,4 +134,13 @@ export class DynamoDbEmulator implements ServiceEmulator {
     output[field] = { ...table, ...describeTableSettings(region, table) };
     return jsonReply(200, output, JSON_10);
   }
+}
+
+/** Throws DynamoDB's error for an index change that does not fit the table, as the rest of the UpdateTable would leave it. */
+async function checkIndexChanges(region: DynamoRegion, tableName: string, changes: IndexChange[], billingMode: unknown): Promise<void> {
+  await region.describeTable(tableName);
+  const table = await region.tables.tableEntry(tableName);
+  if (!table) return;
+  const billing = typeof billingMode === 'string' ? billingMode : (table.BillingModeSummary?.BillingMode ?? 'PROVISIONED');
+  for (const change of changes) applyIndexChange(table, change, billing);
 }
