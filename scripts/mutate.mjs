@@ -10,10 +10,10 @@
 // reports/mutation/<module>.json (or <module>/<file>.json for a sub-run), the survivors in
 // reports/mutation/<module>-survivors.txt. Not part of CI. MUTATE_CONCURRENCY sets the
 // parallel test runs (default 2).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
+import { makeScratch, testEnvironment } from './test-scratch.mjs';
 
 const root = join(import.meta.dirname, '..');
 // A mutant is killed by its first failing test: the test runner stops there (scripts/test.mjs).
@@ -71,12 +71,8 @@ const recordOf = (name, source) => join(reports, name, basename(source, '.ts'));
  * that scripts/test.mjs otherwise sets: a temporary folder of the run's own, with tsx's warm cache.
  */
 function tapEnvironment() {
-  const scratch = mkdtempSync(join(tmpdir(), 'stackpilot-mutate-'));
-  const tsxCache = `tsx-${process.geteuid?.() ?? 'user'}`;
-  mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
-  symlinkSync(join(tmpdir(), tsxCache), join(scratch, tsxCache));
-  process.env.TMPDIR = scratch;
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const scratch = makeScratch('mutate');
+  Object.assign(process.env, testEnvironment(scratch));
   return scratch;
 }
 

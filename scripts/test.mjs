@@ -3,21 +3,12 @@
 // Extra arguments narrow the run: `npm test -- test/cli` or `npm test -- engine`.
 // STACKPILOT_TEST_BAIL=1 stops at the first failing test (mutation runs only need to know that one failed).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
+import { makeScratch, testEnvironment, tsxCache } from './test-scratch.mjs';
 
 const root = join(import.meta.dirname, '..');
-
-function isRunning(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM'; // alive, another user's
-  }
-}
 
 const filters = process.argv.slice(2);
 const bail = process.env.STACKPILOT_TEST_BAIL === '1';
@@ -38,24 +29,8 @@ if (selected.length === 0) {
   process.exit(1);
 }
 
-// The run's own temporary folder: whatever a test leaves behind is found here, and is removed
-// with it, also after Ctrl-C. A run killed outright (kill -9, a mutant's timeout) cannot remove
-// its folder: the next run removes those whose process is gone (the folder's name carries it).
-for (const name of readdirSync(tmpdir())) {
-  const pid = /^stackpilot-suite-(\d+)-/.exec(name)?.[1];
-  if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
-}
-const scratch = mkdtempSync(join(tmpdir(), `stackpilot-suite-${process.pid}-`));
-// tsx keeps its compile cache under the temporary folder: the run points at the shared one, so it stays warm.
-const tsxCache = `tsx-${process.geteuid?.() ?? 'user'}`;
-mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
-symlinkSync(join(tmpdir(), tsxCache), join(scratch, tsxCache));
-const env = {
-  ...process.env,
-  // The SDK's notice that its 2027 releases need Node 22 says nothing about the code under test.
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  TMPDIR: scratch,
-};
+const scratch = makeScratch('suite');
+const env = { ...process.env, ...testEnvironment(scratch) };
 const reporter = bail ? 'tap' : 'spec';
 // Its own process group, so a bail stops the test files' processes and whatever they started.
 const run = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, ...selected], {
