@@ -1,5 +1,6 @@
 import { loadDeployContext, type DeployContext } from '../deploy/context.ts';
 import { StackpilotError } from '../errors.ts';
+import { manifestEnvironment } from '../project/manifest.ts';
 import { environmentInRegion, environmentRegions } from '../project/parameter-listing.ts';
 import type { ParameterOverride } from '../project/parameter-overrides.ts';
 import type { ResolvedEnvironment } from '../project/parameters.ts';
@@ -155,7 +156,7 @@ export function projectUsage(context: DeployContext, extra?: UsageInput): Usage 
   const file = context.project.manifestSource?.file ?? 'stackpilot.yaml';
   return resolveUsage([
     { usage: manifest?.usage, source: `${file} usage` },
-    { usage: env !== undefined ? manifest?.environments[env]?.usage : undefined, source: `${file} environments.${env}.usage` },
+    { usage: manifestEnvironment(manifest, env)?.usage, source: `${file} environments.${env}.usage` },
     { usage: extra, source: 'given' },
   ]);
 }

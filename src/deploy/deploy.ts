@@ -5,6 +5,7 @@ import { StackpilotError } from '../errors.ts';
 import { forEachConcurrently } from '../backup/concurrency.ts';
 import { orderByReferences, RegionOutputs, regionReferences, type RegionReference } from '../regions/cross-region.ts';
 import { declaredRegions, openRegions, regionContexts, type RegionRun } from '../regions/fanout.ts';
+import { manifestEnvironment } from '../project/manifest.ts';
 import { errorsOf, loadDeployContext, uniqueDiagnostics, type DeployContext, type StackTargetOptions } from './context.ts';
 import { isSuccessStatus, type EventSink } from './events.ts';
 import { describeStack, outputsOf } from './inspect.ts';
@@ -161,7 +162,7 @@ export async function deployProject(path: string, options: DeployOptions, emit: 
   const warnings = findings.map(({ file, line, column, rule, message }) => ({ file, line, column, rule, message, dataSafety: rule === statefulRetention.id }));
   if (warnings.length > 0) emit({ code: 'validation-warnings', warnings });
 
-  const sequential = environment.env !== undefined && project.manifest?.environments[environment.env]?.regionOrder === 'sequential';
+  const sequential = manifestEnvironment(project.manifest, environment.env)?.regionOrder === 'sequential';
   const references = regionReferences(contexts);
   const running = contexts.map((c) => c.region);
   const { order, outside } = orderByReferences(running, declaredRegions(contexts[0]) ?? running, references, { sequential });

@@ -92,6 +92,11 @@ export type ManifestStack = z.infer<Schemas['stack']>;
 export type ManifestEnvironment = z.infer<Schemas['environment']>;
 export type ParameterValueInput = z.infer<Schemas['parameterValue']>;
 
+/** The environment the manifest declares under that name (its own keys only: `constructor` names none). */
+export function manifestEnvironment(manifest: Manifest | undefined, env: string | undefined): ManifestEnvironment | undefined {
+  return manifest && env !== undefined && Object.hasOwn(manifest.environments, env) ? manifest.environments[env] : undefined;
+}
+
 export interface ManifestRead {
   manifest?: Manifest;
   map: SourceMap;

@@ -1,4 +1,5 @@
 import { parameterValueToString } from '../template/parameter-constraints.ts';
+import { manifestEnvironment } from './manifest.ts';
 import { resolveEnvironment, type ParameterAssignment, type ResolvedEnvironment } from './parameters.ts';
 import type { Project } from './project.ts';
 
@@ -24,7 +25,7 @@ export const MASK = '****';
 /** The regions an environment deploys to: its `regions`, else its one region. */
 export function environmentRegions(project: Project, env: string | undefined): string[] {
   const manifest = project.manifest;
-  const declared = env !== undefined && manifest && Object.hasOwn(manifest.environments, env) ? manifest.environments[env] : undefined;
+  const declared = manifestEnvironment(manifest, env);
   if (declared?.regions && declared.regions.length > 0) return declared.regions;
   const one = declared?.region ?? manifest?.region;
   return one ? [one] : [];

@@ -1,5 +1,6 @@
 import { parameterValueToString } from '../template/parameter-constraints.ts';
 import { SourceMap, type Path } from '../template/source-map.ts';
+import { manifestEnvironment } from './manifest.ts';
 import type { ParameterFile } from './parameter-file.ts';
 import { overrideName, type ParameterOverride } from './parameter-overrides.ts';
 import { expandPlaceholders, regionOutputReference, type StackReference } from './placeholders.ts';
@@ -104,7 +105,7 @@ export function resolveEnvironment(project: Project, inputs: EnvironmentInputs):
     });
   };
 
-  const env = inputs.env !== undefined ? manifest?.environments[inputs.env] : undefined;
+  const env = manifestEnvironment(manifest, inputs.env);
   const shared = [
     ...(inputs.sharedParameterFiles ?? []).flatMap((f) => fromFile(f, 'shared')),
     ...fromManifest(env?.parameters, ['environments', inputs.env ?? '', 'parameters'], 'shared'),

@@ -2,6 +2,7 @@ import { loadDeployContext, type DeployContext, type ProjectChoice, type StackTa
 import type { EventSink } from '../deploy/events.ts';
 import { openTargets, type Target } from '../deploy/target.ts';
 import { StackpilotError } from '../errors.ts';
+import { manifestEnvironment } from '../project/manifest.ts';
 
 /**
  * Region fan-out: an environment that declares `regions:` covers all of them in every command;
@@ -57,8 +58,7 @@ export function chooseRegions(environment: string | undefined, declared: readonl
 
 /** The environment's declared regions, in the manifest's order (the first is the primary). */
 export function declaredRegions(context: DeployContext): string[] | undefined {
-  const env = context.environment.env;
-  return env === undefined ? undefined : context.project.manifest?.environments[env]?.regions;
+  return manifestEnvironment(context.project.manifest, context.environment.env)?.regions;
 }
 
 /** A DeployContext for each region the command covers, in the environment's order. */

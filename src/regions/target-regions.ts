@@ -1,3 +1,4 @@
+import { manifestEnvironment } from '../project/manifest.ts';
 import type { ResolvedEnvironment } from '../project/parameters.ts';
 import type { Project } from '../project/project.ts';
 
@@ -10,7 +11,7 @@ export function stackRegions(project: Project, environment: ResolvedEnvironment,
   const manifest = project.manifest;
   const stack = manifest && Object.hasOwn(manifest.stacks, stackId) ? manifest.stacks[stackId] : undefined;
   if (stack?.region) return [stack.region];
-  const env = manifest && environment.env !== undefined && Object.hasOwn(manifest.environments, environment.env) ? manifest.environments[environment.env] : undefined;
+  const env = manifestEnvironment(manifest, environment.env);
   const home = env?.region ?? manifest?.region;
   if (env?.regions && (environment.region === undefined || (environment.region === home && env.regions.includes(home)))) return env.regions;
   return environment.region ? [environment.region] : [];
