@@ -88,6 +88,7 @@ describe('a table configured by its properties', () => {
     };
     assert.equal(await update(h.engine, 'orders', table(next)), 'UPDATE_COMPLETE');
     assert.equal((await physicalIds(h.engine, 'orders')).Table, name, 'the same table');
+    assert.deepEqual(indexes(await describeTable(name)), [['by-email', 'INCLUDE', ['name'], 4, 8]], 'the index the update leaves alone stays');
     assert.deepEqual((await describeTable(name)).StreamSpecification, { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' });
     assert.equal((await ttl(name))?.TimeToLiveStatus, 'DISABLED');
     assert.equal(await recovery(name), 'DISABLED');
