@@ -41,6 +41,17 @@ describe('failure and rollback', () => {
     assert.equal(lines.some((l) => l.startsWith('Third')), false, 'nothing after the failure starts');
   });
 
+  it('a failed create cancels the creations still under way, and the rollback deletes them', async () => {
+    const slow = await openEngine({ timeScale: 0.05 });
+    slow.faults.push({ logicalId: 'Quick', operation: 'create', reason: 'Quota exceeded' });
+    const template = { Resources: { Quick: { Type: 'AWS::SNS::Topic' }, Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1' } } } };
+    assert.equal(await deploy(slow.engine, 'halted', template), 'ROLLBACK_COMPLETE');
+    const lines = await eventLines(slow.engine, 'halted', true);
+    assertInOrder(lines, 'Quick CREATE_FAILED Quota exceeded', 'Server CREATE_FAILED Resource creation cancelled', 'halted ROLLBACK_COMPLETE');
+    assert.equal(lines.includes('Server CREATE_COMPLETE'), false, 'the server was never made');
+    await slow.close();
+  });
+
   it('DisableRollback leaves CREATE_FAILED; RollbackStack rolls it back later', async () => {
     h.faults.push({ type: 'AWS::SQS::Queue', operation: 'create' });
     const template = { Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } };
@@ -136,6 +147,21 @@ describe('failure and rollback', () => {
     assert.deepEqual(await physicalIds(slow.engine, 'cancelled'), before);
     assert.ok((await eventLines(slow.engine, 'cancelled', true)).includes('Server UPDATE_FAILED Resource update cancelled'));
     await assert.rejects(slow.engine.cancelUpdateStack({ StackName: 'cancelled' }), /CancelUpdateStack cannot be called from current stack status/);
+    await slow.close();
+  });
+
+  it('CancelUpdateStack stops an in-place update before it reaches the resource, and rolls it back even with rollback disabled', async () => {
+    const slow = await openEngine({ timeScale: 0.05 });
+    const server = (release: string) => JSON.stringify({ Resources: { Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1', Tags: [{ Key: 'release', Value: release }] } } } });
+    assert.equal(await deploy(slow.engine, 'stopped', server('one')), 'CREATE_COMPLETE');
+    const before = await physicalIds(slow.engine, 'stopped');
+    await slow.engine.updateStack({ StackName: 'stopped', TemplateBody: server('two'), DisableRollback: true });
+    await slow.engine.cancelUpdateStack({ StackName: 'stopped' });
+    await slow.engine.settled();
+    assert.equal(await statusOf(slow.engine, 'stopped'), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual(await physicalIds(slow.engine, 'stopped'), before, 'updated in place, never replaced');
+    const lines = await eventLines(slow.engine, 'stopped', true);
+    assert.ok(lines.includes('Server UPDATE_FAILED Resource update cancelled'), lines.join('\n'));
     await slow.close();
   });
 });

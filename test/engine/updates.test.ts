@@ -130,8 +130,27 @@ describe('stack updates', () => {
     assert.equal((await getItem(ids.Kept, 'pk', 'order-1'))?.note.S, 'keep me');
     assert.equal(await tableExists(ids.Dropped), false);
     assert.equal(await tableExists(ids.Snap), false);
-    const backups = await h.aws.clients.dynamodb.send(new ListBackupsCommand({ TableName: ids.Snap }));
-    assert.equal(backups.BackupSummaries?.length, 1, 'Snapshot made a backup before deleting');
+    const backups = async (table: string) => (await h.aws.clients.dynamodb.send(new ListBackupsCommand({ TableName: table }))).BackupSummaries ?? [];
+    assert.equal((await backups(ids.Snap)).length, 1, 'Snapshot made a backup before deleting');
+    assert.deepEqual(await backups(ids.Dropped), [], 'Delete (the default) makes no backup');
+  });
+
+  it('a resource\'s Metadata shows its references resolved, follows an update, comes back with a rollback and goes with the template\'s', async () => {
+    const metadata = async () => JSON.parse((await h.engine.describeStackResource({ StackName: 'described', LogicalResourceId: 'Param' })).StackResourceDetail!.Metadata ?? 'null') as unknown;
+    const param = (value: string, extra: Record<string, unknown>) => ({ Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Param: { Type: 'AWS::SSM::Parameter', DependsOn: 'Topic', Properties: { Type: 'String', Value: value }, ...extra } } });
+    assert.equal(await deploy(h.engine, 'described', param('one', { Metadata: { Topic: { Ref: 'Topic' }, Release: 'one' } })), 'CREATE_COMPLETE');
+    const topic = (await physicalIds(h.engine, 'described')).Topic;
+    assert.deepEqual(await metadata(), { Topic: topic, Release: 'one' });
+    assert.equal(await update(h.engine, 'described', param('two', { Metadata: { Topic: { Ref: 'Topic' }, Release: 'two' } })), 'UPDATE_COMPLETE');
+    assert.deepEqual(await metadata(), { Topic: topic, Release: 'two' });
+
+    h.faults.push({ logicalId: 'Param', operation: 'update' });
+    assert.equal(await update(h.engine, 'described', param('three', { Metadata: { Release: 'three' } })), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assert.deepEqual(await metadata(), { Topic: topic, Release: 'two' }, 'the rollback restores the Metadata with the resource');
+
+    assert.equal(await update(h.engine, 'described', param('four', {})), 'UPDATE_COMPLETE');
+    assert.equal(await metadata(), null, 'a Metadata the template dropped is gone');
   });
 
   it('a stack that rolled back its creation can only be deleted', async () => {
