@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CloudFormationClient, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStacksCommand, RollbackStackCommand } from '@aws-sdk/client-cloudformation';
 import { GetBucketTaggingCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { fixture, temporaryFolder } from '../helpers.ts';
@@ -76,6 +76,24 @@ describe('a local engine killed in the middle of an operation', () => {
       assert.ok(events.includes('Bucket CREATE_FAILED stackpilot local engine stopped during the operation'), events.join('\n'));
       assert.ok(events.includes('app ROLLBACK_IN_PROGRESS stackpilot local engine stopped during the operation. Rollback requested by user.'), events.join('\n'));
       assert.deepEqual(await inventory(local), empty, 'nothing is left that no stack owns');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('leaves a create without rollback CREATE_FAILED, what it made kept for inspection until RollbackStack', async () => {
+    const dir = stateDir();
+    crashAt(dir, [{ call: 'CreateStack', input: { StackName: 'inspected', TemplateBody: body(everyKind('inspected')), DisableRollback: true } }], { command: 'CreateBucketCommand' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      const inspected = await stack(cfn, 'inspected');
+      assert.equal(inspected.StackStatus, 'CREATE_FAILED');
+      assert.equal(inspected.StackStatusReason, 'stackpilot local engine stopped during the operation');
+      assert.deepEqual(await inventory(local), { ...empty, buckets: ['inspected-bucket'], tables: ['inspected-table'] });
+      await cfn.send(new RollbackStackCommand({ StackName: 'inspected' }));
+      await local.settled();
+      assert.equal((await stack(cfn, 'inspected')).StackStatus, 'ROLLBACK_COMPLETE');
+      assert.deepEqual(await inventory(local), empty, 'the rollback removes what the create had made');
     } finally {
       await local.close();
     }

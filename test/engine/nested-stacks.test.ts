@@ -105,6 +105,10 @@ describe('nested stacks', () => {
     assert.equal(await deploy(h.engine, 'bare', bare), 'CREATE_COMPLETE', 'a nested stack without Parameters takes its defaults');
     const bareChild = await stackOf(h.engine, (await physicalIds(h.engine, 'bare')).Child);
     assert.deepEqual([bareChild.TimeoutInMinutes, bareChild.Tags ?? []], [undefined, []]);
+
+    assert.equal(await deploy(h.engine, 'inherits', bare, { Tags: [{ Key: 'team', Value: 'app' }] }), 'CREATE_COMPLETE');
+    const inheriting = await stackOf(h.engine, (await physicalIds(h.engine, 'inherits')).Child);
+    assert.deepEqual(inheriting.Tags, [{ Key: 'team', Value: 'app' }], 'a nested stack without Tags of its own carries its parent\'s');
     await upload('leaf.json', leaf());
   });
 
