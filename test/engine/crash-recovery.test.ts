@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStacksCommand, RollbackStackCommand } from '@aws-sdk/client-cloudformation';
 import { GetBucketTaggingCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { fixture, temporaryFolder } from '../helpers.ts';
 import { inventory } from '../local-inventory.ts';
@@ -61,6 +62,21 @@ async function serveTemplate(dir: string, key: string, template: unknown): Promi
   await local.clients.s3.send(new PutObjectCommand({ Bucket: 'templates', Key: key, Body: body(template) }));
   await local.close();
 }
+
+/** An SSM parameter made outside any stack: a stack that declares the same name fails on it. */
+async function takeParameter(dir: string, name: string): Promise<void> {
+  const local = await LocalAws.open({ dataDir: dir });
+  await local.clients.ssm.send(new PutParameterCommand({ Name: name, Type: 'String', Value: 'not the stack\'s' }));
+  await local.close();
+}
+
+/** A bucket, then a parameter that fails on a name taken outside the stack. */
+const failingAfterBucket = (bucket: string) => ({
+  Resources: {
+    Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: bucket } },
+    Param: { Type: 'AWS::SSM::Parameter', DependsOn: 'Bucket', Properties: { Name: '/taken', Type: 'String', Value: 'v' } },
+  },
+});
 
 describe('a local engine killed in the middle of an operation', () => {
   it('rolls back a create it was killed in, deleting what it had made, the resource being made included', async () => {
@@ -170,6 +186,40 @@ describe('a local engine killed in the middle of an operation', () => {
       assert.equal((await stack(cfn, 'tags')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
       const { TagSet } = await local.clients.s3.send(new GetBucketTaggingCommand({ Bucket: 'tagged' }));
       assert.deepEqual(TagSet, [{ Key: 'release', Value: 'one' }], 'the data plane is back where the stack says it is');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('carries on the rollback of a create it was killed in', async () => {
+    const dir = stateDir();
+    await takeParameter(dir, '/taken');
+    crashAt(dir, [{ call: 'CreateStack', input: { StackName: 'undone', TemplateBody: body(failingAfterBucket('undone-bucket')) } }], { command: 'DeleteBucketCommand' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'undone')).StackStatus, 'ROLLBACK_COMPLETE');
+      assert.deepEqual(await inventory(local), { ...empty, parameters: ['/taken'] });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('finishes the cleanup of an update rollback it was killed in, keeping the original', async () => {
+    const dir = stateDir();
+    await takeParameter(dir, '/taken');
+    const v1 = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'reverted-v1' } } } };
+    crashAt(
+      dir,
+      [
+        { call: 'CreateStack', input: { StackName: 'reverted', TemplateBody: body(v1) } },
+        { call: 'UpdateStack', input: { StackName: 'reverted', TemplateBody: body(failingAfterBucket('reverted-v2')) } },
+      ],
+      { command: 'DeleteBucketCommand', match: 'reverted-v2' },
+    );
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'reverted')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+      assert.deepEqual(await inventory(local), { ...empty, buckets: ['reverted-v1'], parameters: ['/taken'] });
     } finally {
       await local.close();
     }
