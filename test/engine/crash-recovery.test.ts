@@ -225,6 +225,27 @@ describe('a local engine killed in the middle of an operation', () => {
     }
   });
 
+  it('carries on the rollback of an update it was killed in, putting the data plane back', async () => {
+    const dir = stateDir();
+    await takeParameter(dir, '/taken');
+    const tagged = (value: string) => ({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'relabelled', Tags: [{ Key: 'release', Value: value }] } } } });
+    const setup = await LocalAws.open({ dataDir: dir });
+    await new CloudFormationClient(setup.clientConfig()).send(new CreateStackCommand({ StackName: 'relabel', TemplateBody: body(tagged('one')) }));
+    await setup.settled();
+    await setup.close();
+    const failing = { Resources: { ...tagged('two').Resources, Param: failingAfterBucket('relabelled').Resources.Param } };
+    // Killed once the rollback has put the first tag back, before it recorded so.
+    crashAt(dir, [{ call: 'UpdateStack', input: { StackName: 'relabel', TemplateBody: body(failing) } }], { command: 'PutBucketTaggingCommand', match: 'one' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'relabel')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+      const { TagSet } = await local.clients.s3.send(new GetBucketTaggingCommand({ Bucket: 'relabelled' }));
+      assert.deepEqual(TagSet, [{ Key: 'release', Value: 'one' }]);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('carries on a delete it was killed in', async () => {
     const dir = stateDir();
     crashAt(
