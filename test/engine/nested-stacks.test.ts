@@ -112,6 +112,28 @@ describe('nested stacks', () => {
     await upload('leaf.json', leaf());
   });
 
+  it('with the root\'s rollback disabled, a failed child stays UPDATE_FAILED until RollbackStack on the root rolls both back', async () => {
+    await upload('labelled.json', { Parameters: { Label: { Type: 'String' } }, Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { Ref: 'Label' } } } }, Outputs: { Label: { Value: { Ref: 'Label' } } } });
+    const parent = (label: string) => ({
+      Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/labelled.json', Parameters: { Label: label } } } },
+      Outputs: { Label: { Value: { 'Fn::GetAtt': ['Child', 'Outputs.Label'] } } },
+    });
+    assert.equal(await deploy(h.engine, 'paused', parent('one')), 'CREATE_COMPLETE');
+    const childId = (await physicalIds(h.engine, 'paused')).Child;
+    h.faults.push({ logicalId: 'Topic', operation: 'update' });
+    assert.equal(await update(h.engine, 'paused', parent('two'), { DisableRollback: true }), 'UPDATE_FAILED');
+    h.faults.length = 0;
+    assert.equal((await stackOf(h.engine, childId)).StackStatus, 'UPDATE_FAILED', 'the child is kept as it failed, for inspection');
+
+    await h.engine.rollbackStack({ StackName: 'paused' });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, 'paused')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+    const child = await stackOf(h.engine, childId);
+    assert.equal(child.StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual(child.Parameters, [{ ParameterKey: 'Label', ParameterValue: 'one' }]);
+    assert.deepEqual(await outputsOf(h.engine, 'paused'), { Label: 'one' });
+  });
+
   it('fails the nested stack resource, with the reason, when its template cannot be read', async () => {
     const parent = (properties: Record<string, unknown>) => ({ Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: properties } } });
     assert.equal(await deploy(h.engine, 'no-url', parent({ Parameters: {} })), 'ROLLBACK_COMPLETE');
