@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { assertInOrder } from '../helpers.ts';
 import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, update, type CloudFormationOverSdk, type Harness } from './engine-harness.ts';
 
@@ -50,6 +51,20 @@ describe('failure and rollback', () => {
     assertInOrder(lines, 'Quick CREATE_FAILED Quota exceeded', 'Server CREATE_FAILED Resource creation cancelled', 'halted ROLLBACK_COMPLETE');
     assert.equal(lines.includes('Server CREATE_COMPLETE'), false, 'the server was never made');
     await slow.close();
+  });
+
+  it('a bucket made, then refused its configuration, is deleted by the rollback: in a create and as a replacement', async () => {
+    const buckets = async () => ((await h.aws.clients.s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!).filter((name) => name.startsWith('refused-'));
+    const bucket = (name: string, status: string) => ({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: name, VersioningConfiguration: { Status: status } } } } });
+    assert.equal(await deploy(h.engine, 'refused', bucket('refused-first', 'Bogus')), 'ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'refused', true)).some((l) => l.startsWith('Bucket CREATE_FAILED Resource handler returned message')));
+    assert.deepEqual(await buckets(), [], 'nothing is left that no stack owns');
+
+    assert.equal(await deploy(h.engine, 'replaced', bucket('refused-v1', 'Enabled')), 'CREATE_COMPLETE');
+    assert.equal(await update(h.engine, 'replaced', bucket('refused-v2', 'Bogus')), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'replaced', true)).some((l) => l.startsWith('Bucket UPDATE_FAILED Resource handler returned message')));
+    assert.deepEqual(await buckets(), ['refused-v1'], 'the replacement is gone, the original kept');
+    assert.equal((await physicalIds(h.engine, 'replaced')).Bucket, 'refused-v1');
   });
 
   it('DisableRollback leaves CREATE_FAILED; RollbackStack rolls it back later', async () => {
