@@ -123,6 +123,23 @@ describe('failure and rollback', () => {
     assert.deepEqual(Object.keys(await physicalIds(h.engine, 'paused')), ['Topic']);
   });
 
+  it('a replacement that fails before anything is made leaves the original current, with its data, for RollbackStack', async () => {
+    assert.equal(await deploy(h.engine, 'unreplaced', { Resources: { Table: table('pk') } }), 'CREATE_COMPLETE');
+    const before = await physicalIds(h.engine, 'unreplaced');
+    await h.aws.clients.dynamodb.send(new PutItemCommand({ TableName: before.Table, Item: { pk: { S: 'o-1' } } }));
+    h.faults.push({ logicalId: 'Table', operation: 'create', reason: 'Table limit reached' });
+    assert.equal(await update(h.engine, 'unreplaced', { Resources: { Table: table('id') } }, { DisableRollback: true }), 'UPDATE_FAILED');
+    h.faults.length = 0;
+    assert.ok((await eventLines(h.engine, 'unreplaced', true)).includes('Table UPDATE_FAILED Table limit reached'));
+    assert.deepEqual(await physicalIds(h.engine, 'unreplaced'), before, 'the stack still names the original table');
+    await h.engine.rollbackStack({ StackName: 'unreplaced' });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'unreplaced'), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual(await physicalIds(h.engine, 'unreplaced'), before);
+    const item = await h.aws.clients.dynamodb.send(new GetItemCommand({ TableName: before.Table, Key: { pk: { S: 'o-1' } } }));
+    assert.ok(item.Item, 'the original table kept its items');
+  });
+
   it('a revert that fails leaves UPDATE_ROLLBACK_FAILED; ContinueUpdateRollback skipping it completes', async () => {
     const slow = await openEngine({ timeScale: 0.01 });
     const v1 = { Resources: { Fast: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v1' } }, Slow: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1', Tags: [{ Key: 'topic', Value: { Ref: 'Fast' } }] } } } };
