@@ -153,6 +153,25 @@ describe('stack updates', () => {
     assert.equal(await metadata(), null, 'a Metadata the template dropped is gone');
   });
 
+  it('after an update, deleting the stack still deletes a resource\'s dependents before it; a failed delete can be retried', async () => {
+    const template = (name: string) => ({ Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic', Properties: { DelaySeconds: name === 'one' ? 0 : 5 } } } });
+    assert.equal(await deploy(h.engine, 'ordered', template('one')), 'CREATE_COMPLETE');
+    assert.equal(await update(h.engine, 'ordered', template('two')), 'UPDATE_COMPLETE');
+    h.faults.push({ logicalId: 'Topic', operation: 'delete', reason: 'Topic is in use' });
+    await h.engine.deleteStack({ StackName: 'ordered' });
+    await h.engine.settled();
+    h.faults.length = 0;
+    const stack = await stackOf(h.engine, 'ordered');
+    assert.equal(stack.StackStatus, 'DELETE_FAILED');
+    const { StackResources } = await h.engine.describeStackResources({ StackName: 'ordered' });
+    assert.deepEqual(StackResources!.map((r) => `${r.LogicalResourceId} ${r.ResourceStatus}`).sort(), ['Queue DELETE_COMPLETE', 'Topic DELETE_FAILED']);
+    await h.engine.deleteStack({ StackName: 'ordered' });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
+    const lines = await eventLines(h.engine, stack.StackId!, true);
+    assertInOrder(lines, 'Queue DELETE_COMPLETE', 'Topic DELETE_IN_PROGRESS', 'Topic DELETE_FAILED Topic is in use', 'Topic DELETE_COMPLETE');
+  });
+
   it('a stack that rolled back its creation can only be deleted', async () => {
     h.faults.push({ logicalId: 'Broken', operation: 'create' });
     assert.equal(await deploy(h.engine, 'rolled', { Resources: { Broken: { Type: 'AWS::SNS::Topic' } } }), 'ROLLBACK_COMPLETE');
