@@ -151,6 +151,12 @@ describe('stack updates', () => {
 
     assert.equal(await update(h.engine, 'described', param('four', {})), 'UPDATE_COMPLETE');
     assert.equal(await metadata(), null, 'a Metadata the template dropped is gone');
+
+    // A reference to what does not exist yet (no dependency orders them) is shown as written.
+    const early = { Resources: { Param: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'v' }, Metadata: { Next: { Ref: 'Later' } } }, Later: { Type: 'AWS::SNS::Topic', DependsOn: 'Param' } } };
+    assert.equal(await deploy(h.engine, 'early', early), 'CREATE_COMPLETE');
+    const shown = (await h.engine.describeStackResource({ StackName: 'early', LogicalResourceId: 'Param' })).StackResourceDetail!.Metadata!;
+    assert.deepEqual(JSON.parse(shown), { Next: { Ref: 'Later' } });
   });
 
   it('after an update, deleting the stack still deletes a resource\'s dependents before it; a failed delete can be retried', async () => {
