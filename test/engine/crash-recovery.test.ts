@@ -162,6 +162,8 @@ describe('a local engine killed in the middle of an operation', () => {
     const { local, cfn } = await reopen(dir);
     try {
       assert.equal((await stack(cfn, 'data')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+      const events = await reasons(cfn, 'data');
+      assert.ok(events.includes('Bucket UPDATE_FAILED stackpilot local engine stopped during the operation'), events.join('\n'));
       assert.deepEqual((await inventory(local)).buckets, ['data-v1']);
       const kept = await local.clients.s3.send(new GetObjectCommand({ Bucket: 'data-v1', Key: 'kept.txt' }));
       assert.equal(await kept.Body!.transformToString(), 'precious');
