@@ -67,6 +67,13 @@ describe('failure and rollback', () => {
     assert.equal((await physicalIds(h.engine, 'replaced')).Bucket, 'refused-v1');
   });
 
+  it('a bucket that failed before it was made needs no delete: the rollback completes', async () => {
+    h.faults.push({ logicalId: 'Bucket', operation: 'create', reason: 'Bucket limit reached' });
+    assert.equal(await deploy(h.engine, 'never-made', { Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }), 'ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assertInOrder(await eventLines(h.engine, 'never-made', true), 'Bucket CREATE_FAILED Bucket limit reached', 'Bucket DELETE_COMPLETE', 'never-made ROLLBACK_COMPLETE');
+  });
+
   it('DisableRollback leaves CREATE_FAILED; RollbackStack rolls it back later', async () => {
     h.faults.push({ type: 'AWS::SQS::Queue', operation: 'create' });
     const template = { Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } };
