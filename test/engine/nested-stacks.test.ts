@@ -134,6 +134,19 @@ describe('nested stacks', () => {
     assert.deepEqual(await outputsOf(h.engine, 'paused'), { Label: 'one' });
   });
 
+  it('a parent update that leaves the nested stack\'s properties alone still brings the child to the new template behind its URL', async () => {
+    const child = (name: string) => ({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: name } } }, Outputs: { Name: { Value: name } } });
+    const parent = (name: string) => ({
+      Resources: { Own: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: name } }, Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/behind.json' } } },
+      Outputs: { Name: { Value: { 'Fn::GetAtt': ['Child', 'Outputs.Name'] } } },
+    });
+    await upload('behind.json', child('first'));
+    assert.equal(await deploy(h.engine, 'behind', parent('one')), 'CREATE_COMPLETE');
+    await upload('behind.json', child('second'));
+    assert.equal(await update(h.engine, 'behind', parent('two')), 'UPDATE_COMPLETE');
+    assert.deepEqual(await outputsOf(h.engine, 'behind'), { Name: 'second' });
+  });
+
   it('fails the nested stack resource, with the reason, when its template cannot be read', async () => {
     const parent = (properties: Record<string, unknown>) => ({ Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: properties } } });
     assert.equal(await deploy(h.engine, 'no-url', parent({ Parameters: {} })), 'ROLLBACK_COMPLETE');
