@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Url } from '../../src/engine/template-source.ts';
 import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
 
@@ -144,6 +144,15 @@ describe('nested stacks', () => {
     assert.equal(await deploy(h.engine, 'behind', parent('one')), 'CREATE_COMPLETE');
     await upload('behind.json', child('second'));
     assert.equal(await update(h.engine, 'behind', parent('two')), 'UPDATE_COMPLETE');
+    assert.deepEqual(await outputsOf(h.engine, 'behind'), { Name: 'second' });
+
+    // The template gone from behind its URL fails the nested stack resource, and the update rolls back.
+    await h.aws.clients.s3.send(new DeleteObjectCommand({ Bucket: 'templates', Key: 'behind.json' }));
+    assert.equal(await update(h.engine, 'behind', parent('three')), 'UPDATE_ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'behind', true);
+    assert.ok(lines.includes('Child UPDATE_FAILED S3 error: Access Denied or not found: unable to read https://templates.s3.amazonaws.com/behind.json (NoSuchKey)'), lines.join('\n'));
+    const { StackResources } = await h.engine.describeStackResources({ StackName: 'behind' });
+    assert.deepEqual(StackResources!.map((r) => `${r.LogicalResourceId} ${r.ResourceStatus}`).sort(), ['Child UPDATE_COMPLETE', 'Own UPDATE_COMPLETE']);
     assert.deepEqual(await outputsOf(h.engine, 'behind'), { Name: 'second' });
   });
 
