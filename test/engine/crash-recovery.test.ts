@@ -115,6 +115,24 @@ describe('a local engine killed in the middle of an operation', () => {
     }
   });
 
+  it('deletes the bucket a killed create had claimed even when a table of another stack has the same name', async () => {
+    const dir = stateDir();
+    const setup = await LocalAws.open({ dataDir: dir });
+    const table = { Resources: { Table: everyKind('twin').Resources.Table } };
+    await new CloudFormationClient(setup.clientConfig()).send(new CreateStackCommand({ StackName: 'tables', TemplateBody: body(table) }));
+    await setup.settled();
+    await setup.close();
+    const bucket = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'twin-table' } } } };
+    crashAt(dir, [{ call: 'CreateStack', input: { StackName: 'buckets', TemplateBody: body(bucket) } }], { command: 'CreateBucketCommand' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'buckets')).StackStatus, 'ROLLBACK_COMPLETE');
+      assert.deepEqual(await inventory(local), { ...empty, tables: ['twin-table'] }, 'the other stack\'s table is no owner of the bucket');
+    } finally {
+      await local.close();
+    }
+  });
+
   it('deletes a nested stack it was killed creating, and everything below it', async () => {
     const dir = stateDir();
     await serveTemplate(dir, 'child.json', everyKind('nested'));
