@@ -57,6 +57,17 @@ describe('stack settings: RoleARN, NotificationARNs, Tags, termination protectio
     assert.equal((await stackOf(h.engine, 'described')).Description, undefined);
   });
 
+  it('UpdateStack with Tags and NotificationARNs replaces the stack\'s; an update without them keeps them', async () => {
+    const events = (name: string) => [`arn:aws:sns:us-east-1:${ACCOUNT}:${name}`];
+    assert.equal(await deploy(h.engine, 'retagged', topic('a'), { Tags: [{ Key: 'team', Value: 'one' }], NotificationARNs: events('first') }), 'CREATE_COMPLETE');
+    assert.equal(await update(h.engine, 'retagged', topic('b'), { Tags: [{ Key: 'team', Value: 'two' }], NotificationARNs: events('second') }), 'UPDATE_COMPLETE');
+    let stack = await stackOf(h.engine, 'retagged');
+    assert.deepEqual([stack.Tags, stack.NotificationARNs], [[{ Key: 'team', Value: 'two' }], events('second')]);
+    assert.equal(await update(h.engine, 'retagged', topic('c')), 'UPDATE_COMPLETE');
+    stack = await stackOf(h.engine, 'retagged');
+    assert.deepEqual([stack.Tags, stack.NotificationARNs], [[{ Key: 'team', Value: 'two' }], events('second')]);
+  });
+
   it('termination protection blocks DeleteStack with AWS\'s error until it is turned off', async () => {
     assert.equal(await deploy(h.engine, 'guarded', topic('g')), 'CREATE_COMPLETE');
     await h.engine.updateTerminationProtection({ StackName: 'guarded', EnableTerminationProtection: true });
