@@ -130,6 +130,16 @@ describe('failure and rollback', () => {
     assert.deepEqual(Object.keys(await physicalIds(h.engine, 'paused')), ['Topic']);
   });
 
+  it('a stack left UPDATE_FAILED can be updated again, and the fixed update completes', async () => {
+    const topic = (name: string) => ({ Type: 'AWS::SNS::Topic', Properties: { DisplayName: name } });
+    assert.equal(await deploy(h.engine, 'fixed', { Resources: { Topic: topic('v1') } }), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Queue', operation: 'create' });
+    assert.equal(await update(h.engine, 'fixed', { Resources: { Topic: topic('v2'), Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } }, { DisableRollback: true }), 'UPDATE_FAILED');
+    h.faults.length = 0;
+    assert.equal(await update(h.engine, 'fixed', { Resources: { Topic: topic('v3'), Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } }), 'UPDATE_COMPLETE');
+    assert.deepEqual(Object.keys(await physicalIds(h.engine, 'fixed')).sort(), ['Queue', 'Topic']);
+  });
+
   it('a replacement that fails before anything is made leaves the original current, with its data, for RollbackStack', async () => {
     assert.equal(await deploy(h.engine, 'unreplaced', { Resources: { Table: table('pk') } }), 'CREATE_COMPLETE');
     const before = await physicalIds(h.engine, 'unreplaced');
