@@ -163,6 +163,12 @@ describe('nested stacks', () => {
     assert.equal(await deploy(h.engine, 'missing-template', parent({ TemplateURL: 'https://templates.s3.amazonaws.com/absent.json' })), 'ROLLBACK_COMPLETE');
     const lines = await eventLines(h.engine, 'missing-template', true);
     assert.ok(lines.includes('Child CREATE_FAILED S3 error: Access Denied or not found: unable to read https://templates.s3.amazonaws.com/absent.json (NoSuchKey)'), lines.join('\n'));
+
+    // A child template the parent does not give a required parameter fails the resource with CloudFormation's words.
+    await upload('needs.json', { Parameters: { Prefix: { Type: 'String' } }, Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
+    assert.equal(await deploy(h.engine, 'unfed', parent({ TemplateURL: 'https://templates.s3.amazonaws.com/needs.json' })), 'ROLLBACK_COMPLETE');
+    const unfed = await eventLines(h.engine, 'unfed', true);
+    assert.ok(unfed.includes('Child CREATE_FAILED Parameters: [Prefix] must have values'), unfed.join('\n'));
   });
 
   it('deleting the root deletes its nested stacks', async () => {
