@@ -83,7 +83,8 @@ describe('failure and rollback', () => {
     await h.engine.rollbackStack({ StackName: 'kept' });
     await h.engine.settled();
     assert.equal(await statusOf(h.engine, 'kept'), 'ROLLBACK_COMPLETE');
-    assert.ok((await eventLines(h.engine, 'kept')).includes('Topic DELETE_COMPLETE'));
+    const lines = await eventLines(h.engine, 'kept', true);
+    assertInOrder(lines, 'kept ROLLBACK_IN_PROGRESS User Initiated', 'Topic DELETE_COMPLETE');
   });
 
   it('a failed update rolls back to the previous resources, physical ids, data and template', async () => {
@@ -128,6 +129,7 @@ describe('failure and rollback', () => {
     await h.engine.settled();
     assert.equal(await statusOf(h.engine, 'paused'), 'UPDATE_ROLLBACK_COMPLETE');
     assert.deepEqual(Object.keys(await physicalIds(h.engine, 'paused')), ['Topic']);
+    assert.ok((await eventLines(h.engine, 'paused', true)).includes('paused UPDATE_ROLLBACK_IN_PROGRESS User Initiated'));
   });
 
   it('a stack left UPDATE_FAILED can be updated again, and the fixed update completes', async () => {
