@@ -156,6 +156,19 @@ describe('nested stacks', () => {
     assert.deepEqual(await outputsOf(h.engine, 'behind'), { Name: 'second' });
   });
 
+  it('a nested stack that replaces a resource and fails to create is deleted by the rollback', async () => {
+    await upload('failing.json', { Resources: { Doomed: { Type: 'AWS::SNS::Topic' } } });
+    assert.equal(await deploy(h.engine, 'retyped', { Resources: { Thing: { Type: 'AWS::SNS::Topic' } } }), 'CREATE_COMPLETE');
+    const before = await physicalIds(h.engine, 'retyped');
+    h.faults.push({ logicalId: 'Doomed', operation: 'create' });
+    assert.equal(await update(h.engine, 'retyped', { Resources: { Thing: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/failing.json' } } } }), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assert.deepEqual(await physicalIds(h.engine, 'retyped'), before);
+    const { StackSummaries } = await h.engine.listStacks({});
+    const children = StackSummaries!.filter((s) => s.StackName!.startsWith('retyped-Thing-'));
+    assert.deepEqual(children.map((c) => c.StackStatus), ['DELETE_COMPLETE'], 'the failed child is not left behind');
+  });
+
   it('fails the nested stack resource, with the reason, when its template cannot be read', async () => {
     const parent = (properties: Record<string, unknown>) => ({ Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: properties } } });
     assert.equal(await deploy(h.engine, 'no-url', parent({ Parameters: {} })), 'ROLLBACK_COMPLETE');
