@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CloudFormationClient, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStacksCommand, RollbackStackCommand } from '@aws-sdk/client-cloudformation';
 import { GetBucketTaggingCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 import { fixture, temporaryFolder } from '../helpers.ts';
 import { inventory } from '../local-inventory.ts';
@@ -62,6 +63,21 @@ async function serveTemplate(dir: string, key: string, template: unknown): Promi
   await local.close();
 }
 
+/** An SSM parameter made outside any stack: a stack that declares the same name fails on it. */
+async function takeParameter(dir: string, name: string): Promise<void> {
+  const local = await LocalAws.open({ dataDir: dir });
+  await local.clients.ssm.send(new PutParameterCommand({ Name: name, Type: 'String', Value: 'not the stack\'s' }));
+  await local.close();
+}
+
+/** A bucket, then a parameter that fails on a name taken outside the stack. */
+const failingAfterBucket = (bucket: string) => ({
+  Resources: {
+    Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: bucket } },
+    Param: { Type: 'AWS::SSM::Parameter', DependsOn: 'Bucket', Properties: { Name: '/taken', Type: 'String', Value: 'v' } },
+  },
+});
+
 describe('a local engine killed in the middle of an operation', () => {
   it('rolls back a create it was killed in, deleting what it had made, the resource being made included', async () => {
     const dir = stateDir();
@@ -76,6 +92,42 @@ describe('a local engine killed in the middle of an operation', () => {
       assert.ok(events.includes('Bucket CREATE_FAILED stackpilot local engine stopped during the operation'), events.join('\n'));
       assert.ok(events.includes('app ROLLBACK_IN_PROGRESS stackpilot local engine stopped during the operation. Rollback requested by user.'), events.join('\n'));
       assert.deepEqual(await inventory(local), empty, 'nothing is left that no stack owns');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('leaves a create without rollback CREATE_FAILED, what it made kept for inspection until RollbackStack', async () => {
+    const dir = stateDir();
+    crashAt(dir, [{ call: 'CreateStack', input: { StackName: 'inspected', TemplateBody: body(everyKind('inspected')), DisableRollback: true } }], { command: 'CreateBucketCommand' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      const inspected = await stack(cfn, 'inspected');
+      assert.equal(inspected.StackStatus, 'CREATE_FAILED');
+      assert.equal(inspected.StackStatusReason, 'stackpilot local engine stopped during the operation');
+      assert.deepEqual(await inventory(local), { ...empty, buckets: ['inspected-bucket'], tables: ['inspected-table'] });
+      await cfn.send(new RollbackStackCommand({ StackName: 'inspected' }));
+      await local.settled();
+      assert.equal((await stack(cfn, 'inspected')).StackStatus, 'ROLLBACK_COMPLETE');
+      assert.deepEqual(await inventory(local), empty, 'the rollback removes what the create had made');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('deletes the bucket a killed create had claimed even when a table of another stack has the same name', async () => {
+    const dir = stateDir();
+    const setup = await LocalAws.open({ dataDir: dir });
+    const table = { Resources: { Table: everyKind('twin').Resources.Table } };
+    await new CloudFormationClient(setup.clientConfig()).send(new CreateStackCommand({ StackName: 'tables', TemplateBody: body(table) }));
+    await setup.settled();
+    await setup.close();
+    const bucket = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'twin-table' } } } };
+    crashAt(dir, [{ call: 'CreateStack', input: { StackName: 'buckets', TemplateBody: body(bucket) } }], { command: 'CreateBucketCommand' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'buckets')).StackStatus, 'ROLLBACK_COMPLETE');
+      assert.deepEqual(await inventory(local), { ...empty, tables: ['twin-table'] }, 'the other stack\'s table is no owner of the bucket');
     } finally {
       await local.close();
     }
@@ -128,6 +180,8 @@ describe('a local engine killed in the middle of an operation', () => {
     const { local, cfn } = await reopen(dir);
     try {
       assert.equal((await stack(cfn, 'data')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+      const events = await reasons(cfn, 'data');
+      assert.ok(events.includes('Bucket UPDATE_FAILED stackpilot local engine stopped during the operation'), events.join('\n'));
       assert.deepEqual((await inventory(local)).buckets, ['data-v1']);
       const kept = await local.clients.s3.send(new GetObjectCommand({ Bucket: 'data-v1', Key: 'kept.txt' }));
       assert.equal(await kept.Body!.transformToString(), 'precious');
@@ -152,6 +206,61 @@ describe('a local engine killed in the middle of an operation', () => {
       assert.equal((await stack(cfn, 'tags')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
       const { TagSet } = await local.clients.s3.send(new GetBucketTaggingCommand({ Bucket: 'tagged' }));
       assert.deepEqual(TagSet, [{ Key: 'release', Value: 'one' }], 'the data plane is back where the stack says it is');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('carries on the rollback of a create it was killed in', async () => {
+    const dir = stateDir();
+    await takeParameter(dir, '/taken');
+    crashAt(dir, [{ call: 'CreateStack', input: { StackName: 'undone', TemplateBody: body(failingAfterBucket('undone-bucket')) } }], { command: 'DeleteBucketCommand' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'undone')).StackStatus, 'ROLLBACK_COMPLETE');
+      assert.deepEqual(await inventory(local), { ...empty, parameters: ['/taken'] });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('finishes the cleanup of an update rollback it was killed in, keeping the original', async () => {
+    const dir = stateDir();
+    await takeParameter(dir, '/taken');
+    const v1 = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'reverted-v1' } } } };
+    crashAt(
+      dir,
+      [
+        { call: 'CreateStack', input: { StackName: 'reverted', TemplateBody: body(v1) } },
+        { call: 'UpdateStack', input: { StackName: 'reverted', TemplateBody: body(failingAfterBucket('reverted-v2')) } },
+      ],
+      { command: 'DeleteBucketCommand', match: 'reverted-v2' },
+    );
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'reverted')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+      assert.deepEqual(await inventory(local), { ...empty, buckets: ['reverted-v1'], parameters: ['/taken'] });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('carries on the rollback of an update it was killed in, putting the data plane back', async () => {
+    const dir = stateDir();
+    await takeParameter(dir, '/taken');
+    const tagged = (value: string) => ({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'relabelled', Tags: [{ Key: 'release', Value: value }] } } } });
+    const setup = await LocalAws.open({ dataDir: dir });
+    await new CloudFormationClient(setup.clientConfig()).send(new CreateStackCommand({ StackName: 'relabel', TemplateBody: body(tagged('one')) }));
+    await setup.settled();
+    await setup.close();
+    const failing = { Resources: { ...tagged('two').Resources, Param: failingAfterBucket('relabelled').Resources.Param } };
+    // Killed once the rollback has put the first tag back, before it recorded so.
+    crashAt(dir, [{ call: 'UpdateStack', input: { StackName: 'relabel', TemplateBody: body(failing) } }], { command: 'PutBucketTaggingCommand', match: 'one' });
+    const { local, cfn } = await reopen(dir);
+    try {
+      assert.equal((await stack(cfn, 'relabel')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+      const { TagSet } = await local.clients.s3.send(new GetBucketTaggingCommand({ Bucket: 'relabelled' }));
+      assert.deepEqual(TagSet, [{ Key: 'release', Value: 'one' }]);
     } finally {
       await local.close();
     }

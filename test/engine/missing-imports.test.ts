@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { deploy, eventLines, openEngine, stackOf, statusOf, type Harness } from './engine-harness.ts';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { deploy, eventLines, openEngine, stackOf, statusOf, update, type Harness } from './engine-harness.ts';
 
 // An importer whose second resource imports an export nobody has made yet, and a third that depends on it.
 const importer = {
@@ -64,5 +65,17 @@ describe('imports of exports that do not exist', () => {
     assert.ok(lines.includes('Importing CREATE_FAILED No export named never-Value found'), lines.join('\n'));
     assert.ok(lines.includes('direct ROLLBACK_IN_PROGRESS The following resource(s) failed to create: [Importing]. Rollback requested by user.'), lines.join('\n'));
     assert.equal((await stackOf(h.engine, 'direct')).StackStatus, 'ROLLBACK_COMPLETE');
+  });
+
+  it('UpdateStack that makes a resource import a missing export fails it with the reason and rolls back to its value', async () => {
+    const param = (value: unknown) => ({ Resources: { Setting: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/imports/setting', Type: 'String', Value: value } } } });
+    assert.equal(await deploy(h.engine, 'updated', param('plain')), 'CREATE_COMPLETE');
+    assert.equal(await update(h.engine, 'updated', param({ 'Fn::ImportValue': 'never-Value' })), 'UPDATE_ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'updated', true);
+    assert.ok(lines.includes('Setting UPDATE_FAILED No export named never-Value found'), lines.join('\n'));
+    const { StackResources } = await h.engine.describeStackResources({ StackName: 'updated' });
+    assert.deepEqual(StackResources!.map((r) => [r.LogicalResourceId, r.ResourceStatus]), [['Setting', 'UPDATE_COMPLETE']], 'the rollback settled the failed resource');
+    const { Parameter } = await h.aws.clients.ssm.send(new GetParameterCommand({ Name: '/imports/setting' }));
+    assert.equal(Parameter!.Value, 'plain');
   });
 });

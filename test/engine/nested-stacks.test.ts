@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Url } from '../../src/engine/template-source.ts';
 import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
 
@@ -105,7 +105,68 @@ describe('nested stacks', () => {
     assert.equal(await deploy(h.engine, 'bare', bare), 'CREATE_COMPLETE', 'a nested stack without Parameters takes its defaults');
     const bareChild = await stackOf(h.engine, (await physicalIds(h.engine, 'bare')).Child);
     assert.deepEqual([bareChild.TimeoutInMinutes, bareChild.Tags ?? []], [undefined, []]);
+
+    assert.equal(await deploy(h.engine, 'inherits', bare, { Tags: [{ Key: 'team', Value: 'app' }] }), 'CREATE_COMPLETE');
+    const inheriting = await stackOf(h.engine, (await physicalIds(h.engine, 'inherits')).Child);
+    assert.deepEqual(inheriting.Tags, [{ Key: 'team', Value: 'app' }], 'a nested stack without Tags of its own carries its parent\'s');
     await upload('leaf.json', leaf());
+  });
+
+  it('with the root\'s rollback disabled, a failed child stays UPDATE_FAILED until RollbackStack on the root rolls both back', async () => {
+    await upload('labelled.json', { Parameters: { Label: { Type: 'String' } }, Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { Ref: 'Label' } } } }, Outputs: { Label: { Value: { Ref: 'Label' } } } });
+    const parent = (label: string) => ({
+      Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/labelled.json', Parameters: { Label: label } } } },
+      Outputs: { Label: { Value: { 'Fn::GetAtt': ['Child', 'Outputs.Label'] } } },
+    });
+    assert.equal(await deploy(h.engine, 'paused', parent('one')), 'CREATE_COMPLETE');
+    const childId = (await physicalIds(h.engine, 'paused')).Child;
+    h.faults.push({ logicalId: 'Topic', operation: 'update' });
+    assert.equal(await update(h.engine, 'paused', parent('two'), { DisableRollback: true }), 'UPDATE_FAILED');
+    h.faults.length = 0;
+    assert.equal((await stackOf(h.engine, childId)).StackStatus, 'UPDATE_FAILED', 'the child is kept as it failed, for inspection');
+
+    await h.engine.rollbackStack({ StackName: 'paused' });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, 'paused')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+    const child = await stackOf(h.engine, childId);
+    assert.equal(child.StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual(child.Parameters, [{ ParameterKey: 'Label', ParameterValue: 'one' }]);
+    assert.deepEqual(await outputsOf(h.engine, 'paused'), { Label: 'one' });
+  });
+
+  it('a parent update that leaves the nested stack\'s properties alone still brings the child to the new template behind its URL', async () => {
+    const child = (name: string) => ({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: name } } }, Outputs: { Name: { Value: name } } });
+    const parent = (name: string) => ({
+      Resources: { Own: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: name } }, Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/behind.json' } } },
+      Outputs: { Name: { Value: { 'Fn::GetAtt': ['Child', 'Outputs.Name'] } } },
+    });
+    await upload('behind.json', child('first'));
+    assert.equal(await deploy(h.engine, 'behind', parent('one')), 'CREATE_COMPLETE');
+    await upload('behind.json', child('second'));
+    assert.equal(await update(h.engine, 'behind', parent('two')), 'UPDATE_COMPLETE');
+    assert.deepEqual(await outputsOf(h.engine, 'behind'), { Name: 'second' });
+
+    // The template gone from behind its URL fails the nested stack resource, and the update rolls back.
+    await h.aws.clients.s3.send(new DeleteObjectCommand({ Bucket: 'templates', Key: 'behind.json' }));
+    assert.equal(await update(h.engine, 'behind', parent('three')), 'UPDATE_ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'behind', true);
+    assert.ok(lines.includes('Child UPDATE_FAILED S3 error: Access Denied or not found: unable to read https://templates.s3.amazonaws.com/behind.json (NoSuchKey)'), lines.join('\n'));
+    const { StackResources } = await h.engine.describeStackResources({ StackName: 'behind' });
+    assert.deepEqual(StackResources!.map((r) => `${r.LogicalResourceId} ${r.ResourceStatus}`).sort(), ['Child UPDATE_COMPLETE', 'Own UPDATE_COMPLETE']);
+    assert.deepEqual(await outputsOf(h.engine, 'behind'), { Name: 'second' });
+  });
+
+  it('a nested stack that replaces a resource and fails to create is deleted by the rollback', async () => {
+    await upload('failing.json', { Resources: { Doomed: { Type: 'AWS::SNS::Topic' } } });
+    assert.equal(await deploy(h.engine, 'retyped', { Resources: { Thing: { Type: 'AWS::SNS::Topic' } } }), 'CREATE_COMPLETE');
+    const before = await physicalIds(h.engine, 'retyped');
+    h.faults.push({ logicalId: 'Doomed', operation: 'create' });
+    assert.equal(await update(h.engine, 'retyped', { Resources: { Thing: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/failing.json' } } } }), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assert.deepEqual(await physicalIds(h.engine, 'retyped'), before);
+    const { StackSummaries } = await h.engine.listStacks({});
+    const children = StackSummaries!.filter((s) => s.StackName!.startsWith('retyped-Thing-'));
+    assert.deepEqual(children.map((c) => c.StackStatus), ['DELETE_COMPLETE'], 'the failed child is not left behind');
   });
 
   it('fails the nested stack resource, with the reason, when its template cannot be read', async () => {
@@ -115,6 +176,12 @@ describe('nested stacks', () => {
     assert.equal(await deploy(h.engine, 'missing-template', parent({ TemplateURL: 'https://templates.s3.amazonaws.com/absent.json' })), 'ROLLBACK_COMPLETE');
     const lines = await eventLines(h.engine, 'missing-template', true);
     assert.ok(lines.includes('Child CREATE_FAILED S3 error: Access Denied or not found: unable to read https://templates.s3.amazonaws.com/absent.json (NoSuchKey)'), lines.join('\n'));
+
+    // A child template the parent does not give a required parameter fails the resource with CloudFormation's words.
+    await upload('needs.json', { Parameters: { Prefix: { Type: 'String' } }, Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
+    assert.equal(await deploy(h.engine, 'unfed', parent({ TemplateURL: 'https://templates.s3.amazonaws.com/needs.json' })), 'ROLLBACK_COMPLETE');
+    const unfed = await eventLines(h.engine, 'unfed', true);
+    assert.ok(unfed.includes('Child CREATE_FAILED Parameters: [Prefix] must have values'), unfed.join('\n'));
   });
 
   it('deleting the root deletes its nested stacks', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { assertInOrder } from '../helpers.ts';
 import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, update, type CloudFormationOverSdk, type Harness } from './engine-harness.ts';
 
@@ -41,6 +42,38 @@ describe('failure and rollback', () => {
     assert.equal(lines.some((l) => l.startsWith('Third')), false, 'nothing after the failure starts');
   });
 
+  it('a failed create cancels the creations still under way, and the rollback deletes them', async () => {
+    const slow = await openEngine({ timeScale: 0.05 });
+    slow.faults.push({ logicalId: 'Quick', operation: 'create', reason: 'Quota exceeded' });
+    const template = { Resources: { Quick: { Type: 'AWS::SNS::Topic' }, Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1' } } } };
+    assert.equal(await deploy(slow.engine, 'halted', template), 'ROLLBACK_COMPLETE');
+    const lines = await eventLines(slow.engine, 'halted', true);
+    assertInOrder(lines, 'Quick CREATE_FAILED Quota exceeded', 'Server CREATE_FAILED Resource creation cancelled', 'halted ROLLBACK_COMPLETE');
+    assert.equal(lines.includes('Server CREATE_COMPLETE'), false, 'the server was never made');
+    await slow.close();
+  });
+
+  it('a bucket made, then refused its configuration, is deleted by the rollback: in a create and as a replacement', async () => {
+    const buckets = async () => ((await h.aws.clients.s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!).filter((name) => name.startsWith('refused-'));
+    const bucket = (name: string, status: string) => ({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: name, VersioningConfiguration: { Status: status } } } } });
+    assert.equal(await deploy(h.engine, 'refused', bucket('refused-first', 'Bogus')), 'ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'refused', true)).some((l) => l.startsWith('Bucket CREATE_FAILED Resource handler returned message')));
+    assert.deepEqual(await buckets(), [], 'nothing is left that no stack owns');
+
+    assert.equal(await deploy(h.engine, 'replaced', bucket('refused-v1', 'Enabled')), 'CREATE_COMPLETE');
+    assert.equal(await update(h.engine, 'replaced', bucket('refused-v2', 'Bogus')), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'replaced', true)).some((l) => l.startsWith('Bucket UPDATE_FAILED Resource handler returned message')));
+    assert.deepEqual(await buckets(), ['refused-v1'], 'the replacement is gone, the original kept');
+    assert.equal((await physicalIds(h.engine, 'replaced')).Bucket, 'refused-v1');
+  });
+
+  it('a bucket that failed before it was made needs no delete: the rollback completes', async () => {
+    h.faults.push({ logicalId: 'Bucket', operation: 'create', reason: 'Bucket limit reached' });
+    assert.equal(await deploy(h.engine, 'never-made', { Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }), 'ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assertInOrder(await eventLines(h.engine, 'never-made', true), 'Bucket CREATE_FAILED Bucket limit reached', 'Bucket DELETE_COMPLETE', 'never-made ROLLBACK_COMPLETE');
+  });
+
   it('DisableRollback leaves CREATE_FAILED; RollbackStack rolls it back later', async () => {
     h.faults.push({ type: 'AWS::SQS::Queue', operation: 'create' });
     const template = { Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } };
@@ -50,7 +83,8 @@ describe('failure and rollback', () => {
     await h.engine.rollbackStack({ StackName: 'kept' });
     await h.engine.settled();
     assert.equal(await statusOf(h.engine, 'kept'), 'ROLLBACK_COMPLETE');
-    assert.ok((await eventLines(h.engine, 'kept')).includes('Topic DELETE_COMPLETE'));
+    const lines = await eventLines(h.engine, 'kept', true);
+    assertInOrder(lines, 'kept ROLLBACK_IN_PROGRESS User Initiated', 'Topic DELETE_COMPLETE');
   });
 
   it('a failed update rolls back to the previous resources, physical ids, data and template', async () => {
@@ -95,6 +129,34 @@ describe('failure and rollback', () => {
     await h.engine.settled();
     assert.equal(await statusOf(h.engine, 'paused'), 'UPDATE_ROLLBACK_COMPLETE');
     assert.deepEqual(Object.keys(await physicalIds(h.engine, 'paused')), ['Topic']);
+    assert.ok((await eventLines(h.engine, 'paused', true)).includes('paused UPDATE_ROLLBACK_IN_PROGRESS User Initiated'));
+  });
+
+  it('a stack left UPDATE_FAILED can be updated again, and the fixed update completes', async () => {
+    const topic = (name: string) => ({ Type: 'AWS::SNS::Topic', Properties: { DisplayName: name } });
+    assert.equal(await deploy(h.engine, 'fixed', { Resources: { Topic: topic('v1') } }), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Queue', operation: 'create' });
+    assert.equal(await update(h.engine, 'fixed', { Resources: { Topic: topic('v2'), Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } }, { DisableRollback: true }), 'UPDATE_FAILED');
+    h.faults.length = 0;
+    assert.equal(await update(h.engine, 'fixed', { Resources: { Topic: topic('v3'), Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } }), 'UPDATE_COMPLETE');
+    assert.deepEqual(Object.keys(await physicalIds(h.engine, 'fixed')).sort(), ['Queue', 'Topic']);
+  });
+
+  it('a replacement that fails before anything is made leaves the original current, with its data, for RollbackStack', async () => {
+    assert.equal(await deploy(h.engine, 'unreplaced', { Resources: { Table: table('pk') } }), 'CREATE_COMPLETE');
+    const before = await physicalIds(h.engine, 'unreplaced');
+    await h.aws.clients.dynamodb.send(new PutItemCommand({ TableName: before.Table, Item: { pk: { S: 'o-1' } } }));
+    h.faults.push({ logicalId: 'Table', operation: 'create', reason: 'Table limit reached' });
+    assert.equal(await update(h.engine, 'unreplaced', { Resources: { Table: table('id') } }, { DisableRollback: true }), 'UPDATE_FAILED');
+    h.faults.length = 0;
+    assert.ok((await eventLines(h.engine, 'unreplaced', true)).includes('Table UPDATE_FAILED Table limit reached'));
+    assert.deepEqual(await physicalIds(h.engine, 'unreplaced'), before, 'the stack still names the original table');
+    await h.engine.rollbackStack({ StackName: 'unreplaced' });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'unreplaced'), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual(await physicalIds(h.engine, 'unreplaced'), before);
+    const item = await h.aws.clients.dynamodb.send(new GetItemCommand({ TableName: before.Table, Key: { pk: { S: 'o-1' } } }));
+    assert.ok(item.Item, 'the original table kept its items');
   });
 
   it('a revert that fails leaves UPDATE_ROLLBACK_FAILED; ContinueUpdateRollback skipping it completes', async () => {
@@ -136,6 +198,21 @@ describe('failure and rollback', () => {
     assert.deepEqual(await physicalIds(slow.engine, 'cancelled'), before);
     assert.ok((await eventLines(slow.engine, 'cancelled', true)).includes('Server UPDATE_FAILED Resource update cancelled'));
     await assert.rejects(slow.engine.cancelUpdateStack({ StackName: 'cancelled' }), /CancelUpdateStack cannot be called from current stack status/);
+    await slow.close();
+  });
+
+  it('CancelUpdateStack stops an in-place update before it reaches the resource, and rolls it back even with rollback disabled', async () => {
+    const slow = await openEngine({ timeScale: 0.05 });
+    const server = (release: string) => JSON.stringify({ Resources: { Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1', Tags: [{ Key: 'release', Value: release }] } } } });
+    assert.equal(await deploy(slow.engine, 'stopped', server('one')), 'CREATE_COMPLETE');
+    const before = await physicalIds(slow.engine, 'stopped');
+    await slow.engine.updateStack({ StackName: 'stopped', TemplateBody: server('two'), DisableRollback: true });
+    await slow.engine.cancelUpdateStack({ StackName: 'stopped' });
+    await slow.engine.settled();
+    assert.equal(await statusOf(slow.engine, 'stopped'), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual(await physicalIds(slow.engine, 'stopped'), before, 'updated in place, never replaced');
+    const lines = await eventLines(slow.engine, 'stopped', true);
+    assert.ok(lines.includes('Server UPDATE_FAILED Resource update cancelled'), lines.join('\n'));
     await slow.close();
   });
 });

@@ -146,6 +146,19 @@ describe('stack policies', () => {
     assert.equal(await update(h.engine, 'reviewed', template({ display: 'v2', topicName: 'policy-named-reviewed' })), 'UPDATE_ROLLBACK_COMPLETE', 'and it is enforced');
   });
 
+  it('UpdateStack\'s StackPolicyBody becomes the stack\'s policy once the update succeeds; a failed update keeps the old one', async () => {
+    const names = (display: string) => template({ display, topicName: 'policy-named-new' });
+    assert.equal(await deploy(h.engine, 'renewed', names('v1'), { StackPolicyBody: policy(allowAll) }), 'CREATE_COMPLETE');
+    const denyNotes = policy(allowAll, { Effect: 'Deny', Action: 'Update:*', Principal: '*', Resource: 'LogicalResourceId/Notes' });
+    h.faults.push({ logicalId: 'Notes', operation: 'update' });
+    assert.equal(await update(h.engine, 'renewed', names('v2'), { StackPolicyBody: denyNotes }), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assert.equal((await h.engine.getStackPolicy({ StackName: 'renewed' })).StackPolicyBody, policy(allowAll), 'a failed update leaves the policy as it was');
+    assert.equal(await update(h.engine, 'renewed', names('v3'), { StackPolicyBody: denyNotes }), 'UPDATE_COMPLETE');
+    assert.equal((await h.engine.getStackPolicy({ StackName: 'renewed' })).StackPolicyBody, denyNotes);
+    assert.equal(await update(h.engine, 'renewed', names('v4')), 'UPDATE_ROLLBACK_COMPLETE', 'the new policy is in force');
+  });
+
   it('StackPolicyDuringUpdateBody overrides the policy for one update, and GetStackPolicy shows it meanwhile', async () => {
     // Resources take a little time here (a quarter of AWS's), so the update is still running when asked.
     const slow = await openEngine({ timeScale: 0.25 });

@@ -42,6 +42,30 @@ describe('stack settings: RoleARN, NotificationARNs, Tags, termination protectio
       { name: 'ValidationError', message: `Role arn:aws:iam::${ACCOUNT}:user/someone is invalid or cannot be assumed` },
     );
     await assert.rejects(h.engine.createStack({ StackName: 'bad-role', TemplateBody: JSON.stringify(topic('a')), RoleARN: 'short' }), /at 'roleARN' failed to satisfy constraint: Member must have length greater than or equal to 20/);
+    const long = `arn:aws:iam::${ACCOUNT}:role/${'r'.repeat(2030)}`;
+    await assert.rejects(h.engine.createStack({ StackName: 'bad-role', TemplateBody: JSON.stringify(topic('a')), RoleARN: long }), /at 'roleARN' failed to satisfy constraint: Member must have length less than or equal to 2048/);
+  });
+
+  it('the stack\'s Description is its template\'s: an update changes it, a template without one removes it', async () => {
+    const described = (description?: string) => ({ ...(description !== undefined ? { Description: description } : {}), ...topic('d') });
+    assert.equal(await deploy(h.engine, 'described', described('first')), 'CREATE_COMPLETE');
+    assert.equal((await stackOf(h.engine, 'described')).Description, 'first');
+    assert.equal(await update(h.engine, 'described', described('second')), 'UPDATE_COMPLETE');
+    assert.equal((await stackOf(h.engine, 'described')).Description, 'second');
+    await h.engine.updateStack({ StackName: 'described', TemplateBody: JSON.stringify({ ...described(), Outputs: { Shown: { Value: 'x' } } }) });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, 'described')).Description, undefined);
+  });
+
+  it('UpdateStack with Tags and NotificationARNs replaces the stack\'s; an update without them keeps them', async () => {
+    const events = (name: string) => [`arn:aws:sns:us-east-1:${ACCOUNT}:${name}`];
+    assert.equal(await deploy(h.engine, 'retagged', topic('a'), { Tags: [{ Key: 'team', Value: 'one' }], NotificationARNs: events('first') }), 'CREATE_COMPLETE');
+    assert.equal(await update(h.engine, 'retagged', topic('b'), { Tags: [{ Key: 'team', Value: 'two' }], NotificationARNs: events('second') }), 'UPDATE_COMPLETE');
+    let stack = await stackOf(h.engine, 'retagged');
+    assert.deepEqual([stack.Tags, stack.NotificationARNs], [[{ Key: 'team', Value: 'two' }], events('second')]);
+    assert.equal(await update(h.engine, 'retagged', topic('c')), 'UPDATE_COMPLETE');
+    stack = await stackOf(h.engine, 'retagged');
+    assert.deepEqual([stack.Tags, stack.NotificationARNs], [[{ Key: 'team', Value: 'two' }], events('second')]);
   });
 
   it('termination protection blocks DeleteStack with AWS\'s error until it is turned off', async () => {

@@ -204,6 +204,8 @@ describe('stack lifecycle', () => {
     const topic = JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic' } } });
     await assert.rejects(h.engine.createStack({ StackName: '1bad', TemplateBody: topic }), { Code: 'ValidationError' });
     await assert.rejects(h.engine.createStack({ StackName: 'x'.repeat(129), TemplateBody: topic }), { Code: 'ValidationError' });
+    assert.equal(await deploy(h.engine, 'x'.repeat(128), topic), 'CREATE_COMPLETE', '128 characters is the longest name allowed');
+    await assert.rejects(h.engine.createStack({ StackName: undefined!, TemplateBody: topic }), { Code: 'ValidationError', message: "1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null" });
     assert.equal(await deploy(h.engine, 'dup', topic), 'CREATE_COMPLETE');
     await assert.rejects(h.engine.createStack({ StackName: 'dup', TemplateBody: topic }), { Code: 'AlreadyExistsException', message: 'Stack [dup] already exists' });
     await assert.rejects(h.engine.createStack({ StackName: 'typo', TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topik' } } }) }), { message: 'Template format error: Unrecognized resource types: [AWS::SNS::Topik]' });

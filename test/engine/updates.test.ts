@@ -130,8 +130,52 @@ describe('stack updates', () => {
     assert.equal((await getItem(ids.Kept, 'pk', 'order-1'))?.note.S, 'keep me');
     assert.equal(await tableExists(ids.Dropped), false);
     assert.equal(await tableExists(ids.Snap), false);
-    const backups = await h.aws.clients.dynamodb.send(new ListBackupsCommand({ TableName: ids.Snap }));
-    assert.equal(backups.BackupSummaries?.length, 1, 'Snapshot made a backup before deleting');
+    const backups = async (table: string) => (await h.aws.clients.dynamodb.send(new ListBackupsCommand({ TableName: table }))).BackupSummaries ?? [];
+    assert.equal((await backups(ids.Snap)).length, 1, 'Snapshot made a backup before deleting');
+    assert.deepEqual(await backups(ids.Dropped), [], 'Delete (the default) makes no backup');
+  });
+
+  it('a resource\'s Metadata shows its references resolved, follows an update, comes back with a rollback and goes with the template\'s', async () => {
+    const metadata = async () => JSON.parse((await h.engine.describeStackResource({ StackName: 'described', LogicalResourceId: 'Param' })).StackResourceDetail!.Metadata ?? 'null') as unknown;
+    const param = (value: string, extra: Record<string, unknown>) => ({ Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Param: { Type: 'AWS::SSM::Parameter', DependsOn: 'Topic', Properties: { Type: 'String', Value: value }, ...extra } } });
+    assert.equal(await deploy(h.engine, 'described', param('one', { Metadata: { Topic: { Ref: 'Topic' }, Release: 'one' } })), 'CREATE_COMPLETE');
+    const topic = (await physicalIds(h.engine, 'described')).Topic;
+    assert.deepEqual(await metadata(), { Topic: topic, Release: 'one' });
+    assert.equal(await update(h.engine, 'described', param('two', { Metadata: { Topic: { Ref: 'Topic' }, Release: 'two' } })), 'UPDATE_COMPLETE');
+    assert.deepEqual(await metadata(), { Topic: topic, Release: 'two' });
+
+    h.faults.push({ logicalId: 'Param', operation: 'update' });
+    assert.equal(await update(h.engine, 'described', param('three', { Metadata: { Release: 'three' } })), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assert.deepEqual(await metadata(), { Topic: topic, Release: 'two' }, 'the rollback restores the Metadata with the resource');
+
+    assert.equal(await update(h.engine, 'described', param('four', {})), 'UPDATE_COMPLETE');
+    assert.equal(await metadata(), null, 'a Metadata the template dropped is gone');
+
+    // A reference to what does not exist yet (no dependency orders them) is shown as written.
+    const early = { Resources: { Param: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'v' }, Metadata: { Next: { Ref: 'Later' } } }, Later: { Type: 'AWS::SNS::Topic', DependsOn: 'Param' } } };
+    assert.equal(await deploy(h.engine, 'early', early), 'CREATE_COMPLETE');
+    const shown = (await h.engine.describeStackResource({ StackName: 'early', LogicalResourceId: 'Param' })).StackResourceDetail!.Metadata!;
+    assert.deepEqual(JSON.parse(shown), { Next: { Ref: 'Later' } });
+  });
+
+  it('after an update, deleting the stack still deletes a resource\'s dependents before it; a failed delete can be retried', async () => {
+    const template = (name: string) => ({ Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Queue: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic', Properties: { DelaySeconds: name === 'one' ? 0 : 5 } } } });
+    assert.equal(await deploy(h.engine, 'ordered', template('one')), 'CREATE_COMPLETE');
+    assert.equal(await update(h.engine, 'ordered', template('two')), 'UPDATE_COMPLETE');
+    h.faults.push({ logicalId: 'Topic', operation: 'delete', reason: 'Topic is in use' });
+    await h.engine.deleteStack({ StackName: 'ordered' });
+    await h.engine.settled();
+    h.faults.length = 0;
+    const stack = await stackOf(h.engine, 'ordered');
+    assert.equal(stack.StackStatus, 'DELETE_FAILED');
+    const { StackResources } = await h.engine.describeStackResources({ StackName: 'ordered' });
+    assert.deepEqual(StackResources!.map((r) => `${r.LogicalResourceId} ${r.ResourceStatus}`).sort(), ['Queue DELETE_COMPLETE', 'Topic DELETE_FAILED']);
+    await h.engine.deleteStack({ StackName: 'ordered' });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
+    const lines = await eventLines(h.engine, stack.StackId!, true);
+    assertInOrder(lines, 'Queue DELETE_COMPLETE', 'Topic DELETE_IN_PROGRESS', 'Topic DELETE_FAILED Topic is in use', 'Topic DELETE_COMPLETE');
   });
 
   it('a stack that rolled back its creation can only be deleted', async () => {
