@@ -85,6 +85,17 @@ describe('failure and rollback', () => {
     assert.equal(after.at(-1), 'orders UPDATE_ROLLBACK_COMPLETE');
   });
 
+  it('a failed update puts back the capabilities and tags the stack had', async () => {
+    const tags = (team: string) => [{ Key: 'team', Value: team }];
+    assert.equal(await deploy(h.engine, 'settings', { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }, { Capabilities: ['CAPABILITY_IAM'], Tags: tags('blue') }), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    const failing = { Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Broken: { Type: 'AWS::SQS::Queue' } } };
+    assert.equal(await update(h.engine, 'settings', failing, { Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'], Tags: tags('red') }), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    const stack = await stackOf(h.engine, 'settings');
+    assert.deepEqual([stack.Capabilities, stack.Tags], [['CAPABILITY_IAM'], tags('blue')]);
+  });
+
   it('DisableRollback leaves UPDATE_FAILED; RollbackStack restores the previous state', async () => {
     assert.equal(await deploy(h.engine, 'paused', { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v1' } } } }), 'CREATE_COMPLETE');
     h.faults.push({ logicalId: 'Queue', operation: 'create' });
