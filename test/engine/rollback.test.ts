@@ -96,6 +96,17 @@ describe('failure and rollback', () => {
     assert.deepEqual([stack.Capabilities, stack.Tags], [['CAPABILITY_IAM'], tags('blue')]);
   });
 
+  it('a failed update that adds a parameter rolls back to the parameters the stack had', async () => {
+    const topic = { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { Ref: 'Name' } } } };
+    assert.equal(await deploy(h.engine, 'grown', { Parameters: { Name: { Type: 'String' } }, Resources: topic }, { Parameters: [{ ParameterKey: 'Name', ParameterValue: 'one' }] }), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    const grown = { Parameters: { Name: { Type: 'String' }, Size: { Type: 'Number' } }, Resources: { ...topic, Broken: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } };
+    const status = await update(h.engine, 'grown', grown, { Parameters: [{ ParameterKey: 'Name', ParameterValue: 'two' }, { ParameterKey: 'Size', ParameterValue: '3' }] });
+    h.faults.length = 0;
+    assert.equal(status, 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual((await stackOf(h.engine, 'grown')).Parameters, [{ ParameterKey: 'Name', ParameterValue: 'one' }]);
+  });
+
   it('DisableRollback leaves UPDATE_FAILED; RollbackStack restores the previous state', async () => {
     assert.equal(await deploy(h.engine, 'paused', { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v1' } } } }), 'CREATE_COMPLETE');
     h.faults.push({ logicalId: 'Queue', operation: 'create' });

@@ -156,6 +156,19 @@ describe('stack lifecycle', () => {
     assert.match(ids.FromSecret, /^CFN-FromSecret-[A-Z0-9]{12}$/);
   });
 
+  it('reads an SSM parameter of a list type as a list', async () => {
+    await h.aws.clients.ssm.send(new PutParameterCommand({ Name: '/app/zones', Value: 'zone-a, zone-b', Type: 'StringList' }));
+    const template = {
+      Parameters: { Zones: { Type: 'AWS::SSM::Parameter::Value<List<String>>', Default: '/app/zones' } },
+      Resources: { Second: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Select': [1, { Ref: 'Zones' }] } } } },
+      Outputs: { Joined: { Value: { 'Fn::Join': ['|', { Ref: 'Zones' }] } } },
+    };
+    assert.equal(await deploy(h.engine, 'zones', template), 'CREATE_COMPLETE');
+    assert.deepEqual(await outputsOf(h.engine, 'zones'), { Joined: 'zone-a|zone-b' });
+    const { Parameter } = await h.aws.clients.ssm.send(new GetParameterCommand({ Name: (await physicalIds(h.engine, 'zones')).Second }));
+    assert.equal(Parameter!.Value, 'zone-b');
+  });
+
   it('masks secrets a template carries into a failure reason: events, stack and resource reasons', async () => {
     const secret = 'Sup3rS3cretValue!';
     await h.aws.clients.ssm.send(new PutParameterCommand({ Name: '/app/table-secret', Value: 'S3cureTable?', Type: 'SecureString' }));
