@@ -76,6 +76,7 @@ describe('failure and rollback', () => {
     const stack = await stackOf(h.engine, 'orders');
     assert.equal(stack.StackStatusReason, undefined);
     const lines = await eventLines(h.engine, 'orders', true);
+    assert.ok(lines.includes('orders UPDATE_IN_PROGRESS User Initiated'));
     const rollback = lines.findIndex((l) => l.startsWith('orders UPDATE_ROLLBACK_IN_PROGRESS'));
     assert.equal(lines[rollback], 'orders UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to update: [Broken]. ');
     const after = lines.slice(rollback);
@@ -134,6 +135,7 @@ describe('failure and rollback', () => {
     const stack = await stackOf(slow.engine, 'stuck');
     assert.equal(stack.StackStatus, 'UPDATE_ROLLBACK_FAILED');
     assert.equal(stack.StackStatusReason, 'The following resource(s) failed to update: [Fast]. ');
+    assert.ok((await eventLines(slow.engine, 'stuck', true)).includes('Fast UPDATE_FAILED Topic policy locked'), 'the revert\'s failure is shown with its reason');
 
     await slow.engine.continueUpdateRollback({ StackName: 'stuck' });
     await slow.engine.settled();
