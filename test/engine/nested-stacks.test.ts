@@ -96,6 +96,13 @@ describe('nested stacks', () => {
     assert.ok((await eventLines(h.engine, child, true)).includes('Fast UPDATE_COMPLETE Resource skipped during rollback'));
   });
 
+  it('an output the nested stack does not have fails its parent with CloudFormation\'s message', async () => {
+    const parent = { Resources: { Leaf: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/leaf.json', Parameters: { Prefix: 'missing' } } } }, Outputs: { Gone: { Value: { 'Fn::GetAtt': ['Leaf', 'Outputs.Gone'] } } } };
+    assert.equal(await deploy(h.engine, 'asks-too-much', parent), 'ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'asks-too-much', true);
+    assert.ok(lines.some((l) => l.startsWith("asks-too-much ROLLBACK_IN_PROGRESS Template error: Output 'Gone' not found in stack arn:aws:cloudformation:")), lines.join('\n'));
+  });
+
   it('a child that fails to create fails its parent, and the rollback deletes every level', async () => {
     h.faults.push({ logicalId: 'Topic', operation: 'create', stackName: undefined });
     assert.equal(await deploy(h.engine, 'doomed', root), 'ROLLBACK_COMPLETE');

@@ -101,6 +101,17 @@ describe('stack lifecycle', () => {
     assert.equal('MapPublicIpOnLaunch' in subnetProps, false, 'NoValue removed the property');
   });
 
+  it('a Ref or GetAtt to a resource whose condition is false fails with CloudFormation\'s message', async () => {
+    const off = { Conditions: { Never: { 'Fn::Equals': ['a', 'b'] } }, Resources: { Off: { Type: 'AWS::SNS::Topic', Condition: 'Never' } } };
+    const unresolved = 'Template format error: Unresolved resource dependencies [Off] in the Resources block of the template';
+    const byRef = { ...off, Resources: { ...off.Resources, On: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { Ref: 'Off' } } } } };
+    assert.equal(await deploy(h.engine, 'ref-off', byRef), 'ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'ref-off', true)).includes(`On CREATE_FAILED ${unresolved}`));
+    const byAtt = { ...off, Resources: { ...off.Resources, On: { Type: 'AWS::SNS::Topic' } }, Outputs: { Name: { Value: { 'Fn::GetAtt': ['Off', 'TopicName'] } } } };
+    assert.equal(await deploy(h.engine, 'att-off', byAtt), 'ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'att-off', true)).includes(`att-off ROLLBACK_IN_PROGRESS ${unresolved}. Rollback requested by user.`));
+  });
+
   it('validates parameters with CloudFormation\'s messages', async () => {
     const template = JSON.stringify({
       Parameters: {
