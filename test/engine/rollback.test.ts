@@ -135,7 +135,9 @@ describe('failure and rollback', () => {
     const stack = await stackOf(slow.engine, 'stuck');
     assert.equal(stack.StackStatus, 'UPDATE_ROLLBACK_FAILED');
     assert.equal(stack.StackStatusReason, 'The following resource(s) failed to update: [Fast]. ');
-    assert.ok((await eventLines(slow.engine, 'stuck', true)).includes('Fast UPDATE_FAILED Topic policy locked'), 'the revert\'s failure is shown with its reason');
+    const lines = await eventLines(slow.engine, 'stuck', true);
+    assert.ok(lines.includes('stuck UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to update: [Slow]. '), 'the update\'s failure names the resource');
+    assert.ok(lines.includes('Fast UPDATE_FAILED Topic policy locked'), 'the revert\'s failure is shown with its reason');
 
     await slow.engine.continueUpdateRollback({ StackName: 'stuck' });
     await slow.engine.settled();
