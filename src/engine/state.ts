@@ -3,7 +3,8 @@ import type { ParameterRecord } from './evaluate/parameters.ts';
 
 /** The engine's records, plain JSON so they persist as they are. Times are ISO strings. */
 
-export type Policy = 'Delete' | 'Retain' | 'Snapshot';
+/** RetainExceptOnCreate keeps a resource as Retain does, except when the operation that made it rolls back. */
+export type Policy = 'Delete' | 'Retain' | 'Snapshot' | 'RetainExceptOnCreate';
 
 export interface ResourceRecord {
   logicalId: string;

@@ -76,4 +76,22 @@ describe('exports and imports', () => {
     assert.equal((await stackOf(h.engine, stack.StackId!)).StackStatus, 'DELETE_COMPLETE', 'once nothing imports it, the exporter can go');
     assert.deepEqual((await h.engine.listExports({})).Exports!.map((e) => e.Name), ['fresh-VpcId']);
   });
+
+  it('a failed update of an importing stack keeps its imports, so the export stays protected', async () => {
+    assert.equal(await deploy(h.engine, 'base', exporter('base-VpcId')), 'CREATE_COMPLETE');
+    const user = (extra: Record<string, unknown> = {}) => ({ Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'app', VpcId: { 'Fn::ImportValue': 'base-VpcId' } } }, ...extra } });
+    assert.equal(await deploy(h.engine, 'base-user', user()), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    assert.equal(await update(h.engine, 'base-user', user({ Broken: { Type: 'AWS::SQS::Queue' } })), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assert.deepEqual((await h.engine.listImports({ ExportName: 'base-VpcId' })).Imports, ['base-user']);
+    assert.equal(await update(h.engine, 'base', exporter('base-Renamed')), 'UPDATE_ROLLBACK_COMPLETE', 'the export in use cannot be removed');
+  });
+
+  it('a stack cannot import its own export', async () => {
+    assert.equal(await deploy(h.engine, 'selfish', exporter('selfish-VpcId')), 'CREATE_COMPLETE');
+    const importsItself = { ...exporter('selfish-VpcId'), Resources: { ...exporter('selfish-VpcId').Resources, Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'self', VpcId: { 'Fn::ImportValue': 'selfish-VpcId' } } } } };
+    assert.equal(await update(h.engine, 'selfish', importsItself), 'UPDATE_ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'selfish', true)).includes('Sg CREATE_FAILED No export named selfish-VpcId found'));
+  });
 });

@@ -78,6 +78,31 @@ describe('nested stacks', () => {
     assert.ok(middleLines.some((l) => l.startsWith('Leaf UPDATE_FAILED Embedded stack') && l.includes('was not successfully updated')), middleLines.join('\n'));
   });
 
+  it('ContinueUpdateRollback skips a nested stack\'s resource named NestedStack.Resource', async () => {
+    await upload('skippable.json', { Parameters: { Display: { Type: 'String' } }, Resources: { Fast: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { Ref: 'Display' } } } } });
+    const parent = (display: string, extra: Record<string, unknown> = {}) => ({
+      Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/skippable.json', Parameters: { Display: display } } }, ...extra },
+    });
+    assert.equal(await deploy(h.engine, 'skipper', parent('v1')), 'CREATE_COMPLETE');
+    // The update fails after the child's; the child's revert of Fast fails too.
+    h.faults.push({ logicalId: 'Broken', operation: 'create' }, { logicalId: 'Fast', operation: 'update', phase: 'rollback', reason: 'Topic locked' });
+    assert.equal(await update(h.engine, 'skipper', parent('v2', { Broken: { Type: 'AWS::SQS::Queue', DependsOn: 'Child' } })), 'UPDATE_ROLLBACK_FAILED');
+    await h.engine.continueUpdateRollback({ StackName: 'skipper', ResourcesToSkip: ['Child.Fast'] });
+    await h.engine.settled();
+    h.faults.length = 0;
+    assert.equal((await stackOf(h.engine, 'skipper')).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+    const child = (await physicalIds(h.engine, 'skipper')).Child;
+    assert.equal((await stackOf(h.engine, child)).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, child, true)).includes('Fast UPDATE_COMPLETE Resource skipped during rollback'));
+  });
+
+  it('an output the nested stack does not have fails its parent with CloudFormation\'s message', async () => {
+    const parent = { Resources: { Leaf: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/leaf.json', Parameters: { Prefix: 'missing' } } } }, Outputs: { Gone: { Value: { 'Fn::GetAtt': ['Leaf', 'Outputs.Gone'] } } } };
+    assert.equal(await deploy(h.engine, 'asks-too-much', parent), 'ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'asks-too-much', true);
+    assert.ok(lines.some((l) => l.startsWith("asks-too-much ROLLBACK_IN_PROGRESS Template error: Output 'Gone' not found in stack arn:aws:cloudformation:")), lines.join('\n'));
+  });
+
   it('a child that fails to create fails its parent, and the rollback deletes every level', async () => {
     h.faults.push({ logicalId: 'Topic', operation: 'create', stackName: undefined });
     assert.equal(await deploy(h.engine, 'doomed', root), 'ROLLBACK_COMPLETE');

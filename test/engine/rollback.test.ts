@@ -110,6 +110,7 @@ describe('failure and rollback', () => {
     const stack = await stackOf(h.engine, 'orders');
     assert.equal(stack.StackStatusReason, undefined);
     const lines = await eventLines(h.engine, 'orders', true);
+    assert.ok(lines.includes('orders UPDATE_IN_PROGRESS User Initiated'));
     const rollback = lines.findIndex((l) => l.startsWith('orders UPDATE_ROLLBACK_IN_PROGRESS'));
     assert.equal(lines[rollback], 'orders UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to update: [Broken]. ');
     const after = lines.slice(rollback);
@@ -117,6 +118,28 @@ describe('failure and rollback', () => {
     for (const id of ['Added', 'Broken', 'Table']) assert.ok(after.includes(`${id} DELETE_COMPLETE`), `${id} removed at cleanup`);
     assertInOrder(after, 'Topic UPDATE_COMPLETE', 'orders UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
     assert.equal(after.at(-1), 'orders UPDATE_ROLLBACK_COMPLETE');
+  });
+
+  it('a failed update puts back the capabilities and tags the stack had', async () => {
+    const tags = (team: string) => [{ Key: 'team', Value: team }];
+    assert.equal(await deploy(h.engine, 'settings', { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }, { Capabilities: ['CAPABILITY_IAM'], Tags: tags('blue') }), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    const failing = { Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Broken: { Type: 'AWS::SQS::Queue' } } };
+    assert.equal(await update(h.engine, 'settings', failing, { Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'], Tags: tags('red') }), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    const stack = await stackOf(h.engine, 'settings');
+    assert.deepEqual([stack.Capabilities, stack.Tags], [['CAPABILITY_IAM'], tags('blue')]);
+  });
+
+  it('a failed update that adds a parameter rolls back to the parameters the stack had', async () => {
+    const topic = { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { Ref: 'Name' } } } };
+    assert.equal(await deploy(h.engine, 'grown', { Parameters: { Name: { Type: 'String' } }, Resources: topic }, { Parameters: [{ ParameterKey: 'Name', ParameterValue: 'one' }] }), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    const grown = { Parameters: { Name: { Type: 'String' }, Size: { Type: 'Number' } }, Resources: { ...topic, Broken: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } };
+    const status = await update(h.engine, 'grown', grown, { Parameters: [{ ParameterKey: 'Name', ParameterValue: 'two' }, { ParameterKey: 'Size', ParameterValue: '3' }] });
+    h.faults.length = 0;
+    assert.equal(status, 'UPDATE_ROLLBACK_COMPLETE');
+    assert.deepEqual((await stackOf(h.engine, 'grown')).Parameters, [{ ParameterKey: 'Name', ParameterValue: 'one' }]);
   });
 
   it('DisableRollback leaves UPDATE_FAILED; RollbackStack restores the previous state', async () => {
@@ -174,6 +197,9 @@ describe('failure and rollback', () => {
     const stack = await stackOf(slow.engine, 'stuck');
     assert.equal(stack.StackStatus, 'UPDATE_ROLLBACK_FAILED');
     assert.equal(stack.StackStatusReason, 'The following resource(s) failed to update: [Fast]. ');
+    const lines = await eventLines(slow.engine, 'stuck', true);
+    assert.ok(lines.includes('stuck UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to update: [Slow]. '), 'the update\'s failure names the resource');
+    assert.ok(lines.includes('Fast UPDATE_FAILED Topic policy locked'), 'the revert\'s failure is shown with its reason');
 
     await slow.engine.continueUpdateRollback({ StackName: 'stuck' });
     await slow.engine.settled();

@@ -96,6 +96,8 @@ describe('stack policies', () => {
     let lines = await eventLines(h.engine, 'removal', true);
     assert.ok(lines.includes('KeepMe UPDATE_FAILED Action not allowed by stack policy: No statement allows [Update:Delete] for resource [LogicalResourceId/KeepMe];'), lines.join('\n'));
     assert.deepEqual(await physicalIds(h.engine, 'removal'), ids, 'KeepMe is still there');
+    const { StackResources } = await h.engine.describeStackResources({ StackName: 'removal', LogicalResourceId: 'KeepMe' });
+    assert.equal(StackResources![0].ResourceStatus, 'UPDATE_COMPLETE', 'and settled again by the rollback');
 
     await h.engine.setStackPolicy({ StackName: 'removal', StackPolicyBody: policy({ Effect: 'Deny', Action: 'Update:*', Principal: '*', Resource: 'LogicalResourceId/Keep*' }) });
     assert.equal(await update(h.engine, 'removal', template({ display: 'v2', topicName: 'policy-named-removal' })), 'UPDATE_ROLLBACK_COMPLETE');

@@ -101,6 +101,17 @@ describe('stack lifecycle', () => {
     assert.equal('MapPublicIpOnLaunch' in subnetProps, false, 'NoValue removed the property');
   });
 
+  it('a Ref or GetAtt to a resource whose condition is false fails with CloudFormation\'s message', async () => {
+    const off = { Conditions: { Never: { 'Fn::Equals': ['a', 'b'] } }, Resources: { Off: { Type: 'AWS::SNS::Topic', Condition: 'Never' } } };
+    const unresolved = 'Template format error: Unresolved resource dependencies [Off] in the Resources block of the template';
+    const byRef = { ...off, Resources: { ...off.Resources, On: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { Ref: 'Off' } } } } };
+    assert.equal(await deploy(h.engine, 'ref-off', byRef), 'ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'ref-off', true)).includes(`On CREATE_FAILED ${unresolved}`));
+    const byAtt = { ...off, Resources: { ...off.Resources, On: { Type: 'AWS::SNS::Topic' } }, Outputs: { Name: { Value: { 'Fn::GetAtt': ['Off', 'TopicName'] } } } };
+    assert.equal(await deploy(h.engine, 'att-off', byAtt), 'ROLLBACK_COMPLETE');
+    assert.ok((await eventLines(h.engine, 'att-off', true)).includes(`att-off ROLLBACK_IN_PROGRESS ${unresolved}. Rollback requested by user.`));
+  });
+
   it('validates parameters with CloudFormation\'s messages', async () => {
     const template = JSON.stringify({
       Parameters: {
@@ -154,6 +165,19 @@ describe('stack lifecycle', () => {
     const resolved = await h.aws.clients.ssm.send(new GetParameterCommand({ Name: ids.FromSecret }));
     assert.equal(resolved.Parameter!.Value, 'hunter2-secret/debug');
     assert.match(ids.FromSecret, /^CFN-FromSecret-[A-Z0-9]{12}$/);
+  });
+
+  it('reads an SSM parameter of a list type as a list', async () => {
+    await h.aws.clients.ssm.send(new PutParameterCommand({ Name: '/app/zones', Value: 'zone-a, zone-b', Type: 'StringList' }));
+    const template = {
+      Parameters: { Zones: { Type: 'AWS::SSM::Parameter::Value<List<String>>', Default: '/app/zones' } },
+      Resources: { Second: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Select': [1, { Ref: 'Zones' }] } } } },
+      Outputs: { Joined: { Value: { 'Fn::Join': ['|', { Ref: 'Zones' }] } } },
+    };
+    assert.equal(await deploy(h.engine, 'zones', template), 'CREATE_COMPLETE');
+    assert.deepEqual(await outputsOf(h.engine, 'zones'), { Joined: 'zone-a|zone-b' });
+    const { Parameter } = await h.aws.clients.ssm.send(new GetParameterCommand({ Name: (await physicalIds(h.engine, 'zones')).Second }));
+    assert.equal(Parameter!.Value, 'zone-b');
   });
 
   it('masks secrets a template carries into a failure reason: events, stack and resource reasons', async () => {

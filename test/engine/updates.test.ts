@@ -178,6 +178,26 @@ describe('stack updates', () => {
     assertInOrder(lines, 'Queue DELETE_COMPLETE', 'Topic DELETE_IN_PROGRESS', 'Topic DELETE_FAILED Topic is in use', 'Topic DELETE_COMPLETE');
   });
 
+  it('DeletionPolicy RetainExceptOnCreate deletes a table whose creation rolls back, and keeps one the stack made before', async () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html: "If the stack
+    // operation that created the resource is rolled back, CloudFormation deletes the resource."
+    const kept = { DeletionPolicy: 'RetainExceptOnCreate' };
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    assert.equal(await deploy(h.engine, 'fresh-start', { Resources: { Table: keyed('pk', {}, kept), Broken: { Type: 'AWS::SNS::Topic', DependsOn: 'Table' } } }), 'ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'fresh-start');
+    assert.ok(lines.includes('Table DELETE_COMPLETE'), lines.join('\n'));
+
+    assert.equal(await deploy(h.engine, 'grows', { Resources: { Old: keyed('pk', {}, kept) } }), 'CREATE_COMPLETE');
+    const added = { Old: keyed('pk', {}, kept), Added: keyed('pk', {}, kept), Broken: { Type: 'AWS::SNS::Topic', DependsOn: 'Added' } };
+    assert.equal(await update(h.engine, 'grows', { Resources: added }), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    assert.ok((await eventLines(h.engine, 'grows')).includes('Added DELETE_COMPLETE'), 'what the rolled back update made is deleted');
+    const old = (await physicalIds(h.engine, 'grows')).Old;
+    await h.engine.deleteStack({ StackName: 'grows' });
+    await h.engine.settled();
+    assert.equal(await tableExists(old), true, 'deleting the stack keeps what it made');
+  });
+
   it('a stack that rolled back its creation can only be deleted', async () => {
     h.faults.push({ logicalId: 'Broken', operation: 'create' });
     assert.equal(await deploy(h.engine, 'rolled', { Resources: { Broken: { Type: 'AWS::SNS::Topic' } } }), 'ROLLBACK_COMPLETE');

@@ -1,5 +1,5 @@
 import { checkExports, evaluateOutputs } from '../exports.ts';
-import { activeResources, failureReason, type StackOperation } from './operation.ts';
+import { activeResources, failureReason, policyUndoingCreate, type StackOperation } from './operation.ts';
 import { createResource } from './resource-steps.ts';
 import { runInDependencyOrder } from './scheduler.ts';
 import { deleteInReverseOrder, failedList, notYetDeleted } from './teardown.ts';
@@ -52,7 +52,7 @@ export async function rollbackCreate(op: StackOperation): Promise<void> {
   const { runtime, stack } = op;
   op.phase = 'rollback';
   const made = notYetDeleted(Object.values(stack.resources));
-  const failed = await deleteInReverseOrder(op, made, (r) => r.deletionPolicy);
+  const failed = await deleteInReverseOrder(op, made, (r) => policyUndoingCreate(r.deletionPolicy));
   stack.outputs = [];
   stack.imports = [];
   if (failed.length > 0) runtime.setStackStatus(stack, 'ROLLBACK_FAILED', failedList('delete', failed), op.token);

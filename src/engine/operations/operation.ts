@@ -111,8 +111,14 @@ export function evaluateProperties(op: StackOperation, resource: ResourceDeclara
 }
 
 export function policyOf(value: unknown, fallback: Policy = 'Delete'): Policy {
-  return value === 'Retain' || value === 'Snapshot' || value === 'Delete' ? value : value === 'RetainExceptOnCreate' ? 'Retain' : fallback;
+  return value === 'Retain' || value === 'Snapshot' || value === 'Delete' || value === 'RetainExceptOnCreate' ? value : fallback;
 }
+
+/** Whether a deletion under this policy leaves the resource in place (DELETE_SKIPPED). */
+export const keepsResource = (policy: Policy): boolean => policy === 'Retain' || policy === 'RetainExceptOnCreate';
+
+/** The policy for undoing a resource's creation (its create or update rolled back): RetainExceptOnCreate deletes it then. */
+export const policyUndoingCreate = (policy: Policy): Policy => (policy === 'RetainExceptOnCreate' ? 'Delete' : policy);
 
 /**
  * A resource failure's ResourceStatusReason: the engine's own messages as they are, SDK errors the

@@ -8,7 +8,7 @@ import type { NestedStackHost } from '../resources/nested-stack-host.ts';
 import type { EngineRuntime } from '../runtime.ts';
 import type { ResourceRecord, StackRecord } from '../state.ts';
 import { nestedStackProvider } from '../resources/providers/nested-stack.ts';
-import { activeResources, evaluateProperties, openOperation, type StackOperation } from './operation.ts';
+import { activeResources, evaluateProperties, keepsResource, openOperation, type StackOperation } from './operation.ts';
 import { providerRequest } from './resource-steps.ts';
 import { changedProperties, requiresReplacement, type PropertyChange } from './replacement.ts';
 import { runInDependencyOrder } from './scheduler.ts';
@@ -103,7 +103,7 @@ export async function planChanges(runtime: EngineRuntime, stack: StackRecord, te
 
   for (const [id, record] of Object.entries(stack.resources)) {
     if (resources.has(id)) continue;
-    planned.push({ change: { Action: 'Remove', LogicalResourceId: id, PhysicalResourceId: record.physicalId, ResourceType: record.type, PolicyAction: record.deletionPolicy === 'Retain' ? 'Retain' : record.deletionPolicy === 'Snapshot' ? 'Snapshot' : 'Delete', Scope: [], Details: [] } });
+    planned.push({ change: { Action: 'Remove', LogicalResourceId: id, PhysicalResourceId: record.physicalId, ResourceType: record.type, PolicyAction: keepsResource(record.deletionPolicy) ? 'Retain' : record.deletionPolicy === 'Snapshot' ? 'Snapshot' : 'Delete', Scope: [], Details: [] } });
   }
   return { changes: planned, missingExports };
 }

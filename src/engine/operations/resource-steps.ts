@@ -12,7 +12,7 @@ import { maskedJson } from '../runtime.ts';
 import { policyDenial } from '../stack-policy.ts';
 import type { Policy, ResourceRecord, UpdateJournal } from '../state.ts';
 import { evaluate } from '../evaluate/intrinsics.ts';
-import { evaluateProperties, failureReason, policyOf, type StackOperation } from './operation.ts';
+import { evaluateProperties, failureReason, keepsResource, policyOf, type StackOperation } from './operation.ts';
 import { changedProperties, requiresReplacement } from './replacement.ts';
 
 type Verb = 'create' | 'update' | 'delete';
@@ -242,7 +242,7 @@ export async function deleteResource(op: StackOperation, record: ResourceRecord,
   const { runtime, stack } = op;
   // Delete events carry the resource's properties, as on AWS.
   const shown = maskedJson(record.properties, op.secrets);
-  if (policy === 'Retain') {
+  if (keepsResource(policy)) {
     runtime.setResourceStatus(stack, record, 'DELETE_SKIPPED', undefined, op.token, shown);
     return true;
   }

@@ -2,7 +2,7 @@ import { isNestedStackType } from '../../spec/resource-facts.ts';
 import { providerFor } from '../resources/providers/index.ts';
 import { maskedJson } from '../runtime.ts';
 import type { ResourceRecord, UpdateJournal } from '../state.ts';
-import { failureReason, type StackOperation } from './operation.ts';
+import { failureReason, policyUndoingCreate, type StackOperation } from './operation.ts';
 import { pace, providerRequest } from './resource-steps.ts';
 import { runInDependencyOrder } from './scheduler.ts';
 import { deleteInReverseOrder, failedList, notYetDeleted } from './teardown.ts';
@@ -73,7 +73,7 @@ export async function finishUpdateRollbackCleanup(op: StackOperation): Promise<v
   const journal = stack.journal;
   op.phase = 'rollback';
   if (journal) {
-    await deleteInReverseOrder(op, notYetDeleted(journal.discard), (r) => r.deletionPolicy);
+    await deleteInReverseOrder(op, notYetDeleted(journal.discard), (r) => policyUndoingCreate(r.deletionPolicy));
     stack.outputs = journal.previousOutputs;
     stack.imports = journal.previousImports;
   }
