@@ -76,6 +76,41 @@ describe('change sets', () => {
     await assert.rejects(h.engine.executeChangeSet({ StackName: 'shop', ChangeSetName: 'rekey' }), { Code: 'InvalidChangeSetStatus' });
   });
 
+  it('a change set says what a removal keeps, which changes are tags, which replace conditionally, and which attribute a change comes from', async () => {
+    const table = (key: string, extra: Record<string, unknown> = {}) => ({ Type: 'AWS::DynamoDB::Table', ...extra, Properties: { BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] } });
+    const v1 = {
+      Resources: {
+        Network: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', InstanceTenancy: 'default' } },
+        Alerts: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'team', Value: 'ops' }] } },
+        Orders: table('pk'),
+        OrdersArn: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Join': [' ', [{ Ref: 'AWS::Region' }, { 'Fn::GetAtt': ['Orders', 'Arn'] }]] } } },
+        OrdersName: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Join': [' ', [{ Ref: 'AWS::Region' }, { Ref: 'Orders' }]] } } },
+        Ledger: table('id', { DeletionPolicy: 'Retain' }),
+        History: table('id', { DeletionPolicy: 'Snapshot' }),
+      },
+    };
+    assert.equal(await deploy(h.engine, 'details', v1), 'CREATE_COMPLETE');
+    const v2 = structuredClone(v1) as typeof v1 & { Resources: Partial<typeof v1.Resources> };
+    v2.Resources.Network!.Properties.InstanceTenancy = 'dedicated';
+    v2.Resources.Alerts!.Properties.Tags = [{ Key: 'team', Value: 'billing' }];
+    v2.Resources.Orders = table('id');
+    delete v2.Resources.Ledger;
+    delete v2.Resources.History;
+    await h.engine.createChangeSet({ StackName: 'details', ChangeSetName: 'v2', TemplateBody: JSON.stringify(v2) });
+    await h.engine.settled();
+    const described = await h.engine.describeChangeSet({ StackName: 'details', ChangeSetName: 'v2' });
+    const byId = Object.fromEntries(described.Changes!.map((c) => [c.ResourceChange!.LogicalResourceId, c.ResourceChange!]));
+    assert.equal(byId.Network.Replacement, 'Conditional');
+    assert.deepEqual(byId.Network.Details!.map((d) => d.Target!.RequiresRecreation), ['Conditionally']);
+    assert.deepEqual(byId.Alerts.Scope, ['Tags']);
+    assert.deepEqual(byId.Alerts.Details, [{ Target: { Attribute: 'Tags', Name: 'Tags', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' }]);
+    assert.equal(byId.Orders.Replacement, 'True');
+    assert.deepEqual(byId.OrdersArn.Details, [{ Target: { Attribute: 'Properties', Name: 'Value', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceAttribute', CausingEntity: 'Orders.Arn' }]);
+    assert.deepEqual(byId.OrdersName.Details, [{ Target: { Attribute: 'Properties', Name: 'Value', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceReference', CausingEntity: 'Orders' }]);
+    assert.equal(byId.Ledger.PolicyAction, 'Retain');
+    assert.equal(byId.History.PolicyAction, 'Snapshot');
+  });
+
   it('a change set with no changes fails with AWS\'s reason, and can be deleted', async () => {
     const described = await changeSet(h.engine, { ChangeSetName: 'same', UsePreviousTemplate: true, Parameters: [{ ParameterKey: 'Env', UsePreviousValue: true }] });
     assert.equal(described.Status, 'FAILED');
