@@ -87,6 +87,7 @@ describe('change sets', () => {
         OrdersName: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Join': [' ', [{ Ref: 'AWS::Region' }, { Ref: 'Orders' }]] } } },
         Ledger: table('id', { DeletionPolicy: 'Retain' }),
         History: table('id', { DeletionPolicy: 'Snapshot' }),
+        Feed: { Type: 'AWS::SNS::Topic' } as { Type: string },
       },
     };
     assert.equal(await deploy(h.engine, 'details', v1), 'CREATE_COMPLETE');
@@ -94,6 +95,7 @@ describe('change sets', () => {
     v2.Resources.Network!.Properties.InstanceTenancy = 'dedicated';
     v2.Resources.Alerts!.Properties.Tags = [{ Key: 'team', Value: 'billing' }];
     v2.Resources.Orders = table('id');
+    v2.Resources.Feed = { Type: 'AWS::SQS::Queue' };
     delete v2.Resources.Ledger;
     delete v2.Resources.History;
     await h.engine.createChangeSet({ StackName: 'details', ChangeSetName: 'v2', TemplateBody: JSON.stringify(v2) });
@@ -107,6 +109,7 @@ describe('change sets', () => {
     assert.equal(byId.Orders.Replacement, 'True');
     assert.deepEqual(byId.OrdersArn.Details, [{ Target: { Attribute: 'Properties', Name: 'Value', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceAttribute', CausingEntity: 'Orders.Arn' }]);
     assert.deepEqual(byId.OrdersName.Details, [{ Target: { Attribute: 'Properties', Name: 'Value', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceReference', CausingEntity: 'Orders' }]);
+    assert.deepEqual([byId.Feed.Action, byId.Feed.ResourceType, byId.Feed.Replacement], ['Modify', 'AWS::SQS::Queue', 'True'], 'a new type replaces');
     assert.equal(byId.Ledger.PolicyAction, 'Retain');
     assert.equal(byId.History.PolicyAction, 'Snapshot');
   });
@@ -159,6 +162,14 @@ describe('change sets', () => {
     await h.engine.settled();
     assert.equal(await statusOf(h.engine, 'family'), 'UPDATE_COMPLETE');
     assert.equal((await h.engine.describeChangeSet({ ChangeSetName: nested.ChangeSetId })).ExecutionStatus, 'EXECUTE_COMPLETE');
+
+    // The child's properties unchanged (another resource of the parent changes), its template changed behind the same URL: the child is listed as modified.
+    await h.aws.clients.s3.send(new PutObjectCommand({ Bucket: 'cs-templates', Key: 'child.json', Body: JSON.stringify(child('three')) }));
+    const withAlerts = { Resources: { ...parent('2').Resources, Alerts: { Type: 'AWS::SNS::Topic' } } };
+    await h.engine.createChangeSet({ StackName: 'family', ChangeSetName: 'child-only', TemplateBody: JSON.stringify(withAlerts) });
+    await h.engine.settled();
+    const childOnly = await h.engine.describeChangeSet({ StackName: 'family', ChangeSetName: 'child-only' });
+    assert.deepEqual(childOnly.Changes!.map((c) => `${c.ResourceChange!.Action} ${c.ResourceChange!.LogicalResourceId}`).sort(), ['Add Alerts', 'Modify Child']);
   });
 
   it('rejects change sets the way CloudFormation does', async () => {
