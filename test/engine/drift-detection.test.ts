@@ -112,6 +112,11 @@ describe('drift detection over the SDK', () => {
     assert.equal(StackResourceSummaries!.find((r) => r.LogicalResourceId === 'Untouched')?.DriftInformation?.StackResourceDriftStatus, 'DELETED');
     const { StackResourceDrift: topic } = await harness.engine.detectStackResourceDrift({ StackName: 'shop', LogicalResourceId: 'Topic' });
     assert.equal(topic?.StackResourceDriftStatus, 'NOT_CHECKED');
+    // A stack detection counts the deleted resource among the drifted ones, with the 5 modified.
+    const { StackDriftDetectionId } = await harness.engine.detectStackDrift({ StackName: 'shop' });
+    await harness.engine.settled();
+    const status = await harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId });
+    assert.deepEqual([status.DetectionStatus, status.StackDriftStatus, status.DriftedStackResourceCount], ['DETECTION_COMPLETE', 'DRIFTED', 6]);
   });
 
   it('pages the results and refuses unknown detections and resources', async () => {
@@ -123,6 +128,15 @@ describe('drift detection over the SDK', () => {
     await assert.rejects(harness.engine.detectStackResourceDrift({ StackName: 'shop', LogicalResourceId: 'Nope' }), /Resource Nope does not exist for stack shop/);
     await assert.rejects(harness.engine.detectStackDrift({ StackName: 'nope' }), /Stack with id nope does not exist/);
     await assert.rejects(harness.engine.detectStackDrift({ StackName: 'shop', LogicalResourceIds: ['Nope'] }), /Resource Nope does not exist for stack shop/);
+    for (const MaxResults of [0, 101]) {
+      await assert.rejects(harness.engine.describeStackResourceDrifts({ StackName: 'shop', MaxResults }), { Code: 'ValidationError', message: new RegExp(`Value '${MaxResults}' at 'maxResults' failed to satisfy constraint`) });
+    }
+    assert.equal((await harness.engine.describeStackResourceDrifts({ StackName: 'shop', MaxResults: 100 })).StackResourceDrifts!.length, 6);
+    const { StackId } = await harness.engine.createStack({ StackName: 'gone', TemplateBody: JSON.stringify({ Resources: { Flag: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'on' } } } }) });
+    await harness.engine.settled();
+    await harness.engine.deleteStack({ StackName: 'gone' });
+    await harness.engine.settled();
+    await assert.rejects(harness.engine.detectStackDrift({ StackName: StackId }), { Code: 'ValidationError', message: `Stack with id ${StackId} does not exist` });
   });
 
   it('checks only the resources named, and refuses a stack in the middle of an operation', async () => {
