@@ -101,12 +101,12 @@ export async function planChanges(runtime: EngineRuntime, stack: StackRecord, te
   };
   // A property that cannot be evaluated fails the plan, as it would fail the deploy: a change set
   // that left the resource out would tell the user that nothing changes.
-  let failure: unknown;
+  let failure: Error | undefined;
   await runInDependencyOrder([...resources.keys()], (id) => template.dependencies.get(id) ?? [], (id) =>
     planResource(id).then(
       () => true,
       (error: unknown) => {
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
         return false;
       },
     ),
