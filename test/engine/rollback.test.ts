@@ -102,6 +102,23 @@ describe('failure and rollback', () => {
     }
   });
 
+  it('after a failure, no resource starts, even one whose dependency completes afterwards', async () => {
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    // Config is being made when Broken fails; Reader, waiting on it, must not start once it completes.
+    const template = {
+      Resources: {
+        Config: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'on' } },
+        Broken: { Type: 'AWS::SQS::Queue' },
+        Reader: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { Ref: 'Config' } } },
+      },
+    };
+    assert.equal(await deploy(h.engine, 'stops-starting', template, { DisableRollback: true }), 'CREATE_FAILED');
+    h.faults.length = 0;
+    const lines = await eventLines(h.engine, 'stops-starting');
+    assert.ok(lines.includes('Config CREATE_COMPLETE'), 'what was under way finishes');
+    assert.equal(lines.some((l) => l.startsWith('Reader')), false, 'nothing new starts');
+  });
+
   it('deleting a stack whose update rollback failed also deletes what the update had created', async () => {
     const v1 = { Resources: { Setting: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/ledger/setting', Type: 'String', Value: 'v1' } } } };
     assert.equal(await deploy(h.engine, 'ledger', v1), 'CREATE_COMPLETE');
