@@ -78,13 +78,13 @@ describe('change sets', () => {
 
   it('a change set says what a removal keeps, which changes are tags, which replace conditionally, and which attribute a change comes from', async () => {
     const table = (key: string, extra: Record<string, unknown> = {}) => ({ Type: 'AWS::DynamoDB::Table', ...extra, Properties: { BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] } });
-    // v2: a new tenancy, new tags, a new key (replaces Orders), a new type for Feed, Ledger and History removed.
+    // v2: a new tenancy, new tags and no display name, a new key (replaces Orders), a new type for Feed, Ledger and History removed.
     const version = (v2: boolean) => ({
       Resources: {
         Network: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', InstanceTenancy: v2 ? 'dedicated' : 'default' } },
-        Alerts: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'team', Value: v2 ? 'billing' : 'ops' }] } },
+        Alerts: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'team', Value: v2 ? 'billing' : 'ops' }], ...(v2 ? {} : { DisplayName: 'alerts' }) } },
         Orders: table(v2 ? 'id' : 'pk'),
-        OrdersArn: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Join': [' ', [{ Ref: 'AWS::Region' }, { 'Fn::GetAtt': ['Orders', 'Arn'] }]] } } },
+        OrdersArn: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Join': [' ', [{ Ref: 'AWS::Region' }, { 'Fn::GetAtt': ['Orders', 'Arn'] }, { Ref: 'Orders' }]] } } },
         OrdersName: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Join': [' ', [{ Ref: 'AWS::Region' }, { Ref: 'Orders' }]] } } },
         Feed: { Type: v2 ? 'AWS::SQS::Queue' : 'AWS::SNS::Topic' },
         ...(v2 ? {} : { Ledger: table('id', { DeletionPolicy: 'Retain' }), History: table('id', { DeletionPolicy: 'Snapshot' }) }),
@@ -97,14 +97,33 @@ describe('change sets', () => {
     const byId = Object.fromEntries(described.Changes!.map((c) => [c.ResourceChange!.LogicalResourceId!, c.ResourceChange!] as const));
     assert.equal(byId.Network.Replacement, 'Conditional');
     assert.deepEqual(byId.Network.Details!.map((d) => d.Target!.RequiresRecreation), ['Conditionally']);
-    assert.deepEqual(byId.Alerts.Scope, ['Tags']);
-    assert.deepEqual(byId.Alerts.Details, [{ Target: { Attribute: 'Tags', Name: 'Tags', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' }]);
+    assert.deepEqual(byId.Alerts.Scope, ['Tags', 'Properties']);
+    assert.deepEqual(byId.Alerts.Details, [
+      { Target: { Attribute: 'Tags', Name: 'Tags', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' },
+      { Target: { Attribute: 'Properties', Name: 'DisplayName', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' },
+    ]);
     assert.equal(byId.Orders.Replacement, 'True');
     assert.deepEqual(byId.OrdersArn.Details, [{ Target: { Attribute: 'Properties', Name: 'Value', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceAttribute', CausingEntity: 'Orders.Arn' }]);
     assert.deepEqual(byId.OrdersName.Details, [{ Target: { Attribute: 'Properties', Name: 'Value', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceReference', CausingEntity: 'Orders' }]);
     assert.deepEqual([byId.Feed.Action, byId.Feed.ResourceType, byId.Feed.Replacement], ['Modify', 'AWS::SQS::Queue', 'True'], 'a new type replaces');
     assert.equal(byId.Ledger.PolicyAction, 'Retain');
     assert.equal(byId.History.PolicyAction, 'Snapshot');
+  });
+
+  it('a resource an update failed to create is listed as added by the next change set', async () => {
+    const v1 = { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } };
+    const v2 = { Resources: { ...v1.Resources, Queue: { Type: 'AWS::SQS::Queue' } } };
+    assert.equal(await deploy(h.engine, 'half-grown', v1), 'CREATE_COMPLETE');
+    h.faults.push({ stackName: 'half-grown', logicalId: 'Queue', operation: 'create' });
+    await h.engine.updateStack({ StackName: 'half-grown', TemplateBody: JSON.stringify(v2), DisableRollback: true });
+    await h.engine.settled();
+    h.faults.length = 0;
+    assert.equal(await statusOf(h.engine, 'half-grown'), 'UPDATE_FAILED');
+    const v3 = { Resources: { ...v2.Resources, Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v3' } } } };
+    await h.engine.createChangeSet({ StackName: 'half-grown', ChangeSetName: 'retry', TemplateBody: JSON.stringify(v3) });
+    await h.engine.settled();
+    const described = await h.engine.describeChangeSet({ StackName: 'half-grown', ChangeSetName: 'retry' });
+    assert.deepEqual(described.Changes!.map((c) => `${c.ResourceChange!.Action} ${c.ResourceChange!.LogicalResourceId}`).sort(), ['Add Queue', 'Modify Topic']);
   });
 
   it('a change set with no changes fails with AWS\'s reason, and can be deleted', async () => {
