@@ -169,6 +169,10 @@ describe('drift detection over the SDK', () => {
     assert.deepEqual([status.DetectionStatus, status.StackDriftStatus, status.DriftedStackResourceCount], ['DETECTION_COMPLETE', 'DRIFTED', 5]);
     const { StackResourceDrifts } = await harness.engine.describeStackResourceDrifts({ StackName: 'shop', StackResourceDriftStatusFilters: ['IN_SYNC'] });
     assert.deepEqual(StackResourceDrifts!.map((d) => d.LogicalResourceId), ['Untouched']);
+    // An empty list names no resource in particular: every one is checked, Setting back in sync.
+    const all = await harness.engine.detectStackDrift({ StackName: 'shop', LogicalResourceIds: [] });
+    await harness.engine.settled();
+    assert.equal((await harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId: all.StackDriftDetectionId })).DriftedStackResourceCount, 4);
 
     await harness.engine.updateStack({ StackName: 'shop', UsePreviousTemplate: true, Parameters: [{ ParameterKey: 'ApiKey', ParameterValue: 'sk-live-654321' }] });
     await assert.rejects(harness.engine.detectStackDrift({ StackName: 'shop' }), /Drift detection cannot be performed on stack \[shop\] while it is in UPDATE_IN_PROGRESS state/);
