@@ -76,6 +76,56 @@ describe('change sets', () => {
     await assert.rejects(h.engine.executeChangeSet({ StackName: 'shop', ChangeSetName: 'rekey' }), { Code: 'InvalidChangeSetStatus' });
   });
 
+  it('a change set says what a removal keeps, which changes are tags, which replace conditionally, and which attribute a change comes from', async () => {
+    const table = (key: string, extra: Record<string, unknown> = {}) => ({ Type: 'AWS::DynamoDB::Table', ...extra, Properties: { BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] } });
+    // v2: a new tenancy, new tags and no display name, a new key (replaces Orders), a new type for Feed, Ledger and History removed.
+    const version = (v2: boolean) => ({
+      Resources: {
+        Network: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', InstanceTenancy: v2 ? 'dedicated' : 'default' } },
+        Alerts: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'team', Value: v2 ? 'billing' : 'ops' }], ...(v2 ? {} : { DisplayName: 'alerts' }) } },
+        Orders: table(v2 ? 'id' : 'pk'),
+        OrdersArn: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Join': [' ', [{ Ref: 'AWS::Region' }, { 'Fn::GetAtt': ['Orders', 'Arn'] }, { Ref: 'Orders' }]] } } },
+        OrdersName: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Join': [' ', [{ Ref: 'AWS::Region' }, { Ref: 'Orders' }]] } } },
+        Feed: { Type: v2 ? 'AWS::SQS::Queue' : 'AWS::SNS::Topic' },
+        ...(v2 ? {} : { Ledger: table('id', { DeletionPolicy: 'Retain' }), History: table('id', { DeletionPolicy: 'Snapshot' }) }),
+      },
+    });
+    assert.equal(await deploy(h.engine, 'details', version(false)), 'CREATE_COMPLETE');
+    await h.engine.createChangeSet({ StackName: 'details', ChangeSetName: 'v2', TemplateBody: JSON.stringify(version(true)) });
+    await h.engine.settled();
+    const described = await h.engine.describeChangeSet({ StackName: 'details', ChangeSetName: 'v2' });
+    const byId = Object.fromEntries(described.Changes!.map((c) => [c.ResourceChange!.LogicalResourceId!, c.ResourceChange!] as const));
+    assert.equal(byId.Network.Replacement, 'Conditional');
+    assert.deepEqual(byId.Network.Details!.map((d) => d.Target!.RequiresRecreation), ['Conditionally']);
+    assert.deepEqual(byId.Alerts.Scope, ['Tags', 'Properties']);
+    assert.deepEqual(byId.Alerts.Details, [
+      { Target: { Attribute: 'Tags', Name: 'Tags', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' },
+      { Target: { Attribute: 'Properties', Name: 'DisplayName', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' },
+    ]);
+    assert.equal(byId.Orders.Replacement, 'True');
+    assert.deepEqual(byId.OrdersArn.Details, [{ Target: { Attribute: 'Properties', Name: 'Value', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceAttribute', CausingEntity: 'Orders.Arn' }]);
+    assert.deepEqual(byId.OrdersName.Details, [{ Target: { Attribute: 'Properties', Name: 'Value', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceReference', CausingEntity: 'Orders' }]);
+    assert.deepEqual([byId.Feed.Action, byId.Feed.ResourceType, byId.Feed.Replacement], ['Modify', 'AWS::SQS::Queue', 'True'], 'a new type replaces');
+    assert.equal(byId.Ledger.PolicyAction, 'Retain');
+    assert.equal(byId.History.PolicyAction, 'Snapshot');
+  });
+
+  it('a resource an update failed to create is listed as added by the next change set', async () => {
+    const v1 = { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } };
+    const v2 = { Resources: { ...v1.Resources, Queue: { Type: 'AWS::SQS::Queue' } } };
+    assert.equal(await deploy(h.engine, 'half-grown', v1), 'CREATE_COMPLETE');
+    h.faults.push({ stackName: 'half-grown', logicalId: 'Queue', operation: 'create' });
+    await h.engine.updateStack({ StackName: 'half-grown', TemplateBody: JSON.stringify(v2), DisableRollback: true });
+    await h.engine.settled();
+    h.faults.length = 0;
+    assert.equal(await statusOf(h.engine, 'half-grown'), 'UPDATE_FAILED');
+    const v3 = { Resources: { ...v2.Resources, Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v3' } } } };
+    await h.engine.createChangeSet({ StackName: 'half-grown', ChangeSetName: 'retry', TemplateBody: JSON.stringify(v3) });
+    await h.engine.settled();
+    const described = await h.engine.describeChangeSet({ StackName: 'half-grown', ChangeSetName: 'retry' });
+    assert.deepEqual(described.Changes!.map((c) => `${c.ResourceChange!.Action} ${c.ResourceChange!.LogicalResourceId}`).sort(), ['Add Queue', 'Modify Topic']);
+  });
+
   it('a change set with no changes fails with AWS\'s reason, and can be deleted', async () => {
     const described = await changeSet(h.engine, { ChangeSetName: 'same', UsePreviousTemplate: true, Parameters: [{ ParameterKey: 'Env', UsePreviousValue: true }] });
     assert.equal(described.Status, 'FAILED');
@@ -83,6 +133,23 @@ describe('change sets', () => {
     assert.equal(described.StatusReason, "The submitted information didn't contain changes. Submit different information to create a change set.");
     await h.engine.deleteChangeSet({ StackName: 'shop', ChangeSetName: 'same' });
     await assert.rejects(h.engine.describeChangeSet({ StackName: 'shop', ChangeSetName: 'same' }), { Code: 'ChangeSetNotFound', message: 'ChangeSet [same] does not exist' });
+  });
+
+  it('a change set whose resource properties cannot be evaluated fails with the reason, rather than listing no change', async () => {
+    const subnets = (block: string) => ({
+      Parameters: { Block: { Type: 'String', Default: block } },
+      Resources: {
+        FirstSubnet: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Select': [0, { 'Fn::Cidr': [{ Ref: 'Block' }, 2, 8] }] } } },
+        Pointer: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { Ref: 'FirstSubnet' } } },
+      },
+    });
+    assert.equal(await deploy(h.engine, 'network', subnets('10.0.0.0/16')), 'CREATE_COMPLETE');
+    await h.engine.createChangeSet({ StackName: 'network', ChangeSetName: 'bad-block', TemplateBody: JSON.stringify(subnets('10.0.0.0/16')), Parameters: [{ ParameterKey: 'Block', ParameterValue: 'ten-dot-zero' }] });
+    await h.engine.settled();
+    const described = await h.engine.describeChangeSet({ StackName: 'network', ChangeSetName: 'bad-block' });
+    assert.equal(described.Status, 'FAILED');
+    assert.equal(described.ExecutionStatus, 'UNAVAILABLE');
+    assert.match(described.StatusReason!, /Fn::Cidr: ten-dot-zero is not a CIDR block/);
   });
 
   it('IncludeNestedStacks makes a change set for each modified nested stack', async () => {
@@ -107,6 +174,14 @@ describe('change sets', () => {
     await h.engine.settled();
     assert.equal(await statusOf(h.engine, 'family'), 'UPDATE_COMPLETE');
     assert.equal((await h.engine.describeChangeSet({ ChangeSetName: nested.ChangeSetId })).ExecutionStatus, 'EXECUTE_COMPLETE');
+
+    // The child's properties unchanged (another resource of the parent changes), its template changed behind the same URL: the child is listed as modified.
+    await h.aws.clients.s3.send(new PutObjectCommand({ Bucket: 'cs-templates', Key: 'child.json', Body: JSON.stringify(child('three')) }));
+    const withAlerts = { Resources: { ...parent('2').Resources, Alerts: { Type: 'AWS::SNS::Topic' } } };
+    await h.engine.createChangeSet({ StackName: 'family', ChangeSetName: 'child-only', TemplateBody: JSON.stringify(withAlerts) });
+    await h.engine.settled();
+    const childOnly = await h.engine.describeChangeSet({ StackName: 'family', ChangeSetName: 'child-only' });
+    assert.deepEqual(childOnly.Changes!.map((c) => `${c.ResourceChange!.Action} ${c.ResourceChange!.LogicalResourceId}`).sort(), ['Add Alerts', 'Modify Child']);
   });
 
   it('rejects change sets the way CloudFormation does', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CloudFormationClient, CreateStackCommand, DetectStackResourceDriftCommand, ListStackResourcesCommand, type StackResourceDrift } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, DetectStackResourceDriftCommand, ListStackResourcesCommand, type StackResourceDrift } from '@aws-sdk/client-cloudformation';
 import { TagResourceCommand, UpdateContinuousBackupsCommand, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteBucketTaggingCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { UpdateSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -94,6 +94,7 @@ describe('drift detection over the SDK', () => {
     assert.deepEqual(differences('Key'), ['NOT_EQUAL /Value: **** -> rotated-by-hand']);
     assert.doesNotMatch(JSON.stringify([...drifts.values()]), /sk-live-123456/);
     assert.equal(drifts.get('Untouched')?.StackResourceDriftStatus, 'IN_SYNC');
+    assert.equal(drifts.get('Setting')!.PhysicalResourceId, '/shop/mode');
     assert.deepEqual(JSON.parse(drifts.get('Setting')!.ExpectedProperties!), { Type: 'String', Value: 'live' });
     assert.deepEqual(JSON.parse(drifts.get('Setting')!.ActualProperties!), { Type: 'String', Value: 'maintenance' });
 
@@ -112,6 +113,11 @@ describe('drift detection over the SDK', () => {
     assert.equal(StackResourceSummaries!.find((r) => r.LogicalResourceId === 'Untouched')?.DriftInformation?.StackResourceDriftStatus, 'DELETED');
     const { StackResourceDrift: topic } = await harness.engine.detectStackResourceDrift({ StackName: 'shop', LogicalResourceId: 'Topic' });
     assert.equal(topic?.StackResourceDriftStatus, 'NOT_CHECKED');
+    // A stack detection counts the deleted resource among the drifted ones, with the 5 modified.
+    const { StackDriftDetectionId } = await harness.engine.detectStackDrift({ StackName: 'shop' });
+    await harness.engine.settled();
+    const status = await harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId });
+    assert.deepEqual([status.DetectionStatus, status.StackDriftStatus, status.DriftedStackResourceCount], ['DETECTION_COMPLETE', 'DRIFTED', 6]);
   });
 
   it('pages the results and refuses unknown detections and resources', async () => {
@@ -119,14 +125,43 @@ describe('drift detection over the SDK', () => {
     assert.equal(first.StackResourceDrifts!.length, 2);
     const rest = await harness.engine.describeStackResourceDrifts({ StackName: 'shop', NextToken: first.NextToken });
     assert.equal(rest.StackResourceDrifts!.length, 4);
-    await assert.rejects(harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId: 'no-such-id' }), /does not exist/);
+    await assert.rejects(harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId: 'no-such-id' }), { message: 'Drift detection with id no-such-id does not exist' });
     await assert.rejects(harness.engine.detectStackResourceDrift({ StackName: 'shop', LogicalResourceId: 'Nope' }), /Resource Nope does not exist for stack shop/);
     await assert.rejects(harness.engine.detectStackDrift({ StackName: 'nope' }), /Stack with id nope does not exist/);
     await assert.rejects(harness.engine.detectStackDrift({ StackName: 'shop', LogicalResourceIds: ['Nope'] }), /Resource Nope does not exist for stack shop/);
+    for (const MaxResults of [0, 101]) {
+      await assert.rejects(harness.engine.describeStackResourceDrifts({ StackName: 'shop', MaxResults }), { Code: 'ValidationError', message: new RegExp(`Value '${MaxResults}' at 'maxResults' failed to satisfy constraint`) });
+    }
+    assert.equal((await harness.engine.describeStackResourceDrifts({ StackName: 'shop', MaxResults: 100 })).StackResourceDrifts!.length, 6);
+    assert.equal((await harness.engine.describeStackResourceDrifts({ StackName: 'shop', MaxResults: 1 })).StackResourceDrifts!.length, 1);
+    const { StackId } = await harness.engine.createStack({ StackName: 'gone', TemplateBody: JSON.stringify({ Resources: { Flag: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'on' } } } }) });
+    await harness.engine.settled();
+    await harness.engine.deleteStack({ StackName: 'gone' });
+    await harness.engine.settled();
+    await assert.rejects(harness.engine.detectStackDrift({ StackName: StackId }), { Code: 'ValidationError', message: `Stack with id ${StackId} does not exist` });
+  });
+
+  it('leaves unchecked the resources of a failed delete, deleted or not', async () => {
+    const flags = { Resources: { Kept: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/flags/kept', Type: 'String', Value: 'on' } }, Gone: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/flags/gone', Type: 'String', Value: 'on' } } } };
+    await harness.engine.createStack({ StackName: 'flags', TemplateBody: JSON.stringify(flags) });
+    await harness.engine.settled();
+    harness.faults.push({ stackName: 'flags', logicalId: 'Kept', operation: 'delete' });
+    await harness.engine.deleteStack({ StackName: 'flags' });
+    await harness.engine.settled();
+    harness.faults.length = 0;
+    assert.equal((await stackOf(harness.engine, 'flags')).StackStatus, 'DELETE_FAILED');
+    const { StackDriftDetectionId } = await harness.engine.detectStackDrift({ StackName: 'flags' });
+    await harness.engine.settled();
+    const status = await harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId });
+    assert.deepEqual([status.DetectionStatus, status.StackDriftStatus, status.DriftedStackResourceCount], ['DETECTION_COMPLETE', 'IN_SYNC', 0]);
+    const { StackResourceSummaries } = await harness.engine.listStackResources({ StackName: 'flags' });
+    assert.deepEqual(StackResourceSummaries!.map((r) => `${r.LogicalResourceId} ${r.DriftInformation?.StackResourceDriftStatus}`).sort(), ['Gone NOT_CHECKED', 'Kept NOT_CHECKED']);
   });
 
   it('checks only the resources named, and refuses a stack in the middle of an operation', async () => {
     await harness.aws.clients.ssm.send(new PutParameterCommand({ Name: '/shop/untouched', Type: 'String', Value: 'same' }));
+    // Setting is put back too, but not named: it keeps its MODIFIED until a detection checks it.
+    await harness.aws.clients.ssm.send(new PutParameterCommand({ Name: '/shop/mode', Value: 'live', Overwrite: true }));
     const { StackDriftDetectionId } = await harness.engine.detectStackDrift({ StackName: 'shop', LogicalResourceIds: ['Untouched'] });
     await harness.engine.settled();
     const status = await harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId });
@@ -134,6 +169,10 @@ describe('drift detection over the SDK', () => {
     assert.deepEqual([status.DetectionStatus, status.StackDriftStatus, status.DriftedStackResourceCount], ['DETECTION_COMPLETE', 'DRIFTED', 5]);
     const { StackResourceDrifts } = await harness.engine.describeStackResourceDrifts({ StackName: 'shop', StackResourceDriftStatusFilters: ['IN_SYNC'] });
     assert.deepEqual(StackResourceDrifts!.map((d) => d.LogicalResourceId), ['Untouched']);
+    // An empty list names no resource in particular: every one is checked, Setting back in sync.
+    const all = await harness.engine.detectStackDrift({ StackName: 'shop', LogicalResourceIds: [] });
+    await harness.engine.settled();
+    assert.equal((await harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId: all.StackDriftDetectionId })).DriftedStackResourceCount, 4);
 
     await harness.engine.updateStack({ StackName: 'shop', UsePreviousTemplate: true, Parameters: [{ ParameterKey: 'ApiKey', ParameterValue: 'sk-live-654321' }] });
     await assert.rejects(harness.engine.detectStackDrift({ StackName: 'shop' }), /Drift detection cannot be performed on stack \[shop\] while it is in UPDATE_IN_PROGRESS state/);
@@ -159,8 +198,13 @@ describe('a DELETED found by drift detection, across restarts', () => {
     const cfn = new CloudFormationClient(local.clientConfig());
     await cfn.send(new CreateStackCommand({ StackName: 'flags', TemplateBody: JSON.stringify({ Resources: { Flag: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/flags/beta', Type: 'String', Value: 'on' } } } }) }));
     await local.settled();
+    const stackDrift = async () => (await cfn.send(new DescribeStacksCommand({ StackName: 'flags' }))).Stacks![0].DriftInformation?.StackDriftStatus;
+    // One resource found in sync says nothing of the stack; one found gone makes it DRIFTED.
+    assert.equal((await cfn.send(new DetectStackResourceDriftCommand({ StackName: 'flags', LogicalResourceId: 'Flag' }))).StackResourceDrift?.StackResourceDriftStatus, 'IN_SYNC');
+    assert.equal(await stackDrift(), 'NOT_CHECKED');
     await local.clients.ssm.send(new DeleteParameterCommand({ Name: '/flags/beta' }));
     assert.equal((await cfn.send(new DetectStackResourceDriftCommand({ StackName: 'flags', LogicalResourceId: 'Flag' }))).StackResourceDrift?.StackResourceDriftStatus, 'DELETED');
+    assert.equal(await stackDrift(), 'DRIFTED');
     cfn.destroy();
     await local.close();
     assert.equal(await resourceDrift(), 'DELETED');

@@ -77,6 +77,36 @@ describe('replacement verdicts of a DynamoDB table', () => {
     assert.equal(change.Replacement, 'True');
     assert.deepEqual(change.Details!.map((d) => `${d.Target!.Name} ${d.Target!.RequiresRecreation}`), ['AttributeDefinitions Always']);
   });
+
+  it('editing one attribute definition among unchanged ones replaces the table', async () => {
+    assert.equal(await deploy(h.engine, 'orders-edit-one', table({ sort: true }, withSortKey)), 'CREATE_COMPLETE');
+    const change = await tableChange('orders-edit-one', 'retype-sk', table({ sort: true }, [...KEYS, { AttributeName: 'sk', AttributeType: 'N' }]));
+    assert.equal(change.Replacement, 'True');
+  });
+});
+
+/**
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-vpcoptions:
+ * "If you remove this entity altogether, along with its associated properties, it causes a replacement."
+ */
+describe('replacement verdicts of an OpenSearch domain\'s VPCOptions', () => {
+  let h: Harness;
+  before(async () => (h = await openEngine()));
+  after(() => h.close());
+
+  const domain = (vpc?: unknown) => ({ Resources: { Search: { Type: 'AWS::OpenSearchService::Domain', Properties: { EngineVersion: 'OpenSearch_2.11', ...(vpc ? { VPCOptions: vpc } : {}) } } } });
+  const searchChange = async (name: string, template: unknown) => {
+    await h.engine.createChangeSet({ StackName: 'search', ChangeSetName: name, TemplateBody: JSON.stringify(template) });
+    await h.engine.settled();
+    const described = await h.engine.describeChangeSet({ StackName: 'search', ChangeSetName: name });
+    return described.Changes![0].ResourceChange!;
+  };
+
+  it('removing them replaces the domain; changing them updates it in place', async () => {
+    assert.equal(await deploy(h.engine, 'search', domain({ SubnetIds: ['subnet-1'] })), 'CREATE_COMPLETE');
+    assert.equal((await searchChange('drop-vpc', domain())).Replacement, 'True');
+    assert.equal((await searchChange('move-vpc', domain({ SubnetIds: ['subnet-2'] }))).Replacement, 'False');
+  });
 });
 
 describe('stackpilot plan of a local secondary index added to a table', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { assertInOrder } from '../helpers.ts';
 import { deploy, eventLines, openEngine, physicalIds, stackOf, statusOf, update, type CloudFormationOverSdk, type Harness } from './engine-harness.ts';
 
@@ -72,6 +73,99 @@ describe('failure and rollback', () => {
     assert.equal(await deploy(h.engine, 'never-made', { Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }), 'ROLLBACK_COMPLETE');
     h.faults.length = 0;
     assertInOrder(await eventLines(h.engine, 'never-made', true), 'Bucket CREATE_FAILED Bucket limit reached', 'Bucket DELETE_COMPLETE', 'never-made ROLLBACK_COMPLETE');
+  });
+
+  it('a failed create whose rollback cannot delete a resource ends ROLLBACK_FAILED, naming it', async () => {
+    h.faults.push({ logicalId: 'Second', operation: 'create' }, { logicalId: 'First', operation: 'delete', phase: 'rollback', reason: 'Topic in use' });
+    const template = { Resources: { First: { Type: 'AWS::SNS::Topic' }, Second: { Type: 'AWS::SQS::Queue', DependsOn: 'First' } } };
+    assert.equal(await deploy(h.engine, 'half-undone', template), 'ROLLBACK_FAILED');
+    h.faults.length = 0;
+    assert.equal((await stackOf(h.engine, 'half-undone')).StackStatusReason, 'The following resource(s) failed to delete: [First]. ');
+    assert.ok((await eventLines(h.engine, 'half-undone', true)).includes('First DELETE_FAILED Topic in use'));
+  });
+
+  it('a failed create cancels the resources still being created: none is left made (DisableRollback shows it)', async () => {
+    const slow = await openEngine({ timeScale: 0.01 });
+    try {
+      slow.faults.push({ logicalId: 'Queue', operation: 'create' });
+      // The queue fails after 10 ms while the instance is still being made (300 ms).
+      const template = { Resources: { Queue: { Type: 'AWS::SQS::Queue' }, Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1' } } } };
+      assert.equal(await deploy(slow.engine, 'cut-short', template, { DisableRollback: true }), 'CREATE_FAILED');
+      const { StackResources } = await slow.engine.describeStackResources({ StackName: 'cut-short' });
+      const server = StackResources!.find((r) => r.LogicalResourceId === 'Server')!;
+      assert.equal(server.ResourceStatus, 'CREATE_FAILED');
+      assert.equal(server.ResourceStatusReason, 'Resource creation cancelled');
+      assert.equal(server.PhysicalResourceId, undefined, 'no instance was made');
+      assert.equal((await stackOf(slow.engine, 'cut-short')).StackStatusReason, 'The following resource(s) failed to create: [Queue, Server]. ');
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('after a failure, no resource starts, even one whose dependency completes afterwards', async () => {
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    // Config is being made when Broken fails; Reader, waiting on it, must not start once it completes.
+    const template = {
+      Resources: {
+        Config: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'on' } },
+        Broken: { Type: 'AWS::SQS::Queue' },
+        Reader: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { Ref: 'Config' } } },
+      },
+    };
+    assert.equal(await deploy(h.engine, 'stops-starting', template, { DisableRollback: true }), 'CREATE_FAILED');
+    h.faults.length = 0;
+    const lines = await eventLines(h.engine, 'stops-starting');
+    assert.ok(lines.includes('Config CREATE_COMPLETE'), 'what was under way finishes');
+    assert.equal(lines.some((l) => l.startsWith('Reader')), false, 'nothing new starts');
+  });
+
+  it('deleting a stack whose update rollback failed also deletes what the update had created', async () => {
+    const v1 = { Resources: { Setting: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/ledger/setting', Type: 'String', Value: 'v1' } } } };
+    assert.equal(await deploy(h.engine, 'ledger', v1), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Broken', operation: 'create' }, { logicalId: 'Setting', operation: 'update', phase: 'rollback' });
+    const v2 = {
+      Resources: {
+        Setting: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/ledger/setting', Type: 'String', Value: 'v2' } },
+        Added: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/ledger/added', Type: 'String', Value: 'new' } },
+        Broken: { Type: 'AWS::SQS::Queue', DependsOn: ['Setting', 'Added'] },
+      },
+    };
+    assert.equal(await update(h.engine, 'ledger', v2), 'UPDATE_ROLLBACK_FAILED');
+    h.faults.length = 0;
+    await h.engine.deleteStack({ StackName: 'ledger' });
+    await h.engine.settled();
+    const [summary] = (await h.engine.listStacks({})).StackSummaries!.filter((s) => s.StackName === 'ledger');
+    assert.equal(summary.StackStatus, 'DELETE_COMPLETE');
+    for (const name of ['/ledger/setting', '/ledger/added']) {
+      await assert.rejects(h.aws.clients.ssm.send(new GetParameterCommand({ Name: name })), { name: 'ParameterNotFound' }, `${name} is gone`);
+    }
+  });
+
+  it('a delete retried after a failure leaves alone what the first attempt deleted or retained', async () => {
+    const tableNamed = (name: string) => ({ Type: 'AWS::DynamoDB::Table', Properties: { TableName: name, ...table('pk').Properties } });
+    const itemIn = async (name: string) => (await h.aws.clients.dynamodb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: 'kept' } } }))).Item;
+    const put = (name: string) => h.aws.clients.dynamodb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'kept' } } }));
+    assert.equal(await deploy(h.engine, 'archive-v1', { Resources: { Archive: tableNamed('archive'), Ledger: tableNamed('ledger-book'), Queue: { Type: 'AWS::SQS::Queue' } } }), 'CREATE_COMPLETE');
+    await put('ledger-book');
+    h.faults.push({ stackName: 'archive-v1', logicalId: 'Queue', operation: 'delete' }, { stackName: 'archive-v1', logicalId: 'Ledger', operation: 'delete' });
+    await h.engine.deleteStack({ StackName: 'archive-v1' });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'archive-v1'), 'DELETE_FAILED');
+    // The first attempt deleted the table `archive`; another stack now has a table of that name.
+    assert.equal(await deploy(h.engine, 'archive-v2', { Resources: { Archive: tableNamed('archive') } }), 'CREATE_COMPLETE');
+    await put('archive');
+    // The second attempt keeps the ledger, as asked; the queue still fails.
+    h.faults.splice(1, 1);
+    await h.engine.deleteStack({ StackName: 'archive-v1', RetainResources: ['Ledger'] });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'archive-v1'), 'DELETE_FAILED');
+    h.faults.length = 0;
+    await h.engine.deleteStack({ StackName: 'archive-v1' });
+    await h.engine.settled();
+    const [summary] = (await h.engine.listStacks({})).StackSummaries!.filter((s) => s.StackName === 'archive-v1');
+    assert.equal(summary.StackStatus, 'DELETE_COMPLETE');
+    assert.ok(await itemIn('archive'), 'the other stack\'s table keeps its items');
+    assert.ok(await itemIn('ledger-book'), 'the retained table keeps its items');
   });
 
   it('DisableRollback leaves CREATE_FAILED; RollbackStack rolls it back later', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, paginateDescribeParameters, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, statusOf, update, type Harness } from './engine-harness.ts';
 
@@ -82,6 +82,8 @@ describe('stack lifecycle', () => {
           },
         },
         Alarm: { Type: 'AWS::SNS::Topic', Condition: 'IsProd' },
+        // Refers to the skipped resource only in the branch not taken: created all the same.
+        AlarmNotice: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::If': ['IsProd', { Ref: 'Alarm' }, 'no alarm in dev'] } } },
       },
       Outputs: {
         SubnetCidr: { Value: { 'Fn::GetAtt': ['Subnet', 'CidrBlock'] } },
@@ -92,7 +94,8 @@ describe('stack lifecycle', () => {
     };
     assert.equal(await deploy(h.engine, 'network', template), 'CREATE_COMPLETE');
     const ids = await physicalIds(h.engine, 'network');
-    assert.deepEqual(Object.keys(ids).sort(), ['Subnet', 'Vpc']);
+    assert.deepEqual(Object.keys(ids).sort(), ['AlarmNotice', 'Subnet', 'Vpc']);
+    assert.equal((await h.aws.clients.ssm.send(new GetParameterCommand({ Name: ids.AlarmNotice }))).Parameter!.Value, 'no alarm in dev');
     assert.match(ids.Vpc, /^vpc-[0-9a-f]{17}$/);
     assert.match(ids.Subnet, /^subnet-[0-9a-f]{17}$/);
     assert.deepEqual(await outputsOf(h.engine, 'network'), { SubnetCidr: '10.20.1.0/24', Zone: 'us-east-1a', Joined: 'network,123456789012' });
@@ -110,6 +113,29 @@ describe('stack lifecycle', () => {
     const byAtt = { ...off, Resources: { ...off.Resources, On: { Type: 'AWS::SNS::Topic' } }, Outputs: { Name: { Value: { 'Fn::GetAtt': ['Off', 'TopicName'] } } } };
     assert.equal(await deploy(h.engine, 'att-off', byAtt), 'ROLLBACK_COMPLETE');
     assert.ok((await eventLines(h.engine, 'att-off', true)).includes(`att-off ROLLBACK_IN_PROGRESS ${unresolved}. Rollback requested by user.`));
+  });
+
+  it('creates a resource that depends on two others once, after both, and leaves no stray copy', async () => {
+    const parameterCount = async () => {
+      let count = 0;
+      for await (const page of paginateDescribeParameters({ client: h.aws.clients.ssm }, {})) count += page.Parameters!.length;
+      return count;
+    };
+    const before = await parameterCount();
+    const template = {
+      Resources: {
+        Host: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'db.internal' } },
+        Port: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: '5432' } },
+        Address: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Sub': '${Host}:${Port}' } } },
+      },
+    };
+    assert.equal(await deploy(h.engine, 'addresses', template), 'CREATE_COMPLETE');
+    const lines = await eventLines(h.engine, 'addresses', true);
+    assert.equal(lines[0], 'addresses CREATE_IN_PROGRESS User Initiated');
+    assert.equal(lines.filter((l) => l === 'Address CREATE_COMPLETE').length, 1);
+    const ids = await physicalIds(h.engine, 'addresses');
+    assert.equal((await h.aws.clients.ssm.send(new GetParameterCommand({ Name: ids.Address }))).Parameter!.Value, `${ids.Host}:${ids.Port}`);
+    assert.equal(await parameterCount(), before + 3, 'one parameter per resource');
   });
 
   it('validates parameters with CloudFormation\'s messages', async () => {

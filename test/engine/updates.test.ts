@@ -97,14 +97,17 @@ describe('stack updates', () => {
     assert.equal((await physicalIds(h.engine, 'named')).Table, 'orders-table-v2');
   });
 
-  it('a "maybe" property replaces when its value changes, and updates in place when it is added', async () => {
+  it('a "maybe" property replaces when its value changes, and updates in place when it is added or removed', async () => {
     const vpc = (tenancy?: string) => ({ Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', ...(tenancy ? { InstanceTenancy: tenancy } : {}) } } } });
     assert.equal(await deploy(h.engine, 'maybe', vpc()), 'CREATE_COMPLETE');
     const first = (await physicalIds(h.engine, 'maybe')).Vpc;
     assert.equal(await update(h.engine, 'maybe', vpc('default')), 'UPDATE_COMPLETE');
     assert.equal((await physicalIds(h.engine, 'maybe')).Vpc, first);
     assert.equal(await update(h.engine, 'maybe', vpc('dedicated')), 'UPDATE_COMPLETE');
-    assert.notEqual((await physicalIds(h.engine, 'maybe')).Vpc, first);
+    const second = (await physicalIds(h.engine, 'maybe')).Vpc;
+    assert.notEqual(second, first);
+    assert.equal(await update(h.engine, 'maybe', vpc()), 'UPDATE_COMPLETE');
+    assert.equal((await physicalIds(h.engine, 'maybe')).Vpc, second);
   });
 
   it('changing a resource\'s type replaces it; added resources are created and removed ones deleted at cleanup', async () => {

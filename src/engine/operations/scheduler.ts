@@ -9,7 +9,7 @@ export async function runInDependencyOrder(
   dependenciesOf: (node: string) => readonly string[],
   work: (node: string) => Promise<boolean>,
   stopped: () => boolean = () => false,
-): Promise<{ failed: string[]; notStarted: string[] }> {
+): Promise<{ failed: string[] }> {
   const members = new Set(nodes);
   const waitingOn = new Map<string, number>();
   const dependents = new Map<string, string[]>();
@@ -23,16 +23,14 @@ export async function runInDependencyOrder(
     }
   }
   const ready = nodes.filter((node) => waitingOn.get(node) === 0);
-  const started = new Set<string>();
   const failed: string[] = [];
   let running = 0;
 
   return new Promise((resolve) => {
-    const finish = () => resolve({ failed, notStarted: nodes.filter((n) => !started.has(n)) });
+    const finish = () => resolve({ failed });
     const launch = () => {
       while (ready.length > 0 && failed.length === 0 && !stopped()) {
         const node = ready.shift()!;
-        started.add(node);
         running++;
         work(node).then(
           (ok) => settle(node, ok),
