@@ -4,6 +4,7 @@ import {
   DeleteBucketCommand,
   GetBucketCorsCommand,
   GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
@@ -12,6 +13,7 @@ import {
   HeadBucketCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
+import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { deploy, eventLines, openEngine, update, type Harness } from './engine-harness.ts';
 
 // AWS::S3::Bucket's configuration properties, each "Update requires: No interruption":
@@ -111,6 +113,33 @@ describe('a bucket configured by its properties', () => {
     assert.equal(await (await s3().send(new GetObjectCommand({ Bucket, Key: 'logs/a.txt' }))).Body!.transformToString(), 'kept');
     const events = await eventLines(h.engine, 'archive');
     assert.equal(events.filter((l) => l === 'Bucket UPDATE_COMPLETE').length, 2);
+  });
+
+  it('reads a setting given as true or as "true" alike: public access blocked, bucket key on, delete markers expired', async () => {
+    const settings = (value: true | 'true') => ({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: value, BlockPublicPolicy: value, IgnorePublicAcls: value, RestrictPublicBuckets: value },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: value }] },
+      LifecycleConfiguration: { Rules: [{ Id: 'markers', Status: 'Enabled', ExpiredObjectDeleteMarker: value }] },
+    });
+    for (const value of [true, 'true'] as const) {
+      const Bucket = `strict-${String(typeof value)}`;
+      assert.equal(await deploy(h.engine, Bucket, bucket({ BucketName: Bucket, ...settings(value) })), 'CREATE_COMPLETE', Bucket);
+      assert.deepEqual((await s3().send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true }, Bucket);
+      assert.equal((await s3().send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration!.Rules![0].BucketKeyEnabled, true, Bucket);
+      assert.deepEqual((await s3().send(new GetBucketLifecycleConfigurationCommand({ Bucket }))).Rules![0].Expiration, { ExpiredObjectDeleteMarker: true }, Bucket);
+    }
+  });
+
+  it('makes a bucket in the region of its stack', async () => {
+    const cfn = new CloudFormationClient(h.aws.clientConfig('eu-west-1'));
+    try {
+      await cfn.send(new CreateStackCommand({ StackName: 'european', TemplateBody: JSON.stringify(bucket({ BucketName: 'european-bucket' })) }));
+      await h.aws.settled();
+      assert.equal((await cfn.send(new DescribeStacksCommand({ StackName: 'european' }))).Stacks![0].StackStatus, 'CREATE_COMPLETE');
+      assert.equal((await s3().send(new GetBucketLocationCommand({ Bucket: 'european-bucket' }))).LocationConstraint, 'eu-west-1');
+    } finally {
+      cfn.destroy();
+    }
   });
 
   it('refuses a bucket name that is taken, leaving the existing bucket and its objects', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Url } from '../../src/engine/template-source.ts';
-import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, update, type Harness } from './engine-harness.ts';
+import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, statusOf, update, type Harness } from './engine-harness.ts';
 
 const leaf = (suffix = '') => ({
   Parameters: { Prefix: { Type: 'String' } },
@@ -18,6 +18,16 @@ const root = {
   Resources: { Middle: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://s3.amazonaws.com/templates/middle.json', Parameters: { Prefix: 'app' } } } },
   Outputs: { QueueName: { Value: { 'Fn::GetAtt': ['Middle', 'Outputs.QueueName'] } } },
 };
+
+/** The first nested stack of `parent` the engine lists, waiting for it to appear. */
+async function firstChildOf(h: Harness, parent: string) {
+  for (let i = 0; i < 2000; i++) {
+    const child = (await h.engine.listStacks({})).StackSummaries!.find((s) => s.StackName!.startsWith(`${parent}-`));
+    if (child) return child;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error(`no nested stack of ${parent}`);
+}
 
 describe('nested stacks', () => {
   let h: Harness;
@@ -117,13 +127,17 @@ describe('nested stacks', () => {
 
   it('hands the child its list parameters comma-joined, its Tags and TimeoutInMinutes', async () => {
     await upload('zones.json', { Parameters: { Zones: { Type: 'CommaDelimitedList' } }, Resources: { Topic: { Type: 'AWS::SNS::Topic' } }, Outputs: { Zones: { Value: { 'Fn::Join': ['+', { Ref: 'Zones' }] } } } });
-    const parent = { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/zones.json', Parameters: { Zones: ['a', 'b'] }, Tags: [{ Key: 'team', Value: 'net' }], TimeoutInMinutes: '15' } } } };
+    const parent = {
+      Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/zones.json', Parameters: { Zones: ['a', 'b'] }, Tags: [{ Key: 'team', Value: 'net' }], TimeoutInMinutes: '15' } } },
+      Outputs: { ChildId: { Value: { 'Fn::GetAtt': ['Child', 'StackId'] } } },
+    };
     assert.equal(await deploy(h.engine, 'zoned', parent), 'CREATE_COMPLETE');
     const child = await stackOf(h.engine, (await physicalIds(h.engine, 'zoned')).Child);
     assert.deepEqual(child.Parameters, [{ ParameterKey: 'Zones', ParameterValue: 'a,b' }]);
     assert.deepEqual(await outputsOf(h.engine, child.StackId!), { Zones: 'a+b' });
     assert.deepEqual(child.Tags, [{ Key: 'team', Value: 'net' }]);
     assert.equal(child.TimeoutInMinutes, 15);
+    assert.deepEqual(await outputsOf(h.engine, 'zoned'), { ChildId: child.StackId }, 'Fn::GetAtt Child.StackId is the id of the child stack');
 
     const bare = { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/leaf.json' } } } };
     await upload('leaf.json', { ...leaf(), Parameters: { Prefix: { Type: 'String', Default: 'bare' } } });
@@ -192,6 +206,24 @@ describe('nested stacks', () => {
     const { StackSummaries } = await h.engine.listStacks({});
     const children = StackSummaries!.filter((s) => s.StackName!.startsWith('retyped-Thing-'));
     assert.deepEqual(children.map((c) => c.StackStatus), ['DELETE_COMPLETE'], 'the failed child is not left behind');
+  });
+
+  it('names the child stack on its parent from the moment the child exists, before the child finishes', async () => {
+    // The child's server takes 1.5 s here, so the parent is still creating it when looked at.
+    const slow = await openEngine({ timeScale: 0.05 });
+    try {
+      await slow.aws.clients.s3.send(new CreateBucketCommand({ Bucket: 'templates' }));
+      await slow.aws.clients.s3.send(new PutObjectCommand({ Bucket: 'templates', Key: 'server.json', Body: JSON.stringify({ Resources: { Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1' } } } }) }));
+      await slow.engine.createStack({ StackName: 'watched', TemplateBody: JSON.stringify({ Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/server.json' } } } }) });
+      const child = await firstChildOf(slow, 'watched');
+      assert.equal(child.StackStatus, 'CREATE_IN_PROGRESS');
+      const { StackResources } = await slow.engine.describeStackResources({ StackName: 'watched' });
+      assert.deepEqual(StackResources!.map((r) => [r.LogicalResourceId, r.ResourceStatus, r.PhysicalResourceId]), [['Child', 'CREATE_IN_PROGRESS', child.StackId]]);
+      await slow.engine.settled();
+      assert.equal(await statusOf(slow.engine, 'watched'), 'CREATE_COMPLETE');
+    } finally {
+      await slow.close();
+    }
   });
 
   it('fails the nested stack resource, with the reason, when its template cannot be read', async () => {

@@ -36,6 +36,12 @@ describe('parameters a stack makes', () => {
     assert.deepEqual(await outputsOf(h.engine, 'hosts'), { Value: 'c.example.com' });
   });
 
+  it('stores an AMI id with the data type aws:ec2:image, so EC2 can resolve it', async () => {
+    assert.equal(await deploy(h.engine, 'image', parameter({ Name: '/app/image', Value: 'ami-0123456789abcdef0', DataType: 'aws:ec2:image' })), 'CREATE_COMPLETE');
+    const image = await stored('/app/image');
+    assert.deepEqual([image.Value, image.DataType], ['ami-0123456789abcdef0', 'aws:ec2:image']);
+  });
+
   it('names a parameter without Name after the stack, and refuses a name that is taken', async () => {
     assert.equal(await deploy(h.engine, 'unnamed', parameter({ Value: 'v' })), 'CREATE_COMPLETE');
     const name = (await physicalIds(h.engine, 'unnamed')).Setting;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { deploy, eventLines, openEngine, physicalIds, update, type Harness } from './engine-harness.ts';
+import { deploy, eventLines, openEngine, outputsOf, physicalIds, update, type Harness } from './engine-harness.ts';
 
 // AWS::SecretsManager::Secret, GenerateSecretString as GetRandomPassword reads its options:
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html
@@ -25,6 +25,16 @@ describe('secrets a stack makes', () => {
     assert.equal(value.length, 32);
     for (const kind of [/[a-z]/, /[A-Z]/, /[0-9]/, PUNCTUATION]) assert.match(value, kind);
     assert.doesNotMatch(value, / /, 'no space unless IncludeSpace');
+    assert.deepEqual([(await described(id)).Description, (await described(id)).KmsKeyId], [undefined, undefined], 'no description or key unless given');
+  });
+
+  it('draws a long password from every character but space: none is left out unless excluded', async () => {
+    assert.equal(await deploy(h.engine, 'long-secret', secret({ Name: 'long', GenerateSecretString: { PasswordLength: 4096 } })), 'CREATE_COMPLETE');
+    const value = await valueOf('long');
+    assert.equal(value.length, 4096, 'the longest password Secrets Manager makes');
+    // 4096 draws from 94 characters: the chance that one given character never comes up is below 1e-18.
+    const printable = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i));
+    assert.deepEqual(printable.filter((c) => !value.includes(c)), []);
   });
 
   it('follows the length, the excluded kinds and characters, and puts the password in the JSON template', async () => {
@@ -48,6 +58,7 @@ describe('secrets a stack makes', () => {
       ['nothing-left', { ExcludeLowercase: true, ExcludeUppercase: true, ExcludeNumbers: true, ExcludePunctuation: true }, 'GenerateSecretString excludes every character'],
       ['too-long', { PasswordLength: 4097 }, 'PasswordLength must be between 1 and 4096'],
       ['too-short', { PasswordLength: 0 }, 'PasswordLength must be between 1 and 4096'],
+      ['fractional', { PasswordLength: 12.5 }, 'PasswordLength must be between 1 and 4096'],
     ];
     for (const [stack, options, reason] of cases) {
       assert.equal(await deploy(h.engine, stack, secret({ GenerateSecretString: options })), 'ROLLBACK_COMPLETE', stack);
@@ -83,6 +94,25 @@ describe('secrets a stack makes', () => {
     assert.equal(regenerated.length, 30, 'new generation options make a new password');
     assert.equal(await update(h.engine, 'kept-secret', secret({ Name: 'kept', Description: 'two', KmsKeyId: 'alias/kept', SecretString: 'given' })), 'UPDATE_COMPLETE');
     assert.equal(await valueOf('kept'), 'given');
+    assert.equal(await update(h.engine, 'kept-secret', secret({ Name: 'kept', Description: 'two', KmsKeyId: 'alias/kept', SecretString: 'given again' })), 'UPDATE_COMPLETE');
+    assert.equal(await valueOf('kept'), 'given again', 'a new SecretString alone reaches the secret');
+  });
+
+  it('sets, changes and removes tags on update, keeping the value, the description and the id Fn::GetAtt gives', async () => {
+    const tagged = (tags: Record<string, string>) => ({
+      ...secret({ Name: 'tagged', SecretString: 'value', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+      Outputs: { Id: { Value: { 'Fn::GetAtt': ['Secret', 'Id'] } } },
+    });
+    const tagsOf = async () => Object.fromEntries(((await described('tagged')).Tags ?? []).map((t) => [t.Key, t.Value]));
+    assert.equal(await deploy(h.engine, 'tagged-secret', tagged({ team: 'data', env: 'dev', old: 'x' })), 'CREATE_COMPLETE');
+    assert.deepEqual(await tagsOf(), { team: 'data', env: 'dev', old: 'x' });
+    const arn = (await described('tagged')).ARN!;
+    assert.deepEqual(await outputsOf(h.engine, 'tagged-secret'), { Id: arn });
+    assert.equal(await update(h.engine, 'tagged-secret', tagged({ team: 'data', env: 'prod', added: 'y' })), 'UPDATE_COMPLETE');
+    assert.deepEqual(await tagsOf(), { team: 'data', env: 'prod', added: 'y' });
+    assert.equal(await valueOf('tagged'), 'value');
+    assert.deepEqual([(await described('tagged')).Description, (await described('tagged')).KmsKeyId], [undefined, undefined], 'an update without them leaves no description or key');
+    assert.deepEqual(await outputsOf(h.engine, 'tagged-secret'), { Id: arn });
   });
 
   it('refuses a name that is taken, and deletes the secret with its stack', async () => {

@@ -46,6 +46,25 @@ describe('stack updates', () => {
     assert.deepEqual(await outputsOf(h.engine, 'ide'), { Name: 'second', Arn: before.Arn });
   });
 
+  it('an in-place update keeps the attributes AWS made at create: generated ids and the creation time', async () => {
+    const network = (dnsHostnames: boolean, description: string) => ({
+      Resources: {
+        Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: dnsHostnames } },
+        Queries: { Type: 'AWS::Athena::WorkGroup', Properties: { Name: 'queries', Description: description } },
+      },
+      Outputs: {
+        SecurityGroup: { Value: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] } },
+        NetworkAcl: { Value: { 'Fn::GetAtt': ['Vpc', 'DefaultNetworkAcl'] } },
+        Created: { Value: { 'Fn::GetAtt': ['Queries', 'CreationTime'] } },
+      },
+    });
+    assert.equal(await deploy(h.engine, 'made-at-create', network(false, 'first')), 'CREATE_COMPLETE');
+    const before = await outputsOf(h.engine, 'made-at-create');
+    assert.match(before.SecurityGroup, /^sg-[0-9a-f]{17}$/);
+    assert.equal(await update(h.engine, 'made-at-create', network(true, 'second')), 'UPDATE_COMPLETE');
+    assert.deepEqual(await outputsOf(h.engine, 'made-at-create'), before);
+  });
+
   it('an update that changes nothing is refused', async () => {
     const template = { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } };
     assert.equal(await deploy(h.engine, 'noop', template), 'CREATE_COMPLETE');
