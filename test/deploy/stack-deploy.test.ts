@@ -1,10 +1,11 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent, StackDoneEvent } from '../../src/deploy/events.ts';
+import { WILL_FAIL_HINT } from '../../src/deploy/stack-deploy.ts';
 import { writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
 
@@ -92,5 +93,82 @@ describe('deploying one stack: a change that fails as it runs', () => {
     const updateStuck = await deploy(updated, { engine: { faults: [{ logicalId: 'Jobs', operation: 'update', phase: 'forward' }, { logicalId: 'Alerts', operation: 'update', phase: 'rollback' }] } });
     assert.equal(updateStuck.done[0].status, 'UPDATE_ROLLBACK_FAILED');
     assert.match(updateStuck.done[0].hint ?? '', /`stackpilot rollback` lists the resources it could not bring back/);
+  });
+});
+
+const table = (key: string, name?: string) =>
+  `Resources:\n  Entries:\n    Type: AWS::DynamoDB::Table\n    Properties:\n${name ? `      TableName: ${name}\n` : ''}      BillingMode: PAY_PER_REQUEST\n      KeySchema: [{ AttributeName: ${key}, KeyType: HASH }]\n      AttributeDefinitions: [{ AttributeName: ${key}, AttributeType: S }]\n`;
+const tableProject = (name?: string) => writeProject({ 'stackpilot.yaml': 'project: ledger\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'app.yaml': table('id', name) });
+const stackStatus = (dir: string) =>
+  withProjectState(dir, async ({ cloudformation }) => (await cloudformation.send(new ListStacksCommand({}))).StackSummaries!.filter((s) => s.StackStatus !== 'DELETE_COMPLETE').map((s) => `${s.StackName} ${s.StackStatus}`));
+const keyOf = (dir: string) => withProjectState(dir, async ({ cloudformation }) => (await cloudformation.send(new GetTemplateCommand({ StackName: 'ledger-dev-app' }))).TemplateBody!.match(/AttributeName"?: ?"?(\w+)/)?.[1]);
+const IMPORTS = 'Resources:\n  Plain:\n    Type: AWS::SNS::Topic\n  Shared:\n    Type: AWS::SSM::Parameter\n    Properties: { Type: String, Value: !ImportValue { "Fn::Sub": "${AWS::AccountId}-VpcId" } }\n';
+
+describe('deploying one stack: a change refused before it runs', () => {
+  it('an import of an export that does not exist: named with what to do, and no stack is created or changed', async () => {
+    // The import's name is only known in AWS (the account id): validation can't rule it out, the change set can.
+    const net = 'Resources:\n  Vpc:\n    Type: AWS::SNS::Topic\nOutputs:\n  VpcId:\n    Value: !Ref Vpc\n    Export: { Name: ledger-net-VpcId }\n';
+    const dir = writeProject({ 'stackpilot.yaml': 'project: ledger\nstacks:\n  net: { template: net.yaml }\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'net.yaml': net, 'app.yaml': IMPORTS });
+    const appDone = (events: DeployEvent[]) => events.find((e): e is StackDoneEvent => e.code === 'stack-done' && e.stack === 'app')!;
+    const create = appDone((await deploy(dir)).events);
+    assert.deepEqual([create.outcome, create.status], ['failed', undefined]);
+    assert.match(create.reason ?? '', /^No export named \d{12}-VpcId found \(imported by Shared\)$/);
+    assert.match(create.hint ?? '', /^Deploy the stack that exports \d{12}-VpcId first/);
+    assert.deepEqual(await stackStatus(dir), ['ledger-dev-net CREATE_COMPLETE'], 'the stack its change set made for review is removed');
+
+    writeFileSync(join(dir, 'app.yaml'), 'Resources:\n  Plain:\n    Type: AWS::SNS::Topic\n');
+    assert.equal((await deploy(dir)).report.ok, true);
+    writeFileSync(join(dir, 'app.yaml'), IMPORTS);
+    const update = appDone((await deploy(dir)).events);
+    assert.deepEqual([update.outcome, update.status], ['failed', 'CREATE_COMPLETE']);
+    assert.deepEqual((await stackStatus(dir)).sort(), ['ledger-dev-app CREATE_COMPLETE', 'ledger-dev-net CREATE_COMPLETE'], 'the stack is left as it was');
+  });
+
+  it('the replacement of a custom-named resource, which would fail: refused with AWS\'s reason and what to do', async () => {
+    const dir = tableProject('entries');
+    assert.equal((await deploy(dir)).report.ok, true);
+    writeFileSync(join(dir, 'app.yaml'), table('entry_id', 'entries'));
+    const { done, events } = await deploy(dir);
+    assert.deepEqual([done[0].outcome, done[0].status, done[0].hint], ['failed', 'CREATE_COMPLETE', WILL_FAIL_HINT]);
+    assert.match(done[0].reason ?? '', /^Entries: CloudFormation cannot update a stack when a custom-named resource requires replacing/);
+    assert.ok(!events.some((e) => e.code === 'stack-start'), 'nothing was executed');
+    assert.equal(await keyOf(dir), 'id');
+  });
+});
+
+describe('deploying one stack: a change that deletes stored data', () => {
+  it('asks naming what it deletes and that nothing is backed up with --backup never; no answer and the answer no both leave the table', async () => {
+    const dir = tableProject();
+    assert.equal((await deploy(dir)).report.ok, true);
+    writeFileSync(join(dir, 'app.yaml'), table('entry_id'));
+
+    const nobody = await deploy(dir, { yes: false });
+    assert.equal(nobody.done[0].outcome, 'awaiting-confirmation');
+    assert.match(nobody.done[0].reason ?? '', /it deletes the stored data of Entries \(AWS::DynamoDB::Table, replaced\)/);
+    const asked: string[] = [];
+    const declined = await deploy(dir, { yes: false, backup: 'never', ask: async (question) => (asked.push(question), false) });
+    assert.deepEqual(asked, ['ledger-dev-app: 1 change(s) delete stored data (Entries), with no backup (--backup never). Execute?']);
+    assert.equal(declined.done[0].outcome, 'cancelled');
+    assert.equal(await keyOf(dir), 'id');
+  });
+
+  it('interrupted while a person is asked: the answer yes executes nothing, and the change set is discarded', async () => {
+    const dir = tableProject();
+    assert.equal((await deploy(dir)).report.ok, true);
+    writeFileSync(join(dir, 'app.yaml'), table('entry_id'));
+    const interrupt = new AbortController();
+    const { done } = await deploy(dir, { yes: false, signal: interrupt.signal, ask: async () => (interrupt.abort(), true) });
+    assert.deepEqual([done[0].outcome, done[0].reason], ['not-started', 'interrupted before it changed anything']);
+    assert.equal(await keyOf(dir), 'id');
+    const changeSets = await withProjectState(dir, async ({ cloudformation }) => (await cloudformation.send(new ListChangeSetsCommand({ StackName: 'ledger-dev-app' }))).Summaries ?? []);
+    assert.deepEqual(changeSets.filter((c) => c.ExecutionStatus === 'AVAILABLE'), [], 'no change set is left to run');
+  });
+
+  it('removing the table: named as removed', async () => {
+    const dir = tableProject();
+    assert.equal((await deploy(dir)).report.ok, true);
+    writeFileSync(join(dir, 'app.yaml'), 'Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n');
+    const nobody = await deploy(dir, { yes: false });
+    assert.match(nobody.done[0].reason ?? '', /it deletes the stored data of Entries \(AWS::DynamoDB::Table, removed\)/);
   });
 });
