@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent, StackDoneEvent } from '../../src/deploy/events.ts';
 import { WILL_FAIL_HINT } from '../../src/deploy/stack-deploy.ts';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
 
@@ -29,6 +30,8 @@ describe('deploying one stack: its settings', () => {
     const dir = project();
     const created = await deploy(dir, { settings: { roleArn: ROLE, notificationArns: [TOPIC_ARN], terminationProtection: true } });
     assert.equal(created.report.ok, true);
+    assert.deepEqual(created.events.flatMap((e) => (e.code === 'stack-start' ? [[e.operation, e.resources]] : [])), [['create', 1]], 'the progress counts the resources to create');
+    assert.match(created.result && 'outputs' in created.result ? created.result.outputs.AlertsArn : '', /:alerts$/);
     const stack = await describeApp(dir);
     assert.equal(stack.RoleARN, ROLE);
     assert.deepEqual(stack.NotificationARNs, [TOPIC_ARN]);
@@ -164,11 +167,31 @@ describe('deploying one stack: a change that deletes stored data', () => {
     assert.deepEqual(changeSets.filter((c) => c.ExecutionStatus === 'AVAILABLE'), [], 'no change set is left to run');
   });
 
+  it('interrupted before a new stack\'s change set runs: no stack is left behind', async () => {
+    const dir = tableProject();
+    const interrupt = new AbortController();
+    const report = await deployProject(dir, { target: 'local', concurrency: 1, yes: true, signal: interrupt.signal }, (e) => e.code === 'change-preview' && interrupt.abort());
+    assert.deepEqual(report.stacks.get('app') && 'outcome' in report.stacks.get('app')! ? report.stacks.get('app')!.outcome : undefined, 'not-started');
+    assert.deepEqual(await stackStatus(dir), [], 'the stack its change set made for review is removed');
+  });
+
   it('removing the table: named as removed', async () => {
     const dir = tableProject();
     assert.equal((await deploy(dir)).report.ok, true);
     writeFileSync(join(dir, 'app.yaml'), 'Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n');
     const nobody = await deploy(dir, { yes: false });
     assert.match(nobody.done[0].reason ?? '', /it deletes the stored data of Entries \(AWS::DynamoDB::Table, removed\)/);
+  });
+});
+
+describe('deploying one stack: an update over out-of-band changes', () => {
+  it('warns of the drifted resource the update resets', async () => {
+    const mode = (description: string) => `Resources:\n  Mode:\n    Type: AWS::SSM::Parameter\n    Properties: { Name: /ledger/mode, Type: String, Value: live, Description: ${description} }\n`;
+    const dir = writeProject({ 'stackpilot.yaml': 'project: ledger\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'app.yaml': mode('v1') });
+    assert.equal((await deploy(dir)).report.ok, true);
+    await withProjectState(dir, ({ ssm }) => ssm.send(new PutParameterCommand({ Name: '/ledger/mode', Value: 'maintenance', Overwrite: true })));
+    writeFileSync(join(dir, 'app.yaml'), mode('v2'));
+    const { events } = await deploy(dir);
+    assert.deepEqual(events.flatMap((e) => (e.code === 'drift-warning' ? e.resources.map((r) => r.logicalId) : [])), ['Mode']);
   });
 });
