@@ -113,6 +113,8 @@ const tableProject = (name?: string) => writeProject({ 'stackpilot.yaml': 'proje
 const stackStatus = (dir: string) =>
   withProjectState(dir, async ({ cloudformation }) => (await cloudformation.send(new ListStacksCommand({}))).StackSummaries!.filter((s) => s.StackStatus !== 'DELETE_COMPLETE').map((s) => `${s.StackName} ${s.StackStatus}`));
 const keyOf = (dir: string) => withProjectState(dir, async ({ cloudformation }) => (await cloudformation.send(new GetTemplateCommand({ StackName: 'ledger-dev-app' }))).TemplateBody!.match(/AttributeName"?: ?"?(\w+)/)?.[1]);
+const changeSetsToRun = (dir: string) =>
+  withProjectState(dir, async ({ cloudformation }) => ((await cloudformation.send(new ListChangeSetsCommand({ StackName: 'ledger-dev-app' }))).Summaries ?? []).filter((c) => c.ExecutionStatus === 'AVAILABLE').map((c) => c.ChangeSetName));
 const IMPORTS = 'Resources:\n  Plain:\n    Type: AWS::SNS::Topic\n  Shared:\n    Type: AWS::SSM::Parameter\n    Properties: { Type: String, Value: !ImportValue { "Fn::Sub": "${AWS::AccountId}-VpcId" } }\n';
 
 describe('deploying one stack: a change refused before it runs', () => {
@@ -145,6 +147,7 @@ describe('deploying one stack: a change refused before it runs', () => {
     assert.match(done[0].reason ?? '', /^Entries: CloudFormation cannot update a stack when a custom-named resource requires replacing/);
     assert.ok(!events.some((e) => e.code === 'stack-start'), 'nothing was executed');
     assert.equal(await keyOf(dir), 'id');
+    assert.deepEqual(await changeSetsToRun(dir), [], 'no change set is left to run');
   });
 });
 
@@ -155,12 +158,12 @@ describe('deploying one stack: a change that deletes stored data', () => {
     writeFileSync(join(dir, 'app.yaml'), table('entry_id'));
 
     const nobody = await deploy(dir, { yes: false });
-    assert.equal(nobody.done[0].outcome, 'awaiting-confirmation');
+    assert.deepEqual([nobody.done[0].outcome, nobody.done[0].status], ['awaiting-confirmation', 'CREATE_COMPLETE']);
     assert.match(nobody.done[0].reason ?? '', /it deletes the stored data of Entries \(AWS::DynamoDB::Table, replaced\)/);
     const asked: string[] = [];
     const declined = await deploy(dir, { yes: false, backup: 'never', ask: async (question) => (asked.push(question), false) });
     assert.deepEqual(asked, ['ledger-dev-app: 1 change(s) delete stored data (Entries), with no backup (--backup never). Execute?']);
-    assert.equal(declined.done[0].outcome, 'cancelled');
+    assert.deepEqual([declined.done[0].outcome, declined.done[0].status], ['cancelled', 'CREATE_COMPLETE']);
     assert.equal(await keyOf(dir), 'id');
   });
 
@@ -172,8 +175,7 @@ describe('deploying one stack: a change that deletes stored data', () => {
     const { done } = await deploy(dir, { yes: false, signal: interrupt.signal, ask: async () => (interrupt.abort(), true) });
     assert.deepEqual([done[0].outcome, done[0].reason], ['not-started', 'interrupted before it changed anything']);
     assert.equal(await keyOf(dir), 'id');
-    const changeSets = await withProjectState(dir, async ({ cloudformation }) => (await cloudformation.send(new ListChangeSetsCommand({ StackName: 'ledger-dev-app' }))).Summaries ?? []);
-    assert.deepEqual(changeSets.filter((c) => c.ExecutionStatus === 'AVAILABLE'), [], 'no change set is left to run');
+    assert.deepEqual(await changeSetsToRun(dir), [], 'no change set is left to run');
   });
 
   it('interrupted before a new stack\'s change set runs: no stack is left behind', async () => {
@@ -206,5 +208,6 @@ describe('deploying one stack: an update over out-of-band changes', () => {
     writeFileSync(join(dir, 'app.yaml'), mode('v2'));
     const { events } = await deploy(dir);
     assert.deepEqual(events.flatMap((e) => (e.code === 'drift-warning' ? e.resources.map((r) => r.logicalId) : [])), ['Mode']);
+    assert.deepEqual(events.flatMap((e) => (e.code === 'stack-start' ? [e.operation] : [])), ['update']);
   });
 });
