@@ -36,9 +36,13 @@ describe('deploying one stack: its settings', () => {
     assert.deepEqual(stack.NotificationARNs, [TOPIC_ARN]);
     assert.equal(stack.EnableTerminationProtection, true);
 
+    writeFileSync(join(dir, 'app.yaml'), topic('alerts').replace('TopicName: alerts', 'TopicName: alerts, DisplayName: Alerts'));
+    assert.equal((await deploy(dir)).done[0].outcome, 'succeeded');
+    assert.equal((await describeApp(dir)).EnableTerminationProtection, true, 'a deploy that does not say leaves the protection as it is');
+
     const unprotected = await deploy(dir, { settings: { terminationProtection: false } });
     assert.equal(unprotected.done[0].outcome, 'no-changes');
-    assert.equal(unprotected.done[0].status, 'CREATE_COMPLETE', 'the stack as the deploy found it');
+    assert.equal(unprotected.done[0].status, 'UPDATE_COMPLETE', 'the stack as the deploy found it');
     assert.equal((await describeApp(dir)).EnableTerminationProtection, false);
     const changeSets = await withProjectState(dir, async ({ cloudformation }) => (await cloudformation.send(new ListChangeSetsCommand({ StackName: 'ledger-dev-app' }))).Summaries ?? []);
     assert.deepEqual(changeSets, [], 'the change set that found no changes is not left behind');
