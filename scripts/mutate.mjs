@@ -26,7 +26,7 @@ export const MODULES = {
   'parameters': { mutate: ['src/project/parameters.ts'], tests: ['test/project/project.test.ts', 'test/validate/rules/parameters.test.ts', 'test/project/parameter-sources.test.ts', 'test/project/parameter-precedence.test.ts'] },
   'redaction': { mutate: ['src/redaction.ts'], tests: ['test/redaction.test.ts', 'test/deploy/secrets.test.ts'] },
   'preview': { mutate: ['src/deploy/preview.ts'], tests: ['test/deploy/plan.test.ts', 'test/deploy/preview.test.ts', 'test/deploy/plan-review.test.ts'] },
-  'stack-deploy': { mutate: ['src/deploy/stack-deploy.ts'], tests: ['test/deploy/deploy.test.ts', 'test/deploy/failed-create.test.ts'] },
+  'stack-deploy': { mutate: ['src/deploy/stack-deploy.ts'], runner: 'tap', tests: ['test/deploy/stack-deploy.test.ts', 'test/deploy/failed-create.test.ts', 'test/deploy/data-safety.test.ts'] },
   's3-store': { mutate: ['src/emulator/s3/s3-store.ts'], tests: ['test/emulator/s3.test.ts', 'test/emulator/persistence.test.ts', 'test/emulator/s3-store.test.ts', 'test/emulator/s3-deleted-buckets.test.ts', 'test/emulator/request-bodies.test.ts'] },
   // The engine's modules run on the tap runner (see tapEnvironment): a mutant runs only the test files that reach it.
   'providers': {

@@ -199,6 +199,7 @@ describe('protect: true on a stack with nested stacks', () => {
 
     const allowed = await deploy(dir, { yes: true, allowReplace: ['Storage.Jobs'] });
     assert.equal(allowed.report.ok, true);
+    assert.deepEqual(allowed.events.flatMap((e) => (e.code === 'stack-start' ? [e.resources] : [])), [1], 'the progress counts the stack\'s own resources: the nested stack, whose table shows under it');
     const backedUp = allowed.events.find((e) => e.code === 'backup-done');
     assert.deepEqual(backedUp?.code === 'backup-done' && [backedUp.nestedPath, backedUp.logicalId], [['Storage'], 'Jobs']);
     assert.deepEqual(await nestedPolicy(), FULL_POLICY, 'the full policy is back on the nested stack');
