@@ -9,19 +9,22 @@ import { propertyChanges, resolve, type ParameterValues } from './property-diff.
 /** DeletionPolicy / UpdateReplacePolicy values that keep a resource's data. */
 export const KEEPS_DATA: ReadonlySet<string> = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
 
-/** Whether the change deletes data: a stateful resource removed or replaced without Retain/Snapshot. */
-function deletesData(change: PreviewedChange, policies: { deletion?: unknown; replace?: unknown } | undefined): boolean {
+/**
+ * Whether the change deletes data: a stateful resource removed or replaced without Retain/Snapshot
+ * (no policy is Delete). Only Modify rows carry a Replacement.
+ */
+function deletesData(change: Pick<PreviewedChange, 'action' | 'resourceType' | 'replacement'>, policies: { deletion?: unknown; replace?: unknown } | undefined): boolean {
   if (change.resourceType === 'AWS::CloudFormation::Stack') return false; // its own resources say
   if (!resourceFacts().resource(change.resourceType)?.isStateful) return false;
-  if (change.action === 'Remove') return !KEEPS_DATA.has(String(policies?.deletion ?? 'Delete'));
-  if (change.action === 'Modify' && (change.replacement === 'True' || change.replacement === 'Conditional')) return !KEEPS_DATA.has(String(policies?.replace ?? 'Delete'));
+  if (change.action === 'Remove') return !KEEPS_DATA.has(String(policies?.deletion));
+  if (change.replacement === 'True' || change.replacement === 'Conditional') return !KEEPS_DATA.has(String(policies?.replace));
   return false;
 }
 
 async function deployedModel(cfn: CloudFormationClient, stackId: string): Promise<TemplateModel | undefined> {
   try {
     const body = (await cfn.send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Original' }))).TemplateBody;
-    return body ? describeTemplate(parseTemplate(body, 'deployed').body) : undefined;
+    return body ? describeTemplate(parseTemplate(body, stackId).body) : undefined;
   } catch {
     return undefined;
   }
@@ -87,22 +90,25 @@ export async function previewChangeSet(
     const rc = change.ResourceChange;
     if (!rc) continue;
     const replacing = (rc.Details ?? []).filter((d) => d.Target?.RequiresRecreation === 'Always' || d.Target?.RequiresRecreation === 'Conditionally');
-    const causes = (replacing.length > 0 ? replacing : (rc.Details ?? [])).map((d) => d.Target?.Name ?? d.Target?.Attribute ?? '').filter((n) => n !== '');
-    const row: PreviewedChange = {
+    const causes = (replacing.length > 0 ? replacing : (rc.Details ?? [])).flatMap((d) => d.Target?.Name ?? d.Target?.Attribute ?? []);
+    const base = {
       action: (rc.Action ?? 'Modify') as PreviewedChange['action'],
       logicalId: rc.LogicalResourceId ?? '',
       resourceType: rc.ResourceType ?? '',
       ...(rc.Replacement ? { replacement: rc.Replacement } : {}),
+    };
+    const declared = (base.action === 'Remove' ? current : incoming)?.resources.get(base.logicalId);
+    const row: PreviewedChange = {
+      ...base,
       causes: [...new Set(causes)],
       nestedPath,
-      dataAtRisk: false,
+      dataAtRisk: deletesData(base, declared && { deletion: declared.deletionPolicy, replace: declared.updateReplacePolicy }),
     };
-    const model = row.action === 'Remove' ? current : incoming;
-    const declared = model?.resources.get(row.logicalId);
-    row.dataAtRisk = deletesData(row, declared && { deletion: declared.deletionPolicy, replace: declared.updateReplacePolicy });
-    if (row.action === 'Modify' && parameters && row.resourceType !== 'AWS::CloudFormation::Stack') Object.assign(row, modification(row, current, incoming, parameters));
+    // modification() finds nothing to compare for an added or removed resource.
+    if (parameters && row.resourceType !== 'AWS::CloudFormation::Stack') Object.assign(row, modification(row, current, incoming, parameters));
     rows.push(row);
-    if (rc.ChangeSetId && rc.ResourceType === 'AWS::CloudFormation::Stack') {
+    // Only a nested stack's row carries a change set of its own.
+    if (rc.ChangeSetId) {
       rows.push(...(await previewChangeSet(cfn, rc.ChangeSetId, incomingAt, [...nestedPath, row.logicalId])));
     }
   }
