@@ -8,6 +8,7 @@ import {
   UntagResourceCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
+  waitUntilTableNotExists,
   type CreateTableCommandInput,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
@@ -190,13 +191,9 @@ async function waitForActive(ddb: DynamoDBClient, table: string): Promise<TableD
   }
 }
 
-/** CloudFormation reports DELETE_COMPLETE once the table is gone, not when deletion starts. */
+/** CloudFormation reports DELETE_COMPLETE once the table is gone, not when deletion starts (the local DynamoDB is quick: short delays). */
 async function waitForDeletion(ddb: DynamoDBClient, table: string): Promise<void> {
-  for (let attempt = 0; attempt <= 600; attempt++) {
-    await describe(ddb, table);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(5 + attempt * 5, 100)));
-  }
-  throw new ProviderError(`Table ${table} was not deleted`);
+  await waitUntilTableNotExists({ client: ddb, maxWaitTime: 60, minDelay: 0.005, maxDelay: 0.1 }, { TableName: table });
 }
 
 function attributesOf(table: TableDescription): Record<string, unknown> {
