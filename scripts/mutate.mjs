@@ -25,7 +25,7 @@ export const MODULES = {
   'exports': { mutate: ['src/engine/exports.ts'], tests: ['test/engine/exports.test.ts', 'test/engine/output-values.test.ts'] },
   'parameters': { mutate: ['src/project/parameters.ts'], tests: ['test/project/project.test.ts', 'test/validate/rules/parameters.test.ts', 'test/project/parameter-sources.test.ts', 'test/project/parameter-precedence.test.ts'] },
   'redaction': { mutate: ['src/redaction.ts'], tests: ['test/redaction.test.ts', 'test/deploy/secrets.test.ts'] },
-  'preview': { mutate: ['src/deploy/preview.ts'], tests: ['test/deploy/plan.test.ts', 'test/deploy/preview.test.ts', 'test/deploy/plan-review.test.ts'] },
+  'preview': { mutate: ['src/deploy/preview.ts'], runner: 'tap', tests: ['test/deploy/plan.test.ts', 'test/deploy/preview.test.ts', 'test/deploy/plan-review.test.ts'] },
   'stack-deploy': { mutate: ['src/deploy/stack-deploy.ts'], runner: 'tap', tests: ['test/deploy/stack-deploy.test.ts', 'test/deploy/failed-create.test.ts', 'test/deploy/data-safety.test.ts'] },
   's3-store': { mutate: ['src/emulator/s3/s3-store.ts'], tests: ['test/emulator/s3.test.ts', 'test/emulator/persistence.test.ts', 'test/emulator/s3-store.test.ts', 'test/emulator/s3-deleted-buckets.test.ts', 'test/emulator/request-bodies.test.ts'] },
   // The engine's modules run on the tap runner (see tapEnvironment): a mutant runs only the test files that reach it.
@@ -86,7 +86,10 @@ async function mutateModule(name, only) {
   mkdirSync(join(reports, name), { recursive: true });
   const reportFile = only === undefined ? join('reports', 'mutation', `${name}.json`) : join('reports', 'mutation', name, `${sources.map((source) => basename(source, '.ts')).join('+')}.json`);
   const runner = module.runner === 'tap'
-    ? { testRunner: 'tap', tap: { testFiles: module.tests, nodeArgs: ['--import', 'tsx'], forceBail: true }, coverageAnalysis: 'perTest' }
+    // The last report of the same run is the baseline: a mutant whose code and covering test files
+    // did not change keeps its result, so a re-run after adding tests costs only what changed.
+    // (The command runner cannot say which test files a mutant reaches, so it always runs in full.)
+    ? { testRunner: 'tap', tap: { testFiles: module.tests, nodeArgs: ['--import', 'tsx'], forceBail: true }, coverageAnalysis: 'perTest', incremental: true, incrementalFile: reportFile }
     : { testRunner: 'command', commandRunner: { command: `node scripts/test.mjs ${module.tests.join(' ')}` }, coverageAnalysis: 'off' };
   const scratch = module.runner === 'tap' ? tapEnvironment() : undefined;
   const stryker = new Stryker({
@@ -101,8 +104,9 @@ async function mutateModule(name, only) {
     reporters: ['json', 'progress'],
     jsonReporter: { fileName: reportFile },
     // The vendored corpus and build outputs are not mutated and the selected tests do not need a copy of dist.
-    ignorePatterns: ['dist', 'reports', '.stackpilot'],
-    tempDirName: '.stryker-tmp',
+    // Each run has a sandbox folder of its own, so two runs (different modules) can overlap.
+    ignorePatterns: ['dist', 'reports', '.stackpilot', '.stryker-tmp'],
+    tempDirName: join('.stryker-tmp', name),
     cleanTempDir: 'always',
   });
   let results;
