@@ -44,6 +44,7 @@ export const MODULES = {
       'test/engine/updates.test.ts', 'test/engine/rollback.test.ts', 'test/engine/stacks.test.ts', 'test/engine/nested-stacks.test.ts', 'test/engine/change-sets.test.ts', 'test/engine/data-safety.test.ts',
       'test/engine/exports.test.ts', 'test/engine/drift-detection.test.ts', 'test/engine/change-set-lifecycle.test.ts', 'test/engine/stack-policy.test.ts', 'test/engine/deleted-stacks.test.ts',
       'test/engine/replacement-verdicts.test.ts', 'test/engine/missing-imports.test.ts', 'test/engine/stack-settings.test.ts', 'test/engine/crash-recovery.test.ts', 'test/engine/stack-ids.test.ts',
+      'test/engine/response-shapes.test.ts', 'test/engine/return-values.test.ts',
     ],
   },
 };
