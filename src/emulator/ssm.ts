@@ -20,7 +20,7 @@ import {
   type StoredParameter,
 } from './ssm/parameters.ts';
 import { isSealed, type StateSecrets } from './state-secrets.ts';
-import { mergeTags, withoutTags, type Tag } from './tags.ts';
+import { mergeTags, requireSome, withoutTags, type Tag } from './tags.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 type Input = Record<string, unknown>;
@@ -188,14 +188,6 @@ function checkAllowedPattern(source: string, value: string): void {
   }
   if (!pattern.ok) throw new ServiceError('ValidationException', `The AllowedPattern is not a valid regular expression: ${pattern.reason}`);
   if (pattern.matches(value) !== true) throw new ServiceError('ParameterPatternMismatchException', `Parameter value, cannot be validated against allowedPattern: ${source}`);
-}
-
-/** A list member SSM requires to hold at least one item: an absent or empty one is refused. */
-function requireSome<T>(list: unknown, member: string): T[] {
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new ServiceError('ValidationException', `1 validation error detected: Value '[]' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
-  }
-  return list as T[];
 }
 
 function getParameters(table: Record<string, StoredParameter>, scope: ParameterScope, names: string[], withDecryption: boolean) {
