@@ -28,6 +28,19 @@ describe('secrets a stack makes', () => {
     assert.deepEqual([(await described(id)).Description, (await described(id)).KmsKeyId], [undefined, undefined], 'no description or key unless given');
   });
 
+  it('names a secret whose Name is an empty string after its stack, as one without Name', async () => {
+    assert.equal(await deploy(h.engine, 'empty-name', secret({ Name: '', SecretString: 'v' })), 'CREATE_COMPLETE');
+    const id = (await physicalIds(h.engine, 'empty-name')).Secret;
+    assert.match((await described(id)).Name!, /^empty-name-Secret-[A-Za-z0-9]{12}$/);
+    assert.equal(await valueOf(id), 'v');
+  });
+
+  it('makes an empty secret when given neither SecretString nor GenerateSecretString, as CloudFormation does', async () => {
+    assert.equal(await deploy(h.engine, 'empty-secret', secret({ Name: 'empty', Description: 'filled in later' })), 'CREATE_COMPLETE');
+    assert.equal((await described('empty')).Description, 'filled in later');
+    await assert.rejects(valueOf('empty'), { name: 'ResourceNotFoundException' });
+  });
+
   it('draws a long password from every character but space: none is left out unless excluded', async () => {
     assert.equal(await deploy(h.engine, 'long-secret', secret({ Name: 'long', GenerateSecretString: { PasswordLength: 4096 } })), 'CREATE_COMPLETE');
     const value = await valueOf('long');
@@ -113,6 +126,9 @@ describe('secrets a stack makes', () => {
     assert.equal(await valueOf('tagged'), 'value');
     assert.deepEqual([(await described('tagged')).Description, (await described('tagged')).KmsKeyId], [undefined, undefined], 'an update without them leaves no description or key');
     assert.deepEqual(await outputsOf(h.engine, 'tagged-secret'), { Id: arn });
+    // A tag changed to the value another tag already has is still a change.
+    assert.equal(await update(h.engine, 'tagged-secret', tagged({ team: 'data', env: 'prod', added: 'data' })), 'UPDATE_COMPLETE');
+    assert.deepEqual(await tagsOf(), { team: 'data', env: 'prod', added: 'data' });
   });
 
   it('refuses a name that is taken, and deletes the secret with its stack', async () => {
