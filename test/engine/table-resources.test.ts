@@ -115,6 +115,19 @@ describe('a table configured by its properties', () => {
     assert.equal((await ttl(name))?.TimeToLiveStatus, 'DISABLED');
   });
 
+  it('leaves TTL alone when an update does not turn it on or off, as DynamoDB refuses to repeat a TTL setting', async () => {
+    const sessions = (ttlSpec: Record<string, unknown>, tagList: Record<string, string>[] = []) => table({ BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: attributes.slice(0, 2), TimeToLiveSpecification: ttlSpec, Tags: tagList });
+    assert.equal(await deploy(h.engine, 'sessions', sessions({ AttributeName: 'expires', Enabled: true })), 'CREATE_COMPLETE');
+    const name = (await physicalIds(h.engine, 'sessions')).Table;
+    assert.equal(await update(h.engine, 'sessions', sessions({ AttributeName: 'expires', Enabled: true }, [{ Key: 'team', Value: 'web' }])), 'UPDATE_COMPLETE');
+    assert.deepEqual([await ttl(name), await tags(name)], [{ AttributeName: 'expires', TimeToLiveStatus: 'ENABLED' }, [{ Key: 'team', Value: 'web' }]]);
+
+    assert.equal(await deploy(h.engine, 'drafts', sessions({ AttributeName: 'expires', Enabled: false })), 'CREATE_COMPLETE');
+    const drafts = (await physicalIds(h.engine, 'drafts')).Table;
+    assert.equal(await update(h.engine, 'drafts', sessions({ AttributeName: 'discard-at', Enabled: false })), 'UPDATE_COMPLETE', 'a TTL that stays off is not turned off again');
+    assert.equal((await ttl(drafts))?.TimeToLiveStatus, 'DISABLED');
+  });
+
   it('adds, changes and removes a global index in place: the same table, its items in the index', async () => {
     const onDemand = { TableName: 'catalog', BillingMode: 'PAY_PER_REQUEST' };
     // Without the index, `email` is no key attribute: DynamoDB refuses its definition.
