@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { generatePassword } from '../../src/engine/resources/providers/secret.ts';
 import { deploy, eventLines, openEngine, outputsOf, physicalIds, update, type Harness } from './engine-harness.ts';
 
 // AWS::SecretsManager::Secret, GenerateSecretString as GetRandomPassword reads its options:
@@ -86,6 +87,14 @@ describe('secrets a stack makes', () => {
       assert.equal(value.length, 4);
       for (const kind of [/[a-z]/, /[A-Z]/, /[0-9]/, PUNCTUATION]) assert.match(value, kind);
     }
+  });
+
+  it('forces one character of each kind in only when RequireEachIncludedType is on', () => {
+    const hasEveryKind = (password: string) => [/[a-z]/, /[A-Z]/, /[0-9]/, PUNCTUATION].every((kind) => kind.test(password));
+    const draws = (requireEach: boolean | string) => Array.from({ length: 50 }, () => generatePassword({ PasswordLength: 4, RequireEachIncludedType: requireEach }));
+    assert.ok(draws('true').every(hasEveryKind), 'RequireEachIncludedType "true": every password has all four kinds');
+    // Drawn freely, 4 characters hold all four kinds with probability 0.067: 50 passwords all holding them is below 1e-58.
+    assert.ok(!draws(false).every(hasEveryKind), 'RequireEachIncludedType false: the characters are drawn freely');
   });
 
   it('a password of one character, and of a single kind, is still made', async () => {
