@@ -193,4 +193,15 @@ describe('a table configured by its properties', () => {
     assert.deepEqual(backups.map((b) => b.BackupName), ['ledger-Table-snapshot']);
     await assert.rejects(describeTable('ledger'), { name: 'ResourceNotFoundException' });
   });
+
+  it('backs up a Snapshot table with the longest name DynamoDB allows, under a backup name cut to its 255 characters', async () => {
+    const TableName = `long-${'n'.repeat(250)}`;
+    assert.equal(await deploy(h.engine, 'long-name', table({ TableName, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: attributes.slice(0, 2) }, { DeletionPolicy: 'Snapshot' })), 'CREATE_COMPLETE');
+    const { StackId } = await stackOf(h.engine, 'long-name');
+    await h.engine.deleteStack({ StackName: 'long-name' });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, StackId!)).StackStatus, 'DELETE_COMPLETE');
+    const backups = (await ddb().send(new ListBackupsCommand({ TableName }))).BackupSummaries ?? [];
+    assert.deepEqual(backups.map((b) => b.BackupName), [TableName]);
+  });
 });
