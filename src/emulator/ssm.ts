@@ -156,7 +156,7 @@ function putParameter(table: Record<string, StoredParameter>, input: Input): { V
   const type = (input.Type as string | undefined) ?? latest?.type;
   if (!type) throw new ServiceError('ValidationException', 'A parameter type is required when you create a parameter.');
   if (!PARAMETER_TYPES.has(type)) throw new ServiceError('ValidationException', `1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]`);
-  const allowedPattern = input.AllowedPattern as string | undefined;
+  const allowedPattern = input.AllowedPattern === undefined ? undefined : String(input.AllowedPattern);
   if (allowedPattern !== undefined) checkAllowedPattern(allowedPattern, value);
   const version: ParameterVersion = {
     version: (latest?.version ?? 0) + 1,
@@ -187,7 +187,9 @@ function checkAllowedPattern(source: string, value: string): void {
     throw new ServiceError('ValidationException', `The AllowedPattern uses ${pattern.reason}, which the stackpilot local Parameter Store does not evaluate: it matches patterns in linear time (RE2)`);
   }
   if (!pattern.ok) throw new ServiceError('ValidationException', `The AllowedPattern is not a valid regular expression: ${pattern.reason}`);
-  if (pattern.matches(value) !== true) throw new ServiceError('ParameterPatternMismatchException', `Parameter value, cannot be validated against allowedPattern: ${source}`);
+  const matched = pattern.matches(value);
+  if (matched === 'too-long') throw new ServiceError('ValidationException', 'The value is too long for the stackpilot local Parameter Store to check against its AllowedPattern');
+  if (!matched) throw new ServiceError('ParameterPatternMismatchException', `Parameter value, cannot be validated against allowedPattern: ${source}`);
 }
 
 function getParameters(table: Record<string, StoredParameter>, scope: ParameterScope, names: string[], withDecryption: boolean) {

@@ -19,8 +19,7 @@ export function withoutTags(current: Tag[], keys: string[]): Tag[] {
 
 /** A tag list, or a list of tag keys, that SSM and Secrets Manager require to hold at least one item: an absent or empty one is refused. */
 export function requireSome<T>(list: unknown, member: string): T[] {
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new ServiceError('ValidationException', `1 validation error detected: Value '[]' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
-  }
+  if (!Array.isArray(list)) throw new ServiceError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+  if (list.length === 0) throw new ServiceError('ValidationException', `1 validation error detected: Value '[]' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
   return list as T[];
 }
