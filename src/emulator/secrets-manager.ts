@@ -7,7 +7,7 @@ import { getSecretValue, listVersionIds, putSecretValue, updateVersionStage } fr
 import { adoptSecret, findLive, findSecret, sealingOf, secretProblem, tagSecret, untagSecret, type Input, type StoredSecret } from './secrets-manager/secrets.ts';
 import { dictionary } from './state-files.ts';
 import type { StateSecrets } from './state-secrets.ts';
-import type { Tag } from './tags.ts';
+import { requireSome, type Tag } from './tags.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 type Secrets = ItemTable<StoredSecret>;
@@ -81,9 +81,9 @@ export class SecretsManagerEmulator implements ServiceEmulator {
       case 'UpdateSecretVersionStage':
         return changing(findLive(table, input.SecretId), (secret) => updateVersionStage(secret, input));
       case 'TagResource':
-        return changing(findLive(table, input.SecretId), (secret) => tagSecret(secret, (input.Tags as Tag[] | undefined) ?? []));
+        return changing(findLive(table, input.SecretId), (secret) => tagSecret(secret, requireSome<Tag>(input.Tags, 'tags')));
       case 'UntagResource':
-        return changing(findLive(table, input.SecretId), (secret) => untagSecret(secret, (input.TagKeys as string[] | undefined) ?? []));
+        return changing(findLive(table, input.SecretId), (secret) => untagSecret(secret, requireSome<string>(input.TagKeys, 'tagKeys')));
       case 'RotateSecret':
         return changing(findLive(table, input.SecretId), (secret) => rotateSecret(secret, input));
       case 'CancelRotateSecret':

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { compileUserPattern } from '../template/user-pattern.ts';
 import { RegionalItems, type ItemTable } from './item-files.ts';
 import { maxResults, page } from './paging.ts';
 import { publicParameter } from './ssm-public-parameters.ts';
@@ -19,7 +20,7 @@ import {
   type StoredParameter,
 } from './ssm/parameters.ts';
 import { isSealed, type StateSecrets } from './state-secrets.ts';
-import { mergeTags, withoutTags, type Tag } from './tags.ts';
+import { mergeTags, requireSome, withoutTags, type Tag } from './tags.ts';
 import { ServiceError, jsonErrorReply, jsonReply, readJsonBody, targetAction, type LocalReply, type LocalRequest, type ServiceEmulator } from './wire.ts';
 
 type Input = Record<string, unknown>;
@@ -115,11 +116,12 @@ export class SsmEmulator implements ServiceEmulator {
       }
       case 'AddTagsToResource': {
         const parameter = taggedParameter(table, input);
-        return changing(parameters, parameter.name, () => addTags(parameter, (input.Tags as Tag[] | undefined) ?? []));
+        const tags = requireSome<Tag>(input.Tags, 'tags');
+        return changing(parameters, parameter.name, () => addTags(parameter, tags));
       }
       case 'RemoveTagsFromResource': {
         const parameter = taggedParameter(table, input);
-        const keys = (input.TagKeys as string[] | undefined) ?? [];
+        const keys = requireSome<string>(input.TagKeys, 'tagKeys');
         return changing(parameters, parameter.name, () => {
           parameter.tags = withoutTags(parameter.tags, keys);
           return {};
@@ -154,11 +156,14 @@ function putParameter(table: Record<string, StoredParameter>, input: Input): { V
   const type = (input.Type as string | undefined) ?? latest?.type;
   if (!type) throw new ServiceError('ValidationException', 'A parameter type is required when you create a parameter.');
   if (!PARAMETER_TYPES.has(type)) throw new ServiceError('ValidationException', `1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]`);
+  const allowedPattern = input.AllowedPattern === undefined ? undefined : String(input.AllowedPattern);
+  if (allowedPattern !== undefined) checkAllowedPattern(allowedPattern, value);
   const version: ParameterVersion = {
     version: (latest?.version ?? 0) + 1,
     value,
     type,
     description: (input.Description as string | undefined) ?? latest?.description,
+    allowedPattern,
     keyId: type === 'SecureString' ? ((input.KeyId as string | undefined) ?? 'alias/aws/ssm') : undefined,
     dataType: (input.DataType as string | undefined) ?? 'text',
     tier: (input.Tier as string | undefined) === 'Advanced' ? 'Advanced' : 'Standard',
@@ -171,6 +176,20 @@ function putParameter(table: Record<string, StoredParameter>, input: Input): { V
   parameter.versions = [...parameter.versions, version].slice(-MAX_VERSIONS);
   table[name] = parameter;
   return { Version: version.version, Tier: version.tier };
+}
+
+/** SSM's AllowedPattern: at most 1024 characters, and the whole value must match it. */
+function checkAllowedPattern(source: string, value: string): void {
+  if (source.length > 1024) throw new ServiceError('ValidationException', "1 validation error detected: Value at 'allowedPattern' failed to satisfy constraint: Member must have length less than or equal to 1024");
+  // RE2 (linear time): a hostile pattern cannot stall the local service (see user-pattern.ts).
+  const pattern = compileUserPattern(source);
+  if (!pattern.ok && pattern.problem === 'unsupported') {
+    throw new ServiceError('ValidationException', `The AllowedPattern uses ${pattern.reason}, which the stackpilot local Parameter Store does not evaluate: it matches patterns in linear time (RE2)`);
+  }
+  if (!pattern.ok) throw new ServiceError('ValidationException', `The AllowedPattern is not a valid regular expression: ${pattern.reason}`);
+  const matched = pattern.matches(value);
+  if (matched === 'too-long') throw new ServiceError('ValidationException', 'The value is too long for the stackpilot local Parameter Store to check against its AllowedPattern');
+  if (!matched) throw new ServiceError('ParameterPatternMismatchException', `Parameter value, cannot be validated against allowedPattern: ${source}`);
 }
 
 function getParameters(table: Record<string, StoredParameter>, scope: ParameterScope, names: string[], withDecryption: boolean) {

@@ -1,3 +1,5 @@
+import { ServiceError } from './wire.ts';
+
 /** A tag as SSM and Secrets Manager carry them. */
 export interface Tag {
   Key: string;
@@ -13,4 +15,11 @@ export function mergeTags(current: Tag[], added: Tag[]): Tag[] {
 
 export function withoutTags(current: Tag[], keys: string[]): Tag[] {
   return current.filter((tag) => !keys.includes(tag.Key));
+}
+
+/** A tag list, or a list of tag keys, that SSM and Secrets Manager require to hold at least one item: an absent or empty one is refused. */
+export function requireSome<T>(list: unknown, member: string): T[] {
+  if (!Array.isArray(list)) throw new ServiceError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+  if (list.length === 0) throw new ServiceError('ValidationException', `1 validation error detected: Value '[]' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+  return list as T[];
 }

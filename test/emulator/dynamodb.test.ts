@@ -113,8 +113,11 @@ describe('DynamoDB emulator through the SDK', () => {
     const described = await dynamodb.send(new DescribeBackupCommand({ BackupArn: arn }));
     assert.equal(described.BackupDescription?.SourceTableDetails?.ItemCount, 60);
     assert.equal(described.BackupDescription?.SourceTableDetails?.BillingMode, 'PAY_PER_REQUEST');
+    for (const BackupName of ['x', 'b'.repeat(256), 'before migration']) {
+      await assert.rejects(dynamodb.send(new CreateBackupCommand({ TableName: 'ledger', BackupName })), { name: 'ValidationException' }, BackupName);
+    }
     const listed = await dynamodb.send(new ListBackupsCommand({ TableName: 'ledger' }));
-    assert.deepEqual(listed.BackupSummaries?.map((b) => b.BackupName), ['before-migration']);
+    assert.deepEqual(listed.BackupSummaries?.map((b) => b.BackupName), ['before-migration'], 'a name DynamoDB refuses makes no backup');
 
     // Later writes are not in the backup.
     await dynamodb.send(new PutItemCommand({ TableName: 'ledger', Item: { customer: { S: 'late' }, orderId: { N: '999' } } }));
@@ -128,7 +131,7 @@ describe('DynamoDB emulator through the SDK', () => {
 
     await dynamodb.send(new DeleteBackupCommand({ BackupArn: arn }));
     await assert.rejects(dynamodb.send(new DescribeBackupCommand({ BackupArn: arn })), { name: 'BackupNotFoundException' });
-    await assert.rejects(dynamodb.send(new CreateBackupCommand({ TableName: 'missing-table', BackupName: 'x' })), { name: 'TableNotFoundException' });
+    await assert.rejects(dynamodb.send(new CreateBackupCommand({ TableName: 'missing-table', BackupName: 'nightly' })), { name: 'TableNotFoundException' });
   });
 
   it('records point-in-time recovery and time to live per table', async () => {

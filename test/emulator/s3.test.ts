@@ -31,7 +31,10 @@ import {
   PutObjectCommand,
   PutPublicAccessBlockCommand,
   S3Client,
+  S3ServiceException,
   paginateListObjectsV2,
+  type BucketLocationConstraint,
+  type LifecycleRule,
 } from '@aws-sdk/client-s3';
 import { LocalAws } from '../../src/emulator/local-aws.ts';
 
@@ -107,6 +110,36 @@ describe('S3 emulator through the SDK', () => {
     await assert.rejects(s3.send(new GetBucketCorsCommand({ Bucket })), { name: 'NoSuchCORSConfiguration' });
     const reset = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
     assert.equal(reset.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'AES256');
+  });
+
+  it('refuses us-east-1 named as a location constraint, as S3 does, and makes no bucket', async () => {
+    const Bucket = 'virginia-bucket';
+    const refusal = await s3.send(new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as BucketLocationConstraint } })).then(
+      () => assert.fail('created'),
+      (error: S3ServiceException) => error,
+    );
+    assert.deepEqual([refusal.name, refusal.message, refusal.$metadata.httpStatusCode], ['InvalidLocationConstraint', 'The specified location-constraint is not valid', 400]);
+    await assert.rejects(s3.send(new HeadBucketCommand({ Bucket })), { name: 'NotFound' });
+  });
+
+  it('refuses a lifecycle rule that does nothing, or an action without its days or date, keeping the rules in place', async () => {
+    const Bucket = 'lifecycle-checks';
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    const kept = [{ ID: 'kept', Status: 'Enabled' as const, Filter: { Prefix: '' }, Transitions: [{ Days: 30, StorageClass: 'GLACIER' as const }] }];
+    await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: kept } }));
+    const malformed: LifecycleRule[] = [
+      { Status: 'Enabled', Filter: { Prefix: '' } },
+      { Status: 'Enabled', Filter: { Prefix: '' }, Expiration: {} },
+      { Status: 'Enabled', Filter: { Prefix: '' }, Transitions: [{ StorageClass: 'GLACIER' }] },
+      { Status: 'Enabled', Filter: { Prefix: '' }, NoncurrentVersionTransitions: [{ StorageClass: 'GLACIER' }] },
+      { Status: 'Enabled', Filter: { Prefix: '' }, NoncurrentVersionExpiration: {} },
+      { Status: 'Paused' as 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } },
+    ];
+    for (const rule of malformed) {
+      await assert.rejects(s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: [...kept, rule] } })), { name: 'MalformedXML' }, JSON.stringify(rule));
+    }
+    await assert.rejects(s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: [] } })), { name: 'MalformedXML' });
+    assert.deepEqual((await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))).Rules, kept);
   });
 
   it('stores objects with metadata, MD5 ETags, ranges and copies', async () => {

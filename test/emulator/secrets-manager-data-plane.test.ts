@@ -70,6 +70,9 @@ describe('Secrets Manager data-plane calls through the SDK', () => {
     await secrets.send(new UntagResourceCommand({ SecretId: 'tagged', TagKeys: ['env'] }));
     assert.deepEqual((await secrets.send(new DescribeSecretCommand({ SecretId: 'tagged' }))).Tags, [{ Key: 'team', Value: 'data' }]);
     await assert.rejects(secrets.send(new TagResourceCommand({ SecretId: 'no-such-secret', Tags: [] })), { name: 'ResourceNotFoundException' });
+    await assert.rejects(secrets.send(new TagResourceCommand({ SecretId: 'tagged', Tags: [] })), { name: 'ValidationException' });
+    await assert.rejects(secrets.send(new UntagResourceCommand({ SecretId: 'tagged', TagKeys: [] })), { name: 'ValidationException' });
+    assert.deepEqual((await secrets.send(new DescribeSecretCommand({ SecretId: 'tagged' }))).Tags, [{ Key: 'team', Value: 'data' }], 'an empty list is refused and changes nothing');
   });
 
   it('RotateSecret without a rotation function: refused as AWS refuses it', async () => {

@@ -222,5 +222,27 @@ describe('SSM data-plane calls through the SDK', () => {
     const many = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
     await assert.rejects(ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: '/app/db/host', Tags: many })), { name: 'TooManyTagsError' });
     assert.equal((await tags())?.length, 2, 'a refused call changes nothing');
+    await assert.rejects(ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: '/app/db/host', Tags: [] })), { name: 'ValidationException' });
+    await assert.rejects(ssm.send(new RemoveTagsFromResourceCommand({ ResourceType: 'Parameter', ResourceId: '/app/db/host', TagKeys: [] })), { name: 'ValidationException' });
+    assert.equal((await tags())?.length, 2, 'an empty list is refused and changes nothing');
+  });
+
+  it('AllowedPattern: kept with the version, a value that does not match it wholly refused, in linear time', async () => {
+    const Name = '/app/retries';
+    await ssm.send(new PutParameterCommand({ Name, Value: '12', Type: 'String', AllowedPattern: '\\d+' }));
+    const described = async () => (await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: [Name] }] }))).Parameters?.[0];
+    assert.equal((await described())?.AllowedPattern, '\\d+');
+    assert.equal((await ssm.send(new GetParameterHistoryCommand({ Name }))).Parameters?.[0].AllowedPattern, '\\d+');
+    for (const Value of ['12a', 'a12', ' ']) {
+      await assert.rejects(ssm.send(new PutParameterCommand({ Name, Value, Type: 'String', Overwrite: true, AllowedPattern: '\\d+' })), {
+        name: 'ParameterPatternMismatchException',
+        message: 'Parameter value, cannot be validated against allowedPattern: \\d+',
+      });
+    }
+    assert.equal((await ssm.send(new GetParameterCommand({ Name }))).Parameter?.Value, '12', 'a refused value leaves the parameter as it was');
+    // A pattern a backtracking engine takes exponential time on: refused at once.
+    await assert.rejects(ssm.send(new PutParameterCommand({ Name: '/app/hostile', Value: `${'a'.repeat(40)}b`, Type: 'String', AllowedPattern: '^(a|a)*$' })), { name: 'ParameterPatternMismatchException' });
+    await assert.rejects(ssm.send(new PutParameterCommand({ Name: '/app/broken', Value: 'x', Type: 'String', AllowedPattern: '(' })), { name: 'ValidationException' });
+    await assert.rejects(ssm.send(new GetParameterCommand({ Name: '/app/hostile' })), { name: 'ParameterNotFound' });
   });
 });

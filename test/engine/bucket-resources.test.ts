@@ -37,6 +37,9 @@ const lifecycle = {
     },
     { Status: 'Disabled', ExpirationDate: '2030-01-01T00:00:00.000Z', NoncurrentVersionExpiration: { NoncurrentDays: 7 } },
     { Id: 'markers', ExpiredObjectDeleteMarker: 'true' },
+    // No expiration at all, a transition by date, a tag filter without a prefix.
+    { Id: 'tiering', Status: 'Enabled', TagFilters: [{ Key: 'class', Value: 'warm' }], Transition: { TransitionDate: '2031-01-01T00:00:00.000Z', StorageClass: 'GLACIER' } },
+    { Id: 'keep-markers', Status: 'Enabled', ExpiredObjectDeleteMarker: false, NoncurrentVersionExpirationInDays: 30 },
   ],
 };
 
@@ -71,6 +74,8 @@ describe('a bucket configured by its properties', () => {
       },
       { Status: 'Disabled', Filter: { Prefix: '' }, Expiration: { Date: new Date('2030-01-01T00:00:00.000Z') }, NoncurrentVersionExpiration: { NoncurrentDays: 7 } },
       { ID: 'markers', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { ExpiredObjectDeleteMarker: true } },
+      { ID: 'tiering', Status: 'Enabled', Filter: { And: { Prefix: '', Tags: [{ Key: 'class', Value: 'warm' }] } }, Transitions: [{ Date: new Date('2031-01-01T00:00:00.000Z'), StorageClass: 'GLACIER' }] },
+      { ID: 'keep-markers', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { ExpiredObjectDeleteMarker: false }, NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
     ]);
     assert.deepEqual((await s3().send(new GetBucketCorsCommand({ Bucket }))).CORSRules, [
       { ID: 'web', AllowedMethods: ['GET', 'PUT'], AllowedOrigins: ['https://example.com'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 },

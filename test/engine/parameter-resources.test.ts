@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DeleteParameterCommand, DescribeParametersCommand, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, DescribeParametersCommand, GetParameterCommand, ListTagsForResourceCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { deploy, eventLines, openEngine, outputsOf, physicalIds, update, type Harness } from './engine-harness.ts';
 
 // AWS::SSM::Parameter: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html
@@ -23,8 +23,7 @@ describe('parameters a stack makes', () => {
     assert.equal(await deploy(h.engine, 'hosts', parameter(properties)), 'CREATE_COMPLETE');
     assert.deepEqual([(await stored('/app/hosts')).Value, (await stored('/app/hosts')).Type], ['a.example.com,b.example.com', 'StringList']);
     const described = await metadata('/app/hosts');
-    // AllowedPattern is left out: the local Parameter Store neither keeps nor checks it.
-    assert.deepEqual([described.Description, described.Tier, described.DataType], ['the hosts', 'Advanced', 'text']);
+    assert.deepEqual([described.Description, described.AllowedPattern, described.Tier, described.DataType], ['the hosts', '^[a-z.,]+$', 'Advanced', 'text']);
     assert.deepEqual(await outputsOf(h.engine, 'hosts'), { Value: 'a.example.com,b.example.com' });
   });
 
@@ -34,6 +33,25 @@ describe('parameters a stack makes', () => {
     assert.equal(now.Value, 'c.example.com');
     assert.equal(now.Version, 2, 'the same parameter, a new version');
     assert.deepEqual(await outputsOf(h.engine, 'hosts'), { Value: 'c.example.com' });
+  });
+
+  it('fails the create of a value its AllowedPattern refuses, as SSM does, and makes no parameter', async () => {
+    assert.equal(await deploy(h.engine, 'bad-port', parameter({ Name: '/app/port', Value: 'eighty', AllowedPattern: '^[0-9]+$' })), 'ROLLBACK_COMPLETE');
+    const lines = await eventLines(h.engine, 'bad-port', true);
+    assert.ok(lines.includes('Setting CREATE_FAILED Resource handler returned message: "Parameter value, cannot be validated against allowedPattern: ^[0-9]+$"'), lines.join('\n'));
+    await assert.rejects(stored('/app/port'), { name: 'ParameterNotFound' });
+  });
+
+  it('retags in place: an update that leaves the tags alone, one that changes a tag, one that drops a tag', async () => {
+    const Name = '/app/tagged';
+    const tags = async () => (await ssm().send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: Name }))).TagList;
+    assert.equal(await deploy(h.engine, 'tagged', parameter({ Name, Value: 'a', Tags: { team: 'orders', tier: '1' } })), 'CREATE_COMPLETE');
+    assert.equal(await update(h.engine, 'tagged', parameter({ Name, Value: 'b', Tags: { team: 'orders', tier: '1' } })), 'UPDATE_COMPLETE');
+    assert.deepEqual([(await stored(Name)).Value, await tags()], ['b', [{ Key: 'team', Value: 'orders' }, { Key: 'tier', Value: '1' }]]);
+    assert.equal(await update(h.engine, 'tagged', parameter({ Name, Value: 'b', Tags: { team: 'billing', tier: '1' } })), 'UPDATE_COMPLETE');
+    assert.deepEqual(await tags(), [{ Key: 'team', Value: 'billing' }, { Key: 'tier', Value: '1' }]);
+    assert.equal(await update(h.engine, 'tagged', parameter({ Name, Value: 'b', Tags: { team: 'billing' } })), 'UPDATE_COMPLETE');
+    assert.deepEqual(await tags(), [{ Key: 'team', Value: 'billing' }]);
   });
 
   it('stores an AMI id with the data type aws:ec2:image, so EC2 can resolve it', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { generatePassword } from '../../src/engine/resources/providers/secret.ts';
 import { deploy, eventLines, openEngine, outputsOf, physicalIds, update, type Harness } from './engine-harness.ts';
 
 // AWS::SecretsManager::Secret, GenerateSecretString as GetRandomPassword reads its options:
@@ -26,6 +27,19 @@ describe('secrets a stack makes', () => {
     for (const kind of [/[a-z]/, /[A-Z]/, /[0-9]/, PUNCTUATION]) assert.match(value, kind);
     assert.doesNotMatch(value, / /, 'no space unless IncludeSpace');
     assert.deepEqual([(await described(id)).Description, (await described(id)).KmsKeyId], [undefined, undefined], 'no description or key unless given');
+  });
+
+  it('names a secret whose Name is an empty string after its stack, as one without Name', async () => {
+    assert.equal(await deploy(h.engine, 'empty-name', secret({ Name: '', SecretString: 'v' })), 'CREATE_COMPLETE');
+    const id = (await physicalIds(h.engine, 'empty-name')).Secret;
+    assert.match((await described(id)).Name!, /^empty-name-Secret-[A-Za-z0-9]{12}$/);
+    assert.equal(await valueOf(id), 'v');
+  });
+
+  it('makes an empty secret when given neither SecretString nor GenerateSecretString, as CloudFormation does', async () => {
+    assert.equal(await deploy(h.engine, 'empty-secret', secret({ Name: 'empty', Description: 'filled in later' })), 'CREATE_COMPLETE');
+    assert.equal((await described('empty')).Description, 'filled in later');
+    await assert.rejects(valueOf('empty'), { name: 'ResourceNotFoundException' });
   });
 
   it('draws a long password from every character but space: none is left out unless excluded', async () => {
@@ -75,6 +89,14 @@ describe('secrets a stack makes', () => {
     }
   });
 
+  it('forces one character of each kind in only when RequireEachIncludedType is on', () => {
+    const hasEveryKind = (password: string) => [/[a-z]/, /[A-Z]/, /[0-9]/, PUNCTUATION].every((kind) => kind.test(password));
+    const draws = (requireEach: boolean | string) => Array.from({ length: 50 }, () => generatePassword({ PasswordLength: 4, RequireEachIncludedType: requireEach }));
+    assert.ok(draws('true').every(hasEveryKind), 'RequireEachIncludedType "true": every password has all four kinds');
+    // Drawn freely, 4 characters hold all four kinds with probability 0.067: 50 passwords all holding them is below 1e-58.
+    assert.ok(!draws(false).every(hasEveryKind), 'RequireEachIncludedType false: the characters are drawn freely');
+  });
+
   it('a password of one character, and of a single kind, is still made', async () => {
     assert.equal(await deploy(h.engine, 'tiny-secret', secret({ Name: 'tiny', GenerateSecretString: { PasswordLength: 1 } })), 'CREATE_COMPLETE');
     assert.equal((await valueOf('tiny')).length, 1);
@@ -113,6 +135,9 @@ describe('secrets a stack makes', () => {
     assert.equal(await valueOf('tagged'), 'value');
     assert.deepEqual([(await described('tagged')).Description, (await described('tagged')).KmsKeyId], [undefined, undefined], 'an update without them leaves no description or key');
     assert.deepEqual(await outputsOf(h.engine, 'tagged-secret'), { Id: arn });
+    // A tag changed to the value another tag already has is still a change.
+    assert.equal(await update(h.engine, 'tagged-secret', tagged({ team: 'data', env: 'prod', added: 'data' })), 'UPDATE_COMPLETE');
+    assert.deepEqual(await tagsOf(), { team: 'data', env: 'prod', added: 'data' });
   });
 
   it('refuses a name that is taken, and deletes the secret with its stack', async () => {

@@ -115,6 +115,19 @@ describe('a table configured by its properties', () => {
     assert.equal((await ttl(name))?.TimeToLiveStatus, 'DISABLED');
   });
 
+  it('leaves TTL alone when an update does not turn it on or off, as DynamoDB refuses to repeat a TTL setting', async () => {
+    const sessions = (ttlSpec: Record<string, unknown>, tagList: Record<string, string>[] = []) => table({ BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: attributes.slice(0, 2), TimeToLiveSpecification: ttlSpec, Tags: tagList });
+    assert.equal(await deploy(h.engine, 'sessions', sessions({ AttributeName: 'expires', Enabled: true })), 'CREATE_COMPLETE');
+    const name = (await physicalIds(h.engine, 'sessions')).Table;
+    assert.equal(await update(h.engine, 'sessions', sessions({ AttributeName: 'expires', Enabled: true }, [{ Key: 'team', Value: 'web' }])), 'UPDATE_COMPLETE');
+    assert.deepEqual([await ttl(name), await tags(name)], [{ AttributeName: 'expires', TimeToLiveStatus: 'ENABLED' }, [{ Key: 'team', Value: 'web' }]]);
+
+    assert.equal(await deploy(h.engine, 'drafts', sessions({ AttributeName: 'expires', Enabled: false })), 'CREATE_COMPLETE');
+    const drafts = (await physicalIds(h.engine, 'drafts')).Table;
+    assert.equal(await update(h.engine, 'drafts', sessions({ AttributeName: 'discard-at', Enabled: false })), 'UPDATE_COMPLETE', 'a TTL that stays off is not turned off again');
+    assert.equal((await ttl(drafts))?.TimeToLiveStatus, 'DISABLED');
+  });
+
   it('adds, changes and removes a global index in place: the same table, its items in the index', async () => {
     const onDemand = { TableName: 'catalog', BillingMode: 'PAY_PER_REQUEST' };
     // Without the index, `email` is no key attribute: DynamoDB refuses its definition.
@@ -179,5 +192,16 @@ describe('a table configured by its properties', () => {
     const backups = (await ddb().send(new ListBackupsCommand({ TableName: 'ledger' }))).BackupSummaries ?? [];
     assert.deepEqual(backups.map((b) => b.BackupName), ['ledger-Table-snapshot']);
     await assert.rejects(describeTable('ledger'), { name: 'ResourceNotFoundException' });
+  });
+
+  it('backs up a Snapshot table with the longest name DynamoDB allows, under a backup name cut to its 255 characters', async () => {
+    const TableName = `long-${'n'.repeat(250)}`;
+    assert.equal(await deploy(h.engine, 'long-name', table({ TableName, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: attributes.slice(0, 2) }, { DeletionPolicy: 'Snapshot' })), 'CREATE_COMPLETE');
+    const { StackId } = await stackOf(h.engine, 'long-name');
+    await h.engine.deleteStack({ StackName: 'long-name' });
+    await h.engine.settled();
+    assert.equal((await stackOf(h.engine, StackId!)).StackStatus, 'DELETE_COMPLETE');
+    const backups = (await ddb().send(new ListBackupsCommand({ TableName }))).BackupSummaries ?? [];
+    assert.deepEqual(backups.map((b) => b.BackupName), [TableName]);
   });
 });

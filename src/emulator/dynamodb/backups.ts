@@ -11,6 +11,7 @@ const SCHEMA_FIELDS = ['AttributeDefinitions', 'KeySchema', 'LocalSecondaryIndex
 /** CreateBackup: a real copy of the table's items (every Scan page), kept beside its schema. */
 export async function createBackup(region: DynamoRegion, input: Input) {
   const tableName = String(input.TableName ?? '');
+  checkBackupName(String(input.BackupName ?? ''));
   const table = await region.describeTable(tableName, 'TableNotFoundException');
   const itemLines = await region.tables.tableItemLines(tableName);
   const createdAt = Date.now() / 1000;
@@ -26,6 +27,14 @@ export async function createBackup(region: DynamoRegion, input: Input) {
   };
   region.addBackup(record, itemLines);
   return { BackupDetails: backupDetails(record) };
+}
+
+/** DynamoDB's BackupName: 3 to 255 of letters, digits, `_`, `-` and `.`, checked before the table is looked up. */
+function checkBackupName(name: string): void {
+  const broken = (constraint: string) => new ServiceError('ValidationException', `1 validation error detected: Value '${name}' at 'backupName' failed to satisfy constraint: ${constraint}`);
+  if (name.length < 3) throw broken('Member must have length greater than or equal to 3');
+  if (name.length > 255) throw broken('Member must have length less than or equal to 255');
+  if (!/^[a-zA-Z0-9_.-]+$/.test(name)) throw broken('Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+');
 }
 
 export function describeBackup(region: DynamoRegion, input: Input) {

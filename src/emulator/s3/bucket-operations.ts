@@ -1,5 +1,6 @@
 import type { LocalReply } from '../wire.ts';
 import { childText, escapeXml, parseXml } from '../xml.ts';
+import { checkLifecycleConfiguration } from './lifecycle.ts';
 import { OWNER, S3Error, emptyReply, isoDate, noSuchBucket, s3DocumentReply, s3XmlReply, type S3Request } from './s3-protocol.ts';
 import type { BucketRecord, S3Store } from './s3-store.ts';
 
@@ -71,6 +72,8 @@ export class BucketOperations {
   private createBucket(name: string, requestRegion: string, body: Buffer): LocalReply {
     if (!BUCKET_NAME.test(name)) throw new S3Error('InvalidBucketName', 'The specified bucket is not valid.', 400, { BucketName: name });
     const constraint = body.length > 0 ? childText(parseXml(body.toString('utf8')), 'LocationConstraint') || undefined : undefined;
+    // us-east-1 is the region without a constraint: S3 refuses one that names it.
+    if (constraint === 'us-east-1') throw new S3Error('InvalidLocationConstraint', 'The specified location-constraint is not valid', 400, { LocationConstraint: constraint });
     if (constraint === undefined && requestRegion !== 'us-east-1') {
       throw new S3Error('IllegalLocationConstraintException', `The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.`, 400);
     }
@@ -114,7 +117,9 @@ export class BucketOperations {
       case 'PUT': {
         const document = body.toString('utf8');
         if (kind.root) {
-          if (parseXml(document).name !== kind.root) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+          const root = parseXml(document);
+          if (root.name !== kind.root) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+          if (subresource === 'lifecycle') checkLifecycleConfiguration(root);
         } else {
           try {
             JSON.parse(document);

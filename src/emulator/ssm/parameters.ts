@@ -7,6 +7,8 @@ export interface ParameterVersion {
   value: string;
   type: string;
   description?: string;
+  /** The regular expression the value was checked against when it was put. */
+  allowedPattern?: string;
   keyId?: string;
   dataType: string;
   tier: string;
@@ -106,6 +108,7 @@ export function metadataShape(parameter: StoredParameter, scope: ParameterScope)
     LastModifiedDate: latest.lastModifiedDate,
     LastModifiedUser: lastModifiedUser(scope),
     ...(latest.description ? { Description: latest.description } : {}),
+    ...(latest.allowedPattern ? { AllowedPattern: latest.allowedPattern } : {}),
     Version: latest.version,
     Tier: latest.tier,
     Policies: [],
@@ -122,6 +125,7 @@ export function historyShape(parameter: StoredParameter, version: ParameterVersi
     LastModifiedDate: version.lastModifiedDate,
     LastModifiedUser: lastModifiedUser(scope),
     ...(version.description ? { Description: version.description } : {}),
+    ...(version.allowedPattern ? { AllowedPattern: version.allowedPattern } : {}),
     Value: valueAsRead(version, withDecryption),
     Version: version.version,
     Labels: version.labels ?? [],

@@ -140,7 +140,7 @@ function lifecycleRule(rule: Props): LifecycleRule {
     Status: String(rule.Status ?? 'Enabled') as 'Enabled' | 'Disabled',
     Filter: tags.length > 0 ? { And: { Prefix: String(rule.Prefix ?? ''), Tags: tags } } : { Prefix: String(rule.Prefix ?? '') },
     ...(Object.keys(expiration).length > 0 ? { Expiration: expiration } : {}),
-    ...(transitions.length > 0 ? { Transitions: transitions.map((t) => ({ Days: num(t.TransitionInDays), StorageClass: String(t.StorageClass) as 'GLACIER' })) } : {}),
+    ...(transitions.length > 0 ? { Transitions: transitions.map((t) => ({ Days: num(t.TransitionInDays), ...(t.TransitionDate !== undefined ? { Date: new Date(String(t.TransitionDate)) } : {}), StorageClass: String(t.StorageClass) as 'GLACIER' })) } : {}),
     ...(noncurrentTransitions.length > 0
       ? { NoncurrentVersionTransitions: noncurrentTransitions.map((t) => ({ NoncurrentDays: num(t.TransitionInDays), StorageClass: String(t.StorageClass) as 'GLACIER', ...(t.NewerNoncurrentVersions !== undefined ? { NewerNoncurrentVersions: num(t.NewerNoncurrentVersions) } : {}) })) }
       : {}),

@@ -67,8 +67,10 @@ async function retag(secretsManager: SecretsManagerClient, secretId: string, bef
 
 const secretExists = (secretsManager: SecretsManagerClient, name: string) => found(() => secretsManager.send(new DescribeSecretCommand({ SecretId: name })), ['ResourceNotFoundException']);
 
-function secretValue(p: Props): string {
+/** The value to store; none when neither SecretString nor GenerateSecretString is given (CloudFormation then makes an empty secret). */
+function secretValue(p: Props): string | undefined {
   if (typeof p.SecretString === 'string') return p.SecretString;
+  if (p.GenerateSecretString === undefined) return undefined;
   const options = obj(p.GenerateSecretString);
   const password = generatePassword(options);
   if (typeof options.SecretStringTemplate !== 'string') return password;
