@@ -8,6 +8,7 @@ import {
   UntagResourceCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
+  waitUntilTableExists,
   waitUntilTableNotExists,
   type CreateTableCommandInput,
   type DynamoDBClient,
@@ -15,7 +16,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { physicalIdFor } from '../physical-ids.ts';
-import { errorName, found, namingOf, NameTakenError, ProviderError, type ResourceProvider } from '../provider.ts';
+import { errorName, found, namingOf, NameTakenError, type ResourceProvider } from '../provider.ts';
 
 type Props = Record<string, unknown>;
 const obj = (v: unknown): Props => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Props) : {});
@@ -181,19 +182,18 @@ async function describe(ddb: DynamoDBClient, table: string): Promise<TableDescri
   return (await ddb.send(new DescribeTableCommand({ TableName: table }))).Table ?? {};
 }
 
+/** The SDK's waiters, polling often: the local DynamoDB ends a table's CREATING or UPDATING at once, and fills a new index before it answers. */
+const QUICK = { maxWaitTime: 60, minDelay: 0.005, maxDelay: 0.1 };
+
+/** The table once ACTIVE (CloudFormation reports CREATE_COMPLETE or UPDATE_COMPLETE then). */
 async function waitForActive(ddb: DynamoDBClient, table: string): Promise<TableDescription> {
-  for (let attempt = 0; ; attempt++) {
-    const description = await describe(ddb, table);
-    const busy = description.TableStatus !== 'ACTIVE' || (description.GlobalSecondaryIndexes ?? []).some((g) => g.IndexStatus !== undefined && g.IndexStatus !== 'ACTIVE');
-    if (!busy) return description;
-    if (attempt > 600) throw new ProviderError(`Table ${table} did not become ACTIVE`, table);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(5 + attempt * 5, 100)));
-  }
+  await waitUntilTableExists({ client: ddb, ...QUICK }, { TableName: table });
+  return describe(ddb, table);
 }
 
-/** CloudFormation reports DELETE_COMPLETE once the table is gone, not when deletion starts (the local DynamoDB is quick: short delays). */
+/** CloudFormation reports DELETE_COMPLETE once the table is gone, not when deletion starts. */
 async function waitForDeletion(ddb: DynamoDBClient, table: string): Promise<void> {
-  await waitUntilTableNotExists({ client: ddb, maxWaitTime: 60, minDelay: 0.005, maxDelay: 0.1 }, { TableName: table });
+  await waitUntilTableNotExists({ client: ddb, ...QUICK }, { TableName: table });
 }
 
 function attributesOf(table: TableDescription): Record<string, unknown> {
