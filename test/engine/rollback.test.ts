@@ -211,7 +211,29 @@ describe('failure and rollback', () => {
     assert.ok(after.includes('orders UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'));
     for (const id of ['Added', 'Broken', 'Table']) assert.ok(after.includes(`${id} DELETE_COMPLETE`), `${id} removed at cleanup`);
     assertInOrder(after, 'Topic UPDATE_COMPLETE', 'orders UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+    // The replaced table and the topic updated in place each show their revert, as on AWS.
+    for (const id of ['Table', 'Topic']) assertInOrder(after, `${id} UPDATE_IN_PROGRESS`, `${id} UPDATE_COMPLETE`);
     assert.equal(after.at(-1), 'orders UPDATE_ROLLBACK_COMPLETE');
+  });
+
+  it('a failed update reverts a chain of in-place updates in the data plane, each after what it depends on', async () => {
+    const param = (name: string, value: string, dependsOn?: string) => ({ Type: 'AWS::SSM::Parameter', ...(dependsOn ? { DependsOn: dependsOn } : {}), Properties: { Name: `/chain/${name}`, Type: 'String', Value: value } });
+    const chain = (value: string) => ({ Resources: { First: param('first', value), Second: param('second', value, 'First'), Third: param('third', value, 'Second') } });
+    assert.equal(await deploy(h.engine, 'chain', chain('v1')), 'CREATE_COMPLETE');
+    // First and Second are updated; Third's own update fails before it reaches Parameter Store.
+    h.faults.push({ logicalId: 'Third', operation: 'update', phase: 'forward', reason: 'Parameter locked' });
+    assert.equal(await update(h.engine, 'chain', chain('v2')), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    for (const name of ['first', 'second', 'third']) {
+      const stored = await h.aws.clients.ssm.send(new GetParameterCommand({ Name: `/chain/${name}` }));
+      assert.equal(stored.Parameter?.Value, 'v1', `/chain/${name} holds its value from before the update`);
+    }
+    const { StackResources } = await h.engine.describeStackResources({ StackName: 'chain' });
+    assert.deepEqual(StackResources?.map((r) => `${r.LogicalResourceId} ${r.ResourceStatus}`).sort(), ['First UPDATE_COMPLETE', 'Second UPDATE_COMPLETE', 'Third UPDATE_COMPLETE']);
+    const lines = await eventLines(h.engine, 'chain', true);
+    const after = lines.slice(lines.findIndex((l) => l.startsWith('chain UPDATE_ROLLBACK_IN_PROGRESS')));
+    assert.ok(after.length > 1, 'the rollback has events');
+    assertInOrder(after, 'First UPDATE_COMPLETE', 'Second UPDATE_IN_PROGRESS', 'Second UPDATE_COMPLETE', 'Third UPDATE_IN_PROGRESS', 'Third UPDATE_COMPLETE', 'chain UPDATE_ROLLBACK_COMPLETE');
   });
 
   it('a failed update puts back the capabilities and tags the stack had', async () => {
