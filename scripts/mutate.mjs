@@ -21,7 +21,7 @@ process.env.STACKPILOT_TEST_BAIL = '1';
 
 /** Module name -> the source it mutates and the test files (substrings for scripts/test.mjs, paths for the tap runner) that guard it. */
 export const MODULES = {
-  'state-lock': { mutate: ['src/emulator/state-lock.ts'], tests: ['test/emulator/persistence.test.ts', 'test/emulator/state-lock.test.ts'] },
+  'state-lock': { mutate: ['src/emulator/state-lock.ts'], runner: 'tap', tests: ['test/emulator/persistence.test.ts', 'test/emulator/state-lock.test.ts'] },
   'exports': { mutate: ['src/engine/exports.ts'], tests: ['test/engine/exports.test.ts', 'test/engine/output-values.test.ts'] },
   'parameters': { mutate: ['src/project/parameters.ts'], tests: ['test/project/project.test.ts', 'test/validate/rules/parameters.test.ts', 'test/project/parameter-sources.test.ts', 'test/project/parameter-precedence.test.ts'] },
   'redaction': { mutate: ['src/redaction.ts'], tests: ['test/redaction.test.ts', 'test/deploy/secrets.test.ts'] },
