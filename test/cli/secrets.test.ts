@@ -151,14 +151,16 @@ describe('secrets never leave in what stackpilot writes', () => {
     assert.ok(writtenAt);
     assert.deepEqual(JSON.parse(json.stdout), described, 'stackpilot outputs --format json prints what deploy wrote (but when)');
     assert.match(table.stdout, /^vault-stable-app +Joined +x-\*\*\*\*$/m);
-    const reasons = failing.stdout.trim().split('\n').map((line) => JSON.parse(line)).flatMap((e) => (e.code === 'stack-done' && e.firstFailure ? [`${e.stack}: ${e.firstFailure.reason}`] : []));
+    // The table fails as it is made; the mapping and the CIDR block cannot be evaluated, which fails the change set.
+    const reasons = failing.stdout.trim().split('\n').map((line) => JSON.parse(line)).flatMap((e) => (e.code === 'stack-done' && e.outcome === 'failed' ? [`${e.stack}: ${e.firstFailure?.reason ?? e.reason}`] : []));
     assert.deepEqual(reasons.sort(), [
-      'cidr: Fn::Cidr: **** is not a CIDR block',
-      'mapping: Template error: Unable to get mapping for M::****::b',
+      'cidr: the change set failed: Fn::Cidr: **** is not a CIDR block',
+      'mapping: the change set failed: Template error: Unable to get mapping for M::****::b',
       `table: Resource handler returned message: "1 validation error detected: Value '****' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"`,
     ]);
-    assert.match(again.stdout, /first failure: BadMapping: Template error: Unable to get mapping for M::\*\*\*\*::b/);
-    assert.match(written.log, /CREATE_FAILED {2}AWS::SNS::Topic {2}BadCidr {2}Fn::Cidr: \*\*\*\* is not a CIDR block/);
+    assert.match(again.stdout, /vault-broken-mapping {2}failed in \d+s; the change set failed: Template error: Unable to get mapping for M::\*\*\*\*::b/);
+    assert.match(written.log, /vault-broken-cidr {2}failed in \d+s; the change set failed: Fn::Cidr: \*\*\*\* is not a CIDR block/);
+    assert.doesNotMatch(again.stdout, /REVIEW_IN_PROGRESS/, 'the failed change sets left no stack behind');
   });
 
   it('nor does the local state on disk, though the downstream stack stored the value in a plain parameter', () => {

@@ -135,6 +135,23 @@ describe('change sets', () => {
     await assert.rejects(h.engine.describeChangeSet({ StackName: 'shop', ChangeSetName: 'same' }), { Code: 'ChangeSetNotFound', message: 'ChangeSet [same] does not exist' });
   });
 
+  it('a change set whose resource properties cannot be evaluated fails with the reason, rather than listing no change', async () => {
+    const subnets = (block: string) => ({
+      Parameters: { Block: { Type: 'String', Default: block } },
+      Resources: {
+        FirstSubnet: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Select': [0, { 'Fn::Cidr': [{ Ref: 'Block' }, 2, 8] }] } } },
+        Pointer: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { Ref: 'FirstSubnet' } } },
+      },
+    });
+    assert.equal(await deploy(h.engine, 'network', subnets('10.0.0.0/16')), 'CREATE_COMPLETE');
+    await h.engine.createChangeSet({ StackName: 'network', ChangeSetName: 'bad-block', TemplateBody: JSON.stringify(subnets('10.0.0.0/16')), Parameters: [{ ParameterKey: 'Block', ParameterValue: 'ten-dot-zero' }] });
+    await h.engine.settled();
+    const described = await h.engine.describeChangeSet({ StackName: 'network', ChangeSetName: 'bad-block' });
+    assert.equal(described.Status, 'FAILED');
+    assert.equal(described.ExecutionStatus, 'UNAVAILABLE');
+    assert.match(described.StatusReason!, /Fn::Cidr: ten-dot-zero is not a CIDR block/);
+  });
+
   it('IncludeNestedStacks makes a change set for each modified nested stack', async () => {
     await h.aws.clients.s3.send(new CreateBucketCommand({ Bucket: 'cs-templates' }));
     const child = (name: string) => ({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: name } } } });

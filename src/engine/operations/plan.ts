@@ -74,7 +74,7 @@ export async function planChanges(runtime: EngineRuntime, stack: StackRecord, te
 
   const planned: PlannedChange[] = [];
   const resources = new Map(activeResources(op).map((r) => [r.logicalId, r]));
-  await runInDependencyOrder([...resources.keys()], (id) => template.dependencies.get(id) ?? [], async (id) => {
+  const planResource = async (id: string): Promise<void> => {
     const resource = resources.get(id)!;
     const current = stack.resources[id];
     evaluating = id;
@@ -82,12 +82,12 @@ export async function planChanges(runtime: EngineRuntime, stack: StackRecord, te
     if (!current || current.physicalId === undefined) {
       shadow.resources[id] = unknownRecord(resource);
       planned.push({ change: { Action: 'Add', LogicalResourceId: id, ResourceType: resource.type, Scope: [], Details: [] } });
-      return true;
+      return;
     }
     const typeChanged = current.type !== resource.type;
     const changes = typeChanged ? [] : changedProperties(current.properties, properties, runtime.facts.resource(resource.type));
     const childDiffers = isNestedStackType(resource.type) && changes.length === 0 && !typeChanged && (await nestedDiffers(op, current, properties));
-    if (!typeChanged && changes.length === 0 && !childDiffers) return true;
+    if (!typeChanged && changes.length === 0 && !childDiffers) return;
     const replace = typeChanged || requiresReplacement(changes, current.properties, properties);
     if (replace) shadow.resources[id] = unknownRecord(resource);
     const rawBefore = previous?.model.resources.get(id)?.properties ?? {};
@@ -98,8 +98,20 @@ export async function planChanges(runtime: EngineRuntime, stack: StackRecord, te
       change: { Action: 'Modify', LogicalResourceId: id, PhysicalResourceId: current.physicalId, ResourceType: resource.type, Replacement: replacement, Scope: scope, Details: details },
       ...(isNestedStackType(resource.type) && !replace ? { nestedProperties: properties } : {}),
     });
-    return true;
-  });
+  };
+  // A property that cannot be evaluated fails the plan, as it would fail the deploy: a change set
+  // that left the resource out would tell the user that nothing changes.
+  let failure: Error | undefined;
+  await runInDependencyOrder([...resources.keys()], (id) => template.dependencies.get(id) ?? [], (id) =>
+    planResource(id).then(
+      () => true,
+      (error: unknown) => {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+        return false;
+      },
+    ),
+  );
+  if (failure !== undefined) throw failure;
 
   for (const [id, record] of Object.entries(stack.resources)) {
     if (resources.has(id)) continue;
