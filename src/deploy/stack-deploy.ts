@@ -249,6 +249,8 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
       if (existing) await applyTerminationProtection(target.cloudformation, existing.StackId!, d.terminationProtection, existing.EnableTerminationProtection);
       return { outcome: 'no-changes', status: existing?.StackStatus, outputs: await deployedOutputs(target, d.stackName) };
     }
+    // A create's change set made a REVIEW_IN_PROGRESS stack: nothing is left behind.
+    if (!existing) await discardChangeSet(target, undefined, stackId);
     return { outcome: 'failed', reason: `the change set failed: ${failure}`, hint: 'Correct what the reason names (in the template or its parameters) and deploy again.', outputs: {} };
   }
 
