@@ -143,6 +143,8 @@ export interface Reference {
   name: string;
   path: Path;
   via: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub';
+  /** The attribute read (`Fn::GetAtt [Name, Attribute]`, `${Name.Attribute}`), absent for a plain reference. */
+  attribute?: string;
 }
 
 /**
@@ -163,15 +165,15 @@ export function referencesOf(calls: readonly IntrinsicCall[]): Reference[] {
       found.push({ name: argument, path: [...at, 'Ref'], via: 'Ref' });
     } else if (fn === 'Fn::GetAtt') {
       const target = getAttTarget(argument);
-      if (target) found.push({ name: target[0], path: [...at, 'Fn::GetAtt'], via: 'Fn::GetAtt' });
+      if (target) found.push({ name: target[0], path: [...at, 'Fn::GetAtt'], via: 'Fn::GetAtt', ...(target[1] ? { attribute: target[1] } : {}) });
     } else if (fn === 'Fn::Sub') {
       const text = typeof argument === 'string' ? argument : Array.isArray(argument) && typeof argument[0] === 'string' ? argument[0] : undefined;
       if (text === undefined) continue;
       const local = Array.isArray(argument) && isObject(argument[1]) ? argument[1] : {};
       for (const variable of subVariables(text)) {
-        const name = variable.split('.')[0];
+        const [name, ...attribute] = variable.split('.');
         if (Object.hasOwn(local, variable) || PSEUDO_PARAMETERS.has(variable)) continue;
-        found.push({ name, path: [...at, 'Fn::Sub'], via: 'Fn::Sub' });
+        found.push({ name, path: [...at, 'Fn::Sub'], via: 'Fn::Sub', ...(attribute.length > 0 ? { attribute: attribute.join('.') } : {}) });
       }
     }
   }

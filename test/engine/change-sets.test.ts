@@ -135,6 +135,23 @@ describe('change sets', () => {
     await assert.rejects(h.engine.describeChangeSet({ StackName: 'shop', ChangeSetName: 'same' }), { Code: 'ChangeSetNotFound', message: 'ChangeSet [same] does not exist' });
   });
 
+  it('a change caused by a replaced resource names that resource, not the unchanged parameters beside it', async () => {
+    const named = (topicName: string) => ({
+      Parameters: { Team: { Type: 'String' }, Region: { Type: 'String' } },
+      Resources: {
+        Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: topicName } },
+        Pointer: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Sub': '${Region}/${Team}/${Topic}' } } },
+      },
+    });
+    const parameters = [{ ParameterKey: 'Team', ParameterValue: 'blue' }, { ParameterKey: 'Region', ParameterValue: 'west' }];
+    assert.equal(await deploy(h.engine, 'causes', named('alerts-v1'), { Parameters: parameters }), 'CREATE_COMPLETE');
+    await h.engine.createChangeSet({ StackName: 'causes', ChangeSetName: 'rename', TemplateBody: JSON.stringify(named('alerts-v2')), Parameters: parameters });
+    await h.engine.settled();
+    const described = await h.engine.describeChangeSet({ StackName: 'causes', ChangeSetName: 'rename' });
+    const pointer = described.Changes?.find((c) => c.ResourceChange?.LogicalResourceId === 'Pointer')?.ResourceChange;
+    assert.deepEqual(pointer?.Details, [{ Target: { Attribute: 'Properties', Name: 'Value', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceReference', CausingEntity: 'Topic' }]);
+  });
+
   it('a change set whose resource properties cannot be evaluated fails with the reason, rather than listing no change', async () => {
     const subnets = (block: string) => ({
       Parameters: { Block: { Type: 'String', Default: block } },

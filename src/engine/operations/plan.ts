@@ -1,6 +1,6 @@
 import type * as CFN from '@aws-sdk/client-cloudformation';
 import { isNestedStackType } from '../../spec/resource-facts.ts';
-import { forEachIntrinsic, getAttTarget, references } from '../../template/intrinsics.ts';
+import { references } from '../../template/intrinsics.ts';
 import { EvaluationError } from '../evaluate/evaluation-error.ts';
 import type { ParameterRecord } from '../evaluate/parameters.ts';
 import type { PreparedTemplate } from '../prepared-template.ts';
@@ -72,6 +72,9 @@ export async function planChanges(runtime: EngineRuntime, stack: StackRecord, te
     dependsOn: [],
   });
 
+  /** Whether a resource's id and attributes are known only once the change set runs (it is being added or replaced). */
+  const isUnknown = (logicalId: string) => shadow.resources[logicalId]?.physicalId === UNKNOWN;
+
   const planned: PlannedChange[] = [];
   const resources = new Map(activeResources(op).map((r) => [r.logicalId, r]));
   const planResource = async (id: string): Promise<void> => {
@@ -91,7 +94,7 @@ export async function planChanges(runtime: EngineRuntime, stack: StackRecord, te
     const replace = typeChanged || requiresReplacement(changes, current.properties, properties);
     if (replace) shadow.resources[id] = unknownRecord(resource);
     const rawBefore = previous?.model.resources.get(id)?.properties ?? {};
-    const details = changes.map((change) => detailOf(change, resource.properties[change.name], rawBefore[change.name], properties[change.name], changedParameters));
+    const details = changes.map((change) => detailOf(change, resource.properties[change.name], rawBefore[change.name], properties[change.name], changedParameters, isUnknown));
     const scope = [...new Set(changes.map((c) => (c.name === 'Tags' ? 'Tags' : 'Properties')))] as CFN.ResourceAttribute[];
     const replacement = typeChanged || changes.some((c) => c.requiresRecreation === 'Always') ? 'True' : changes.some((c) => c.requiresRecreation === 'Conditionally') ? 'Conditional' : 'False';
     planned.push({
@@ -128,20 +131,24 @@ async function nestedDiffers(op: StackOperation, current: ResourceRecord, proper
   }
 }
 
-/** One Details entry: what caused a property to change, as CloudFormation attributes it. */
-function detailOf(change: PropertyChange, raw: unknown, rawBefore: unknown, value: unknown, changedParameters: Set<string>): CFN.ResourceChangeDetail {
+/**
+ * One Details entry: what caused a property to change, as CloudFormation attributes it: the
+ * template's own text, else a changed parameter it refers to, else a resource being added or
+ * replaced whose id or attribute it reads (Ref, Fn::GetAtt or Fn::Sub).
+ */
+function detailOf(change: PropertyChange, raw: unknown, rawBefore: unknown, value: unknown, changedParameters: Set<string>, isUnknown: (logicalId: string) => boolean): CFN.ResourceChangeDetail {
   const target = { Attribute: (change.name === 'Tags' ? 'Tags' : 'Properties') as CFN.ResourceAttribute, Name: change.name, RequiresRecreation: change.requiresRecreation };
   const dynamic = JSON.stringify(value ?? null).includes(UNKNOWN);
   if (JSON.stringify(raw) !== JSON.stringify(rawBefore)) return { Target: target, Evaluation: 'Static', ChangeSource: 'DirectModification' };
-  const parameter = references(raw).find((r) => changedParameters.has(r.name));
-  let cause: Pick<CFN.ResourceChangeDetail, 'ChangeSource' | 'CausingEntity'> | undefined = parameter ? { ChangeSource: 'ParameterReference', CausingEntity: parameter.name } : undefined;
-  forEachIntrinsic(raw, [], ({ fn, argument }) => {
-    if (cause) return;
-    if (fn === 'Ref' && typeof argument === 'string' && dynamic && !argument.startsWith('AWS::')) cause = { ChangeSource: 'ResourceReference', CausingEntity: argument };
-    else if (fn === 'Fn::GetAtt' && dynamic) {
-      const at = getAttTarget(argument);
-      if (at) cause = { ChangeSource: 'ResourceAttribute', CausingEntity: at[1] ? `${at[0]}.${at[1]}` : at[0] };
-    }
-  });
-  return { Target: target, Evaluation: dynamic ? 'Dynamic' : 'Static', ...(cause ?? { ChangeSource: 'DirectModification' }) };
+  const referred = references(raw);
+  const parameter = referred.find((r) => changedParameters.has(r.name));
+  const resource = dynamic ? referred.find((r) => isUnknown(r.name)) : undefined;
+  const cause: Pick<CFN.ResourceChangeDetail, 'ChangeSource' | 'CausingEntity'> = parameter
+    ? { ChangeSource: 'ParameterReference', CausingEntity: parameter.name }
+    : resource?.attribute !== undefined
+      ? { ChangeSource: 'ResourceAttribute', CausingEntity: `${resource.name}.${resource.attribute}` }
+      : resource
+        ? { ChangeSource: 'ResourceReference', CausingEntity: resource.name }
+        : { ChangeSource: 'DirectModification' };
+  return { Target: target, Evaluation: dynamic ? 'Dynamic' : 'Static', ...cause };
 }
