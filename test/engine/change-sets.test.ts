@@ -81,8 +81,10 @@ describe('change sets', () => {
     // v2: a new tenancy, new tags and no display name, a new key (replaces Orders), a new type for Feed, Ledger and History removed.
     const version = (v2: boolean) => ({
       Resources: {
-        Network: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', InstanceTenancy: v2 ? 'dedicated' : 'default' } },
+        Network: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', InstanceTenancy: v2 ? 'dedicated' : 'default', Tags: [{ Key: 'tier', Value: v2 ? 'b' : 'a' }] } },
         Alerts: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'team', Value: v2 ? 'billing' : 'ops' }], ...(v2 ? {} : { DisplayName: 'alerts' }) } },
+        // Refers to Alerts, which is changed in place: its id stays, so this resource does not change.
+        AlertsName: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { Ref: 'Alerts' } } },
         Orders: table(v2 ? 'id' : 'pk'),
         OrdersArn: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Join': [' ', [{ Ref: 'AWS::Region' }, { 'Fn::GetAtt': ['Orders', 'Arn'] }, { Ref: 'Orders' }]] } } },
         OrdersName: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Join': [' ', [{ Ref: 'AWS::Region' }, { Ref: 'Orders' }]] } } },
@@ -95,8 +97,10 @@ describe('change sets', () => {
     await h.engine.settled();
     const described = await h.engine.describeChangeSet({ StackName: 'details', ChangeSetName: 'v2' });
     const byId = Object.fromEntries(described.Changes!.map((c) => [c.ResourceChange!.LogicalResourceId!, c.ResourceChange!] as const));
+    // One change that may replace and one that never does: the resource may be replaced.
     assert.equal(byId.Network.Replacement, 'Conditional');
-    assert.deepEqual(byId.Network.Details!.map((d) => d.Target!.RequiresRecreation), ['Conditionally']);
+    assert.deepEqual(byId.Network.Details!.map((d) => `${d.Target!.Name} ${d.Target!.RequiresRecreation}`).sort(), ['InstanceTenancy Conditionally', 'Tags Never']);
+    assert.equal(byId.AlertsName, undefined, 'an in-place change leaves what refers to the resource alone');
     assert.deepEqual(byId.Alerts.Scope, ['Tags', 'Properties']);
     assert.deepEqual(byId.Alerts.Details, [
       { Target: { Attribute: 'Tags', Name: 'Tags', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' },
