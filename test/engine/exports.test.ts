@@ -88,6 +88,15 @@ describe('exports and imports', () => {
     assert.equal(await update(h.engine, 'base', exporter('base-Renamed')), 'UPDATE_ROLLBACK_COMPLETE', 'the export in use cannot be removed');
   });
 
+  it('an update that adds an import records it: ListImports names the stack, and the export cannot be removed', async () => {
+    assert.equal(await deploy(h.engine, 'later', exporter('later-VpcId')), 'CREATE_COMPLETE');
+    const user = (imports: boolean) => ({ Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'app', ...(imports ? { VpcId: { 'Fn::ImportValue': 'later-VpcId' } } : {}) } } } });
+    assert.equal(await deploy(h.engine, 'later-user', user(false)), 'CREATE_COMPLETE');
+    assert.equal(await update(h.engine, 'later-user', user(true)), 'UPDATE_COMPLETE');
+    assert.deepEqual((await h.engine.listImports({ ExportName: 'later-VpcId' })).Imports, ['later-user']);
+    assert.equal(await update(h.engine, 'later', exporter('later-Renamed')), 'UPDATE_ROLLBACK_COMPLETE', 'the export in use cannot be removed');
+  });
+
   it('a stack cannot import its own export', async () => {
     assert.equal(await deploy(h.engine, 'selfish', exporter('selfish-VpcId')), 'CREATE_COMPLETE');
     const importsItself = { ...exporter('selfish-VpcId'), Resources: { ...exporter('selfish-VpcId').Resources, Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'self', VpcId: { 'Fn::ImportValue': 'selfish-VpcId' } } } } };

@@ -54,6 +54,18 @@ describe('failure and rollback', () => {
     await slow.close();
   });
 
+  it('a failed update cancels the changes still under way: a resource being added is never made', async () => {
+    const slow = await openEngine({ timeScale: 0.05 });
+    const template = (display: string, server: boolean) => ({ Resources: { Quick: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: display } }, ...(server ? { Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1' } } } : {}) } });
+    assert.equal(await deploy(slow.engine, 'paced', template('v1', false)), 'CREATE_COMPLETE');
+    slow.faults.push({ logicalId: 'Quick', operation: 'update', phase: 'forward', reason: 'Topic locked' });
+    assert.equal(await update(slow.engine, 'paced', template('v2', true)), 'UPDATE_ROLLBACK_COMPLETE');
+    const lines = await eventLines(slow.engine, 'paced', true);
+    assertInOrder(lines, 'Quick UPDATE_FAILED Topic locked', 'Server CREATE_FAILED Resource creation cancelled', 'paced UPDATE_ROLLBACK_COMPLETE');
+    assert.equal(lines.includes('Server CREATE_COMPLETE'), false, 'the server was never made');
+    await slow.close();
+  });
+
   it('a bucket made, then refused its configuration, is deleted by the rollback: in a create and as a replacement', async () => {
     const buckets = async () => ((await h.aws.clients.s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!).filter((name) => name.startsWith('refused-'));
     const bucket = (name: string, status: string) => ({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: name, VersioningConfiguration: { Status: status } } } } });

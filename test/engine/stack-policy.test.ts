@@ -95,6 +95,7 @@ describe('stack policies', () => {
     assert.equal(await update(h.engine, 'removal', template({ topicName: 'policy-named-removal', extra: false })), 'UPDATE_ROLLBACK_COMPLETE');
     let lines = await eventLines(h.engine, 'removal', true);
     assert.ok(lines.includes('KeepMe UPDATE_FAILED Action not allowed by stack policy: No statement allows [Update:Delete] for resource [LogicalResourceId/KeepMe];'), lines.join('\n'));
+    assert.ok(lines.includes('removal UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to update: [KeepMe]. '), 'the stack says which removal was refused');
     assert.deepEqual(await physicalIds(h.engine, 'removal'), ids, 'KeepMe is still there');
     const { StackResources } = await h.engine.describeStackResources({ StackName: 'removal', LogicalResourceId: 'KeepMe' });
     assert.equal(StackResources![0].ResourceStatus, 'UPDATE_COMPLETE', 'and settled again by the rollback');
