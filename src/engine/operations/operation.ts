@@ -110,8 +110,9 @@ export function evaluateProperties(op: StackOperation, resource: ResourceDeclara
   return properties !== null && typeof properties === 'object' && !Array.isArray(properties) ? (properties as Record<string, unknown>) : {};
 }
 
-export function policyOf(value: unknown, fallback: Policy = 'Delete'): Policy {
-  return value === 'Retain' || value === 'Snapshot' || value === 'Delete' || value === 'RetainExceptOnCreate' ? value : fallback;
+/** A DeletionPolicy or UpdateReplacePolicy as declared; Delete when there is none. */
+export function policyOf(value: unknown): Policy {
+  return value === 'Retain' || value === 'Snapshot' || value === 'RetainExceptOnCreate' ? value : 'Delete';
 }
 
 /** Whether a deletion under this policy leaves the resource in place (DELETE_SKIPPED). */
