@@ -1,7 +1,7 @@
 import type { LocalReply } from '../wire.ts';
 import { childText, escapeXml, parseXml } from '../xml.ts';
 import { checkLifecycleConfiguration } from './lifecycle.ts';
-import { OWNER, S3Error, emptyReply, isoDate, noSuchBucket, s3DocumentReply, s3XmlReply, type S3Request } from './s3-protocol.ts';
+import { OWNER, S3Error, emptyReply, isoDate, malformedXml, noSuchBucket, s3DocumentReply, s3XmlReply, type S3Request } from './s3-protocol.ts';
 import type { BucketRecord, S3Store } from './s3-store.ts';
 
 /** A bucket subresource kept as the document PUT, and what GET answers when there is none. */
@@ -99,7 +99,7 @@ export class BucketOperations {
   private putVersioning(name: string, body: Buffer): LocalReply {
     const bucket = this.requireBucket(name);
     const status = childText(parseXml(body.toString('utf8')), 'Status');
-    if (status !== 'Enabled' && status !== 'Suspended') throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+    if (status !== 'Enabled' && status !== 'Suspended') throw malformedXml();
     bucket.versioning = status;
     this.store.saveBucket(bucket);
     return emptyReply(200);
@@ -118,7 +118,7 @@ export class BucketOperations {
         const document = body.toString('utf8');
         if (kind.root) {
           const root = parseXml(document);
-          if (root.name !== kind.root) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+          if (root.name !== kind.root) throw malformedXml();
           if (subresource === 'lifecycle') checkLifecycleConfiguration(root);
         } else {
           try {

@@ -1,7 +1,5 @@
 import { childElement, childElements, childText, type XmlElement } from '../xml.ts';
-import { S3Error } from './s3-protocol.ts';
-
-const malformed = () => new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+import { malformedXml } from './s3-protocol.ts';
 
 /** The elements that make a rule do something; S3 refuses a rule with none of them. */
 const ACTIONS = ['Expiration', 'Transition', 'NoncurrentVersionExpiration', 'NoncurrentVersionTransition', 'AbortIncompleteMultipartUpload'];
@@ -22,14 +20,14 @@ const ACTION_NEEDS = new Map<string, string[]>([
  */
 export function checkLifecycleConfiguration(configuration: XmlElement): void {
   const rules = childElements(configuration, 'Rule');
-  if (rules.length === 0) throw malformed();
+  if (rules.length === 0) throw malformedXml();
   for (const rule of rules) {
     const status = childText(rule, 'Status');
-    if (status !== 'Enabled' && status !== 'Disabled') throw malformed();
+    if (status !== 'Enabled' && status !== 'Disabled') throw malformedXml();
     const actions = rule.children.filter((child) => ACTIONS.includes(child.name));
-    if (actions.length === 0) throw malformed();
+    if (actions.length === 0) throw malformedXml();
     for (const action of actions) {
-      if (!ACTION_NEEDS.get(action.name)!.some((name) => childElement(action, name) !== undefined)) throw malformed();
+      if (!ACTION_NEEDS.get(action.name)!.some((name) => childElement(action, name) !== undefined)) throw malformedXml();
     }
   }
 }
