@@ -43,7 +43,7 @@ export class EngineRuntime {
   }
 
   /** Runs work in the background, as CloudFormation does after answering the call. */
-  background(work: () => Promise<void>): void {
+  background(work: () => Promise<unknown>): void {
     // Operations record their own failures; anything escaping is an engine fault, kept for settled() to report.
     const promise = work()
       .catch((error: unknown) => void this.faults.push(error))

@@ -6,9 +6,10 @@ import { deleteInReverseOrder, failedList, notYetDeleted } from './teardown.ts';
 
 /**
  * Creates a stack's resources in dependency order, then its outputs. On failure: rolls back
- * (deletes what was created, ROLLBACK_COMPLETE) unless rollback is disabled (CREATE_FAILED stays).
+ * (deletes what was created, ROLLBACK_COMPLETE) unless rollback is disabled (CREATE_FAILED stays),
+ * and returns why it failed (the stack's own reason is gone once the rollback is complete).
  */
-export async function runCreate(op: StackOperation): Promise<void> {
+export async function runCreate(op: StackOperation): Promise<string | undefined> {
   const { runtime, stack } = op;
   runtime.setStackStatus(stack, 'CREATE_IN_PROGRESS', 'User Initiated', op.token);
   let reason: string | undefined;
@@ -37,14 +38,15 @@ export async function runCreate(op: StackOperation): Promise<void> {
   }
   if (reason === undefined) {
     runtime.setStackStatus(stack, 'CREATE_COMPLETE', undefined, op.token);
-    return;
+    return undefined;
   }
   if (stack.disableRollback) {
     runtime.setStackStatus(stack, 'CREATE_FAILED', reason, op.token);
-    return;
+    return reason;
   }
   runtime.setStackStatus(stack, 'ROLLBACK_IN_PROGRESS', `${reason.endsWith(' ') ? reason : `${reason}. `}Rollback requested by user.`, op.token);
   await rollbackCreate(op);
+  return reason;
 }
 
 /** Deletes everything a failed create made, newest first; ROLLBACK_COMPLETE or ROLLBACK_FAILED. */

@@ -130,13 +130,15 @@ export class StackLifecycle implements NestedStackHost {
     }
   }
 
-  /** Runs a create to its end: rollback (or DELETE on failure) included. */
-  async runCreation(stack: StackRecord, template: PreparedTemplate, token: string | undefined, deleteOnFailure = false): Promise<void> {
+  /** Runs a create to its end, rollback (or DELETE on failure) included: why it failed, if it did. */
+  async runCreation(stack: StackRecord, template: PreparedTemplate, token: string | undefined, deleteOnFailure = false): Promise<string | undefined> {
     const op = openOperation(this.runtime, stack, template, this, token);
+    let failure: string | undefined;
     await this.track(op, async () => {
-      await runCreate(op);
+      failure = await runCreate(op);
       if (deleteOnFailure && stack.status === 'ROLLBACK_COMPLETE') await runDelete(op, new Set());
     });
+    return failure;
   }
 
   /** Applies an update to the stack record, then runs it to its end: cleanup, or rollback unless disabled. */
@@ -271,39 +273,40 @@ export class StackLifecycle implements NestedStackHost {
       timeoutInMinutes: request.timeoutInMinutes,
     }, 'CREATE_IN_PROGRESS', parent);
     claim(child.stackId);
-    await this.runCreation(child, template, undefined);
-    if (child.status !== 'CREATE_COMPLETE') throw new ProviderError(`Embedded stack ${child.stackId} was not successfully created: ${child.statusReason ?? child.status}`, child.stackId);
+    const failure = await this.runCreation(child, template, undefined);
+    if (failure !== undefined) throw new ProviderError(`Embedded stack ${child.stackId} was not successfully created: ${failure}`, child.stackId);
     return { stackId: child.stackId, outputs: outputsOf(child) };
   }
 
   async update(stackId: string, request: NestedStackRequest): Promise<NestedStackResult> {
     const child = this.runtime.store.get(stackId);
     const { template, parameters } = await this.childInputs(request, child.capabilities, child.parameters);
-    await this.runUpdateWithoutCleanup(child, template, parameters);
-    if (child.status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') {
-      throw new ProviderError(`Embedded stack ${child.stackId} was not successfully updated. Currently in ${child.status} with reason: ${child.statusReason ?? ''}`);
-    }
+    const failure = await this.runUpdateWithoutCleanup(child, template, parameters);
+    if (failure !== undefined) throw new ProviderError(`Embedded stack ${child.stackId} was not successfully updated. Currently in ${child.status} with reason: ${failure}`);
     return { stackId: child.stackId, outputs: outputsOf(child) };
   }
 
   /**
    * A child's update stops before cleanup: its parent decides between cleanup and rollback. A
    * failed one rolls back at once, unless its root's rollback is disabled: then it stays
-   * UPDATE_FAILED, for inspection, until RollbackStack on the root rolls the tree back.
+   * UPDATE_FAILED, for inspection, until RollbackStack on the root rolls the tree back. Returns
+   * why it failed, if it did.
    */
-  private async runUpdateWithoutCleanup(child: StackRecord, template: PreparedTemplate, parameters: ParameterRecord[]): Promise<void> {
+  private async runUpdateWithoutCleanup(child: StackRecord, template: PreparedTemplate, parameters: ParameterRecord[]): Promise<string | undefined> {
     const journal = startJournal(child);
     this.applySettings(child, template, parameters, {});
     const keepFailed = this.runtime.store.get(child.parentId).disableRollback;
     const op = openOperation(this.runtime, child, template, this);
     // A nested stack's own policy holds when its parent updates it: policies apply per stack.
     if (child.stackPolicyBody !== undefined) op.stackPolicy = parseStackPolicy(child.stackPolicyBody);
+    let failure: string | undefined;
     await this.track(op, async () => {
-      const reason = await runUpdatePhase(op, journal);
-      if (reason === undefined) return;
-      if (keepFailed) this.runtime.setStackStatus(child, 'UPDATE_FAILED', reason);
-      else await runUpdateRollback(this.rollbackOperation(child, undefined), reason);
+      failure = await runUpdatePhase(op, journal);
+      if (failure === undefined) return;
+      if (keepFailed) this.runtime.setStackStatus(child, 'UPDATE_FAILED', failure);
+      else await runUpdateRollback(this.rollbackOperation(child, undefined), failure);
     });
+    return failure;
   }
 
   differs(stackId: string, request: NestedStackRequest): boolean {

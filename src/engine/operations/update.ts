@@ -54,8 +54,11 @@ export async function runUpdatePhase(op: StackOperation, journal: UpdateJournal)
       () => op.failing,
     );
     if (failed.length > 0 || op.failing) {
-      const failedIds = Object.values(stack.resources).filter((r) => r.status === 'UPDATE_FAILED' || r.status === 'CREATE_FAILED').map((r) => r.logicalId);
-      return failedIds.length > 0 ? failedList('update', failedIds) : 'Stack update cancelled';
+      // As CloudFormation words it: the resources the update added that failed, then those it changed.
+      const failedTo = (status: string) => Object.values(stack.resources).filter((r) => r.status === status).map((r) => r.logicalId);
+      const [created, updated] = [failedTo('CREATE_FAILED'), failedTo('UPDATE_FAILED')];
+      if (created.length + updated.length === 0) return 'Stack update cancelled';
+      return `${created.length > 0 ? failedList('create', created) : ''}${updated.length > 0 ? failedList('update', updated) : ''}`;
     }
     const refused = refusedRemovals(op, new Set(resources.keys()), journal);
     if (refused.length > 0) return failedList('update', refused);
