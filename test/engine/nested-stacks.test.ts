@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { parseS3Url } from '../../src/engine/template-source.ts';
 import { deploy, eventLines, openEngine, outputsOf, physicalIds, stackOf, statusOf, update, type Harness } from './engine-harness.ts';
 
@@ -32,6 +33,7 @@ async function firstChildOf(h: Harness, parent: string) {
 describe('nested stacks', () => {
   let h: Harness;
   const upload = (key: string, body: unknown) => h.aws.clients.s3.send(new PutObjectCommand({ Bucket: 'templates', Key: key, Body: JSON.stringify(body) }));
+  const putParameter = (name: string, value: string) => h.aws.clients.ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: true }));
   before(async () => {
     h = await openEngine();
     await h.aws.clients.s3.send(new CreateBucketCommand({ Bucket: 'templates' }));
@@ -85,7 +87,11 @@ describe('nested stacks', () => {
     assert.equal(leafStack.StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
     assert.deepEqual(leafStack.Parameters, [{ ParameterKey: 'Prefix', ParameterValue: 'app2' }]);
     const middleLines = await eventLines(h.engine, (await physicalIds(h.engine, 'app')).Middle, true);
-    assert.ok(middleLines.some((l) => l.startsWith('Leaf UPDATE_FAILED Embedded stack') && l.includes('was not successfully updated')), middleLines.join('\n'));
+    const failedToCreate = 'The following resource(s) failed to create: [Extra]. ';
+    assert.ok(middleLines.some((l) => /^Leaf UPDATE_FAILED Embedded stack arn:\S+ was not successfully updated\. Currently in UPDATE_ROLLBACK_COMPLETE with reason: /.test(l) && l.endsWith(failedToCreate)), middleLines.join('\n'));
+    const leafLines = await eventLines(h.engine, await leafId(), true);
+    assert.ok(leafLines.some((l) => l.endsWith(`UPDATE_ROLLBACK_IN_PROGRESS ${failedToCreate}`)), `the leaf rolls back at once, for its own failure:\n${leafLines.join('\n')}`);
+    assert.equal(leafLines.filter((l) => l.includes(' UPDATE_ROLLBACK_IN_PROGRESS ')).length, 1, 'and once: its parents\' rollbacks leave it alone');
   });
 
   it('ContinueUpdateRollback skips a nested stack\'s resource named NestedStack.Resource', async () => {
@@ -104,6 +110,8 @@ describe('nested stacks', () => {
     const child = (await physicalIds(h.engine, 'skipper')).Child;
     assert.equal((await stackOf(h.engine, child)).StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
     assert.ok((await eventLines(h.engine, child, true)).includes('Fast UPDATE_COMPLETE Resource skipped during rollback'));
+    const lines = await eventLines(h.engine, 'skipper', true);
+    assert.ok(lines.some((l) => /^Child UPDATE_FAILED Embedded stack arn:\S+ was not successfully rolled back: The following resource\(s\) failed to update: \[Fast\]\. $/.test(l)), lines.join('\n'));
   });
 
   it('an output the nested stack does not have fails its parent with CloudFormation\'s message', async () => {
@@ -118,7 +126,7 @@ describe('nested stacks', () => {
     assert.equal(await deploy(h.engine, 'doomed', root), 'ROLLBACK_COMPLETE');
     h.faults.length = 0;
     const lines = await eventLines(h.engine, 'doomed', true);
-    assert.ok(lines.some((l) => l.startsWith('Middle CREATE_FAILED Embedded stack arn:aws:cloudformation:us-east-1:123456789012:stack/doomed-Middle-')), lines.join('\n'));
+    assert.ok(lines.some((l) => /^Middle CREATE_FAILED Embedded stack arn:aws:cloudformation:us-east-1:123456789012:stack\/doomed-Middle-\S+ was not successfully created: The following resource\(s\) failed to create: \[Leaf\]\. $/.test(l)), lines.join('\n'));
     const { StackSummaries } = await h.engine.listStacks({});
     const children = StackSummaries!.filter((s) => s.StackName!.startsWith('doomed-'));
     assert.equal(children.length, 2);
@@ -171,6 +179,64 @@ describe('nested stacks', () => {
     assert.equal(child.StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
     assert.deepEqual(child.Parameters, [{ ParameterKey: 'Label', ParameterValue: 'one' }]);
     assert.deepEqual(await outputsOf(h.engine, 'paused'), { Label: 'one' });
+    const childLines = await eventLines(h.engine, childId, true);
+    assert.ok(childLines.some((l) => l.endsWith('UPDATE_ROLLBACK_IN_PROGRESS Parent stack rollback')), childLines.join('\n'));
+  });
+
+  it('a parent update that leaves a nested stack alone does not touch it, unless a value it is given has changed', async () => {
+    await putParameter('/nested/label', 'first');
+    await upload('two-labels.json', { Parameters: { Label: { Type: 'String' }, Fixed: { Type: 'String' } }, Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { 'Fn::Sub': '${Fixed}-${Label}' } } } } });
+    const parent = (own: string) => ({
+      Resources: {
+        Own: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: own } },
+        Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/two-labels.json', Parameters: { Label: '{{resolve:ssm:/nested/label}}', Fixed: 'same' } } },
+      },
+    });
+    assert.equal(await deploy(h.engine, 'untouched', parent('one')), 'CREATE_COMPLETE');
+    const childId = (await physicalIds(h.engine, 'untouched')).Child;
+    const eventsBefore = await eventLines(h.engine, childId);
+    assert.equal(await update(h.engine, 'untouched', parent('two')), 'UPDATE_COMPLETE');
+    assert.equal((await stackOf(h.engine, childId)).StackStatus, 'CREATE_COMPLETE');
+    assert.deepEqual(await eventLines(h.engine, childId), eventsBefore, 'no event on the child');
+
+    // The same properties, but the value behind the dynamic reference has changed: the child takes it.
+    await putParameter('/nested/label', 'second');
+    assert.equal(await update(h.engine, 'untouched', parent('three')), 'UPDATE_COMPLETE');
+    const child = await stackOf(h.engine, childId);
+    assert.deepEqual([child.StackStatus, child.Parameters], ['UPDATE_COMPLETE', [{ ParameterKey: 'Label', ParameterValue: 'second' }, { ParameterKey: 'Fixed', ParameterValue: 'same' }]]);
+  });
+
+  it('a child whose rollback fails keeps its parent\'s rollback failed until ContinueUpdateRollback on the parent completes both', async () => {
+    const parent = (label: string, extra: Record<string, unknown> = {}) => ({
+      Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/labelled.json', Parameters: { Label: label } } }, ...extra },
+    });
+    assert.equal(await deploy(h.engine, 'stuck-child', parent('one')), 'CREATE_COMPLETE');
+    const childId = (await physicalIds(h.engine, 'stuck-child')).Child;
+    // The child updates; the parent fails after it; the child's revert fails.
+    h.faults.push({ logicalId: 'Broken', operation: 'create' }, { logicalId: 'Topic', operation: 'update', phase: 'rollback', reason: 'Topic locked' });
+    assert.equal(await update(h.engine, 'stuck-child', parent('two', { Broken: { Type: 'AWS::SQS::Queue', DependsOn: 'Child' } })), 'UPDATE_ROLLBACK_FAILED');
+    assert.equal((await stackOf(h.engine, childId)).StackStatus, 'UPDATE_ROLLBACK_FAILED');
+    await h.engine.continueUpdateRollback({ StackName: 'stuck-child' });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'stuck-child'), 'UPDATE_ROLLBACK_FAILED', 'still failing while the fault lasts');
+    h.faults.length = 0;
+    await h.engine.continueUpdateRollback({ StackName: 'stuck-child' });
+    await h.engine.settled();
+    assert.equal(await statusOf(h.engine, 'stuck-child'), 'UPDATE_ROLLBACK_COMPLETE');
+    const child = await stackOf(h.engine, childId);
+    assert.deepEqual([child.StackStatus, child.Parameters], ['UPDATE_ROLLBACK_COMPLETE', [{ ParameterKey: 'Label', ParameterValue: 'one' }]]);
+  });
+
+  it('a child that fails to delete fails its parent\'s delete, with the child\'s reason', async () => {
+    const parent = { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://templates.s3.amazonaws.com/labelled.json', Parameters: { Label: 'x' } } } } };
+    assert.equal(await deploy(h.engine, 'undeletable', parent), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Topic', operation: 'delete', reason: 'Topic in use' });
+    await h.engine.deleteStack({ StackName: 'undeletable' });
+    await h.engine.settled();
+    h.faults.length = 0;
+    assert.equal(await statusOf(h.engine, 'undeletable'), 'DELETE_FAILED');
+    const lines = await eventLines(h.engine, 'undeletable', true);
+    assert.ok(lines.some((l) => /^Child DELETE_FAILED Embedded stack arn:\S+ was not successfully deleted: The following resource\(s\) failed to delete: \[Topic\]\. $/.test(l)), lines.join('\n'));
   });
 
   it('a parent update that leaves the nested stack\'s properties alone still brings the child to the new template behind its URL', async () => {

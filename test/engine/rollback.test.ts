@@ -218,7 +218,7 @@ describe('failure and rollback', () => {
     const lines = await eventLines(h.engine, 'orders', true);
     assert.ok(lines.includes('orders UPDATE_IN_PROGRESS User Initiated'));
     const rollback = lines.findIndex((l) => l.startsWith('orders UPDATE_ROLLBACK_IN_PROGRESS'));
-    assert.equal(lines[rollback], 'orders UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to update: [Broken]. ');
+    assert.equal(lines[rollback], 'orders UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to create: [Broken]. ', 'CloudFormation\'s words: the update added Broken');
     const after = lines.slice(rollback);
     assert.ok(after.includes('orders UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'));
     for (const id of ['Added', 'Broken', 'Table']) assert.ok(after.includes(`${id} DELETE_COMPLETE`), `${id} removed at cleanup`);
@@ -332,11 +332,40 @@ describe('failure and rollback', () => {
     await slow.engine.continueUpdateRollback({ StackName: 'stuck' });
     await slow.engine.settled();
     assert.equal(await statusOf(slow.engine, 'stuck'), 'UPDATE_ROLLBACK_FAILED', 'still failing while the fault lasts');
+    assert.ok((await eventLines(slow.engine, 'stuck', true)).includes('stuck UPDATE_ROLLBACK_IN_PROGRESS User Initiated'), 'the retried rollback says who asked for it');
 
     await slow.engine.continueUpdateRollback({ StackName: 'stuck', ResourcesToSkip: ['Fast'] });
     await slow.engine.settled();
     assert.equal(await statusOf(slow.engine, 'stuck'), 'UPDATE_ROLLBACK_COMPLETE');
     assert.ok((await eventLines(slow.engine, 'stuck', true)).includes('Fast UPDATE_COMPLETE Resource skipped during rollback'));
+    await slow.close();
+  });
+
+  it('a failed update names the resources it failed to add apart from those it failed to change, as CloudFormation does', async () => {
+    assert.equal(await deploy(h.engine, 'two-ways', { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v1' } } } }), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Topic', operation: 'update' }, { logicalId: 'Added', operation: 'create' });
+    assert.equal(await update(h.engine, 'two-ways', { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'v2' } }, Added: { Type: 'AWS::SQS::Queue' } } }), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    const lines = await eventLines(h.engine, 'two-ways', true);
+    assert.ok(lines.includes('two-ways UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to create: [Added]. The following resource(s) failed to update: [Topic]. '), lines.join('\n'));
+  });
+
+  it('OnFailure DELETE deletes a stack whose create failed, once it has rolled back', async () => {
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    await h.engine.createStack({ StackName: 'throwaway', TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Broken: { Type: 'AWS::SQS::Queue', DependsOn: 'Topic' } } }), OnFailure: 'DELETE' });
+    await h.engine.settled();
+    h.faults.length = 0;
+    const [summary] = (await h.engine.listStacks({})).StackSummaries!.filter((s) => s.StackName === 'throwaway');
+    assert.equal(summary.StackStatus, 'DELETE_COMPLETE');
+    assert.equal(await deploy(h.engine, 'kept-whole', { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }, { OnFailure: 'DELETE' }), 'CREATE_COMPLETE', 'a create that succeeds is kept');
+  });
+
+  it('CancelUpdateStack is refused while a stack is being created, and the create goes on', async () => {
+    const slow = await openEngine({ timeScale: 0.01 });
+    await slow.engine.createStack({ StackName: 'growing', TemplateBody: JSON.stringify({ Resources: { Server: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1' } } } }) });
+    await assert.rejects(slow.engine.cancelUpdateStack({ StackName: 'growing' }), { name: 'ValidationError', message: 'CancelUpdateStack cannot be called from current stack status' });
+    await slow.engine.settled();
+    assert.equal(await statusOf(slow.engine, 'growing'), 'CREATE_COMPLETE');
     await slow.close();
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Tag } from '@aws-sdk/client-cloudformation';
 import { ACCOUNT, deploy, openEngine, stackOf, statusOf, update, type Harness } from './engine-harness.ts';
 
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/deployer`;
@@ -42,8 +43,35 @@ describe('stack settings: RoleARN, NotificationARNs, Tags, termination protectio
       { name: 'ValidationError', message: `Role arn:aws:iam::${ACCOUNT}:user/someone is invalid or cannot be assumed` },
     );
     await assert.rejects(h.engine.createStack({ StackName: 'bad-role', TemplateBody: JSON.stringify(topic('a')), RoleARN: 'short' }), /at 'roleARN' failed to satisfy constraint: Member must have length greater than or equal to 20/);
-    const long = `arn:aws:iam::${ACCOUNT}:role/${'r'.repeat(2030)}`;
-    await assert.rejects(h.engine.createStack({ StackName: 'bad-role', TemplateBody: JSON.stringify(topic('a')), RoleARN: long }), /at 'roleARN' failed to satisfy constraint: Member must have length less than or equal to 2048/);
+    const long = `arn:aws:iam::${ACCOUNT}:role/${'r'.repeat(5000)}`;
+    await assert.rejects(h.engine.createStack({ StackName: 'bad-role', TemplateBody: JSON.stringify(topic('a')), RoleARN: long }), (error: Error) => {
+      assert.match(error.message, /at 'roleARN' failed to satisfy constraint: Member must have length less than or equal to 2048/);
+      assert.ok(error.message.includes(`'${long.slice(0, 2048)}'`), 'the value is echoed up to the limit, not beyond');
+      return true;
+    });
+    const refused = (roleArn: string) => assert.rejects(
+      h.engine.createChangeSet({ StackName: 'bad-role', ChangeSetName: 'c', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(topic('a')), RoleARN: roleArn }),
+      { name: 'ValidationError', message: `Role ${roleArn} is invalid or cannot be assumed` },
+    );
+    await refused('arn:aws:iam::1234567'); // 20 characters: long enough, but no role
+    await refused(`xarn:aws:iam::${ACCOUNT}:role/deployer`);
+    await refused(`arn:aws:iam::${ACCOUNT}:role/deployer now`);
+  });
+
+  it('takes a role of any partition, up to 2048 characters long', async () => {
+    const longest = `arn:aws:iam::${ACCOUNT}:role/`.padEnd(2048, 'r');
+    assert.equal(await deploy(h.engine, 'long-role', topic('a'), { RoleARN: longest }), 'CREATE_COMPLETE');
+    assert.equal((await stackOf(h.engine, 'long-role')).RoleARN, longest);
+    const gov = `arn:aws-us-gov:iam::${ACCOUNT}:role/deployer`;
+    assert.equal(await update(h.engine, 'long-role', topic('b'), { RoleARN: gov }), 'UPDATE_COMPLETE');
+    assert.equal((await stackOf(h.engine, 'long-role')).RoleARN, gov, 'an update with a role replaces the stack\'s');
+  });
+
+  it('CreateChangeSet takes a stack\'s ARN as its name, and refuses what is neither a name nor an ARN', async () => {
+    const pattern = (name: string) => `1 validation error detected: Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*`;
+    for (const name of [`xarn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/named/1`, `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/named/1 `]) {
+      await assert.rejects(h.engine.createChangeSet({ StackName: name, ChangeSetName: 'c', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(topic('a')) }), { name: 'ValidationError', message: pattern(name) });
+    }
   });
 
   it('the stack\'s Description is its template\'s: an update changes it, a template without one removes it', async () => {
@@ -66,6 +94,13 @@ describe('stack settings: RoleARN, NotificationARNs, Tags, termination protectio
     assert.equal(await update(h.engine, 'retagged', topic('c')), 'UPDATE_COMPLETE');
     stack = await stackOf(h.engine, 'retagged');
     assert.deepEqual([stack.Tags, stack.NotificationARNs], [[{ Key: 'team', Value: 'two' }], events('second')]);
+  });
+
+  it('refuses a tag without its key or its value, naming which, as AWS does', async () => {
+    const refused = (index: number, member: string) => ({ name: 'ValidationError', message: `1 validation error detected: Value null at 'tags.${index}.member.${member}' failed to satisfy constraint: Member must not be null` });
+    await assert.rejects(h.engine.createStack({ StackName: 'untagged', TemplateBody: JSON.stringify(topic('a')), Tags: [{ Key: 'team', Value: 'a' }, { Key: 'env' } as Tag] }), refused(2, 'value'));
+    await assert.rejects(h.engine.createChangeSet({ StackName: 'untagged', ChangeSetName: 'c', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(topic('a')), Tags: [{ Value: 'a' } as Tag] }), refused(1, 'key'));
+    assert.equal((await h.engine.listStacks({})).StackSummaries!.some((s) => s.StackName === 'untagged'), false, 'nothing was created');
   });
 
   it('termination protection blocks DeleteStack with AWS\'s error until it is turned off', async () => {

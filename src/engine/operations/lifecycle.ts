@@ -35,7 +35,15 @@ export interface StackSettings {
   newPolicy?: string;
 }
 
-export const tagsOf = (tags: Tag[] | undefined) => (tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+/** A call's Tags, each with the Key and Value AWS requires. */
+export function tagsOf(tags: Tag[] | undefined): { Key: string; Value: string }[] {
+  return (tags ?? []).map(({ Key, Value }, i) => {
+    if (Key === undefined || Value === undefined) {
+      throw validation(`1 validation error detected: Value null at 'tags.${i + 1}.member.${Key === undefined ? 'key' : 'value'}' failed to satisfy constraint: Member must not be null`);
+    }
+    return { Key, Value };
+  });
+}
 
 const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/;
 /** A stack id, as the API's StackName pattern admits it: `arn:(aws|aws-us-gov|aws-cn):...`. */
