@@ -119,19 +119,6 @@ describe('stackpilot deploy on the local engine', () => {
     });
   });
 
-  it('a create whose change set fails reports the reason and leaves no stack behind', async () => {
-    const template = "Parameters:\n  Block: { Type: String, Default: ten-dot-zero }\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: { DisplayName: !Select [0, !Cidr [!Ref Block, 2, 8]] }\n";
-    const dir = writeProject({ 'stackpilot.yaml': 'project: unplanned\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'app.yaml': template });
-    const { report, events } = await deploy(dir);
-    assert.equal(report.ok, false);
-    const done = events.find((e) => e.code === 'stack-done');
-    assert.ok(done?.code === 'stack-done');
-    assert.equal(done.reason, 'the change set failed: Fn::Cidr: ten-dot-zero is not a CIDR block');
-    await withProjectState(dir, async ({ cloudformation: cfn }) => {
-      assert.deepEqual((await cfn.send(new ListStacksCommand({}))).StackSummaries?.filter((s) => s.StackStatus !== 'DELETE_COMPLETE'), []);
-    });
-  });
-
   it('touches nothing when the project has validation errors', async () => {
     const dir = writeProject({ 'stackpilot.yaml': 'project: broken\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'app.yaml': "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: { TopicNam: x }\n" });
     const { report } = await deploy(dir);

@@ -69,6 +69,25 @@ describe('deploying one stack: its settings', () => {
   });
 });
 
+describe('deploying one stack: a change set that fails', () => {
+  it('reports the reason and what to do; a create leaves no stack behind, an update leaves the stack as it was', async () => {
+    const template = (block: string) => `Parameters:\n  Block: { Type: String, Default: ${block} }\nResources:\n  Alerts:\n    Type: AWS::SNS::Topic\n    Properties: { DisplayName: !Select [0, !Cidr [!Ref Block, 2, 8]] }\n`;
+    const dir = writeProject({ 'stackpilot.yaml': 'project: ledger\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'app.yaml': template('ten-dot-zero') });
+    const expected = { outcome: 'failed', reason: 'the change set failed: Fn::Cidr: ten-dot-zero is not a CIDR block', hint: 'Correct what the reason names (in the template or its parameters) and deploy again.' };
+    const { done } = await deploy(dir);
+    assert.deepEqual({ outcome: done[0].outcome, reason: done[0].reason, hint: done[0].hint }, expected);
+    const live = () => withProjectState(dir, async ({ cloudformation }) => (await cloudformation.send(new ListStacksCommand({}))).StackSummaries!.filter((s) => s.StackStatus !== 'DELETE_COMPLETE'));
+    assert.deepEqual(await live(), [], 'no REVIEW_IN_PROGRESS stack is left');
+
+    writeFileSync(join(dir, 'app.yaml'), template('10.0.0.0/16'));
+    assert.equal((await deploy(dir)).done[0].outcome, 'succeeded');
+    writeFileSync(join(dir, 'app.yaml'), template('ten-dot-zero'));
+    const updated = await deploy(dir);
+    assert.deepEqual({ outcome: updated.done[0].outcome, reason: updated.done[0].reason, hint: updated.done[0].hint }, expected);
+    assert.deepEqual((await live()).map((s) => s.StackStatus), ['CREATE_COMPLETE'], 'the stack is left as it was');
+  });
+});
+
 const queued = (visibility: number) => `Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n  Jobs:\n    Type: AWS::SQS::Queue\n    DependsOn: Alerts\n    Properties: { VisibilityTimeout: ${visibility} }\n`;
 const queuedProject = () => writeProject({ 'stackpilot.yaml': 'project: ledger\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'app.yaml': queued(30) });
 
