@@ -64,6 +64,9 @@ export class EngineError extends Error {
   }
 }
 
+/** AWS's refusal of a call that leaves out a required member (the SDK sends what it is given). */
+export const missingMember = (member: string) => new EngineError('ValidationError', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+
 /** The services the engine provisions resources through, as SDK v3 clients (of the local emulator or of AWS). */
 export interface AwsClients {
   s3: S3Client;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, DetectStackResourceDriftCommand, ListStackResourcesCommand, type StackResourceDrift } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, DetectStackResourceDriftCommand, ListStackResourcesCommand, type DescribeStackDriftDetectionStatusCommandInput, type DetectStackResourceDriftCommandInput, type StackResourceDrift } from '@aws-sdk/client-cloudformation';
 import { TagResourceCommand, UpdateContinuousBackupsCommand, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteBucketTaggingCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { UpdateSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -127,6 +127,10 @@ describe('drift detection over the SDK', () => {
     assert.equal(rest.StackResourceDrifts!.length, 4);
     await assert.rejects(harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId: 'no-such-id' }), { message: 'Drift detection with id no-such-id does not exist' });
     await assert.rejects(harness.engine.detectStackResourceDrift({ StackName: 'shop', LogicalResourceId: 'Nope' }), /Resource Nope does not exist for stack shop/);
+    // The SDK sends a call without its required members as it is: refused as AWS refuses it.
+    const nullAt = (member: string) => ({ Code: 'ValidationError', message: `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null` });
+    await assert.rejects(harness.engine.describeStackDriftDetectionStatus({} as DescribeStackDriftDetectionStatusCommandInput), nullAt('stackDriftDetectionId'));
+    await assert.rejects(harness.engine.detectStackResourceDrift({ StackName: 'shop' } as DetectStackResourceDriftCommandInput), nullAt('logicalResourceId'));
     await assert.rejects(harness.engine.detectStackDrift({ StackName: 'nope' }), /Stack with id nope does not exist/);
     await assert.rejects(harness.engine.detectStackDrift({ StackName: 'shop', LogicalResourceIds: ['Nope'] }), /Resource Nope does not exist for stack shop/);
     for (const MaxResults of [0, 101]) {
@@ -139,6 +143,16 @@ describe('drift detection over the SDK', () => {
     await harness.engine.deleteStack({ StackName: 'gone' });
     await harness.engine.settled();
     await assert.rejects(harness.engine.detectStackDrift({ StackName: StackId }), { Code: 'ValidationError', message: `Stack with id ${StackId} does not exist` });
+  });
+
+  it('remembers the last 1000 detections: an older one is forgotten', async () => {
+    await harness.engine.createStack({ StackName: 'often-checked', TemplateBody: JSON.stringify({ Resources: { Flag: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'on' } } } }) });
+    await harness.engine.settled();
+    const ids: string[] = [];
+    for (let i = 0; i < 1001; i++) ids.push((await harness.engine.detectStackDrift({ StackName: 'often-checked' })).StackDriftDetectionId!);
+    await harness.engine.settled();
+    await assert.rejects(harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId: ids[0] }), { message: `Drift detection with id ${ids[0]} does not exist` });
+    assert.equal((await harness.engine.describeStackDriftDetectionStatus({ StackDriftDetectionId: ids[1] })).DetectionStatus, 'DETECTION_COMPLETE');
   });
 
   it('leaves unchecked the resources of a failed delete, deleted or not', async () => {

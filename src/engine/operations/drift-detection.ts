@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as CFN from '@aws-sdk/client-cloudformation';
 import { maskForms, redactText, secretForms } from '../../redaction.ts';
-import { EngineError, type Reply } from '../api.ts';
+import { EngineError, missingMember, type Reply } from '../api.ts';
 import { currentDrift, resourceDrift, stackDriftStatus } from '../drift.ts';
 import { nextTokenOf, pageOf, PAGE_SIZE } from '../pages.ts';
 import { actualPropertiesReader } from '../resources/actual-properties.ts';
@@ -53,8 +53,9 @@ export class DriftDetections {
   }
 
   status(input: CFN.DescribeStackDriftDetectionStatusCommandInput): Reply<CFN.DescribeStackDriftDetectionStatusCommandOutput> {
-    const detection = input.StackDriftDetectionId ? this.detections.get(input.StackDriftDetectionId) : undefined;
-    if (!detection) throw validation(`Drift detection with id ${input.StackDriftDetectionId ?? ''} does not exist`);
+    if (input.StackDriftDetectionId === undefined) throw missingMember('stackDriftDetectionId');
+    const detection = this.detections.get(input.StackDriftDetectionId);
+    if (!detection) throw validation(`Drift detection with id ${input.StackDriftDetectionId} does not exist`);
     const done = detection.status !== 'DETECTION_IN_PROGRESS';
     return {
       StackId: detection.stackId,
@@ -69,8 +70,9 @@ export class DriftDetections {
 
   async detectResource(input: CFN.DetectStackResourceDriftCommandInput): Promise<Reply<CFN.DetectStackResourceDriftCommandOutput>> {
     const stack = this.checkable(input.StackName);
-    const resource = input.LogicalResourceId && Object.hasOwn(stack.resources, input.LogicalResourceId) ? stack.resources[input.LogicalResourceId] : undefined;
-    if (!resource) throw validation(`Resource ${input.LogicalResourceId ?? ''} does not exist for stack ${stack.stackName}`);
+    if (input.LogicalResourceId === undefined) throw missingMember('logicalResourceId');
+    const resource = Object.hasOwn(stack.resources, input.LogicalResourceId) ? stack.resources[input.LogicalResourceId] : undefined;
+    if (!resource) throw validation(`Resource ${input.LogicalResourceId} does not exist for stack ${stack.stackName}`);
     await this.checkResource(stack, resource);
     return { StackResourceDrift: driftView(stack, resource, resource.drift!) };
   }

@@ -1,5 +1,5 @@
 import type { Parameter, Tag } from '@aws-sdk/client-cloudformation';
-import { EngineError } from '../api.ts';
+import { EngineError, missingMember } from '../api.ts';
 import { checkCapabilities } from '../capabilities.ts';
 import { resolveParameters, type ParameterRecord } from '../evaluate/parameters.ts';
 import { generatedName, stackArn } from '../ids.ts';
@@ -38,9 +38,7 @@ export interface StackSettings {
 /** A call's Tags, each with the Key and Value AWS requires. */
 export function tagsOf(tags: Tag[] | undefined): { Key: string; Value: string }[] {
   return (tags ?? []).map(({ Key, Value }, i) => {
-    if (Key === undefined || Value === undefined) {
-      throw validation(`1 validation error detected: Value null at 'tags.${i + 1}.member.${Key === undefined ? 'key' : 'value'}' failed to satisfy constraint: Member must not be null`);
-    }
+    if (Key === undefined || Value === undefined) throw missingMember(`tags.${i + 1}.member.${Key === undefined ? 'key' : 'value'}`);
     return { Key, Value };
   });
 }
@@ -57,7 +55,7 @@ export function checkStackName(name: string | undefined): string {
 
 /** The name of a stack to create (CreateStack): a name, not an ARN. */
 export function checkNewStackName(name: string | undefined): string {
-  if (!name) throw validation('1 validation error detected: Value null at \'stackName\' failed to satisfy constraint: Member must not be null');
+  if (!name) throw missingMember('stackName');
   if (!STACK_NAME.test(name) || name.length > 128) {
     throw validation(`1 validation error detected: Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*`);
   }
