@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { deployProject } from '../../src/deploy/deploy.ts';
+import { changedProperties } from '../../src/engine/operations/replacement.ts';
+import { resourceFacts } from '../../src/spec/resource-facts.ts';
 import { planProject } from '../../src/deploy/plan.ts';
 import { runCli, writeProject } from '../helpers.ts';
 import { deploy, openEngine, physicalIds, statusOf, type Harness } from './engine-harness.ts';
@@ -136,5 +138,23 @@ describe('stackpilot plan of a local secondary index added to a table', () => {
     const cli = runCli(['plan', dir], { env: { CI: 'true' } });
     assert.equal(cli.code, 0);
     assert.match(cli.stdout, /^ {2}Modify +Orders +AWS::DynamoDB::Table +True +LocalSecondaryIndexes +⚠ data at risk$/m);
+  });
+});
+
+describe('the verdict for an attribute definition edited, on values that are not a list of definitions', () => {
+  const table = resourceFacts().resource('AWS::DynamoDB::Table');
+  const verdict = (before: unknown, after: unknown) => changedProperties({ AttributeDefinitions: before }, { AttributeDefinitions: after }, table).map((c) => c.requiresRecreation);
+
+  it('a value changed to another replaces; one added where there was none does not', () => {
+    assert.deepEqual(verdict('pk', 'sk'), ['Always']);
+    assert.deepEqual(verdict([{ AttributeName: 'pk', AttributeType: 'S' }], 'pk'), ['Always']);
+    assert.deepEqual(verdict(undefined, [{ AttributeName: 'pk', AttributeType: 'S' }]), ['Never']);
+    assert.deepEqual(verdict([{ AttributeName: 'pk', AttributeType: 'S' }], undefined), ['Never']);
+  });
+
+  it('list elements that are not definitions are compared whole, and a null among them is no definition', () => {
+    assert.deepEqual(verdict(['pk'], ['pk', 'sk']), ['Never']);
+    assert.deepEqual(verdict([null, { AttributeName: 'pk', AttributeType: 'S' }], [null, { AttributeName: 'pk', AttributeType: 'N' }]), ['Always']);
+    assert.deepEqual(verdict([null], [null, { AttributeName: 'pk', AttributeType: 'S' }]), ['Never']);
   });
 });
