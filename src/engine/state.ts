@@ -74,6 +74,8 @@ export interface UpdateJournal {
   previousImports: string[];
   previousCapabilities: string[];
   previousTags: { Key: string; Value: string }[];
+  /** The stack's settings before the update (absent from journals of earlier versions). */
+  previousSettings?: { notificationARNs: string[]; roleARN?: string; description?: string };
   /** Resources as they were before the update, by logical id, for those the update touched. */
   before: Record<string, ResourceRecord | null>;
   /** Replaced resources' previous records: deleted at cleanup, restored by rollback. */

@@ -96,6 +96,26 @@ describe('stack settings: RoleARN, NotificationARNs, Tags, termination protectio
     assert.deepEqual([stack.Tags, stack.NotificationARNs], [[{ Key: 'team', Value: 'two' }], events('second')]);
   });
 
+  it('an update that rolls back puts back the stack\'s role, notification topics, tags and description', async () => {
+    const events = (name: string) => [`arn:aws:sns:us-east-1:${ACCOUNT}:${name}`];
+    const described = (description: string, extra: Record<string, unknown> = {}) => ({ Description: description, Resources: { ...topic(description).Resources, ...extra } });
+    assert.equal(await deploy(h.engine, 'reverted', described('first'), { Tags: [{ Key: 'team', Value: 'one' }], NotificationARNs: events('first') }), 'CREATE_COMPLETE');
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    const failing = described('second', { Broken: { Type: 'AWS::SQS::Queue' } });
+    assert.equal(await update(h.engine, 'reverted', failing, { RoleARN: ROLE, Tags: [{ Key: 'team', Value: 'two' }], NotificationARNs: events('second') }), 'UPDATE_ROLLBACK_COMPLETE');
+    let stack = await stackOf(h.engine, 'reverted');
+    assert.deepEqual([stack.RoleARN, stack.NotificationARNs, stack.Tags, stack.Description], [undefined, events('first'), [{ Key: 'team', Value: 'one' }], 'first']);
+
+    h.faults.length = 0;
+    assert.equal(await update(h.engine, 'reverted', described('third'), { RoleARN: ROLE }), 'UPDATE_COMPLETE');
+    h.faults.push({ logicalId: 'Broken', operation: 'create' });
+    const { Resources } = described('fourth', { Broken: { Type: 'AWS::SQS::Queue' } });
+    assert.equal(await update(h.engine, 'reverted', { Resources }, { RoleARN: `arn:aws:iam::${ACCOUNT}:role/other` }), 'UPDATE_ROLLBACK_COMPLETE');
+    h.faults.length = 0;
+    stack = await stackOf(h.engine, 'reverted');
+    assert.deepEqual([stack.RoleARN, stack.Description], [ROLE, 'third']);
+  });
+
   it('refuses a tag without its key or its value, naming which, as AWS does', async () => {
     const refused = (index: number, member: string) => ({ name: 'ValidationError', message: `1 validation error detected: Value null at 'tags.${index}.member.${member}' failed to satisfy constraint: Member must not be null` });
     await assert.rejects(h.engine.createStack({ StackName: 'untagged', TemplateBody: JSON.stringify(topic('a')), Tags: [{ Key: 'team', Value: 'a' }, { Key: 'env' } as Tag] }), refused(2, 'value'));

@@ -1,7 +1,7 @@
 import { isNestedStackType } from '../../spec/resource-facts.ts';
 import { providerFor } from '../resources/providers/index.ts';
 import { maskedJson } from '../runtime.ts';
-import type { ResourceRecord, UpdateJournal } from '../state.ts';
+import type { ResourceRecord, StackRecord, UpdateJournal } from '../state.ts';
 import { failureReason, policyUndoingCreate, type StackOperation } from './operation.ts';
 import { pace, providerRequest } from './resource-steps.ts';
 import { runInDependencyOrder } from './scheduler.ts';
@@ -18,6 +18,11 @@ export interface RollbackSkip {
 }
 
 const NO_SKIP: RollbackSkip = { resources: new Set() };
+
+/** The role, notification topics and description the stack had before the update (one it had none of is cleared). */
+function restoreSettings(stack: StackRecord, { notificationARNs, roleARN, description }: NonNullable<UpdateJournal['previousSettings']>): void {
+  Object.assign(stack, { notificationARNs, roleARN, description });
+}
 
 /**
  * Rolls a failed (or cancelled) update back to the stack as the journal remembers it: replaced
@@ -40,6 +45,7 @@ export async function runUpdateRollback(op: StackOperation, reason: string | und
   stack.parameters = journal.previousParameters;
   stack.capabilities = journal.previousCapabilities;
   stack.tags = journal.previousTags;
+  if (journal.previousSettings) restoreSettings(stack, journal.previousSettings);
   for (const [id, record] of Object.entries(journal.removed)) stack.resources[id] = record;
   journal.removed = {};
 

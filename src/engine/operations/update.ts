@@ -16,6 +16,11 @@ export function startJournal(stack: StackRecord): UpdateJournal {
     previousImports: [...stack.imports],
     previousCapabilities: [...stack.capabilities],
     previousTags: structuredClone(stack.tags),
+    previousSettings: {
+      notificationARNs: [...stack.notificationARNs],
+      ...(stack.roleARN !== undefined ? { roleARN: stack.roleARN } : {}),
+      ...(stack.description !== undefined ? { description: stack.description } : {}),
+    },
     before: {},
     replaced: {},
     removed: {},
