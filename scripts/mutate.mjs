@@ -105,9 +105,9 @@ async function mutateModule(name, only) {
     reporters: ['json', 'progress'],
     jsonReporter: { fileName: reportFile },
     // The vendored corpus and build outputs are not mutated and the selected tests do not need a copy of dist.
-    // Each run has a sandbox folder of its own, so two runs (different modules) can overlap.
+    // Each run has a sandbox folder of its own (named as its report), so two runs can overlap.
     ignorePatterns: ['dist', 'reports', '.stackpilot', '.stryker-tmp'],
-    tempDirName: join('.stryker-tmp', name),
+    tempDirName: join('.stryker-tmp', relative(join('reports', 'mutation'), reportFile).replace(/\.json$/, '').replace(/[/\\]/g, '-')),
     cleanTempDir: 'always',
   });
   let results;
