@@ -154,11 +154,11 @@ function confirmationQuestion(stackName: string, changes: PreviewedChange[], bac
   return `${stackName}: ${atRisk.length} change(s) delete stored data (${atRisk.map((c) => resourcePath(c.nestedPath, c.logicalId)).join(', ')})${unguarded}. ${execute}`;
 }
 
-/** Why a change set waits for a person: the stored data it deletes (by resource), or that every change on AWS is confirmed. */
-function whyConfirm(changes: PreviewedChange[], target: Target['kind']): string {
+/** Why a change set waits for a person: the stored data it deletes (by resource), or that every change on AWS is confirmed (Confirmation.always). */
+function whyConfirm(changes: PreviewedChange[]): string {
   const atRisk = changes.filter((c) => c.dataAtRisk);
   if (atRisk.length > 0) return `it deletes the stored data of ${atRisk.map((c) => `${resourcePath(c.nestedPath, c.logicalId)} (${c.resourceType}, ${c.action === 'Remove' ? 'removed' : 'replaced'})`).join(', ')}`;
-  return `${target === 'aws' ? 'on AWS every change set is confirmed before it runs' : 'its change set needs confirmation'} (${changes.length} change${changes.length === 1 ? '' : 's'}, previewed above)`;
+  return `on AWS every change set is confirmed before it runs (${changes.length} change${changes.length === 1 ? '' : 's'}, previewed above)`;
 }
 
 /** Puts a protected stack's full policy in place, nested stacks' too (a stack left with no resources has nothing to protect). */
@@ -282,7 +282,7 @@ async function changeStack(target: Target, d: StackDeployment, confirmation: Con
   if (answer !== true || signal?.aborted) {
     await discard();
     if (signal?.aborted || answer === true) return interrupted();
-    return unconfirmed(answer, whyConfirm(changes, target.kind), existing?.StackStatus ?? 'not created');
+    return unconfirmed(answer, whyConfirm(changes), existing?.StackStatus ?? 'not created');
   }
 
   // Each backup complete before anything changes; one that fails (or an interrupt) leaves the stack as it is.

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deployProject, type DeployOptions } from '../../src/deploy/deploy.ts';
 import type { DeployEvent, StackDoneEvent } from '../../src/deploy/events.ts';
+import { deployStack, type DataSafety, type StackDeployment } from '../../src/deploy/stack-deploy.ts';
+import { openTarget, type Target } from '../../src/deploy/target.ts';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { writeProject } from '../helpers.ts';
 import { withProjectState } from '../project-state.ts';
@@ -190,6 +192,21 @@ describe('deploying one stack: a change that deletes stored data', () => {
     assert.equal(await keyOf(dir), 'id');
   });
 
+  it('asks naming every resource whose data it deletes and the backup of each, and not the changes that delete nothing', async () => {
+    const tableOf = (key: string) => `    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      KeySchema: [{ AttributeName: ${key}, KeyType: HASH }]\n      AttributeDefinitions: [{ AttributeName: ${key}, AttributeType: S }]\n`;
+    const tables = (key: string, display: string) => `Resources:\n  Entries:\n${tableOf(key)}  Archive:\n${tableOf(key)}  Alerts:\n    Type: AWS::SNS::Topic\n    Properties: { DisplayName: ${display} }\n`;
+    const dir = writeProject({ 'stackpilot.yaml': 'project: ledger\nstacks:\n  app: { template: app.yaml }\nenvironments:\n  dev: {}\n', 'app.yaml': tables('id', 'one') });
+    assert.equal((await deploy(dir)).report.ok, true);
+    writeFileSync(join(dir, 'app.yaml'), tables('entry_id', 'two'));
+    const asked: string[] = [];
+    const declined = await deploy(dir, { yes: false, ask: async (question) => (asked.push(question), false) });
+    assert.equal(declined.done[0].outcome, 'cancelled');
+    assert.equal(asked.length, 1);
+    const nobody = await deploy(dir, { yes: false });
+    assert.equal(nobody.done[0].reason, 'it deletes the stored data of Entries (AWS::DynamoDB::Table, replaced), Archive (AWS::DynamoDB::Table, replaced); no terminal to ask on');
+    assert.match(asked[0], /^ledger-dev-app: 2 change\(s\) delete stored data \(Entries, Archive\)\. Back up Entries \(DynamoDB table \S+\), Archive \(DynamoDB table \S+\) first, then execute\?$/);
+  });
+
   it('interrupted while a person is asked: the answer yes executes nothing, and the change set is discarded', async () => {
     const dir = tableProject();
     assert.equal((await deploy(dir)).report.ok, true);
@@ -219,6 +236,40 @@ describe('deploying one stack: a change that deletes stored data', () => {
     writeFileSync(join(dir, 'app.yaml'), 'Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n');
     const nobody = await deploy(dir, { yes: false });
     assert.match(nobody.done[0].reason ?? '', /it deletes the stored data of Entries \(AWS::DynamoDB::Table, removed\)/);
+  });
+});
+
+describe('deploying one stack where every change set is confirmed, as on AWS', () => {
+  it('asks before any change, says why it waits with nobody to ask, and names the backups asked for', async () => {
+    const dir = project();
+    const target = await openTarget({ target: 'local', region: 'us-east-1', projectRoot: dir });
+    try {
+      // The local engine behind a target that calls itself AWS: the confirmation is AWS's.
+      const onAws: Target = { ...target, kind: 'aws' };
+      const stack = (templateBody: string): StackDeployment => ({ id: 'app', stackName: 'ledger-dev-app', templateBody, parameters: [], capabilities: [], tags: [], incomingAt: () => undefined, protect: false });
+      const safety = (backup: DataSafety['backup']): DataSafety => ({ backup, scope: { project: 'ledger', environment: 'dev', region: 'us-east-1', artifactsBucket: 'ledger-artifacts' }, allowReplace: new Set() });
+      const deployOnAws = (templateBody: string, ask?: (question: string) => Promise<boolean>, backup: DataSafety['backup'] = 'auto') =>
+        deployStack(onAws, stack(templateBody), { always: true, yes: false, ...(ask ? { ask } : {}) }, safety(backup), () => undefined);
+
+      const nobody = await deployOnAws(topic('alerts'));
+      assert.deepEqual([nobody.outcome, nobody.reason], ['awaiting-confirmation', 'on AWS every change set is confirmed before it runs (1 change, previewed above); no terminal to ask on']);
+      const asked: string[] = [];
+      const yes = async (question: string) => (asked.push(question), true);
+      assert.equal((await deployOnAws(topic('alerts'), yes)).outcome, 'succeeded');
+      assert.deepEqual(asked, ['Execute the change set for ledger-dev-app?']);
+
+      const waiting = await deployOnAws(`Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n    Properties: { TopicName: renamed }\n  Jobs:\n    Type: AWS::SQS::Queue\n`);
+      assert.match(waiting.reason ?? '', /\(2 changes, previewed above\)/);
+
+      const withTable = table('id').replace('Resources:\n', '');
+      assert.equal((await deployOnAws(`Resources:\n${withTable}`, yes)).outcome, 'succeeded');
+      asked.length = 0;
+      const backedUp = await deployOnAws(`Resources:\n${withTable}  Alerts:\n    Type: AWS::SNS::Topic\n`, async (question) => (asked.push(question), false), 'always');
+      assert.equal(backedUp.outcome, 'cancelled');
+      assert.match(asked[0] ?? '', /^ledger-dev-app: Back up Entries \(DynamoDB table \S+\) first, then execute\?$/);
+    } finally {
+      await target.close();
+    }
   });
 });
 
